@@ -1,0 +1,77 @@
+# Schedulo: `make dev` runs the whole product on 127.0.0.1; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAGE ?= dev
+STAMPS := .stamps
+FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
+
+.PHONY: dev test install frontend lint format typecheck test-python test-frontend test-browser \
+        chromium package deploy bench clean
+
+## dev: create .venv, install, build the web app and run the local stack (Ctrl-C stops it)
+dev: install frontend
+	@$(BIN)/python -m local.dev
+
+## test: lint, Python tests, frontend tests and browser tests
+test: install frontend chromium lint test-frontend test-python
+
+install: $(STAMPS)/python $(STAMPS)/node
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMPS)/python: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/node: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p $(STAMPS) && touch $@
+
+frontend: frontend/dist/index.html
+
+frontend/dist/index.html: $(STAMPS)/node $(FRONTEND_SOURCES)
+	cd frontend && npm run --silent build
+
+chromium: $(STAMPS)/chromium
+
+$(STAMPS)/chromium: | $(STAMPS)/python
+	@mkdir -p $(STAMPS)
+	$(BIN)/python -m local.chromium > $@
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format:
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck:
+	$(BIN)/mypy
+
+test-frontend: $(STAMPS)/node
+	cd frontend && npm run --silent typecheck && npm test --silent
+
+test-python: install frontend chromium
+	SCHEDULO_CHROMIUM="$$(cat $(STAMPS)/chromium)" $(BIN)/pytest -n 2 --dist loadgroup
+
+## package: the deployable CloudFormation template (Chalice app + infrastructure/)
+package: install
+	rm -rf build/$(STAGE)
+	$(BIN)/chalice package --stage $(STAGE) --pkg-format cloudformation \
+	  --template-format yaml --merge-template infrastructure/template.yaml build/$(STAGE)
+
+## deploy: package, deploy with CloudFormation, upload the web app; needs AWS credentials
+deploy: package frontend
+	STAGE=$(STAGE) $(BIN)/python -m infrastructure.deploy build/$(STAGE)
+
+## bench: every benchmark under bench/
+bench: install frontend
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(STAMPS) frontend/node_modules frontend/dist build test-artifacts

@@ -1,0 +1,24 @@
+"""Schedulo: the Chalice app. A table of contents: blueprints, middleware, event handlers."""
+
+from chalice import Chalice
+
+from chalicelib.api.meta import meta
+from chalicelib.api.middleware import event_middleware, http_middleware
+
+# Chalice's own log handler stays off: Powertools Logger writes one JSON line per request.
+app = Chalice(app_name="schedulo", configure_logs=False)
+app.api.binary_types = []
+
+app.register_middleware(http_middleware, "http")
+for event_type in ("pure_lambda", "scheduled"):
+    app.register_middleware(event_middleware, event_type)
+
+app.register_blueprint(meta)
+
+
+@app.lambda_function(name="publisher")
+def publisher(event, context):
+    """Invoked by a post's one-time schedule with {workspace_id, post_id, version}."""
+    from chalicelib.publishing.handler import handle_invocation
+
+    return handle_invocation(event)

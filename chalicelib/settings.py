@@ -1,0 +1,166 @@
+"""One typed settings object, read from the environment once per container.
+
+Every name has a default derived from the stage, so a deployed function only needs
+`SCHEDULO_STAGE`; each value can still be overridden one by one.
+
+>>> get_settings().tables.posts
+'schedulo-local-posts'
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict
+
+TABLES = (
+    "users",
+    "workspaces",
+    "members",
+    "invitations",
+    "api_keys",
+    "accounts",
+    "posts",
+    "media",
+    "imports",
+    "audit",
+    "notifications",
+    "oauth_state",
+    "sessions",
+    "idempotency",
+    "rate_limits",
+)
+
+
+class TableNames(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    users: str
+    workspaces: str
+    members: str
+    invitations: str
+    api_keys: str
+    accounts: str
+    posts: str
+    media: str
+    imports: str
+    audit: str
+    notifications: str
+    oauth_state: str
+    sessions: str
+    idempotency: str
+    rate_limits: str
+
+
+class Settings(BaseModel):
+    """What the app needs to know about its environment."""
+
+    model_config = ConfigDict(frozen=True)
+
+    stage: str
+    region: str
+    account_id: str
+    aws_endpoint_url: str | None
+    tables: TableNames
+    media_bucket: str
+    dead_letter_queue_url: str
+    dead_letter_queue_arn: str
+    schedule_group: str
+    scheduler_role_arn: str
+    publisher_arn: str
+    kms_key_id: str
+    jwt_secret_name: str
+    email_sender: str
+    frontend_origin: str
+    api_base_url: str
+    # When set, every network's API and consent pages are served by the sandbox at
+    # <sandbox_url>/<network>; individual overrides still win.
+    sandbox_url: str | None
+    network_urls: dict[str, str]
+    # Media import may fetch from loopback only in the local stack (its own sandbox).
+    allow_loopback_fetch: bool
+    max_body_bytes: int = 1_000_000
+
+    def network_url(self, network: str, kind: str, default: str) -> str:
+        """The base URL of one of a network's hosts (`kind` is e.g. "api" or "auth")."""
+        override = self.network_urls.get(f"{network}.{kind}")
+        if override:
+            return override.rstrip("/")
+        if self.sandbox_url:
+            return f"{self.sandbox_url.rstrip('/')}/{network}"
+        return default.rstrip("/")
+
+    @property
+    def is_local(self) -> bool:
+        return self.stage in ("local", "test")
+
+
+def _network_overrides(env: Mapping[str, str]) -> dict[str, str]:
+    """`SCHEDULO_NETWORK_URL_X_API=https://...` becomes `{"x.api": "https://..."}`."""
+    prefix = "SCHEDULO_NETWORK_URL_"
+    urls = {}
+    for name, value in env.items():
+        if name.startswith(prefix) and "_" in name[len(prefix) :]:
+            network, kind = name[len(prefix) :].lower().rsplit("_", 1)
+            urls[f"{network}.{kind}"] = value
+    return urls
+
+
+def settings_from(env: Mapping[str, str]) -> Settings:
+    stage = env.get("SCHEDULO_STAGE", "local")
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+    account = env.get("SCHEDULO_AWS_ACCOUNT_ID", "123456789012")
+    prefix = f"schedulo-{stage}"
+
+    def get(name: str, default: str) -> str:
+        return env.get(name) or default
+
+    tables = TableNames(
+        **{
+            table: get(f"SCHEDULO_TABLE_{table.upper()}", f"{prefix}-{table.replace('_', '-')}")
+            for table in TABLES
+        }
+    )
+    queue_name = f"{prefix}-dead-letters"
+    endpoint = env.get("AWS_ENDPOINT_URL") or None
+    queue_host = endpoint or f"https://sqs.{region}.amazonaws.com"
+    port = env.get("SCHEDULO_PORT", "8000")
+    return Settings(
+        stage=stage,
+        region=region,
+        account_id=account,
+        aws_endpoint_url=endpoint,
+        tables=tables,
+        media_bucket=get("SCHEDULO_MEDIA_BUCKET", f"{prefix}-media-{account}"),
+        dead_letter_queue_url=get(
+            "SCHEDULO_DEAD_LETTER_QUEUE_URL", f"{queue_host}/{account}/{queue_name}"
+        ),
+        dead_letter_queue_arn=get(
+            "SCHEDULO_DEAD_LETTER_QUEUE_ARN", f"arn:aws:sqs:{region}:{account}:{queue_name}"
+        ),
+        schedule_group=get("SCHEDULO_SCHEDULE_GROUP", f"{prefix}-posts"),
+        scheduler_role_arn=get(
+            "SCHEDULO_SCHEDULER_ROLE_ARN", f"arn:aws:iam::{account}:role/{prefix}-scheduler"
+        ),
+        publisher_arn=get(
+            "SCHEDULO_PUBLISHER_ARN",
+            f"arn:aws:lambda:{region}:{account}:function:{prefix}-publisher",
+        ),
+        kms_key_id=get("SCHEDULO_KMS_KEY_ID", f"alias/{prefix}-tokens"),
+        jwt_secret_name=get("SCHEDULO_JWT_SECRET_NAME", f"/{prefix}/jwt-signing-key"),
+        email_sender=get("SCHEDULO_EMAIL_SENDER", "no-reply@schedulo.local"),
+        frontend_origin=get("SCHEDULO_FRONTEND_ORIGIN", f"http://127.0.0.1:{port}"),
+        api_base_url=get("SCHEDULO_API_BASE_URL", f"http://127.0.0.1:{port}"),
+        sandbox_url=env.get("SCHEDULO_SANDBOX_URL") or None,
+        network_urls=_network_overrides(env),
+        allow_loopback_fetch=env.get("SCHEDULO_ALLOW_LOOPBACK_FETCH", "") == "1",
+        max_body_bytes=int(get("SCHEDULO_MAX_BODY_BYTES", "1000000")),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this container (tests call `get_settings.cache_clear()`)."""
+    return settings_from(os.environ)

@@ -1,0 +1,29 @@
+import { NavLink, Outlet } from "react-router-dom";
+
+// Each feature adds its page here as it lands.
+export const NAV_ITEMS: { to: string; label: string }[] = [{ to: "/dashboard", label: "Dashboard" }];
+
+export function Layout() {
+  return (
+    <div className="shell">
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Schedulo</span>
+      </header>
+      <nav className="sidenav" aria-label="Main">
+        <ul>
+          {NAV_ITEMS.map((item) => (
+            <li key={item.to}>
+              <NavLink to={item.to}>{item.label}</NavLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" className="content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,9 @@
+import { defineConfig } from "vitest/config";
+
+// The API is served from the same origin in the local stack (make dev) and behind
+// CloudFront in production; `vite` alone proxies /v1 to the local API.
+export default defineConfig({
+  server: { proxy: { "/v1": "http://127.0.0.1:8000" } },
+  build: { target: "es2022", sourcemap: true },
+  test: { environment: "jsdom", include: ["src/**/*.test.ts", "src/**/*.test.tsx"] },
+});

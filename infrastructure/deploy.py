@@ -1,0 +1,99 @@
+"""`make deploy STAGE=...`: deploy the packaged template and upload the web app.
+
+Needs AWS credentials. Uploads the Lambda bundle to an artifacts bucket, deploys the
+merged template with CloudFormation, syncs frontend/dist to the frontend bucket and
+prints the URLs.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main(build_dir: str) -> int:
+    stage = os.environ.get("STAGE", "dev")
+    stack = f"schedulo-{stage}"
+    account = boto3.client("sts").get_caller_identity()["Account"]
+    region = boto3.session.Session().region_name
+    artifacts = f"schedulo-{stage}-artifacts-{account}-{region}"
+    s3 = boto3.client("s3")
+    try:
+        s3.head_bucket(Bucket=artifacts)
+    except s3.exceptions.ClientError:
+        options = (
+            {}
+            if region == "us-east-1"
+            else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+        )
+        s3.create_bucket(Bucket=artifacts, **options)
+    build = Path(build_dir)
+    packaged = build / "packaged.yaml"
+    run(
+        "aws",
+        "cloudformation",
+        "package",
+        "--template-file",
+        str(build / "sam.yaml"),
+        "--s3-bucket",
+        artifacts,
+        "--output-template-file",
+        str(packaged),
+    )
+    run(
+        "aws",
+        "cloudformation",
+        "deploy",
+        "--template-file",
+        str(packaged),
+        "--stack-name",
+        stack,
+        "--capabilities",
+        "CAPABILITY_IAM",
+        "CAPABILITY_NAMED_IAM",
+        "CAPABILITY_AUTO_EXPAND",
+        "--parameter-overrides",
+        f"Stage={stage}",
+    )
+    outputs = {
+        o["OutputKey"]: o["OutputValue"]
+        for o in boto3.client("cloudformation").describe_stacks(StackName=stack)["Stacks"][0][
+            "Outputs"
+        ]
+    }
+    upload_frontend(s3, outputs["FrontendBucketName"])
+    print(f"API:     {outputs.get('EndpointURL', '(see the stack outputs)')}")
+    print(f"Web app: {outputs['FrontendUrl']}")
+    return 0
+
+
+def upload_frontend(s3, bucket: str) -> None:
+    dist = ROOT / "frontend" / "dist"
+    for path in dist.rglob("*"):
+        if path.is_file():
+            key = str(path.relative_to(dist))
+            cache = "no-cache" if key == "index.html" else "public, max-age=31536000, immutable"
+            s3.upload_file(
+                str(path),
+                bucket,
+                key,
+                ExtraArgs={
+                    "ContentType": mimetypes.guess_type(key)[0] or "application/octet-stream",
+                    "CacheControl": cache,
+                },
+            )
+
+
+def run(*command: str) -> None:
+    subprocess.run(command, check=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

@@ -1,0 +1,93 @@
+"""Create the infrastructure template's resources in the embedded AWS (moto).
+
+The template is deployed through moto's CloudFormation; the few resource types moto's
+CloudFormation lacks are created directly (scheduler group, alarm) or have no local
+meaning and are left out (CloudFront, bucket and queue policies, e-mail subscription).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import boto3
+
+from local.cfn_yaml import load_template
+
+DIRECT = {"AWS::Scheduler::ScheduleGroup", "AWS::CloudWatch::Alarm"}
+NOT_LOCAL = {
+    "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::OriginAccessControl",
+    "AWS::S3::BucketPolicy",
+    "AWS::SQS::QueuePolicy",
+    "AWS::SNS::Subscription",
+    "AWS::ApiGateway::GatewayResponse",
+}
+
+
+def local_template(stage: str) -> dict[str, Any]:
+    """The template less what moto's CloudFormation cannot create."""
+    template = load_template()
+    resources = {
+        name: resource
+        for name, resource in template["Resources"].items()
+        if resource["Type"] not in DIRECT | NOT_LOCAL
+    }
+    for resource in resources.values():
+        resource.pop("Condition", None)
+    return {
+        "AWSTemplateFormatVersion": template["AWSTemplateFormatVersion"],
+        "Parameters": template["Parameters"],
+        "Resources": resources,
+    }
+
+
+def provision(session: boto3.session.Session, stage: str, endpoint_url: str | None = None) -> None:
+    """Deploy the stack for `stage` and create what CloudFormation could not."""
+
+    def client(service: str) -> Any:
+        return session.client(service, endpoint_url=endpoint_url)
+
+    cfn = client("cloudformation")
+    stack = f"schedulo-{stage}"
+    cfn.create_stack(
+        StackName=stack,
+        TemplateBody=json.dumps(local_template(stage)),
+        Parameters=[{"ParameterKey": "Stage", "ParameterValue": stage}],
+        Capabilities=["CAPABILITY_NAMED_IAM"],
+    )
+    _wait_for(cfn, stack)
+    client("scheduler").create_schedule_group(Name=f"schedulo-{stage}-posts")
+    queue_name = f"schedulo-{stage}-dead-letters"
+    topics = client("sns").list_topics()["Topics"]
+    topic = next(
+        t["TopicArn"] for t in topics if t["TopicArn"].endswith(f"schedulo-{stage}-operators")
+    )
+    client("cloudwatch").put_metric_alarm(
+        AlarmName=f"schedulo-{stage}-dead-letters-visible",
+        Namespace="AWS/SQS",
+        MetricName="ApproximateNumberOfMessagesVisible",
+        Dimensions=[{"Name": "QueueName", "Value": queue_name}],
+        Statistic="Maximum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=0,
+        ComparisonOperator="GreaterThanThreshold",
+        AlarmActions=[topic],
+    )
+
+
+def _wait_for(cfn: Any, stack: str) -> None:
+    for _ in range(200):
+        status = cfn.describe_stacks(StackName=stack)["Stacks"][0]["StackStatus"]
+        if status.endswith("_COMPLETE") and "ROLLBACK" not in status:
+            return
+        if "FAILED" in status or "ROLLBACK" in status:
+            events = cfn.describe_stack_events(StackName=stack)["StackEvents"]
+            reasons = [
+                e.get("ResourceStatusReason") for e in events if e.get("ResourceStatusReason")
+            ]
+            raise RuntimeError(f"stack {stack} failed: {status}: {reasons[:3]}")
+        time.sleep(0.05)
+    raise TimeoutError(f"stack {stack} not created")

@@ -1,0 +1,1 @@
+"""The sandbox social networks: one local server speaking each network's real API."""

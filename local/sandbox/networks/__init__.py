@@ -1,0 +1,1 @@
+"""Each module registers one sandbox network (see local/sandbox/framework.py)."""

@@ -1,0 +1,99 @@
+"""The sandbox server: the control API, the feed page, and every registered network."""
+
+from __future__ import annotations
+
+import html
+import time
+
+from flask import Flask, jsonify, request
+
+from local.sandbox import networks  # noqa: F401  (registers the networks)
+from local.sandbox.framework import REGISTRY
+from local.sandbox.state import FAULT_KINDS, SandboxState
+
+
+def create_app(state: SandboxState) -> Flask:
+    app = Flask("schedulo-sandbox")
+    app.config["MAX_CONTENT_LENGTH"] = 2 * 1024**3
+
+    @app.before_request
+    def add_latency() -> None:
+        prefix = request.path.strip("/").split("/", 1)[0]
+        delay = state.latency_ms.get(prefix)
+        if delay:
+            time.sleep(delay / 1000)
+
+    @app.get("/_control/posts")
+    def control_posts():
+        posts = state.find_posts(request.args.get("network"), request.args.get("account"))
+        return jsonify(posts)
+
+    @app.post("/_control/faults")
+    def control_faults():
+        body = request.get_json(force=True, silent=True) or {}
+        network, kind = body.get("network"), body.get("kind")
+        count = body.get("count", 1)
+        if network not in REGISTRY:
+            return jsonify(error=f"unknown network {network!r}"), 400
+        if kind not in FAULT_KINDS:
+            return jsonify(error=f"kind must be one of {', '.join(FAULT_KINDS)}"), 400
+        if not isinstance(count, int) or count < 1:
+            return jsonify(error="count must be a positive integer"), 400
+        state.add_fault(network, kind, count)
+        return jsonify(ok=True)
+
+    @app.post("/_control/latency")
+    def control_latency():
+        body = request.get_json(force=True, silent=True) or {}
+        network, ms = body.get("network"), body.get("ms")
+        if network not in REGISTRY:
+            return jsonify(error=f"unknown network {network!r}"), 400
+        if not isinstance(ms, int) or ms < 0:
+            return jsonify(error="ms must be a non-negative integer"), 400
+        state.set_latency(network, ms)
+        return jsonify(ok=True)
+
+    @app.post("/_control/reset")
+    def control_reset():
+        state.reset()
+        return jsonify(ok=True)
+
+    @app.get("/")
+    def feed():
+        return _feed_page(state)
+
+    for network in REGISTRY.values():
+        app.register_blueprint(network.build(state), url_prefix=f"/{network.network_id}")
+    return app
+
+
+def _feed_page(state: SandboxState) -> str:
+    rows = []
+    for post in reversed(state.find_posts()):
+        media = ", ".join(
+            f"{m.get('type')} {m.get('width', '')}x{m.get('height', '')}" for m in post["media"]
+        )
+        rows.append(
+            "<article class='post'>"
+            f"<header><strong>{html.escape(post['network'])}</strong> · "
+            f"{html.escape(str(post['account']))} · "
+            f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(post['received_at']))} UTC</header>"
+            f"<p>{html.escape(post['text'] or '')}</p>"
+            + (f"<small>media: {html.escape(media)}</small>" if media else "")
+            + (
+                f"<small> · reply to {html.escape(str(post['reply_to']))}</small>"
+                if post["reply_to"]
+                else ""
+            )
+            + "</article>"
+        )
+    networks_list = ", ".join(sorted(REGISTRY)) or "none yet"
+    return (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Sandbox feed</title>"
+        "<style>body{font-family:system-ui;max-width:760px;margin:2rem auto;padding:0 1rem}"
+        ".post{border:1px solid #ddd;border-radius:8px;padding:.75rem;margin:.5rem 0}"
+        "p{white-space:pre-wrap}</style></head><body>"
+        f"<h1>Sandbox feed</h1><p>Networks: {html.escape(networks_list)}</p>"
+        + ("".join(rows) or "<p>Nothing published yet.</p>")
+        + "</body></html>"
+    )

@@ -1,0 +1,210 @@
+"""The scheduler emulator: moto stores EventBridge schedules but never fires them.
+
+A loop reads the schedule group, fires each one-time `at()` schedule at its due second
+by invoking the target function with the schedule's input, honours the retry policy,
+the dead-letter queue and `ActionAfterCompletion=DELETE`, and runs the app's
+`@app.schedule` jobs on their rates.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import random
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+Invoke = Callable[[str, dict[str, Any]], Any]
+
+
+@dataclass
+class _Schedule:
+    name: str
+    due: float  # epoch seconds
+    target_arn: str
+    payload: dict[str, Any]
+    delete_after: bool
+    max_retries: int
+    dead_letter_arn: str | None
+    modified: Any
+    fired: bool = False
+
+
+@dataclass
+class RateJob:
+    name: str
+    every_seconds: float
+    run: Callable[[], Any]
+    next_run: float = field(default=0.0)
+
+
+def parse_at(expression: str, timezone: str | None) -> float | None:
+    """Epoch seconds of `at(YYYY-MM-DDThh:mm:ss)` in its time zone; None otherwise."""
+    if not (expression.startswith("at(") and expression.endswith(")")):
+        return None
+    local = datetime.fromisoformat(expression[3:-1])
+    return local.replace(tzinfo=ZoneInfo(timezone or "UTC")).astimezone(UTC).timestamp()
+
+
+class SchedulerEmulator:
+    def __init__(
+        self,
+        scheduler: Any,
+        sqs: Any,
+        group: str,
+        invoke: Invoke,
+        jobs: list[RateJob] | None = None,
+        tick_seconds: float = 0.1,
+        workers: int = 64,
+        retry_base_seconds: float = 1.0,
+        log: Callable[[str], None] = print,
+    ) -> None:
+        self._scheduler = scheduler
+        self._sqs = sqs
+        self._group = group
+        self._invoke = invoke
+        self._jobs = jobs or []
+        self._tick = tick_seconds
+        self._retry_base = retry_base_seconds
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="schedule")
+        self._known: dict[str, _Schedule] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._log = log
+        self.fired: list[tuple[str, float]] = []  # (name, time fired), for tests and benches
+
+    # -- lifecycle -------------------------------------------------------------------
+    def start(self) -> SchedulerEmulator:
+        now = time.time()
+        for job in self._jobs:
+            job.next_run = now + job.every_seconds
+        self._thread = threading.Thread(target=self._loop, name="scheduler-emulator", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=5)
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    # -- the loop --------------------------------------------------------------------
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            started = time.time()
+            try:
+                self._refresh()
+                self._fire_due(time.time())
+                self._run_jobs(time.time())
+            except Exception as exc:  # keep the emulator alive whatever one tick does
+                self._log(f"scheduler emulator: tick failed: {exc!r}")
+            self._stop.wait(max(0.0, self._tick - (time.time() - started)))
+
+    def _refresh(self) -> None:
+        seen = set()
+        pages = self._scheduler.get_paginator("list_schedules").paginate(GroupName=self._group)
+        for page in pages:
+            for summary in page["Schedules"]:
+                name = summary["Name"]
+                seen.add(name)
+                known = self._known.get(name)
+                if known and known.modified == summary.get("LastModificationDate"):
+                    continue
+                if summary.get("State", "ENABLED") != "ENABLED":
+                    self._known.pop(name, None)
+                    continue
+                schedule = self._read(name, summary.get("LastModificationDate"))
+                if schedule:
+                    self._known[name] = schedule
+        for name in list(self._known):
+            if name not in seen and not self._known[name].fired:
+                del self._known[name]
+
+    def _read(self, name: str, modified: Any) -> _Schedule | None:
+        detail = self._scheduler.get_schedule(GroupName=self._group, Name=name)
+        due = parse_at(detail["ScheduleExpression"], detail.get("ScheduleExpressionTimezone"))
+        if due is None:
+            return None
+        target = detail["Target"]
+        return _Schedule(
+            name=name,
+            due=due,
+            target_arn=target["Arn"],
+            payload=json.loads(target.get("Input") or "{}"),
+            delete_after=detail.get("ActionAfterCompletion") == "DELETE",
+            max_retries=target.get("RetryPolicy", {}).get("MaximumRetryAttempts", 185),
+            dead_letter_arn=target.get("DeadLetterConfig", {}).get("Arn"),
+            modified=modified,
+        )
+
+    def _fire_due(self, now: float) -> None:
+        for schedule in list(self._known.values()):
+            if not schedule.fired and schedule.due <= now:
+                schedule.fired = True
+                self.fired.append((schedule.name, now))
+                self._pool.submit(self._deliver, schedule)
+
+    def _deliver(self, schedule: _Schedule) -> None:
+        for attempt in range(schedule.max_retries + 1):
+            try:
+                self._invoke(schedule.target_arn, schedule.payload)
+                break
+            except Exception as exc:
+                self._log(f"scheduler emulator: {schedule.name} attempt {attempt + 1}: {exc!r}")
+                if attempt == schedule.max_retries or self._stop.is_set():
+                    self._dead_letter(schedule, exc)
+                    break
+                delay = self._retry_base * 2**attempt
+                self._stop.wait(delay + random.uniform(0, delay / 2))
+        if schedule.delete_after:
+            with contextlib.suppress(self._scheduler.exceptions.ResourceNotFoundException):
+                self._scheduler.delete_schedule(GroupName=self._group, Name=schedule.name)
+        self._known.pop(schedule.name, None)
+
+    def _dead_letter(self, schedule: _Schedule, error: Exception) -> None:
+        if not schedule.dead_letter_arn:
+            return
+        queue_name = schedule.dead_letter_arn.rsplit(":", 1)[-1]
+        url = self._sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
+        body = {"schedule": schedule.name, "input": schedule.payload, "error": repr(error)}
+        self._sqs.send_message(QueueUrl=url, MessageBody=json.dumps(body))
+
+    def _run_jobs(self, now: float) -> None:
+        for job in self._jobs:
+            if job.next_run <= now:
+                job.next_run = now + job.every_seconds
+                self._pool.submit(self._run_job, job)
+
+    def _run_job(self, job: RateJob) -> None:
+        try:
+            job.run()
+        except Exception as exc:
+            self._log(f"scheduler emulator: job {job.name} failed: {exc!r}")
+
+
+def rate_jobs(app_module: Any, context_factory: Callable[[], Any]) -> list[RateJob]:
+    """The app's `@app.schedule(Rate(...))` handlers as jobs the emulator runs."""
+    from chalice.app import Rate
+
+    units = {Rate.MINUTES: 60, Rate.HOURS: 3600, Rate.DAYS: 86400}
+    jobs = []
+    for source in getattr(app_module.app, "event_sources", []):
+        expression = getattr(source, "schedule_expression", None)
+        if not isinstance(expression, Rate):
+            continue
+        handler = getattr(app_module, source.handler_string.rsplit(".", 1)[-1])
+        event = {"detail-type": "Scheduled Event", "source": "aws.events", "detail": {}}
+        jobs.append(
+            RateJob(
+                name=source.name,
+                every_seconds=expression.value * units[expression.unit],
+                run=lambda h=handler, e=event: h(dict(e), context_factory()),
+            )
+        )
+    return jobs

@@ -1,0 +1,12 @@
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.stack]
+
+
+def test_web_app_shows_the_dashboard_with_system_status(page):
+    page.goto("/")
+    page.wait_for_url("**/dashboard")
+    assert page.get_by_role("heading", name="Dashboard").is_visible()
+    checks = page.get_by_role("list", name="Dependency checks")
+    checks.get_by_text("dynamodb: reachable").wait_for()
+    assert page.get_by_role("navigation", name="Main").is_visible()

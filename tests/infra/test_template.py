@@ -1,0 +1,123 @@
+"""The deployable template: Chalice's app merged with infrastructure/, linted, and
+holding every resource the code names."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from chalicelib.settings import settings_from
+from local.cfn_yaml import load_template
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def merged_template(tmp_path_factory) -> Path:
+    """`chalice package --merge-template` on a copy of the app.
+
+    The copy has an empty requirements.txt so that packaging downloads nothing (tests
+    never reach the internet); the template does not depend on the vendored wheels.
+    """
+    work = tmp_path_factory.mktemp("package")
+    for name in ("app.py", "chalicelib", ".chalice", "infrastructure"):
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, work / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, work / name)
+    (work / "requirements.txt").write_text("")
+    out = work / "build"
+    chalice = Path(sys.executable).with_name("chalice")
+    subprocess.run(
+        [
+            str(chalice),
+            "package",
+            "--stage",
+            "dev",
+            "--pkg-format",
+            "cloudformation",
+            "--template-format",
+            "yaml",
+            "--merge-template",
+            "infrastructure/template.yaml",
+            str(out),
+        ],
+        cwd=work,
+        check=True,
+        capture_output=True,
+    )
+    return out / "sam.yaml"
+
+
+def test_merged_template_passes_cfn_lint(merged_template):
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("cfn-lint")), str(merged_template)],
+        capture_output=True,
+        text=True,
+    )
+    errors = [line for line in result.stdout.splitlines() if line.startswith("E")]
+    assert not errors, result.stdout
+
+
+def test_merged_template_has_the_app_and_the_infrastructure(merged_template):
+    resources = yaml.safe_load(
+        merged_template.read_text().replace("!", "")  # short tags do not matter here
+    )["Resources"]
+    assert "Publisher" in resources and "APIHandler" in resources
+    assert "PostsTable" in resources and "DeadLetterQueue" in resources
+
+
+def _names(resource_type: str, name_key: str) -> set[str]:
+    template = load_template()
+    names = set()
+    for resource in template["Resources"].values():
+        if resource["Type"] == resource_type:
+            name = resource["Properties"][name_key]
+            names.add(name["Fn::Sub"] if isinstance(name, dict) else name)
+    return {
+        n.replace("${Stage}", "dev").replace("${AWS::AccountId}", "123456789012") for n in names
+    }
+
+
+def test_every_table_the_code_names_is_in_the_template():
+    settings = settings_from({"SCHEDULO_STAGE": "dev"})
+    assert set(settings.tables.model_dump().values()) <= _names("AWS::DynamoDB::Table", "TableName")
+
+
+def test_every_bucket_queue_and_group_the_code_names_is_in_the_template():
+    settings = settings_from({"SCHEDULO_STAGE": "dev"})
+    assert settings.media_bucket in _names("AWS::S3::Bucket", "BucketName")
+    queue = settings.dead_letter_queue_arn.rsplit(":", 1)[-1]
+    assert queue in _names("AWS::SQS::Queue", "QueueName")
+    assert settings.schedule_group in _names("AWS::Scheduler::ScheduleGroup", "Name")
+    assert settings.kms_key_id in _names("AWS::KMS::Alias", "AliasName")
+    role = settings.scheduler_role_arn.rsplit("/", 1)[-1]
+    assert role in _names("AWS::IAM::Role", "RoleName")
+
+
+def test_tables_are_on_demand_with_point_in_time_recovery():
+    for name, resource in load_template()["Resources"].items():
+        if resource["Type"] != "AWS::DynamoDB::Table":
+            continue
+        props = resource["Properties"]
+        assert props["BillingMode"] == "PAY_PER_REQUEST", name
+        if "TimeToLiveSpecification" not in props or name in (
+            "InvitationsTable",
+            "ImportsTable",
+            "NotificationsTable",
+        ):
+            assert props["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"], name
+
+
+def test_dead_letter_queue_keeps_messages_14_days_and_is_alarmed():
+    resources = load_template()["Resources"]
+    assert resources["DeadLetterQueue"]["Properties"]["MessageRetentionPeriod"] == 1209600
+    alarm = resources["DeadLetterAlarm"]["Properties"]
+    assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert alarm["AlarmActions"] == [{"Ref": "OperatorsTopic"}]

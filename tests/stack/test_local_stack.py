@@ -1,0 +1,65 @@
+"""`make dev`'s stack as a user meets it: one origin for the web app and the API."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from tests.support.stack import StackProcess
+
+pytestmark = [pytest.mark.stack]
+
+
+def test_health_and_web_shell_are_served(stack):
+    health = requests.get(f"{stack.url}/v1/health", timeout=5)
+    assert health.status_code == 200 and health.json()["status"] == "ok"
+    page = requests.get(f"{stack.url}/", timeout=5)
+    assert page.status_code == 200 and '<div id="root">' in page.text
+    deep_link = requests.get(f"{stack.url}/calendar/2026/12", timeout=5)
+    assert deep_link.status_code == 200 and '<div id="root">' in deep_link.text
+
+
+def test_unknown_api_route_is_a_404_in_the_error_format(stack):
+    response = requests.get(f"{stack.url}/v1/no-such-thing", timeout=5)
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+    assert response.json()["error"]["request_id"]
+
+
+def test_oversized_body_is_a_413_in_the_error_format(stack):
+    response = requests.post(
+        f"{stack.url}/v1/health",
+        data=b"x" * (11 * 1024 * 1024),
+        headers={"Content-Type": "application/json"},
+        timeout=30,
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "payload_too_large"
+
+
+def test_sandbox_serves_its_control_api_and_feed(stack):
+    assert requests.get(f"{stack.sandbox_url}/_control/posts", timeout=5).json() == []
+    assert "Sandbox feed" in requests.get(f"{stack.sandbox_url}/", timeout=5).text
+    bad = requests.post(f"{stack.sandbox_url}/_control/faults", json={"network": "nope"}, timeout=5)
+    assert bad.status_code == 400
+
+
+def test_state_survives_a_restart_when_a_directory_is_named(tmp_path):
+    env = {"SCHEDULO_LOCAL_STATE": str(tmp_path)}
+    import boto3
+
+    def table(endpoint: str):
+        return boto3.resource(
+            "dynamodb",
+            endpoint_url=endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        ).Table("schedulo-local-workspaces")
+
+    with StackProcess(env) as first:
+        table(first.aws_url).put_item(Item={"workspace_id": "w_kept", "name": "Kept"})
+    assert first.process.returncode == 0  # Ctrl-C stops cleanly
+    with StackProcess(env) as second:
+        item = table(second.aws_url).get_item(Key={"workspace_id": "w_kept"}).get("Item")
+        assert item and item["name"] == "Kept"

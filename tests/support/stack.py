@@ -1,0 +1,80 @@
+"""The local stack (`python -m local.dev`) as a child process on free ports."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import requests
+
+from local.stack import free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class StackProcess:
+    def __init__(self, extra_env: dict[str, str] | None = None) -> None:
+        self.ports = {name: free_port() for name in ("api", "aws", "sandbox")}
+        self.url = f"http://127.0.0.1:{self.ports['api']}"
+        self.sandbox_url = f"http://127.0.0.1:{self.ports['sandbox']}"
+        self.aws_url = f"http://127.0.0.1:{self.ports['aws']}"
+        self.extra_env = extra_env or {}
+        self.process: subprocess.Popen | None = None
+        self.log = tempfile.NamedTemporaryFile(prefix="stack-", suffix=".log", delete=False)
+
+    def __enter__(self) -> StackProcess:
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("AWS_", "SCHEDULO_", "POWERTOOLS_"))
+        }
+        env.update(
+            SCHEDULO_PORT=str(self.ports["api"]),
+            SCHEDULO_AWS_PORT=str(self.ports["aws"]),
+            SCHEDULO_SANDBOX_PORT=str(self.ports["sandbox"]),
+            PYTHONUNBUFFERED="1",
+            **self.extra_env,
+        )
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "local.dev"],
+            cwd=ROOT,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_healthy()
+        return self
+
+    def _wait_healthy(self, timeout: float = 90) -> None:
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process and self.process.poll() is not None:
+                raise RuntimeError(f"the stack exited early:\n{self.output()}")
+            try:
+                if requests.get(f"{self.url}/v1/health", timeout=2).status_code == 200:
+                    return
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise TimeoutError(f"the stack did not come up:\n{self.output()}")
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")[-5000:]
+
+    def stop(self) -> int:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                return self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                return self.process.wait()
+        return self.process.returncode if self.process else 0
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
