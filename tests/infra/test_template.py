@@ -121,3 +121,8 @@ def test_dead_letter_queue_keeps_messages_14_days_and_is_alarmed():
     alarm = resources["DeadLetterAlarm"]["Properties"]
     assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
     assert alarm["AlarmActions"] == [{"Ref": "OperatorsTopic"}]
+
+
+def test_gateway_errors_use_the_api_error_format(merged_template):
+    text = merged_template.read_text()
+    assert "MISSING_AUTHENTICATION_TOKEN" in text and '"code": "not_found"' in text
