@@ -156,6 +156,7 @@ class LocalStack:
     def _start_scheduler(self, app_module: Any) -> None:
         from chalice.local import LambdaContext
 
+        from chalicelib import scheduling
         from chalicelib.settings import get_settings
         from local.scheduler import SchedulerEmulator, rate_jobs
 
@@ -169,6 +170,9 @@ class LocalStack:
             function = arn.rsplit(":", 1)[-1].removeprefix(f"schedulo-{self.stage}-")
             return getattr(app_module, function)(payload, context())
 
+        # There is no Lambda service here: "publish now" calls the function in-process.
+        scheduling.use_local_invoker(invoke)
+        self._stoppers.append(lambda: scheduling.use_local_invoker(None))
         self.emulator = SchedulerEmulator(
             scheduler=session.client("scheduler", endpoint_url=self.urls["aws"]),
             sqs=session.client("sqs", endpoint_url=self.urls["aws"]),

@@ -1,0 +1,168 @@
+"""EventBridge Scheduler: arm, re-arm and disarm the one-time schedule of each post.
+
+DESIGN.md section 1: one schedule per post, named `post-<post_id>-v<version>` in the
+posts group, `at(...)` in UTC with the flexible window off, deleted after it fires, with a
+retry policy and the dead-letter queue; its input is `{workspace_id, post_id, version}`.
+DynamoDB stays the source of truth: the caller writes the post first and arms second, and
+a publisher invocation whose version is stale is a no-op, so a schedule left behind by a
+crash between the two steps does no harm.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.aws import client
+from chalicelib.observability import logger
+from chalicelib.settings import get_settings
+
+# How long Scheduler keeps retrying an invocation Lambda refused (throttling, outage)
+# before it sends the event to the dead-letter queue. Network errors are the
+# publisher's to retry, with `arm_retry`.
+RETRY_POLICY = {"MaximumRetryAttempts": 5, "MaximumEventAgeInSeconds": 3600}
+_NAME_LIMIT = 64  # Scheduler's limit on a schedule name
+_NAME_UNSAFE = re.compile(r"[^0-9A-Za-z_.\-]")
+
+# (function ARN, payload) -> None. The local stack has no Lambda service: it registers
+# one that calls the app's function in-process (see `use_local_invoker`).
+Invoker = Callable[[str, dict[str, Any]], Any]
+_local_invoker: Invoker | None = None
+
+
+def schedule_name(post_id: str, version: int) -> str:
+    return _name("post", post_id, f"v{version}")
+
+
+def retry_name(post_id: str, target_id: str, attempt: int) -> str:
+    return _name("retry", post_id, target_id, str(attempt))
+
+
+def _name(*parts: str) -> str:
+    name = _NAME_UNSAFE.sub("_", "-".join(parts))
+    if len(name) <= _NAME_LIMIT:
+        return name
+    # Too long for Scheduler: keep the readable head, make the tail unique.
+    digest = hashlib.sha256(name.encode()).hexdigest()[:12]
+    return f"{name[: _NAME_LIMIT - len(digest) - 1]}-{digest}"
+
+
+def at_expression(when: datetime) -> str:
+    """`at(2026-12-01T08:00:00)` for the aware instant `when`, in UTC, to the second."""
+    if when.tzinfo is None:
+        raise ValueError("a schedule time must be timezone-aware")
+    return f"at({when.astimezone(UTC).replace(tzinfo=None).isoformat(timespec='seconds')})"
+
+
+def arm(workspace_id: str, post_id: str, version: int, when: datetime) -> str:
+    """Arm the post's schedule for `version` at `when`; every other version's is deleted."""
+    name = schedule_name(post_id, version)
+    payload = {"workspace_id": workspace_id, "post_id": post_id, "version": version}
+    _put(name, when, payload, f"post {post_id} v{version}")
+    for stale in _post_schedules(post_id):
+        if stale != name:
+            _delete(stale)
+    logger.info("post armed", extra={"post_id": post_id, "version": version, "at": str(when)})
+    return name
+
+
+def disarm(post_id: str) -> int:
+    """Delete every schedule of the post (any version); a missing one is fine."""
+    names = _post_schedules(post_id)
+    for name in names:
+        _delete(name)
+    return len(names)
+
+
+def arm_retry(
+    workspace_id: str, post_id: str, version: int, target_id: str, attempt: int, when: datetime
+) -> str:
+    """A one-time schedule that re-invokes the publisher for one target at `when`."""
+    name = retry_name(post_id, target_id, attempt)
+    payload = {
+        "workspace_id": workspace_id,
+        "post_id": post_id,
+        "version": version,
+        "target_id": target_id,
+        "attempt": attempt,
+    }
+    _put(name, when, payload, f"retry {attempt} of post {post_id} for {target_id}")
+    return name
+
+
+def invoke_now(payload: dict[str, Any]) -> None:
+    """Invoke the publisher at once, without waiting for it (publish now)."""
+    settings = get_settings()
+    if _local_invoker is not None:
+        invoker = _local_invoker
+        threading.Thread(
+            target=_run_local, args=(invoker, settings.publisher_arn, payload), daemon=True
+        ).start()
+        return
+    client("lambda").invoke(
+        FunctionName=settings.publisher_arn,
+        InvocationType="Event",
+        Payload=json.dumps(payload).encode(),
+    )
+
+
+def use_local_invoker(invoker: Invoker | None) -> None:
+    """Where there is no Lambda service (the local stack, tests), call `invoker` instead."""
+    global _local_invoker
+    _local_invoker = invoker
+
+
+def _run_local(invoker: Invoker, arn: str, payload: dict[str, Any]) -> None:
+    try:
+        invoker(arn, payload)
+    except Exception:  # as with an Event invocation, nobody waits for the result
+        logger.exception("local publisher invocation failed", extra={"input": payload})
+
+
+def _put(name: str, when: datetime, payload: dict[str, Any], description: str) -> None:
+    settings = get_settings()
+    scheduler = client("scheduler")
+    request = {
+        "GroupName": settings.schedule_group,
+        "Name": name,
+        "Description": description[:512],
+        "ScheduleExpression": at_expression(when),
+        "ScheduleExpressionTimezone": "UTC",
+        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "ActionAfterCompletion": "DELETE",
+        "State": "ENABLED",
+        "Target": {
+            "Arn": settings.publisher_arn,
+            "RoleArn": settings.scheduler_role_arn,
+            "Input": json.dumps(payload, sort_keys=True),
+            "RetryPolicy": RETRY_POLICY,
+            "DeadLetterConfig": {"Arn": settings.dead_letter_queue_arn},
+        },
+    }
+    try:
+        scheduler.create_schedule(**request)
+    except scheduler.exceptions.ConflictException:
+        # Armed before (a retried request, or the sweeper): move it to the new time.
+        scheduler.update_schedule(**request)
+
+
+def _post_schedules(post_id: str) -> list[str]:
+    settings = get_settings()
+    pages = (
+        client("scheduler")
+        .get_paginator("list_schedules")
+        .paginate(GroupName=settings.schedule_group, NamePrefix=_name("post", post_id, "v"))
+    )
+    return [schedule["Name"] for page in pages for schedule in page["Schedules"]]
+
+
+def _delete(name: str) -> None:
+    scheduler = client("scheduler")
+    with contextlib.suppress(scheduler.exceptions.ResourceNotFoundException):
+        scheduler.delete_schedule(GroupName=get_settings().schedule_group, Name=name)

@@ -1,0 +1,43 @@
+"""Each network's counting rule on texts where the rules disagree."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.domain.limits import TextCounting
+from chalicelib.domain.text import count, extract_hashtags, extract_mentions, extract_urls
+
+FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one emoji, 7 code points
+ACCENTED = "e\u0301"  # e + combining acute: one grapheme, two code points
+
+
+@pytest.mark.parametrize(
+    ("counting", "expected"),
+    [
+        (TextCounting.WEIGHTED, 1 + 1 + 2 + 1 + 1),  # the family emoji weighs 2; é is NFC-composed
+        (TextCounting.GRAPHEMES, 5),
+        (TextCounting.CODE_POINTS, 1 + 1 + 7 + 1 + 2),
+        (TextCounting.UTF16, 1 + 1 + 11 + 1 + 2),
+        (TextCounting.BYTES, 1 + 1 + 25 + 1 + 3),
+    ],
+)
+def test_each_network_counts_the_same_text_by_its_own_rule(counting, expected):
+    text = f"a {FAMILY} {ACCENTED}"
+    assert count(text, counting) == expected
+
+
+def test_x_counts_a_precomposed_and_a_decomposed_accent_alike():
+    assert count("caf\u00e9", TextCounting.WEIGHTED) == count("cafe\u0301", TextCounting.WEIGHTED)
+
+
+def test_a_network_with_a_fixed_link_length_counts_every_link_as_that_length():
+    text = "read https://example.com/a/very/long/path/indeed"
+    assert count(text, TextCounting.CODE_POINTS, url_length=23) == len("read ") + 23
+    assert count(text, TextCounting.WEIGHTED) == len("read ") + 23
+
+
+def test_links_hashtags_and_mentions_are_told_apart():
+    text = "Launch day #ship it with @ana, see example.com/launch#notes or https://t.co/abc"
+    assert [u.value for u in extract_urls(text)] == ["example.com/launch#notes", "https://t.co/abc"]
+    assert [t.value for t in extract_hashtags(text)] == ["ship"]
+    assert [m.value for m in extract_mentions(text)] == ["ana"]
