@@ -4,6 +4,7 @@ from chalice import Chalice
 
 from chalicelib.api.meta import meta
 from chalicelib.api.middleware import event_middleware, http_middleware
+from chalicelib.api.networks import networks
 
 # Chalice's own log handler stays off: Powertools Logger writes one JSON line per request.
 app = Chalice(app_name="schedulo", configure_logs=False)
@@ -14,6 +15,7 @@ for event_type in ("pure_lambda", "scheduled"):
     app.register_middleware(event_middleware, event_type)
 
 app.register_blueprint(meta)
+app.register_blueprint(networks)
 
 
 @app.lambda_function(name="publisher")

@@ -1,0 +1,39 @@
+"""GET /v1/networks: what each supported network can publish, and its limits."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
+from chalicelib.domain.limits import Capability, NetworkLimits
+
+networks = ApiBlueprint(__name__)
+
+
+class NetworkOut(BaseModel):
+    id: str
+    name: str
+    capabilities: list[Capability]
+    limits: NetworkLimits
+
+
+class NetworkList(BaseModel):
+    networks: list[NetworkOut]
+
+
+@networks.endpoint("GET", "/v1/networks", auth=Access.PUBLIC, response=NetworkList)
+def list_networks(ctx: RequestContext) -> NetworkList:
+    """Each supported network: id, name, capabilities and limits."""
+    from chalicelib.networks.registry import all_limits
+
+    return NetworkList(
+        networks=[
+            NetworkOut(
+                id=limits.network,
+                name=limits.name,
+                capabilities=sorted(limits.capabilities),
+                limits=limits,
+            )
+            for limits in all_limits()
+        ]
+    )
