@@ -2,9 +2,12 @@
 
 from chalice import Chalice
 
+from chalicelib.api.auth import auth
+from chalicelib.api.members import members
 from chalicelib.api.meta import meta
 from chalicelib.api.middleware import event_middleware, http_middleware
 from chalicelib.api.networks import networks
+from chalicelib.api.workspaces import workspaces
 
 # Chalice's own log handler stays off: Powertools Logger writes one JSON line per request.
 app = Chalice(app_name="schedulo", configure_logs=False)
@@ -15,6 +18,9 @@ for event_type in ("pure_lambda", "scheduled"):
     app.register_middleware(event_middleware, event_type)
 
 app.register_blueprint(meta)
+app.register_blueprint(auth)
+app.register_blueprint(workspaces)
+app.register_blueprint(members)
 app.register_blueprint(networks)
 
 

@@ -81,6 +81,8 @@ class Settings(BaseModel):
     network_urls: dict[str, str]
     # Media import may fetch from loopback only in the local stack (its own sandbox).
     allow_loopback_fetch: bool
+    # Users allowed on Access.OPERATOR endpoints (SCHEDULO_OPERATOR_EMAILS, comma-separated).
+    operator_emails: frozenset[str] = frozenset()
     max_body_bytes: int = 1_000_000
 
     def network_url(self, network: str, kind: str, default: str) -> str:
@@ -156,6 +158,11 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         sandbox_url=env.get("SCHEDULO_SANDBOX_URL") or None,
         network_urls=_network_overrides(env),
         allow_loopback_fetch=env.get("SCHEDULO_ALLOW_LOOPBACK_FETCH", "") == "1",
+        operator_emails=frozenset(
+            e.strip().lower()
+            for e in env.get("SCHEDULO_OPERATOR_EMAILS", "").split(",")
+            if e.strip()
+        ),
         max_body_bytes=int(get("SCHEDULO_MAX_BODY_BYTES", "1000000")),
     )
 

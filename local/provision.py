@@ -8,6 +8,7 @@ meaning and are left out (CloudFront, bucket and queue policies, e-mail subscrip
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from typing import Any
 
@@ -15,7 +16,7 @@ import boto3
 
 from local.cfn_yaml import load_template
 
-DIRECT = {"AWS::Scheduler::ScheduleGroup", "AWS::CloudWatch::Alarm"}
+DIRECT = {"AWS::Scheduler::ScheduleGroup", "AWS::CloudWatch::Alarm", "AWS::SecretsManager::Secret"}
 NOT_LOCAL = {
     "AWS::CloudFront::Distribution",
     "AWS::CloudFront::OriginAccessControl",
@@ -58,6 +59,7 @@ def provision(session: boto3.session.Session, stage: str, endpoint_url: str | No
         Capabilities=["CAPABILITY_NAMED_IAM"],
     )
     _wait_for(cfn, stack)
+    _create_secrets(client("secretsmanager"), stage)
     client("scheduler").create_schedule_group(Name=f"schedulo-{stage}-posts")
     queue_name = f"schedulo-{stage}-dead-letters"
     topics = client("sns").list_topics()["Topics"]
@@ -76,6 +78,17 @@ def provision(session: boto3.session.Session, stage: str, endpoint_url: str | No
         ComparisonOperator="GreaterThanThreshold",
         AlarmActions=[topic],
     )
+
+
+def _create_secrets(secretsmanager: Any, stage: str) -> None:
+    """The template's generated secrets (moto's CloudFormation cannot generate them)."""
+    for resource in load_template()["Resources"].values():
+        if resource["Type"] != "AWS::SecretsManager::Secret":
+            continue
+        props = resource["Properties"]
+        name = props["Name"]["Fn::Sub"].replace("${Stage}", stage)
+        length = props["GenerateSecretString"]["PasswordLength"]
+        secretsmanager.create_secret(Name=name, SecretString=secrets.token_urlsafe(length)[:length])
 
 
 def _wait_for(cfn: Any, stack: str) -> None:

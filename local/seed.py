@@ -7,6 +7,6 @@ from typing import Any
 from chalicelib.settings import Settings
 
 
-def seed(session: Any, endpoint: str, settings: Settings) -> None:
+def seed(session: Any, endpoint: str | None, settings: Settings) -> None:
     ses = session.client("ses", endpoint_url=endpoint)
     ses.verify_email_identity(EmailAddress=settings.email_sender)

@@ -31,11 +31,14 @@ def _aws_session():
     from chalicelib.aws import reset_clients
     from chalicelib.settings import get_settings
     from local.provision import provision
+    from local.seed import seed
 
     with mock_aws():
         get_settings.cache_clear()
         reset_clients()
-        provision(boto3.session.Session(region_name="us-east-1"), "test")
+        session = boto3.session.Session(region_name="us-east-1")
+        provision(session, "test")
+        seed(session, None, get_settings())
         yield
 
 

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from chalicelib.errors import Unauthorized
+from chalicelib.auth.principal import Principal
+from chalicelib.domain.roles import Role
+from chalicelib.errors import Forbidden, NotFound, Unauthorized
 
 if TYPE_CHECKING:
+    from chalice.app import Request
+
     from chalicelib.api.routing import Auth, RequestContext
+
+WORKSPACE_NOT_FOUND = "Workspace not found."
 
 
 def authorize(ctx: RequestContext, auth: Auth, workspace_id: str | None) -> None:
@@ -21,4 +27,52 @@ def authorize(ctx: RequestContext, auth: Auth, workspace_id: str | None) -> None
 
     if auth is Access.PUBLIC:
         return
-    raise Unauthorized("Sign in first.")
+    principal = authenticate(ctx.request)
+    ctx.principal = principal
+    if auth is Access.USER:
+        return
+    if auth is Access.OPERATOR:
+        if principal.is_api_key or not is_operator(principal):
+            raise Forbidden("Only the deployment's operators may do this.")
+        return
+    if workspace_id is None:
+        raise TypeError(f"an endpoint requiring role {auth} needs a {{ws}} path parameter")
+    role = role_in(principal, workspace_id)
+    if role is None:
+        raise NotFound(WORKSPACE_NOT_FOUND)
+    ctx.workspace_id, ctx.role = workspace_id, role
+    if not role.allows(Role(auth)):
+        raise Forbidden(f"This needs the {auth.value} role or higher; you are {role.value}.")
+
+
+def authenticate(request: Request) -> Principal:
+    """The caller behind `Authorization: Bearer ...`; 401 without a valid token."""
+    header = request.headers.get("authorization") or ""
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("Sign in first: send Authorization: Bearer <token>.")
+    if token.startswith("sk_"):
+        from chalicelib.auth.api_keys import authenticate_key
+
+        return authenticate_key(token)
+    from chalicelib.auth.tokens import verify_access_token
+
+    return Principal(user_id=verify_access_token(token))
+
+
+def role_in(principal: Principal, workspace_id: str) -> Role | None:
+    """The caller's role in a workspace (one read for users), None when not a member."""
+    if principal.is_api_key:
+        return Role(principal.key_role) if principal.key_workspace_id == workspace_id else None
+    from chalicelib.store.members import get_member
+
+    member = get_member(workspace_id, principal.require_user())
+    principal.member = member
+    return Role(member.role) if member else None
+
+
+def is_operator(principal: Principal) -> bool:
+    from chalicelib.settings import get_settings
+
+    return principal.user().email in get_settings().operator_emails

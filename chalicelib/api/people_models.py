@@ -1,0 +1,191 @@
+"""Request and response bodies of the auth and workspace endpoints (API.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StringConstraints, field_validator
+
+from chalicelib.domain.emails import EmailAddress
+from chalicelib.domain.roles import Role
+from chalicelib.domain.timezones import TimeZoneName
+
+DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+# Rejected even when long enough: the passwords tried first by anyone guessing.
+_COMMON_PASSWORDS = frozenset(
+    {
+        "1234567890",
+        "12345678910",
+        "123456789a",
+        "password123",
+        "password1234",
+        "qwertyuiop",
+        "1q2w3e4r5t",
+        "iloveyou123",
+        "administrator",
+        "letmein1234",
+        "schedulo123",
+    }
+)
+
+
+class SignupIn(BaseModel):
+    email: EmailAddress
+    password: str = Field(min_length=10, max_length=256)
+    name: DisplayName
+    timezone: TimeZoneName = "UTC"
+
+    @field_validator("password")
+    @classmethod
+    def not_guessable(cls, password: str) -> str:
+        if password.lower() in _COMMON_PASSWORDS or len(set(password)) < 4:
+            raise ValueError("too easy to guess: use a longer mix of words or characters")
+        return password
+
+
+class LoginIn(BaseModel):
+    email: EmailAddress
+    password: str = Field(min_length=1, max_length=256)
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=500)
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    name: str
+    created_at: str
+
+
+class WorkspaceOut(BaseModel):
+    id: str
+    name: str
+    timezone: str
+    created_at: str
+    role: Role | None = Field(None, description="the caller's role in this workspace")
+
+
+class TokensOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int = Field(description="seconds until the access token expires")
+
+
+class SignupOut(TokensOut):
+    user: UserOut
+    workspace: WorkspaceOut
+
+
+class MeOut(BaseModel):
+    user: UserOut
+    workspaces: list[WorkspaceOut]
+
+
+class WorkspaceIn(BaseModel):
+    name: DisplayName
+    timezone: TimeZoneName = "UTC"
+
+
+class WorkspacePatch(BaseModel):
+    name: DisplayName | None = None
+    timezone: TimeZoneName | None = None
+
+
+class WorkspaceList(BaseModel):
+    items: list[WorkspaceOut]
+    next_cursor: str | None = None
+
+
+class MemberOut(BaseModel):
+    user_id: str
+    email: str
+    name: str
+    role: Role
+    joined_at: str
+
+
+class MemberList(BaseModel):
+    items: list[MemberOut]
+    next_cursor: str | None = None
+
+
+class RoleIn(BaseModel):
+    role: Role
+
+
+class InvitationIn(BaseModel):
+    email: EmailAddress
+    role: Role = Role.EDITOR
+
+
+class InvitationOut(BaseModel):
+    id: str
+    email: str
+    role: Role
+    status: Literal["pending", "accepted", "revoked", "expired"]
+    invited_by: str
+    created_at: str
+    expires_at: str
+
+
+class InvitationList(BaseModel):
+    items: list[InvitationOut]
+    next_cursor: str | None = None
+
+
+class InvitationPreview(BaseModel):
+    """What the accept page shows before the invitee accepts."""
+
+    workspace_name: str
+    email: str
+    role: Role
+    invited_by_name: str
+    status: Literal["pending", "accepted", "revoked", "expired"]
+    expires_at: str
+
+
+class ApiKeyIn(BaseModel):
+    name: DisplayName
+    role: Role = Role.EDITOR
+
+
+class ApiKeyOut(BaseModel):
+    id: str
+    name: str
+    role: Role
+    prefix: str = Field(description="the key's first characters, to tell keys apart")
+    created_by: str
+    created_at: str
+    last_used_at: str | None
+
+
+class ApiKeyCreated(ApiKeyOut):
+    secret: str = Field(description="the key itself (`sk_...`); shown only in this response")
+
+
+class ApiKeyList(BaseModel):
+    items: list[ApiKeyOut]
+    next_cursor: str | None = None
+
+
+class AuditEventOut(BaseModel):
+    id: str
+    action: str
+    actor: str | None
+    target: str | None
+    details: dict
+    at: str
+
+
+class AuditQuery(BaseModel):
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEventOut]
+    next_cursor: str | None = None

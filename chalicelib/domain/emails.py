@@ -1,0 +1,26 @@
+"""Email addresses as the app stores them: trimmed, lower-cased, plausibly shaped.
+
+>>> TypeAdapter(EmailAddress).validate_python("  Ada@Example.COM ")
+'ada@example.com'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import BeforeValidator
+
+_SHAPE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+def normalise_email(value: object) -> str:
+    if not isinstance(value, str):
+        raise ValueError("an email address is a string")
+    email = value.strip().lower()
+    if len(email) > 254 or not _SHAPE.match(email):
+        raise ValueError("not an email address such as ada@example.com")
+    return email
+
+
+EmailAddress = Annotated[str, BeforeValidator(normalise_email)]

@@ -1,0 +1,126 @@
+"""Sign-up, sign-in, refresh-token rotation and sign-out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.auth.passwords import hash_password, verify_password
+from chalicelib.auth.secrets import digest, matches, new_secret, split_token
+from chalicelib.auth.tokens import ACCESS_TOKEN_SECONDS, issue_access_token
+from chalicelib.domain.ids import new_id
+from chalicelib.domain.roles import Role
+from chalicelib.errors import Conflict, Unauthorized
+from chalicelib.people import throttle
+from chalicelib.store import sessions
+from chalicelib.store.audit import audit_event, record_events
+from chalicelib.store.base import iso, utcnow
+from chalicelib.store.members import MemberRecord, memberships_of
+from chalicelib.store.transactions import failed_conditions, transaction
+from chalicelib.store.users import UserRecord, claim_condition, email_claim, find_by_email
+from chalicelib.store.workspaces import WorkspaceRecord
+
+BAD_CREDENTIALS = "Email or password is incorrect."
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int = ACCESS_TOKEN_SECONDS
+
+
+def signup(
+    email: str, password: str, name: str, timezone: str
+) -> tuple[UserRecord, WorkspaceRecord, TokenPair]:
+    """A new user, owner of a new personal workspace, signed in."""
+    now = iso(utcnow())
+    user_id, workspace_id = new_id("u"), new_id("w")
+    user = UserRecord(
+        user_id, email=email, name=name, password_hash=hash_password(password), created_at=now
+    )
+    workspace = WorkspaceRecord(
+        workspace_id,
+        name=f"{name}'s workspace",
+        timezone=timezone,
+        created_at=now,
+        created_by=user_id,
+        owner_count=1,
+    )
+    member = MemberRecord(
+        workspace_id, user_id, role=Role.OWNER.value, email=email, name=name, joined_at=now
+    )
+    try:
+        with transaction() as write:
+            write.save(email_claim(email, user_id), condition=claim_condition())
+            write.save(user)
+            write.save(workspace)
+            write.save(member)
+            write.save(audit_event(workspace_id, "user.signed_up", actor=user_id))
+    except TransactWriteError as error:
+        if failed_conditions(error)[:1] == [True]:
+            raise Conflict(
+                "An account with this email already exists; sign in instead.",
+                [{"field": "email", "message": "already registered"}],
+            ) from None
+        raise
+    return user, workspace, start_session(user_id)
+
+
+def login(email: str, password: str, address: str | None) -> tuple[UserRecord, TokenPair]:
+    throttle.check_allowed(email, address)
+    user = find_by_email(email)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        throttle.record_failure(email, address)
+        raise Unauthorized(BAD_CREDENTIALS)
+    throttle.record_success(email)
+    record_events(
+        [
+            audit_event(m.workspace_id, "user.signed_in", actor=user.user_id)
+            for m in memberships_of(user.user_id)
+        ]
+    )
+    return user, start_session(user.user_id)
+
+
+def start_session(user_id: str, family_id: str | None = None) -> TokenPair:
+    """An access token and the next refresh token of a (new) family."""
+    token_id, secret = new_id("r"), new_secret()
+    token = sessions.new_token(token_id, family_id or new_id("f"), user_id, digest(secret))
+    if family_id is None:
+        with transaction() as write:
+            write.save(sessions.new_family(token.family_id, user_id))
+            write.save(token)
+    else:
+        token.save()
+    return TokenPair(issue_access_token(user_id), f"{token_id}.{secret}")
+
+
+def _find_token(refresh_token: str) -> sessions.SessionRecord | None:
+    parts = split_token(refresh_token, 2)
+    token = sessions.get_session(parts[0]) if parts else None
+    if parts is None or token is None or token.kind != "token" or not token.secret_hash:
+        return None
+    if not matches(parts[1], token.secret_hash) or token.ttl < utcnow():
+        return None
+    return token
+
+
+def refresh(refresh_token: str) -> TokenPair:
+    """Spend a refresh token for a new pair; a token spent twice ends its whole family."""
+    token = _find_token(refresh_token)
+    family = sessions.get_session(token.family_id) if token and token.family_id else None
+    if token is None or family is None or family.revoked_at:
+        raise Unauthorized("The refresh token is not valid; sign in again.")
+    if not sessions.spend_token(token):
+        sessions.revoke_family(family.session_id)
+        raise Unauthorized("This refresh token was already used, so its session was ended.")
+    return start_session(token.user_id, family.session_id)
+
+
+def logout(refresh_token: str) -> None:
+    """End the session (the token's family); unknown tokens are ignored."""
+    token = _find_token(refresh_token)
+    if token and token.family_id:
+        sessions.revoke_family(token.family_id)

@@ -1,0 +1,105 @@
+"""Changing roles and removing members, under the last-owner rule.
+
+The workspace's `owner_count` moves in the same transaction as the member's role, with
+a condition that it stays at least one, so two owners demoting each other at once
+cannot leave a workspace without an owner.
+"""
+
+from __future__ import annotations
+
+from pynamodb.exceptions import TransactWriteError
+
+from chalicelib.domain.roles import Role
+from chalicelib.errors import Conflict, Forbidden, NotFound
+from chalicelib.store.audit import audit_event
+from chalicelib.store.members import MemberRecord, get_member
+from chalicelib.store.transactions import failed_conditions, transaction
+from chalicelib.store.workspaces import WorkspaceRecord
+
+LAST_OWNER = "A workspace needs an owner: make another member owner first."
+
+
+def _target(workspace_id: str, user_id: str) -> MemberRecord:
+    member = get_member(workspace_id, user_id)
+    if member is None:
+        raise NotFound("Member not found.")
+    return member
+
+
+def _check_may_manage(actor_role: Role, target_role: Role, new_role: Role | None = None) -> None:
+    """Admins manage members, but only owners touch owners or make new ones."""
+    if actor_role is Role.OWNER:
+        return
+    if target_role is Role.OWNER or new_role is Role.OWNER:
+        raise Forbidden("Only an owner can change or remove an owner, or make someone owner.")
+
+
+def _owner_change(workspace_id: str, delta: int) -> tuple[WorkspaceRecord, object, object]:
+    record = WorkspaceRecord(workspace_id)
+    action = WorkspaceRecord.owner_count.add(delta)
+    condition = (
+        WorkspaceRecord.owner_count > 1 if delta < 0 else WorkspaceRecord.workspace_id.exists()
+    )
+    return record, action, condition
+
+
+def _commit(member: MemberRecord, writes, owner_delta: int) -> None:  # type: ignore[no-untyped-def]
+    try:
+        with transaction() as write:
+            writes(write)
+            if owner_delta:
+                record, action, condition = _owner_change(member.workspace_id, owner_delta)
+                write.update(record, actions=[action], condition=condition)
+    except TransactWriteError as error:
+        failed = failed_conditions(error)
+        if owner_delta < 0 and failed and failed[-1]:
+            raise Conflict(LAST_OWNER, [{"field": "role", "message": "last owner"}]) from None
+        if failed and failed[0]:
+            raise Conflict("The member changed meanwhile; reload and try again.") from None
+        raise
+
+
+def change_role(
+    workspace_id: str, actor: str, actor_role: Role, user_id: str, new_role: Role
+) -> MemberRecord:
+    member = _target(workspace_id, user_id)
+    old_role = Role(member.role)
+    _check_may_manage(actor_role, old_role, new_role)
+    if old_role is new_role:
+        return member
+    owner_delta = (new_role is Role.OWNER) - (old_role is Role.OWNER)
+
+    def writes(write) -> None:  # type: ignore[no-untyped-def]
+        write.update(
+            member,
+            actions=[MemberRecord.role.set(new_role.value)],
+            condition=MemberRecord.role == old_role.value,
+        )
+        write.save(
+            audit_event(
+                workspace_id,
+                "member.role_changed",
+                actor=actor,
+                target=user_id,
+                details={"from": old_role.value, "to": new_role.value},
+            )
+        )
+
+    _commit(member, writes, owner_delta)
+    member.role = new_role.value
+    return member
+
+
+def remove_member(workspace_id: str, actor: str, actor_role: Role | None, user_id: str) -> None:
+    """Remove a member (`actor_role` None: the member leaving on their own)."""
+    member = _target(workspace_id, user_id)
+    old_role = Role(member.role)
+    if actor_role is not None:
+        _check_may_manage(actor_role, old_role)
+    action = "member.left" if actor == user_id else "member.removed"
+
+    def writes(write) -> None:  # type: ignore[no-untyped-def]
+        write.delete(member, condition=MemberRecord.role == old_role.value)
+        write.save(audit_event(workspace_id, action, actor=actor, target=user_id))
+
+    _commit(member, writes, -1 if old_role is Role.OWNER else 0)

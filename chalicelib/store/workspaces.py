@@ -1,0 +1,46 @@
+"""Workspaces (tenants). `owner_count` guards the last-owner rule inside transactions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import Model
+
+from chalicelib.store.base import table_meta
+
+
+class WorkspaceRecord(Model):
+    Meta = table_meta("workspaces")
+
+    workspace_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    timezone = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    owner_count = NumberAttribute(default=1)
+
+
+def get_workspace(workspace_id: str) -> WorkspaceRecord | None:
+    try:
+        return WorkspaceRecord.get(workspace_id)
+    except WorkspaceRecord.DoesNotExist:
+        return None
+
+
+def get_workspaces(workspace_ids: Iterable[str]) -> dict[str, WorkspaceRecord]:
+    ids = list(dict.fromkeys(workspace_ids))
+    return {w.workspace_id: w for w in WorkspaceRecord.batch_get(ids)} if ids else {}
+
+
+def update_workspace(workspace_id: str, name: str | None, timezone: str | None) -> WorkspaceRecord:
+    record = WorkspaceRecord(workspace_id)
+    actions = []
+    if name is not None:
+        actions.append(WorkspaceRecord.name.set(name))
+    if timezone is not None:
+        actions.append(WorkspaceRecord.timezone.set(timezone))
+    if actions:
+        record.update(actions, condition=WorkspaceRecord.workspace_id.exists())
+        return record
+    return WorkspaceRecord.get(workspace_id)

@@ -1,0 +1,138 @@
+"""Every route of the app, called by every kind of caller: the status says whether the
+guard let them through (API.md: 401 without a token, 404 for a workspace the caller is
+not in, 403 for too low a role)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from chalice import Chalice
+
+from chalicelib.api.routing import ENDPOINTS, Access, Endpoint
+from chalicelib.domain.roles import Role
+from chalicelib.errors import ApiError
+from tests.support.factories import add_member, api_key, bearer, call, signup, unique_email
+
+PASSED = 299  # what the test's stand-in view answers once the guard let a request through
+
+
+class _PassedGuard(ApiError):
+    status, code = PASSED, "passed_guard"
+
+
+def undeclared_routes(app: Chalice, endpoints: list[Endpoint]) -> list[str]:
+    """Routes of `app` that do not declare who may call them (not made with `endpoint`)."""
+    declared = {(e.path, e.method) for e in endpoints}
+    problems = [
+        f"{method} {path}"
+        for path, methods in app.routes.items()
+        for method in methods
+        if (path, method) not in declared
+    ]
+    for endpoint in endpoints:
+        if not isinstance(endpoint.auth, Access | Role):
+            problems.append(f"{endpoint.method} {endpoint.path}: auth={endpoint.auth!r}")
+        elif isinstance(endpoint.auth, Role) and "{ws}" not in endpoint.path:
+            problems.append(f"{endpoint.method} {endpoint.path}: a role needs a {{ws}} path")
+    return problems
+
+
+def test_every_route_declares_who_may_call_it():
+    import app
+
+    assert undeclared_routes(app.app, ENDPOINTS) == []
+
+
+def test_a_route_added_without_a_declared_role_is_caught():
+    import app
+
+    probe = Chalice("probe")
+    for path, methods in app.app.routes.items():
+        for method, entry in methods.items():
+            probe.route(path, methods=[method])(entry.view_function)
+
+    @probe.route("/v1/workspaces/{ws}/forgotten", methods=["GET"])
+    def forgotten(ws: str) -> dict:
+        return {}
+
+    assert undeclared_routes(probe, ENDPOINTS) == ["GET /v1/workspaces/{ws}/forgotten"]
+
+
+def expected_status(auth: Access | Role, caller: str) -> int:
+    if auth is Access.PUBLIC:
+        return PASSED
+    if caller == "anonymous":
+        return 401
+    if auth is Access.USER:
+        return PASSED
+    if auth is Access.OPERATOR:
+        return PASSED if caller == "operator" else 403
+    role = {"viewer key": Role.VIEWER, "operator": None, "outsider": None}.get(caller, caller)
+    if role is None:
+        return 404
+    return PASSED if Role(role).allows(auth) else 403
+
+
+@pytest.fixture
+def callers(client, monkeypatch):
+    """Headers of each kind of caller; the workspace is the owner's."""
+    from chalicelib.settings import get_settings
+
+    operator_email = unique_email("operator")
+    monkeypatch.setenv("SCHEDULO_OPERATOR_EMAILS", operator_email)
+    # Re-read now: inside a request the Chalice test client sets the "dev" stage.
+    get_settings.cache_clear()
+    get_settings()
+    owner = signup(client)
+    people = {
+        "anonymous": {},
+        "owner": owner.headers,
+        "outsider": signup(client).headers,
+        "operator": signup(client, email=operator_email).headers,
+        "viewer key": bearer(api_key(client, owner, role="viewer")),
+    }
+    for role in ("admin", "editor", "viewer"):
+        people[role] = add_member(client, owner, role).headers
+    yield owner.workspace_id, people
+    monkeypatch.delenv("SCHEDULO_OPERATOR_EMAILS")
+    get_settings.cache_clear()
+    get_settings()
+
+
+def test_every_route_answers_each_caller_by_its_declared_access(client, callers, monkeypatch):
+    from chalicelib.auth import guard
+
+    real_authorize = guard.authorize
+
+    def authorize_then_stop(ctx, auth, workspace_id):  # type: ignore[no-untyped-def]
+        real_authorize(ctx, auth, workspace_id)
+        raise _PassedGuard("passed")
+
+    monkeypatch.setattr(guard, "authorize", authorize_then_stop)
+    workspace_id, people = callers
+    mismatches = []
+    for endpoint in ENDPOINTS:
+        path = endpoint.path.replace("{ws}", workspace_id)
+        path = re.sub(r"\{[a-z_]+\}", "x_missing", path)
+        for caller, headers in people.items():
+            status = call(client, endpoint.method, path, None, headers).status_code
+            wanted = expected_status(endpoint.auth, caller)
+            if status != wanted:
+                mismatches.append(
+                    f"{endpoint.method} {endpoint.path} as {caller}: {status} != {wanted}"
+                )
+    assert mismatches == []
+    assert len(ENDPOINTS) * len(people) > 100  # it did walk the routes
+
+
+def test_a_foreign_workspace_answers_404_and_a_low_role_403(client):
+    owner, outsider = signup(client), signup(client)
+    viewer = add_member(client, owner, "viewer")
+    path = f"/v1/workspaces/{owner.workspace_id}/members"
+    assert call(client, "GET", path, headers=outsider.headers).status_code == 404
+    assert call(client, "GET", path, headers=viewer.headers).status_code == 200
+    invite = f"/v1/workspaces/{owner.workspace_id}/invitations"
+    body = {"email": unique_email(), "role": "editor"}
+    assert call(client, "POST", invite, body, viewer.headers).status_code == 403
+    assert call(client, "POST", invite, body, outsider.headers).status_code == 404

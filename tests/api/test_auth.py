@@ -1,0 +1,127 @@
+"""Signing up, signing in, refreshing and signing out."""
+
+from __future__ import annotations
+
+import time
+
+from tests.support.factories import PASSWORD, bearer, call, signup, unique_email
+
+
+def test_signup_creates_a_personal_workspace_owned_by_the_user(client):
+    email = unique_email()
+    response = call(
+        client,
+        "POST",
+        "/v1/auth/signup",
+        {"email": email.upper(), "password": PASSWORD, "name": "Ada", "timezone": "Europe/Paris"},
+    )
+    assert response.status_code == 201
+    body = response.json
+    assert body["user"]["email"] == email
+    assert body["workspace"]["role"] == "owner"
+    assert body["workspace"]["timezone"] == "Europe/Paris"
+    me = call(client, "GET", "/v1/me", headers=bearer(body["access_token"]))
+    assert me.status_code == 200
+    assert [w["id"] for w in me.json["workspaces"]] == [body["workspace"]["id"]]
+    assert "password" not in response.body.decode()
+
+
+def test_duplicate_signup_is_a_409(client):
+    first = signup(client)
+    again = call(
+        client,
+        "POST",
+        "/v1/auth/signup",
+        {"email": first.email, "password": PASSWORD, "name": "Someone else"},
+    )
+    assert again.status_code == 409
+    assert again.json["error"]["details"][0]["field"] == "email"
+
+
+def test_weak_password_is_a_422_naming_the_password(client):
+    for weak in ("short", "aaaaaaaaaaaa", "password123"):
+        response = call(
+            client,
+            "POST",
+            "/v1/auth/signup",
+            {"email": unique_email(), "password": weak, "name": "Ada"},
+        )
+        assert response.status_code == 422, weak
+        assert [d["field"] for d in response.json["error"]["details"]] == ["password"]
+
+
+def test_bad_email_and_time_zone_are_422_naming_each_field(client):
+    response = call(
+        client,
+        "POST",
+        "/v1/auth/signup",
+        {"email": "not-an-email", "password": PASSWORD, "name": "Ada", "timezone": "Mars/Olympus"},
+    )
+    assert response.status_code == 422
+    assert {d["field"] for d in response.json["error"]["details"]} == {"email", "timezone"}
+
+
+def test_login_with_the_right_password_gives_working_tokens(client):
+    user = signup(client)
+    response = call(client, "POST", "/v1/auth/login", {"email": user.email, "password": PASSWORD})
+    assert response.status_code == 200
+    assert response.json["expires_in"] == 900
+    me = call(client, "GET", "/v1/me", headers=bearer(response.json["access_token"]))
+    assert me.json["user"]["id"] == user.user_id
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(client):
+    user = signup(client)
+    wrong = call(client, "POST", "/v1/auth/login", {"email": user.email, "password": "x" * 12})
+    unknown = call(
+        client, "POST", "/v1/auth/login", {"email": unique_email(), "password": "x" * 12}
+    )
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json["error"]["message"] == unknown.json["error"]["message"]
+
+
+def test_refresh_rotates_and_reusing_a_refresh_token_revokes_the_family(client):
+    user = signup(client)
+    first = call(client, "POST", "/v1/auth/refresh", {"refresh_token": user.refresh_token})
+    assert first.status_code == 200
+    assert first.json["refresh_token"] != user.refresh_token
+    # The old token again: a replay. It fails and ends the whole session...
+    replay = call(client, "POST", "/v1/auth/refresh", {"refresh_token": user.refresh_token})
+    assert replay.status_code == 401
+    # ...so the newest token of the family stops working too.
+    newest = call(
+        client, "POST", "/v1/auth/refresh", {"refresh_token": first.json["refresh_token"]}
+    )
+    assert newest.status_code == 401
+
+
+def test_logout_ends_the_session(client):
+    user = signup(client)
+    assert (
+        call(client, "POST", "/v1/auth/logout", {"refresh_token": user.refresh_token}).status_code
+        == 204
+    )
+    after = call(client, "POST", "/v1/auth/refresh", {"refresh_token": user.refresh_token})
+    assert after.status_code == 401
+
+
+def test_expired_access_token_is_a_401(client):
+    from chalicelib.auth.tokens import ACCESS_TOKEN_SECONDS, issue_access_token
+
+    user = signup(client)
+    stale = issue_access_token(user.user_id, now=time.time() - ACCESS_TOKEN_SECONDS - 1)
+    response = call(client, "GET", "/v1/me", headers=bearer(stale))
+    assert response.status_code == 401
+    assert "expired" in response.json["error"]["message"]
+
+
+def test_missing_forged_or_garbled_tokens_are_401(client):
+    user = signup(client)
+    header, payload, _ = user.access_token.split(".")
+    for headers in (
+        {},
+        bearer("nonsense"),
+        bearer(f"{header}.{payload}.forged"),
+        bearer("sk_x.y.z"),
+    ):
+        assert call(client, "GET", "/v1/me", headers=headers).status_code == 401

@@ -1,0 +1,126 @@
+"""Small factories for API tests: people, their tokens and their workspaces.
+
+owner = signup(client)                      # a user with a personal workspace
+editor = add_member(client, owner, "editor")  # a second user in owner's workspace
+client.http.get(f"/v1/workspaces/{owner.workspace_id}/posts", headers=editor.headers)
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from chalice.test import Client
+
+PASSWORD = "correct horse battery staple"
+
+
+@dataclass(frozen=True)
+class SignedUp:
+    """A signed-in user: `headers` carry their bearer token; `workspace_id` is their
+    personal workspace (or, from `add_member`, the workspace they were added to)."""
+
+    user_id: str
+    email: str
+    password: str
+    workspace_id: str
+    access_token: str
+    refresh_token: str
+    role: str = "owner"
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}", "Content-Type": "application/json"}
+
+
+def call(
+    client: Client,
+    method: str,
+    path: str,
+    body: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    """A JSON request; returns the Chalice test response (`.status_code`, `.json`)."""
+    all_headers = {"Content-Type": "application/json", **(headers or {})}
+    data = json.dumps(body) if body is not None else ""
+    response = client.http.request(method, path, headers=all_headers, body=data.encode())
+    response.json = json.loads(response.body) if response.body else None
+    return response
+
+
+def unique_email(prefix: str = "user") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+
+
+def signup(
+    client: Client, email: str | None = None, name: str = "Test User", password: str = PASSWORD
+) -> SignedUp:
+    """A new user with a personal workspace where they are owner."""
+    email = email or unique_email()
+    response = call(
+        client, "POST", "/v1/auth/signup", {"email": email, "password": password, "name": name}
+    )
+    assert response.status_code == 201, response.body
+    body = response.json
+    return SignedUp(
+        user_id=body["user"]["id"],
+        email=body["user"]["email"],
+        password=password,
+        workspace_id=body["workspace"]["id"],
+        access_token=body["access_token"],
+        refresh_token=body["refresh_token"],
+    )
+
+
+def invite(client: Client, owner: SignedUp, email: str, role: str = "editor") -> dict[str, Any]:
+    """Invite `email` to `owner`'s workspace; returns the invitation."""
+    response = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{owner.workspace_id}/invitations",
+        {"email": email, "role": role},
+        owner.headers,
+    )
+    assert response.status_code == 201, response.body
+    return response.json
+
+
+def add_member(client: Client, owner: SignedUp, role: str, email: str | None = None) -> SignedUp:
+    """A new user who joins `owner`'s workspace with `role` (through an invitation).
+
+    The returned user's `workspace_id` is the owner's workspace."""
+    from tests.support.mail import accept_link_token
+
+    newcomer = signup(client, email=email)
+    invite(client, owner, newcomer.email, role)
+    token = accept_link_token(newcomer.email)
+    accepted = call(client, "POST", f"/v1/invitations/{token}/accept", None, newcomer.headers)
+    assert accepted.status_code == 200, accepted.body
+    return SignedUp(
+        user_id=newcomer.user_id,
+        email=newcomer.email,
+        password=newcomer.password,
+        workspace_id=owner.workspace_id,
+        access_token=newcomer.access_token,
+        refresh_token=newcomer.refresh_token,
+        role=role,
+    )
+
+
+def api_key(client: Client, owner: SignedUp, role: str = "editor", name: str = "test key") -> str:
+    """A new API key (`sk_...`) of `owner`'s workspace."""
+    response = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{owner.workspace_id}/api-keys",
+        {"name": name, "role": role},
+        owner.headers,
+    )
+    assert response.status_code == 201, response.body
+    return response.json["secret"]
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
