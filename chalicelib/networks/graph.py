@@ -90,9 +90,7 @@ class GraphAdapter(NetworkAdapter):
 
     def _granted_scopes(self, token: str) -> tuple[str, ...]:
         body = self.graph("GET", "me/permissions", token)
-        return tuple(
-            p["permission"] for p in body.get("data", []) if p.get("status") == "granted"
-        )
+        return tuple(p["permission"] for p in body.get("data", []) if p.get("status") == "granted")
 
     def revoke(self, grant: TokenGrant) -> None:
         self.graph("DELETE", "me/permissions", grant.access_token)
