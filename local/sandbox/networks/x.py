@@ -301,7 +301,7 @@ def build(state: SandboxState) -> Blueprint:
         if upload["category"] == "tweet_image":
             return None
         if upload.get("error"):
-            return {"state": "failed", "error": upload["error"]}
+            return {"state": "failed", "progress_percent": 0}
         wait = processing_seconds(state) - elapsed(upload["finalized_at"])
         if wait <= 0:
             return {"state": "succeeded", "progress_percent": 100}
@@ -310,6 +310,19 @@ def build(state: SandboxState) -> Blueprint:
             "check_after_secs": max(1, round(wait)),
             "progress_percent": 50,
         }
+
+    def media_answer(media_id: str, upload: dict[str, Any]) -> Response:
+        """The upload's state; a failed processing says why in `errors`, as X does."""
+        body: dict[str, Any] = {"data": media_data(media_id, upload)}
+        if upload.get("error"):
+            body["errors"] = [
+                {
+                    "title": "Invalid Request",
+                    "detail": upload["error"],
+                    "type": "https://api.x.com/2/problems/invalid-request",
+                }
+            ]
+        return jsonify(body)
 
     def media_data(media_id: str, upload: dict[str, Any]) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -321,6 +334,12 @@ def build(state: SandboxState) -> Blueprint:
         info = processing_info(upload)
         if info:
             data["processing_info"] = info
+        if upload.get("width"):
+            data["image"] = {
+                "w": upload["width"],
+                "h": upload["height"],
+                "image_type": upload["media_type"],
+            }
         return data
 
     @bp.post("/2/media/upload/<media_id>/finalize")
@@ -338,11 +357,7 @@ def build(state: SandboxState) -> Blueprint:
             )
         if upload["category"] == "tweet_video":
             if video_type(upload["head"]) is None:
-                upload["error"] = {
-                    "code": 1,
-                    "name": "InvalidMedia",
-                    "message": "Invalid or Unsupported media, Reason: UnsupportedMedia.",
-                }
+                upload["error"] = "Invalid or Unsupported media, Reason: UnsupportedMedia."
         else:
             info = image_info(upload["image"])
             if info is None or info["content_type"] not in MEDIA_TYPES[upload["category"]]:
@@ -350,7 +365,7 @@ def build(state: SandboxState) -> Blueprint:
             upload.update(width=info["width"], height=info["height"])
             upload["image"] = b""
         upload["finalized_at"] = time.time()
-        return jsonify(data=media_data(media_id, upload))
+        return media_answer(media_id, upload)
 
     @bp.get("/2/media/upload")
     def media_status():
@@ -360,7 +375,7 @@ def build(state: SandboxState) -> Blueprint:
         upload = upload_of(request.args.get("media_id", ""), token)
         if isinstance(upload, Response):
             return upload
-        return jsonify(data=media_data(request.args["media_id"], upload))
+        return media_answer(request.args["media_id"], upload)
 
     @bp.post("/2/media/metadata")
     def media_metadata():
@@ -375,7 +390,7 @@ def build(state: SandboxState) -> Blueprint:
         if len(alt) > 1000:
             return invalid("alt_text must be at most 1000 characters", "metadata")
         upload["alt_text"] = alt
-        return jsonify(data={"id": body["id"], "associated_metadata": True})
+        return jsonify(data={"id": body["id"], "associated_metadata": {"alt_text": {"text": alt}}})
 
     # -- posts ---------------------------------------------------------------------------
     def window(user: str) -> tuple[int, int]:
@@ -428,9 +443,7 @@ def build(state: SandboxState) -> Blueprint:
             NETWORK, user, text, id=tweet_id, media=media, reply_to=reply_to, username=token.account
         )
         state.objects.setdefault(f"x:window:{user}", []).append(time.time())
-        response = jsonify(
-            data={"id": tweet_id, "text": text, "edit_history_tweet_ids": [tweet_id]}
-        )
+        response = jsonify(data={"id": tweet_id, "text": text, "edit_history_post_ids": [tweet_id]})
         response.status_code = 201
         response.headers.update(_rate_headers(left - 1, reset))
         return response
@@ -443,7 +456,9 @@ def build(state: SandboxState) -> Blueprint:
         ids = [i for i in request.args.get("ids", "").split(",") if i]
         if not ids or len(ids) > 100:
             return invalid("ids: between 1 and 100 ids are required", "ids")
-        fields = request.args.get("tweet.fields", "").split(",")
+        fields = (request.args.get("post.fields") or request.args.get("tweet.fields", "")).split(
+            ","
+        )
         found = {p["id"]: p for p in state.find_posts(NETWORK)}
         data, errors = [], []
         for tweet_id in ids:
@@ -464,7 +479,7 @@ def build(state: SandboxState) -> Blueprint:
             tweet: dict[str, Any] = {
                 "id": tweet_id,
                 "text": post["text"],
-                "edit_history_tweet_ids": [tweet_id],
+                "edit_history_post_ids": [tweet_id],
             }
             if "public_metrics" in fields:
                 tweet["public_metrics"] = _public_metrics(post)
@@ -508,7 +523,7 @@ def _public_metrics(post: dict[str, Any]) -> dict[str, int]:
     seed = int(post["id"][-6:]) if post["id"][-6:].isdigit() else 7
     age = max(1, int(time.time() - post["received_at"]))
     return {
-        "retweet_count": seed % 7,
+        "repost_count": seed % 7,
         "reply_count": seed % 5,
         "like_count": seed % 50 + 1,
         "quote_count": seed % 3,
