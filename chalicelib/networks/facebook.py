@@ -81,7 +81,7 @@ class FacebookAdapter(GraphAdapter):
     scopes = SCOPES
 
     def identities(self, grant: TokenGrant) -> list[Identity]:
-        pages = self.pages(grant.access_token, "id,name,access_token,picture{url},tasks")
+        pages = self.pages(grant.access_token, "id,name,access_token,picture{url}")
         return [
             Identity(
                 network="facebook",
@@ -92,7 +92,6 @@ class FacebookAdapter(GraphAdapter):
                 access_token=page["access_token"],
             )
             for page in pages
-            if "CREATE_CONTENT" in page.get("tasks", ["CREATE_CONTENT"])
         ]
 
     # -- publishing ------------------------------------------------------------------------

@@ -131,6 +131,8 @@ class InstagramAdapter(GraphAdapter):
             len(media) <= CAROUSEL_MAX, f"Instagram carousels take at most {CAROUSEL_MAX} items"
         )
         self.require(not story or len(media) == 1, "an Instagram story takes one image or video")
+        for item in media:
+            item.require_url("Instagram")
         self._check_publishing_limit(user, token)
         if story:
             container = self._create(user, token, self._media_fields(media[0], "STORIES"))

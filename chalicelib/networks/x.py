@@ -85,7 +85,8 @@ METRIC_NAMES = {
     "impression_count": "impressions",
     "like_count": "likes",
     "reply_count": "comments",
-    "retweet_count": "shares",
+    "repost_count": "shares",
+    "retweet_count": "shares",  # the name before X renamed tweets to posts
     "quote_count": "quotes",
     "bookmark_count": "saves",
 }
@@ -256,9 +257,9 @@ class XAdapter(NetworkAdapter):
                 data={"segment_index": str(index)},
                 files={"media": (item.filename, chunk, "application/octet-stream")},
             )
-        finalized = self._api("POST", f"/2/media/upload/{media_id}/finalize", token)["data"]
-        if finalized.get("processing_info"):
-            self._wait_for_processing(token, media_id, finalized["processing_info"])
+        finalized = self._api("POST", f"/2/media/upload/{media_id}/finalize", token)
+        if finalized["data"].get("processing_info"):
+            self._wait_for_processing(token, media_id, finalized)
         if item.alt_text and item.kind is not MediaKind.VIDEO:
             self._api(
                 "POST",
@@ -268,28 +269,19 @@ class XAdapter(NetworkAdapter):
             )
         return media_id
 
-    def _wait_for_processing(self, token: str, media_id: str, info: dict[str, Any]) -> None:
-        latest = {"info": info, "first": True}
+    def _wait_for_processing(self, token: str, media_id: str, first: dict[str, Any]) -> None:
+        answers = iter([first])
 
         def check() -> tuple[bool, float | None]:
-            if not latest["first"]:
-                status = self._api(
-                    "GET",
-                    "/2/media/upload",
-                    token,
-                    params={"media_id": media_id, "command": "STATUS"},
-                )
-                latest["info"] = status["data"].get("processing_info") or {"state": "succeeded"}
-            latest["first"] = False
-            state = latest["info"].get("state")
-            if state == "failed":
-                error = latest["info"].get("error") or {}
+            body = next(answers, None) or self._api(
+                "GET", "/2/media/upload", token, params={"media_id": media_id, "command": "STATUS"}
+            )
+            info = body.get("data", {}).get("processing_info") or {"state": "succeeded"}
+            if info.get("state") == "failed":
                 raise NetworkError(
-                    ErrorKind.PERMANENT,
-                    error.get("message") or "X could not process the media",
-                    code=error.get("name"),
+                    ErrorKind.PERMANENT, _message(body) or "X could not process the media"
                 )
-            return state == "succeeded", latest["info"].get("check_after_secs", 1)
+            return info.get("state") == "succeeded", info.get("check_after_secs", 1)
 
         self.polling.until_done(check, f"X media {media_id}")
 
@@ -303,7 +295,7 @@ class XAdapter(NetworkAdapter):
                 account.access_token,
                 params={
                     "ids": ",".join(external_ids[start : start + 100]),
-                    "tweet.fields": "public_metrics",
+                    "post.fields": "public_metrics",
                 },
             )
             for tweet in body.get("data", []):

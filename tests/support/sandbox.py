@@ -1,0 +1,128 @@
+"""The sandbox networks in this test process: a werkzeug server on a free port with the
+settings pointed at it, plus a small public file host for pull-based networks."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, Response, request
+
+from local.sandbox.server import create_app
+from local.sandbox.state import SandboxState
+from local.stack import HOST, free_port
+
+
+@dataclass
+class Call:
+    """One request the sandbox received and what it answered (for conformance checks)."""
+
+    method: str
+    path: str
+    args: dict[str, str]
+    form: dict[str, str]
+    files: dict[str, int]  # name -> bytes
+    json: Any
+    content_length: int
+    status: int
+    response: Any
+    headers: dict[str, str]
+
+
+@dataclass
+class RunningSandbox:
+    url: str
+    state: SandboxState
+    app: Flask
+    calls: list[Call] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+    def host(self, name: str, data: bytes) -> str:
+        """A public URL serving `data` (what a presigned S3 GET is in production)."""
+        self.files[name] = data
+        return f"{self.url}/_files/{name}"
+
+    def posts(self, network: str) -> list[dict[str, Any]]:
+        return self.state.find_posts(network)
+
+    def fault(self, network: str, kind: str, count: int = 1) -> None:
+        import requests
+
+        answer = requests.post(
+            f"{self.url}/_control/faults",
+            json={"network": network, "kind": kind, "count": count},
+            timeout=5,
+        )
+        answer.raise_for_status()
+
+    def calls_to(self, prefix: str) -> list[Call]:
+        return [c for c in self.calls if c.path.startswith(prefix)]
+
+
+def _capture(sandbox: RunningSandbox) -> None:
+    app = sandbox.app
+
+    @app.after_request
+    def record(response: Response) -> Response:
+        if request.path.startswith(("/_control", "/_files")):
+            return response
+        files = {}
+        if request.mimetype == "multipart/form-data":
+            for name, upload in request.files.items():
+                upload.stream.seek(0, os.SEEK_END)
+                files[name] = upload.stream.tell()
+        sandbox.calls.append(
+            Call(
+                method=request.method,
+                path=request.path,
+                args=dict(request.args),
+                form=dict(request.form) if request.mimetype != "application/json" else {},
+                files=files,
+                json=request.get_json(silent=True) if request.is_json else None,
+                content_length=request.content_length or 0,
+                status=response.status_code,
+                response=response.get_json(silent=True) if response.is_json else None,
+                headers=dict(response.headers),
+            )
+        )
+        return response
+
+    @app.get("/_files/<name>")
+    def public_file(name: str):
+        data = sandbox.files.get(name)
+        if data is None:
+            return "not found", 404
+        return Response(data, mimetype="application/octet-stream")
+
+
+@contextmanager
+def running_sandbox(processing_seconds: float = 1.0) -> Iterator[RunningSandbox]:
+    from werkzeug.serving import make_server
+
+    from chalicelib.settings import get_settings
+
+    state = SandboxState()
+    app = create_app(state)
+    port = free_port()
+    sandbox = RunningSandbox(url=f"http://{HOST}:{port}", state=state, app=app)
+    _capture(sandbox)
+    state.objects["_processing_seconds"] = processing_seconds
+    server = make_server(HOST, port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="sandbox", daemon=True)
+    thread.start()
+    previous = os.environ.get("SCHEDULO_SANDBOX_URL")
+    os.environ["SCHEDULO_SANDBOX_URL"] = sandbox.url
+    get_settings.cache_clear()
+    try:
+        yield sandbox
+    finally:
+        server.shutdown()
+        if previous is None:
+            os.environ.pop("SCHEDULO_SANDBOX_URL", None)
+        else:
+            os.environ["SCHEDULO_SANDBOX_URL"] = previous
+        get_settings.cache_clear()
