@@ -22,7 +22,7 @@ import boto3  # noqa: E402
 import pytest  # noqa: E402
 from moto import mock_aws  # noqa: E402
 
-from tests.support.aws import clear_state  # noqa: E402
+from tests.support.aws import NO_CHALICE_CONFIG, clear_state  # noqa: E402
 from tests.support.stack import StackProcess  # noqa: E402
 
 
@@ -56,7 +56,7 @@ def client(aws):
 
     import app
 
-    with Client(app.app) as test_client:
+    with Client(app.app, project_dir=NO_CHALICE_CONFIG) as test_client:
         yield test_client
 
 

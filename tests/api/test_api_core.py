@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.api.middleware import http_middleware
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
+from tests.support.aws import NO_CHALICE_CONFIG
 
 
 class Greeting(BaseModel):
@@ -43,7 +44,7 @@ def _probe_app() -> Chalice:
 
 @pytest.fixture
 def probe(aws):
-    with Client(_probe_app()) as test_client:
+    with Client(_probe_app(), project_dir=NO_CHALICE_CONFIG) as test_client:
         yield test_client
 
 

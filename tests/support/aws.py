@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import boto3
 
 from chalicelib.settings import get_settings
+
+# chalice.test.Client applies .chalice/config.json's stage variables (SCHEDULO_STAGE=dev)
+# to the whole process; pointed at a folder without that file, it leaves them alone.
+NO_CHALICE_CONFIG = str(Path(__file__).resolve().parent)
 
 
 def clear_state() -> None:
