@@ -295,16 +295,17 @@ class Polling:
     max_wait: float = 300.0
     max_interval: float = 30.0  # cap on a network's own check_after_secs
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
 
     def until_done(self, check: Callable[[], tuple[bool, float | None]], what: str) -> None:
         """Calls `check` until it returns (True, _); (False, seconds) asks to wait that long
         (None: the default interval). Raises a transient error once `max_wait` is spent."""
-        deadline = time.monotonic() + self.max_wait
+        deadline = self.clock() + self.max_wait
         while True:
             done, after = check()
             if done:
                 return
-            remaining = deadline - time.monotonic()
+            remaining = deadline - self.clock()
             if remaining <= 0:
                 raise NetworkError(
                     ErrorKind.TRANSIENT, f"{what} still processing after {self.max_wait:.0f} s"
