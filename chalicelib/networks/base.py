@@ -124,7 +124,9 @@ class TokenGrant:
     subject: str | None = None
 
     def expires_within(self, seconds: float) -> bool:
-        return self.expires_at is not None and self.expires_at <= in_seconds(seconds)
+        return self.expires_at is not None and self.expires_at <= utcnow() + timedelta(
+            seconds=seconds
+        )
 
 
 class IdentityKind(StrEnum):

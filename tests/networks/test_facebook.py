@@ -131,3 +131,9 @@ def test_a_file_that_is_not_an_image_is_refused(sandbox, facebook):
     with pytest.raises(NetworkError) as refused:
         facebook.publish(account, PublishRequest(text="pic", media=(image_item(b"%PDF-1.4"),)))
     assert refused.value.kind is ErrorKind.PERMANENT and refused.value.code == "324"
+
+
+def test_graph_answers_carry_the_app_usage_header(sandbox, facebook):
+    page_account(facebook)
+    usage = [c.headers.get("X-App-Usage") for c in sandbox.calls_to("/facebook/")]
+    assert usage and all(u and '"call_count"' in u for u in usage)

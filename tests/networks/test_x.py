@@ -190,3 +190,16 @@ def test_a_timeout_is_transient(sandbox):
     with pytest.raises(NetworkError) as failed:
         slow.publish(account, PublishRequest(text="slow"))
     assert failed.value.kind is ErrorKind.TRANSIENT and "timed out" in failed.value.message
+
+
+def test_a_video_x_cannot_process_is_a_permanent_failure(sandbox, x):
+    from chalicelib.networks.base import MediaItem, MediaKind, bytes_reader
+
+    _, account = connected(x)
+    not_a_video = b"this is a text file, not an mp4" * 1000
+    item = MediaItem(MediaKind.VIDEO, "video/mp4", len(not_a_video), bytes_reader(not_a_video))
+    with pytest.raises(NetworkError) as refused:
+        x.publish(account, PublishRequest(text="clip", media=(item,)))
+    assert refused.value.kind is ErrorKind.PERMANENT
+    assert "Unsupported media" in refused.value.message
+    assert sandbox.posts("x") == []

@@ -1,8 +1,8 @@
 """Sandbox X (API v2): OAuth 2.0 + PKCE, posts, chunked media upload, public metrics.
 
 Paths and payloads as api.x.com and x.com serve them, under /x. Errors are X's problem
-documents (`{"title", "detail", "type", "status"}`); every call carries
-`x-rate-limit-*` headers and POST /2/tweets allows 100 posts per user per 15 minutes.
+documents (`{"title", "detail", "type", "status"}`); POST /2/tweets allows 100 posts per
+user per 15 minutes and says so in its `x-rate-limit-*` headers.
 """
 
 from __future__ import annotations
