@@ -4,7 +4,7 @@ The sandbox runs in a child process so the figure is the adapter's alone (tracem
 peak while publishing). The video is generated range by range, as the publisher reads
 S3 ranges. Goal (issue 5): memory bounded by the chunk size, not the file size.
 
-    python -m bench.chunked_video [size_mb ...]
+    python bench/chunked_video.py [size_mb ...]
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ import os
 import sys
 import time
 import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # `python bench/chunked_video.py` from `make bench`
 
 SIZES_MB = [int(a) for a in sys.argv[1:]] or [50, 200]
 NETWORKS = ("x", "facebook", "linkedin")
