@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -62,6 +63,11 @@ class NetworkError(Exception):
         self.retry_at = retry_at
         self.status = status
         self.code = code  # the network's own error code, when it gives one
+        # The request went out and no answer came back (read timeout, dropped connection).
+        self.unanswered = False
+        # ...and it was the call that makes the post public: it may exist. The publisher
+        # marks the target `unconfirmed` rather than publishing it again.
+        self.maybe_published = False
 
     def __repr__(self) -> str:
         return (
@@ -318,7 +324,9 @@ class Polling:
 
 # -- the interface ---------------------------------------------------------------------
 
-DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds for every API call
+# (connect, read) seconds for every API call; shorter than the sandbox's 30-second
+# "timeout" fault, as a real network's hang would be.
+DEFAULT_TIMEOUT = (5.0, 20.0)
 UPLOAD_TIMEOUT = (5.0, 120.0)  # a media chunk can take longer to send
 
 
@@ -408,6 +416,15 @@ class NetworkAdapter(ABC):
 
         timeout = self.upload_timeout if upload else self.timeout
         return send(method, url, classify=self.classify, timeout=timeout, **kwargs)
+
+    @contextmanager
+    def publishing(self) -> Iterator[None]:
+        """Wraps the one call that makes a post public: unanswered, the post may exist."""
+        try:
+            yield
+        except NetworkError as error:
+            error.maybe_published = error.unanswered
+            raise
 
     def require(self, condition: bool, message: str) -> None:
         """Refuse, before calling the network, what the network would refuse."""

@@ -190,6 +190,18 @@ def test_a_timeout_is_transient(sandbox):
     with pytest.raises(NetworkError) as failed:
         slow.publish(account, PublishRequest(text="slow"))
     assert failed.value.kind is ErrorKind.TRANSIENT and "timed out" in failed.value.message
+    assert failed.value.maybe_published, "the post call went unanswered: it may exist"
+
+
+def test_a_timeout_before_the_post_call_cannot_have_published(sandbox):
+    slow = adapter("x")
+    slow.timeout = (2.0, 0.5)
+    _, account = connected(slow)
+    requests.post(f"{sandbox.url}/_control/latency", json={"network": "x", "ms": 1500}, timeout=5)
+    with pytest.raises(NetworkError) as failed:
+        slow.publish(account, PublishRequest(text="pic", media=(image_item(jpeg()),)))
+    assert "/2/media/upload/initialize" in failed.value.message
+    assert failed.value.unanswered and not failed.value.maybe_published
 
 
 def test_a_video_x_cannot_process_is_a_permanent_failure(sandbox, x):
