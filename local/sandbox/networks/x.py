@@ -540,12 +540,11 @@ def _attached_media(
         assert upload is not None
         if not upload["finalized_at"]:
             return [], "media_ids: the upload was not finalized"
-        info = upload.get("error") or (
-            upload["category"] != "tweet_image"
-            and elapsed(upload["finalized_at"]) < processing_seconds(state)
+        processing = upload["category"] != "tweet_image" and (
+            elapsed(upload["finalized_at"]) < processing_seconds(state)
         )
-        if info:
-            return [], "Your media IDs are invalid: the media is not ready (still processing)."
+        if upload.get("error") or processing:
+            return [], "Your media IDs are invalid: the media failed or is still processing."
         kind = {"tweet_image": "image", "tweet_gif": "gif", "tweet_video": "video"}
         entry = media_entry(kind[upload["category"]], upload["total"], upload)
         entry.update(content_type=upload["media_type"], alt_text=upload.get("alt_text"))
