@@ -160,3 +160,15 @@ def test_a_shortened_access_token_expires_and_refreshing_brings_posting_back(san
     renewed = linkedin.refresh(grant)
     linkedin.publish(auth_for(member, renewed), PublishRequest(text="back"))
     assert [p["text"] for p in sandbox.posts("linkedin")] == ["back"]
+
+
+def test_a_link_is_shared_as_an_article(sandbox, linkedin):
+    member, _ = member_and_org(linkedin)
+    linkedin.publish(
+        member,
+        PublishRequest(
+            text="Read this", link="https://bakery.example/blog", options={"link_title": "Blog"}
+        ),
+    )
+    [post] = sandbox.posts("linkedin")
+    assert post["article"] == "https://bakery.example/blog"

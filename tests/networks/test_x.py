@@ -215,3 +215,39 @@ def test_a_video_x_cannot_process_is_a_permanent_failure(sandbox, x):
     assert refused.value.kind is ErrorKind.PERMANENT
     assert "Unsupported media" in refused.value.message
     assert sandbox.posts("x") == []
+
+
+def test_a_gif_goes_out_as_x_animated_gif(sandbox, x):
+    from chalicelib.networks.base import MediaItem, MediaKind, bytes_reader
+    from tests.support.networks import gif
+
+    _, account = connected(x)
+    data = gif()
+    item = MediaItem(MediaKind.GIF, "image/gif", len(data), bytes_reader(data))
+    x.publish(account, PublishRequest(text="spinning", media=(item,)))
+    [post] = sandbox.posts("x")
+    assert (post["media"][0]["type"], post["media"][0]["width"]) == ("gif", 200)
+    [init] = [c for c in sandbox.calls if c.path.endswith("/initialize")]
+    assert init.json["media_category"] == "tweet_gif"
+
+
+def test_five_images_or_a_video_with_images_are_refused_before_any_call(sandbox, x):
+    _, account = connected(x)
+    before = len(sandbox.calls)
+    five = tuple(image_item(jpeg(10, 10)) for _ in range(5))
+    mixed = (image_item(jpeg(10, 10)), GeneratedVideo(1000).item())
+    for media in (five, mixed):
+        with pytest.raises(NetworkError) as refused:
+            x.publish(account, PublishRequest(text="too many", media=media))
+        assert refused.value.kind is ErrorKind.PERMANENT
+    assert sandbox.calls[before:] == []
+
+
+def test_an_injected_timeout_is_transient_and_may_have_published(sandbox):
+    slow = adapter("x")
+    slow.timeout = (2.0, 0.5)
+    _, account = connected(slow)
+    sandbox.fault("x", "timeout")
+    with pytest.raises(NetworkError) as failed:
+        slow.publish(account, PublishRequest(text="hanging"))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.maybe_published
