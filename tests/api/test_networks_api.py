@@ -23,6 +23,11 @@ def test_every_supported_network_is_listed_with_its_limits(client):
         "max_links": None,
     }
     assert x["limits"]["images"]["max_count"] == 4
+    assert (
+        x["capabilities"]
+        == x["limits"]["capabilities"]
+        == ["text", "images", "video", "gif", "first_comment", "threads", "alt_text"]
+    )
     instagram = networks["instagram"]
     assert instagram["limits"]["requires_media"] is True
     assert instagram["limits"]["images"]["content_types"] == ["image/jpeg"]
