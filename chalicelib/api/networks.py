@@ -31,7 +31,7 @@ def list_networks(ctx: RequestContext) -> NetworkList:
             NetworkOut(
                 id=limits.network,
                 name=limits.name,
-                capabilities=sorted(limits.capabilities),
+                capabilities=[c for c in Capability if c in limits.capabilities],
                 limits=limits,
             )
             for limits in all_limits()

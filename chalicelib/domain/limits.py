@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer
 
 
 class TextCounting(StrEnum):
@@ -104,3 +104,8 @@ class NetworkLimits(BaseModel):
     link_max: int | None = None  # Pinterest's destination link
     # Posts per day the network lets one account publish, where it publishes a cap.
     daily_post_cap: int | None = None
+
+    @field_serializer("capabilities")
+    def _capabilities_in_order(self, value: frozenset[Capability]) -> list[Capability]:
+        # A set's order changes from process to process; the API's must not.
+        return [capability for capability in Capability if capability in value]

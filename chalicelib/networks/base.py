@@ -23,6 +23,7 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -62,6 +63,11 @@ class NetworkError(Exception):
         self.retry_at = retry_at
         self.status = status
         self.code = code  # the network's own error code, when it gives one
+        # The request went out and no answer came back (read timeout, dropped connection).
+        self.unanswered = False
+        # ...and it was the call that makes the post public: it may exist. The publisher
+        # marks the target `unconfirmed` rather than publishing it again.
+        self.maybe_published = False
 
     def __repr__(self) -> str:
         return (
@@ -124,7 +130,9 @@ class TokenGrant:
     subject: str | None = None
 
     def expires_within(self, seconds: float) -> bool:
-        return self.expires_at is not None and self.expires_at <= in_seconds(seconds)
+        return self.expires_at is not None and self.expires_at <= utcnow() + timedelta(
+            seconds=seconds
+        )
 
 
 class IdentityKind(StrEnum):
@@ -295,16 +303,17 @@ class Polling:
     max_wait: float = 300.0
     max_interval: float = 30.0  # cap on a network's own check_after_secs
     sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
 
     def until_done(self, check: Callable[[], tuple[bool, float | None]], what: str) -> None:
         """Calls `check` until it returns (True, _); (False, seconds) asks to wait that long
         (None: the default interval). Raises a transient error once `max_wait` is spent."""
-        deadline = time.monotonic() + self.max_wait
+        deadline = self.clock() + self.max_wait
         while True:
             done, after = check()
             if done:
                 return
-            remaining = deadline - time.monotonic()
+            remaining = deadline - self.clock()
             if remaining <= 0:
                 raise NetworkError(
                     ErrorKind.TRANSIENT, f"{what} still processing after {self.max_wait:.0f} s"
@@ -315,7 +324,9 @@ class Polling:
 
 # -- the interface ---------------------------------------------------------------------
 
-DEFAULT_TIMEOUT = (5.0, 30.0)  # (connect, read) seconds for every API call
+# (connect, read) seconds for every API call; shorter than the sandbox's 30-second
+# "timeout" fault, as a real network's hang would be.
+DEFAULT_TIMEOUT = (5.0, 20.0)
 UPLOAD_TIMEOUT = (5.0, 120.0)  # a media chunk can take longer to send
 
 
@@ -405,6 +416,15 @@ class NetworkAdapter(ABC):
 
         timeout = self.upload_timeout if upload else self.timeout
         return send(method, url, classify=self.classify, timeout=timeout, **kwargs)
+
+    @contextmanager
+    def publishing(self) -> Iterator[None]:
+        """Wraps the one call that makes a post public: unanswered, the post may exist."""
+        try:
+            yield
+        except NetworkError as error:
+            error.maybe_published = error.unanswered
+            raise
 
     def require(self, condition: bool, message: str) -> None:
         """Refuse, before calling the network, what the network would refuse."""

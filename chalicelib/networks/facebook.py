@@ -108,7 +108,8 @@ class FacebookAdapter(GraphAdapter):
             post_id = self._publish_video(page, token, videos[0], request)
             url = f"https://www.facebook.com/{page}/videos/{post_id}"
         elif len(images) == 1:
-            photo = self._upload_photo(page, token, images[0], request.text, published=True)
+            with self.publishing():
+                photo = self._upload_photo(page, token, images[0], request.text, published=True)
             post_id = photo.get("post_id") or photo["id"]
             url = f"https://www.facebook.com/{post_id}"
         else:
@@ -121,7 +122,8 @@ class FacebookAdapter(GraphAdapter):
                     for image in images
                 ]
                 fields["attached_media"] = json.dumps([{"media_fbid": i} for i in photo_ids])
-            post_id = self.graph("POST", f"{page}/feed", token, data=fields)["id"]
+            with self.publishing():
+                post_id = self.graph("POST", f"{page}/feed", token, data=fields)["id"]
             url = f"https://www.facebook.com/{post_id}"
         follow_ups, warnings = self._first_comment(post_id, token, request.first_comment)
         return PublishResult(post_id, url, utcnow(), follow_ups, warnings)
@@ -155,7 +157,8 @@ class FacebookAdapter(GraphAdapter):
             describe["title"] = str(request.options["title"])
         if video.read_range is None:
             fields = {**describe, "file_url": video.require_url("Facebook")}
-            return self.graph("POST", f"{page}/videos", token, data=fields, host="video")["id"]
+            with self.publishing():
+                return self.graph("POST", f"{page}/videos", token, data=fields, host="video")["id"]
         start = self.graph(
             "POST",
             f"{page}/videos",
@@ -184,13 +187,14 @@ class FacebookAdapter(GraphAdapter):
                 upload=True,
             )
             begin, end = int(answer["start_offset"]), int(answer["end_offset"])
-        finished = self.graph(
-            "POST",
-            f"{page}/videos",
-            token,
-            data={"upload_phase": "finish", "upload_session_id": session, **describe},
-            host="video",
-        )
+        with self.publishing():
+            finished = self.graph(
+                "POST",
+                f"{page}/videos",
+                token,
+                data={"upload_phase": "finish", "upload_session_id": session, **describe},
+                host="video",
+            )
         if not finished.get("success"):
             raise NetworkError(ErrorKind.PERMANENT, "Facebook did not accept the video")
         return str(video_id)

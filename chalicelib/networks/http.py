@@ -24,15 +24,21 @@ def send(
     try:
         with requests.Session() as session:
             response = session.request(method, url, timeout=timeout, **kwargs)
+    except requests.ConnectTimeout as exc:
+        raise NetworkError(ErrorKind.TRANSIENT, f"{method} {_path(url)}: no connection") from exc
     except requests.Timeout as exc:
-        raise NetworkError(ErrorKind.TRANSIENT, f"{method} {_path(url)} timed out") from exc
+        raise _unanswered(f"{method} {_path(url)} timed out") from exc
     except requests.ConnectionError as exc:
-        raise NetworkError(
-            ErrorKind.TRANSIENT, f"{method} {_path(url)} could not connect: {exc}"
-        ) from exc
+        raise _unanswered(f"{method} {_path(url)} lost its connection: {exc}") from exc
     if response.status_code >= 400:
         raise classify(response)
     return response
+
+
+def _unanswered(message: str) -> NetworkError:
+    error = NetworkError(ErrorKind.TRANSIENT, message)
+    error.unanswered = True
+    return error
 
 
 def json_of(response: Any) -> Any:

@@ -152,13 +152,17 @@ class InstagramAdapter(GraphAdapter):
                 {"media_type": "CAROUSEL", "children": ",".join(children), **_caption(request)},
             )
         self._wait_until_finished(container, token)
-        media_id = self.graph(
-            "POST", f"{user}/media_publish", token, data={"creation_id": container}
-        )["id"]
-        permalink = self.graph("GET", media_id, token, params={"fields": "permalink"}).get(
-            "permalink"
-        )
+        with self.publishing():
+            media_id = self.graph(
+                "POST", f"{user}/media_publish", token, data={"creation_id": container}
+            )["id"]
+        # The post is public now: nothing after this may raise, or it would be retried.
         follow_ups, warnings = self._first_comment(media_id, token, request, story)
+        try:
+            fields = self.graph("GET", media_id, token, params={"fields": "permalink"})
+            permalink = fields.get("permalink")
+        except NetworkError as error:
+            permalink, warnings = None, (*warnings, f"no permalink yet: {error.message}")
         return PublishResult(media_id, permalink, utcnow(), follow_ups, warnings)
 
     def _check_publishing_limit(self, user: str, token: str) -> None:

@@ -232,10 +232,13 @@ class LinkedInAdapter(NetworkAdapter):
                     "title": request.options.get("link_title") or request.link,
                 }
             }
-        response = self._rest_response("POST", "/rest/posts", token, json=post)
+        with self.publishing():
+            response = self._rest_response("POST", "/rest/posts", token, json=post)
         urn = response.headers.get("x-restli-id")
         if not urn:
-            raise NetworkError(ErrorKind.PERMANENT, "LinkedIn accepted the post but sent no id")
+            error = NetworkError(ErrorKind.PERMANENT, "LinkedIn accepted the post but sent no id")
+            error.maybe_published = True
+            raise error
         follow_ups, warnings = self._first_comment(author, token, urn, request.first_comment)
         url = f"https://www.linkedin.com/feed/update/{urn}/"
         return PublishResult(urn, url, utcnow(), follow_ups, warnings)

@@ -189,7 +189,9 @@ class XAdapter(NetworkAdapter):
         for part in request.thread:
             self._check_media(part.media)
         token = account.access_token
-        first = self._post_tweet(token, request.text, self._upload_all(token, request.media))
+        media_ids = self._upload_all(token, request.media)
+        with self.publishing():
+            first = self._post_tweet(token, request.text, media_ids)
         chain = [first]
         # A thread and the first comment are replies, each to the one before it. The
         # first tweet is already public: a failing reply is reported, not raised, so the

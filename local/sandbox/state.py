@@ -120,7 +120,9 @@ class SandboxState:
         kind: str = "access",
         **extra: Any,
     ) -> Token:
-        if lifetime is not None and self.token_ttl is not None:
+        # The TTL shortens access tokens only: refresh tokens keep their lifetime, so a
+        # shortened access token can be refreshed as in production.
+        if lifetime is not None and self.token_ttl is not None and kind == "access":
             lifetime = min(lifetime, self.token_ttl)
         token = Token(
             value=f"{network}-{kind}-{secrets.token_urlsafe(18)}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -131,3 +132,27 @@ def test_a_file_that_is_not_an_image_is_refused(sandbox, facebook):
     with pytest.raises(NetworkError) as refused:
         facebook.publish(account, PublishRequest(text="pic", media=(image_item(b"%PDF-1.4"),)))
     assert refused.value.kind is ErrorKind.PERMANENT and refused.value.code == "324"
+
+
+def test_graph_answers_carry_the_app_usage_header(sandbox, facebook):
+    page_account(facebook)
+    usage = [c.headers.get("X-App-Usage") for c in sandbox.calls_to("/facebook/")]
+    assert usage and all(u and '"call_count"' in u for u in usage)
+
+
+def test_media_given_only_by_url_is_pulled_by_facebook(sandbox, facebook):
+    account = page_account(facebook)
+    url = sandbox.host("p.jpg", jpeg(500, 500))
+    facebook.publish(account, PublishRequest(text="pulled", media=(image_item(b"", url=url),)))
+    video = GeneratedVideo(2 * 1024**2)
+    url_only = replace(video.item(url=sandbox.host("v.mp4", video.whole())), read_range=None)
+    facebook.publish(account, PublishRequest(text="pulled video", media=(url_only,)))
+    photo, clip = sandbox.posts("facebook")
+    assert photo["media"][0]["width"] == 500 and clip["media"][0]["bytes"] == video.size
+    sent = [
+        c for c in sandbox.calls if c.method == "POST" and c.path.endswith(("/photos", "/videos"))
+    ]
+    assert [sorted(k for k in c.form if k in ("url", "file_url")) for c in sent[-2:]] == [
+        ["url"],
+        ["file_url"],
+    ]

@@ -145,3 +145,30 @@ def test_the_rest_api_requires_the_version_headers(sandbox, linkedin):
         timeout=5,
     )
     assert answer.status_code == 400 and answer.json()["code"] == "VERSION_MISSING"
+
+
+def test_a_shortened_access_token_expires_and_refreshing_brings_posting_back(sandbox, linkedin):
+    import time
+
+    sandbox.state.token_ttl = 1  # SCHEDULO_SANDBOX_TOKEN_TTL
+    grant = connect(linkedin)
+    member = linkedin.identities(grant)[0]
+    time.sleep(1.1)
+    with pytest.raises(NetworkError) as expired:
+        linkedin.publish(auth_for(member, grant), PublishRequest(text="late"))
+    assert expired.value.kind is ErrorKind.REAUTH and expired.value.code == "EXPIRED_ACCESS_TOKEN"
+    renewed = linkedin.refresh(grant)
+    linkedin.publish(auth_for(member, renewed), PublishRequest(text="back"))
+    assert [p["text"] for p in sandbox.posts("linkedin")] == ["back"]
+
+
+def test_a_link_is_shared_as_an_article(sandbox, linkedin):
+    member, _ = member_and_org(linkedin)
+    linkedin.publish(
+        member,
+        PublishRequest(
+            text="Read this", link="https://bakery.example/blog", options={"link_title": "Blog"}
+        ),
+    )
+    [post] = sandbox.posts("linkedin")
+    assert post["article"] == "https://bakery.example/blog"

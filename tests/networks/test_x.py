@@ -190,3 +190,64 @@ def test_a_timeout_is_transient(sandbox):
     with pytest.raises(NetworkError) as failed:
         slow.publish(account, PublishRequest(text="slow"))
     assert failed.value.kind is ErrorKind.TRANSIENT and "timed out" in failed.value.message
+    assert failed.value.maybe_published, "the post call went unanswered: it may exist"
+
+
+def test_a_timeout_before_the_post_call_cannot_have_published(sandbox):
+    slow = adapter("x")
+    slow.timeout = (2.0, 0.5)
+    _, account = connected(slow)
+    requests.post(f"{sandbox.url}/_control/latency", json={"network": "x", "ms": 1500}, timeout=5)
+    with pytest.raises(NetworkError) as failed:
+        slow.publish(account, PublishRequest(text="pic", media=(image_item(jpeg()),)))
+    assert "/2/media/upload/initialize" in failed.value.message
+    assert failed.value.unanswered and not failed.value.maybe_published
+
+
+def test_a_video_x_cannot_process_is_a_permanent_failure(sandbox, x):
+    from chalicelib.networks.base import MediaItem, MediaKind, bytes_reader
+
+    _, account = connected(x)
+    not_a_video = b"this is a text file, not an mp4" * 1000
+    item = MediaItem(MediaKind.VIDEO, "video/mp4", len(not_a_video), bytes_reader(not_a_video))
+    with pytest.raises(NetworkError) as refused:
+        x.publish(account, PublishRequest(text="clip", media=(item,)))
+    assert refused.value.kind is ErrorKind.PERMANENT
+    assert "Unsupported media" in refused.value.message
+    assert sandbox.posts("x") == []
+
+
+def test_a_gif_goes_out_as_x_animated_gif(sandbox, x):
+    from chalicelib.networks.base import MediaItem, MediaKind, bytes_reader
+    from tests.support.networks import gif
+
+    _, account = connected(x)
+    data = gif()
+    item = MediaItem(MediaKind.GIF, "image/gif", len(data), bytes_reader(data))
+    x.publish(account, PublishRequest(text="spinning", media=(item,)))
+    [post] = sandbox.posts("x")
+    assert (post["media"][0]["type"], post["media"][0]["width"]) == ("gif", 200)
+    [init] = [c for c in sandbox.calls if c.path.endswith("/initialize")]
+    assert init.json["media_category"] == "tweet_gif"
+
+
+def test_five_images_or_a_video_with_images_are_refused_before_any_call(sandbox, x):
+    _, account = connected(x)
+    before = len(sandbox.calls)
+    five = tuple(image_item(jpeg(10, 10)) for _ in range(5))
+    mixed = (image_item(jpeg(10, 10)), GeneratedVideo(1000).item())
+    for media in (five, mixed):
+        with pytest.raises(NetworkError) as refused:
+            x.publish(account, PublishRequest(text="too many", media=media))
+        assert refused.value.kind is ErrorKind.PERMANENT
+    assert sandbox.calls[before:] == []
+
+
+def test_an_injected_timeout_is_transient_and_may_have_published(sandbox):
+    slow = adapter("x")
+    slow.timeout = (2.0, 0.5)
+    _, account = connected(slow)
+    sandbox.fault("x", "timeout")
+    with pytest.raises(NetworkError) as failed:
+        slow.publish(account, PublishRequest(text="hanging"))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.maybe_published

@@ -63,3 +63,21 @@ def test_state_survives_a_restart_when_a_directory_is_named(tmp_path):
     with StackProcess(env) as second:
         item = table(second.aws_url).get_item(Key={"workspace_id": "w_kept"}).get("Item")
         assert item and item["name"] == "Kept"
+
+
+def test_the_stack_serves_each_networks_consent_page_and_lists_the_networks(stack):
+    networks = requests.get(f"{stack.url}/v1/networks", timeout=5).json()["networks"]
+    assert [n["id"] for n in networks] == ["x", "facebook", "instagram", "linkedin"]
+    pages = {
+        "x": "/x/i/oauth2/authorize?response_type=code&client_id=c&redirect_uri=http://a/cb"
+        "&scope=tweet.read&state=s&code_challenge=abc&code_challenge_method=S256",
+        "facebook": "/facebook/v21.0/dialog/oauth?client_id=c&redirect_uri=http://a/cb&state=s"
+        "&scope=pages_show_list",
+        "instagram": "/instagram/v21.0/dialog/oauth?client_id=c&redirect_uri=http://a/cb&state=s"
+        "&scope=instagram_basic",
+        "linkedin": "/linkedin/oauth/v2/authorization?response_type=code&client_id=c"
+        "&redirect_uri=http://a/cb&state=s&scope=w_member_social",
+    }
+    for network, path in pages.items():
+        page = requests.get(f"{stack.sandbox_url}{path}", timeout=5)
+        assert page.status_code == 200 and ">Authorize</button>" in page.text, network

@@ -132,3 +132,12 @@ class GeneratedVideo:
 
     def whole(self) -> bytes:
         return self.read(0, self.size)
+
+
+def gif(width: int = 200, height: int = 100) -> bytes:
+    from PIL import Image
+
+    frames = [Image.new("P", (width, height), i * 40) for i in range(3)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100)
+    return buffer.getvalue()

@@ -8,7 +8,9 @@ Facebook Login: `/{version}/dialog/oauth` (consent), `/{version}/oauth/access_to
 
 from __future__ import annotations
 
+import json
 import secrets
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +21,7 @@ from local.sandbox.state import SandboxState, Token
 
 SHORT_SECONDS = 3600
 LONG_SECONDS = 60 * 86400
+APP_CALLS_PER_HOUR = 4800  # 200 per user per hour, for a sandbox of 24 users
 
 
 def graph_error(
@@ -138,6 +141,19 @@ class GraphSandbox:
 
     def register(self, bp: Blueprint) -> None:
         state, network = self.state, self.network
+
+        @bp.after_request
+        def app_usage(response: Response) -> Response:
+            """Graph reports the app's share of its hourly budget on every answer."""
+            now = time.time()
+            key = f"{network}:calls"
+            calls = [t for t in state.objects.get(key, []) if now - t < 3600] + [now]
+            state.objects[key] = calls
+            share = min(100, len(calls) * 100 // APP_CALLS_PER_HOUR)
+            response.headers["X-App-Usage"] = json.dumps(
+                {"call_count": share, "total_cputime": share // 2, "total_time": share // 2}
+            )
+            return response
 
         @bp.route("/<version>/dialog/oauth", methods=["GET", "POST"])
         def dialog(version: str):

@@ -1,8 +1,8 @@
 """Sandbox X (API v2): OAuth 2.0 + PKCE, posts, chunked media upload, public metrics.
 
 Paths and payloads as api.x.com and x.com serve them, under /x. Errors are X's problem
-documents (`{"title", "detail", "type", "status"}`); every call carries
-`x-rate-limit-*` headers and POST /2/tweets allows 100 posts per user per 15 minutes.
+documents (`{"title", "detail", "type", "status"}`); POST /2/tweets allows 100 posts per
+user per 15 minutes and says so in its `x-rate-limit-*` headers.
 """
 
 from __future__ import annotations
@@ -56,29 +56,63 @@ LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 
 
 def weighted_length(text: str) -> int:
-    """twitter-text v3, minimally: NFC, URLs 23, light code points 1, others 2, an emoji
-    sequence (ZWJ, variation selectors, skin tones) 2 in all."""
+    """twitter-text v3, minimally: NFC; a URL with valid domain labels weighs 23; an emoji
+    sequence 2; other code points 1 in the light ranges, else 2."""
     text = unicodedata.normalize("NFC", text)
     total, position = 0, 0
     for match in URL.finditer(text):
+        if not _valid_host(match.group()):
+            continue
         total += _weigh(text[position : match.start()]) + 23
         position = match.end()
     return total + _weigh(text[position:])
 
 
+def _valid_host(url: str) -> bool:
+    """Every label of the host at most 63 characters once punycode-encoded."""
+    host = url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    for label in host.split("."):
+        encoded = label if label.isascii() else "xn--" + label.encode("punycode").decode()
+        if not 0 < len(encoded) <= 63:
+            return False
+    return True
+
+
+def _light(point: int) -> bool:
+    return any(low <= point <= high for low, high in LIGHT_RANGES)
+
+
+def _emoji_end(text: str, start: int) -> int | None:
+    """Where the emoji sequence starting at `start` ends, or None if none starts there."""
+    point, size = ord(text[start]), len(text)
+    following = text[start + 1 : start + 3]
+    if text[start] in "0123456789#*" and following.replace("\ufe0f", "")[:1] == "\u20e3":
+        return start + 1 + following.index("\u20e3") + 1
+    if not (point >= 0x1F000 or 0x2600 <= point <= 0x27BF or following[:1] == "\ufe0f"):
+        return None
+    end = start + 1
+    if 0x1F1E6 <= point <= 0x1F1FF and end < size and 0x1F1E6 <= ord(text[end]) <= 0x1F1FF:
+        return end + 1  # a flag: two regional indicators
+    while end < size:
+        nxt = ord(text[end])
+        if nxt in (0xFE0F, 0x20E3) or 0x1F3FB <= nxt <= 0x1F3FF or 0xE0020 <= nxt <= 0xE007F:
+            end += 1
+        elif nxt == 0x200D and end + 1 < size:
+            end += 2  # zero-width joiner: the joined emoji belongs to this one
+        else:
+            break
+    return end
+
+
 def _weigh(text: str) -> int:
-    total, skip_next = 0, False
-    for char in text:
-        point = ord(char)
-        if skip_next:
-            skip_next = False
+    total, index = 0, 0
+    while index < len(text):
+        end = _emoji_end(text, index)
+        if end is not None:
+            total, index = total + 2, end
             continue
-        if point == 0x200D:  # zero-width joiner: the joined emoji is part of the one before
-            skip_next = True
-            continue
-        if 0xFE00 <= point <= 0xFE0F or 0x1F3FB <= point <= 0x1F3FF:
-            continue
-        total += 1 if any(low <= point <= high for low, high in LIGHT_RANGES) else 2
+        total += 1 if _light(ord(text[index])) else 2
+        index += 1
     return total
 
 
@@ -506,12 +540,11 @@ def _attached_media(
         assert upload is not None
         if not upload["finalized_at"]:
             return [], "media_ids: the upload was not finalized"
-        info = upload.get("error") or (
-            upload["category"] != "tweet_image"
-            and elapsed(upload["finalized_at"]) < processing_seconds(state)
+        processing = upload["category"] != "tweet_image" and (
+            elapsed(upload["finalized_at"]) < processing_seconds(state)
         )
-        if info:
-            return [], "Your media IDs are invalid: the media is not ready (still processing)."
+        if upload.get("error") or processing:
+            return [], "Your media IDs are invalid: the media failed or is still processing."
         kind = {"tweet_image": "image", "tweet_gif": "gif", "tweet_video": "video"}
         entry = media_entry(kind[upload["category"]], upload["total"], upload)
         entry.update(content_type=upload["media_type"], alt_text=upload.get("alt_text"))
