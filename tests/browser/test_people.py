@@ -122,3 +122,30 @@ def test_members_page_changes_a_role_and_removes_after_confirmation(page, stack)
     page.get_by_role("button", name="Remove Mia").click()
     page.get_by_role("button", name="Confirm removal").click()
     page.get_by_role("table", name="Members").get_by_text(member.email).wait_for(state="detached")
+
+
+def test_create_a_workspace_switch_to_it_and_rename_it(page, stack):
+    sign_in_page(page, stack.url, name="Sam")
+    switcher = page.get_by_label("Workspace", exact=True)
+    switcher.locator("option:checked").filter(has_text="Sam's workspace").wait_for(state="attached")
+    page.get_by_role("link", name="New workspace").click()
+    page.get_by_label("Workspace name").fill("Agency")
+    page.get_by_label("Time zone").fill("Europe/Paris")
+    page.get_by_role("button", name="Create workspace").click()
+    page.wait_for_url("**/dashboard")
+    assert switcher.locator("option:checked").inner_text() == "Agency (owner)"
+
+    page.get_by_role("link", name="Workspace settings").click()
+    page.get_by_label("Workspace name").fill("Agency Paris")
+    page.get_by_label("Time zone").fill("Europe/Paris")
+    page.get_by_role("button", name="Save").click()
+    page.get_by_role("status").filter(has_text="Saved.").wait_for()
+    switcher.locator("option:checked").filter(has_text="Agency Paris (owner)").wait_for(
+        state="attached"
+    )
+
+    switcher.select_option(label="Sam's workspace (owner)")
+    page.get_by_role("link", name="Activity").click()
+    table = page.get_by_role("table", name="Activity")
+    table.get_by_role("cell", name="user.signed_up", exact=True).wait_for()
+    assert table.get_by_role("cell", name="Sam", exact=True).count() >= 1

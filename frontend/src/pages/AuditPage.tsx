@@ -1,6 +1,6 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
-import { roleAllows, type AuditEvent, type Page } from "../api/people";
+import { roleAllows, type AuditEvent, type Member, type Page } from "../api/people";
 import { useWorkspace } from "../auth/session";
 
 export function AuditPage() {
@@ -25,6 +25,13 @@ function AuditLog({ workspaceId }: { workspaceId: string }) {
     initialPageParam: "",
     getNextPageParam: (last) => last.next_cursor ?? undefined,
   });
+  const members = useQuery({
+    queryKey: ["members", workspaceId],
+    queryFn: () => api<Page<Member>>(`/v1/workspaces/${workspaceId}/members`),
+  });
+  // Events name people by id; show the names of those still in the workspace.
+  const names = new Map((members.data?.items ?? []).map((m) => [m.user_id, m.name]));
+  const who = (id: string | null) => (id ? (names.get(id) ?? id) : "—");
   const items = events.data?.pages.flatMap((p) => p.items) ?? [];
   return (
     <section>
@@ -48,8 +55,8 @@ function AuditLog({ workspaceId }: { workspaceId: string }) {
               <tr key={event.id}>
                 <td>{new Date(event.at).toLocaleString()}</td>
                 <td>{event.action}</td>
-                <td>{event.actor ?? "—"}</td>
-                <td>{event.target ?? "—"}</td>
+                <td>{who(event.actor)}</td>
+                <td>{who(event.target)}</td>
                 <td>
                   {Object.entries(event.details)
                     .map(([k, v]) => `${k}: ${String(v)}`)

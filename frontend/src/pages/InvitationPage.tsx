@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { api } from "../api/client";
-import type { InvitationPreview, Workspace } from "../api/people";
+import { signOut, type InvitationPreview, type Workspace } from "../api/people";
 import { chooseWorkspace, useMe, useSignedIn } from "../auth/session";
 
 /** Where an invitation email's link leads: see the offer, sign in or up, accept. */
@@ -46,9 +46,21 @@ export function InvitationPage() {
             ) : signedIn ? (
               <>
                 {me.data && me.data.user.email !== invitation.email && (
-                  <p className="form-error">
-                    You are signed in as {me.data.user.email}; the invitation is for {invitation.email}.
-                  </p>
+                  <div>
+                    <p className="form-error">
+                      You are signed in as {me.data.user.email}; the invitation is for {invitation.email}.
+                    </p>
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void signOut()
+                          .catch(() => undefined)
+                          .then(() => queryClient.removeQueries({ queryKey: ["me"] }))
+                      }
+                    >
+                      Sign out to use {invitation.email}
+                    </button>
+                  </div>
                 )}
                 {accept.isError && (
                   <p role="alert" className="form-error">
