@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from chalicelib.api.people_models import (
     LoginIn,
     MeOut,
@@ -14,8 +16,11 @@ from chalicelib.api.people_models import (
 )
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
 from chalicelib.domain.roles import Role
-from chalicelib.store.users import UserRecord
-from chalicelib.store.workspaces import WorkspaceRecord
+
+if TYPE_CHECKING:
+    from chalicelib.people.identity import TokenPair
+    from chalicelib.store.users import UserRecord
+    from chalicelib.store.workspaces import WorkspaceRecord
 
 auth = ApiBlueprint(__name__)
 
@@ -39,7 +44,7 @@ def workspace_out(workspace: WorkspaceRecord, role: Role | None) -> WorkspaceOut
     )
 
 
-def tokens_out(pair) -> TokensOut:  # type: ignore[no-untyped-def]
+def tokens_out(pair: TokenPair) -> TokensOut:
     return TokensOut(
         access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
     )

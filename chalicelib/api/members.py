@@ -23,6 +23,7 @@ from chalicelib.api.people_models import (
     WorkspaceOut,
 )
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
+from chalicelib.auth.guard import caller_role
 from chalicelib.domain.roles import Role
 from chalicelib.errors import NotFound
 from chalicelib.store.api_keys import ApiKeyRecord
@@ -91,7 +92,7 @@ def change_member_role(ctx: RequestContext, ws: str, user_id: str, body: RoleIn)
     """Change a member's role; the last owner cannot be demoted (409)."""
     from chalicelib.people.members import change_role
 
-    return member_out(change_role(ws, ctx.principal.actor, ctx.role, user_id, body.role))
+    return member_out(change_role(ws, ctx.principal.actor, caller_role(ctx), user_id, body.role))
 
 
 @members.endpoint("DELETE", "/v1/workspaces/{ws}/members/{user_id}", auth=Role.ADMIN, status=204)
@@ -99,7 +100,7 @@ def remove_member(ctx: RequestContext, ws: str, user_id: str) -> None:
     """Remove a member; the last owner cannot be removed (409)."""
     from chalicelib.people.members import remove_member as remove
 
-    remove(ws, ctx.principal.actor, ctx.role, user_id)
+    remove(ws, ctx.principal.actor, caller_role(ctx), user_id)
 
 
 @members.endpoint("POST", "/v1/workspaces/{ws}/leave", auth=Role.VIEWER, status=204)
@@ -140,7 +141,7 @@ def create_invitation(ctx: RequestContext, ws: str, body: InvitationIn) -> Invit
     workspace = get_workspace(ws)
     if workspace is None:
         raise NotFound("Workspace not found.")
-    return invitation_out(invite(workspace, ctx.principal, ctx.role, body.email, body.role))
+    return invitation_out(invite(workspace, ctx.principal, caller_role(ctx), body.email, body.role))
 
 
 @members.endpoint(
@@ -202,7 +203,7 @@ def create_api_key(ctx: RequestContext, ws: str, body: ApiKeyIn) -> ApiKeyCreate
     """Create an API key; its secret is in this response only."""
     from chalicelib.people.api_keys import create_key
 
-    key, secret = create_key(ws, ctx.principal, ctx.role, body.name, body.role)
+    key, secret = create_key(ws, ctx.principal, caller_role(ctx), body.name, body.role)
     return ApiKeyCreated(**api_key_out(key).model_dump(), secret=secret)
 
 

@@ -45,6 +45,13 @@ def authorize(ctx: RequestContext, auth: Auth, workspace_id: str | None) -> None
         raise Forbidden(f"This needs the {auth.value} role or higher; you are {role.value}.")
 
 
+def caller_role(ctx: RequestContext) -> Role:
+    """The caller's role in the path's workspace, on endpoints that require a role."""
+    if ctx.role is None:
+        raise TypeError("caller_role() is for endpoints declared with a Role")
+    return ctx.role
+
+
 def authenticate(request: Request) -> Principal:
     """The caller behind `Authorization: Bearer ...`; 401 without a valid token."""
     header = request.headers.get("authorization") or ""
@@ -64,7 +71,9 @@ def authenticate(request: Request) -> Principal:
 def role_in(principal: Principal, workspace_id: str) -> Role | None:
     """The caller's role in a workspace (one read for users), None when not a member."""
     if principal.is_api_key:
-        return Role(principal.key_role) if principal.key_workspace_id == workspace_id else None
+        if principal.key_workspace_id != workspace_id or principal.key_role is None:
+            return None
+        return Role(principal.key_role)
     from chalicelib.store.members import get_member
 
     member = get_member(workspace_id, principal.require_user())

@@ -7,7 +7,10 @@ cannot leave a workspace without an owner.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
 
 from chalicelib.domain.roles import Role
 from chalicelib.errors import Conflict, Forbidden, NotFound
@@ -34,22 +37,25 @@ def _check_may_manage(actor_role: Role, target_role: Role, new_role: Role | None
         raise Forbidden("Only an owner can change or remove an owner, or make someone owner.")
 
 
-def _owner_change(workspace_id: str, delta: int) -> tuple[WorkspaceRecord, object, object]:
-    record = WorkspaceRecord(workspace_id)
-    action = WorkspaceRecord.owner_count.add(delta)
-    condition = (
-        WorkspaceRecord.owner_count > 1 if delta < 0 else WorkspaceRecord.workspace_id.exists()
-    )
-    return record, action, condition
-
-
-def _commit(member: MemberRecord, writes, owner_delta: int) -> None:  # type: ignore[no-untyped-def]
+def _commit(
+    member: MemberRecord, writes: Callable[[TransactWrite], None], owner_delta: int
+) -> None:
+    """Run `writes` and move the owner count by `owner_delta` in one transaction; the
+    count's condition comes last, so its failure is the last-owner rule."""
     try:
         with transaction() as write:
             writes(write)
             if owner_delta:
-                record, action, condition = _owner_change(member.workspace_id, owner_delta)
-                write.update(record, actions=[action], condition=condition)
+                condition = (
+                    WorkspaceRecord.owner_count > 1
+                    if owner_delta < 0
+                    else WorkspaceRecord.workspace_id.exists()
+                )
+                write.update(
+                    WorkspaceRecord(member.workspace_id),
+                    actions=[WorkspaceRecord.owner_count.add(owner_delta)],
+                    condition=condition,
+                )
     except TransactWriteError as error:
         failed = failed_conditions(error)
         if owner_delta < 0 and failed and failed[-1]:
@@ -69,7 +75,7 @@ def change_role(
         return member
     owner_delta = (new_role is Role.OWNER) - (old_role is Role.OWNER)
 
-    def writes(write) -> None:  # type: ignore[no-untyped-def]
+    def writes(write: TransactWrite) -> None:
         write.update(
             member,
             actions=[MemberRecord.role.set(new_role.value)],
@@ -98,7 +104,7 @@ def remove_member(workspace_id: str, actor: str, actor_role: Role | None, user_i
         _check_may_manage(actor_role, old_role)
     action = "member.left" if actor == user_id else "member.removed"
 
-    def writes(write) -> None:  # type: ignore[no-untyped-def]
+    def writes(write: TransactWrite) -> None:
         write.delete(member, condition=MemberRecord.role == old_role.value)
         write.save(audit_event(workspace_id, action, actor=actor, target=user_id))
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from chalicelib.settings import TableNames, get_settings
 
 
-def table_meta(table: str) -> type:
+def table_meta(table: str) -> Any:
     """The `Meta` of a model stored in one of the tables named in settings."""
     if table not in TableNames.model_fields:
         raise ValueError(f"unknown table {table!r}")

@@ -15,7 +15,7 @@ class CounterRecord(Model):
     Meta = table_meta("rate_limits")
 
     counter_key = UnicodeAttribute(hash_key=True)
-    count = NumberAttribute(default=0)
+    hits = NumberAttribute(default=0)
     window_ends = NumberAttribute(default=0)
     ttl = TTLAttribute(null=True)
 
@@ -30,7 +30,7 @@ def current(key: str, window_seconds: int, now: float | None = None) -> tuple[in
     now = time.time() if now is None else now
     window_key, ends = _window(key, window_seconds, now)
     try:
-        count = CounterRecord.get(window_key, consistent_read=True).count
+        count = int(CounterRecord.get(window_key, consistent_read=True).hits)
     except CounterRecord.DoesNotExist:
         count = 0
     return count, max(1, ends - int(now))
@@ -43,12 +43,12 @@ def increment(key: str, window_seconds: int, now: float | None = None) -> int:
     record = CounterRecord(window_key)
     record.update(
         [
-            CounterRecord.count.add(1),
+            CounterRecord.hits.add(1),
             CounterRecord.window_ends.set(ends),
             CounterRecord.ttl.set(datetime.fromtimestamp(ends + 60, UTC)),
         ]
     )
-    return record.count
+    return int(record.hits)
 
 
 def reset(key: str, window_seconds: int, now: float | None = None) -> None:

@@ -4,6 +4,7 @@ written in the same transaction as the user with a does-not-exist condition."""
 from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute
+from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 
 from chalicelib.store.base import table_meta
@@ -28,7 +29,7 @@ def email_claim(email: str, user_id: str) -> UserRecord:
     return UserRecord(f"{_EMAIL_CLAIM}{email}", claimed_by=user_id)
 
 
-def claim_condition():  # type: ignore[no-untyped-def]
+def claim_condition() -> Condition:
     return UserRecord.user_id.does_not_exist()
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.expressions.update import Action
 from pynamodb.models import Model
 
 from chalicelib.store.base import table_meta
@@ -35,7 +36,7 @@ def get_workspaces(workspace_ids: Iterable[str]) -> dict[str, WorkspaceRecord]:
 
 def update_workspace(workspace_id: str, name: str | None, timezone: str | None) -> WorkspaceRecord:
     record = WorkspaceRecord(workspace_id)
-    actions = []
+    actions: list[Action] = []
     if name is not None:
         actions.append(WorkspaceRecord.name.set(name))
     if timezone is not None:

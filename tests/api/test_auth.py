@@ -125,3 +125,26 @@ def test_missing_forged_or_garbled_tokens_are_401(client):
         bearer("sk_x.y.z"),
     ):
         assert call(client, "GET", "/v1/me", headers=headers).status_code == 401
+
+
+def test_passwords_never_reach_the_logs(client):
+    import logging
+
+    from chalicelib.observability import SERVICE
+
+    lines: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            lines.append(self.format(record) + repr(record.__dict__))
+
+    handler = Collect()
+    logging.getLogger(SERVICE).addHandler(handler)
+    try:
+        secret = "a very secret passphrase"
+        user = signup(client, password=secret)
+        call(client, "POST", "/v1/auth/login", {"email": user.email, "password": secret})
+        call(client, "POST", "/v1/auth/login", {"email": user.email, "password": secret + "!"})
+    finally:
+        logging.getLogger(SERVICE).removeHandler(handler)
+    assert lines and not [line for line in lines if "secret passphrase" in line]

@@ -1,10 +1,12 @@
 import pytest
 
+from tests.support.browser import sign_in_page
+
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
 
-def test_web_app_shows_the_dashboard_with_system_status(page):
-    page.goto("/")
+def test_web_app_shows_the_dashboard_with_system_status(page, stack):
+    sign_in_page(page, stack.url)
     page.wait_for_url("**/dashboard")
     assert page.get_by_role("heading", name="Dashboard").is_visible()
     checks = page.get_by_role("list", name="Dependency checks")

@@ -1,7 +1,14 @@
 import { NavLink, Outlet } from "react-router-dom";
+import { UserMenu, WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
 // Each feature adds its page here as it lands.
-export const NAV_ITEMS: { to: string; label: string }[] = [{ to: "/dashboard", label: "Dashboard" }];
+export const NAV_ITEMS: { to: string; label: string }[] = [
+  { to: "/dashboard", label: "Dashboard" },
+  { to: "/settings/members", label: "Members" },
+  { to: "/settings/api-keys", label: "API keys" },
+  { to: "/settings/workspace", label: "Workspace settings" },
+  { to: "/settings/activity", label: "Activity" },
+];
 
 export function Layout() {
   return (
@@ -11,6 +18,8 @@ export function Layout() {
       </a>
       <header className="topbar">
         <span className="brand">Schedulo</span>
+        <WorkspaceSwitcher />
+        <UserMenu />
       </header>
       <nav className="sidenav" aria-label="Main">
         <ul>

@@ -1,0 +1,119 @@
+// Types and calls of the auth and workspace endpoints (API.md "Auth and workspaces").
+import { api, tokenStore, type Tokens } from "./client";
+
+export type Role = "owner" | "admin" | "editor" | "viewer";
+export const ROLES: Role[] = ["owner", "admin", "editor", "viewer"];
+const RANK: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
+
+/** Whether `role` may do what `needed` is required for (owner > admin > editor > viewer). */
+export function roleAllows(role: Role | null | undefined, needed: Role): boolean {
+  return role != null && RANK[role] >= RANK[needed];
+}
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  created_at: string;
+}
+
+export interface Workspace {
+  id: string;
+  name: string;
+  timezone: string;
+  created_at: string;
+  role: Role | null;
+}
+
+export interface Me {
+  user: User;
+  workspaces: Workspace[];
+}
+
+export interface Member {
+  user_id: string;
+  email: string;
+  name: string;
+  role: Role;
+  joined_at: string;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: Role;
+  status: "pending" | "accepted" | "revoked" | "expired";
+  invited_by: string;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface InvitationPreview {
+  workspace_name: string;
+  email: string;
+  role: Role;
+  invited_by_name: string;
+  status: Invitation["status"];
+  expires_at: string;
+}
+
+export interface ApiKey {
+  id: string;
+  name: string;
+  role: Role;
+  prefix: string;
+  created_by: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface AuditEvent {
+  id: string;
+  action: string;
+  actor: string | null;
+  target: string | null;
+  details: Record<string, unknown>;
+  at: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+interface TokenReply extends Tokens {
+  expires_in: number;
+}
+
+export async function signUp(body: { email: string; password: string; name: string; timezone: string }) {
+  const reply = await api<TokenReply & { workspace: Workspace }>("/v1/auth/signup", { method: "POST", body });
+  tokenStore.set({ access_token: reply.access_token, refresh_token: reply.refresh_token });
+  return reply;
+}
+
+export async function signIn(body: { email: string; password: string }) {
+  const reply = await api<TokenReply>("/v1/auth/login", { method: "POST", body });
+  tokenStore.set({ access_token: reply.access_token, refresh_token: reply.refresh_token });
+}
+
+/** End the session on the server too; signed out locally whatever the server says. */
+export async function signOut() {
+  const tokens = tokenStore.get();
+  try {
+    if (tokens) await api("/v1/auth/logout", { method: "POST", body: { refresh_token: tokens.refresh_token } });
+  } finally {
+    tokenStore.set(null);
+  }
+}
+
+/** The browser's IANA time zone, the default for new accounts and workspaces. */
+export function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/** IANA time zone names the browser knows, for pickers. */
+export function timeZoneNames(): string[] {
+  const supported = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf;
+  const names = supported ? supported("timeZone") : [];
+  return names.includes("UTC") ? names : ["UTC", ...names];
+}

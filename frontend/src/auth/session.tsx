@@ -1,0 +1,56 @@
+// Who is signed in and which workspace they are working in.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useSyncExternalStore } from "react";
+import { api, tokenStore } from "../api/client";
+import type { Me, Workspace } from "../api/people";
+
+const WORKSPACE_KEY = "schedulo.workspace";
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener("schedulo:auth", onChange);
+  window.addEventListener("storage", onChange);
+  return () => {
+    window.removeEventListener("schedulo:auth", onChange);
+    window.removeEventListener("storage", onChange);
+  };
+}
+
+/** True while tokens are stored (a reload keeps the user signed in). */
+export function useSignedIn(): boolean {
+  return useSyncExternalStore(subscribe, () => tokenStore.get() !== null);
+}
+
+export function useMe() {
+  const signedIn = useSignedIn();
+  return useQuery({ queryKey: ["me"], queryFn: () => api<Me>("/v1/me"), enabled: signedIn });
+}
+
+function subscribeWorkspace(onChange: () => void): () => void {
+  window.addEventListener("schedulo:workspace", onChange);
+  return () => window.removeEventListener("schedulo:workspace", onChange);
+}
+
+export function chooseWorkspace(id: string): void {
+  localStorage.setItem(WORKSPACE_KEY, id);
+  window.dispatchEvent(new Event("schedulo:workspace"));
+}
+
+/**
+ * The workspace the user is working in: the one they chose last, else their first.
+ * `workspace` is undefined until /v1/me has loaded.
+ */
+export function useWorkspace(): { workspace: Workspace | undefined; workspaces: Workspace[]; choose: (id: string) => void } {
+  const me = useMe();
+  const chosen = useSyncExternalStore(subscribeWorkspace, () => localStorage.getItem(WORKSPACE_KEY));
+  const queryClient = useQueryClient();
+  const workspaces = me.data?.workspaces ?? [];
+  const workspace = workspaces.find((w) => w.id === chosen) ?? workspaces[0];
+  const choose = useCallback(
+    (id: string) => {
+      chooseWorkspace(id);
+      void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "me" });
+    },
+    [queryClient],
+  );
+  return { workspace, workspaces, choose };
+}

@@ -1,0 +1,42 @@
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { signIn } from "../api/people";
+import { nextPath } from "../auth/RequireAuth";
+import { Field, FormError } from "../components/Field";
+
+export function LoginPage() {
+  const [search] = useSearchParams();
+  const navigate = useNavigate();
+  const queryClient = useQueryClient();
+  const [email, setEmail] = useState(search.get("email") ?? "");
+  const [password, setPassword] = useState("");
+  const login = useMutation({
+    mutationFn: () => signIn({ email, password }),
+    onSuccess: () => {
+      queryClient.clear();
+      navigate(nextPath(search), { replace: true });
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    login.mutate();
+  };
+  return (
+    <main className="auth-page" id="main">
+      <form className="auth-card" onSubmit={submit} aria-labelledby="login-title">
+        <p className="brand">Schedulo</p>
+        <h1 id="login-title">Sign in</h1>
+        <Field label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={login.error} />
+        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={login.error} />
+        <FormError error={login.error} fields={["email", "password"]} />
+        <button type="submit" className="primary" disabled={login.isPending}>
+          {login.isPending ? "Signing in…" : "Sign in"}
+        </button>
+        <p>
+          New to Schedulo? <Link to={`/signup?${search.toString()}`}>Create an account</Link>
+        </p>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,75 @@
+"""Signing in a browser page quickly: sign up through the API, then hand the tokens to
+the web app the way it keeps them (localStorage), so a test starts on a signed-in page."""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+
+PASSWORD = "correct horse battery staple"
+ACCEPT_LINK = re.compile(r"https?://\S+/invitations/\S+")
+
+
+@dataclass(frozen=True)
+class BrowserUser:
+    email: str
+    name: str
+    password: str
+    user_id: str
+    workspace_id: str
+    access_token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+def sign_up_via_api(
+    base_url: str, name: str = "Browser User", email: str | None = None
+) -> tuple[BrowserUser, dict[str, str]]:
+    email = email or f"browser-{uuid.uuid4().hex[:10]}@example.com"
+    response = requests.post(
+        f"{base_url}/v1/auth/signup",
+        json={"email": email, "password": PASSWORD, "name": name},
+        timeout=10,
+    )
+    response.raise_for_status()
+    body = response.json()
+    user = BrowserUser(
+        email=email,
+        name=name,
+        password=PASSWORD,
+        user_id=body["user"]["id"],
+        workspace_id=body["workspace"]["id"],
+        access_token=body["access_token"],
+    )
+    tokens = {"access_token": body["access_token"], "refresh_token": body["refresh_token"]}
+    return user, tokens
+
+
+def sign_in_page(page: Any, base_url: str, name: str = "Browser User") -> BrowserUser:
+    """A new user, signed in on `page` (which is left on the dashboard)."""
+    user, tokens = sign_up_via_api(base_url, name)
+    page.goto("/login")
+    page.evaluate("tokens => localStorage.setItem('schedulo.tokens', tokens)", json.dumps(tokens))
+    page.goto("/dashboard")
+    return user
+
+
+def last_accept_link(aws_url: str, to: str) -> str:
+    """The accept link of the last invitation SES sent to `to` in the local stack."""
+    data = requests.get(f"{aws_url}/moto-api/data.json", timeout=10).json()
+    bodies = [
+        m["body"]
+        for m in data.get("ses", {}).get("Message", [])
+        if to in m.get("destinations", {}).get("ToAddresses", [])
+    ]
+    assert bodies, f"SES sent nothing to {to}"
+    match = ACCEPT_LINK.search(bodies[-1])
+    assert match, bodies[-1]
+    return match.group(0)
