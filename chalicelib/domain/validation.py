@@ -294,9 +294,14 @@ def _within(value: float, low: float | None, high: float | None) -> bool:
 
 
 def _size(n: int) -> str:
-    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if n >= scale:
-            return f"{n / scale:.3g} {unit}"
+    """Sizes as the networks state them: round in binary (5 MB = 5 MiB) or decimal units."""
+    for unit, power in (("GB", 3), ("MB", 2), ("KB", 1)):
+        for base in (1024, 1000):
+            if n >= base**power and n % base**power == 0:
+                return f"{n // base**power} {unit}"
+    for unit, power in (("GB", 3), ("MB", 2), ("KB", 1)):
+        if n >= 1024**power:
+            return f"{n / 1024**power:.3g} {unit}"
     return f"{n} bytes"
 
 
