@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-from chalicelib.domain.limits import Capability, NetworkLimits, TextCounting
+from chalicelib.domain.limits import Capability, MediaKind, NetworkLimits, TextCounting
 from chalicelib.domain.text import count, extract_hashtags, extract_mentions, extract_urls
 
 _COUNTING_NAMES = {
@@ -38,12 +37,6 @@ class Problem:
         if self.target is not None:
             detail["target"] = self.target
         return detail
-
-
-class MediaKind(StrEnum):
-    IMAGE = "image"
-    GIF = "gif"
-    VIDEO = "video"
 
 
 @dataclass(frozen=True)
