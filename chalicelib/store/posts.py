@@ -13,7 +13,6 @@ the API's optimistic locking (409 on a stale version).
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -102,14 +101,6 @@ class PostItem(Model):
 
     def target(self, target_id: str) -> TargetAttribute | None:
         return next((t for t in self.targets if t.target_id == target_id), None)
-
-
-def new_post_id() -> str:
-    return f"p_{secrets.token_hex(8)}"
-
-
-def new_target_id() -> str:
-    return f"t_{secrets.token_hex(6)}"
 
 
 def sweep_shard(post_id: str) -> str:

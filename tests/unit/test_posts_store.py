@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from chalicelib.domain.ids import new_id
 from chalicelib.store import posts
 from chalicelib.store.base import iso
 
@@ -16,14 +17,14 @@ def a_post(workspace_id: str = "w_1", at: datetime | None = T0, accounts=(("a_x"
     fields.setdefault("status", "scheduled" if at else "draft")
     item = posts.PostItem(
         workspace_id,
-        posts.new_post_id(),
+        new_id("p"),
         text="hello",
         scheduled_at=iso(at) if at else None,
         timezone="Europe/Paris",
         created_at=iso(T0),
         updated_at=iso(T0),
         targets=[
-            posts.TargetAttribute(target_id=posts.new_target_id(), account_id=a, network=n)
+            posts.TargetAttribute(target_id=new_id("t"), account_id=a, network=n)
             for a, n in accounts
         ],
         **fields,
