@@ -270,7 +270,9 @@ def _account(
         review.problems.append(
             Problem(
                 where,
-                f"the account is {account.status.replace('_', ' ')}: reconnect it first",
+                "the account needs to be reconnected first"
+                if account.status == "needs_reconnect"
+                else f"the account is {account.status.replace('_', ' ')}, not connected",
                 target.account_id,
             )
         )

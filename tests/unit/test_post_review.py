@@ -103,7 +103,7 @@ def test_every_problem_of_every_target_is_reported_at_once():
         ("a_x", "text", "X allows 280 weighted characters; this text has 281"),
         ("a_bsky", "media_ids[0]", "Bluesky allows files up to 1 MB; this one is 2 MB"),
         ("a_bsky", "media_ids[0].alt_text", "Bluesky needs alt text on every image"),
-        ("a_old", "targets[2].account_id", "the account is needs reconnect: reconnect it first"),
+        ("a_old", "targets[2].account_id", "the account needs to be reconnected first"),
         ("a_old", "text", "X allows 280 weighted characters; this text has 281"),
         ("a_nobody", "targets[3].account_id", "no such account in this workspace"),
         ("a_myspace", "targets[4].account_id", "myspace is not a network Schedulo publishes to"),
