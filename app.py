@@ -7,6 +7,7 @@ from chalicelib.api.members import members
 from chalicelib.api.meta import meta
 from chalicelib.api.middleware import event_middleware, http_middleware
 from chalicelib.api.networks import networks
+from chalicelib.api.posts import posts
 from chalicelib.api.workspaces import workspaces
 
 # Chalice's own log handler stays off: Powertools Logger writes one JSON line per request.
@@ -22,6 +23,7 @@ app.register_blueprint(auth)
 app.register_blueprint(workspaces)
 app.register_blueprint(members)
 app.register_blueprint(networks)
+app.register_blueprint(posts)
 
 
 @app.lambda_function(name="publisher")

@@ -35,6 +35,14 @@ class Capability(StrEnum):
     STORIES = "stories"
 
 
+class MediaKind(StrEnum):
+    """What a media file is to a network: GIFs have their own limits on most."""
+
+    IMAGE = "image"
+    VIDEO = "video"
+    GIF = "gif"
+
+
 class TextLimits(BaseModel):
     model_config = ConfigDict(frozen=True)
 

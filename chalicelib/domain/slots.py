@@ -88,3 +88,28 @@ def next_free_slots(
 
 def _minute(instant: datetime) -> datetime:
     return instant.astimezone(UTC).replace(second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class Queue:
+    """One account's queue: its weekly slots, its zone and the instants already taken."""
+
+    slots: tuple[Slot, ...]
+    zone_name: str
+    taken: tuple[datetime, ...] = ()
+
+    def is_free_slot(self, instant: datetime) -> bool:
+        just_before = instant - timedelta(seconds=1)
+        return next_free_slots(self.slots, self.zone_name, just_before, self.taken) == [instant]
+
+
+def next_common_slot(queues: list[Queue], after: datetime, tries: int = 500) -> datetime | None:
+    """The first instant after `after` that is a free slot in every queue (one post, many
+    accounts, one time), or None when they share none soon."""
+    if not queues:
+        return None
+    first, others = queues[0], queues[1:]
+    for candidate in next_free_slots(first.slots, first.zone_name, after, first.taken, tries):
+        if all(queue.is_free_slot(candidate) for queue in others):
+            return candidate
+    return None

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-from chalicelib.domain.limits import Capability, NetworkLimits, TextCounting
+from chalicelib.domain.limits import Capability, MediaKind, NetworkLimits, TextCounting
 from chalicelib.domain.text import count, extract_hashtags, extract_mentions, extract_urls
 
 _COUNTING_NAMES = {
@@ -23,6 +22,9 @@ _COUNTING_NAMES = {
     TextCounting.UTF16: "characters",
     TextCounting.BYTES: "bytes",
 }
+
+
+_NOUNS = {MediaKind.IMAGE: "images", MediaKind.GIF: "GIFs", MediaKind.VIDEO: "videos"}
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,6 @@ class Problem:
         if self.target is not None:
             detail["target"] = self.target
         return detail
-
-
-class MediaKind(StrEnum):
-    IMAGE = "image"
-    GIF = "gif"
-    VIDEO = "video"
 
 
 @dataclass(frozen=True)
@@ -152,7 +148,7 @@ class _Checker:
             if limits.requires_media:
                 self.add(where, f"{self.network} needs at least one image or video")
             return
-        kinds = Counter(item.kind for item in media)
+        kinds = Counter(self.kind_of(item) for item in media)
         if not limits.mixed_media and len(kinds) > 1:
             self.add(where, f"{self.network} does not mix images, GIFs and videos in one post")
         if limits.max_media and len(media) > limits.max_media:
@@ -165,13 +161,26 @@ class _Checker:
         for index, item in enumerate(media):
             self.one_file(f"{where}[{index}]", item)
 
+    def kind_of(self, item: MediaFacts) -> MediaKind:
+        """A GIF is an image to networks without GIF limits that take image/gif."""
+        images = self.limits.images
+        if (
+            item.kind is MediaKind.GIF
+            and self.limits.gifs is None
+            and images is not None
+            and item.content_type in images.content_types
+        ):
+            return MediaKind.IMAGE
+        return item.kind
+
     def counts(self, kinds: Counter[MediaKind]) -> None:
         limits, where = self.limits, self.draft.fields.media
-        for kind, rules, noun in (
-            (MediaKind.IMAGE, limits.images, "images"),
-            (MediaKind.GIF, limits.gifs, "GIFs"),
-            (MediaKind.VIDEO, limits.videos, "videos"),
+        for kind, rules in (
+            (MediaKind.IMAGE, limits.images),
+            (MediaKind.GIF, limits.gifs),
+            (MediaKind.VIDEO, limits.videos),
         ):
+            noun = _NOUNS[kind]
             found = kinds.get(kind, 0)
             if not found or rules is None:
                 continue
@@ -190,9 +199,9 @@ class _Checker:
             MediaKind.IMAGE: self.limits.images,
             MediaKind.GIF: self.limits.gifs,
             MediaKind.VIDEO: self.limits.videos,
-        }[item.kind]
+        }[self.kind_of(item)]
         if rules is None:
-            self.add(where, f"{self.network} does not accept {item.kind.value}s")
+            self.add(where, f"{self.network} does not accept {_NOUNS[self.kind_of(item)]}")
             return
         content_types = getattr(rules, "content_types", ("image/gif",))
         if item.content_type not in content_types:
@@ -207,9 +216,9 @@ class _Checker:
                 most, size = f"{rules.max_bytes:,} bytes", f"{item.bytes:,} bytes"
             self.add(where, f"{self.network} allows files up to {most}; this one is {size}")
         self.shape(where, item, rules)
-        if item.kind is MediaKind.VIDEO:
+        if self.kind_of(item) is MediaKind.VIDEO:
             self.duration(where, item)
-        if item.kind is MediaKind.IMAGE:
+        if self.kind_of(item) is MediaKind.IMAGE:
             self.alt_text(where, item)
 
     def shape(self, where: str, item: MediaFacts, rules: Any) -> None:
@@ -294,9 +303,14 @@ def _within(value: float, low: float | None, high: float | None) -> bool:
 
 
 def _size(n: int) -> str:
-    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
-        if n >= scale:
-            return f"{n / scale:.3g} {unit}"
+    """Sizes as the networks state them: round in binary (5 MB = 5 MiB) or decimal units."""
+    for unit, power in (("GB", 3), ("MB", 2), ("KB", 1)):
+        for base in (1024, 1000):
+            if n >= base**power and n % base**power == 0:
+                return f"{n // base**power} {unit}"
+    for unit, power in (("GB", 3), ("MB", 2), ("KB", 1)):
+        if n >= 1024**power:
+            return f"{n / 1024**power:.3g} {unit}"
     return f"{n} bytes"
 
 

@@ -29,7 +29,7 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from chalicelib.domain.limits import NetworkLimits
+from chalicelib.domain.limits import MediaKind, NetworkLimits
 
 # -- errors ----------------------------------------------------------------------------
 
@@ -174,12 +174,6 @@ def auth_for(identity: Identity, grant: TokenGrant) -> AccountAuth:
 # (offset, length) -> exactly those bytes (fewer only at the end of the file). The
 # publisher gives one reading S3 byte ranges, so no adapter holds a whole video.
 RangeReader = Callable[[int, int], bytes]
-
-
-class MediaKind(StrEnum):
-    IMAGE = "image"
-    VIDEO = "video"
-    GIF = "gif"
 
 
 @dataclass(frozen=True)

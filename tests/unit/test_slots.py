@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from chalicelib.domain.slots import Slot, default_slots, next_free_slots
+from chalicelib.domain.slots import Queue, Slot, default_slots, next_common_slot, next_free_slots
 
 
 def utc(*parts: int) -> datetime:
@@ -74,3 +74,22 @@ def test_a_new_account_gets_weekday_and_weekend_slots():
 def test_a_malformed_slot_is_refused_with_a_reason(day, at, message):
     with pytest.raises(ValueError, match=message):
         Slot.parse(day, at)
+
+
+def test_accounts_in_one_zone_share_their_next_free_slot():
+    london = Queue((MON_9, WED_18), "Europe/London", taken=(utc(2026, 11, 23, 9, 0),))
+    also_london = Queue((MON_9, WED_18), "Europe/London")
+    assert next_common_slot([also_london, london], utc(2026, 11, 22)) == utc(2026, 11, 25, 18, 30)
+
+
+def test_accounts_in_different_zones_meet_where_their_slots_coincide():
+    paris = Queue((Slot.parse("mon", "10:00"), Slot.parse("tue", "10:00")), "Europe/Paris")
+    london = Queue((Slot.parse("tue", "09:00"),), "Europe/London")
+    assert next_common_slot([paris, london], utc(2026, 11, 22)) == utc(2026, 11, 24, 9, 0)
+
+
+def test_accounts_without_a_shared_slot_have_no_common_slot():
+    mondays = Queue((MON_9,), "UTC")
+    wednesdays = Queue((WED_18,), "UTC")
+    assert next_common_slot([mondays, wednesdays], utc(2026, 11, 22)) is None
+    assert next_common_slot([], utc(2026, 11, 22)) is None

@@ -320,3 +320,15 @@ def test_a_file_well_past_the_limit_reads_in_megabytes():
     assert problems(draft(media=(image(bytes=3 * MB),))) == [
         ("media_ids[0]", "Tiny allows files up to 1 MB; this one is 3 MB")
     ]
+
+
+def test_a_gif_is_an_image_where_the_network_takes_gifs_as_images():
+    gif = MediaFacts("m_g", "image/gif", MB, 500, 500)
+    as_images = limits(
+        gifs=None,
+        images=ImageLimits(content_types=("image/jpeg", "image/gif"), max_bytes=MB, max_count=2),
+    )
+    assert problems(draft(media=(gif, image())), as_images) == []
+    assert problems(draft(media=(gif,)), limits(gifs=None)) == [
+        ("media_ids[0]", "Tiny does not accept GIFs")
+    ]

@@ -1,0 +1,347 @@
+"""Posts and their targets: the API's models (API.md "Posts") and the review of a draft.
+
+`review_post` is the one check behind `POST .../posts`, `PATCH .../posts/{id}` and
+`POST .../posts/validate`: it resolves `when` to a UTC instant and lists every problem of
+every target at once (account, media, each network's limits, time, recurrence). The
+caller fetches the facts (accounts, media, limits) from the workspace and passes them in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from chalicelib.domain.limits import NetworkLimits
+from chalicelib.domain.recurrence import InvalidRule, first_occurrence, normalize_rule
+from chalicelib.domain.slots import Slot
+from chalicelib.domain.timezones import InvalidTime, parse_at, to_wall, zone
+from chalicelib.domain.validation import (
+    DraftFields,
+    MediaFacts,
+    Problem,
+    TargetDraft,
+    validate_schedule_time,
+    validate_target,
+)
+
+
+class PostStatus(StrEnum):
+    DRAFT = "draft"
+    PENDING_APPROVAL = "pending_approval"
+    APPROVED = "approved"
+    SCHEDULED = "scheduled"
+    PUBLISHING = "publishing"
+    PUBLISHED = "published"
+    PARTIALLY_PUBLISHED = "partially_published"
+    FAILED = "failed"
+
+
+class TargetStatus(StrEnum):
+    PENDING = "pending"
+    PUBLISHING = "publishing"
+    PUBLISHED = "published"
+    RETRYING = "retrying"
+    FAILED = "failed"
+    UNCONFIRMED = "unconfirmed"
+    CANCELLED = "cancelled"
+
+
+# A post no publisher has started on can still be edited, rescheduled or cancelled.
+EDITABLE = frozenset(
+    {PostStatus.DRAFT, PostStatus.PENDING_APPROVAL, PostStatus.APPROVED, PostStatus.SCHEDULED}
+)
+
+MAX_TEXT = 100_000  # far above any network's limit: the networks' own limits say the rest
+
+
+class When(BaseModel):
+    """When to publish: `{at, timezone}`, `{queue: true}` or `{now: true}`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: str | None = Field(
+        default=None, description="wall-clock ISO 8601 time, e.g. 2026-12-01T09:00:00"
+    )
+    timezone: str | None = Field(default=None, description="IANA zone; the workspace's by default")
+    queue: bool | None = Field(default=None, description="the next free slot of the accounts")
+    now: bool | None = Field(default=None, description="publish at once")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> When:
+        kinds = [name for name in ("at", "queue", "now") if getattr(self, name)]
+        if len(kinds) != 1:
+            raise ValueError("give exactly one of at, queue: true or now: true")
+        if self.timezone is not None and self.at is None:
+            raise ValueError("timezone goes with at")
+        return self
+
+    @property
+    def kind(self) -> str:
+        return "at" if self.at else "queue" if self.queue else "now"
+
+
+class TargetIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: str = Field(min_length=1, max_length=64)
+    text: str | None = Field(default=None, max_length=MAX_TEXT, description="variant text")
+    options: dict[str, Any] = Field(default_factory=dict, description="e.g. title, link, board")
+
+
+class PostIn(BaseModel):
+    """The body of `POST /v1/workspaces/{ws}/posts` and `.../posts/validate`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(default="", max_length=MAX_TEXT)
+    media_ids: list[str] = Field(default_factory=list, max_length=35)
+    targets: list[TargetIn] = Field(min_length=1, max_length=50)
+    first_comment: str | None = Field(default=None, max_length=MAX_TEXT)
+    when: When | None = None
+    recurrence: str | None = Field(default=None, max_length=1000, description="RFC 5545 RRULE")
+
+
+class PostPatch(BaseModel):
+    """The body of `PATCH .../posts/{id}`: the version edited, and what changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(ge=1)
+    text: str | None = Field(default=None, max_length=MAX_TEXT)
+    media_ids: list[str] | None = Field(default=None, max_length=35)
+    targets: list[TargetIn] | None = Field(default=None, min_length=1, max_length=50)
+    first_comment: str | None = Field(default=None, max_length=MAX_TEXT)
+    when: When | None = None
+    recurrence: str | None = Field(default=None, max_length=1000)
+
+
+class TargetOut(BaseModel):
+    account_id: str
+    network: str
+    text: str | None
+    options: dict[str, Any] = Field(default_factory=dict)
+    status: TargetStatus
+    attempts: int = 0
+    external_id: str | None = None
+    url: str | None = None
+    error: str | None = None
+    published_at: str | None = None
+
+
+class PostOut(BaseModel):
+    id: str
+    version: int
+    status: PostStatus
+    text: str
+    media_ids: list[str]
+    first_comment: str | None
+    scheduled_at: str | None
+    timezone: str
+    recurrence: str | None
+    created_by: str | None
+    created_at: str
+    updated_at: str
+    targets: list[TargetOut]
+
+
+class ProblemOut(BaseModel):
+    field: str
+    message: str
+    target: str | None = None
+
+
+class ValidationOut(BaseModel):
+    valid: bool
+    problems: list[ProblemOut]
+
+
+# ------------------------------------------------------------------------------ the review
+
+
+@dataclass(frozen=True)
+class AccountFacts:
+    """What the review needs to know about one connected account of the workspace."""
+
+    account_id: str
+    network: str
+    status: str = "connected"
+    timezone: str = "UTC"
+    slots: tuple[Slot, ...] = ()
+
+
+@dataclass
+class Review:
+    """The outcome: every problem, and when the post would go out."""
+
+    problems: list[Problem] = field(default_factory=list)
+    kind: str = "draft"  # draft, at, queue or now
+    scheduled_at: datetime | None = None
+    timezone: str = "UTC"
+    recurrence: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+    def as_output(self) -> ValidationOut:
+        return ValidationOut(
+            valid=self.valid,
+            problems=[ProblemOut(**problem.as_detail()) for problem in self.problems],
+        )
+
+
+def review_post(
+    post: PostIn,
+    *,
+    accounts: Mapping[str, AccountFacts],
+    media: Mapping[str, MediaFacts],
+    limits: Mapping[str, NetworkLimits],
+    now: datetime,
+    default_timezone: str,
+    check_content: bool | None = None,
+) -> Review:
+    """Every problem of `post` for its targets, and its resolved time.
+
+    A draft (no `when`) only needs real accounts and media, so half-written posts can be
+    saved; anything going out is checked in full (`check_content` forces either way).
+    """
+    review = Review(kind=post.when.kind if post.when else "draft")
+    full = post.when is not None if check_content is None else check_content
+    found_media = _media(post, media, review)
+    seen: set[str] = set()
+    for index, target in enumerate(post.targets):
+        account = _account(index, target, accounts, seen, review)
+        if account is None:
+            continue
+        network = limits.get(account.network)
+        if network is None:
+            review.problems.append(
+                Problem(
+                    f"targets[{index}].account_id",
+                    f"{account.network} is not a network Schedulo publishes to",
+                    target.account_id,
+                )
+            )
+        elif full:
+            review.problems.extend(validate_target(_draft(post, index, found_media), network))
+    _when(post, review, now, default_timezone)
+    return review
+
+
+def _media(post: PostIn, media: Mapping[str, MediaFacts], review: Review) -> tuple[MediaFacts, ...]:
+    found = []
+    for index, media_id in enumerate(post.media_ids):
+        facts = media.get(media_id)
+        if facts is None:
+            review.problems.append(
+                Problem(f"media_ids[{index}]", "no such media in this workspace")
+            )
+        else:
+            found.append(facts)
+    return tuple(found)
+
+
+def _account(
+    index: int,
+    target: TargetIn,
+    accounts: Mapping[str, AccountFacts],
+    seen: set[str],
+    review: Review,
+) -> AccountFacts | None:
+    where = f"targets[{index}].account_id"
+    account = accounts.get(target.account_id)
+    if target.account_id in seen:
+        review.problems.append(
+            Problem(where, "this account is already a target", target.account_id)
+        )
+        return None
+    seen.add(target.account_id)
+    if account is None:
+        review.problems.append(
+            Problem(where, "no such account in this workspace", target.account_id)
+        )
+        return None
+    if account.status != "connected":
+        review.problems.append(
+            Problem(
+                where,
+                "the account needs to be reconnected first"
+                if account.status == "needs_reconnect"
+                else f"the account is {account.status.replace('_', ' ')}, not connected",
+                target.account_id,
+            )
+        )
+    return account
+
+
+def _draft(post: PostIn, index: int, media: tuple[MediaFacts, ...]) -> TargetDraft:
+    target = post.targets[index]
+    options = target.options
+    prefix = f"targets[{index}]"
+    return TargetDraft(
+        target=target.account_id,
+        text=post.text if target.text is None else target.text,
+        media=media,
+        first_comment=post.first_comment,
+        title=_option(options, "title"),
+        link=_option(options, "link"),
+        fields=DraftFields(
+            text="text" if target.text is None else f"{prefix}.text",
+            title=f"{prefix}.options.title",
+            link=f"{prefix}.options.link",
+        ),
+    )
+
+
+def _option(options: Mapping[str, Any], name: str) -> str | None:
+    value = options.get(name)
+    return str(value) if value is not None else None
+
+
+def _when(post: PostIn, review: Review, now: datetime, default_timezone: str) -> None:
+    when = post.when
+    zone_name = (when.timezone if when and when.timezone else None) or default_timezone
+    try:
+        zone(zone_name)
+        review.timezone = zone_name
+    except InvalidTime as error:
+        review.problems.append(Problem("when.timezone", str(error)))
+        return
+    if when is not None and when.at:
+        try:
+            review.scheduled_at = parse_at(when.at, zone_name)
+        except InvalidTime as error:
+            review.problems.append(Problem("when.at", str(error)))
+            return
+    if when is not None and when.now:
+        review.scheduled_at = now
+    if post.recurrence is not None:
+        _recurrence(post.recurrence, review, zone_name)
+    if review.scheduled_at is not None and review.kind == "at":
+        review.problems.extend(validate_schedule_time(review.scheduled_at, now))
+
+
+def _recurrence(rule: str, review: Review, zone_name: str) -> None:
+    if review.kind != "at" or review.scheduled_at is None:
+        review.problems.append(
+            Problem("recurrence", "a recurring post needs when.at, its first time")
+        )
+        return
+    try:
+        review.recurrence = normalize_rule(rule)
+        start = to_wall(review.scheduled_at, zone_name)
+        first = first_occurrence(review.recurrence, start, zone_name)
+    except InvalidRule as error:
+        review.problems.append(Problem("recurrence", str(error)))
+        return
+    if first is None:
+        review.problems.append(
+            Problem("recurrence", "the rule has no occurrence at or after when.at")
+        )
+    else:
+        review.scheduled_at = first

@@ -1,0 +1,1 @@
+"""Posts: creating, editing, scheduling and cancelling them (DynamoDB first, then the schedule)."""

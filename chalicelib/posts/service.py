@@ -1,0 +1,353 @@
+"""Posts as the API changes them: write DynamoDB first, then arm (or invoke) the schedule.
+
+The caller passes the workspace's facts (its accounts, media and the networks' limits)
+so this module never guesses at them. If arming fails after the write, the post stays
+`scheduled` with an `armed_version` behind its `version`: the sweeper re-arms it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib import scheduling
+from chalicelib.domain.ids import new_id
+from chalicelib.domain.limits import NetworkLimits
+from chalicelib.domain.posts import (
+    EDITABLE,
+    AccountFacts,
+    PostIn,
+    PostPatch,
+    PostStatus,
+    Review,
+    TargetIn,
+    TargetStatus,
+    When,
+    review_post,
+)
+from chalicelib.domain.recurrence import next_occurrence
+from chalicelib.domain.slots import Queue, next_common_slot
+from chalicelib.domain.timezones import iso_utc, to_wall
+from chalicelib.domain.validation import MediaFacts
+from chalicelib.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.observability import logger
+from chalicelib.store import posts as store
+from chalicelib.store.base import utcnow
+
+# Closer than this, a schedule could be late to arm: the publisher is invoked at once.
+NOW_WINDOW = timedelta(seconds=60)
+QUEUE_LOOKAHEAD = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the workspace knows that a post refers to."""
+
+    accounts: Mapping[str, AccountFacts]
+    media: Mapping[str, MediaFacts]
+    limits: Mapping[str, NetworkLimits]
+    default_timezone: str
+
+
+def validate(body: PostIn, facts: Facts, now: datetime | None = None) -> Review:
+    """Every problem of `body`, content included, without storing anything."""
+    return _review(body, facts, now or utcnow(), check_content=True)
+
+
+def create_post(
+    workspace_id: str, actor: str | None, body: PostIn, facts: Facts, now: datetime | None = None
+) -> store.PostItem:
+    now = now or utcnow()
+    review = _checked(body, facts, now)
+    scheduled_at = _resolve_time(workspace_id, body.targets, review, facts, now)
+    stamp = iso_utc(now)
+    item = store.PostItem(
+        workspace_id,
+        new_id("p"),
+        version=1,
+        status=PostStatus.DRAFT if review.kind == "draft" else PostStatus.SCHEDULED,
+        text=body.text,
+        media_ids=list(body.media_ids),
+        first_comment=body.first_comment,
+        timezone=review.timezone,
+        recurrence=review.recurrence,
+        series_start=_series_start(body, review),
+        scheduled_at=iso_utc(scheduled_at) if scheduled_at else None,
+        targets=[_target(target, facts) for target in body.targets],
+        created_by=actor,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    store.create(item)
+    _send(item, now)
+    return item
+
+
+def update_post(
+    workspace_id: str, post_id: str, patch: PostPatch, facts: Facts, now: datetime | None = None
+) -> store.PostItem:
+    """Edit or reschedule a post that is not yet on its way (409 on a stale version)."""
+    now = now or utcnow()
+    item = _editable(workspace_id, post_id, patch.version)
+    changed = patch.model_fields_set
+    retimed = bool({"when", "recurrence"} & changed)
+    body = PostIn(
+        text=patch.text if "text" in changed and patch.text is not None else item.text,
+        media_ids=patch.media_ids if patch.media_ids is not None else list(item.media_ids),
+        targets=patch.targets if patch.targets is not None else _targets_in(item),
+        first_comment=patch.first_comment if "first_comment" in changed else item.first_comment,
+        when=_new_when(item, patch) if retimed else None,
+        recurrence=(patch.recurrence if "recurrence" in changed else item.recurrence)
+        if retimed
+        else None,
+    )
+    going_out = body.when is not None if retimed else item.status != PostStatus.DRAFT
+    review = _checked(body, facts, now, check_content=going_out)
+    if retimed:
+        scheduled_at = _resolve_time(workspace_id, body.targets, review, facts, now)
+        item.scheduled_at = iso_utc(scheduled_at) if scheduled_at else None
+        item.timezone = review.timezone
+        item.recurrence = review.recurrence
+        item.series_start = _series_start(body, review)
+        item.status = PostStatus.SCHEDULED if body.when else PostStatus.DRAFT
+    item.text, item.media_ids, item.first_comment = body.text, body.media_ids, body.first_comment
+    item.targets = _merge_targets(item, body.targets, facts)
+    item.updated_at = iso_utc(now)
+    _save(item, patch.version)
+    _send(item, now)
+    return item
+
+
+def delete_post(workspace_id: str, post_id: str) -> store.PostItem | None:
+    """Cancel what is not yet published: a post not yet on its way is deleted; a failed
+    or partly published one keeps its record, its unpublished targets cancelled."""
+    item = _found(workspace_id, post_id)
+    if item.status in EDITABLE:
+        scheduling.disarm(post_id)
+        try:
+            store.delete(workspace_id, post_id, item.version)
+        except store.StaleVersion:
+            raise Conflict("The post changed while it was being cancelled; try again.") from None
+        return None
+    if item.status in (PostStatus.PUBLISHING, PostStatus.PUBLISHED):
+        raise Conflict(f"The post is {item.status}: there is nothing left to cancel.")
+    for target in item.targets:
+        if target.status not in (TargetStatus.PUBLISHED, TargetStatus.PUBLISHING):
+            target.status = TargetStatus.CANCELLED
+    scheduling.disarm(post_id)
+    _save(item, item.version)
+    return item
+
+
+def publish_now(
+    workspace_id: str, post_id: str, facts: Facts, now: datetime | None = None
+) -> store.PostItem:
+    """Send a draft or scheduled post at once."""
+    now = now or utcnow()
+    item = _found(workspace_id, post_id)
+    if item.status not in EDITABLE:
+        raise Conflict(f"The post is {item.status}; only a post not yet sent can go now.")
+    body = PostIn(
+        text=item.text,
+        media_ids=list(item.media_ids),
+        targets=_targets_in(item),
+        first_comment=item.first_comment,
+        when=When(now=True),
+    )
+    _checked(body, facts, now)
+    item.status, item.scheduled_at, item.updated_at = (
+        PostStatus.SCHEDULED,
+        iso_utc(now),
+        iso_utc(now),
+    )
+    _save(item, item.version)
+    _send(item, now)
+    return item
+
+
+def advance_series(
+    workspace_id: str, post_id: str, published_at: datetime
+) -> store.PostItem | None:
+    """After an occurrence of a recurring post went out: move the series to its next
+    occurrence and arm it (one schedule at a time). None when the series has ended."""
+    item = _found(workspace_id, post_id)
+    if not item.recurrence or not item.series_start:
+        return None
+    start = datetime.fromisoformat(item.series_start)
+    following = next_occurrence(item.recurrence, start, item.timezone, published_at)
+    if following is None:
+        return None
+    item.scheduled_at, item.status = iso_utc(following), PostStatus.SCHEDULED
+    for target in item.targets:
+        target.status, target.attempts, target.error = TargetStatus.PENDING, 0, None
+        target.external_id = target.url = target.published_at = None
+    item.updated_at = iso_utc(utcnow())
+    _save(item, item.version)
+    _send(item, utcnow())
+    return item
+
+
+# ------------------------------------------------------------------------------- helpers
+
+
+def _review(body: PostIn, facts: Facts, now: datetime, check_content: bool | None) -> Review:
+    return review_post(
+        body,
+        accounts=facts.accounts,
+        media=facts.media,
+        limits=facts.limits,
+        now=now,
+        default_timezone=facts.default_timezone,
+        check_content=check_content,
+    )
+
+
+def _checked(
+    body: PostIn, facts: Facts, now: datetime, check_content: bool | None = None
+) -> Review:
+    review = _review(body, facts, now, check_content)
+    if review.problems:
+        count, first = len(review.problems), review.problems[0]
+        plural = "s" if count > 1 else ""
+        raise ValidationFailed(
+            f"The post has {count} problem{plural}: {first.field}: {first.message}",
+            [problem.as_detail() for problem in review.problems],
+        )
+    return review
+
+
+def _resolve_time(
+    workspace_id: str, targets: list[TargetIn], review: Review, facts: Facts, now: datetime
+) -> datetime | None:
+    if review.kind != "queue":
+        return review.scheduled_at
+    queues = []
+    for target in targets:
+        account = facts.accounts[target.account_id]
+        taken = store.taken_times(workspace_id, account.account_id, now, now + QUEUE_LOOKAHEAD)
+        queues.append(
+            Queue(account.slots, account.timezone, tuple(datetime.fromisoformat(t) for t in taken))
+        )
+    slot = next_common_slot(queues, now)
+    if slot is None:
+        raise ValidationFailed(
+            "No free queue slot is shared by all these accounts.",
+            [
+                {
+                    "field": "when.queue",
+                    "message": "these accounts share no free slot: "
+                    "add slots to their queues or queue them one by one",
+                }
+            ],
+        )
+    return slot
+
+
+def _new_when(item: store.PostItem, patch: PostPatch) -> When | None:
+    """The patch's `when`; a new rule alone keeps the post's current time."""
+    if "when" in patch.model_fields_set:
+        return patch.when
+    if item.scheduled_at is None:
+        return None
+    wall = to_wall(datetime.fromisoformat(item.scheduled_at), item.timezone)
+    return When(at=wall.isoformat(), timezone=item.timezone)
+
+
+def _series_start(body: PostIn, review: Review) -> str | None:
+    if not review.recurrence or review.scheduled_at is None:
+        return None
+    when = body.when
+    assert when is not None and when.at is not None
+    start = datetime.fromisoformat(when.at)
+    wall = to_wall(start, review.timezone) if start.tzinfo else start
+    return wall.replace(microsecond=0).isoformat()
+
+
+def _target(target: TargetIn, facts: Facts) -> store.TargetAttribute:
+    return store.TargetAttribute(
+        target_id=new_id("t"),
+        account_id=target.account_id,
+        network=facts.accounts[target.account_id].network,
+        text=target.text,
+        options=target.options,
+        status=TargetStatus.PENDING,
+        attempts=0,
+    )
+
+
+def _targets_in(item: store.PostItem) -> list[TargetIn]:
+    return [
+        TargetIn(account_id=t.account_id, text=t.text, options=t.options or {})
+        for t in item.targets
+    ]
+
+
+def _merge_targets(
+    item: store.PostItem, targets: list[TargetIn], facts: Facts
+) -> list[store.TargetAttribute]:
+    """The new target list; an account that stays keeps its target id."""
+    existing = {target.account_id: target for target in item.targets}
+    merged = []
+    for target in targets:
+        kept = existing.get(target.account_id)
+        if kept is None:
+            merged.append(_target(target, facts))
+        else:
+            kept.text, kept.options = target.text, target.options
+            merged.append(kept)
+    return merged
+
+
+def _found(workspace_id: str, post_id: str) -> store.PostItem:
+    item = store.get(workspace_id, post_id)
+    if item is None:
+        raise NotFound("Post not found.")
+    return item
+
+
+def _editable(workspace_id: str, post_id: str, version: int) -> store.PostItem:
+    item = _found(workspace_id, post_id)
+    if item.version != version:
+        raise Conflict(
+            f"The post changed since you read it: version {item.version} is current, "
+            f"not {version}. Reload it and edit again.",
+            [{"field": "version", "message": f"version {item.version} is current"}],
+        )
+    if item.status not in EDITABLE:
+        raise Conflict(f"The post is {item.status}: it can no longer be edited.")
+    return item
+
+
+def _save(item: store.PostItem, read_version: int) -> None:
+    try:
+        store.save_version(item, read_version)
+    except store.StaleVersion:
+        raise Conflict(
+            "The post changed while you were editing it. Reload it and edit again.",
+            [{"field": "version", "message": "stale version"}],
+        ) from None
+
+
+def _send(item: store.PostItem, now: datetime) -> None:
+    """Arm (or invoke) the schedule of what was just written; a draft has none."""
+    payload: dict[str, Any] = {
+        "workspace_id": item.workspace_id,
+        "post_id": item.post_id,
+        "version": item.version,
+    }
+    try:
+        if item.status != PostStatus.SCHEDULED or item.scheduled_at is None:
+            scheduling.disarm(item.post_id)
+            return
+        when = datetime.fromisoformat(item.scheduled_at)
+        if when - now <= NOW_WINDOW:
+            scheduling.disarm(item.post_id)
+            scheduling.invoke_now(payload)
+        else:
+            scheduling.arm(item.workspace_id, item.post_id, item.version, when)
+        if store.mark_armed(item.workspace_id, item.post_id, item.version):
+            item.armed_version = item.version
+    except Exception:  # the post is stored; the sweeper arms what is left unarmed
+        logger.exception("arming the post failed; the sweeper will retry", extra=payload)

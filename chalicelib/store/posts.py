@@ -1,0 +1,248 @@
+"""Posts and their targets: one item per post, the targets inside it.
+
+Keys: `workspace_id` + `post_id`; the `scheduled-index` GSI (workspace_id + scheduled_at)
+serves the calendar and the queue, so listing never scans. A post waiting to go out also
+carries `sweep_shard` + `due_at` (the sparse `sweep-index`) so the sweeper finds what is
+due, and `armed_version`, the version whose schedule exists: a post written but not armed
+(the arming call failed) is one whose `armed_version` differs from its `version`.
+
+Every write of an existing post is conditional on the version the caller read, which is
+the API's optimistic locking (409 on a stale version).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pynamodb.attributes import (
+    JSONAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.models import Model
+
+from chalicelib.store.base import iso, table_meta
+
+SWEEP_SHARDS = 8  # the sweeper reads this many GSI partitions, so no one partition is hot
+
+
+class StaleVersion(Exception):
+    """The post changed since the caller read it (or is gone)."""
+
+
+class TargetAttribute(MapAttribute):
+    target_id = UnicodeAttribute()
+    account_id = UnicodeAttribute()
+    network = UnicodeAttribute()
+    text = UnicodeAttribute(null=True)  # the variant; None uses the post's text
+    options = JSONAttribute(default=dict)
+    status = UnicodeAttribute(default="pending")
+    attempts = NumberAttribute(default=0)
+    external_id = UnicodeAttribute(null=True)
+    url = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)
+    published_at = UnicodeAttribute(null=True)
+
+
+class ScheduledIndex(GlobalSecondaryIndex["PostItem"]):
+    class Meta:
+        index_name = "scheduled-index"
+        projection = AllProjection()
+
+    workspace_id = UnicodeAttribute(hash_key=True)
+    scheduled_at = UnicodeAttribute(range_key=True)
+
+
+class SweepIndex(GlobalSecondaryIndex["PostItem"]):
+    class Meta:
+        index_name = "sweep-index"
+        projection = KeysOnlyProjection()
+
+    sweep_shard = UnicodeAttribute(hash_key=True)
+    due_at = UnicodeAttribute(range_key=True)
+
+
+class PostItem(Model):
+    Meta = table_meta("posts")
+
+    workspace_id = UnicodeAttribute(hash_key=True)
+    post_id = UnicodeAttribute(range_key=True)
+    version = NumberAttribute(default=1)
+    status = UnicodeAttribute(default="draft")
+    text = UnicodeAttribute(default="")
+    media_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    first_comment = UnicodeAttribute(null=True)
+    timezone = UnicodeAttribute(default="UTC")
+    recurrence = UnicodeAttribute(null=True)
+    # The wall time the series was anchored at (RRULE DTSTART), in `timezone`.
+    series_start = UnicodeAttribute(null=True)
+    scheduled_at = UnicodeAttribute(null=True)  # UTC ISO-8601 with Z; None for drafts
+    targets = ListAttribute(of=TargetAttribute, default=list)
+    # Denormalised for the calendar's filters (DynamoDB filters cannot look into maps).
+    account_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    networks = ListAttribute(of=UnicodeAttribute, default=list)
+    armed_version = NumberAttribute(null=True)
+    sweep_shard = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    created_by = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+    scheduled_index = ScheduledIndex()
+    sweep_index = SweepIndex()
+
+    def target(self, target_id: str) -> TargetAttribute | None:
+        return next((t for t in self.targets if t.target_id == target_id), None)
+
+
+def sweep_shard(post_id: str) -> str:
+    return str(int(hashlib.sha256(post_id.encode()).hexdigest(), 16) % SWEEP_SHARDS)
+
+
+def prepare(item: PostItem) -> PostItem:
+    """Fill what is derived from the rest before a write: filters and the sweep keys."""
+    item.account_ids = [target.account_id for target in item.targets]
+    item.networks = sorted({target.network for target in item.targets})
+    waiting = item.status in ("scheduled", "approved") and item.scheduled_at is not None
+    item.sweep_shard = sweep_shard(item.post_id) if waiting else None
+    item.due_at = item.scheduled_at if waiting else None
+    return item
+
+
+def create(item: PostItem) -> PostItem:
+    prepare(item).save(condition=PostItem.post_id.does_not_exist())
+    return item
+
+
+def get(workspace_id: str, post_id: str) -> PostItem | None:
+    try:
+        return PostItem.get(workspace_id, post_id, consistent_read=True)
+    except DoesNotExist:
+        return None
+
+
+def save_version(item: PostItem, read_version: int) -> PostItem:
+    """Write `item` as the version after `read_version`, if no one else wrote it since."""
+    item.version = read_version + 1
+    try:
+        prepare(item).save(condition=PostItem.version == read_version)
+    except PutError as error:
+        if _conditional_failure(error):
+            raise StaleVersion(item.post_id) from error
+        raise
+    return item
+
+
+def mark_armed(workspace_id: str, post_id: str, version: int) -> bool:
+    """Record that `version`'s schedule exists; False when the post moved on meanwhile."""
+    try:
+        PostItem(workspace_id, post_id).update(
+            actions=[PostItem.armed_version.set(version)],
+            condition=PostItem.version == version,
+        )
+    except UpdateError as error:
+        if _conditional_failure(error):
+            return False
+        raise
+    return True
+
+
+def delete(workspace_id: str, post_id: str, read_version: int) -> None:
+    try:
+        PostItem(workspace_id, post_id).delete(condition=PostItem.version == read_version)
+    except DeleteError as error:
+        if _conditional_failure(error):
+            raise StaleVersion(post_id) from error
+        raise
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[PostItem]
+    last_key: dict[str, Any] | None  # where the next page starts; None at the end
+
+
+def list_scheduled(
+    workspace_id: str,
+    start: datetime,
+    end: datetime,
+    *,
+    statuses: list[str] | None = None,
+    account_id: str | None = None,
+    network: str | None = None,
+    limit: int = 100,
+    start_key: dict[str, Any] | None = None,
+) -> Page:
+    """Posts scheduled in [start, end), by time, filtered; a page of at most `limit`."""
+    condition = None
+    for part in (
+        PostItem.status.is_in(*statuses) if statuses else None,
+        PostItem.account_ids.contains(account_id) if account_id else None,
+        PostItem.networks.contains(network) if network else None,
+    ):
+        if part is not None:
+            condition = part if condition is None else condition & part
+    results = PostItem.scheduled_index.query(
+        workspace_id,
+        PostItem.scheduled_at.between(iso(start), _just_before(end)),
+        filter_condition=condition,
+        last_evaluated_key=start_key,
+        page_size=min(max(limit * 2, 50), 1000),
+    )
+    return _page(results, limit, scheduled=True)
+
+
+def list_drafts(
+    workspace_id: str, *, limit: int = 100, start_key: dict[str, Any] | None = None
+) -> Page:
+    """Posts with no time yet (drafts), in id order."""
+    results = PostItem.query(
+        workspace_id,
+        filter_condition=PostItem.scheduled_at.does_not_exist(),
+        last_evaluated_key=start_key,
+        page_size=min(max(limit * 2, 50), 1000),
+    )
+    return _page(results, limit, scheduled=False)
+
+
+def taken_times(workspace_id: str, account_id: str, start: datetime, end: datetime) -> list[str]:
+    """When the account already has a post between `start` and `end` (UTC ISO strings)."""
+    results = PostItem.scheduled_index.query(
+        workspace_id,
+        PostItem.scheduled_at.between(iso(start), _just_before(end)),
+        filter_condition=PostItem.account_ids.contains(account_id)
+        & PostItem.status.is_in("scheduled", "approved", "pending_approval", "publishing"),
+        attributes_to_get=["scheduled_at"],
+    )
+    return [item.scheduled_at for item in results if item.scheduled_at]
+
+
+def _page(results: Iterator[PostItem], limit: int, scheduled: bool) -> Page:
+    items: list[PostItem] = []
+    for item in results:
+        if len(items) == limit:
+            last = items[-1]
+            key = {"workspace_id": last.workspace_id, "post_id": last.post_id}
+            if scheduled:
+                key["scheduled_at"] = last.scheduled_at
+            return Page(items, {name: {"S": value} for name, value in key.items()})
+        items.append(item)
+    return Page(items, None)
+
+
+def _just_before(end: datetime) -> str:
+    # scheduled_at is stored to the second with a trailing Z; BETWEEN is inclusive.
+    return iso(end)[:-1] + "."  # "." sorts before "Z": every time < end, none at it
+
+
+def _conditional_failure(error: Exception) -> bool:
+    cause = getattr(error, "cause_response_code", None)
+    return cause == "ConditionalCheckFailedException"
