@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from chalicelib.aws import client
@@ -24,6 +24,9 @@ from chalicelib.media.source import S3Source
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 from chalicelib.store import media as store
+
+if TYPE_CHECKING:
+    from chalicelib.networks.base import MediaItem as NetworkMedia
 
 # Imports run inside an API request: bounded in size and time.
 IMPORT_MAX_BYTES = 200 * uploads.MB
@@ -237,15 +240,44 @@ class MediaFile:
         """A time-limited URL, for networks that pull media (Instagram, Threads)."""
         return uploads.presign_download(self.key)
 
+    def read_range(self, offset: int, length: int) -> bytes:
+        return S3Source(client("s3"), _bucket(), self.key, self.size).read(offset, length)
+
+
+def network_media(
+    workspace_id: str, media_id: str, network: str, surface: str = "feed"
+) -> NetworkMedia:
+    """The publisher's view of one media item for one network: the file that fits it
+    (see `file_for_target`), readable by byte ranges and by a presigned URL."""
+    from chalicelib.networks.base import MediaItem, MediaKind
+
+    item = store.get(workspace_id, media_id)
+    chosen = _file_for_item(item, network, surface)
+    return MediaItem(
+        kind=MediaKind.IMAGE if chosen.is_rendition else MediaKind(item.kind),
+        content_type=chosen.content_type,
+        size=chosen.size,
+        read_range=chosen.read_range,
+        url=chosen.url(),
+        alt_text=item.alt_text,
+        width=chosen.width,
+        height=chosen.height,
+        duration_seconds=item.duration_seconds,
+        filename=item.filename if not chosen.is_rendition else f"{media_id}-{network}.jpg",
+    )
+
 
 def file_for_target(
     workspace_id: str, media_id: str, network: str, surface: str = "feed"
 ) -> MediaFile:
     """What the publisher sends: the original if the network takes it as it is, else the
     rendition for the item's focal point (made now, or reused if already made)."""
-    item = store.get(workspace_id, media_id)
+    return _file_for_item(store.get(workspace_id, media_id), network, surface)
+
+
+def _file_for_item(item: store.MediaItem, network: str, surface: str) -> MediaFile:
     if item.status != store.READY or not item.key:
-        raise invalid("media_ids", f"media {media_id} is not ready")
+        raise invalid("media_ids", f"media {item.media_id} is not ready")
     original = MediaFile(
         item.key,
         item.content_type or "",

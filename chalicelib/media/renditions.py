@@ -1,9 +1,10 @@
 """Per-network image renditions: a JPEG cropped around the user's focal point and fitted
 to the network's limits (aspect ratio, width, bytes).
 
-The spec table below is data, one row per network surface, with the values of
-NETWORKS.md (values marked (?) are the networks' documented defaults where NETWORKS.md
-says nothing). Everything here is pure: bytes in, bytes out; `library` stores and reuses.
+A network's feed spec comes from the limits table its module declares (the same table
+the posts validator checks), plus what only renditions care about (`FEED_EXTRAS`);
+Stories, Reels covers and the thumbnail have their own rows. Rendering is pure: bytes
+in, bytes out; `library` stores and reuses.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
+
+from chalicelib.domain.limits import NetworkLimits
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -22,6 +26,7 @@ JPEG = "image/jpeg"
 PNG = "image/png"
 GIF = "image/gif"
 WEBP = "image/webp"
+MIB = 1024 * 1024
 # JPEG qualities tried in turn before the image is made smaller.
 QUALITIES = (90, 84, 78, 70, 62)
 
@@ -43,32 +48,45 @@ class RenditionSpec(BaseModel):
     # Animated GIFs go as they are when the network takes them and they fit this size.
     gif_max_bytes: int | None = None
 
+    @classmethod
+    def from_limits(cls, limits: NetworkLimits, **extra: Any) -> RenditionSpec:
+        """The spec of a network's feed, from the limits table it declares."""
+        images = limits.images
+        if images is None:
+            raise ValueError(f"{limits.network} takes no images")
+        content_types = images.content_types
+        if limits.gifs and GIF not in content_types:
+            content_types = (*content_types, GIF)
+        fields: dict[str, Any] = {
+            "name": limits.network,
+            "content_types": content_types,
+            "max_bytes": images.max_bytes,
+            "min_aspect": images.min_aspect_ratio,
+            "max_aspect": images.max_aspect_ratio,
+            "min_width": images.min_width,
+            "max_width": images.max_width,
+            "gif_max_bytes": limits.gifs.max_bytes if limits.gifs else None,
+        }
+        return cls(**{**fields, **extra})
 
+
+# What renditions add to a network's limits table: sizes the network's apps display
+# (bigger only wastes the byte budget) and the shape a network's feed favours.
+FEED_EXTRAS: dict[str, dict[str, Any]] = {
+    "x": {"max_long_edge": 4096},
+    "bluesky": {"max_long_edge": 2000},
+    "pinterest": {"min_aspect": 2 / 3, "max_aspect": 2 / 3, "max_width": 1000},
+}
+
+# Specs that no network's limits table describes: surfaces other than the feed, the
+# library's thumbnail, and the networks not in the registry yet (their rows give way to
+# the registry's table, plus FEED_EXTRAS, once their module declares LIMITS).
 SPECS: dict[str, RenditionSpec] = {
     spec.name: spec
     for spec in (
         RenditionSpec(
-            name="x",
-            content_types=(JPEG, PNG, WEBP, GIF),
-            max_bytes=5_000_000,
-            max_long_edge=4096,
-            gif_max_bytes=15_000_000,
-        ),
-        # Bluesky's apps show at most 2000 pixels; larger only wastes the byte budget.
-        RenditionSpec(
-            name="bluesky", content_types=(JPEG, PNG, WEBP), max_bytes=999_999, max_long_edge=2000
-        ),
-        RenditionSpec(
-            name="instagram",
-            max_bytes=8_000_000,
-            min_aspect=4 / 5,
-            max_aspect=1.91,
-            min_width=320,
-            max_width=1440,
-        ),
-        RenditionSpec(
             name="instagram_story",
-            max_bytes=8_000_000,
+            max_bytes=8 * MIB,
             min_aspect=9 / 16,
             max_aspect=9 / 16,
             max_width=1080,
@@ -76,30 +94,28 @@ SPECS: dict[str, RenditionSpec] = {
         RenditionSpec(
             name="facebook_story",
             content_types=(JPEG, PNG),
-            max_bytes=10_000_000,
+            max_bytes=10 * MIB,
             min_aspect=9 / 16,
             max_aspect=9 / 16,
             max_width=1080,
         ),
+        RenditionSpec(name="thumbnail", max_bytes=300_000, max_long_edge=480),
+        RenditionSpec(
+            name="bluesky",
+            content_types=(JPEG, PNG, WEBP),
+            max_bytes=999_999,  # "at most 1,000,000 bytes", kept strictly under
+            **FEED_EXTRAS["bluesky"],
+        ),
         RenditionSpec(
             name="pinterest",
             content_types=(JPEG, PNG),
-            max_bytes=20_000_000,
-            min_aspect=2 / 3,
-            max_aspect=2 / 3,
-            max_width=1000,
+            max_bytes=20 * MIB,
+            **FEED_EXTRAS["pinterest"],
         ),
-        RenditionSpec(
-            name="facebook",
-            content_types=(JPEG, PNG, GIF),
-            max_bytes=10_000_000,  # (?)
-            gif_max_bytes=10_000_000,
-        ),
-        RenditionSpec(name="linkedin", content_types=(JPEG, PNG, GIF), max_bytes=8_000_000),  # (?)
         RenditionSpec(
             name="threads",
             content_types=(JPEG, PNG),
-            max_bytes=8_000_000,
+            max_bytes=8 * MIB,
             min_aspect=1 / 10,
             max_aspect=10,
             min_width=320,
@@ -108,11 +124,9 @@ SPECS: dict[str, RenditionSpec] = {
         RenditionSpec(
             name="mastodon",
             content_types=(JPEG, PNG, WEBP, GIF),
-            max_bytes=16_000_000,  # the instance default; instances may lower it
-            gif_max_bytes=16_000_000,
+            max_bytes=16 * MIB,  # the instance default; instances may lower it
+            gif_max_bytes=16 * MIB,
         ),
-        # The library's grid.
-        RenditionSpec(name="thumbnail", max_bytes=300_000, max_long_edge=480),
     )
 }
 
@@ -127,8 +141,25 @@ _SURFACE_SPECS = {
 
 def spec_for(network: str, surface: str = "feed") -> RenditionSpec | None:
     """The spec of a network surface; None where the network takes no images."""
-    name = _SURFACE_SPECS.get((network, surface), network)
-    return SPECS.get(name) if name != "thumbnail" else None
+    from chalicelib.networks.registry import NETWORK_IDS, get_limits
+
+    if (network, surface) in _SURFACE_SPECS:
+        return SPECS[_SURFACE_SPECS[(network, surface)]]
+    if network in NETWORK_IDS:
+        limits = get_limits(network)
+        if limits.images is None:
+            return None
+        return RenditionSpec.from_limits(limits, **FEED_EXTRAS.get(network, {}))
+    return SPECS.get(network) if network != "thumbnail" else None
+
+
+def image_targets() -> list[tuple[str, str]]:
+    """Every (network, surface) that takes images: what the composer previews."""
+    from chalicelib.networks.registry import NETWORK_IDS
+
+    networks = [*NETWORK_IDS, *(n for n in SPECS if n not in NETWORK_IDS and "_" not in n)]
+    feeds = [(n, "feed") for n in networks if n != "thumbnail" and spec_for(n)]
+    return feeds + list(_SURFACE_SPECS)
 
 
 @dataclass(frozen=True)
@@ -187,6 +218,12 @@ def plan(width: int, height: int, spec: RenditionSpec, focal: tuple[float, float
         scale = spec.min_width / crop_w
     out_w = max(1, round(crop_w * scale))
     out_h = max(1, round(crop_h * scale))
+    if spec.min_aspect and spec.min_aspect == spec.max_aspect:
+        # A fixed ratio (9:16, 2:3) exactly: a whole number of ratio units.
+        ratio = Fraction(spec.min_aspect).limit_denominator(64)
+        units = out_w // ratio.numerator
+        if units:
+            return Plan(crop, units * ratio.numerator, units * ratio.denominator)
     return Plan(crop, out_w, _height_within(out_w, out_h, spec))
 
 

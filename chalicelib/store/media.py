@@ -7,9 +7,6 @@ one conditional write.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import secrets
 import time
 from typing import Any
@@ -24,10 +21,12 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 from pynamodb.models import Model
 
-from chalicelib.errors import BadRequest, Conflict, NotFound
+from chalicelib.errors import Conflict, NotFound, invalid
 from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.paging import decode_cursor, encode_cursor
 
 UPLOADING, READY, FAILED = "uploading", "ready", "failed"
+ABANDONED_AFTER_SECONDS = 2 * 24 * 3600
 
 
 def new_media_id() -> str:
@@ -68,6 +67,9 @@ class MediaItem(Model):
     focal_y = NumberAttribute(default=0.5)
     # Ids of the scheduled posts that use this file; DynamoDB drops an emptied set.
     used_by = UnicodeSetAttribute(null=True)
+    # Until completed: DynamoDB's TTL forgets an abandoned upload when the bucket's
+    # lifecycle rule deletes its file (two days).
+    ttl = NumberAttribute(null=True)
     created_by = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
@@ -104,6 +106,7 @@ def create(
         upload_key=upload_key,
         created_by=created_by,
         source_url=source_url,
+        ttl=int(time.time()) + ABANDONED_AFTER_SECONDS,
         created_at=now,
         updated_at=now,
     )
@@ -124,24 +127,14 @@ def get_many(workspace_id: str, media_ids: list[str]) -> dict[str, MediaItem]:
     return {item.media_id: item for item in MediaItem.batch_get(keys)}
 
 
-def encode_cursor(key: dict[str, Any] | None) -> str | None:
-    if not key:
-        return None
-    return base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
-
-
-def decode_cursor(workspace_id: str, cursor: str | None) -> dict[str, Any] | None:
-    if not cursor:
-        return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if key["workspace_id"]["S"] != workspace_id or set(key) != {"workspace_id", "media_id"}:
-            raise ValueError("cursor of another list")
-        return key
-    except (ValueError, KeyError, TypeError, binascii.Error):
-        raise BadRequest(
-            "The cursor is not valid.", [{"field": "cursor", "message": "not valid"}]
-        ) from None
+def _start_key(workspace_id: str, cursor: str | None) -> dict[str, Any] | None:
+    """The cursor's key, refused unless it is one of this workspace's media pages."""
+    key = decode_cursor(cursor)
+    if key is not None and (
+        set(key) != {"workspace_id", "media_id"} or key["workspace_id"] != {"S": workspace_id}
+    ):
+        raise invalid("cursor", "not a cursor from a previous page", status=400)
+    return key
 
 
 def list_media(
@@ -151,20 +144,23 @@ def list_media(
     cursor: str | None = None,
     tag: str | None = None,
     kind: str | None = None,
+    status: str | None = None,
 ) -> tuple[list[MediaItem], str | None]:
-    """Newest first, optionally one tag or kind; `(items, next_cursor)`."""
+    """Newest first, optionally one tag, kind or status; `(items, next_cursor)`."""
     condition = None
-    if tag:
-        condition = MediaItem.tags.contains(tag)
-    if kind:
-        by_kind = MediaItem.kind == kind
-        condition = by_kind if condition is None else condition & by_kind
+    for wanted in (
+        MediaItem.tags.contains(tag) if tag else None,
+        MediaItem.kind == kind if kind else None,
+        MediaItem.status == status if status else None,
+    ):
+        if wanted is not None:
+            condition = wanted if condition is None else condition & wanted
     results = MediaItem.query(
         workspace_id,
         scan_index_forward=False,
         filter_condition=condition,
         limit=limit,
-        last_evaluated_key=decode_cursor(workspace_id, cursor),
+        last_evaluated_key=_start_key(workspace_id, cursor),
     )
     items = list(results)
     more = len(items) == limit and results.last_evaluated_key is not None
@@ -194,6 +190,7 @@ def mark_ready(
         MediaItem.status.set(READY),
         MediaItem.key.set(key),
         MediaItem.failure_reason.remove(),
+        MediaItem.ttl.remove(),
     ]
     if thumbnail_key:
         actions.append(MediaItem.thumbnail_key.set(thumbnail_key))
@@ -215,7 +212,11 @@ def mark_ready(
 
 
 def mark_failed(item: MediaItem, reason: str, content_type: str | None = None) -> MediaItem:
-    actions = [MediaItem.status.set(FAILED), MediaItem.failure_reason.set(reason)]
+    actions = [
+        MediaItem.status.set(FAILED),
+        MediaItem.failure_reason.set(reason),
+        MediaItem.ttl.remove(),
+    ]
     if content_type:
         actions.append(MediaItem.content_type.set(content_type))
     return _update(item, actions, MediaItem.status == UPLOADING)

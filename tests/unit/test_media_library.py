@@ -252,3 +252,19 @@ def test_an_import_from_a_private_address_is_refused_in_production(aws):
     assert refused.value.details[0]["field"] == "url"
     assert store.list_media(WS, limit=10) == ([], None)
     assert keys() == set()
+
+
+def test_the_publisher_reads_the_rendition_by_ranges_and_by_url(aws):
+    item = ready(image_bytes("PNG", (2000, 800)), filename="banner.png", content_type="image/png")
+    store.update_details(item, alt_text="Our new shop front")
+    sent = library.network_media(WS, item.media_id, "instagram")
+    assert (sent.kind.value, sent.content_type, sent.alt_text) == (
+        "image",
+        "image/jpeg",
+        "Our new shop front",
+    )
+    whole = sent.read_all(sent.size)
+    assert Image.open(io.BytesIO(whole)).size == (sent.width, sent.height)
+    assert requests.get(sent.url, timeout=10).content == whole
+    original = library.network_media(WS, item.media_id, "x")
+    assert (original.content_type, original.filename) == ("image/png", "banner.png")
