@@ -3,6 +3,7 @@
 from chalice import Chalice
 
 from chalicelib.api.auth import auth
+from chalicelib.api.media import media
 from chalicelib.api.members import members
 from chalicelib.api.meta import meta
 from chalicelib.api.middleware import event_middleware, http_middleware
@@ -24,6 +25,7 @@ app.register_blueprint(workspaces)
 app.register_blueprint(members)
 app.register_blueprint(networks)
 app.register_blueprint(posts)
+app.register_blueprint(media)
 
 
 @app.lambda_function(name="publisher")
