@@ -21,6 +21,12 @@ _ADAPTERS = {
     "facebook": "chalicelib.networks.facebook:FacebookAdapter",
     "instagram": "chalicelib.networks.instagram:InstagramAdapter",
     "linkedin": "chalicelib.networks.linkedin:LinkedInAdapter",
+    "tiktok": "chalicelib.networks.tiktok:TikTokAdapter",
+    "youtube": "chalicelib.networks.youtube:YouTubeAdapter",
+    "pinterest": "chalicelib.networks.pinterest:PinterestAdapter",
+    "threads": "chalicelib.networks.threads:ThreadsAdapter",
+    "bluesky": "chalicelib.networks.bluesky:BlueskyAdapter",
+    "mastodon": "chalicelib.networks.mastodon:MastodonAdapter",
 }
 
 

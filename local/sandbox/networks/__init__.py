@@ -1,3 +1,14 @@
 """Each module registers one sandbox network (see local/sandbox/framework.py)."""
 
-from local.sandbox.networks import facebook, instagram, linkedin, x  # noqa: F401
+from local.sandbox.networks import (  # noqa: F401
+    bluesky,
+    facebook,
+    instagram,
+    linkedin,
+    mastodon,
+    pinterest,
+    threads,
+    tiktok,
+    x,
+    youtube,
+)
