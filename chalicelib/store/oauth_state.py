@@ -53,6 +53,15 @@ def create(
     return item
 
 
+def peek(state: str) -> OAuthStateItem | None:
+    """The live record of `state` without using it up."""
+    try:
+        item = OAuthStateItem.get(state, consistent_read=True)
+    except DoesNotExist:
+        return None
+    return item if item.expires_at >= time.time() else None
+
+
 def consume(state: str) -> OAuthStateItem | None:
     """The state's record, deleted as it is read: a replayed state finds nothing.
 
