@@ -1,12 +1,14 @@
 """Schedulo: the Chalice app. A table of contents: blueprints, middleware, event handlers."""
 
-from chalice import Chalice
+from chalice import Chalice, Rate
 
+from chalicelib.api.accounts import accounts
 from chalicelib.api.auth import auth
 from chalicelib.api.members import members
 from chalicelib.api.meta import meta
 from chalicelib.api.middleware import event_middleware, http_middleware
 from chalicelib.api.networks import networks
+from chalicelib.api.notifications import notifications
 from chalicelib.api.workspaces import workspaces
 
 # Chalice's own log handler stays off: Powertools Logger writes one JSON line per request.
@@ -22,6 +24,8 @@ app.register_blueprint(auth)
 app.register_blueprint(workspaces)
 app.register_blueprint(members)
 app.register_blueprint(networks)
+app.register_blueprint(accounts)
+app.register_blueprint(notifications)
 
 
 @app.lambda_function(name="publisher")
@@ -30,3 +34,11 @@ def publisher(event, context):
     from chalicelib.publishing.handler import handle_invocation
 
     return handle_invocation(event)
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS), name="refresh-tokens")
+def refresh_tokens(event):
+    """Refresh network tokens that expire within a day; flag those that cannot be."""
+    from chalicelib.oauth.health import refresh_expiring_tokens
+
+    refresh_expiring_tokens()

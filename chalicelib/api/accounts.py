@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, field_validator
 from chalicelib.api.responses import Reply
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
 from chalicelib.domain.roles import Role
-from chalicelib.errors import Conflict, NotFound, invalid
+from chalicelib.errors import ApiError, Conflict, NotFound, invalid
 from chalicelib.settings import get_settings
 
 accounts = ApiBlueprint(__name__)
@@ -190,6 +190,8 @@ def oauth_callback(ctx: RequestContext, network: str) -> Response:
         )
     except ConnectFailed as exc:
         return _callback_page(400, str(exc))
+    except ApiError as exc:  # the plan's account limit
+        return _callback_page(exc.status, exc.message)
     except NetworkError as exc:
         return _callback_page(502, f"The network refused the connection: {exc.message}")
     params = {"network": network}
@@ -258,7 +260,7 @@ def update_account(ctx: RequestContext, ws: str, account_id: str, body: AccountP
         unique = {(s.weekday, s.time) for s in body.slots}
         if len(unique) != len(body.slots):
             raise invalid("slots", "the same weekday and time appear twice")
-        item.slots = [{"weekday": w, "time": t} for w, t in sorted(unique)]
+        item.slots = store.slot_items(sorted(unique))
     if body.timezone is not None:
         item.timezone = body.timezone
     if body.display_name is not None:

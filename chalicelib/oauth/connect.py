@@ -143,11 +143,14 @@ def _new_count(workspace_id: str, identities: list[Identity]) -> int:
 
 def sealed_secrets(grant: TokenGrant, identity: Identity) -> dict[str, Any]:
     """What the vault keeps for one account: its own token and the grant behind it."""
+    # An identity with its own token (a Facebook Page's) keeps it while the grant holds:
+    # it does not expire with the user token.
+    expires = None if identity.access_token else grant.expires_at
     return {
         "access_token": identity.access_token or grant.access_token,
         "grant_access_token": grant.access_token,
         "refresh_token": grant.refresh_token,
-        "expires_at": grant.expires_at.isoformat() if grant.expires_at else None,
+        "expires_at": expires.isoformat() if expires else None,
         "refresh_expires_at": grant.refresh_expires_at.isoformat()
         if grant.refresh_expires_at
         else None,
@@ -168,7 +171,7 @@ def _account_for(workspace_id: str, user_id: str, identity: Identity) -> account
         network=identity.network,
         external_id=identity.external_id,
         display_name=identity.name,
-        slots=[{"weekday": s.weekday, "time": s.at} for s in default_slots()],
+        slots=account_store.slot_items([(s.weekday, s.at) for s in default_slots()]),
         connected_by=user_id,
     )
     item.display_name = identity.name

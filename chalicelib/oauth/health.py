@@ -133,6 +133,6 @@ def _audit(item: account_store.AccountItem, actor: str, cancelled: int) -> None:
         item.workspace_id,
         actor=actor,
         action="account.disconnected",
-        subject=item.account_id,
+        target=item.account_id,
         details={"network": item.network, "cancelled_targets": cancelled},
     )

@@ -69,6 +69,11 @@ class AccountFields:
     options: dict[str, Any] = field(default_factory=dict)
 
 
+def slot_items(slots: list[tuple[int, str]]) -> list[SlotAttribute]:
+    """Posting slots as stored: (weekday, "HH:MM") pairs."""
+    return [SlotAttribute(weekday=weekday, time=at) for weekday, at in slots]
+
+
 def new_account_id() -> str:
     return f"a_{secrets.token_hex(8)}"
 

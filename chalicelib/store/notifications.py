@@ -79,3 +79,12 @@ def mark_read(workspace_id: str, notification_id: str) -> NotificationItem | Non
         return None
     item.update(actions=[NotificationItem.read.set(True)])
     return item
+
+
+def unread_count(workspace_id: str, cap: int = 100) -> int:
+    """Unread notifications, counted up to `cap` (the bell shows "99+" past that)."""
+    query = NotificationItem.query(
+        workspace_id,
+        filter_condition=NotificationItem.read == False,  # noqa: E712
+    )
+    return sum(1 for _, _ in zip(range(cap), query, strict=False))
