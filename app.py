@@ -1,13 +1,15 @@
 """Schedulo: the Chalice app. A table of contents: blueprints, middleware, event handlers."""
 
-from chalice import Chalice
+from chalice import Chalice, Rate
 
+from chalicelib.api.accounts import accounts
 from chalicelib.api.auth import auth
 from chalicelib.api.media import media
 from chalicelib.api.members import members
 from chalicelib.api.meta import meta
 from chalicelib.api.middleware import event_middleware, http_middleware
 from chalicelib.api.networks import networks
+from chalicelib.api.notifications import notifications
 from chalicelib.api.posts import posts
 from chalicelib.api.workspaces import workspaces
 
@@ -26,6 +28,8 @@ app.register_blueprint(members)
 app.register_blueprint(networks)
 app.register_blueprint(posts)
 app.register_blueprint(media)
+app.register_blueprint(accounts)
+app.register_blueprint(notifications)
 
 
 @app.lambda_function(name="publisher")
@@ -34,3 +38,11 @@ def publisher(event, context):
     from chalicelib.publishing.handler import handle_invocation
 
     return handle_invocation(event)
+
+
+@app.schedule(Rate(1, unit=Rate.HOURS), name="refresh-tokens")
+def refresh_tokens(event):
+    """Refresh network tokens that expire within a day; flag those that cannot be."""
+    from chalicelib.oauth.health import refresh_expiring_tokens
+
+    refresh_expiring_tokens()

@@ -43,3 +43,8 @@ def list_members(workspace_id: str) -> list[MemberRecord]:
 
 def memberships_of(user_id: str) -> list[MemberRecord]:
     return list(MemberRecord.by_user.query(user_id))
+
+
+def admin_emails(workspace_id: str) -> list[str]:
+    """Where workspace-wide alerts go: the owners' and admins' addresses."""
+    return [m.email for m in MemberRecord.query(workspace_id) if m.role in ("owner", "admin")]

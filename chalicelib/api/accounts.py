@@ -1,0 +1,338 @@
+"""Networks and accounts (API.md): connect, the OAuth callback, list, edit, refresh,
+disconnect, and picking which pages or organisations a grant should add."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
+
+from chalice import Response
+from pydantic import BaseModel, Field, field_validator
+
+from chalicelib.api.responses import Reply
+from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
+from chalicelib.domain.roles import Role
+from chalicelib.errors import ApiError, Conflict, NotFound, invalid
+from chalicelib.settings import get_settings
+
+accounts = ApiBlueprint(__name__)
+
+
+class Slot(BaseModel):
+    weekday: int = Field(ge=0, le=6, description="0 = Monday")
+    time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local time")
+
+
+class ConnectIn(BaseModel):
+    network: str
+    redirect_to: str | None = Field(default=None, description="a path of the web app")
+    instance_url: str | None = None  # Mastodon
+    handle: str | None = None  # Bluesky
+    app_password: str | None = None  # Bluesky
+    service_url: str | None = None  # Bluesky
+
+    @field_validator("network")
+    @classmethod
+    def known_network(cls, value: str) -> str:
+        from chalicelib.networks.registry import NETWORK_IDS
+
+        if value not in NETWORK_IDS:
+            raise ValueError(f"must be one of {', '.join(NETWORK_IDS)}")
+        return value
+
+    @field_validator("redirect_to")
+    @classmethod
+    def local_path(cls, value: str | None) -> str | None:
+        # Only paths of the web app: never an open redirect to another site.
+        if value is not None and not re.fullmatch(r"/(?!/)[\w\-./?=&%]*", value):
+            raise ValueError("must be a path of the web app, such as /accounts")
+        return value
+
+
+class ConnectOut(BaseModel):
+    authorize_url: str
+
+
+class AccountOut(BaseModel):
+    id: str
+    network: str
+    display_name: str
+    handle: str | None
+    avatar_url: str | None
+    kind: str
+    status: str
+    token_expires_at: datetime | None
+    slots: list[Slot]
+    timezone: str
+    last_error: str | None
+    options: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class AccountList(BaseModel):
+    items: list[AccountOut]
+    next_cursor: str | None = None
+
+
+class AccountPatch(BaseModel):
+    slots: list[Slot] | None = Field(default=None, max_length=100)
+    timezone: str | None = None
+    display_name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def iana_zone(cls, value: str | None) -> str | None:
+        from chalicelib.domain.timezones import zone
+
+        if value is not None:
+            zone(value)  # InvalidTime (a ValueError) says what is wrong
+        return value
+
+
+class OfferedIdentity(BaseModel):
+    external_id: str
+    kind: str
+    name: str
+    username: str | None
+    avatar_url: str | None
+
+
+class PendingOut(BaseModel):
+    network: str
+    identities: list[OfferedIdentity]
+
+
+class ChooseIn(BaseModel):
+    external_ids: list[str] = Field(min_length=1, max_length=100)
+
+
+class ChosenOut(BaseModel):
+    connected: list[str]
+
+
+class DisconnectOut(BaseModel):
+    cancelled_targets: int
+
+
+def account_out(item: Any) -> AccountOut:
+    from chalicelib.store.base import iso
+
+    return AccountOut(
+        id=item.account_id,
+        network=item.network,
+        display_name=item.display_name,
+        handle=item.handle,
+        avatar_url=item.avatar_url,
+        kind=item.kind,
+        status=item.status,
+        token_expires_at=item.token_expires_at,
+        slots=[Slot(weekday=int(s.weekday), time=s.time) for s in item.slots or []],
+        timezone=item.timezone,
+        last_error=item.last_error,
+        options={k: v for k, v in (item.options or {}).items() if k in PUBLIC_OPTIONS},
+        created_at=iso(item.created_at),
+        updated_at=iso(item.updated_at),
+    )
+
+
+# Account options a client may see (never client secrets or tokens).
+PUBLIC_OPTIONS = {"parent_id", "board_id", "boards", "instance_url", "privacy_levels"}
+
+
+def _account(ws: str, account_id: str) -> Any:
+    from chalicelib.store import accounts as store
+
+    item = store.get(ws, account_id)
+    if item is None or item.status == "disconnected":
+        raise NotFound("No such account in this workspace.")
+    return item
+
+
+@accounts.endpoint(
+    "POST",
+    "/v1/workspaces/{ws}/accounts/connect",
+    auth=Role.ADMIN,
+    body=ConnectIn,
+    response=ConnectOut,
+)
+def connect(ctx: RequestContext, ws: str, body: ConnectIn) -> Reply:
+    """Start connecting an account: the network's consent page to send the user to."""
+    from chalicelib.oauth.connect import BINDING_COOKIE, start_connect
+
+    user_id = ctx.principal.require_user()
+    started = start_connect(ws, user_id, body.network, body.redirect_to)
+    secure = "; Secure" if get_settings().api_base_url.startswith("https://") else ""
+    cookie = (
+        f"{BINDING_COOKIE}={started.browser_binding}; Max-Age=600; "
+        f"Path=/v1/oauth/callback; HttpOnly; SameSite=Lax{secure}"
+    )
+    return Reply(ConnectOut(authorize_url=started.authorize_url), 200, {"Set-Cookie": cookie})
+
+
+@accounts.endpoint("GET", "/v1/oauth/callback/{network}", auth=Access.PUBLIC, content_types=())
+def oauth_callback(ctx: RequestContext, network: str) -> Response:
+    """The network sends the user back here: store the tokens and return to the app."""
+    from chalicelib.networks.base import NetworkError
+    from chalicelib.oauth.connect import BINDING_COOKIE, ConnectFailed, finish_connect
+
+    query = ctx.query
+    if query.get("error"):
+        reason = query.get("error_description") or query["error"]
+        return _callback_page(400, f"The network did not grant access: {reason}")
+    if not query.get("code") or not query.get("state"):
+        return _callback_page(400, "The network's answer lacks a code or a state.")
+    try:
+        outcome = finish_connect(
+            network, query["code"], query["state"], _cookie(ctx.header("cookie"), BINDING_COOKIE)
+        )
+    except ConnectFailed as exc:
+        return _callback_page(400, str(exc))
+    except ApiError as exc:  # the plan's account limit
+        return _callback_page(exc.status, exc.message)
+    except NetworkError as exc:
+        return _callback_page(502, f"The network refused the connection: {exc.message}")
+    params = {"network": network}
+    if outcome.connected:
+        params["connected"] = ",".join(outcome.connected)
+    if outcome.pending_id:
+        params["choose"] = outcome.pending_id
+    separator = "&" if "?" in outcome.redirect_to else "?"
+    location = (
+        f"{get_settings().frontend_origin}{outcome.redirect_to}{separator}{urlencode(params)}"
+    )
+    return Response(body="", status_code=302, headers={"Location": location})
+
+
+def _cookie(header: str | None, name: str) -> str | None:
+    for part in (header or "").split(";"):
+        key, _, value = part.strip().partition("=")
+        if key == name:
+            return value
+    return None
+
+
+def _callback_page(status: int, message: str) -> Response:
+    from html import escape
+
+    back = f"{get_settings().frontend_origin}/accounts?error={quote(message)}"
+    body = (
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<title>Connection failed</title></head><body>"
+        f"<h1>The account was not connected</h1><p>{escape(message)}</p>"
+        f"<p><a href='{escape(back)}'>Back to Schedulo</a></p></body></html>"
+    )
+    return Response(body=body, status_code=status, headers={"Content-Type": "text/html"})
+
+
+@accounts.endpoint("GET", "/v1/workspaces/{ws}/accounts", auth=Role.VIEWER, response=AccountList)
+def list_accounts(ctx: RequestContext, ws: str) -> AccountList:
+    """The workspace's connected accounts with their status and token expiry."""
+    from chalicelib.store import accounts as store
+
+    items = [i for i in store.list_accounts(ws) if i.status != "disconnected"]
+    return AccountList(items=[account_out(i) for i in items])
+
+
+@accounts.endpoint(
+    "GET", "/v1/workspaces/{ws}/accounts/{account_id}", auth=Role.VIEWER, response=AccountOut
+)
+def get_account(ctx: RequestContext, ws: str, account_id: str) -> AccountOut:
+    """One account."""
+    return account_out(_account(ws, account_id))
+
+
+@accounts.endpoint(
+    "PATCH",
+    "/v1/workspaces/{ws}/accounts/{account_id}",
+    auth=Role.ADMIN,
+    body=AccountPatch,
+    response=AccountOut,
+)
+def update_account(ctx: RequestContext, ws: str, account_id: str, body: AccountPatch) -> AccountOut:
+    """Change the posting slots, the time zone or the display name."""
+    from chalicelib.store import accounts as store
+
+    item = _account(ws, account_id)
+    if body.slots is not None:
+        unique = {(s.weekday, s.time) for s in body.slots}
+        if len(unique) != len(body.slots):
+            raise invalid("slots", "the same weekday and time appear twice")
+        item.slots = store.slot_items(sorted(unique))
+    if body.timezone is not None:
+        item.timezone = body.timezone
+    if body.display_name is not None:
+        item.display_name = body.display_name
+    return account_out(store.save(item))
+
+
+@accounts.endpoint(
+    "POST",
+    "/v1/workspaces/{ws}/accounts/{account_id}/refresh",
+    auth=Role.ADMIN,
+    response=AccountOut,
+)
+def refresh_account(ctx: RequestContext, ws: str, account_id: str) -> AccountOut:
+    """Refresh the account's token now."""
+    from chalicelib.networks.base import ErrorKind, NetworkError
+    from chalicelib.oauth.health import mark_refresh_failed
+    from chalicelib.oauth.tokens import refresh_account as refresh
+
+    item = _account(ws, account_id)
+    try:
+        refresh(item)
+    except NetworkError as exc:
+        mark_refresh_failed(item, exc)
+        if exc.kind is not ErrorKind.REAUTH:
+            raise Conflict(f"The network did not refresh the token: {exc.message}") from None
+    return account_out(item)
+
+
+@accounts.endpoint(
+    "DELETE", "/v1/workspaces/{ws}/accounts/{account_id}", auth=Role.ADMIN, response=DisconnectOut
+)
+def disconnect_account(ctx: RequestContext, ws: str, account_id: str) -> DisconnectOut:
+    """Disconnect: revoke at the network, forget the tokens, cancel scheduled targets."""
+    from chalicelib.oauth.health import disconnect
+
+    cancelled = disconnect(_account(ws, account_id), actor=ctx.principal.actor)
+    return DisconnectOut(cancelled_targets=cancelled)
+
+
+@accounts.endpoint(
+    "GET",
+    "/v1/workspaces/{ws}/accounts/pending/{pending_id}",
+    auth=Role.ADMIN,
+    response=PendingOut,
+)
+def pending_connection(ctx: RequestContext, ws: str, pending_id: str) -> PendingOut:
+    """The pages, Instagram accounts or organisations a grant offers, to pick from."""
+    from chalicelib.oauth.connect import pending_identities
+    from chalicelib.store import oauth_state
+
+    user_id = ctx.principal.require_user()
+    offered = pending_identities(ws, user_id, pending_id)
+    record = oauth_state.peek(pending_id)
+    if not offered or record is None:
+        raise NotFound("This choice has expired; connect again.")
+    return PendingOut(network=record.network, identities=[OfferedIdentity(**i) for i in offered])
+
+
+@accounts.endpoint(
+    "POST",
+    "/v1/workspaces/{ws}/accounts/pending/{pending_id}",
+    auth=Role.ADMIN,
+    body=ChooseIn,
+    response=ChosenOut,
+    status=201,
+)
+def choose_identities(ctx: RequestContext, ws: str, pending_id: str, body: ChooseIn) -> ChosenOut:
+    """Add the picked pages, Instagram accounts or organisations as accounts."""
+    from chalicelib.oauth.connect import choose_identities as choose
+
+    chosen = choose(ws, ctx.principal.require_user(), pending_id, body.external_ids)
+    if chosen is None:
+        raise NotFound("This choice has expired; connect again.")
+    return ChosenOut(connected=chosen[1])

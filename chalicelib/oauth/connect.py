@@ -1,0 +1,263 @@
+"""Connecting accounts: start a network's consent flow, finish it at the callback.
+
+    started = start_connect(ws, user_id, "x", redirect_to="/accounts")
+    # browser -> started.authorize_url -> network -> GET /v1/oauth/callback/x?code&state
+    outcome = finish_connect("x", code, state, browser_binding)
+
+The state, the PKCE verifier, the workspace, the user and the redirect target live
+server-side for 10 minutes and are used once. The callback is a browser navigation
+without the API's bearer token, so the connect call also sets a cookie whose hash the
+state keeps: a state brought back by another browser (another user) is refused.
+Identities already connected are updated at once (same account id, slots and posts);
+new ones are added when the grant has one identity, or offered for the user to pick
+(Facebook pages, Instagram accounts, LinkedIn organisations).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.networks.base import Identity, TokenGrant
+from chalicelib.settings import get_settings
+from chalicelib.store import accounts as account_store
+from chalicelib.store import oauth_state
+
+BINDING_COOKIE = "schedulo_connect"
+
+
+class ConnectFailed(Exception):
+    """The callback cannot complete; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class ConnectStart:
+    authorize_url: str
+    browser_binding: str
+
+
+@dataclass
+class ConnectOutcome:
+    workspace_id: str
+    network: str
+    redirect_to: str
+    connected: list[str] = field(default_factory=list)  # account ids added or updated
+    pending_id: str | None = None  # identities waiting for the user's choice
+
+
+def callback_uri(network: str) -> str:
+    return f"{get_settings().api_base_url}/v1/oauth/callback/{network}"
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def start_connect(
+    workspace_id: str, user_id: str, network: str, redirect_to: str | None
+) -> ConnectStart:
+    from authlib.common.security import generate_token
+    from authlib.oauth2.rfc7636 import create_s256_code_challenge
+
+    from chalicelib.networks.registry import get_adapter
+    from chalicelib.oauth.credentials import client_credentials
+
+    adapter = get_adapter(network, client_credentials(network))
+    verifier = generate_token(64) if adapter.uses_pkce else None
+    binding = secrets.token_urlsafe(32)
+    record = oauth_state.create(
+        workspace_id,
+        user_id,
+        network,
+        code_verifier=verifier,
+        redirect_to=redirect_to,
+        extra={"binding": _digest(binding)},
+    )
+    challenge = create_s256_code_challenge(verifier) if verifier else None
+    url = adapter.authorize_url(callback_uri(network), record.state, challenge)
+    return ConnectStart(url, binding)
+
+
+def finish_connect(
+    network: str, code: str, state: str, browser_binding: str | None
+) -> ConnectOutcome:
+    from chalicelib.networks.registry import get_adapter
+    from chalicelib.oauth.credentials import client_credentials
+
+    record = oauth_state.consume(state)
+    if record is None or record.network != network:
+        raise ConnectFailed("This connection link has expired or was already used. Start again.")
+    if not browser_binding or _digest(browser_binding) != record.extra.get("binding"):
+        raise ConnectFailed("This connection was started by another user or browser. Start again.")
+    adapter = get_adapter(network, client_credentials(network))
+    grant = adapter.exchange_code(code, callback_uri(network), record.code_verifier)
+    identities = adapter.identities(grant)
+    if not identities:
+        raise ConnectFailed(f"No {adapter.limits.name} account to publish as came with this grant.")
+    return _store(
+        record.workspace_id, record.user_id, network, grant, identities, record.redirect_to
+    )
+
+
+def connect_with_credentials(
+    workspace_id: str, user_id: str, network: str, grant: TokenGrant, identities: list[Identity]
+) -> list[str]:
+    """Networks without a redirect (Bluesky app passwords): store what the adapter gave."""
+    from chalicelib.billing.entitlements import check_can_connect
+
+    check_can_connect(workspace_id, adding=_new_count(workspace_id, identities))
+    return [save_identity(workspace_id, user_id, grant, identity) for identity in identities]
+
+
+def _store(
+    workspace_id: str,
+    user_id: str,
+    network: str,
+    grant: TokenGrant,
+    identities: list[Identity],
+    redirect_to: str | None,
+) -> ConnectOutcome:
+    from chalicelib.billing.entitlements import check_can_connect
+
+    outcome = ConnectOutcome(workspace_id, network, redirect_to or "/accounts")
+    known = [i for i in identities if _existing(workspace_id, i) is not None]
+    new = [i for i in identities if _existing(workspace_id, i) is None]
+    outcome.connected += [save_identity(workspace_id, user_id, grant, i) for i in known]
+    if len(new) == 1 and not known:
+        check_can_connect(workspace_id, adding=1)
+        outcome.connected.append(save_identity(workspace_id, user_id, grant, new[0]))
+    elif new:
+        outcome.pending_id = _offer(workspace_id, user_id, network, grant, new)
+    return outcome
+
+
+def _existing(workspace_id: str, identity: Identity) -> account_store.AccountItem | None:
+    return account_store.find_by_identity(workspace_id, identity.network, identity.external_id)
+
+
+def _new_count(workspace_id: str, identities: list[Identity]) -> int:
+    return sum(1 for i in identities if _existing(workspace_id, i) is None)
+
+
+def sealed_secrets(grant: TokenGrant, identity: Identity) -> dict[str, Any]:
+    """What the vault keeps for one account: its own token and the grant behind it."""
+    # An identity with its own token (a Facebook Page's) keeps it while the grant holds:
+    # it does not expire with the user token.
+    expires = None if identity.access_token else grant.expires_at
+    return {
+        "access_token": identity.access_token or grant.access_token,
+        "grant_access_token": grant.access_token,
+        "refresh_token": grant.refresh_token,
+        "expires_at": expires.isoformat() if expires else None,
+        "refresh_expires_at": grant.refresh_expires_at.isoformat()
+        if grant.refresh_expires_at
+        else None,
+        "scopes": list(grant.scopes),
+        "token_type": grant.token_type,
+        "subject": grant.subject,
+    }
+
+
+def _account_for(workspace_id: str, user_id: str, identity: Identity) -> account_store.AccountItem:
+    """The account of `identity`: the connected one (keeping its id, slots, time zone and
+    scheduled posts) or a new one with the default posting slots."""
+    from chalicelib.domain.slots import default_slots
+
+    item = _existing(workspace_id, identity) or account_store.AccountItem(
+        workspace_id=workspace_id,
+        account_id=account_store.new_account_id(),
+        network=identity.network,
+        external_id=identity.external_id,
+        display_name=identity.name,
+        slots=account_store.slot_items([(s.weekday, s.at) for s in default_slots()]),
+        connected_by=user_id,
+    )
+    item.display_name = identity.name
+    item.handle = identity.username
+    item.avatar_url = identity.avatar_url
+    item.kind = identity.kind.value
+    item.last_error = None
+    if identity.parent_id:
+        item.options = {**(item.options or {}), "parent_id": identity.parent_id}
+    return item
+
+
+def save_identity(workspace_id: str, user_id: str, grant: TokenGrant, identity: Identity) -> str:
+    from chalicelib.oauth.tokens import store_secrets
+
+    item = _account_for(workspace_id, user_id, identity)
+    store_secrets(item, sealed_secrets(grant, identity))
+    return item.account_id
+
+
+def _offer(
+    workspace_id: str, user_id: str, network: str, grant: TokenGrant, identities: list[Identity]
+) -> str:
+    """Keep the new identities (tokens sealed) for the user to pick within 10 minutes."""
+    from chalicelib.oauth.vault import vault
+
+    pending_key = f"pending_{secrets.token_hex(12)}"
+    offered = [
+        {
+            "external_id": i.external_id,
+            "kind": i.kind.value,
+            "name": i.name,
+            "username": i.username,
+            "avatar_url": i.avatar_url,
+            "parent_id": i.parent_id,
+            "sealed": vault().seal(workspace_id, pending_key, sealed_secrets(grant, i)),
+        }
+        for i in identities
+    ]
+    record = oauth_state.create(
+        workspace_id,
+        user_id,
+        network,
+        code_verifier=None,
+        redirect_to=None,
+        extra={"pending_key": pending_key, "identities": offered},
+    )
+    return record.state
+
+
+def pending_identities(workspace_id: str, user_id: str, pending_id: str) -> list[dict[str, Any]]:
+    record = oauth_state.peek(pending_id)
+    if record is None or record.workspace_id != workspace_id or record.user_id != user_id:
+        return []
+    return [{k: v for k, v in i.items() if k != "sealed"} for i in record.extra["identities"]]
+
+
+def choose_identities(
+    workspace_id: str, user_id: str, pending_id: str, external_ids: list[str]
+) -> tuple[str, list[str]] | None:
+    """Add the picked identities; None when the choice expired or is not this user's."""
+    from chalicelib.billing.entitlements import check_can_connect
+    from chalicelib.networks.base import IdentityKind
+    from chalicelib.oauth.tokens import store_secrets
+    from chalicelib.oauth.vault import vault
+
+    record = oauth_state.peek(pending_id)
+    if record is None or record.workspace_id != workspace_id or record.user_id != user_id:
+        return None
+    picked = [i for i in record.extra["identities"] if i["external_id"] in set(external_ids)]
+    check_can_connect(workspace_id, adding=len(picked))
+    if oauth_state.consume(pending_id) is None:
+        return None
+    added = []
+    for offered in picked:
+        secrets_ = vault().open(workspace_id, record.extra["pending_key"], offered["sealed"])
+        identity = Identity(
+            network=record.network,
+            external_id=offered["external_id"],
+            kind=IdentityKind(offered["kind"]),
+            name=offered["name"],
+            username=offered["username"],
+            avatar_url=offered["avatar_url"],
+            parent_id=offered["parent_id"],
+        )
+        item = _account_for(workspace_id, user_id, identity)
+        store_secrets(item, secrets_)
+        added.append(item.account_id)
+    return record.network, added
