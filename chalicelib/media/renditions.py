@@ -220,10 +220,10 @@ def plan(width: int, height: int, spec: RenditionSpec, focal: tuple[float, float
     out_h = max(1, round(crop_h * scale))
     if spec.min_aspect and spec.min_aspect == spec.max_aspect:
         # A fixed ratio (9:16, 2:3) exactly: a whole number of ratio units.
-        ratio = Fraction(spec.min_aspect).limit_denominator(64)
-        units = out_w // ratio.numerator
+        exact = Fraction(spec.min_aspect).limit_denominator(64)
+        units = out_w // exact.numerator
         if units:
-            return Plan(crop, units * ratio.numerator, units * ratio.denominator)
+            return Plan(crop, units * exact.numerator, units * exact.denominator)
     return Plan(crop, out_w, _height_within(out_w, out_h, spec))
 
 

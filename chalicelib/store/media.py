@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from typing import Any
+from typing import Any, cast
 
 from pynamodb.attributes import (
     ListAttribute,
@@ -60,7 +60,7 @@ class MediaItem(Model):
     thumbnail_key = UnicodeAttribute(null=True)
     failure_reason = UnicodeAttribute(null=True)
     # Spec name -> {key, width, height, size, content_type, focal_x, focal_y}.
-    renditions = MapAttribute(default=dict)
+    renditions: MapAttribute[str, Any] = MapAttribute(default=dict)
     alt_text = UnicodeAttribute(null=True)
     tags = ListAttribute(of=UnicodeAttribute, default=list)
     focal_x = NumberAttribute(default=0.5)
@@ -237,7 +237,7 @@ def update_details(
     elif alt_text is not None:
         actions.append(MediaItem.alt_text.set(alt_text))
     if tags is not None:
-        actions.append(MediaItem.tags.set(tags))
+        actions.append(MediaItem.tags.set(cast(Any, tags)))
     if focal is not None and focal != item.focal:
         actions += [
             MediaItem.focal_x.set(focal[0]),
