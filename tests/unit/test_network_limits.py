@@ -58,7 +58,8 @@ def a_video(limits: NetworkLimits, **facts) -> MediaFacts:
 
 def post(limits: NetworkLimits, text: str = "hello", **parts) -> TargetDraft:
     if limits.requires_media and "media" not in parts:
-        parts["media"] = (an_image(limits),)
+        # video-only networks (TikTok, YouTube) take a video where others take an image
+        parts["media"] = (an_image(limits) if limits.images else a_video(limits),)
     return TargetDraft(target="a_1", text=text, **parts)
 
 
