@@ -171,7 +171,9 @@ def preview_invitation(ctx: RequestContext, token: str) -> InvitationPreview:
     )
 
 
-@members.endpoint("POST", "/v1/invitations/{token}/accept", auth=Access.USER, response=WorkspaceOut)
+@members.endpoint(
+    "POST", "/v1/invitations/{token}/accept", auth=Access.PERSON, response=WorkspaceOut
+)
 def accept_invitation(ctx: RequestContext, token: str) -> WorkspaceOut:
     """Join the workspace; the signed-in user's email must be the invited one (else 403)."""
     from chalicelib.people.invitations import accept
