@@ -191,3 +191,10 @@ def test_an_invitation_whose_email_fails_is_not_kept(client, monkeypatch):
         client, "GET", f"/v1/workspaces/{owner.workspace_id}/invitations", headers=owner.headers
     )
     assert listed.json["items"] == []
+
+
+def test_the_factory_gives_a_user_of_any_role(client):
+    viewer = signup(client, role="viewer")
+    me = call(client, "GET", "/v1/me", headers=viewer.headers).json
+    roles = {w["id"]: w["role"] for w in me["workspaces"]}
+    assert roles[viewer.workspace_id] == "viewer" and viewer.role == "viewer"
