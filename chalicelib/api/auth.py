@@ -95,7 +95,7 @@ def logout(ctx: RequestContext, body: RefreshIn) -> None:
     sign_out(body.refresh_token)
 
 
-@auth.endpoint("GET", "/v1/me", auth=Access.USER, response=MeOut)
+@auth.endpoint("GET", "/v1/me", auth=Access.PERSON, response=MeOut)
 def me(ctx: RequestContext) -> MeOut:
     """The signed-in user and their workspaces with their role in each."""
     from chalicelib.people.workspaces import workspaces_of

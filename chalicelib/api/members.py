@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 from chalicelib.api.auth import workspace_out
 from chalicelib.api.people_models import (
@@ -26,9 +27,11 @@ from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
 from chalicelib.auth.guard import caller_role
 from chalicelib.domain.roles import Role
 from chalicelib.errors import NotFound
-from chalicelib.store.api_keys import ApiKeyRecord
-from chalicelib.store.invitations import InvitationRecord
-from chalicelib.store.members import MemberRecord
+
+if TYPE_CHECKING:  # the stores load PynamoDB, which `import app` (the cold start) avoids
+    from chalicelib.store.api_keys import ApiKeyRecord
+    from chalicelib.store.invitations import InvitationRecord
+    from chalicelib.store.members import MemberRecord
 
 members = ApiBlueprint(__name__)
 
@@ -171,7 +174,9 @@ def preview_invitation(ctx: RequestContext, token: str) -> InvitationPreview:
     )
 
 
-@members.endpoint("POST", "/v1/invitations/{token}/accept", auth=Access.USER, response=WorkspaceOut)
+@members.endpoint(
+    "POST", "/v1/invitations/{token}/accept", auth=Access.PERSON, response=WorkspaceOut
+)
 def accept_invitation(ctx: RequestContext, token: str) -> WorkspaceOut:
     """Join the workspace; the signed-in user's email must be the invited one (else 403)."""
     from chalicelib.people.invitations import accept

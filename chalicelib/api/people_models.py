@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from chalicelib.domain.emails import EmailAddress
 from chalicelib.domain.roles import Role
 from chalicelib.domain.timezones import TimeZoneName
+
+
+class Model(BaseModel):
+    # Validators are built on first use, not at `import app`: cold starts stay short.
+    model_config = ConfigDict(defer_build=True)
+
 
 DisplayName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 
@@ -30,7 +36,7 @@ _COMMON_PASSWORDS = frozenset(
 )
 
 
-class SignupIn(BaseModel):
+class SignupIn(Model):
     email: EmailAddress
     password: str = Field(min_length=10, max_length=256)
     name: DisplayName
@@ -44,23 +50,23 @@ class SignupIn(BaseModel):
         return password
 
 
-class LoginIn(BaseModel):
+class LoginIn(Model):
     email: EmailAddress
     password: str = Field(min_length=1, max_length=256)
 
 
-class RefreshIn(BaseModel):
+class RefreshIn(Model):
     refresh_token: str = Field(min_length=1, max_length=500)
 
 
-class UserOut(BaseModel):
+class UserOut(Model):
     id: str
     email: str
     name: str
     created_at: str
 
 
-class WorkspaceOut(BaseModel):
+class WorkspaceOut(Model):
     id: str
     name: str
     timezone: str
@@ -68,7 +74,7 @@ class WorkspaceOut(BaseModel):
     role: Role | None = Field(None, description="the caller's role in this workspace")
 
 
-class TokensOut(BaseModel):
+class TokensOut(Model):
     access_token: str
     refresh_token: str
     token_type: Literal["Bearer"] = "Bearer"
@@ -80,27 +86,27 @@ class SignupOut(TokensOut):
     workspace: WorkspaceOut
 
 
-class MeOut(BaseModel):
+class MeOut(Model):
     user: UserOut
     workspaces: list[WorkspaceOut]
 
 
-class WorkspaceIn(BaseModel):
+class WorkspaceIn(Model):
     name: DisplayName
     timezone: TimeZoneName = "UTC"
 
 
-class WorkspacePatch(BaseModel):
+class WorkspacePatch(Model):
     name: DisplayName | None = None
     timezone: TimeZoneName | None = None
 
 
-class WorkspaceList(BaseModel):
+class WorkspaceList(Model):
     items: list[WorkspaceOut]
     next_cursor: str | None = None
 
 
-class MemberOut(BaseModel):
+class MemberOut(Model):
     user_id: str
     email: str
     name: str
@@ -108,21 +114,21 @@ class MemberOut(BaseModel):
     joined_at: str
 
 
-class MemberList(BaseModel):
+class MemberList(Model):
     items: list[MemberOut]
     next_cursor: str | None = None
 
 
-class RoleIn(BaseModel):
+class RoleIn(Model):
     role: Role
 
 
-class InvitationIn(BaseModel):
+class InvitationIn(Model):
     email: EmailAddress
     role: Role = Role.EDITOR
 
 
-class InvitationOut(BaseModel):
+class InvitationOut(Model):
     id: str
     email: str
     role: Role
@@ -132,12 +138,12 @@ class InvitationOut(BaseModel):
     expires_at: str
 
 
-class InvitationList(BaseModel):
+class InvitationList(Model):
     items: list[InvitationOut]
     next_cursor: str | None = None
 
 
-class InvitationPreview(BaseModel):
+class InvitationPreview(Model):
     """What the accept page shows before the invitee accepts."""
 
     workspace_name: str
@@ -148,12 +154,12 @@ class InvitationPreview(BaseModel):
     expires_at: str
 
 
-class ApiKeyIn(BaseModel):
+class ApiKeyIn(Model):
     name: DisplayName
     role: Role = Role.EDITOR
 
 
-class ApiKeyOut(BaseModel):
+class ApiKeyOut(Model):
     id: str
     name: str
     role: Role
@@ -167,12 +173,12 @@ class ApiKeyCreated(ApiKeyOut):
     secret: str = Field(description="the key itself (`sk_...`); shown only in this response")
 
 
-class ApiKeyList(BaseModel):
+class ApiKeyList(Model):
     items: list[ApiKeyOut]
     next_cursor: str | None = None
 
 
-class AuditEventOut(BaseModel):
+class AuditEventOut(Model):
     id: str
     action: str
     actor: str | None
@@ -181,11 +187,11 @@ class AuditEventOut(BaseModel):
     at: str
 
 
-class AuditQuery(BaseModel):
+class AuditQuery(Model):
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = None
 
 
-class AuditPage(BaseModel):
+class AuditPage(Model):
     items: list[AuditEventOut]
     next_cursor: str | None = None

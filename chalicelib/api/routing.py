@@ -36,6 +36,7 @@ class Access(StrEnum):
 
     PUBLIC = "public"  # anyone, no token
     USER = "user"  # any signed-in user or API key, outside a workspace
+    PERSON = "person"  # a signed-in user, not an API key (their own profile, new workspaces)
     OPERATOR = "operator"  # the deployment's operators (admin endpoints)
 
 

@@ -28,7 +28,12 @@ def list_workspaces(ctx: RequestContext) -> WorkspaceList:
 
 
 @workspaces.endpoint(
-    "POST", "/v1/workspaces", auth=Access.USER, body=WorkspaceIn, response=WorkspaceOut, status=201
+    "POST",
+    "/v1/workspaces",
+    auth=Access.PERSON,
+    body=WorkspaceIn,
+    response=WorkspaceOut,
+    status=201,
 )
 def create_workspace(ctx: RequestContext, body: WorkspaceIn) -> WorkspaceOut:
     """Create a workspace; the caller becomes its owner."""

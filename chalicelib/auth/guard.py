@@ -31,6 +31,10 @@ def authorize(ctx: RequestContext, auth: Auth, workspace_id: str | None) -> None
     ctx.principal = principal
     if auth is Access.USER:
         return
+    if auth is Access.PERSON:
+        if principal.is_api_key:
+            raise Forbidden("This needs a signed-in user; API keys cannot do it.")
+        return
     if auth is Access.OPERATOR:
         if principal.is_api_key or not is_operator(principal):
             raise Forbidden("Only the deployment's operators may do this.")

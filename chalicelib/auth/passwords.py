@@ -1,4 +1,6 @@
-"""Password hashing with argon2id (argon2-cffi's RFC 9106 defaults)."""
+"""Password hashing with argon2id at OWASP's recommended cost (19 MiB, 2 passes, 1 lane),
+several times cheaper than argon2-cffi's default (64 MiB, 3 passes, 4 lanes), which a
+512 MB Lambda would pay on every sign-in. The parameters live in each hash."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 def _hasher() -> Any:
     from argon2 import PasswordHasher
 
-    return PasswordHasher()
+    return PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 @cache

@@ -12,6 +12,7 @@ from chalicelib.auth.tokens import ACCESS_TOKEN_SECONDS, issue_access_token
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.roles import Role
 from chalicelib.errors import Conflict, Unauthorized
+from chalicelib.observability import logger
 from chalicelib.people import throttle
 from chalicelib.store import sessions
 from chalicelib.store.audit import audit_event, record_events
@@ -114,7 +115,10 @@ def refresh(refresh_token: str) -> TokenPair:
     if token is None or family is None or family.revoked_at:
         raise Unauthorized("The refresh token is not valid; sign in again.")
     if not sessions.spend_token(token):
+        # A spent token came back: it was stolen, or a client lost the race. Either way
+        # nobody can tell which holder is genuine, so the whole session ends.
         sessions.revoke_family(family.session_id)
+        logger.warning("refresh token reused; session revoked", extra={"user_id": token.user_id})
         raise Unauthorized("This refresh token was already used, so its session was ended.")
     return start_session(token.user_id, family.session_id)
 

@@ -12,13 +12,14 @@ from chalicelib.auth.principal import Principal
 from chalicelib.auth.secrets import digest, matches, new_secret, split_token
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.roles import Role
-from chalicelib.errors import Conflict, Forbidden, NotFound
+from chalicelib.errors import ApiError, Conflict, Forbidden, NotFound
+from chalicelib.observability import logger
 from chalicelib.people.mail import send_email
 from chalicelib.settings import get_settings
 from chalicelib.store.audit import audit_event, record_event
 from chalicelib.store.base import iso, utcnow
 from chalicelib.store.invitations import InvitationRecord, get_invitation
-from chalicelib.store.members import MemberRecord, get_member
+from chalicelib.store.members import MemberRecord, get_member, list_members
 from chalicelib.store.transactions import transaction
 from chalicelib.store.workspaces import WorkspaceRecord, get_workspace
 
@@ -40,6 +41,11 @@ def invite(
 ) -> InvitationRecord:
     if role is Role.OWNER and inviter_role is not Role.OWNER:
         raise Forbidden("Only an owner can invite another owner.")
+    if any(m.email == email for m in list_members(workspace.workspace_id)):
+        raise Conflict(
+            f"{email} is already a member of this workspace.",
+            [{"field": "email", "message": "already a member"}],
+        )
     inviter_name = inviter.user().name if inviter.user_id else "An API client"
     now = utcnow()
     secret = new_secret()
@@ -57,13 +63,21 @@ def invite(
     )
     invitation.save()
     link = accept_url(f"{workspace.workspace_id}.{invitation.invitation_id}.{secret}")
-    send_email(
-        email,
-        f"{inviter_name} invited you to {workspace.name} on Schedulo",
-        f"{inviter_name} invited you to join the workspace {workspace.name} on Schedulo "
-        f"as {role.value}.\n\nAccept the invitation (valid for 7 days):\n{link}\n",
-        links={"accept": link},
-    )
+    try:
+        send_email(
+            email,
+            f"{inviter_name} invited you to {workspace.name} on Schedulo",
+            f"{inviter_name} invited you to join the workspace {workspace.name} on Schedulo "
+            f"as {role.value}.\n\nAccept the invitation (valid for 7 days):\n{link}\n",
+            links={"accept": link},
+        )
+    except Exception:
+        # No invitation without its email: the inviter sees the failure and tries again.
+        invitation.delete()
+        logger.exception("invitation email failed", extra={"workspace_id": workspace.workspace_id})
+        raise ApiError(
+            "The invitation email could not be sent; nothing was saved. Try again."
+        ) from None
     record_event(
         workspace.workspace_id,
         "invitation.sent",

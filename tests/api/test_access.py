@@ -66,6 +66,8 @@ def expected_status(auth: Access | Role, caller: str) -> int:
         return 401
     if auth is Access.USER:
         return PASSED
+    if auth is Access.PERSON:
+        return 403 if caller == "viewer key" else PASSED
     if auth is Access.OPERATOR:
         return PASSED if caller == "operator" else 403
     role = {"viewer key": Role.VIEWER, "operator": None, "outsider": None}.get(caller, caller)
@@ -116,7 +118,8 @@ def test_every_route_answers_each_caller_by_its_declared_access(client, callers,
         path = endpoint.path.replace("{ws}", workspace_id)
         path = re.sub(r"\{[a-z_]+\}", "x_missing", path)
         for caller, headers in people.items():
-            status = call(client, endpoint.method, path, None, headers).status_code
+            sent = {**headers, "Content-Type": endpoint.content_types[0]}
+            status = call(client, endpoint.method, path, None, sent).status_code
             wanted = expected_status(endpoint.auth, caller)
             if status != wanted:
                 mismatches.append(
@@ -124,6 +127,32 @@ def test_every_route_answers_each_caller_by_its_declared_access(client, callers,
                 )
     assert mismatches == []
     assert len(ENDPOINTS) * len(people) > 100  # it did walk the routes
+
+
+def test_read_routes_answer_each_caller_by_their_declared_access_with_real_views(client, callers):
+    """The same walk over GET routes with their real views: a caller the guard admits
+    never meets 401 or 403 further on, nor the guard's own 404."""
+    from chalicelib.auth.guard import WORKSPACE_NOT_FOUND
+
+    workspace_id, people = callers
+    mismatches = []
+    for endpoint in (e for e in ENDPOINTS if e.method == "GET"):
+        path = endpoint.path.replace("{ws}", workspace_id)
+        path = re.sub(r"\{[a-z_]+\}", "x_missing", path)
+        for caller, headers in people.items():
+            response = call(client, "GET", path, None, headers)
+            wanted = expected_status(endpoint.auth, caller)
+            error = (response.json or {}).get("error") or {} if response.status_code >= 400 else {}
+            guard_said_no = response.status_code in (401, 403) or (
+                response.status_code == 404 and error.get("message") == WORKSPACE_NOT_FOUND
+            )
+            if wanted == PASSED and guard_said_no:
+                mismatches.append(f"GET {endpoint.path} as {caller}: {response.status_code}")
+            elif wanted != PASSED and response.status_code != wanted:
+                mismatches.append(
+                    f"GET {endpoint.path} as {caller}: {response.status_code} != {wanted}"
+                )
+    assert mismatches == []
 
 
 def test_a_foreign_workspace_answers_404_and_a_low_role_403(client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from tests.support.factories import PASSWORD, bearer, call, signup, unique_email
 
@@ -148,3 +149,21 @@ def test_passwords_never_reach_the_logs(client):
     finally:
         logging.getLogger(SERVICE).removeHandler(handler)
     assert lines and not [line for line in lines if "secret passphrase" in line]
+
+
+def test_simultaneous_signups_with_one_email_create_one_account(aws):
+    from chalicelib.errors import Conflict
+    from chalicelib.people.identity import signup as create_account
+    from chalicelib.store.users import UserRecord
+
+    def attempt(n: int) -> str:
+        try:
+            create_account("same@example.com", PASSWORD, f"Person {n}", "UTC")
+            return "created"
+        except Conflict:
+            return "conflict"
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = sorted(pool.map(attempt, range(4)))
+    assert outcomes == ["conflict", "conflict", "conflict", "created"]
+    assert [u.email for u in UserRecord.scan() if u.email] == ["same@example.com"]

@@ -154,3 +154,47 @@ def test_users_create_workspaces_and_change_their_time_zone(client):
     )
     assert good.status_code == 200
     assert (good.json["name"], good.json["timezone"]) == ("Agency Two", "Asia/Tokyo")
+
+
+def test_inviting_someone_already_in_the_workspace_is_a_409(client):
+    owner = signup(client)
+    editor = add_member(client, owner, "editor")
+    response = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{owner.workspace_id}/invitations",
+        {"email": editor.email.upper(), "role": "admin"},
+        owner.headers,
+    )
+    assert response.status_code == 409
+    assert response.json["error"]["details"][0]["field"] == "email"
+
+
+def test_an_invitation_whose_email_fails_is_not_kept(client, monkeypatch):
+    from chalicelib.people import invitations
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("SES unreachable")
+
+    monkeypatch.setattr(invitations, "send_email", broken)
+    owner = signup(client)
+    response = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{owner.workspace_id}/invitations",
+        {"email": unique_email(), "role": "editor"},
+        owner.headers,
+    )
+    assert response.status_code == 500
+    assert "could not be sent" in response.json["error"]["message"]
+    listed = call(
+        client, "GET", f"/v1/workspaces/{owner.workspace_id}/invitations", headers=owner.headers
+    )
+    assert listed.json["items"] == []
+
+
+def test_the_factory_gives_a_user_of_any_role(client):
+    viewer = signup(client, role="viewer")
+    me = call(client, "GET", "/v1/me", headers=viewer.headers).json
+    roles = {w["id"]: w["role"] for w in me["workspaces"]}
+    assert roles[viewer.workspace_id] == "viewer" and viewer.role == "viewer"

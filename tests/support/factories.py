@@ -1,8 +1,12 @@
 """Small factories for API tests: people, their tokens and their workspaces.
 
-owner = signup(client)                      # a user with a personal workspace
-editor = add_member(client, owner, "editor")  # a second user in owner's workspace
-client.http.get(f"/v1/workspaces/{owner.workspace_id}/posts", headers=editor.headers)
+Examples::
+
+    owner = signup(client)  # a user and their personal workspace (owner)
+    editor = add_member(client, owner, "editor")  # a second user in owner's workspace
+    viewer = signup(client, role="viewer")  # a viewer of a new owner's workspace
+    call(client, "GET", f"/v1/workspaces/{owner.workspace_id}/members", headers=editor.headers)
+    key = api_key(client, owner, role="editor")  # "sk_...": headers=bearer(key)
 """
 
 from __future__ import annotations
@@ -55,9 +59,16 @@ def unique_email(prefix: str = "user") -> str:
 
 
 def signup(
-    client: Client, email: str | None = None, name: str = "Test User", password: str = PASSWORD
+    client: Client,
+    email: str | None = None,
+    role: str = "owner",
+    name: str = "Test User",
+    password: str = PASSWORD,
 ) -> SignedUp:
-    """A new user with a personal workspace where they are owner."""
+    """A new user with a personal workspace where they are owner; with another `role`,
+    a user with that role in a new owner's workspace (`workspace_id`)."""
+    if role != "owner":
+        return add_member(client, signup(client), role, email=email)
     email = email or unique_email()
     response = call(
         client, "POST", "/v1/auth/signup", {"email": email, "password": password, "name": name}

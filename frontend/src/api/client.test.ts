@@ -34,4 +34,29 @@ describe("api", () => {
     const retried = fetchMock.mock.calls[2][1] as RequestInit;
     expect((retried.headers as Record<string, string>).Authorization).toBe("Bearer new");
   });
+
+  it("uses tokens another tab already refreshed instead of spending the refresh token again", async () => {
+    tokenStore.set({ access_token: "old", refresh_token: "r-old" });
+    const fetchMock = vi
+      .spyOn(globalThis, "fetch")
+      .mockImplementationOnce(async () => {
+        tokenStore.set({ access_token: "fresh", refresh_token: "r-fresh" }); // the other tab
+        return reply(401, { error: { code: "unauthorized", message: "expired" } });
+      })
+      .mockResolvedValueOnce(reply(200, { ok: true }));
+    expect(await api("/v1/me")).toEqual({ ok: true });
+    expect(fetchMock).toHaveBeenCalledTimes(2);
+    const retried = fetchMock.mock.calls[1][1] as RequestInit;
+    expect((retried.headers as Record<string, string>).Authorization).toBe("Bearer fresh");
+  });
+
+  it("signs out when the refresh token is refused", async () => {
+    tokenStore.set({ access_token: "old", refresh_token: "r-old" });
+    vi.spyOn(globalThis, "fetch")
+      .mockResolvedValueOnce(reply(401, { error: { code: "unauthorized", message: "expired" } }))
+      .mockResolvedValueOnce(reply(401, { error: { code: "unauthorized", message: "reused" } }));
+    const error = (await api("/v1/me").catch((e: unknown) => e)) as ApiError;
+    expect(error.status).toBe(401);
+    expect(tokenStore.get()).toBeNull();
+  });
 });

@@ -53,27 +53,37 @@ async function toError(response: Response): Promise<ApiError> {
 
 let refreshing: Promise<boolean> | null = null;
 
-/** Trade the refresh token for a new pair once, however many requests hit a 401 at once. */
-async function refreshTokens(): Promise<boolean> {
-  const current = tokenStore.get();
-  if (!current) return false;
-  refreshing ??= fetch("/v1/auth/refresh", {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ refresh_token: current.refresh_token }),
-  })
-    .then(async (r) => {
-      if (!r.ok) {
-        tokenStore.set(null);
-        return false;
-      }
-      const body = await r.json();
-      tokenStore.set({ access_token: body.access_token, refresh_token: body.refresh_token });
-      return true;
-    })
-    .finally(() => {
-      refreshing = null;
+/** Run `work` while holding a lock shared by every tab of the app (where supported). */
+function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  return locks?.request ? (locks.request("schedulo.refresh", work) as Promise<T>) : work();
+}
+
+/**
+ * Trade the refresh token for a new pair once, however many requests hit a 401 at once.
+ * Refresh tokens rotate and a reused one ends the session, so tabs take turns, and a tab
+ * whose tokens another tab already refreshed just uses the new ones.
+ */
+async function refreshTokens(used: Tokens): Promise<boolean> {
+  refreshing ??= acrossTabs(async () => {
+    const current = tokenStore.get();
+    if (!current) return false;
+    if (current.refresh_token !== used.refresh_token) return true;
+    const r = await fetch("/v1/auth/refresh", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ refresh_token: current.refresh_token }),
     });
+    if (!r.ok) {
+      tokenStore.set(null);
+      return false;
+    }
+    const body = await r.json();
+    tokenStore.set({ access_token: body.access_token, refresh_token: body.refresh_token });
+    return true;
+  }).finally(() => {
+    refreshing = null;
+  });
   return refreshing;
 }
 
@@ -95,7 +105,7 @@ export async function api<T>(path: string, options: RequestOptions = {}, retried
   }
   const response = await fetch(path, { method: options.method ?? "GET", headers, body });
   if (response.status === 401 && tokens && !retried && !path.startsWith("/v1/auth/")) {
-    if (await refreshTokens()) return api<T>(path, options, true);
+    if (await refreshTokens(tokens)) return api<T>(path, options, true);
   }
   if (!response.ok) throw await toError(response);
   if (response.status === 204) return undefined as T;

@@ -2,22 +2,25 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, ApiError } from "../api/client";
 import { roleAllows, type ApiKey, type Page, type Role } from "../api/people";
-import { useWorkspace } from "../auth/session";
+import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { Field, FormError } from "../components/Field";
 import { RoleSelect } from "../components/RoleSelect";
 
 export function ApiKeysPage() {
-  const { workspace } = useWorkspace();
-  if (!workspace) return <p>Loading…</p>;
-  if (!roleAllows(workspace.role, "admin")) {
-    return (
-      <section>
-        <h1>API keys</h1>
-        <p role="alert">Only owners and admins of {workspace.name} manage its API keys.</p>
-      </section>
-    );
-  }
-  return <ApiKeys workspaceId={workspace.id} myRole={workspace.role} />;
+  return (
+    <WorkspaceGate>
+      {(workspace) =>
+        roleAllows(workspace.role, "admin") ? (
+          <ApiKeys key={workspace.id} workspaceId={workspace.id} myRole={workspace.role} />
+        ) : (
+          <section>
+            <h1>API keys</h1>
+            <p role="alert">Only owners and admins of {workspace.name} manage its API keys.</p>
+          </section>
+        )
+      }
+    </WorkspaceGate>
+  );
 }
 
 function ApiKeys({ workspaceId, myRole }: { workspaceId: string; myRole: Role | null }) {

@@ -1,20 +1,23 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api } from "../api/client";
 import { roleAllows, type AuditEvent, type Member, type Page } from "../api/people";
-import { useWorkspace } from "../auth/session";
+import { WorkspaceGate } from "../auth/WorkspaceGate";
 
 export function AuditPage() {
-  const { workspace } = useWorkspace();
-  if (!workspace) return <p>Loading…</p>;
-  if (!roleAllows(workspace.role, "admin")) {
-    return (
-      <section>
-        <h1>Activity</h1>
-        <p role="alert">Only owners and admins of {workspace.name} can read its activity log.</p>
-      </section>
-    );
-  }
-  return <AuditLog workspaceId={workspace.id} />;
+  return (
+    <WorkspaceGate>
+      {(workspace) =>
+        roleAllows(workspace.role, "admin") ? (
+          <AuditLog key={workspace.id} workspaceId={workspace.id} />
+        ) : (
+          <section>
+            <h1>Activity</h1>
+            <p role="alert">Only owners and admins of {workspace.name} can read its activity log.</p>
+          </section>
+        )
+      }
+    </WorkspaceGate>
+  );
 }
 
 function AuditLog({ workspaceId }: { workspaceId: string }) {

@@ -2,16 +2,19 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api } from "../api/client";
 import { roleAllows, type Invitation, type Member, type Page, type Role } from "../api/people";
-import { useMe, useWorkspace } from "../auth/session";
+import { useMe } from "../auth/session";
+import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { Field, FormError } from "../components/Field";
 import { RoleSelect } from "../components/RoleSelect";
 
 type Pending = { kind: "role"; member: Member; role: Role } | { kind: "remove"; member: Member };
 
 export function MembersPage() {
-  const { workspace } = useWorkspace();
-  if (!workspace) return <p>Loading…</p>;
-  return <Members workspaceId={workspace.id} myRole={workspace.role} workspaceName={workspace.name} />;
+  return (
+    <WorkspaceGate>
+      {(workspace) => <Members key={workspace.id} workspaceId={workspace.id} myRole={workspace.role} workspaceName={workspace.name} />}
+    </WorkspaceGate>
+  );
 }
 
 function Members({ workspaceId, myRole, workspaceName }: { workspaceId: string; myRole: Role | null; workspaceName: string }) {

@@ -3,14 +3,12 @@ import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { api } from "../api/client";
 import { roleAllows, type Workspace } from "../api/people";
-import { useWorkspace } from "../auth/session";
+import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { Field, FormError } from "../components/Field";
 import { TimeZoneField } from "../components/TimeZoneField";
 
 export function WorkspaceSettingsPage() {
-  const { workspace } = useWorkspace();
-  if (!workspace) return <p>Loading…</p>;
-  return <WorkspaceSettings key={workspace.id} workspace={workspace} />;
+  return <WorkspaceGate>{(workspace) => <WorkspaceSettings key={workspace.id} workspace={workspace} />}</WorkspaceGate>;
 }
 
 function WorkspaceSettings({ workspace }: { workspace: Workspace }) {

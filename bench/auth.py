@@ -1,0 +1,102 @@
+"""What authentication costs per request, through the real app on the in-process
+embedded AWS (moto): sign-up and sign-in (argon2id hashing), refresh, and the guard's
+overhead on an authorised request (JWT check + one membership read) against the same
+request with an API key, and against a public endpoint.
+
+Figures are medians in milliseconds; moto's DynamoDB is slower than the real one, so the
+guard's share is an upper bound.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.update(
+    AWS_ACCESS_KEY_ID="bench",
+    AWS_SECRET_ACCESS_KEY="bench",
+    AWS_DEFAULT_REGION="us-east-1",
+    AWS_REGION="us-east-1",
+    SCHEDULO_STAGE="bench",
+    POWERTOOLS_TRACE_DISABLED="true",
+)
+os.environ.pop("AWS_ENDPOINT_URL", None)
+
+RUNS = 30
+
+
+def median_ms(action: Callable[[], object], runs: int = RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main() -> None:
+    import boto3
+    from chalice.test import Client
+    from moto import mock_aws
+
+    from chalicelib.settings import get_settings
+    from local.provision import provision
+    from local.seed import seed
+
+    with mock_aws():
+        get_settings.cache_clear()
+        session = boto3.session.Session(region_name="us-east-1")
+        provision(session, "bench")
+        seed(session, None, get_settings())
+        import logging
+
+        import app
+
+        logging.getLogger("schedulo-api").setLevel(logging.WARNING)  # no line per request
+        from tests.support.factories import PASSWORD, api_key, bearer, call, signup
+
+        with Client(app.app) as client:
+            owner = signup(client)
+            key = api_key(client, owner)
+            workspace = f"/v1/workspaces/{owner.workspace_id}"
+            tokens = {"refresh": owner.refresh_token}
+
+            def refresh() -> None:
+                reply = call(
+                    client, "POST", "/v1/auth/refresh", {"refresh_token": tokens["refresh"]}
+                )
+                tokens["refresh"] = reply.json["refresh_token"]
+
+            figures = {
+                "sign-up (argon2id hash, one transaction)": median_ms(lambda: signup(client), 10),
+                "sign-in (argon2id verify)": median_ms(
+                    lambda: call(
+                        client,
+                        "POST",
+                        "/v1/auth/login",
+                        {"email": owner.email, "password": PASSWORD},
+                    ),
+                    10,
+                ),
+                "refresh (rotation)": median_ms(refresh),
+                "GET /v1/health (public, no guard)": median_ms(
+                    lambda: call(client, "GET", "/v1/health")
+                ),
+                "GET workspace with a JWT": median_ms(
+                    lambda: call(client, "GET", workspace, headers=owner.headers)
+                ),
+                "GET workspace with an API key": median_ms(
+                    lambda: call(client, "GET", workspace, headers=bearer(key))
+                ),
+            }
+    for name, value in figures.items():
+        print(f"{name:45s} {value:8.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
