@@ -68,6 +68,7 @@ class AccountOut(BaseModel):
     timezone: str
     last_error: str | None
     options: dict[str, Any]
+    scheduled_posts: int = Field(description="scheduled posts that disconnecting would cancel")
     created_at: datetime
     updated_at: datetime
 
@@ -118,7 +119,13 @@ class DisconnectOut(BaseModel):
 
 
 def account_out(item: Any) -> AccountOut:
-    from chalicelib.store.base import iso
+    from datetime import timedelta
+
+    from chalicelib.store.base import iso, utcnow
+    from chalicelib.store.posts import taken_times
+
+    now = utcnow()
+    scheduled = len(taken_times(item.workspace_id, item.account_id, now, now + timedelta(days=400)))
 
     return AccountOut(
         id=item.account_id,
@@ -133,6 +140,7 @@ def account_out(item: Any) -> AccountOut:
         timezone=item.timezone,
         last_error=item.last_error,
         options={k: v for k, v in (item.options or {}).items() if k in PUBLIC_OPTIONS},
+        scheduled_posts=scheduled,
         created_at=iso(item.created_at),
         updated_at=iso(item.updated_at),
     )

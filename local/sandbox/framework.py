@@ -42,3 +42,13 @@ def fault_or_none(state: SandboxState, network_id: str) -> Response | None:
 
         time.sleep(30)  # longer than any adapter's read timeout
     return REGISTRY[network_id].fault_response(kind)
+
+
+def avatar_url(network_id: str, name: str) -> str:
+    """A profile picture the sandbox serves itself (the real networks' CDNs are not
+    reachable from the local stack or the tests)."""
+    from urllib.parse import quote
+
+    from flask import request
+
+    return f"{request.host_url}_avatars/{network_id}/{quote(str(name), safe='')}.svg"

@@ -58,6 +58,21 @@ def create_app(state: SandboxState) -> Flask:
         state.reset()
         return jsonify(ok=True)
 
+    @app.get("/_avatars/<network>/<name>.svg")
+    def avatar(network: str, name: str):
+        initial = html.escape((name[:1] or "?").upper())
+        svg = (
+            "<svg xmlns='http://www.w3.org/2000/svg' width='64' height='64'>"
+            "<rect width='64' height='64' rx='32' fill='#4b3fd6'/>"
+            "<text x='32' y='41' font-size='28' text-anchor='middle' fill='white' "
+            f"font-family='sans-serif'>{initial}</text></svg>"
+        )
+        return svg, 200, {"Content-Type": "image/svg+xml", "Cache-Control": "max-age=3600"}
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return "", 204
+
     @app.get("/")
     def feed():
         return _feed_page(state)

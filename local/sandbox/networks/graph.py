@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from local.sandbox.framework import avatar_url
 from local.sandbox.networks.common import bearer, consent, stable_number, token_lifetime
 from local.sandbox.state import SandboxState, Token
 
@@ -238,9 +239,7 @@ class GraphSandbox:
                         "MANAGE",
                     ]
                 if "picture" in wanted:
-                    entry["picture"] = {
-                        "data": {"url": f"https://scontent.example/{page['id']}.jpg"}
-                    }
+                    entry["picture"] = {"data": {"url": avatar_url("facebook", page["name"])}}
                 if "instagram_business_account" in wanted and page.get("instagram"):
                     entry["instagram_business_account"] = page["instagram"]
                 data.append(entry)

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from local.sandbox.framework import SandboxNetwork, fault_or_none, register
+from local.sandbox.framework import SandboxNetwork, avatar_url, fault_or_none, register
 from local.sandbox.networks.common import (
     elapsed,
     fetch,
@@ -49,7 +49,7 @@ def pages(user: str) -> list[dict[str, Any]]:
                 "id": stable_number(NETWORK, "ig", user, "1", digits=17),
                 "username": f"{user}.bakery",
                 "name": f"{user.title()} Bakery",
-                "profile_picture_url": f"https://scontent.cdninstagram.example/{user}.jpg",
+                "profile_picture_url": avatar_url("instagram", user),
             },
         },
         # A Page with no Instagram account linked: not an Instagram identity.

@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from flask import Blueprint, Response, jsonify, request
 
-from local.sandbox.framework import SandboxNetwork, fault_or_none, register
+from local.sandbox.framework import SandboxNetwork, avatar_url, fault_or_none, register
 from local.sandbox.networks.common import (
     bearer,
     consent,
@@ -239,7 +239,7 @@ def build(state: SandboxState) -> Blueprint:
             name=token.account.title(),
             given_name=token.account.title(),
             family_name="Sandbox",
-            picture=f"https://media.licdn.example/{token.account}.jpg",
+            picture=avatar_url("linkedin", token.account),
             locale={"country": "US", "language": "en"},
         )
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
-from local.sandbox.framework import SandboxNetwork, fault_or_none, register
+from local.sandbox.framework import SandboxNetwork, avatar_url, fault_or_none, register
 from local.sandbox.networks.common import (
     bearer,
     consent,
@@ -265,7 +265,7 @@ def build(state: SandboxState) -> Blueprint:
                 "id": user_id(name),
                 "name": name.title(),
                 "username": name,
-                "profile_image_url": f"https://pbs.twimg.com/profile_images/{name}_normal.jpg",
+                "profile_image_url": avatar_url("x", name),
             }
         )
 
