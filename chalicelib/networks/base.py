@@ -140,6 +140,7 @@ class IdentityKind(StrEnum):
     PAGE = "page"  # a Facebook Page
     BUSINESS = "business"  # an Instagram professional account
     ORGANIZATION = "organization"  # a LinkedIn organisation page
+    CHANNEL = "channel"  # a YouTube channel
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,10 @@ class PublishRequest:
     # Network-specific choices, e.g. {"placement": "story"} on Instagram,
     # {"visibility": "CONNECTIONS"} on LinkedIn, {"title": ...} for LinkedIn video.
     options: dict[str, Any] = field(default_factory=dict)
+    # The same for every attempt at this target (its id): networks that can deduplicate
+    # (Bluesky record keys, Mastodon's Idempotency-Key) publish once however often
+    # the caller retries after a crash.
+    idempotency_key: str | None = None
 
     @property
     def images(self) -> list[MediaItem]:

@@ -21,6 +21,8 @@ _ADAPTERS = {
     "facebook": "chalicelib.networks.facebook:FacebookAdapter",
     "instagram": "chalicelib.networks.instagram:InstagramAdapter",
     "linkedin": "chalicelib.networks.linkedin:LinkedInAdapter",
+    "tiktok": "chalicelib.networks.tiktok:TikTokAdapter",
+    "youtube": "chalicelib.networks.youtube:YouTubeAdapter",
 }
 
 

@@ -1,3 +1,10 @@
 """Each module registers one sandbox network (see local/sandbox/framework.py)."""
 
-from local.sandbox.networks import facebook, instagram, linkedin, x  # noqa: F401
+from local.sandbox.networks import (  # noqa: F401
+    facebook,
+    instagram,
+    linkedin,
+    tiktok,
+    x,
+    youtube,
+)

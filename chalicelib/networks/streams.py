@@ -1,0 +1,78 @@
+"""Request bodies read from a `MediaItem` piece by piece, for networks that take a whole
+file in one request (a presigned S3 POST, Mastodon media): `requests` sends them with a
+Content-Length and never holds more than one piece."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+
+from chalicelib.networks.base import MediaItem
+
+PIECE_BYTES = 1024**2
+
+
+class MultipartStream:
+    """multipart/form-data with text `fields` first, then `item` as `file_field`.
+
+    >>> body = MultipartStream([("key", "uploads/1")], "file", item)
+    >>> requests.post(url, data=body, headers={"Content-Type": body.content_type})
+    """
+
+    def __init__(self, fields: list[tuple[str, str]], file_field: str, item: MediaItem) -> None:
+        self.boundary = f"schedulo-{secrets.token_hex(12)}"
+        self.item = item
+        head = b"".join(
+            self._part_header(name) + b"\r\n" + value.encode() + b"\r\n" for name, value in fields
+        )
+        self._head = (
+            head
+            + self._part_header(file_field, f'; filename="{item.filename}"', item.content_type)
+            + b"\r\n"
+        )
+        self._tail = f"\r\n--{self.boundary}--\r\n".encode()
+        self._pieces = self._iterate()
+        self._buffer = b""
+        self._position = 0
+
+    @property
+    def content_type(self) -> str:
+        return f"multipart/form-data; boundary={self.boundary}"
+
+    def __len__(self) -> int:
+        return len(self._head) + self.item.size + len(self._tail)
+
+    def _part_header(self, name: str, extra: str = "", content_type: str | None = None) -> bytes:
+        lines = f'--{self.boundary}\r\nContent-Disposition: form-data; name="{name}"{extra}\r\n'
+        if content_type:
+            lines += f"Content-Type: {content_type}\r\n"
+        return lines.encode()
+
+    def _iterate(self) -> Iterator[bytes]:
+        yield self._head
+        for _, piece in self.item.chunks(PIECE_BYTES):
+            yield piece
+        yield self._tail
+
+    def __iter__(self) -> Iterator[bytes]:
+        while True:
+            piece = self.read(PIECE_BYTES)
+            if not piece:
+                return
+            yield piece
+
+    def read(self, size: int = -1) -> bytes:
+        # A cursor into the current piece: slicing off the front would copy it each time.
+        out = bytearray()
+        while size < 0 or len(out) < size:
+            if self._position >= len(self._buffer):
+                piece = next(self._pieces, None)
+                if piece is None:
+                    break
+                self._buffer, self._position = piece, 0
+            want = len(self._buffer) - self._position
+            if size >= 0:
+                want = min(want, size - len(out))
+            out += self._buffer[self._position : self._position + want]
+            self._position += want
+        return bytes(out)
