@@ -23,6 +23,7 @@ _ADAPTERS = {
     "linkedin": "chalicelib.networks.linkedin:LinkedInAdapter",
     "tiktok": "chalicelib.networks.tiktok:TikTokAdapter",
     "youtube": "chalicelib.networks.youtube:YouTubeAdapter",
+    "bluesky": "chalicelib.networks.bluesky:BlueskyAdapter",
 }
 
 

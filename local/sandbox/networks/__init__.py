@@ -1,6 +1,7 @@
 """Each module registers one sandbox network (see local/sandbox/framework.py)."""
 
 from local.sandbox.networks import (  # noqa: F401
+    bluesky,
     facebook,
     instagram,
     linkedin,

@@ -1,0 +1,219 @@
+"""Bluesky through the sandbox: app-password connect, refreshSession, images with alt
+text, facets by UTF-8 byte offsets, link cards, threads as replies, one record per
+idempotency key, metrics, error sorting. Every record sent validates against the
+lexicons."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from chalicelib.networks.base import (
+    AccountAuth,
+    ErrorKind,
+    NetworkError,
+    PublishRequest,
+    ThreadPart,
+)
+from chalicelib.networks.bluesky import facets, record_key
+from local.sandbox.lexicon import TID, Validator, documents
+from tests.support.networks import adapter, image_item, jpeg
+
+APP_PASSWORD = "abcd-efgh-ijkl-mnop"
+
+
+@pytest.fixture
+def bluesky():
+    return adapter("bluesky")
+
+
+def connected(bluesky, handle: str = "bakery.bsky.social") -> AccountAuth:
+    grant, me = bluesky.create_session(handle, APP_PASSWORD)
+    return AccountAuth(me.external_id, grant.access_token)
+
+
+def records_conform(sandbox) -> None:
+    if not documents():
+        pytest.skip("../shared/specs/bluesky/lexicons is absent: lexicon conformance skipped")
+    sent = [c.json for c in sandbox.calls_to("/bluesky/xrpc/com.atproto.repo.createRecord")]
+    assert sent
+    for body in sent:
+        assert Validator().record(body["collection"], body["record"]) == []
+
+
+def test_connecting_with_an_app_password_gives_a_session_that_refreshes(sandbox, bluesky):
+    grant, me = bluesky.create_session("@Ada.bsky.social", APP_PASSWORD)
+    assert me.external_id.startswith("did:plc:") and me.username == "ada.bsky.social"
+    assert grant.expires_within(7201) and not grant.expires_within(7000)
+    assert grant.refresh_expires_at and grant.subject == me.external_id
+    assert bluesky.identities(grant) == [me]
+    renewed = bluesky.refresh(grant)
+    assert renewed.access_token != grant.access_token
+    with pytest.raises(NetworkError) as used:
+        bluesky.refresh(grant)  # a refresh JWT is spent once used
+    assert used.value.kind is ErrorKind.REAUTH
+
+
+def test_a_wrong_app_password_is_refused_as_reauth(sandbox, bluesky):
+    with pytest.raises(NetworkError) as refused:
+        bluesky.create_session("ada.bsky.social", "my-real-password")
+    assert refused.value.kind is ErrorKind.REAUTH and "password" in refused.value.message
+
+
+def test_links_mentions_and_tags_become_facets_at_byte_offsets(sandbox, bluesky):
+    account = connected(bluesky)
+    text = "Café ☕ news: @friend.bsky.social see https://bakery.example/menu #sourdough"
+    bluesky.publish(account, PublishRequest(text=text))
+    [post] = sandbox.posts("bluesky")
+    raw = text.encode()
+    spans = {
+        f["features"][0]["$type"].rsplit("#", 1)[1]: raw[
+            f["index"]["byteStart"] : f["index"]["byteEnd"]
+        ].decode()
+        for f in post["facets"]
+    }
+    assert spans == {
+        "mention": "@friend.bsky.social",
+        "link": "https://bakery.example/menu",
+        "tag": "#sourdough",
+    }
+    records_conform(sandbox)
+
+
+def test_facets_count_bytes_not_characters():
+    [link] = facets("🍞🍞 https://a.example")
+    assert link["index"] == {"byteStart": 9, "byteEnd": 26}
+
+
+def test_images_with_alt_text_are_uploaded_as_blobs(sandbox, bluesky):
+    account = connected(bluesky)
+    images = tuple(image_item(jpeg(800, 600), alt=f"loaf {i}") for i in range(2))
+    bluesky.publish(account, PublishRequest(text="Two loaves", media=images))
+    [post] = sandbox.posts("bluesky")
+    assert [(m["width"], m["alt_text"]) for m in post["media"]] == [
+        (800, "loaf 0"),
+        (800, "loaf 1"),
+    ]
+    records_conform(sandbox)
+
+
+def test_images_without_alt_text_or_over_a_million_bytes_are_refused(sandbox, bluesky):
+    account = connected(bluesky)
+    for item, words in (
+        (image_item(jpeg(100, 100)), "alt text"),
+        (image_item(b"\xff" * 1_000_001, alt="big"), "smaller rendition"),
+    ):
+        with pytest.raises(NetworkError) as refused:
+            bluesky.publish(account, PublishRequest(text="pic", media=(item,)))
+        assert refused.value.kind is ErrorKind.PERMANENT and words in refused.value.message
+    assert not sandbox.calls_to("/bluesky/xrpc/com.atproto.repo.uploadBlob")
+
+
+def test_a_link_becomes_a_link_card(sandbox, bluesky):
+    account = connected(bluesky)
+    bluesky.publish(
+        account,
+        PublishRequest(
+            text="New menu",
+            link="https://bakery.example/menu",
+            options={"link_title": "Menu", "link_description": "Autumn breads"},
+        ),
+    )
+    [post] = sandbox.posts("bluesky")
+    assert post["embed"] == {
+        "$type": "app.bsky.embed.external",
+        "external": {
+            "uri": "https://bakery.example/menu",
+            "title": "Menu",
+            "description": "Autumn breads",
+        },
+    }
+    records_conform(sandbox)
+
+
+def test_a_thread_is_a_chain_of_replies_to_the_same_root(sandbox, bluesky):
+    account = connected(bluesky)
+    result = bluesky.publish(
+        account,
+        PublishRequest(
+            text="1/ Bread",
+            thread=(ThreadPart("2/ Flour"), ThreadPart("3/ Water")),
+            first_comment="Order online",
+            idempotency_key="target-thread",
+        ),
+    )
+    posts = sandbox.posts("bluesky")
+    assert [p["reply_to"] for p in posts] == [None, *[p["id"] for p in posts[:-1]]]
+    sent = [
+        c.json["record"] for c in sandbox.calls_to("/bluesky/xrpc/com.atproto.repo.createRecord")
+    ]
+    assert {r["reply"]["root"]["uri"] for r in sent[1:]} == {result.external_id}
+    assert result.follow_up_ids == tuple(p["id"] for p in posts[1:])
+    records_conform(sandbox)
+
+
+def test_a_retry_after_a_crash_produces_one_record_not_two(sandbox, bluesky):
+    account = connected(bluesky)
+    request = PublishRequest(text="Only once", idempotency_key="target-42")
+    first = bluesky.publish(account, request)
+    # The publisher crashed before writing `first` down; the retry publishes again.
+    retry = bluesky.publish(account, request)
+    assert retry.external_id == first.external_id
+    assert len(sandbox.posts("bluesky")) == 1
+    assert first.external_id.endswith("/" + record_key("target-42"))
+    assert [c.status for c in sandbox.calls_to("/bluesky/xrpc/com.atproto.repo.createRecord")] == [
+        200,
+        400,
+    ]
+
+
+def test_record_keys_are_valid_stable_tids():
+    assert record_key("t-1") == record_key("t-1") != record_key("t-2")
+    assert TID.match(record_key("t-1")) and record_key("t-1", 1) != record_key("t-1")
+
+
+def test_metrics_are_read_back(sandbox, bluesky):
+    account = connected(bluesky)
+    result = bluesky.publish(account, PublishRequest(text="counted"))
+    [metrics] = bluesky.metrics(account, [result.external_id])
+    assert metrics.external_id == result.external_id and metrics.values["likes"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("fault", "kind", "status"),
+    [
+        ("5xx", ErrorKind.TRANSIENT, 500),
+        ("429", ErrorKind.THROTTLED, 429),
+        ("401", ErrorKind.REAUTH, 401),
+        ("duplicate", ErrorKind.PERMANENT, 400),
+    ],
+)
+def test_each_failure_is_sorted_into_its_kind(sandbox, bluesky, fault, kind, status):
+    account = connected(bluesky)
+    sandbox.fault("bluesky", fault)
+    with pytest.raises(NetworkError) as failed:
+        bluesky.publish(account, PublishRequest(text="hello", idempotency_key="t-9"))
+    assert failed.value.kind is kind and failed.value.status == status
+    if fault == "429":
+        assert failed.value.retry_at > datetime.now(UTC)
+    assert sandbox.posts("bluesky") == []
+
+
+def test_an_expired_session_asks_for_reconnection(sandbox, bluesky):
+    sandbox.state.token_ttl = 1
+    account = connected(bluesky)
+    import time
+
+    time.sleep(1.1)
+    with pytest.raises(NetworkError) as expired:
+        bluesky.publish(account, PublishRequest(text="late"))
+    assert expired.value.kind is ErrorKind.REAUTH and expired.value.code == "ExpiredToken"
+
+
+def test_text_over_300_graphemes_is_refused_by_the_lexicon(sandbox, bluesky):
+    account = connected(bluesky)
+    bluesky.publish(account, PublishRequest(text="e\u0301" * 300))  # 600 code points, 300 graphemes
+    with pytest.raises(NetworkError) as refused:
+        bluesky.publish(account, PublishRequest(text="a" * 301))
+    assert refused.value.kind is ErrorKind.PERMANENT and "graphemes" in refused.value.message
