@@ -24,6 +24,7 @@ _ADAPTERS = {
     "tiktok": "chalicelib.networks.tiktok:TikTokAdapter",
     "youtube": "chalicelib.networks.youtube:YouTubeAdapter",
     "bluesky": "chalicelib.networks.bluesky:BlueskyAdapter",
+    "mastodon": "chalicelib.networks.mastodon:MastodonAdapter",
 }
 
 

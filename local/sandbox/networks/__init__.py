@@ -5,6 +5,7 @@ from local.sandbox.networks import (  # noqa: F401
     facebook,
     instagram,
     linkedin,
+    mastodon,
     tiktok,
     x,
     youtube,
