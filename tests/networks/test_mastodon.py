@@ -59,7 +59,7 @@ def conforms(sandbox) -> None:
 
 
 def test_the_app_registers_on_the_instance_and_connects_with_pkce(sandbox):
-    mastodon, grant, account = connected(sandbox, user="ada")
+    mastodon, grant, _ = connected(sandbox, user="ada")
     assert grant.expires_at is None and "write:statuses" in grant.scopes
     [me] = mastodon.identities(grant)
     assert me.username.startswith("ada@127.0.0.1")
