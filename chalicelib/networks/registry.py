@@ -23,6 +23,7 @@ _ADAPTERS = {
     "linkedin": "chalicelib.networks.linkedin:LinkedInAdapter",
     "tiktok": "chalicelib.networks.tiktok:TikTokAdapter",
     "youtube": "chalicelib.networks.youtube:YouTubeAdapter",
+    "pinterest": "chalicelib.networks.pinterest:PinterestAdapter",
     "bluesky": "chalicelib.networks.bluesky:BlueskyAdapter",
     "mastodon": "chalicelib.networks.mastodon:MastodonAdapter",
 }

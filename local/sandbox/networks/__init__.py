@@ -6,6 +6,7 @@ from local.sandbox.networks import (  # noqa: F401
     instagram,
     linkedin,
     mastodon,
+    pinterest,
     tiktok,
     x,
     youtube,
