@@ -24,6 +24,7 @@ _ADAPTERS = {
     "tiktok": "chalicelib.networks.tiktok:TikTokAdapter",
     "youtube": "chalicelib.networks.youtube:YouTubeAdapter",
     "pinterest": "chalicelib.networks.pinterest:PinterestAdapter",
+    "threads": "chalicelib.networks.threads:ThreadsAdapter",
     "bluesky": "chalicelib.networks.bluesky:BlueskyAdapter",
     "mastodon": "chalicelib.networks.mastodon:MastodonAdapter",
 }
