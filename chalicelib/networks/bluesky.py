@@ -18,6 +18,7 @@ import base64
 import hashlib
 import json
 import re
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote
@@ -325,7 +326,8 @@ class BlueskyAdapter(NetworkAdapter):
         if rkey:
             body["rkey"] = rkey
         try:
-            created = self._xrpc("POST", "com.atproto.repo.createRecord", token, json=body)
+            with self.publishing() if not rkey else nullcontext():
+                created = self._xrpc("POST", "com.atproto.repo.createRecord", token, json=body)
         except NetworkError as error:
             if not rkey or error.code not in EXISTS_CODES:
                 raise

@@ -231,7 +231,8 @@ class PinterestAdapter(NetworkAdapter):
             body["link"] = request.link
         if alt:
             body["alt_text"] = alt
-        pin = self._api("POST", "/v5/pins", token, json=body)
+        with self.publishing():
+            pin = self._api("POST", "/v5/pins", token, json=body)
         return PublishResult(
             external_id=pin["id"],
             url=f"https://www.pinterest.com/pin/{pin['id']}/",

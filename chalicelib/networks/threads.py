@@ -260,12 +260,13 @@ class ThreadsAdapter(NetworkAdapter):
                 params["link_attachment"] = link
         container = self._container(account, params)
         self._wait(account, container)
-        return self._graph(
-            "POST",
-            f"{account.external_id}/threads_publish",
-            account.access_token,
-            data={"creation_id": container},
-        )["id"]
+        with self.publishing():
+            return self._graph(
+                "POST",
+                f"{account.external_id}/threads_publish",
+                account.access_token,
+                data={"creation_id": container},
+            )["id"]
 
     def _media_params(self, item: MediaItem, carousel: bool = False) -> dict[str, Any]:
         url = item.require_url("Threads")

@@ -8,6 +8,7 @@ Errors come as `{"error": {"code", "message", "log_id"}}`, sorted by `code`.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -188,15 +189,22 @@ class TikTokAdapter(NetworkAdapter):
                 "chunk_size": chunk_size,
                 "total_chunk_count": count,
             }
-        init = self._api(
-            "POST",
-            "/v2/post/publish/video/init/",
-            token,
-            json={"post_info": post_info, "source_info": source},
-        )
+        with self.publishing() if pull else nullcontext():
+            init = self._api(
+                "POST",
+                "/v2/post/publish/video/init/",
+                token,
+                json={"post_info": post_info, "source_info": source},
+            )
         if not pull:
             self._upload(init["upload_url"], video)
-        post_id = self._wait_until_published(token, init["publish_id"])
+        try:
+            post_id = self._wait_until_published(token, init["publish_id"])
+        except NetworkError as error:
+            # TikTok has the whole video and publishes it on its own: only a FAILED
+            # status (permanent) says it will not; anything else may still appear.
+            error.maybe_published = error.kind is not ErrorKind.PERMANENT
+            raise
         username = creator.get("creator_username") or account.external_id
         return PublishResult(
             external_id=post_id,
@@ -246,16 +254,18 @@ class TikTokAdapter(NetworkAdapter):
             end = video.size if index == count - 1 else start + chunk_size
             data = video.read_range(start, end - start)  # type: ignore[misc]
             self.require(len(data) == end - start, f"{video.filename} ended at byte {start}")
-            self.call(
-                "PUT",
-                upload_url,
-                upload=True,
-                data=data,
-                headers={
-                    "Content-Type": video.content_type,
-                    "Content-Range": f"bytes {start}-{end - 1}/{video.size}",
-                },
-            )
+            # The last chunk completes the upload, and TikTok then publishes by itself.
+            with self.publishing() if index == count - 1 else nullcontext():
+                self.call(
+                    "PUT",
+                    upload_url,
+                    upload=True,
+                    data=data,
+                    headers={
+                        "Content-Type": video.content_type,
+                        "Content-Range": f"bytes {start}-{end - 1}/{video.size}",
+                    },
+                )
 
     def _wait_until_published(self, token: str, publish_id: str) -> str:
         final: dict[str, Any] = {}

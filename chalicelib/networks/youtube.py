@@ -9,6 +9,7 @@ comes back at midnight Pacific time.
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
@@ -277,15 +278,17 @@ class YouTubeAdapter(NetworkAdapter):
             length = min(CHUNK_BYTES, video.size - offset)
             data = reader(offset, length)
             self.require(len(data) == length, f"{video.filename} ended at byte {offset}")
-            try:
-                response = self._put(
-                    token, session, data, f"bytes {offset}-{offset + length - 1}/{video.size}"
-                )
-            except NetworkError as error:
-                if error.kind is not ErrorKind.TRANSIENT or resumes >= MAX_RESUMES:
-                    raise
-                resumes += 1
-                response = self._put(token, session, b"", f"bytes */{video.size}")
+            last = offset + length == video.size  # it creates the video
+            with self.publishing() if last else nullcontext():
+                try:
+                    response = self._put(
+                        token, session, data, f"bytes {offset}-{offset + length - 1}/{video.size}"
+                    )
+                except NetworkError as error:
+                    if error.kind is not ErrorKind.TRANSIENT or resumes >= MAX_RESUMES:
+                        raise
+                    resumes += 1
+                    response = self._put(token, session, b"", f"bytes */{video.size}")
             del data
             if response.status_code in (200, 201):
                 return json_of(response)

@@ -106,7 +106,18 @@ def test_linkedin_commentary_escapes_every_reserved_character():
 
 
 def test_the_registry_knows_each_network_and_refuses_others():
-    assert [limits.network for limits in all_limits()] == ["x", "facebook", "instagram", "linkedin"]
+    assert [limits.network for limits in all_limits()] == [
+        "x",
+        "facebook",
+        "instagram",
+        "linkedin",
+        "tiktok",
+        "youtube",
+        "pinterest",
+        "threads",
+        "bluesky",
+        "mastodon",
+    ]
     with pytest.raises(UnknownNetwork):
         get_adapter("myspace")
 
