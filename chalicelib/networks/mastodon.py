@@ -14,7 +14,7 @@ import re
 import uuid
 from contextlib import nullcontext
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode, urlsplit
 
 from chalicelib.domain.limits import (
@@ -107,7 +107,7 @@ class MastodonAdapter(NetworkAdapter):
     scopes = SCOPES
     uses_pkce = True
     can_revoke = True
-    hosts: dict[str, str] = {}
+    hosts: ClassVar[dict[str, str]] = {}  # the instance URL is given per adapter
 
     def __init__(
         self,

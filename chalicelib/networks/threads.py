@@ -220,7 +220,7 @@ class ThreadsAdapter(NetworkAdapter):
             params={"fields": "quota_usage,config"},
         )
         entry = (body.get("data") or [{}])[0]
-        total = (entry.get("config") or {}).get("quota_total", LIMITS.daily_post_cap)
+        total = (entry.get("config") or {}).get("quota_total") or LIMITS.daily_post_cap or 250
         return int(entry.get("quota_usage", 0)), int(total)
 
     def _check_quota(self, account: AccountAuth) -> None:

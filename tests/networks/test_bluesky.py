@@ -217,3 +217,14 @@ def test_text_over_300_graphemes_is_refused_by_the_lexicon(sandbox, bluesky):
     with pytest.raises(NetworkError) as refused:
         bluesky.publish(account, PublishRequest(text="a" * 301))
     assert refused.value.kind is ErrorKind.PERMANENT and "graphemes" in refused.value.message
+
+
+def test_an_unanswered_create_may_have_published_unless_a_record_key_makes_it_safe(sandbox):
+    slow = adapter("bluesky")
+    slow.timeout = (2.0, 0.5)
+    account = connected(slow)
+    sandbox.latency("bluesky", 1500)
+    for key, may_exist in ((None, True), ("target-5", False)):
+        with pytest.raises(NetworkError) as failed:
+            slow.publish(account, PublishRequest(text="slow", idempotency_key=key))
+        assert failed.value.unanswered and failed.value.maybe_published is may_exist

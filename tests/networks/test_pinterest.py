@@ -151,3 +151,14 @@ def test_each_failure_is_sorted_into_its_kind(sandbox, pinterest, fault, kind, s
     if fault == "429":
         assert failed.value.retry_at > datetime.now(UTC)
     assert sandbox.posts("pinterest") == []
+
+
+def test_an_unanswered_pin_call_may_have_published(sandbox):
+    slow = adapter("pinterest")
+    slow.timeout = (2.0, 0.5)
+    account, board = connected(slow)
+    sandbox.latency("pinterest", 1500)
+    image = image_item(jpeg(100, 100), url=sandbox.host("p.jpg", jpeg(100, 100)))
+    with pytest.raises(NetworkError) as failed:
+        pin(slow, account, board, text="slow", media=(image,))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.maybe_published

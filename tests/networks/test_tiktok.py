@@ -139,3 +139,19 @@ def test_seven_inits_in_a_minute_are_throttled(sandbox, tiktok):
     with pytest.raises(NetworkError) as throttled:
         tiktok.publish(account, PublishRequest(text="7", media=(GeneratedVideo(1000).item(),)))
     assert throttled.value.kind is ErrorKind.THROTTLED
+
+
+def test_a_failure_after_the_whole_video_is_sent_may_still_publish(sandbox, tiktok):
+    account = connected(tiktok)
+    video = GeneratedVideo(1000)
+    read = video.read
+
+    def read_then_lose_the_token(offset: int, length: int) -> bytes:
+        sandbox.state.revoke(account.access_token)  # the status fetch will be refused
+        return read(offset, length)
+
+    video.read = read_then_lose_the_token  # type: ignore[method-assign]
+    with pytest.raises(NetworkError) as failed:
+        tiktok.publish(account, PublishRequest(text="sent", media=(video.item(),)))
+    assert failed.value.kind is ErrorKind.REAUTH and failed.value.maybe_published
+    assert len(sandbox.posts("tiktok")) == 1  # TikTok has it and publishes it
