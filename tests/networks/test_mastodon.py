@@ -1,7 +1,7 @@
 """Mastodon through the sandbox instance: app registration, OAuth with PKCE, instance
 limits, statuses with visibility and content warnings, media v2 processing, the
-Idempotency-Key, metrics, error sorting; requests checked against the OpenAPI
-description."""
+Idempotency-Key, metrics, error sorting; requests and answers checked against
+the OpenAPI description."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from chalicelib.networks.base import (
 from chalicelib.networks.mastodon import instance_base, status_length
 from chalicelib.networks.registry import get_adapter
 from tests.support.networks import REDIRECT_URI, GeneratedVideo, connect, image_item, jpeg
-from tests.support.openapi import check_request
+from tests.support.openapi import check_request, check_response
 
 SPEC = "mastodon/openapi.json"
 
@@ -54,6 +54,7 @@ def conforms(sandbox) -> None:
         if call.files:
             body = {**call.form, **{name: "<binary>" for name in call.files}}
         check_request(SPEC, call.method, path, call.args, body, content_type)
+        check_response(SPEC, call.method, path, call.status, call.response)
         checked += 1
     assert checked
 

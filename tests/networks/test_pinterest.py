@@ -1,6 +1,6 @@
 """Pinterest through the sandbox: connect, boards, image pins (URL, inline, several), a
 video pin through the media endpoint, analytics, field limits and error sorting; the
-API calls are checked against Pinterest's OpenAPI description."""
+API calls and answers are checked against Pinterest's OpenAPI description."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.networks.base import AccountAuth, ErrorKind, NetworkError, PublishRequest
 from tests.support.networks import GeneratedVideo, adapter, connect, image_item, jpeg, png
-from tests.support.openapi import check_request
+from tests.support.openapi import check_request, check_response
 
 SPEC = "pinterest/openapi.json"
 
@@ -34,6 +34,7 @@ def conforms(sandbox) -> None:
         body = call.json if call.json is not None else (call.form or None)
         kind = "application/json" if call.json is not None else "application/x-www-form-urlencoded"
         check_request(SPEC, call.method, path, call.args, body, kind)
+        check_response(SPEC, call.method, path, call.status, call.response)
         checked += 1
     assert checked
 

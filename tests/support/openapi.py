@@ -75,3 +75,22 @@ def _pointer(document: dict[str, Any], ref: str) -> dict[str, Any]:
     for part in ref.lstrip("#/").split("/"):
         node = node[part.replace("~1", "/").replace("~0", "~")]
     return node
+
+
+def check_response(name: str, method: str, path: str, status: int, body: Any) -> None:
+    """Raise AssertionError unless a JSON answer fits the operation's response schema."""
+    _, op = operation(name, method, path)
+    answer = (op.get("responses") or {}).get(str(status))
+    if answer is None or body is None:
+        return
+    if "$ref" in answer:
+        answer = _pointer(spec(name), answer["$ref"])
+    media = (answer.get("content") or {}).get("application/json")
+    if not media or not media.get("schema"):
+        return
+    errors = [
+        e.message
+        for e in _validator(name, media["schema"]).iter_errors(body)
+        if not (e.validator == "oneOf" and "is valid under each of" in e.message)
+    ]
+    assert not errors, f"{method} {path} answered {status}: {errors[:3]}"
