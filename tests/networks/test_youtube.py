@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.networks.base import AccountAuth, ErrorKind, NetworkError, PublishRequest
 from chalicelib.networks.youtube import CHUNK_BYTES, next_pacific_midnight
-from tests.support.discovery import check_call
+from tests.support.discovery import check_answer, check_call
 from tests.support.networks import GeneratedVideo, adapter, connect
 
 CALLS = {
@@ -37,6 +37,11 @@ def conforms(sandbox) -> None:
         target = CALLS.get((call.method, call.path))
         if target:
             check_call(*target, call.path.removeprefix("/youtube"), call.args, call.json)
+            if call.status == 200 and call.method == "GET":
+                check_answer(*target, call.response)
+            checked += 1
+        elif call.method == "PUT" and call.status in (200, 201):  # the uploaded video
+            check_answer("videos", "insert", call.response)
             checked += 1
     assert checked
 

@@ -77,3 +77,11 @@ def check_call(resource: str, name: str, path: str, args: dict[str, str], body: 
     if spec.get("request") and body is not None:
         errors = list(Draft7Validator(_json_schema(spec["request"])).iter_errors(body))
         assert not errors, [e.message for e in errors]
+
+
+def check_answer(resource: str, name: str, body: Any) -> None:
+    """Raise AssertionError when an answer does not fit the method's response schema."""
+    spec = method(resource, name)
+    if spec.get("response") and body is not None:
+        errors = list(Draft7Validator(_json_schema(spec["response"])).iter_errors(body))
+        assert not errors, [e.message for e in errors]
