@@ -18,7 +18,7 @@ from chalicelib.networks.base import (
 )
 from chalicelib.networks.bluesky import facets, record_key
 from local.sandbox.lexicon import TID, Validator, documents
-from tests.support.networks import adapter, image_item, jpeg
+from tests.support.networks import GeneratedVideo, adapter, image_item, jpeg
 
 APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 
@@ -96,6 +96,31 @@ def test_images_with_alt_text_are_uploaded_as_blobs(sandbox, bluesky):
         (800, "loaf 1"),
     ]
     records_conform(sandbox)
+
+
+def test_a_video_goes_through_the_video_service_and_embeds_its_blob(sandbox, bluesky):
+    account = connected(bluesky)
+    video = GeneratedVideo(3 * 1024**2)
+    item = video.item()
+    bluesky.publish(account, PublishRequest(text="Kneading", media=(item,)))
+    [post] = sandbox.posts("bluesky")
+    assert post["embed"]["$type"] == "app.bsky.embed.video"
+    assert post["media"][0]["type"] == "video" and post["media"][0]["bytes"] == video.size
+    [upload] = sandbox.calls_to("/bluesky/xrpc/app.bsky.video.uploadVideo")
+    assert upload.content_length == video.size
+    assert max(length for _, length in video.reads) <= 1024**2  # streamed, never whole
+    polls = sandbox.calls_to("/bluesky/xrpc/app.bsky.video.getJobStatus")
+    assert polls[-1].response["jobStatus"]["state"] == "JOB_STATE_COMPLETED"
+    records_conform(sandbox)
+
+
+def test_a_file_the_video_service_cannot_process_fails_permanently(sandbox, bluesky):
+    account = connected(bluesky)
+    item = GeneratedVideo(1000).item()
+    bogus = type(item)(**{**item.__dict__, "read_range": lambda o, n: b"\x00" * n})
+    with pytest.raises(NetworkError) as failed:
+        bluesky.publish(account, PublishRequest(text="x", media=(bogus,)))
+    assert failed.value.kind is ErrorKind.PERMANENT and failed.value.code == "invalid_video"
 
 
 def test_images_without_alt_text_or_over_a_million_bytes_are_refused(sandbox, bluesky):
