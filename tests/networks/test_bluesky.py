@@ -253,3 +253,13 @@ def test_an_unanswered_create_may_have_published_unless_a_record_key_makes_it_sa
         with pytest.raises(NetworkError) as failed:
             slow.publish(account, PublishRequest(text="slow", idempotency_key=key))
         assert failed.value.unanswered and failed.value.maybe_published is may_exist
+
+
+def test_an_injected_timeout_is_transient(sandbox):
+    quick = adapter("bluesky")
+    quick.timeout = (2.0, 0.5)
+    account = connected(quick)
+    sandbox.fault("bluesky", "timeout")
+    with pytest.raises(NetworkError) as failed:
+        quick.publish(account, PublishRequest(text="x", idempotency_key="t-timeout"))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.unanswered

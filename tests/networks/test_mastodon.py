@@ -171,3 +171,14 @@ def test_each_failure_is_sorted_into_its_kind(sandbox, fault, kind, status):
     if fault == "429":
         assert failed.value.retry_at > datetime.now(UTC)
     assert sandbox.posts("mastodon") == []
+
+
+def test_an_injected_timeout_is_transient_and_only_a_callers_key_makes_a_retry_safe(sandbox):
+    mastodon, _, account = connected(sandbox)
+    mastodon.timeout = (2.0, 0.5)
+    sandbox.fault("mastodon", "timeout", count=2)
+    for key, may_exist in ((None, True), ("target-9", False)):
+        with pytest.raises(NetworkError) as failed:
+            mastodon.publish(account, PublishRequest(text="x", idempotency_key=key))
+        assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.unanswered
+        assert failed.value.maybe_published is may_exist

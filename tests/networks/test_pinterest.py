@@ -163,3 +163,13 @@ def test_an_unanswered_pin_call_may_have_published(sandbox):
     with pytest.raises(NetworkError) as failed:
         pin(slow, account, board, text="slow", media=(image,))
     assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.maybe_published
+
+
+def test_an_injected_timeout_is_transient_and_the_pin_may_exist(sandbox):
+    quick = adapter("pinterest")
+    quick.timeout = (2.0, 0.5)
+    account, board = connected(quick)
+    sandbox.fault("pinterest", "timeout")
+    with pytest.raises(NetworkError) as failed:
+        pin(quick, account, board, text="x", media=(image_item(jpeg(100, 100)),))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.maybe_published

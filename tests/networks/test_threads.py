@@ -132,3 +132,13 @@ def test_each_failure_is_sorted_into_its_kind(sandbox, threads, fault, kind, sta
     if fault == "429":
         assert failed.value.retry_at > datetime.now(UTC)
     assert sandbox.posts("threads") == []
+
+
+def test_an_injected_timeout_is_transient_and_the_post_may_exist(sandbox):
+    quick = adapter("threads")
+    quick.timeout = (2.0, 0.5)
+    account = connected(quick)
+    sandbox.fault("threads", "timeout")
+    with pytest.raises(NetworkError) as failed:
+        quick.publish(account, PublishRequest(text="x"))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.maybe_published

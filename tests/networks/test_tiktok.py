@@ -155,3 +155,14 @@ def test_a_failure_after_the_whole_video_is_sent_may_still_publish(sandbox, tikt
         tiktok.publish(account, PublishRequest(text="sent", media=(video.item(),)))
     assert failed.value.kind is ErrorKind.REAUTH and failed.value.maybe_published
     assert len(sandbox.posts("tiktok")) == 1  # TikTok has it and publishes it
+
+
+def test_an_injected_timeout_is_transient_and_unanswered(sandbox):
+    quick = adapter("tiktok")
+    quick.timeout = (2.0, 0.5)
+    account = connected(quick)
+    sandbox.fault("tiktok", "timeout")
+    with pytest.raises(NetworkError) as failed:
+        quick.publish(account, PublishRequest(text="x", media=(GeneratedVideo(1000).item(),)))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.unanswered
+    assert not failed.value.maybe_published  # init only registers the upload

@@ -184,3 +184,14 @@ def test_titles_over_100_characters_or_with_angle_brackets_are_refused(sandbox, 
             publish_video(youtube, account, GeneratedVideo(1000), title=title)
         assert refused.value.kind is ErrorKind.PERMANENT
     assert not sandbox.calls_to("/youtube/upload")
+
+
+def test_an_injected_timeout_is_transient_and_unanswered(sandbox):
+    quick = adapter("youtube")
+    quick.timeout = (2.0, 0.5)
+    account = connected(quick)
+    sandbox.fault("youtube", "timeout")
+    with pytest.raises(NetworkError) as failed:
+        publish_video(quick, account, GeneratedVideo(1000))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.unanswered
+    assert not failed.value.maybe_published  # the session was not even opened
