@@ -1,10 +1,12 @@
-"""Bluesky (AT Protocol): app-password sessions, image blobs, rich-text facets, link
-cards, threads as replies, and record keys that make a retried publish land once.
+"""Bluesky (AT Protocol): app-password sessions, image blobs, videos through the video
+service, rich-text facets, link cards, threads as replies, and record keys that make a
+retried publish land once.
 
 NETWORKS.md, "Bluesky". There is no OAuth redirect: `create_session(handle,
 app_password)` is the connect call and gives a `TokenGrant` (accessJwt, refreshJwt) and
-the `Identity` (the DID). Errors are XRPC's `{"error", "message"}`; 429 carries
-`ratelimit-reset` (epoch seconds).
+the `Identity` (the DID). An account on another PDS passes its `service_url`
+(`get_adapter("bluesky", service_url=...)`). Errors are XRPC's `{"error", "message"}`;
+429 carries `ratelimit-reset` (epoch seconds).
 
 Idempotency: with `PublishRequest.idempotency_key` (the target id), the post's record
 key is derived from it, so a retry after a crash between createRecord and the caller's
@@ -33,6 +35,7 @@ from chalicelib.domain.limits import (
 )
 from chalicelib.networks.base import (
     AccountAuth,
+    ClientCredentials,
     ErrorKind,
     Identity,
     IdentityKind,
@@ -169,6 +172,22 @@ class BlueskyAdapter(NetworkAdapter):
     can_refresh = True
     can_revoke = True
     hosts = {"api": "https://bsky.social", "video": "https://video.bsky.app"}
+
+    def __init__(
+        self,
+        credentials: ClientCredentials | None = None,
+        *args: Any,
+        service_url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`service_url`: the account's own PDS, when it is not bsky.social's."""
+        super().__init__(credentials, *args, **kwargs)
+        self.service_url = service_url.rstrip("/") if service_url else None
+
+    def url(self, kind: str, path: str = "") -> str:
+        if kind == "api" and self.service_url:
+            return f"{self.service_url}{path}"
+        return super().url(kind, path)
 
     # -- connecting --------------------------------------------------------------------------
     def authorize_url(self, redirect_uri: str, state: str, code_challenge: str | None) -> str:

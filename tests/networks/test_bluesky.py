@@ -263,3 +263,17 @@ def test_an_injected_timeout_is_transient(sandbox):
     with pytest.raises(NetworkError) as failed:
         quick.publish(account, PublishRequest(text="x", idempotency_key="t-timeout"))
     assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.unanswered
+
+
+def test_an_account_on_its_own_pds_connects_through_its_service_url(sandbox, monkeypatch):
+    from chalicelib.networks.registry import get_adapter
+    from chalicelib.settings import get_settings
+
+    # bsky.social itself is unreachable here: only the account's PDS answers
+    monkeypatch.setenv("SCHEDULO_NETWORK_URL_BLUESKY_API", "http://127.0.0.1:9")
+    get_settings.cache_clear()
+    own = get_adapter("bluesky", service_url=f"{sandbox.url}/bluesky/")
+    grant, me = own.create_session("ada.example.org", APP_PASSWORD)
+    result = own.publish(AccountAuth(me.external_id, grant.access_token), PublishRequest(text="hi"))
+    assert result.external_id.startswith(f"at://{me.external_id}/")
+    get_settings.cache_clear()
