@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
+from chalicelib.networks.registry import NETWORK_IDS
 from tests.support.stack import StackProcess
 
 pytestmark = [pytest.mark.stack]
@@ -67,18 +68,7 @@ def test_state_survives_a_restart_when_a_directory_is_named(tmp_path):
 
 def test_the_stack_serves_each_networks_consent_page_and_lists_the_networks(stack):
     networks = requests.get(f"{stack.url}/v1/networks", timeout=5).json()["networks"]
-    assert [n["id"] for n in networks] == [
-        "x",
-        "facebook",
-        "instagram",
-        "linkedin",
-        "tiktok",
-        "youtube",
-        "pinterest",
-        "threads",
-        "bluesky",
-        "mastodon",
-    ]
+    assert [n["id"] for n in networks] == list(NETWORK_IDS)
     pages = {
         "x": "/x/i/oauth2/authorize?response_type=code&client_id=c&redirect_uri=http://a/cb"
         "&scope=tweet.read&state=s&code_challenge=abc&code_challenge_method=S256",
