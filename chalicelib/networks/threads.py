@@ -194,9 +194,7 @@ class ThreadsAdapter(NetworkAdapter):
             except NetworkError as error:
                 warnings.append(f"reply {number} was not published: {error.message}")
                 break
-        permalink = self._graph(
-            "GET", first, account.access_token, params={"fields": "permalink"}
-        ).get("permalink")
+        permalink = self._permalink(account, first, warnings)
         return PublishResult(
             external_id=first,
             url=permalink,
@@ -204,6 +202,16 @@ class ThreadsAdapter(NetworkAdapter):
             follow_up_ids=tuple(chain[1:]),
             warnings=tuple(warnings),
         )
+
+    def _permalink(self, account: AccountAuth, post_id: str, warnings: list[str]) -> str | None:
+        """The post's URL; the post is public already, so a failure here is only noted."""
+        try:
+            return self._graph(
+                "GET", post_id, account.access_token, params={"fields": "permalink"}
+            ).get("permalink")
+        except NetworkError as error:
+            warnings.append(f"the post's link could not be read: {error.message}")
+            return None
 
     def _check_media(self, media: tuple[MediaItem, ...]) -> None:
         self.require(
