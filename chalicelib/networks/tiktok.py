@@ -9,6 +9,7 @@ Errors come as `{"error": {"code", "message", "log_id"}}`, sorted by `code`.
 from __future__ import annotations
 
 from contextlib import nullcontext
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -113,7 +114,15 @@ class TikTokAdapter(NetworkAdapter):
         if not grant.refresh_token:
             raise NetworkError(ErrorKind.REAUTH, "TikTok gave no refresh token; reconnect")
         # The answer carries a new refresh token: store it, the old one may stop working.
-        return self._token({"grant_type": "refresh_token", "refresh_token": grant.refresh_token})
+        # Should it carry none, the one we have is still the newest.
+        renewed = self._token({"grant_type": "refresh_token", "refresh_token": grant.refresh_token})
+        if renewed.refresh_token:
+            return renewed
+        return replace(
+            renewed,
+            refresh_token=grant.refresh_token,
+            refresh_expires_at=grant.refresh_expires_at,
+        )
 
     def revoke(self, grant: TokenGrant) -> None:
         self.call(
