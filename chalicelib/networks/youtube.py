@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from contextlib import nullcontext
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
@@ -134,13 +135,11 @@ class YouTubeAdapter(NetworkAdapter):
         renewed = self._token({"grant_type": "refresh_token", "refresh_token": grant.refresh_token})
         # Google keeps the refresh token: a refresh answer carries only the access token.
         if renewed.refresh_token is None:
-            return TokenGrant(
-                access_token=renewed.access_token,
-                expires_at=renewed.expires_at,
+            return replace(
+                renewed,
                 refresh_token=grant.refresh_token,
                 refresh_expires_at=grant.refresh_expires_at,
                 scopes=renewed.scopes or grant.scopes,
-                token_type=renewed.token_type,
             )
         return renewed
 
