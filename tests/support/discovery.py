@@ -4,24 +4,15 @@ request body against the method's schema (unknown fields refused)."""
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import pytest
 from jsonschema import Draft7Validator
 
-SPEC = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "specs" / "youtube" / "youtube.v3.json"
-)
+from tests.support.specs import load_json
 
 
-@cache
 def document() -> dict[str, Any]:
-    if not SPEC.exists():
-        pytest.skip(f"the YouTube discovery document is absent ({SPEC}); conformance skipped")
-    return json.loads(SPEC.read_text())
+    return load_json("youtube/youtube.v3.json")
 
 
 def method(resource: str, name: str) -> dict[str, Any]:

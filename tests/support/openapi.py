@@ -4,23 +4,14 @@ there, and a JSON or form body validates against the operation's request schema.
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-SPECS = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs"
+from tests.support.specs import load_json
 
 
-@cache
 def spec(name: str) -> dict[str, Any]:
-    path = SPECS / name
-    if not path.exists():
-        pytest.skip(f"{path} is absent: OpenAPI conformance skipped")
-    return json.loads(path.read_text())
+    return load_json(name)
 
 
 def operation(name: str, method: str, path: str) -> tuple[str, dict[str, Any]]:
