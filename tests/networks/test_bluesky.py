@@ -277,3 +277,12 @@ def test_an_account_on_its_own_pds_connects_through_its_service_url(sandbox, mon
     result = own.publish(AccountAuth(me.external_id, grant.access_token), PublishRequest(text="hi"))
     assert result.external_id.startswith(f"at://{me.external_id}/")
     get_settings.cache_clear()
+
+
+def test_disconnecting_deletes_the_session(sandbox, bluesky):
+    grant, _ = bluesky.create_session("ada.bsky.social", APP_PASSWORD)
+    bluesky.revoke(grant)
+    for call in (bluesky.identities, bluesky.refresh):
+        with pytest.raises(NetworkError) as gone:
+            call(grant)
+        assert gone.value.kind is ErrorKind.REAUTH

@@ -195,3 +195,11 @@ def test_an_injected_timeout_is_transient_and_unanswered(sandbox):
         quick.publish(account, PublishRequest(text="x", media=(GeneratedVideo(1000).item(),)))
     assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.unanswered
     assert not failed.value.maybe_published  # init only registers the upload
+
+
+def test_a_revoked_grant_stops_working(sandbox, tiktok):
+    grant = connect(tiktok)
+    tiktok.revoke(grant)
+    with pytest.raises(NetworkError) as revoked:
+        tiktok.identities(grant)
+    assert revoked.value.kind is ErrorKind.REAUTH
