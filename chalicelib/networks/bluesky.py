@@ -1,10 +1,12 @@
-"""Bluesky (AT Protocol): app-password sessions, image blobs, rich-text facets, link
-cards, threads as replies, and record keys that make a retried publish land once.
+"""Bluesky (AT Protocol): app-password sessions, image blobs, videos through the video
+service, rich-text facets, link cards, threads as replies, and record keys that make a
+retried publish land once.
 
 NETWORKS.md, "Bluesky". There is no OAuth redirect: `create_session(handle,
 app_password)` is the connect call and gives a `TokenGrant` (accessJwt, refreshJwt) and
-the `Identity` (the DID). Errors are XRPC's `{"error", "message"}`; 429 carries
-`ratelimit-reset` (epoch seconds).
+the `Identity` (the DID). An account on another PDS passes its `service_url`
+(`get_adapter("bluesky", service_url=...)`). Errors are XRPC's `{"error", "message"}`;
+429 carries `ratelimit-reset` (epoch seconds).
 
 Idempotency: with `PublishRequest.idempotency_key` (the target id), the post's record
 key is derived from it, so a retry after a crash between createRecord and the caller's
@@ -18,9 +20,10 @@ import base64
 import hashlib
 import json
 import re
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from chalicelib.domain.limits import (
     Capability,
@@ -28,13 +31,16 @@ from chalicelib.domain.limits import (
     NetworkLimits,
     TextCounting,
     TextLimits,
+    VideoLimits,
 )
 from chalicelib.networks.base import (
     AccountAuth,
+    ClientCredentials,
     ErrorKind,
     Identity,
     IdentityKind,
     MediaItem,
+    MediaKind,
     NetworkAdapter,
     NetworkError,
     PostMetrics,
@@ -46,6 +52,7 @@ from chalicelib.networks.base import (
     utcnow,
 )
 from chalicelib.networks.http import json_of
+from chalicelib.networks.streams import BodyStream
 
 LIMITS = NetworkLimits(
     network="bluesky",
@@ -54,6 +61,7 @@ LIMITS = NetworkLimits(
         {
             Capability.TEXT,
             Capability.IMAGES,
+            Capability.VIDEO,
             Capability.LINK,
             Capability.THREADS,
             Capability.FIRST_COMMENT,
@@ -68,11 +76,19 @@ LIMITS = NetworkLimits(
         alt_text_max=2000,
         alt_text_required=True,
     ),
+    videos=VideoLimits(
+        content_types=("video/mp4",),
+        max_bytes=100_000_000,  # what the video service takes (the lexicon allows more)
+        max_count=1,
+        max_seconds=180,
+    ),
+    mixed_media=False,
     max_media=4,
     first_comment_max=300,
 )
 
 POST = "app.bsky.feed.post"
+VIDEO_AUTH_SECONDS = 30 * 60
 REAUTH_CODES = {"ExpiredToken", "InvalidToken", "AuthenticationRequired", "AuthMissing"}
 EXISTS_CODES = {"InvalidRequest", "InternalServerError", "RecordAlreadyExists"}
 RATE_WAIT = timedelta(minutes=5)  # when no ratelimit-reset is sent
@@ -155,7 +171,23 @@ class BlueskyAdapter(NetworkAdapter):
     scopes = ("com.atproto.appPass",)
     can_refresh = True
     can_revoke = True
-    hosts = {"api": "https://bsky.social"}
+    hosts = {"api": "https://bsky.social", "video": "https://video.bsky.app"}
+
+    def __init__(
+        self,
+        credentials: ClientCredentials | None = None,
+        *args: Any,
+        service_url: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`service_url`: the account's own PDS, when it is not bsky.social's."""
+        super().__init__(credentials, *args, **kwargs)
+        self.service_url = service_url.rstrip("/") if service_url else None
+
+    def url(self, kind: str, path: str = "") -> str:
+        if kind == "api" and self.service_url:
+            return f"{self.service_url}{path}"
+        return super().url(kind, path)
 
     # -- connecting --------------------------------------------------------------------------
     def authorize_url(self, redirect_uri: str, state: str, code_challenge: str | None) -> str:
@@ -216,9 +248,9 @@ class BlueskyAdapter(NetworkAdapter):
 
     # -- publishing ------------------------------------------------------------------------
     def publish(self, account: AccountAuth, request: PublishRequest) -> PublishResult:
-        self._check_images(request.media)
+        self._check_media(request.media)
         for part in request.thread:
-            self._check_images(part.media)
+            self._check_media(part.media)
         key = request.idempotency_key
         token, did = account.access_token, account.external_id
         record = self.post_record(token, request.text, request.media, request, part=0)
@@ -246,11 +278,16 @@ class BlueskyAdapter(NetworkAdapter):
             warnings=tuple(warnings),
         )
 
-    def _check_images(self, media: tuple[MediaItem, ...]) -> None:
-        self.require(
-            all(m.kind.value == "image" for m in media) and len(media) <= 4,
-            "Bluesky posts take up to 4 images",
-        )
+    def _check_media(self, media: tuple[MediaItem, ...]) -> None:
+        videos = [m for m in media if m.kind is not MediaKind.IMAGE]
+        if videos:
+            self.require(len(media) == 1, "a Bluesky post takes one video and nothing else")
+            self.require(
+                videos[0].content_type == "video/mp4" and videos[0].size <= LIMITS.videos.max_bytes,  # type: ignore[union-attr]
+                "Bluesky takes MP4 videos of at most 100 MB",
+            )
+            return
+        self.require(len(media) <= 4, "Bluesky posts take up to 4 images")
         for item in media:
             self.require(
                 item.size <= LIMITS.images.max_bytes,  # type: ignore[union-attr]
@@ -279,7 +316,9 @@ class BlueskyAdapter(NetworkAdapter):
         found = facets(text, lambda handle: self._resolve(token, handle))
         if found:
             record["facets"] = found
-        if media:
+        if media and media[0].kind is not MediaKind.IMAGE:
+            record["embed"] = self._video(token, media[0])
+        elif media:
             record["embed"] = {
                 "$type": "app.bsky.embed.images",
                 "images": [self._image(token, item) for item in media],
@@ -306,6 +345,61 @@ class BlueskyAdapter(NetworkAdapter):
             image["aspectRatio"] = {"width": item.width, "height": item.height}
         return image
 
+    def _video(self, token: str, item: MediaItem) -> dict[str, Any]:
+        """Through Bluesky's video service: a service token from the PDS, the upload
+        (streamed), the processing job, then the blob it made."""
+        session = self._xrpc("GET", "com.atproto.server.getSession", token)
+        pds = urlsplit(self.url("api")).hostname
+        service_token = self._xrpc(
+            "GET",
+            "com.atproto.server.getServiceAuth",
+            token,
+            params={
+                "aud": f"did:web:{pds}",
+                "lxm": "com.atproto.repo.uploadBlob",
+                "exp": int(utcnow().timestamp()) + VIDEO_AUTH_SECONDS,
+            },
+        )["token"]
+        job = self._xrpc(
+            "POST",
+            "app.bsky.video.uploadVideo",
+            service_token,
+            host="video",
+            upload=True,
+            params={"did": session["did"], "name": item.filename},
+            data=BodyStream(item),
+            headers={"Content-Type": item.content_type},
+        )
+        blob = self._wait_for_video(job.get("jobStatus", job)["jobId"])
+        embed: dict[str, Any] = {"$type": "app.bsky.embed.video", "video": blob}
+        if item.alt_text:
+            embed["alt"] = item.alt_text
+        if item.width and item.height:
+            embed["aspectRatio"] = {"width": item.width, "height": item.height}
+        return embed
+
+    def _wait_for_video(self, job_id: str) -> dict[str, Any]:
+        done: dict[str, Any] = {}
+
+        def check() -> tuple[bool, float | None]:
+            status = self._xrpc(
+                "GET", "app.bsky.video.getJobStatus", host="video", params={"jobId": job_id}
+            )["jobStatus"]
+            if status.get("state") == "JOB_STATE_FAILED":
+                raise NetworkError(
+                    ErrorKind.PERMANENT,
+                    status.get("message")
+                    or status.get("error")
+                    or "Bluesky could not process the video",
+                    code=status.get("error"),
+                )
+            if status.get("blob"):
+                done["blob"] = status["blob"]
+            return status.get("state") == "JOB_STATE_COMPLETED" and "blob" in done, None
+
+        self.polling.until_done(check, f"Bluesky video job {job_id}")
+        return done["blob"]
+
     def _resolve(self, token: str, handle: str) -> str | None:
         try:
             return self._xrpc(
@@ -325,7 +419,8 @@ class BlueskyAdapter(NetworkAdapter):
         if rkey:
             body["rkey"] = rkey
         try:
-            created = self._xrpc("POST", "com.atproto.repo.createRecord", token, json=body)
+            with self.publishing() if not rkey else nullcontext():
+                created = self._xrpc("POST", "com.atproto.repo.createRecord", token, json=body)
         except NetworkError as error:
             if not rkey or error.code not in EXISTS_CODES:
                 raise
@@ -378,10 +473,11 @@ class BlueskyAdapter(NetworkAdapter):
         self, method: str, nsid: str, token: str | None = None, **kwargs: Any
     ) -> dict[str, Any]:
         headers = kwargs.pop("headers", {})
+        host = kwargs.pop("host", "api")
         if token:
             headers["Authorization"] = f"Bearer {token}"
         response = self.call(
-            method, self.url("api", f"/xrpc/{quote(nsid)}"), headers=headers, **kwargs
+            method, self.url(host, f"/xrpc/{quote(nsid)}"), headers=headers, **kwargs
         )
         return json_of(response)
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 import uuid
+from contextlib import nullcontext
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode, urlsplit
 
 from chalicelib.domain.limits import (
@@ -106,7 +107,7 @@ class MastodonAdapter(NetworkAdapter):
     scopes = SCOPES
     uses_pkce = True
     can_revoke = True
-    hosts: dict[str, str] = {}
+    hosts: ClassVar[dict[str, str]] = {}  # the instance URL is given per adapter
 
     def __init__(
         self,
@@ -260,7 +261,9 @@ class MastodonAdapter(NetworkAdapter):
         }
         if options.get("language"):
             common["language"] = options["language"]
-        first = self._status(token, {**common, "status": request.text}, request.media, key)
+        media_ids = self._upload_all(token, request.media)
+        with self.publishing() if not request.idempotency_key else nullcontext():
+            first = self._status(token, {**common, "status": request.text}, media_ids, key)
         chain, warnings = [first], []
         follow_ups = [(p.text, p.media) for p in request.thread]
         if request.first_comment:
@@ -268,7 +271,8 @@ class MastodonAdapter(NetworkAdapter):
         for number, (text, media) in enumerate(follow_ups, start=1):
             try:
                 body = {**common, "status": text, "in_reply_to_id": chain[-1]["id"]}
-                chain.append(self._status(token, body, media, f"{key}/{number}"))
+                ids = self._upload_all(token, media)
+                chain.append(self._status(token, body, ids, f"{key}/{number}"))
             except NetworkError as error:
                 warnings.append(f"reply {number} was not published: {error.message}")
                 break
@@ -294,11 +298,14 @@ class MastodonAdapter(NetworkAdapter):
                 f"{item.filename} is larger than this instance's {rule.max_bytes:,} bytes",
             )
 
+    def _upload_all(self, token: str, media: tuple[MediaItem, ...]) -> list[str]:
+        return [self.upload(token, item) for item in media]
+
     def _status(
-        self, token: str, body: dict[str, Any], media: tuple[MediaItem, ...], key: str
+        self, token: str, body: dict[str, Any], media_ids: list[str], key: str
     ) -> dict[str, Any]:
-        if media:
-            body["media_ids"] = [self.upload(token, item) for item in media]
+        if media_ids:
+            body["media_ids"] = media_ids
         return self._api(
             "POST",
             "/api/v1/statuses",

@@ -9,7 +9,7 @@ Errors are `{"code", "message"}`; 429 carries `x-ratelimit-reset`.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -139,11 +139,10 @@ class PinterestAdapter(NetworkAdapter):
                 "continuous_refresh": "true",
             }
         )
-        if renewed.refresh_token:
+        if renewed.refresh_token:  # continuous refresh: a new refresh token each time
             return renewed
-        return TokenGrant(
-            access_token=renewed.access_token,
-            expires_at=renewed.expires_at,
+        return replace(
+            renewed,
             refresh_token=grant.refresh_token,
             refresh_expires_at=grant.refresh_expires_at,
             scopes=renewed.scopes or grant.scopes,
@@ -231,7 +230,8 @@ class PinterestAdapter(NetworkAdapter):
             body["link"] = request.link
         if alt:
             body["alt_text"] = alt
-        pin = self._api("POST", "/v5/pins", token, json=body)
+        with self.publishing():
+            pin = self._api("POST", "/v5/pins", token, json=body)
         return PublishResult(
             external_id=pin["id"],
             url=f"https://www.pinterest.com/pin/{pin['id']}/",

@@ -194,9 +194,7 @@ class ThreadsAdapter(NetworkAdapter):
             except NetworkError as error:
                 warnings.append(f"reply {number} was not published: {error.message}")
                 break
-        permalink = self._graph(
-            "GET", first, account.access_token, params={"fields": "permalink"}
-        ).get("permalink")
+        permalink = self._permalink(account, first, warnings)
         return PublishResult(
             external_id=first,
             url=permalink,
@@ -204,6 +202,16 @@ class ThreadsAdapter(NetworkAdapter):
             follow_up_ids=tuple(chain[1:]),
             warnings=tuple(warnings),
         )
+
+    def _permalink(self, account: AccountAuth, post_id: str, warnings: list[str]) -> str | None:
+        """The post's URL; the post is public already, so a failure here is only noted."""
+        try:
+            return self._graph(
+                "GET", post_id, account.access_token, params={"fields": "permalink"}
+            ).get("permalink")
+        except NetworkError as error:
+            warnings.append(f"the post's link could not be read: {error.message}")
+            return None
 
     def _check_media(self, media: tuple[MediaItem, ...]) -> None:
         self.require(
@@ -220,7 +228,7 @@ class ThreadsAdapter(NetworkAdapter):
             params={"fields": "quota_usage,config"},
         )
         entry = (body.get("data") or [{}])[0]
-        total = (entry.get("config") or {}).get("quota_total", LIMITS.daily_post_cap)
+        total = (entry.get("config") or {}).get("quota_total") or LIMITS.daily_post_cap or 250
         return int(entry.get("quota_usage", 0)), int(total)
 
     def _check_quota(self, account: AccountAuth) -> None:
@@ -260,12 +268,13 @@ class ThreadsAdapter(NetworkAdapter):
                 params["link_attachment"] = link
         container = self._container(account, params)
         self._wait(account, container)
-        return self._graph(
-            "POST",
-            f"{account.external_id}/threads_publish",
-            account.access_token,
-            data={"creation_id": container},
-        )["id"]
+        with self.publishing():
+            return self._graph(
+                "POST",
+                f"{account.external_id}/threads_publish",
+                account.access_token,
+                data={"creation_id": container},
+            )["id"]
 
     def _media_params(self, item: MediaItem, carousel: bool = False) -> dict[str, Any]:
         url = item.require_url("Threads")

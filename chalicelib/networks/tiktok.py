@@ -1,5 +1,6 @@
 """TikTok (Content Posting API): OAuth with rotating refresh tokens, creator info, direct
-video posts uploaded in chunks or pulled from a URL, status polling, video metrics.
+video posts uploaded in chunks or pulled from a URL, photo posts pulled from URLs,
+status polling, video metrics.
 
 NETWORKS.md, "TikTok". Every post asks `creator_info/query` first: the privacy levels the
 creator may use and the longest video they may post are the network's runtime answer.
@@ -8,12 +9,15 @@ Errors come as `{"error": {"code", "message", "log_id"}}`, sorted by `code`.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 from chalicelib.domain.limits import (
     Capability,
+    ImageLimits,
     NetworkLimits,
     TextCounting,
     TextLimits,
@@ -40,8 +44,16 @@ from chalicelib.networks.http import json_of
 LIMITS = NetworkLimits(
     network="tiktok",
     name="TikTok",
-    capabilities=frozenset({Capability.TEXT, Capability.VIDEO}),
+    capabilities=frozenset(
+        {Capability.TEXT, Capability.VIDEO, Capability.IMAGES, Capability.CAROUSEL}
+    ),
+    # A video's caption; a photo post's description may hold 4,000.
     text=TextLimits(max_length=2200, counting=TextCounting.UTF16),
+    images=ImageLimits(
+        content_types=("image/jpeg", "image/webp"),
+        max_bytes=20 * 1024**2,
+        max_count=35,
+    ),
     videos=VideoLimits(
         content_types=("video/mp4", "video/quicktime", "video/webm"),
         max_bytes=4 * 1024**3,
@@ -49,15 +61,19 @@ LIMITS = NetworkLimits(
         min_seconds=3,
         max_seconds=600,  # the creator's own maximum (creator_info) is checked at publish
     ),
-    max_media=1,
+    mixed_media=False,
+    max_media=35,
     requires_media=True,
     daily_post_cap=15,
+    title_max=90,  # photo posts
 )
 
 SCOPES = ("user.info.basic", "video.publish", "video.upload", "video.list")
 MIN_CHUNK = 5 * 1024**2
 CHUNK_BYTES = 10 * 1024**2  # 5-64 MB allowed; the last chunk takes the remainder
 PRIVACY_DEFAULT = "PUBLIC_TO_EVERYONE"
+MAX_PHOTOS = 35
+PHOTO_TYPES = ("image/jpeg", "image/webp")
 REAUTH_CODES = {"access_token_invalid", "scope_not_authorized", "invalid_grant", "token_expired"}
 THROTTLE_CODES = {"rate_limit_exceeded", "spam_risk_too_many_posts"}
 TRANSIENT_CODES = {"internal_error", "server_error"}
@@ -70,6 +86,10 @@ METRIC_NAMES = {
     "comment_count": "comments",
     "share_count": "shares",
 }
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def chunk_plan(size: int) -> tuple[int, int]:
@@ -112,7 +132,15 @@ class TikTokAdapter(NetworkAdapter):
         if not grant.refresh_token:
             raise NetworkError(ErrorKind.REAUTH, "TikTok gave no refresh token; reconnect")
         # The answer carries a new refresh token: store it, the old one may stop working.
-        return self._token({"grant_type": "refresh_token", "refresh_token": grant.refresh_token})
+        # Should it carry none, the one we have is still the newest.
+        renewed = self._token({"grant_type": "refresh_token", "refresh_token": grant.refresh_token})
+        if renewed.refresh_token:
+            return renewed
+        return replace(
+            renewed,
+            refresh_token=grant.refresh_token,
+            refresh_expires_at=grant.refresh_expires_at,
+        )
 
     def revoke(self, grant: TokenGrant) -> None:
         self.call(
@@ -168,12 +196,50 @@ class TikTokAdapter(NetworkAdapter):
         return self._api("POST", "/v2/post/publish/creator_info/query/", token, json={})
 
     def publish(self, account: AccountAuth, request: PublishRequest) -> PublishResult:
-        videos = request.videos
-        self.require(len(videos) == 1 and len(request.media) == 1, "TikTok posts exactly one video")
-        video = videos[0]
+        self.require(bool(request.media), "TikTok posts a video or photos")
         token = account.access_token
         creator = self.creator_info(token)
-        post_info = self._post_info(request, video, creator)
+        if request.videos:
+            self.require(len(request.media) == 1, "TikTok posts one video, or photos alone")
+            publish_id = self._start_video(token, request, creator)
+        else:
+            publish_id = self._start_photos(token, request, creator)
+        try:
+            post_id = self._wait_until_published(token, publish_id)
+        except NetworkError as error:
+            # TikTok has the media and publishes it on its own: only a FAILED status
+            # (permanent) says it will not; anything else may still appear.
+            error.maybe_published = error.kind is not ErrorKind.PERMANENT
+            raise
+        username = creator.get("creator_username") or account.external_id
+        kind = "video" if request.videos else "photo"
+        return PublishResult(
+            external_id=post_id,
+            url=f"https://www.tiktok.com/@{username}/{kind}/{post_id}"
+            if post_id.isdigit()
+            else None,
+            published_at=utcnow(),
+        )
+
+    def _start_video(self, token: str, request: PublishRequest, creator: dict[str, Any]) -> str:
+        """video/init, then the chunks (FILE_UPLOAD) or nothing (PULL_FROM_URL)."""
+        video = request.videos[0]
+        longest = creator.get("max_video_post_duration_sec")
+        self.require(
+            not longest or not video.duration_seconds or video.duration_seconds <= longest,
+            f"TikTok lets this creator post videos of at most {longest} s",
+        )
+        post_info = {
+            **self._post_info(request, creator),
+            "title": request.text,
+            "disable_duet": bool(
+                request.options.get("disable_duet") or creator.get("duet_disabled")
+            ),
+            "disable_stitch": bool(
+                request.options.get("disable_stitch") or creator.get("stitch_disabled")
+            ),
+            "video_cover_timestamp_ms": int(request.options.get("cover_timestamp_ms", 1000)),
+        }
         pull = request.options.get("source") == "PULL_FROM_URL" or video.read_range is None
         if pull:
             source: dict[str, Any] = {
@@ -188,27 +254,54 @@ class TikTokAdapter(NetworkAdapter):
                 "chunk_size": chunk_size,
                 "total_chunk_count": count,
             }
-        init = self._api(
-            "POST",
-            "/v2/post/publish/video/init/",
-            token,
-            json={"post_info": post_info, "source_info": source},
-        )
+        with self.publishing() if pull else nullcontext():
+            init = self._api(
+                "POST",
+                "/v2/post/publish/video/init/",
+                token,
+                json={"post_info": post_info, "source_info": source},
+            )
         if not pull:
             self._upload(init["upload_url"], video)
-        post_id = self._wait_until_published(token, init["publish_id"])
-        username = creator.get("creator_username") or account.external_id
-        return PublishResult(
-            external_id=post_id,
-            url=f"https://www.tiktok.com/@{username}/video/{post_id}"
-            if post_id.isdigit()
-            else None,
-            published_at=utcnow(),
-        )
+        return init["publish_id"]
 
-    def _post_info(
-        self, request: PublishRequest, video: MediaItem, creator: dict[str, Any]
-    ) -> dict[str, Any]:
+    def _start_photos(self, token: str, request: PublishRequest, creator: dict[str, Any]) -> str:
+        """content/init with the photos' URLs: TikTok pulls photos, it takes no upload."""
+        images = request.images
+        title = request.options.get("title", "")
+        self.require(1 <= len(images) <= MAX_PHOTOS, f"TikTok takes 1 to {MAX_PHOTOS} photos")
+        self.require(
+            all(i.content_type in PHOTO_TYPES for i in images), "TikTok photos are JPEG or WebP"
+        )
+        self.require(utf16_length(title) <= 90, "TikTok photo titles are at most 90 characters")
+        self.require(
+            utf16_length(request.text) <= 4000,
+            "TikTok photo descriptions are at most 4,000 characters",
+        )
+        cover = int(request.options.get("photo_cover_index", 0))
+        self.require(0 <= cover < len(images), "photo_cover_index must name one of the photos")
+        body = {
+            "post_info": {
+                **self._post_info(request, creator),
+                "title": title,
+                "description": request.text,
+                "auto_add_music": bool(request.options.get("auto_add_music", True)),
+            },
+            "source_info": {
+                "source": "PULL_FROM_URL",
+                "photo_cover_index": cover,
+                "photo_images": [i.require_url("TikTok") for i in images],
+            },
+            "post_mode": "DIRECT_POST",
+            "media_type": "PHOTO",
+        }
+        with self.publishing():
+            return self._api("POST", "/v2/post/publish/content/init/", token, json=body)[
+                "publish_id"
+            ]
+
+    def _post_info(self, request: PublishRequest, creator: dict[str, Any]) -> dict[str, Any]:
+        """Privacy and comments, checked against what creator_info allows."""
         options = creator.get("privacy_level_options") or []
         privacy = request.options.get("privacy_level") or (
             PRIVACY_DEFAULT if PRIVACY_DEFAULT in options else "SELF_ONLY"
@@ -217,24 +310,11 @@ class TikTokAdapter(NetworkAdapter):
             privacy in options,
             f"TikTok lets this creator post as {', '.join(options)}, not {privacy}",
         )
-        longest = creator.get("max_video_post_duration_sec")
-        self.require(
-            not longest or not video.duration_seconds or video.duration_seconds <= longest,
-            f"TikTok lets this creator post videos of at most {longest} s",
-        )
         return {
-            "title": request.text,
             "privacy_level": privacy,
             "disable_comment": bool(
                 request.options.get("disable_comment") or creator.get("comment_disabled")
             ),
-            "disable_duet": bool(
-                request.options.get("disable_duet") or creator.get("duet_disabled")
-            ),
-            "disable_stitch": bool(
-                request.options.get("disable_stitch") or creator.get("stitch_disabled")
-            ),
-            "video_cover_timestamp_ms": int(request.options.get("cover_timestamp_ms", 1000)),
         }
 
     def _upload(self, upload_url: str, video: MediaItem) -> None:
@@ -246,16 +326,18 @@ class TikTokAdapter(NetworkAdapter):
             end = video.size if index == count - 1 else start + chunk_size
             data = video.read_range(start, end - start)  # type: ignore[misc]
             self.require(len(data) == end - start, f"{video.filename} ended at byte {start}")
-            self.call(
-                "PUT",
-                upload_url,
-                upload=True,
-                data=data,
-                headers={
-                    "Content-Type": video.content_type,
-                    "Content-Range": f"bytes {start}-{end - 1}/{video.size}",
-                },
-            )
+            # The last chunk completes the upload, and TikTok then publishes by itself.
+            with self.publishing() if index == count - 1 else nullcontext():
+                self.call(
+                    "PUT",
+                    upload_url,
+                    upload=True,
+                    data=data,
+                    headers={
+                        "Content-Type": video.content_type,
+                        "Content-Range": f"bytes {start}-{end - 1}/{video.size}",
+                    },
+                )
 
     def _wait_until_published(self, token: str, publish_id: str) -> str:
         final: dict[str, Any] = {}
@@ -267,7 +349,7 @@ class TikTokAdapter(NetworkAdapter):
             if status.get("status") == "FAILED":
                 raise NetworkError(
                     ErrorKind.PERMANENT,
-                    f"TikTok could not publish the video: {status.get('fail_reason', 'failed')}",
+                    f"TikTok could not publish the post: {status.get('fail_reason', 'failed')}",
                     code=status.get("fail_reason"),
                 )
             final.update(status)

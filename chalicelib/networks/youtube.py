@@ -9,6 +9,8 @@ comes back at midnight Pacific time.
 from __future__ import annotations
 
 import re
+from contextlib import nullcontext
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import urlencode
@@ -133,13 +135,11 @@ class YouTubeAdapter(NetworkAdapter):
         renewed = self._token({"grant_type": "refresh_token", "refresh_token": grant.refresh_token})
         # Google keeps the refresh token: a refresh answer carries only the access token.
         if renewed.refresh_token is None:
-            return TokenGrant(
-                access_token=renewed.access_token,
-                expires_at=renewed.expires_at,
+            return replace(
+                renewed,
                 refresh_token=grant.refresh_token,
                 refresh_expires_at=grant.refresh_expires_at,
                 scopes=renewed.scopes or grant.scopes,
-                token_type=renewed.token_type,
             )
         return renewed
 
@@ -277,15 +277,17 @@ class YouTubeAdapter(NetworkAdapter):
             length = min(CHUNK_BYTES, video.size - offset)
             data = reader(offset, length)
             self.require(len(data) == length, f"{video.filename} ended at byte {offset}")
-            try:
-                response = self._put(
-                    token, session, data, f"bytes {offset}-{offset + length - 1}/{video.size}"
-                )
-            except NetworkError as error:
-                if error.kind is not ErrorKind.TRANSIENT or resumes >= MAX_RESUMES:
-                    raise
-                resumes += 1
-                response = self._put(token, session, b"", f"bytes */{video.size}")
+            last = offset + length == video.size  # it creates the video
+            with self.publishing() if last else nullcontext():
+                try:
+                    response = self._put(
+                        token, session, data, f"bytes {offset}-{offset + length - 1}/{video.size}"
+                    )
+                except NetworkError as error:
+                    if error.kind is not ErrorKind.TRANSIENT or resumes >= MAX_RESUMES:
+                        raise
+                    resumes += 1
+                    response = self._put(token, session, b"", f"bytes */{video.size}")
             del data
             if response.status_code in (200, 201):
                 return json_of(response)

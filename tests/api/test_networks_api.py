@@ -11,7 +11,7 @@ def test_every_supported_network_is_listed_with_its_limits(client):
     response = client.http.get("/v1/networks")
     assert response.status_code == 200
     networks = {n["id"]: n for n in json.loads(response.body)["networks"]}
-    assert list(networks) == list(NETWORK_IDS)
+    assert list(networks) == list(NETWORK_IDS)  # every registered network, in order
     x = networks["x"]
     assert x["name"] == "X"
     assert {"text", "images", "video", "threads", "first_comment"} <= set(x["capabilities"])

@@ -18,7 +18,7 @@ from chalicelib.networks.base import (
 )
 from chalicelib.networks.bluesky import facets, record_key
 from local.sandbox.lexicon import TID, Validator, documents
-from tests.support.networks import adapter, image_item, jpeg
+from tests.support.networks import GeneratedVideo, adapter, image_item, jpeg
 
 APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 
@@ -96,6 +96,31 @@ def test_images_with_alt_text_are_uploaded_as_blobs(sandbox, bluesky):
         (800, "loaf 1"),
     ]
     records_conform(sandbox)
+
+
+def test_a_video_goes_through_the_video_service_and_embeds_its_blob(sandbox, bluesky):
+    account = connected(bluesky)
+    video = GeneratedVideo(3 * 1024**2)
+    item = video.item()
+    bluesky.publish(account, PublishRequest(text="Kneading", media=(item,)))
+    [post] = sandbox.posts("bluesky")
+    assert post["embed"]["$type"] == "app.bsky.embed.video"
+    assert post["media"][0]["type"] == "video" and post["media"][0]["bytes"] == video.size
+    [upload] = sandbox.calls_to("/bluesky/xrpc/app.bsky.video.uploadVideo")
+    assert upload.content_length == video.size
+    assert max(length for _, length in video.reads) <= 1024**2  # streamed, never whole
+    polls = sandbox.calls_to("/bluesky/xrpc/app.bsky.video.getJobStatus")
+    assert polls[-1].response["jobStatus"]["state"] == "JOB_STATE_COMPLETED"
+    records_conform(sandbox)
+
+
+def test_a_file_the_video_service_cannot_process_fails_permanently(sandbox, bluesky):
+    account = connected(bluesky)
+    item = GeneratedVideo(1000).item()
+    bogus = type(item)(**{**item.__dict__, "read_range": lambda o, n: b"\x00" * n})
+    with pytest.raises(NetworkError) as failed:
+        bluesky.publish(account, PublishRequest(text="x", media=(bogus,)))
+    assert failed.value.kind is ErrorKind.PERMANENT and failed.value.code == "invalid_video"
 
 
 def test_images_without_alt_text_or_over_a_million_bytes_are_refused(sandbox, bluesky):
@@ -217,3 +242,47 @@ def test_text_over_300_graphemes_is_refused_by_the_lexicon(sandbox, bluesky):
     with pytest.raises(NetworkError) as refused:
         bluesky.publish(account, PublishRequest(text="a" * 301))
     assert refused.value.kind is ErrorKind.PERMANENT and "graphemes" in refused.value.message
+
+
+def test_an_unanswered_create_may_have_published_unless_a_record_key_makes_it_safe(sandbox):
+    slow = adapter("bluesky")
+    slow.timeout = (2.0, 0.5)
+    account = connected(slow)
+    sandbox.latency("bluesky", 1500)
+    for key, may_exist in ((None, True), ("target-5", False)):
+        with pytest.raises(NetworkError) as failed:
+            slow.publish(account, PublishRequest(text="slow", idempotency_key=key))
+        assert failed.value.unanswered and failed.value.maybe_published is may_exist
+
+
+def test_an_injected_timeout_is_transient(sandbox):
+    quick = adapter("bluesky")
+    quick.timeout = (2.0, 0.5)
+    account = connected(quick)
+    sandbox.fault("bluesky", "timeout")
+    with pytest.raises(NetworkError) as failed:
+        quick.publish(account, PublishRequest(text="x", idempotency_key="t-timeout"))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.unanswered
+
+
+def test_an_account_on_its_own_pds_connects_through_its_service_url(sandbox, monkeypatch):
+    from chalicelib.networks.registry import get_adapter
+    from chalicelib.settings import get_settings
+
+    # bsky.social itself is unreachable here: only the account's PDS answers
+    monkeypatch.setenv("SCHEDULO_NETWORK_URL_BLUESKY_API", "http://127.0.0.1:9")
+    get_settings.cache_clear()
+    own = get_adapter("bluesky", service_url=f"{sandbox.url}/bluesky/")
+    grant, me = own.create_session("ada.example.org", APP_PASSWORD)
+    result = own.publish(AccountAuth(me.external_id, grant.access_token), PublishRequest(text="hi"))
+    assert result.external_id.startswith(f"at://{me.external_id}/")
+    get_settings.cache_clear()
+
+
+def test_disconnecting_deletes_the_session(sandbox, bluesky):
+    grant, _ = bluesky.create_session("ada.bsky.social", APP_PASSWORD)
+    bluesky.revoke(grant)
+    for call in (bluesky.identities, bluesky.refresh):
+        with pytest.raises(NetworkError) as gone:
+            call(grant)
+        assert gone.value.kind is ErrorKind.REAUTH

@@ -1,7 +1,7 @@
 """Mastodon through the sandbox instance: app registration, OAuth with PKCE, instance
 limits, statuses with visibility and content warnings, media v2 processing, the
-Idempotency-Key, metrics, error sorting; requests checked against the OpenAPI
-description."""
+Idempotency-Key, metrics, error sorting; requests and answers checked against
+the OpenAPI description."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from chalicelib.networks.base import (
 from chalicelib.networks.mastodon import instance_base, status_length
 from chalicelib.networks.registry import get_adapter
 from tests.support.networks import REDIRECT_URI, GeneratedVideo, connect, image_item, jpeg
-from tests.support.openapi import check_request
+from tests.support.openapi import check_request, check_response
 
 SPEC = "mastodon/openapi.json"
 
@@ -54,6 +54,7 @@ def conforms(sandbox) -> None:
         if call.files:
             body = {**call.form, **{name: "<binary>" for name in call.files}}
         check_request(SPEC, call.method, path, call.args, body, content_type)
+        check_response(SPEC, call.method, path, call.status, call.response)
         checked += 1
     assert checked
 
@@ -170,3 +171,14 @@ def test_each_failure_is_sorted_into_its_kind(sandbox, fault, kind, status):
     if fault == "429":
         assert failed.value.retry_at > datetime.now(UTC)
     assert sandbox.posts("mastodon") == []
+
+
+def test_an_injected_timeout_is_transient_and_only_a_callers_key_makes_a_retry_safe(sandbox):
+    mastodon, _, account = connected(sandbox)
+    mastodon.timeout = (2.0, 0.5)
+    sandbox.fault("mastodon", "timeout", count=2)
+    for key, may_exist in ((None, True), ("target-9", False)):
+        with pytest.raises(NetworkError) as failed:
+            mastodon.publish(account, PublishRequest(text="x", idempotency_key=key))
+        assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.unanswered
+        assert failed.value.maybe_published is may_exist

@@ -1,6 +1,6 @@
 """Pinterest through the sandbox: connect, boards, image pins (URL, inline, several), a
 video pin through the media endpoint, analytics, field limits and error sorting; the
-API calls are checked against Pinterest's OpenAPI description."""
+API calls and answers are checked against Pinterest's OpenAPI description."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.networks.base import AccountAuth, ErrorKind, NetworkError, PublishRequest
 from tests.support.networks import GeneratedVideo, adapter, connect, image_item, jpeg, png
-from tests.support.openapi import check_request
+from tests.support.openapi import check_request, check_response
 
 SPEC = "pinterest/openapi.json"
 
@@ -34,6 +34,7 @@ def conforms(sandbox) -> None:
         body = call.json if call.json is not None else (call.form or None)
         kind = "application/json" if call.json is not None else "application/x-www-form-urlencoded"
         check_request(SPEC, call.method, path, call.args, body, kind)
+        check_response(SPEC, call.method, path, call.status, call.response)
         checked += 1
     assert checked
 
@@ -151,3 +152,24 @@ def test_each_failure_is_sorted_into_its_kind(sandbox, pinterest, fault, kind, s
     if fault == "429":
         assert failed.value.retry_at > datetime.now(UTC)
     assert sandbox.posts("pinterest") == []
+
+
+def test_an_unanswered_pin_call_may_have_published(sandbox):
+    slow = adapter("pinterest")
+    slow.timeout = (2.0, 0.5)
+    account, board = connected(slow)
+    sandbox.latency("pinterest", 1500)
+    image = image_item(jpeg(100, 100), url=sandbox.host("p.jpg", jpeg(100, 100)))
+    with pytest.raises(NetworkError) as failed:
+        pin(slow, account, board, text="slow", media=(image,))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.maybe_published
+
+
+def test_an_injected_timeout_is_transient_and_the_pin_may_exist(sandbox):
+    quick = adapter("pinterest")
+    quick.timeout = (2.0, 0.5)
+    account, board = connected(quick)
+    sandbox.fault("pinterest", "timeout")
+    with pytest.raises(NetworkError) as failed:
+        pin(quick, account, board, text="x", media=(image_item(jpeg(100, 100)),))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.maybe_published

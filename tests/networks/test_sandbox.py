@@ -11,7 +11,10 @@ from chalicelib.networks.base import AccountAuth, PublishRequest
 from tests.support.networks import REDIRECT_URI, adapter, connect, image_item, jpeg, pkce_pair
 
 
-@pytest.mark.parametrize("network", ["x", "facebook", "instagram", "linkedin"])
+@pytest.mark.parametrize(
+    "network",
+    ["x", "facebook", "instagram", "linkedin", "tiktok", "youtube", "pinterest", "threads"],
+)
 def test_each_network_has_a_consent_page_with_an_authorize_button(sandbox, network):
     _, challenge = pkce_pair()
     url = adapter(network).authorize_url(REDIRECT_URI, "st", challenge)
@@ -88,3 +91,18 @@ def test_faults_apply_to_the_next_publish_calls_only(sandbox):
             x.publish(account, PublishRequest(text=f"attempt {attempt}"))
     x.publish(account, PublishRequest(text="third time lucky"))
     assert [p["text"] for p in sandbox.posts("x")] == ["third time lucky"]
+
+
+def test_the_mastodon_instance_shows_consent_for_a_registered_app_only(sandbox):
+    from chalicelib.networks.registry import get_adapter
+
+    instance = f"{sandbox.url}/mastodon"
+    credentials = get_adapter("mastodon", instance_url=instance).register_app(REDIRECT_URI)
+    _, challenge = pkce_pair()
+    url = get_adapter("mastodon", credentials, instance_url=instance).authorize_url(
+        REDIRECT_URI, "st", challenge
+    )
+    page = requests.get(url, timeout=5)
+    assert page.status_code == 200 and ">Authorize</button>" in page.text
+    unknown = url.replace(credentials.client_id, "someone-else")
+    assert requests.get(unknown, timeout=5).status_code == 401

@@ -132,3 +132,28 @@ def test_each_failure_is_sorted_into_its_kind(sandbox, threads, fault, kind, sta
     if fault == "429":
         assert failed.value.retry_at > datetime.now(UTC)
     assert sandbox.posts("threads") == []
+
+
+def test_an_injected_timeout_is_transient_and_the_post_may_exist(sandbox):
+    quick = adapter("threads")
+    quick.timeout = (2.0, 0.5)
+    account = connected(quick)
+    sandbox.fault("threads", "timeout")
+    with pytest.raises(NetworkError) as failed:
+        quick.publish(account, PublishRequest(text="x"))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.maybe_published
+
+
+def test_once_the_post_is_public_a_failing_permalink_is_only_a_warning(sandbox, threads):
+    account = connected(threads)
+    graph = threads._graph
+
+    def permalink_fails(method, path, token, **kwargs):
+        if (kwargs.get("params") or {}).get("fields") == "permalink":
+            raise NetworkError(ErrorKind.TRANSIENT, "Service temporarily unavailable")
+        return graph(method, path, token, **kwargs)
+
+    threads._graph = permalink_fails
+    result = threads.publish(account, PublishRequest(text="out anyway"))
+    assert result.url is None and "link could not be read" in result.warnings[0]
+    assert [p["id"] for p in sandbox.posts("threads")] == [result.external_id]

@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.networks.base import AccountAuth, ErrorKind, NetworkError, PublishRequest
 from chalicelib.networks.tiktok import chunk_plan
-from tests.support.networks import GeneratedVideo, adapter, connect
+from tests.support.networks import GeneratedVideo, adapter, connect, image_item, jpeg, png
 
 
 @pytest.fixture
@@ -66,6 +66,35 @@ def test_a_video_can_be_pulled_from_a_url(sandbox, tiktok):
     [post] = sandbox.posts("tiktok")
     assert post["source"] == "PULL_FROM_URL" and post["media"][0]["bytes"] == video.size
     assert not [c for c in sandbox.calls if c.method == "PUT"]
+
+
+def test_photos_are_pulled_from_their_urls_into_one_post(sandbox, tiktok):
+    account = connected(tiktok)
+    photos = tuple(
+        image_item(jpeg(1080, 1350), url=sandbox.host(f"p{i}.jpg", jpeg(1080, 1350)))
+        for i in range(3)
+    )
+    result = tiktok.publish(
+        account,
+        PublishRequest(text="Three loaves #bread", media=photos, options={"title": "Loaves"}),
+    )
+    [post] = sandbox.posts("tiktok")
+    assert post["media_type"] == "PHOTO" and post["title"] == "Loaves"
+    assert [(m["type"], m["height"]) for m in post["media"]] == [("image", 1350)] * 3
+    assert result.url == f"https://www.tiktok.com/@demo/photo/{result.external_id}"
+
+
+def test_photos_tiktok_cannot_take_are_refused(sandbox, tiktok):
+    account = connected(tiktok)
+    as_png = image_item(png(), content_type="image/png", url=sandbox.host("a.png", png()))
+    with pytest.raises(NetworkError) as refused:
+        tiktok.publish(account, PublishRequest(text="x", media=(as_png,)))
+    assert refused.value.kind is ErrorKind.PERMANENT and "JPEG or WebP" in refused.value.message
+    lying = image_item(jpeg(), url=sandbox.host("b.jpg", png()))  # a PNG behind a .jpg
+    with pytest.raises(NetworkError) as failed:
+        tiktok.publish(account, PublishRequest(text="x", media=(lying,)))
+    assert failed.value.kind is ErrorKind.PERMANENT and "picture_format" in failed.value.message
+    assert sandbox.posts("tiktok") == []
 
 
 def test_a_privacy_level_the_creator_cannot_use_is_refused_before_posting(sandbox, tiktok):
@@ -139,3 +168,38 @@ def test_seven_inits_in_a_minute_are_throttled(sandbox, tiktok):
     with pytest.raises(NetworkError) as throttled:
         tiktok.publish(account, PublishRequest(text="7", media=(GeneratedVideo(1000).item(),)))
     assert throttled.value.kind is ErrorKind.THROTTLED
+
+
+def test_a_failure_after_the_whole_video_is_sent_may_still_publish(sandbox, tiktok):
+    account = connected(tiktok)
+    video = GeneratedVideo(1000)
+    read = video.read
+
+    def read_then_lose_the_token(offset: int, length: int) -> bytes:
+        sandbox.state.revoke(account.access_token)  # the status fetch will be refused
+        return read(offset, length)
+
+    video.read = read_then_lose_the_token  # type: ignore[method-assign]
+    with pytest.raises(NetworkError) as failed:
+        tiktok.publish(account, PublishRequest(text="sent", media=(video.item(),)))
+    assert failed.value.kind is ErrorKind.REAUTH and failed.value.maybe_published
+    assert len(sandbox.posts("tiktok")) == 1  # TikTok has it and publishes it
+
+
+def test_an_injected_timeout_is_transient_and_unanswered(sandbox):
+    quick = adapter("tiktok")
+    quick.timeout = (2.0, 0.5)
+    account = connected(quick)
+    sandbox.fault("tiktok", "timeout")
+    with pytest.raises(NetworkError) as failed:
+        quick.publish(account, PublishRequest(text="x", media=(GeneratedVideo(1000).item(),)))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.unanswered
+    assert not failed.value.maybe_published  # init only registers the upload
+
+
+def test_a_revoked_grant_stops_working(sandbox, tiktok):
+    grant = connect(tiktok)
+    tiktok.revoke(grant)
+    with pytest.raises(NetworkError) as revoked:
+        tiktok.identities(grant)
+    assert revoked.value.kind is ErrorKind.REAUTH

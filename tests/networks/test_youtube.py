@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.networks.base import AccountAuth, ErrorKind, NetworkError, PublishRequest
 from chalicelib.networks.youtube import CHUNK_BYTES, next_pacific_midnight
-from tests.support.discovery import check_call
+from tests.support.discovery import check_answer, check_call
 from tests.support.networks import GeneratedVideo, adapter, connect
 
 CALLS = {
@@ -37,6 +37,11 @@ def conforms(sandbox) -> None:
         target = CALLS.get((call.method, call.path))
         if target:
             check_call(*target, call.path.removeprefix("/youtube"), call.args, call.json)
+            if call.status == 200 and call.method == "GET":
+                check_answer(*target, call.response)
+            checked += 1
+        elif call.method == "PUT" and call.status in (200, 201):  # the uploaded video
+            check_answer("videos", "insert", call.response)
             checked += 1
     assert checked
 
@@ -179,3 +184,14 @@ def test_titles_over_100_characters_or_with_angle_brackets_are_refused(sandbox, 
             publish_video(youtube, account, GeneratedVideo(1000), title=title)
         assert refused.value.kind is ErrorKind.PERMANENT
     assert not sandbox.calls_to("/youtube/upload")
+
+
+def test_an_injected_timeout_is_transient_and_unanswered(sandbox):
+    quick = adapter("youtube")
+    quick.timeout = (2.0, 0.5)
+    account = connected(quick)
+    sandbox.fault("youtube", "timeout")
+    with pytest.raises(NetworkError) as failed:
+        publish_video(quick, account, GeneratedVideo(1000))
+    assert failed.value.kind is ErrorKind.TRANSIENT and failed.value.unanswered
+    assert not failed.value.maybe_published  # the session was not even opened

@@ -78,6 +78,14 @@ def test_the_stack_serves_each_networks_consent_page_and_lists_the_networks(stac
         "&scope=instagram_basic",
         "linkedin": "/linkedin/oauth/v2/authorization?response_type=code&client_id=c"
         "&redirect_uri=http://a/cb&state=s&scope=w_member_social",
+        "tiktok": "/tiktok/v2/auth/authorize/?client_key=c&response_type=code"
+        "&scope=user.info.basic,video.publish&redirect_uri=http://a/cb&state=s",
+        "youtube": "/youtube/o/oauth2/v2/auth?client_id=c&redirect_uri=http://a/cb"
+        "&response_type=code&scope=https://www.googleapis.com/auth/youtube.upload&state=s",
+        "pinterest": "/pinterest/oauth/?client_id=c&redirect_uri=http://a/cb&response_type=code"
+        "&scope=boards:read,pins:write&state=s",
+        "threads": "/threads/oauth/authorize?client_id=c&redirect_uri=http://a/cb"
+        "&scope=threads_basic,threads_content_publish&response_type=code&state=s",
     }
     for network, path in pages.items():
         page = requests.get(f"{stack.sandbox_url}{path}", timeout=5)

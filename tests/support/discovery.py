@@ -4,24 +4,15 @@ request body against the method's schema (unknown fields refused)."""
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import pytest
 from jsonschema import Draft7Validator
 
-SPEC = (
-    Path(__file__).resolve().parents[2] / ".." / "shared" / "specs" / "youtube" / "youtube.v3.json"
-)
+from tests.support.specs import load_json
 
 
-@cache
 def document() -> dict[str, Any]:
-    if not SPEC.exists():
-        pytest.skip(f"the YouTube discovery document is absent ({SPEC}); conformance skipped")
-    return json.loads(SPEC.read_text())
+    return load_json("youtube/youtube.v3.json")
 
 
 def method(resource: str, name: str) -> dict[str, Any]:
@@ -76,4 +67,12 @@ def check_call(resource: str, name: str, path: str, args: dict[str, str], body: 
         assert parts <= set(item.get("properties", {})), f"unknown part in {parts}"
     if spec.get("request") and body is not None:
         errors = list(Draft7Validator(_json_schema(spec["request"])).iter_errors(body))
+        assert not errors, [e.message for e in errors]
+
+
+def check_answer(resource: str, name: str, body: Any) -> None:
+    """Raise AssertionError when an answer does not fit the method's response schema."""
+    spec = method(resource, name)
+    if spec.get("response") and body is not None:
+        errors = list(Draft7Validator(_json_schema(spec["response"])).iter_errors(body))
         assert not errors, [e.message for e in errors]

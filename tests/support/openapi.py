@@ -4,23 +4,14 @@ there, and a JSON or form body validates against the operation's request schema.
 
 from __future__ import annotations
 
-import json
 import re
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-import pytest
-
-SPECS = Path(__file__).resolve().parents[2] / ".." / "shared" / "specs"
+from tests.support.specs import load_json
 
 
-@cache
 def spec(name: str) -> dict[str, Any]:
-    path = SPECS / name
-    if not path.exists():
-        pytest.skip(f"{path} is absent: OpenAPI conformance skipped")
-    return json.loads(path.read_text())
+    return load_json(name)
 
 
 def operation(name: str, method: str, path: str) -> tuple[str, dict[str, Any]]:
@@ -75,3 +66,22 @@ def _pointer(document: dict[str, Any], ref: str) -> dict[str, Any]:
     for part in ref.lstrip("#/").split("/"):
         node = node[part.replace("~1", "/").replace("~0", "~")]
     return node
+
+
+def check_response(name: str, method: str, path: str, status: int, body: Any) -> None:
+    """Raise AssertionError unless a JSON answer fits the operation's response schema."""
+    _, op = operation(name, method, path)
+    answer = (op.get("responses") or {}).get(str(status))
+    if answer is None or body is None:
+        return
+    if "$ref" in answer:
+        answer = _pointer(spec(name), answer["$ref"])
+    media = (answer.get("content") or {}).get("application/json")
+    if not media or not media.get("schema"):
+        return
+    errors = [
+        e.message
+        for e in _validator(name, media["schema"]).iter_errors(body)
+        if not (e.validator == "oneOf" and "is valid under each of" in e.message)
+    ]
+    assert not errors, f"{method} {path} answered {status}: {errors[:3]}"

@@ -59,6 +59,14 @@ class RunningSandbox:
         )
         answer.raise_for_status()
 
+    def latency(self, network: str, ms: int) -> None:
+        import requests
+
+        answer = requests.post(
+            f"{self.url}/_control/latency", json={"network": network, "ms": ms}, timeout=5
+        )
+        answer.raise_for_status()
+
     def calls_to(self, prefix: str) -> list[Call]:
         return [c for c in self.calls if c.path.startswith(prefix)]
 

@@ -91,16 +91,45 @@ def text_length(text: str) -> int:
 
 def account_json(user: str, base: str) -> dict[str, Any]:
     account_id = stable_number("mastodon", user, digits=18)
+    avatar, header = f"{base}/avatars/{user}.png", f"{base}/headers/missing.png"
     return {
         "id": account_id,
         "username": user,
         "acct": user,
         "display_name": user.title(),
+        "locked": False,
+        "bot": False,
+        "group": False,
+        "indexable": True,
+        "created_at": "2026-01-01T00:00:00.000Z",
+        "note": "",
+        "uri": f"{base}/users/{user}",
         "url": f"{base}/@{user}",
-        "avatar": f"{base}/avatars/{user}.png",
+        "avatar": avatar,
+        "avatar_static": avatar,
+        "header": header,
+        "header_static": header,
+        "emojis": [],
+        "fields": [],
         "followers_count": 12,
         "following_count": 3,
         "statuses_count": 0,
+    }
+
+
+def credential_account(user: str, base: str) -> dict[str, Any]:
+    """verify_credentials: the account plus its own settings and role."""
+    return {
+        **account_json(user, base),
+        "source": {
+            "privacy": "public",
+            "sensitive": False,
+            "language": "en",
+            "note": "",
+            "fields": [],
+            "follow_requests_count": 0,
+        },
+        "role": {"id": "-99", "name": "", "permissions": "0", "color": "", "highlighted": False},
     }
 
 
@@ -167,7 +196,7 @@ def build(state: SandboxState) -> Blueprint:
             "vapid_key": secrets.token_urlsafe(64),
         }
         state.objects[f"mastodon:app:{client_id}"] = app
-        return jsonify({k: v for k, v in app.items() if k != "scopes"})
+        return jsonify(app)
 
     def app_of(client_id: str | None) -> dict[str, Any] | None:
         return state.objects.get(f"mastodon:app:{client_id}")
@@ -256,7 +285,7 @@ def build(state: SandboxState) -> Blueprint:
         token = authorized("read:accounts")
         if isinstance(token, Response):
             return token
-        return jsonify(account_json(token.account, base()))
+        return jsonify(credential_account(token.account, base()))
 
     @bp.get("/api/v2/instance")
     def instance():
@@ -266,6 +295,13 @@ def build(state: SandboxState) -> Blueprint:
             version="4.5.0",
             source_url="https://github.com/mastodon/mastodon",
             description="The sandbox's Mastodon instance",
+            usage={"users": {"active_month": 1}},
+            thumbnail={"url": f"{base()}/thumbnail.png"},
+            icon=[],
+            languages=["en"],
+            rules=[],
+            api_versions={"mastodon": 6},
+            contact={"email": "admin@sandbox.social", "account": None},
             configuration={
                 "urls": {"streaming": "wss://sandbox.social"},
                 "accounts": {"max_featured_tags": 10, "max_pinned_statuses": 5},
@@ -283,7 +319,13 @@ def build(state: SandboxState) -> Blueprint:
                     "video_frame_rate_limit": 120,
                     "video_matrix_limit": 8294400,
                 },
-                "polls": {"max_options": 4, "max_characters_per_option": 50},
+                "polls": {
+                    "max_options": 4,
+                    "max_characters_per_option": 50,
+                    "min_expiration": 300,
+                    "max_expiration": 2629746,
+                },
+                "translation": {"enabled": False},
             },
             registrations={"enabled": False, "approval_required": False},
         )

@@ -1,5 +1,6 @@
 """Sandbox TikTok (Content Posting API v2): OAuth with rotating refresh tokens, creator
-info, direct posts by chunked FILE_UPLOAD or PULL_FROM_URL, status, video metrics.
+info, direct video posts by chunked FILE_UPLOAD or PULL_FROM_URL, photo posts pulled
+from URLs, status, video metrics.
 
 Under /tiktok, the paths of www.tiktok.com and open.tiktokapis.com; the upload URL it
 hands out is its own /tiktok/video/ (open-upload.tiktokapis.com in production). Errors
@@ -21,6 +22,8 @@ from local.sandbox.networks.common import (
     consent,
     elapsed,
     fetch,
+    image_info,
+    media_entry,
     processing_seconds,
     stable_number,
     token_lifetime,
@@ -39,6 +42,8 @@ PRIVACY_OPTIONS = ["PUBLIC_TO_EVERYONE", "MUTUAL_FOLLOW_FRIENDS", "SELF_ONLY"]
 MAX_DURATION = 600
 INITS_PER_MINUTE = 6
 READ_PIECE = 1024**2
+MAX_PHOTOS = 35
+PHOTO_MAX = 20 * 1024**2
 
 
 def error(status: int, code: str, message: str) -> Response:
@@ -247,6 +252,69 @@ def build(state: SandboxState) -> Blueprint:
             f"{request.url_root}tiktok/video/?upload_id={publish_id}&upload_token={token_value}"
         )
         return ok({"publish_id": publish_id, "upload_url": upload_url})
+
+    @bp.post("/v2/post/publish/content/init/")
+    def content_init():
+        """Photo posts: TikTok pulls every photo from its URL (no uploads)."""
+        token = authorized("video.publish")
+        if isinstance(token, Response):
+            return token
+        fault = fault_or_none(state, NETWORK)
+        if fault is not None:
+            return fault
+        body = request.get_json(silent=True) or {}
+        post_info, source = body.get("post_info") or {}, body.get("source_info") or {}
+        urls = source.get("photo_images") or []
+        problem = check_post_info({**post_info, "title": ""})
+        if body.get("media_type") != "PHOTO" or body.get("post_mode") not in (
+            "DIRECT_POST",
+            "MEDIA_UPLOAD",
+        ):
+            problem = ("invalid_params", "media_type must be PHOTO, post_mode DIRECT_POST")
+        elif source.get("source") != "PULL_FROM_URL" or not 1 <= len(urls) <= MAX_PHOTOS:
+            problem = ("invalid_params", f"photo_images takes 1 to {MAX_PHOTOS} URLs to pull")
+        elif not 0 <= int(source.get("photo_cover_index", 0)) < len(urls):
+            problem = ("invalid_params", "photo_cover_index is out of range")
+        elif (
+            len(post_info.get("title") or "") > 90 or len(post_info.get("description") or "") > 4000
+        ):
+            problem = ("invalid_params", "title is at most 90 and description 4000 runes")
+        if problem:
+            return error(400, *problem)
+        publish_id = f"p_pub_url~v2.{state.next_id()}"
+        photos, failed = [], None
+        for url in urls:
+            size, data, fetch_problem = fetch(url, PHOTO_MAX)
+            info = None if fetch_problem else image_info(data)
+            if info is None or info["content_type"] not in ("image/jpeg", "image/webp"):
+                failed = "picture_format_not_supported" if info else "file_format_check_failed"
+                break
+            photos.append(media_entry("image", size, info))
+        state.objects[f"tiktok:publish:{publish_id}"] = {
+            "owner": token.account,
+            "post_info": post_info,
+            "source": "PULL_FROM_URL",
+            "received": sum(p["bytes"] for p in photos),
+            "completed_at": time.time(),
+            "post_id": None,
+            "fail_reason": failed,
+        }
+        if not failed:
+            post_id = stable_number("tiktok-photo", publish_id, digits=19)
+            state.objects[f"tiktok:publish:{publish_id}"]["post_id"] = post_id
+            state.record_post(
+                NETWORK,
+                open_id(token.account),
+                post_info.get("description", ""),
+                id=post_id,
+                media=photos,
+                title=post_info.get("title"),
+                privacy_level=post_info.get("privacy_level"),
+                source="PULL_FROM_URL",
+                media_type="PHOTO",
+                username=token.account,
+            )
+        return ok({"publish_id": publish_id})
 
     def check_post_info(post_info: dict[str, Any]) -> tuple[str, str] | None:
         if post_info.get("privacy_level") not in PRIVACY_OPTIONS:
