@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, field_validator
 from chalicelib.api.responses import Reply
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
 from chalicelib.domain.roles import Role
-from chalicelib.errors import ApiError, Conflict, NotFound, invalid
+from chalicelib.errors import ApiError, Conflict, NotFound, ValidationFailed, invalid
 from chalicelib.settings import get_settings
 
 accounts = ApiBlueprint(__name__)
@@ -52,7 +52,10 @@ class ConnectIn(BaseModel):
 
 
 class ConnectOut(BaseModel):
-    authorize_url: str
+    """The consent page to send the user to, or (Bluesky) the account connected at once."""
+
+    authorize_url: str | None = None
+    account: AccountOut | None = None
 
 
 class AccountOut(BaseModel):
@@ -73,6 +76,9 @@ class AccountOut(BaseModel):
     updated_at: datetime
 
 
+ConnectOut.model_rebuild()
+
+
 class AccountList(BaseModel):
     items: list[AccountOut]
     next_cursor: str | None = None
@@ -80,6 +86,7 @@ class AccountList(BaseModel):
 
 class AccountPatch(BaseModel):
     slots: list[Slot] | None = Field(default=None, max_length=100)
+    board_id: str | None = Field(default=None, description="Pinterest: the board pins go to")
     timezone: str | None = None
     display_name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
 
@@ -147,7 +154,7 @@ def account_out(item: Any) -> AccountOut:
 
 
 # Account options a client may see (never client secrets or tokens).
-PUBLIC_OPTIONS = {"parent_id", "board_id", "boards", "instance_url", "privacy_levels"}
+PUBLIC_OPTIONS = {"parent_id", "board_id", "boards", "instance_url", "service_url"}
 
 
 def _account(ws: str, account_id: str) -> Any:
@@ -167,17 +174,68 @@ def _account(ws: str, account_id: str) -> Any:
     response=ConnectOut,
 )
 def connect(ctx: RequestContext, ws: str, body: ConnectIn) -> Reply:
-    """Start connecting an account: the network's consent page to send the user to."""
+    """Start connecting an account: the network's consent page to send the user to.
+    Bluesky connects at once with a handle and an app password (201)."""
     from chalicelib.oauth.connect import BINDING_COOKIE, start_connect
 
     user_id = ctx.principal.require_user()
-    started = start_connect(ws, user_id, body.network, body.redirect_to)
+    if body.network == "bluesky":
+        return Reply(ConnectOut(account=_connect_bluesky(ws, user_id, body)), 201)
+    options = {}
+    if body.network == "mastodon":
+        from chalicelib.oauth.adapters import check_public_host
+
+        if not body.instance_url:
+            raise invalid("instance_url", "Mastodon needs the URL of your instance")
+        options["instance_url"] = check_public_host(body.instance_url, "instance_url")
+    started = _network_call(
+        lambda: start_connect(ws, user_id, body.network, body.redirect_to, options)
+    )
     secure = "; Secure" if get_settings().api_base_url.startswith("https://") else ""
     cookie = (
         f"{BINDING_COOKIE}={started.browser_binding}; Max-Age=600; "
         f"Path=/v1/oauth/callback; HttpOnly; SameSite=Lax{secure}"
     )
     return Reply(ConnectOut(authorize_url=started.authorize_url), 200, {"Set-Cookie": cookie})
+
+
+def _connect_bluesky(ws: str, user_id: str, body: ConnectIn) -> AccountOut:
+    from chalicelib.oauth.adapters import check_public_host
+    from chalicelib.oauth.connect import connect_bluesky
+    from chalicelib.store import accounts as store
+
+    problems = []
+    if not body.handle:
+        problems.append({"field": "handle", "message": "your Bluesky handle, e.g. you.bsky.social"})
+    if not body.app_password or not APP_PASSWORD.fullmatch(body.app_password.strip()):
+        problems.append(
+            {"field": "app_password", "message": "an app password shaped xxxx-xxxx-xxxx-xxxx"}
+        )
+    if problems:
+        raise ValidationFailed("Bluesky needs a handle and an app password.", problems)
+    service = check_public_host(body.service_url, "service_url") if body.service_url else None
+    account_id = _network_call(
+        lambda: connect_bluesky(ws, user_id, body.handle, body.app_password.strip(), service),
+        field="app_password",
+    )
+    return account_out(store.get(ws, account_id))
+
+
+APP_PASSWORD = re.compile(r"[a-zA-Z0-9]{4}(-[a-zA-Z0-9]{4}){3}")
+
+
+def _network_call(call: Any, field: str = "network") -> Any:
+    """Run a call to the network; its refusal becomes a 4xx naming `field`."""
+    from chalicelib.networks.base import ErrorKind, NetworkError
+
+    try:
+        return call()
+    except NetworkError as exc:
+        if exc.kind in (ErrorKind.REAUTH, ErrorKind.PERMANENT):
+            raise ValidationFailed(
+                f"The network refused: {exc.message}", [{"field": field, "message": exc.message}]
+            ) from None
+        raise Conflict(f"The network is not answering right now: {exc.message}") from None
 
 
 @accounts.endpoint("GET", "/v1/oauth/callback/{network}", auth=Access.PUBLIC, content_types=())
@@ -273,6 +331,11 @@ def update_account(ctx: RequestContext, ws: str, account_id: str, body: AccountP
         item.timezone = body.timezone
     if body.display_name is not None:
         item.display_name = body.display_name
+    if body.board_id is not None:
+        boards = {b["id"] for b in (item.options or {}).get("boards", [])}
+        if item.network != "pinterest" or body.board_id not in boards:
+            raise invalid("board_id", "must be one of the account's Pinterest boards")
+        item.options = {**item.options, "board_id": body.board_id}
     return account_out(store.save(item))
 
 

@@ -56,15 +56,20 @@ def _digest(value: str) -> str:
 
 
 def start_connect(
-    workspace_id: str, user_id: str, network: str, redirect_to: str | None
+    workspace_id: str,
+    user_id: str,
+    network: str,
+    redirect_to: str | None,
+    options: dict[str, Any] | None = None,
 ) -> ConnectStart:
+    """`options` configure the adapter (Mastodon's `instance_url`) and are kept on the
+    accounts the grant creates."""
     from authlib.common.security import generate_token
     from authlib.oauth2.rfc7636 import create_s256_code_challenge
 
-    from chalicelib.networks.registry import get_adapter
-    from chalicelib.oauth.credentials import client_credentials
+    from chalicelib.oauth.adapters import adapter_for_network
 
-    adapter = get_adapter(network, client_credentials(network))
+    adapter = adapter_for_network(network, options)
     verifier = generate_token(64) if adapter.uses_pkce else None
     binding = secrets.token_urlsafe(32)
     record = oauth_state.create(
@@ -73,7 +78,7 @@ def start_connect(
         network,
         code_verifier=verifier,
         redirect_to=redirect_to,
-        extra={"binding": _digest(binding)},
+        extra={"binding": _digest(binding), "options": options or {}},
     )
     challenge = create_s256_code_challenge(verifier) if verifier else None
     url = adapter.authorize_url(callback_uri(network), record.state, challenge)
@@ -83,32 +88,39 @@ def start_connect(
 def finish_connect(
     network: str, code: str, state: str, browser_binding: str | None
 ) -> ConnectOutcome:
-    from chalicelib.networks.registry import get_adapter
-    from chalicelib.oauth.credentials import client_credentials
+    from chalicelib.oauth.adapters import adapter_for_network
 
     record = oauth_state.consume(state)
     if record is None or record.network != network:
         raise ConnectFailed("This connection link has expired or was already used. Start again.")
     if not browser_binding or _digest(browser_binding) != record.extra.get("binding"):
         raise ConnectFailed("This connection was started by another user or browser. Start again.")
-    adapter = get_adapter(network, client_credentials(network))
+    options = record.extra.get("options") or {}
+    adapter = adapter_for_network(network, options)
     grant = adapter.exchange_code(code, callback_uri(network), record.code_verifier)
     identities = adapter.identities(grant)
     if not identities:
         raise ConnectFailed(f"No {adapter.limits.name} account to publish as came with this grant.")
     return _store(
-        record.workspace_id, record.user_id, network, grant, identities, record.redirect_to
+        record.workspace_id, record.user_id, network, grant, identities, record.redirect_to, options
     )
 
 
-def connect_with_credentials(
-    workspace_id: str, user_id: str, network: str, grant: TokenGrant, identities: list[Identity]
-) -> list[str]:
-    """Networks without a redirect (Bluesky app passwords): store what the adapter gave."""
+def connect_bluesky(
+    workspace_id: str, user_id: str, handle: str, app_password: str, service_url: str | None
+) -> str:
+    """Bluesky has no redirect: a session from the handle and an app password. The app
+    password is sealed with the tokens, so a session can be opened again when its
+    refresh token runs out."""
     from chalicelib.billing.entitlements import check_can_connect
+    from chalicelib.oauth.adapters import adapter_for_network
 
-    check_can_connect(workspace_id, adding=_new_count(workspace_id, identities))
-    return [save_identity(workspace_id, user_id, grant, identity) for identity in identities]
+    options = {"service_url": service_url} if service_url else {}
+    grant, identity = adapter_for_network("bluesky", options).create_session(handle, app_password)
+    check_can_connect(workspace_id, adding=_new_count(workspace_id, [identity]))
+    return save_identity(
+        workspace_id, user_id, grant, identity, options, {"app_password": app_password}
+    )
 
 
 def _store(
@@ -118,18 +130,19 @@ def _store(
     grant: TokenGrant,
     identities: list[Identity],
     redirect_to: str | None,
+    options: dict[str, Any],
 ) -> ConnectOutcome:
     from chalicelib.billing.entitlements import check_can_connect
 
     outcome = ConnectOutcome(workspace_id, network, redirect_to or "/accounts")
     known = [i for i in identities if _existing(workspace_id, i) is not None]
     new = [i for i in identities if _existing(workspace_id, i) is None]
-    outcome.connected += [save_identity(workspace_id, user_id, grant, i) for i in known]
+    outcome.connected += [save_identity(workspace_id, user_id, grant, i, options) for i in known]
     if len(new) == 1 and not known:
         check_can_connect(workspace_id, adding=1)
-        outcome.connected.append(save_identity(workspace_id, user_id, grant, new[0]))
+        outcome.connected.append(save_identity(workspace_id, user_id, grant, new[0], options))
     elif new:
-        outcome.pending_id = _offer(workspace_id, user_id, network, grant, new)
+        outcome.pending_id = _offer(workspace_id, user_id, network, grant, new, options)
     return outcome
 
 
@@ -160,7 +173,9 @@ def sealed_secrets(grant: TokenGrant, identity: Identity) -> dict[str, Any]:
     }
 
 
-def _account_for(workspace_id: str, user_id: str, identity: Identity) -> account_store.AccountItem:
+def _account_for(
+    workspace_id: str, user_id: str, identity: Identity, options: dict[str, Any] | None = None
+) -> account_store.AccountItem:
     """The account of `identity`: the connected one (keeping its id, slots, time zone and
     scheduled posts) or a new one with the default posting slots."""
     from chalicelib.domain.slots import default_slots
@@ -179,21 +194,48 @@ def _account_for(workspace_id: str, user_id: str, identity: Identity) -> account
     item.avatar_url = identity.avatar_url
     item.kind = identity.kind.value
     item.last_error = None
+    item.options = {**(item.options or {}), **(options or {})}
     if identity.parent_id:
-        item.options = {**(item.options or {}), "parent_id": identity.parent_id}
+        item.options["parent_id"] = identity.parent_id
     return item
 
 
-def save_identity(workspace_id: str, user_id: str, grant: TokenGrant, identity: Identity) -> str:
+def remember_boards(item: account_store.AccountItem, token: str) -> None:
+    """Pinterest pins go to a board: the account keeps its boards and a default one."""
+    from chalicelib.oauth.adapters import adapter_for
+
+    boards = adapter_for(item).boards(token)
+    item.options["boards"] = [{"id": b.id, "name": b.name} for b in boards]
+    known = {b.id for b in boards}
+    if item.options.get("board_id") not in known:
+        item.options["board_id"] = boards[0].id if boards else None
+
+
+def save_identity(
+    workspace_id: str,
+    user_id: str,
+    grant: TokenGrant,
+    identity: Identity,
+    options: dict[str, Any] | None = None,
+    more_secrets: dict[str, Any] | None = None,
+) -> str:
     from chalicelib.oauth.tokens import store_secrets
 
-    item = _account_for(workspace_id, user_id, identity)
-    store_secrets(item, sealed_secrets(grant, identity))
+    item = _account_for(workspace_id, user_id, identity, options)
+    secrets_ = {**sealed_secrets(grant, identity), **(more_secrets or {})}
+    if item.network == "pinterest":
+        remember_boards(item, secrets_["access_token"])
+    store_secrets(item, secrets_)
     return item.account_id
 
 
 def _offer(
-    workspace_id: str, user_id: str, network: str, grant: TokenGrant, identities: list[Identity]
+    workspace_id: str,
+    user_id: str,
+    network: str,
+    grant: TokenGrant,
+    identities: list[Identity],
+    options: dict[str, Any],
 ) -> str:
     """Keep the new identities (tokens sealed) for the user to pick within 10 minutes."""
     from chalicelib.oauth.vault import vault
@@ -217,7 +259,7 @@ def _offer(
         network,
         code_verifier=None,
         redirect_to=None,
-        extra={"pending_key": pending_key, "identities": offered},
+        extra={"pending_key": pending_key, "identities": offered, "options": options},
     )
     return record.state
 
@@ -257,7 +299,7 @@ def choose_identities(
             avatar_url=offered["avatar_url"],
             parent_id=offered["parent_id"],
         )
-        item = _account_for(workspace_id, user_id, identity)
+        item = _account_for(workspace_id, user_id, identity, record.extra.get("options"))
         store_secrets(item, secrets_)
         added.append(item.account_id)
     return record.network, added

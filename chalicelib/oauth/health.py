@@ -104,15 +104,14 @@ def _notify_expiring(item: account_store.AccountItem) -> None:
 def disconnect(item: account_store.AccountItem, actor: str) -> int:
     """Revoke at the network where it offers that, forget the tokens, and cancel the
     account's scheduled targets. Returns how many targets were cancelled."""
-    from chalicelib.networks.registry import get_adapter
-    from chalicelib.oauth.credentials import client_credentials
+    from chalicelib.oauth.adapters import adapter_for
     from chalicelib.oauth.tokens import grant_of, open_secrets
     from chalicelib.store.posts import cancel_account_targets
 
-    adapter_class = get_adapter(item.network, client_credentials(item.network))
-    if adapter_class.can_revoke and item.sealed_tokens:
+    adapter = adapter_for(item)
+    if adapter.can_revoke and item.sealed_tokens:
         try:
-            adapter_class.revoke(grant_of(open_secrets(item)))
+            adapter.revoke(grant_of(open_secrets(item)))
         except NetworkError as exc:  # the grant may already be gone; disconnect anyway
             logger.warning("revoke failed", extra={"network": item.network, "kind": exc.kind})
     item.sealed_tokens = None

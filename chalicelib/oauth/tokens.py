@@ -74,12 +74,17 @@ def grant_of(secrets: dict[str, Any]) -> TokenGrant:
 
 def refresh_account(item: account_store.AccountItem) -> None:
     """Refresh now; on a refusal the account needs reconnecting (and the caller notifies)."""
-    from chalicelib.networks.registry import get_adapter
-    from chalicelib.oauth.credentials import client_credentials
+    from chalicelib.oauth.adapters import adapter_for
 
     secrets = open_secrets(item)
-    adapter = get_adapter(item.network, client_credentials(item.network))
-    new = adapter.refresh(grant_of(secrets))
+    adapter = adapter_for(item)
+    try:
+        new = adapter.refresh(grant_of(secrets))
+    except NetworkError as exc:
+        # A Bluesky session that ran out is opened again with the sealed app password.
+        if exc.kind is not ErrorKind.REAUTH or not secrets.get("app_password"):
+            raise
+        new, _ = adapter.create_session(item.handle or item.external_id, secrets["app_password"])
     own_token = secrets["access_token"] != secrets["grant_access_token"]
     store_secrets(
         item,

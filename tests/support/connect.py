@@ -18,14 +18,20 @@ class Consent:
     cookie: str  # the browser's connect cookie (name=value)
 
 
-def start(client: Client, user: SignedUp, network: str, redirect_to: str = "/accounts") -> Consent:
+def start(
+    client: Client,
+    user: SignedUp,
+    network: str,
+    redirect_to: str = "/accounts",
+    body: dict | None = None,
+) -> Consent:
     """POST connect, then approve on the sandbox's consent page; returns what the
     network hands back to the callback, and the browser's cookie."""
     started = call(
         client,
         "POST",
         f"/v1/workspaces/{user.workspace_id}/accounts/connect",
-        {"network": network, "redirect_to": redirect_to},
+        {"network": network, "redirect_to": redirect_to, **(body or {})},
         user.headers,
     )
     assert started.status_code == 200, started.json
@@ -48,9 +54,9 @@ def callback(client: Client, network: str, consent: Consent, cookie: str | None 
     )
 
 
-def connect(client: Client, user: SignedUp, network: str) -> list[str]:
-    """Connect one sandbox account of `network`; returns the new account ids."""
-    response = callback(client, network, start(client, user, network))
+def connect(client: Client, user: SignedUp, network: str, body: dict | None = None) -> list[str]:
+    """Connect the sandbox accounts of `network` (all it offers); returns their ids."""
+    response = callback(client, network, start(client, user, network, body=body))
     assert response.status_code == 302, response.body
     query = parse_qs(urlsplit(response.headers["Location"]).query)
     if "choose" in query:
