@@ -238,7 +238,7 @@ def _network_call(call: Any, field: str = "network") -> Any:
         raise Conflict(f"The network is not answering right now: {exc.message}") from None
 
 
-@accounts.endpoint("GET", "/v1/oauth/callback/{network}", auth=Access.PUBLIC, content_types=())
+@accounts.endpoint("GET", "/v1/oauth/callback/{network}", auth=Access.PUBLIC)
 def oauth_callback(ctx: RequestContext, network: str) -> Response:
     """The network sends the user back here: store the tokens and return to the app."""
     from chalicelib.networks.base import NetworkError
