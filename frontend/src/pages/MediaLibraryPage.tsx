@@ -2,8 +2,8 @@
 // URL, search by tag, and each file's alt text, tags, focal point and crops.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
-import { roleAllows } from "../api/people";
-import { useWorkspace } from "../auth/session";
+import { roleAllows, type Workspace } from "../api/people";
+import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { Field, FormError } from "../components/Field";
 import { importMedia, type MediaKind } from "../media/api";
 import { DropZone } from "../media/DropZone";
@@ -50,9 +50,12 @@ function ImportForm({ workspaceId }: { workspaceId: string }) {
 }
 
 export function MediaLibraryPage() {
-  const { workspace } = useWorkspace();
-  const workspaceId = workspace?.id;
-  const canEdit = roleAllows(workspace?.role, "editor");
+  return <WorkspaceGate>{(workspace) => <MediaLibrary key={workspace.id} workspace={workspace} />}</WorkspaceGate>;
+}
+
+function MediaLibrary({ workspace }: { workspace: Workspace }) {
+  const workspaceId = workspace.id;
+  const canEdit = roleAllows(workspace.role, "editor");
   const [tag, setTag] = useState("");
   const [kind, setKind] = useState<MediaKind | "">("");
   const [openId, setOpenId] = useState<string | null>(null);
@@ -65,7 +68,7 @@ export function MediaLibraryPage() {
   return (
     <div className="media-page">
       <h1>Media</h1>
-      {canEdit && workspaceId && (
+      {canEdit && (
         <section aria-label="Add media" className="media-add">
           <DropZone onFiles={(files) => void upload(files)} />
           <UploadList uploads={uploads} onDismiss={dismiss} />
@@ -90,7 +93,7 @@ export function MediaLibraryPage() {
       </div>
       <div className="media-layout">
         <div>
-          {(!workspaceId || list.isPending) && <p className="muted">Loading the library…</p>}
+          {list.isPending && <p className="muted">Loading the library…</p>}
           {list.isError && (
             <p role="alert" className="form-error">
               Could not load the library: {list.error.message}
@@ -108,7 +111,7 @@ export function MediaLibraryPage() {
           </ul>
           <LoadMore list={list} />
         </div>
-        {open && workspaceId && (
+        {open && (
           <MediaDetails workspaceId={workspaceId} media={open} canEdit={canEdit} onClose={() => setOpenId(null)} />
         )}
       </div>
