@@ -10,6 +10,7 @@ reused.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -26,6 +27,7 @@ from chalicelib.settings import get_settings
 from chalicelib.store import media as store
 
 if TYPE_CHECKING:
+    from chalicelib.domain.validation import MediaFacts
     from chalicelib.networks.base import MediaItem as NetworkMedia
 
 # Imports run inside an API request: bounded in size and time.
@@ -275,10 +277,30 @@ def file_for_target(
     return _file_for_item(store.get(workspace_id, media_id), network, surface)
 
 
+def _rendition_spec(
+    item: store.MediaItem, network: str, surface: str
+) -> renditions.RenditionSpec | None:
+    """The spec to render the item for; None when the original goes as it is."""
+    spec = renditions.spec_for(network, surface)
+    if item.kind not in (Kind.IMAGE, Kind.GIF) or spec is None:
+        return None  # videos are never transcoded
+    facts = renditions.ImageFacts(
+        item.content_type or "",
+        int(item.size or 0),
+        int(item.width or 0),
+        int(item.height or 0),
+        int(item.frames or 1),
+    )
+    return None if renditions.fits(facts, spec) else spec
+
+
 def _file_for_item(item: store.MediaItem, network: str, surface: str) -> MediaFile:
     if item.status != store.READY or not item.key:
         raise invalid("media_ids", f"media {item.media_id} is not ready")
-    original = MediaFile(
+    spec = _rendition_spec(item, network, surface)
+    if spec is not None:
+        return _rendition(item, spec)
+    return MediaFile(
         item.key,
         item.content_type or "",
         int(item.size or 0),
@@ -287,19 +309,36 @@ def _file_for_item(item: store.MediaItem, network: str, surface: str) -> MediaFi
         item.kind or "",
         False,
     )
-    spec = renditions.spec_for(network, surface)
-    if item.kind not in (Kind.IMAGE, Kind.GIF) or spec is None:
-        return original  # videos are never transcoded
-    facts = renditions.ImageFacts(
-        original.content_type,
-        original.size,
-        original.width or 0,
-        original.height or 0,
-        int(item.frames or 1),
+
+
+def facts_for_target(item: store.MediaItem, network: str, surface: str = "feed") -> MediaFacts:
+    """The item as `network` will receive it, without making the rendition: what the posts
+    validator should check, so an image that a rendition will fit is not refused.
+
+    A rendition's size is given as its byte limit (it never weighs more) and its
+    dimensions as planned around the focal point."""
+    from chalicelib.domain.validation import MediaFacts
+
+    facts = MediaFacts(
+        media_id=item.media_id,
+        content_type=item.content_type or item.declared_content_type,
+        bytes=int(item.size or item.declared_size),
+        width=_int(item.width),
+        height=_int(item.height),
+        duration_seconds=item.duration_seconds,
+        alt_text=item.alt_text,
     )
-    if renditions.fits(facts, spec):
-        return original
-    return _rendition(item, spec)
+    spec = _rendition_spec(item, network, surface) if item.status == store.READY else None
+    if spec is None:
+        return facts
+    planned = renditions.plan(int(item.width or 1), int(item.height or 1), spec, item.focal)
+    return dataclasses.replace(
+        facts,
+        content_type=renditions.JPEG,
+        bytes=spec.max_bytes,
+        width=planned.width,
+        height=planned.height,
+    )
 
 
 def _rendition(item: store.MediaItem, spec: renditions.RenditionSpec) -> MediaFile:

@@ -7,6 +7,7 @@ import { AuditPage } from "./pages/AuditPage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { InvitationPage } from "./pages/InvitationPage";
 import { LoginPage } from "./pages/LoginPage";
+import { MediaLibraryPage } from "./pages/MediaLibraryPage";
 import { MembersPage } from "./pages/MembersPage";
 import { NewWorkspacePage } from "./pages/NewWorkspacePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
@@ -28,6 +29,7 @@ export function App() {
       >
         <Route index element={<Navigate to="/dashboard" replace />} />
         <Route path="/dashboard" element={<DashboardPage />} />
+        <Route path="/media" element={<MediaLibraryPage />} />
         <Route path="/accounts" element={<AccountsPage />} />
         <Route path="/workspaces/new" element={<NewWorkspacePage />} />
         <Route path="/settings/members" element={<MembersPage />} />

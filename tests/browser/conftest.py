@@ -44,13 +44,20 @@ def browser():
 
 @pytest.fixture
 def page(browser, stack, request):
-    """A fresh browser context on the stack; console errors fail the test."""
+    """A fresh browser context on the stack; console errors fail the test, except those a
+    test expects with `@pytest.mark.expected_console_errors("substring", ...)` (Chromium
+    logs every 4xx response, including the refusals a test provokes on purpose)."""
     context = browser.new_context(base_url=stack.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
-    page.on(
-        "console", lambda message: errors.append(message.text) if message.type == "error" else None
-    )
+    marker = request.node.get_closest_marker("expected_console_errors")
+    expected = marker.args if marker else ()
+
+    def console(message) -> None:  # type: ignore[no-untyped-def]
+        if message.type == "error" and not any(text in message.text for text in expected):
+            errors.append(message.text)
+
+    page.on("console", console)
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     ARTIFACTS.mkdir(exist_ok=True)

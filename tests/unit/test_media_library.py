@@ -268,3 +268,22 @@ def test_the_publisher_reads_the_rendition_by_ranges_and_by_url(aws):
     assert requests.get(sent.url, timeout=10).content == whole
     original = library.network_media(WS, item.media_id, "x")
     assert (original.content_type, original.filename) == ("image/png", "banner.png")
+
+
+def test_the_validator_sees_an_image_as_the_network_will_receive_it(aws):
+    from chalicelib.domain.validation import TargetDraft, validate_target
+    from chalicelib.networks.registry import get_limits
+
+    item = ready(image_bytes("PNG", (3000, 1000)), filename="wide.png", content_type="image/png")
+    store.update_details(item, alt_text="A wide banner")
+    as_is = validate_target(
+        TargetDraft("a_1", "Hi", (library.facts_for_target(item, "x"),)), get_limits("x")
+    )
+    assert as_is == []
+    facts = library.facts_for_target(item, "instagram")
+    assert (facts.content_type, facts.width) == ("image/jpeg", 1440)
+    draft = TargetDraft("a_1", "Hi", (facts,))
+    assert validate_target(draft, get_limits("instagram")) == []
+    made = library.file_for_target(WS, item.media_id, "instagram")
+    assert (made.width, made.height) == (facts.width, facts.height)
+    assert made.size <= facts.bytes

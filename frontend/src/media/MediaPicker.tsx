@@ -2,6 +2,7 @@
 // upload right here. Controlled: `selected` ids in, `onChange` with the new ids out.
 import { useId, useRef, useState } from "react";
 import { DropZone } from "./DropZone";
+import { LoadMore } from "./LoadMore";
 import { describe, MediaThumbnail } from "./MediaCard";
 import { UploadList } from "./UploadList";
 import type { Media, MediaKind } from "./api";
@@ -85,11 +86,7 @@ export function MediaPicker({ workspaceId, selected, onChange, max, kind, canUpl
           );
         })}
       </ul>
-      {list.hasNextPage && (
-        <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
-          Load more
-        </button>
-      )}
+      <LoadMore list={list} />
     </div>
   );
 }

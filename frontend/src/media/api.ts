@@ -91,10 +91,30 @@ export function listMedia(ws: string, filter: MediaFilter = {}): Promise<MediaPa
   return api<MediaPage>(`${base(ws)}${suffix}`);
 }
 
+const TYPES_BY_EXTENSION: Record<string, string> = {
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  gif: "image/gif",
+  webp: "image/webp",
+  mp4: "video/mp4",
+  m4v: "video/mp4",
+  mov: "video/quicktime",
+  csv: "text/csv",
+};
+
+/** The browser's type for the file, else the one its extension implies (some systems
+ * report none for .mov or .csv); the server checks the bytes either way. */
+export function contentTypeOf(file: File): string {
+  if (file.type) return file.type;
+  const extension = file.name.split(".").pop()?.toLowerCase() ?? "";
+  return TYPES_BY_EXTENSION[extension] ?? "application/octet-stream";
+}
+
 export function startUpload(ws: string, file: File): Promise<UploadStarted> {
   return api<UploadStarted>(base(ws), {
     method: "POST",
-    body: { filename: file.name, content_type: file.type || "application/octet-stream", size: file.size },
+    body: { filename: file.name, content_type: contentTypeOf(file), size: file.size },
   });
 }
 

@@ -1,10 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { formatBytes, formatDuration, parseTags } from "./api";
+import { contentTypeOf, formatBytes, formatDuration, parseTags } from "./api";
 import { clamp, moved } from "./FocalPointPicker";
 
 describe("media helpers", () => {
   it("normalises tags the way the server does", () => {
     expect(parseTags("#Summer, beach ,, summer,  Big   Sale ")).toEqual(["summer", "beach", "big sale"]);
+  });
+
+  it("names a file's type from its extension when the browser gives none", () => {
+    expect(contentTypeOf(new File(["x"], "Clip.MOV"))).toBe("video/quicktime");
+    expect(contentTypeOf(new File(["x"], "a.png", { type: "image/png" }))).toBe("image/png");
+    expect(contentTypeOf(new File(["x"], "notes"))).toBe("application/octet-stream");
   });
 
   it("formats sizes and durations", () => {
