@@ -195,7 +195,7 @@ def list_scheduled(
         PostItem.scheduled_at.between(iso(start), _just_before(end)),
         filter_condition=condition,
         last_evaluated_key=start_key,
-        page_size=min(max(limit * 2, 50), 1000),
+        page_size=limit + 1,  # one more than a page: is there a next one?
     )
     return _page(results, limit, scheduled=True)
 
@@ -208,7 +208,7 @@ def list_drafts(
         workspace_id,
         filter_condition=PostItem.scheduled_at.does_not_exist(),
         last_evaluated_key=start_key,
-        page_size=min(max(limit * 2, 50), 1000),
+        page_size=limit + 1,  # one more than a page: is there a next one?
     )
     return _page(results, limit, scheduled=False)
 
