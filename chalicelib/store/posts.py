@@ -32,6 +32,8 @@ from pynamodb.models import Model
 from chalicelib.store.base import iso, table_meta
 
 SWEEP_SHARDS = 8  # the sweeper reads this many GSI partitions, so no one partition is hot
+# Posts not yet on their way: their targets can still be cancelled or edited.
+WAITING = ("scheduled", "approved", "pending_approval")
 
 
 class StaleVersion(Exception):
@@ -223,6 +225,36 @@ def taken_times(workspace_id: str, account_id: str, start: datetime, end: dateti
         attributes_to_get=["scheduled_at"],
     )
     return [item.scheduled_at for item in results if item.scheduled_at]
+
+
+def cancel_account_targets(workspace_id: str, account_id: str, reason: str) -> int:
+    """Cancel the account's targets in every post still waiting to go out (the account was
+    disconnected); returns how many. The post's version stays, so its armed schedule
+    still publishes the other targets."""
+    cancelled = 0
+    waiting = PostItem.scheduled_index.query(
+        workspace_id,
+        filter_condition=PostItem.account_ids.contains(account_id)
+        & PostItem.status.is_in(*WAITING),
+    )
+    for found in waiting:
+        for _ in range(3):  # a concurrent edit moved the post: read it again
+            item = get(workspace_id, found.post_id)
+            if item is None or item.status not in WAITING:
+                break
+            hits = [t for t in item.targets if t.account_id == account_id and t.status == "pending"]
+            for target in hits:
+                target.status, target.error = "cancelled", reason
+            try:
+                if hits:
+                    prepare(item).save(condition=PostItem.version == item.version)
+            except PutError as error:
+                if _conditional_failure(error):
+                    continue
+                raise
+            cancelled += len(hits)
+            break
+    return cancelled
 
 
 def _page(results: Iterator[PostItem], limit: int, scheduled: bool) -> Page:
