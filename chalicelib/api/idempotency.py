@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -15,13 +16,16 @@ from chalicelib.errors import Conflict, invalid
 MAX_KEY = 255
 
 
+Result = TypeVar("Result", bound=BaseModel)
+
+
 def once(
     ctx: RequestContext,
     workspace_id: str,
     operation: str,
     status: int,
-    run: Callable[[], BaseModel],
-) -> BaseModel | Reply:
+    run: Callable[[], Result],
+) -> Result | Reply:
     """Run `run` once per Idempotency-Key (or every time without one)."""
     from chalicelib.store import idempotency
 
@@ -30,7 +34,8 @@ def once(
         return run()
     if len(key) > MAX_KEY:
         raise invalid("Idempotency-Key", f"at most {MAX_KEY} characters", status=400)
-    body_hash = hashlib.sha256(ctx.request.raw_body or b"").hexdigest()
+    raw = ctx.request.raw_body or b""
+    body_hash = hashlib.sha256(raw.encode() if isinstance(raw, str) else raw).hexdigest()
     claim = idempotency.claim(workspace_id, operation, key, body_hash)
     if not claim.first:
         record = claim.record

@@ -10,7 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from chalicelib.api.idempotency import once
 from chalicelib.api.responses import Reply
 from chalicelib.api.routing import ApiBlueprint, RequestContext
-from chalicelib.domain.posts import PostIn, PostOut, PostPatch, PostStatus, TargetOut, ValidationOut
+from chalicelib.domain.posts import (
+    PostIn,
+    PostOut,
+    PostPatch,
+    PostStatus,
+    TargetOut,
+    TargetStatus,
+    ValidationOut,
+)
 from chalicelib.domain.roles import Role
 from chalicelib.errors import NotFound, invalid
 from chalicelib.store.base import utcnow
@@ -232,7 +240,7 @@ def _current_media(workspace_id: str, post_id: str) -> list[str]:
 def post_out(item: PostItem) -> PostOut:
     return PostOut(
         id=item.post_id,
-        version=item.version,
+        version=int(item.version),
         status=PostStatus(item.status),
         text=item.text,
         media_ids=list(item.media_ids),
@@ -249,8 +257,8 @@ def post_out(item: PostItem) -> PostOut:
                 network=target.network,
                 text=target.text,
                 options=target.options or {},
-                status=target.status,
-                attempts=target.attempts,
+                status=TargetStatus(target.status),
+                attempts=int(target.attempts),
                 external_id=target.external_id,
                 url=target.url,
                 error=target.error,

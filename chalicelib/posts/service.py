@@ -130,7 +130,7 @@ def delete_post(workspace_id: str, post_id: str) -> store.PostItem | None:
     if item.status in EDITABLE:
         scheduling.disarm(post_id)
         try:
-            store.delete(workspace_id, post_id, item.version)
+            store.delete(workspace_id, post_id, int(item.version))
         except store.StaleVersion:
             raise Conflict("The post changed while it was being cancelled; try again.") from None
         _release_media(item)
@@ -141,7 +141,7 @@ def delete_post(workspace_id: str, post_id: str) -> store.PostItem | None:
         if target.status not in (TargetStatus.PUBLISHED, TargetStatus.PUBLISHING):
             target.status = TargetStatus.CANCELLED
     scheduling.disarm(post_id)
-    _save(item, item.version)
+    _save(item, int(item.version))
     _release_media(item)
     return item
 
@@ -168,7 +168,7 @@ def publish_now(
         iso_utc(now),
         iso_utc(now),
     )
-    _save(item, item.version)
+    _save(item, int(item.version))
     _mark_media(item, before=used_before)
     _send(item, now)
     return item
@@ -191,7 +191,7 @@ def advance_series(
         target.status, target.attempts, target.error = TargetStatus.PENDING, 0, None
         target.external_id = target.url = target.published_at = None
     item.updated_at = iso_utc(utcnow())
-    _save(item, item.version)
+    _save(item, int(item.version))
     _send(item, utcnow())
     return item
 
@@ -374,8 +374,8 @@ def _send(item: store.PostItem, now: datetime) -> None:
             scheduling.disarm(item.post_id)
             scheduling.invoke_now(payload)
         else:
-            scheduling.arm(item.workspace_id, item.post_id, item.version, when)
-        if store.mark_armed(item.workspace_id, item.post_id, item.version):
+            scheduling.arm(item.workspace_id, item.post_id, int(item.version), when)
+        if store.mark_armed(item.workspace_id, item.post_id, int(item.version)):
             item.armed_version = item.version
     except Exception:  # the post is stored; the sweeper arms what is left unarmed
         logger.exception("arming the post failed; the sweeper will retry", extra=payload)

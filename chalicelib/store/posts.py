@@ -40,6 +40,13 @@ class StaleVersion(Exception):
     """The post changed since the caller read it (or is gone)."""
 
 
+class StringList(ListAttribute[str]):
+    """A list of strings, typed as one (PynamoDB's stubs type `of=` as the element type)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(of=UnicodeAttribute, **kwargs)  # type: ignore[arg-type]
+
+
 class TargetAttribute(MapAttribute):
     target_id = UnicodeAttribute()
     account_id = UnicodeAttribute()
@@ -80,17 +87,17 @@ class PostItem(Model):
     version = NumberAttribute(default=1)
     status = UnicodeAttribute(default="draft")
     text = UnicodeAttribute(default="")
-    media_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    media_ids = StringList(default=list)
     first_comment = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(default="UTC")
     recurrence = UnicodeAttribute(null=True)
     # The wall time the series was anchored at (RRULE DTSTART), in `timezone`.
     series_start = UnicodeAttribute(null=True)
     scheduled_at = UnicodeAttribute(null=True)  # UTC ISO-8601 with Z; None for drafts
-    targets = ListAttribute(of=TargetAttribute, default=list)
+    targets: ListAttribute[TargetAttribute] = ListAttribute(of=TargetAttribute, default=list)
     # Denormalised for the calendar's filters (DynamoDB filters cannot look into maps).
-    account_ids = ListAttribute(of=UnicodeAttribute, default=list)
-    networks = ListAttribute(of=UnicodeAttribute, default=list)
+    account_ids = StringList(default=list)
+    networks = StringList(default=list)
     armed_version = NumberAttribute(null=True)
     sweep_shard = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
