@@ -7,8 +7,18 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.api.idempotency import once
+from chalicelib.api.responses import Reply
 from chalicelib.api.routing import ApiBlueprint, RequestContext
-from chalicelib.domain.posts import PostOut, PostStatus, TargetOut
+from chalicelib.domain.posts import (
+    PostIn,
+    PostOut,
+    PostPatch,
+    PostStatus,
+    TargetOut,
+    TargetStatus,
+    ValidationOut,
+)
 from chalicelib.domain.roles import Role
 from chalicelib.errors import NotFound, invalid
 from chalicelib.store.base import utcnow
@@ -40,6 +50,130 @@ class PostQuery(BaseModel):
 class PostList(BaseModel):
     items: list[PostOut]
     next_cursor: str | None = None
+
+
+class SlotQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    account_id: str = Field(min_length=1, max_length=64)
+    count: int = Field(default=5, ge=1, le=50)
+
+
+class NextSlot(BaseModel):
+    at: str = Field(description="UTC")
+    local: str = Field(description="wall-clock time in the account's time zone")
+
+
+class NextSlots(BaseModel):
+    account_id: str
+    timezone: str
+    items: list[NextSlot]
+
+
+@posts.endpoint(
+    "POST",
+    "/v1/workspaces/{ws}/posts",
+    auth=Role.EDITOR,
+    body=PostIn,
+    response=PostOut,
+    status=201,
+)
+def create_post(ctx: RequestContext, ws: str, body: PostIn) -> PostOut | Reply:
+    """Create a post for one or more accounts: a draft (no `when`), at a time, in the
+    queue or now. 422 lists every problem of every target at once."""
+    from chalicelib.posts.facts import load_facts
+    from chalicelib.posts.service import create_post as create
+
+    def run() -> PostOut:
+        facts = load_facts(ws, body.media_ids)
+        return post_out(create(ws, ctx.principal.actor, body, facts))
+
+    return once(ctx, ws, "posts.create", 201, run)
+
+
+@posts.endpoint(
+    "POST",
+    "/v1/workspaces/{ws}/posts/validate",
+    auth=Role.EDITOR,
+    body=PostIn,
+    response=ValidationOut,
+)
+def validate_post(ctx: RequestContext, ws: str, body: PostIn) -> ValidationOut:
+    """Check a post as `POST .../posts` would, storing nothing: `{valid, problems}`."""
+    from chalicelib.posts.facts import load_facts
+    from chalicelib.posts.service import validate
+
+    return validate(body, load_facts(ws, body.media_ids)).as_output()
+
+
+@posts.endpoint(
+    "PATCH",
+    "/v1/workspaces/{ws}/posts/{post_id}",
+    auth=Role.EDITOR,
+    body=PostPatch,
+    response=PostOut,
+)
+def update_post(ctx: RequestContext, ws: str, post_id: str, body: PostPatch) -> PostOut:
+    """Edit or reschedule a post not yet on its way; `version` is the one you read (409
+    when someone changed it since)."""
+    from chalicelib.posts.facts import load_facts
+    from chalicelib.posts.service import update_post as update
+
+    media_ids = body.media_ids if body.media_ids is not None else _current_media(ws, post_id)
+    return post_out(update(ws, post_id, body, load_facts(ws, media_ids)))
+
+
+@posts.endpoint(
+    "POST",
+    "/v1/workspaces/{ws}/posts/{post_id}/publish-now",
+    auth=Role.EDITOR,
+    response=PostOut,
+)
+def publish_now(ctx: RequestContext, ws: str, post_id: str) -> PostOut:
+    """Send a draft or scheduled post at once."""
+    from chalicelib.posts.facts import load_facts
+    from chalicelib.posts.service import publish_now as send
+
+    return post_out(send(ws, post_id, load_facts(ws, _current_media(ws, post_id))))
+
+
+@posts.endpoint(
+    "GET",
+    "/v1/workspaces/{ws}/queue/next-slots",
+    auth=Role.VIEWER,
+    query=SlotQuery,
+    response=NextSlots,
+)
+def next_slots(ctx: RequestContext, ws: str, query: SlotQuery) -> NextSlots:
+    """The account's next free queue slots, soonest first."""
+    from chalicelib.domain.slots import next_free_slots
+    from chalicelib.domain.timezones import iso_utc, to_wall
+    from chalicelib.posts.facts import account_facts
+    from chalicelib.posts.service import QUEUE_LOOKAHEAD
+    from chalicelib.store import accounts as account_store
+    from chalicelib.store import posts as store
+
+    item = account_store.get(ws, query.account_id)
+    if item is None:
+        raise invalid("account_id", "no such account in this workspace")
+    account = account_facts(item)
+    now = utcnow()
+    taken = store.taken_times(ws, account.account_id, now, now + QUEUE_LOOKAHEAD)
+    found = next_free_slots(
+        account.slots,
+        account.timezone,
+        now,
+        [datetime.fromisoformat(t) for t in taken],
+        query.count,
+    )
+    return NextSlots(
+        account_id=account.account_id,
+        timezone=account.timezone,
+        items=[
+            NextSlot(at=iso_utc(at), local=to_wall(at, account.timezone).isoformat())
+            for at in found
+        ],
+    )
 
 
 @posts.endpoint(
@@ -94,10 +228,19 @@ def delete_post(ctx: RequestContext, ws: str, post_id: str) -> PostOut | None:
     return post_out(kept) if kept is not None else None
 
 
+def _current_media(workspace_id: str, post_id: str) -> list[str]:
+    from chalicelib.store import posts as store
+
+    item = store.get(workspace_id, post_id)
+    if item is None:
+        raise NotFound("Post not found.")
+    return list(item.media_ids)
+
+
 def post_out(item: PostItem) -> PostOut:
     return PostOut(
         id=item.post_id,
-        version=item.version,
+        version=int(item.version),
         status=PostStatus(item.status),
         text=item.text,
         media_ids=list(item.media_ids),
@@ -114,8 +257,8 @@ def post_out(item: PostItem) -> PostOut:
                 network=target.network,
                 text=target.text,
                 options=target.options or {},
-                status=target.status,
-                attempts=target.attempts,
+                status=TargetStatus(target.status),
+                attempts=int(target.attempts),
                 external_id=target.external_id,
                 url=target.url,
                 error=target.error,

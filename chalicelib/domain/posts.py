@@ -56,6 +56,8 @@ EDITABLE = frozenset(
     {PostStatus.DRAFT, PostStatus.PENDING_APPROVAL, PostStatus.APPROVED, PostStatus.SCHEDULED}
 )
 
+# Account statuses a post may target ("expiring": its token still works for now).
+PUBLISHABLE_ACCOUNTS = frozenset({"connected", "expiring"})
 MAX_TEXT = 100_000  # far above any network's limit: the networks' own limits say the rest
 
 
@@ -241,6 +243,10 @@ def _media(post: PostIn, media: Mapping[str, MediaFacts], review: Review) -> tup
             review.problems.append(
                 Problem(f"media_ids[{index}]", "no such media in this workspace")
             )
+        elif not facts.ready:
+            review.problems.append(
+                Problem(f"media_ids[{index}]", "this file is not ready: finish its upload first")
+            )
         else:
             found.append(facts)
     return tuple(found)
@@ -266,7 +272,7 @@ def _account(
             Problem(where, "no such account in this workspace", target.account_id)
         )
         return None
-    if account.status != "connected":
+    if account.status not in PUBLISHABLE_ACCOUNTS:
         review.problems.append(
             Problem(
                 where,

@@ -56,7 +56,7 @@ def _build(rule: str, start: datetime, zone_name: str) -> rrule:
         built = rrulestr(text, dtstart=start.replace(tzinfo=None, microsecond=0))
     except (ValueError, TypeError) as error:
         raise InvalidRule(f"not a valid RFC 5545 rule: {error}") from error
-    return built  # type: ignore[no-any-return]
+    return built
 
 
 def _wall_until(value: str, zone_name: str) -> str:

@@ -103,8 +103,9 @@ def parse_weighted(text: str, config: WeightedConfig = X_WEIGHTING) -> WeightedL
     utf16_index = -1  # index of the last UTF-16 unit consumed so far
     index = 0
     while index < len(normalized):
-        end = entity_ends.get(index)
-        if end is not None:
+        entity_end = entity_ends.get(index)
+        if entity_end is not None:
+            end = entity_end
             weighted += (
                 config.url_length * config.scale if index in url_starts else config.default_weight
             )

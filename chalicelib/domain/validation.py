@@ -36,10 +36,8 @@ class Problem:
     target: str | None = None  # the account id, when the problem is one target's
 
     def as_detail(self) -> dict[str, Any]:
-        detail: dict[str, Any] = {"field": self.field, "message": self.message}
-        if self.target is not None:
-            detail["target"] = self.target
-        return detail
+        """As the API's error details: `target` is null for a problem of the whole post."""
+        return {"field": self.field, "message": self.message, "target": self.target}
 
 
 @dataclass(frozen=True)
@@ -53,6 +51,7 @@ class MediaFacts:
     height: int | None = None
     duration_seconds: float | None = None
     alt_text: str | None = None
+    ready: bool = True  # inspected; an upload in progress or a failed one is not
 
     @property
     def kind(self) -> MediaKind:

@@ -81,6 +81,7 @@ def create_post(
         updated_at=stamp,
     )
     store.create(item)
+    _mark_media(item, before=[])
     _send(item, now)
     return item
 
@@ -91,6 +92,7 @@ def update_post(
     """Edit or reschedule a post that is not yet on its way (409 on a stale version)."""
     now = now or utcnow()
     item = _editable(workspace_id, post_id, patch.version)
+    used_before = _media_in_use(item)
     changed = patch.model_fields_set
     retimed = bool({"when", "recurrence"} & changed)
     body = PostIn(
@@ -116,6 +118,7 @@ def update_post(
     item.targets = _merge_targets(item, body.targets, facts)
     item.updated_at = iso_utc(now)
     _save(item, patch.version)
+    _mark_media(item, before=used_before)
     _send(item, now)
     return item
 
@@ -127,9 +130,10 @@ def delete_post(workspace_id: str, post_id: str) -> store.PostItem | None:
     if item.status in EDITABLE:
         scheduling.disarm(post_id)
         try:
-            store.delete(workspace_id, post_id, item.version)
+            store.delete(workspace_id, post_id, int(item.version))
         except store.StaleVersion:
             raise Conflict("The post changed while it was being cancelled; try again.") from None
+        _release_media(item)
         return None
     if item.status in (PostStatus.PUBLISHING, PostStatus.PUBLISHED):
         raise Conflict(f"The post is {item.status}: there is nothing left to cancel.")
@@ -137,7 +141,8 @@ def delete_post(workspace_id: str, post_id: str) -> store.PostItem | None:
         if target.status not in (TargetStatus.PUBLISHED, TargetStatus.PUBLISHING):
             target.status = TargetStatus.CANCELLED
     scheduling.disarm(post_id)
-    _save(item, item.version)
+    _save(item, int(item.version))
+    _release_media(item)
     return item
 
 
@@ -157,12 +162,14 @@ def publish_now(
         when=When(now=True),
     )
     _checked(body, facts, now)
+    used_before = _media_in_use(item)
     item.status, item.scheduled_at, item.updated_at = (
         PostStatus.SCHEDULED,
         iso_utc(now),
         iso_utc(now),
     )
-    _save(item, item.version)
+    _save(item, int(item.version))
+    _mark_media(item, before=used_before)
     _send(item, now)
     return item
 
@@ -184,7 +191,7 @@ def advance_series(
         target.status, target.attempts, target.error = TargetStatus.PENDING, 0, None
         target.external_id = target.url = target.published_at = None
     item.updated_at = iso_utc(utcnow())
-    _save(item, item.version)
+    _save(item, int(item.version))
     _send(item, utcnow())
     return item
 
@@ -248,7 +255,11 @@ def _resolve_time(
 def _new_when(item: store.PostItem, patch: PostPatch) -> When | None:
     """The patch's `when`; a new rule alone keeps the post's current time."""
     if "when" in patch.model_fields_set:
-        return patch.when
+        when = patch.when
+        if when is not None and when.at and when.timezone is None:
+            # A new time without a zone is read in the zone the post already has.
+            return when.model_copy(update={"timezone": item.timezone})
+        return when
     if item.scheduled_at is None:
         return None
     wall = to_wall(datetime.fromisoformat(item.scheduled_at), item.timezone)
@@ -300,6 +311,23 @@ def _merge_targets(
     return merged
 
 
+def _media_in_use(item: store.PostItem) -> list[str]:
+    """The media a post holds on to: a post waiting to go out keeps its files."""
+    return list(item.media_ids) if item.status in store.WAITING else []
+
+
+def _mark_media(item: store.PostItem, before: list[str]) -> None:
+    from chalicelib.store import media as media_store
+
+    media_store.set_post_usage(item.workspace_id, item.post_id, before, _media_in_use(item))
+
+
+def _release_media(item: store.PostItem) -> None:
+    from chalicelib.store import media as media_store
+
+    media_store.set_post_usage(item.workspace_id, item.post_id, list(item.media_ids), [])
+
+
 def _found(workspace_id: str, post_id: str) -> store.PostItem:
     item = store.get(workspace_id, post_id)
     if item is None:
@@ -346,8 +374,8 @@ def _send(item: store.PostItem, now: datetime) -> None:
             scheduling.disarm(item.post_id)
             scheduling.invoke_now(payload)
         else:
-            scheduling.arm(item.workspace_id, item.post_id, item.version, when)
-        if store.mark_armed(item.workspace_id, item.post_id, item.version):
+            scheduling.arm(item.workspace_id, item.post_id, int(item.version), when)
+        if store.mark_armed(item.workspace_id, item.post_id, int(item.version)):
             item.armed_version = item.version
     except Exception:  # the post is stored; the sweeper arms what is left unarmed
         logger.exception("arming the post failed; the sweeper will retry", extra=payload)

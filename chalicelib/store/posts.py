@@ -32,10 +32,19 @@ from pynamodb.models import Model
 from chalicelib.store.base import iso, table_meta
 
 SWEEP_SHARDS = 8  # the sweeper reads this many GSI partitions, so no one partition is hot
+# Posts not yet on their way: their targets can still be cancelled or edited.
+WAITING = ("scheduled", "approved", "pending_approval")
 
 
 class StaleVersion(Exception):
     """The post changed since the caller read it (or is gone)."""
+
+
+class StringList(ListAttribute[str]):
+    """A list of strings, typed as one (PynamoDB's stubs type `of=` as the element type)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(of=UnicodeAttribute, **kwargs)  # type: ignore[arg-type]
 
 
 class TargetAttribute(MapAttribute):
@@ -78,17 +87,17 @@ class PostItem(Model):
     version = NumberAttribute(default=1)
     status = UnicodeAttribute(default="draft")
     text = UnicodeAttribute(default="")
-    media_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    media_ids = StringList(default=list)
     first_comment = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(default="UTC")
     recurrence = UnicodeAttribute(null=True)
     # The wall time the series was anchored at (RRULE DTSTART), in `timezone`.
     series_start = UnicodeAttribute(null=True)
     scheduled_at = UnicodeAttribute(null=True)  # UTC ISO-8601 with Z; None for drafts
-    targets = ListAttribute(of=TargetAttribute, default=list)
+    targets: ListAttribute[TargetAttribute] = ListAttribute(of=TargetAttribute, default=list)
     # Denormalised for the calendar's filters (DynamoDB filters cannot look into maps).
-    account_ids = ListAttribute(of=UnicodeAttribute, default=list)
-    networks = ListAttribute(of=UnicodeAttribute, default=list)
+    account_ids = StringList(default=list)
+    networks = StringList(default=list)
     armed_version = NumberAttribute(null=True)
     sweep_shard = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
@@ -195,7 +204,7 @@ def list_scheduled(
         PostItem.scheduled_at.between(iso(start), _just_before(end)),
         filter_condition=condition,
         last_evaluated_key=start_key,
-        page_size=min(max(limit * 2, 50), 1000),
+        page_size=limit + 1,  # one more than a page: is there a next one?
     )
     return _page(results, limit, scheduled=True)
 
@@ -208,7 +217,7 @@ def list_drafts(
         workspace_id,
         filter_condition=PostItem.scheduled_at.does_not_exist(),
         last_evaluated_key=start_key,
-        page_size=min(max(limit * 2, 50), 1000),
+        page_size=limit + 1,  # one more than a page: is there a next one?
     )
     return _page(results, limit, scheduled=False)
 
@@ -223,6 +232,36 @@ def taken_times(workspace_id: str, account_id: str, start: datetime, end: dateti
         attributes_to_get=["scheduled_at"],
     )
     return [item.scheduled_at for item in results if item.scheduled_at]
+
+
+def cancel_account_targets(workspace_id: str, account_id: str, reason: str) -> int:
+    """Cancel the account's targets in every post still waiting to go out (the account was
+    disconnected); returns how many. The post's version stays, so its armed schedule
+    still publishes the other targets."""
+    cancelled = 0
+    waiting = PostItem.scheduled_index.query(
+        workspace_id,
+        filter_condition=PostItem.account_ids.contains(account_id)
+        & PostItem.status.is_in(*WAITING),
+    )
+    for found in waiting:
+        for _ in range(3):  # a concurrent edit moved the post: read it again
+            item = get(workspace_id, found.post_id)
+            if item is None or item.status not in WAITING:
+                break
+            hits = [t for t in item.targets if t.account_id == account_id and t.status == "pending"]
+            for target in hits:
+                target.status, target.error = "cancelled", reason
+            try:
+                if hits:
+                    prepare(item).save(condition=PostItem.version == item.version)
+            except PutError as error:
+                if _conditional_failure(error):
+                    continue
+                raise
+            cancelled += len(hits)
+            break
+    return cancelled
 
 
 def _page(results: Iterator[PostItem], limit: int, scheduled: bool) -> Page:

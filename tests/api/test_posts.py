@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import boto3
 
+from chalicelib import scheduling
 from chalicelib.domain.posts import AccountFacts, PostIn
 from chalicelib.networks.registry import get_limits
 from chalicelib.posts import service
 from chalicelib.settings import get_settings
 from tests.support.factories import add_member, call, signup
+from tests.support.posting import a_picture, an_account
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 FACTS = service.Facts(
@@ -143,3 +146,204 @@ def test_without_dates_the_list_shows_what_is_coming(client):
     upcoming = a_post(owner.workspace_id, soon)
     response = call(client, "GET", posts_path(owner), headers=owner.headers)
     assert [p["id"] for p in response.json["items"]] == [upcoming]
+
+
+# ---- composing through the API --------------------------------------------------------
+
+
+def compose(client, user, body: dict, headers: dict | None = None):
+    return call(client, "POST", posts_path(user), body, {**user.headers, **(headers or {})})
+
+
+def test_a_post_for_two_networks_with_a_variant_is_scheduled_and_armed(client):
+    owner = signup(client)
+    x, linkedin = an_account(owner.workspace_id, "x"), an_account(owner.workspace_id, "linkedin")
+    picture = a_picture(owner.workspace_id)
+    response = compose(
+        client,
+        owner,
+        {
+            "text": "Launch day",
+            "media_ids": [picture],
+            "targets": [
+                {"account_id": x},
+                {"account_id": linkedin, "text": "Launch day, in more words"},
+            ],
+            "first_comment": "Link in bio",
+            "when": {"at": "2026-12-01T09:00:00", "timezone": "Europe/Paris"},
+        },
+    )
+    assert response.status_code == 201, response.body
+    post = response.json
+    assert post["status"] == "scheduled" and post["scheduled_at"] == "2026-12-01T08:00:00Z"
+    assert post["created_by"] == owner.user_id and post["media_ids"] == [picture]
+    assert [(t["network"], t["text"]) for t in post["targets"]] == [
+        ("x", None),
+        ("linkedin", "Launch day, in more words"),
+    ]
+    scheduler = boto3.client("scheduler")
+    group = get_settings().schedule_group
+    (schedule,) = scheduler.list_schedules(GroupName=group)["Schedules"]
+    assert schedule["Name"] == f"post-{post['id']}-v1"
+    # The picture is now held by a scheduled post: the library refuses to delete it.
+    deleted = call(
+        client,
+        "DELETE",
+        f"/v1/workspaces/{owner.workspace_id}/media/{picture}",
+        headers=owner.headers,
+    )
+    assert deleted.status_code == 409
+
+
+def test_every_problem_comes_back_at_its_target_and_field(client):
+    owner = signup(client)
+    x = an_account(owner.workspace_id, "x")
+    stale = an_account(owner.workspace_id, "linkedin", status="needs_reconnect")
+    body = {
+        "text": "x" * 281,
+        "targets": [{"account_id": x}, {"account_id": stale}, {"account_id": "a_elsewhere"}],
+        "when": {"at": "2020-01-01T09:00:00"},
+    }
+    response = compose(client, owner, body)
+    assert response.status_code == 422
+    details = response.json["error"]["details"]
+    assert {
+        "field": "text",
+        "message": "X allows 280 weighted characters; this text has 281",
+        "target": x,
+    } in details
+    assert {
+        "field": "targets[1].account_id",
+        "message": "the account needs to be reconnected first",
+        "target": stale,
+    } in details
+    assert {
+        "field": "targets[2].account_id",
+        "message": "no such account in this workspace",
+        "target": "a_elsewhere",
+    } in details
+    assert {"field": "when.at", "message": "this time is in the past", "target": None} in details
+    validated = call(client, "POST", posts_path(owner, "/validate"), body, owner.headers)
+    assert validated.status_code == 200
+    assert validated.json["valid"] is False and validated.json["problems"] == details
+    listed = call(client, "GET", posts_path(owner, "?status=draft"), headers=owner.headers)
+    assert listed.json["items"] == []
+
+
+def test_a_malformed_post_names_the_field(client):
+    owner = signup(client)
+    response = compose(
+        client, owner, {"text": "hi", "targets": [], "when": {"at": "x", "now": True}}
+    )
+    assert response.status_code == 422
+    fields = {d["field"] for d in response.json["error"]["details"]}
+    assert {"targets", "when"} <= fields
+
+
+def test_editing_with_a_stale_version_is_a_409_and_the_current_one_moves_the_schedule(client):
+    owner = signup(client)
+    x = an_account(owner.workspace_id, "x")
+    post = compose(
+        client,
+        owner,
+        {"text": "v1", "targets": [{"account_id": x}], "when": {"at": "2026-12-01T09:00:00"}},
+    ).json
+    path = posts_path(owner, f"/{post['id']}")
+    moved = call(
+        client, "PATCH", path, {"version": 1, "when": {"at": "2026-12-03T10:00:00"}}, owner.headers
+    )
+    assert moved.status_code == 200, moved.body
+    assert moved.json["version"] == 2 and moved.json["scheduled_at"] == "2026-12-03T10:00:00Z"
+    stale = call(client, "PATCH", path, {"version": 1, "text": "late edit"}, owner.headers)
+    assert stale.status_code == 409 and stale.json["error"]["code"] == "conflict"
+    scheduler = boto3.client("scheduler")
+    names = [
+        s["Name"]
+        for s in scheduler.list_schedules(GroupName=get_settings().schedule_group)["Schedules"]
+    ]
+    assert names == [f"post-{post['id']}-v2"]
+
+
+def test_an_idempotency_key_replays_the_first_creation(client):
+    owner = signup(client)
+    x = an_account(owner.workspace_id, "x")
+    body = {"text": "once", "targets": [{"account_id": x}]}
+    first = compose(client, owner, body, {"Idempotency-Key": "k-1"})
+    again = compose(client, owner, body, {"Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == 201
+    assert again.json["id"] == first.json["id"]
+    other = compose(client, owner, {**body, "text": "twice"}, {"Idempotency-Key": "k-1"})
+    assert (
+        other.status_code == 422 and other.json["error"]["details"][0]["field"] == "Idempotency-Key"
+    )
+    drafts = call(client, "GET", posts_path(owner, "?status=draft"), headers=owner.headers).json[
+        "items"
+    ]
+    assert [p["id"] for p in drafts] == [first.json["id"]]
+
+
+def test_a_refused_creation_leaves_its_idempotency_key_free(client):
+    owner = signup(client)
+    x = an_account(owner.workspace_id, "x")
+    bad = {"text": "x" * 300, "targets": [{"account_id": x}], "when": {"now": True}}
+    assert compose(client, owner, bad, {"Idempotency-Key": "k-2"}).status_code == 422
+    assert compose(client, owner, bad, {"Idempotency-Key": "k-2"}).status_code == 422
+
+
+def test_queueing_takes_the_accounts_next_free_slots(client):
+    owner = signup(client)
+    x = an_account(owner.workspace_id, "x", timezone="UTC")
+    slots = call(
+        client,
+        "GET",
+        f"/v1/workspaces/{owner.workspace_id}/queue/next-slots?account_id={x}&count=2",
+        headers=owner.headers,
+    )
+    assert slots.status_code == 200, slots.body
+    first, second = slots.json["items"]
+    assert first["local"].endswith("T09:00:00") and slots.json["timezone"] == "UTC"
+    queued = compose(
+        client, owner, {"text": "queued", "targets": [{"account_id": x}], "when": {"queue": True}}
+    )
+    assert queued.status_code == 201 and queued.json["scheduled_at"] == first["at"]
+    after = call(
+        client,
+        "GET",
+        f"/v1/workspaces/{owner.workspace_id}/queue/next-slots?account_id={x}&count=1",
+        headers=owner.headers,
+    )
+    assert after.json["items"] == [second]
+    missing = call(
+        client,
+        "GET",
+        f"/v1/workspaces/{owner.workspace_id}/queue/next-slots?account_id=a_no",
+        headers=owner.headers,
+    )
+    assert (
+        missing.status_code == 422 and missing.json["error"]["details"][0]["field"] == "account_id"
+    )
+
+
+def test_publish_now_invokes_the_publisher(client):
+    owner = signup(client)
+    x = an_account(owner.workspace_id, "x")
+    invoked = threading.Event()
+    scheduling.use_local_invoker(lambda arn, payload: invoked.set())
+    try:
+        draft = compose(client, owner, {"text": "now", "targets": [{"account_id": x}]}).json
+        sent = call(
+            client, "POST", posts_path(owner, f"/{draft['id']}/publish-now"), None, owner.headers
+        )
+        assert sent.status_code == 200, sent.body
+        assert invoked.wait(5)
+    finally:
+        scheduling.use_local_invoker(None)
+    assert sent.json["status"] == "scheduled" and sent.json["version"] == 2
+
+
+def test_a_viewer_cannot_compose(client):
+    owner = signup(client)
+    viewer = add_member(client, owner, "viewer")
+    x = an_account(owner.workspace_id, "x")
+    response = compose(client, viewer, {"text": "hi", "targets": [{"account_id": x}]})
+    assert response.status_code == 403

@@ -125,6 +125,18 @@ def test_rescheduling_arms_the_new_version_and_deletes_the_old(aws):
     assert json.loads(armed[f"post-{post.post_id}-v2"]["Target"]["Input"])["version"] == 2
 
 
+def test_a_new_time_without_a_zone_is_read_in_the_posts_zone(aws):
+    post = create(
+        {
+            "text": "Hello",
+            "targets": TWO_NETWORKS,
+            "when": {"at": "2026-12-01T09:00:00", "timezone": "America/New_York"},
+        }
+    )
+    moved = update(post, {"version": 1, "when": {"at": "2026-12-02T09:00:00"}})
+    assert (moved.timezone, moved.scheduled_at) == ("America/New_York", "2026-12-02T14:00:00Z")
+
+
 def test_editing_the_text_keeps_the_time_and_re_arms_the_new_version(aws):
     post = create({"text": "Hello", "targets": TWO_NETWORKS, "when": AT_9})
     edited = update(post, {"version": 1, "text": "Hello again"})

@@ -1,0 +1,63 @@
+"""What a post refers to, read from the workspace: its accounts, media and time zone."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import time
+from typing import TYPE_CHECKING
+
+from chalicelib.domain.posts import AccountFacts
+from chalicelib.domain.slots import Slot
+from chalicelib.domain.validation import MediaFacts
+from chalicelib.errors import NotFound
+from chalicelib.posts.service import Facts
+
+if TYPE_CHECKING:
+    from chalicelib.store.accounts import AccountItem
+    from chalicelib.store.media import MediaItem
+
+
+def load_facts(workspace_id: str, media_ids: Iterable[str] = ()) -> Facts:
+    """The facts the review of a post in `workspace_id` needs (four reads at most)."""
+    from chalicelib.networks.registry import all_limits
+    from chalicelib.store import accounts as account_store
+    from chalicelib.store import media as media_store
+    from chalicelib.store.workspaces import get_workspace
+
+    workspace = get_workspace(workspace_id)
+    if workspace is None:
+        raise NotFound("Workspace not found.")
+    accounts = {
+        item.account_id: account_facts(item) for item in account_store.list_accounts(workspace_id)
+    }
+    media = {
+        item.media_id: media_facts(item)
+        for item in media_store.get_many(workspace_id, list(media_ids)).values()
+    }
+    limits = {table.network: table for table in all_limits()}
+    return Facts(accounts, media, limits, workspace.timezone)
+
+
+def account_facts(item: AccountItem) -> AccountFacts:
+    return AccountFacts(
+        account_id=item.account_id,
+        network=item.network,
+        status=item.status,
+        timezone=item.timezone or "UTC",
+        slots=tuple(Slot(int(s.weekday), time.fromisoformat(s.time)) for s in item.slots or []),
+    )
+
+
+def media_facts(item: MediaItem) -> MediaFacts:
+    from chalicelib.store.media import READY
+
+    return MediaFacts(
+        media_id=item.media_id,
+        content_type=item.content_type or item.declared_content_type,
+        bytes=int(item.size or item.declared_size or 0),
+        width=int(item.width) if item.width else None,
+        height=int(item.height) if item.height else None,
+        duration_seconds=float(item.duration_seconds) if item.duration_seconds else None,
+        alt_text=item.alt_text,
+        ready=item.status == READY,
+    )
