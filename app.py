@@ -40,6 +40,14 @@ def publisher(event, context):
     return handle_invocation(event)
 
 
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="sweeper")
+def sweeper(event):
+    """Arm posts never armed; publish posts overdue that no invocation reached."""
+    from chalicelib.publishing.sweeper import sweep
+
+    sweep()
+
+
 @app.schedule(Rate(1, unit=Rate.HOURS), name="refresh-tokens")
 def refresh_tokens(event):
     """Refresh network tokens that expire within a day; flag those that cannot be."""
