@@ -195,7 +195,7 @@ def dead_letters(world) -> list[dict]:
     from chalicelib.settings import get_settings
 
     answer = client("sqs").receive_message(
-        QueueUrl=get_settings().dead_letter_queue_url, MaxNumberOfMessages=10
+        QueueUrl=get_settings().dead_letter_queue_url, MaxNumberOfMessages=10, VisibilityTimeout=0
     )
     return [json.loads(m["Body"]) for m in answer.get("Messages", [])]
 
@@ -206,3 +206,47 @@ def _no_leftover_seam():
 
     yield
     handler.after_network_success = None
+
+
+def test_a_user_retries_a_failed_post_and_it_goes_out(world):
+    from tests.support.factories import call
+
+    x = world.account("x")
+    world.sandbox.fault("x", "duplicate", 1)
+    other = world.schedule({x: "x"}, "Refused once, then fine")
+    assert world.wait_for(other).status == "failed"
+    path = f"/v1/workspaces/{world.ws}/posts/{other}/retry"
+    answer = call(world.client, "POST", path, {}, world.owner.headers)
+    assert answer.status_code == 200, answer.json
+    assert answer.json["status"] == "publishing"
+    assert world.wait_for(other).status == "published"
+    again = call(world.client, "POST", path, {}, world.owner.headers)
+    assert again.status_code == 409
+    assert len(world.sandbox.posts("x")) == 1
+
+
+def test_an_operator_redrives_a_dead_letter(world, monkeypatch):
+    from tests.support.factories import call, signup, unique_email
+
+    operator_email = unique_email("operator")
+    monkeypatch.setenv("SCHEDULO_OPERATOR_EMAILS", operator_email)
+    from chalicelib.settings import get_settings
+
+    get_settings.cache_clear()
+    operator = signup(world.client, email=operator_email)
+    x = world.account("x")
+    world.sandbox.fault("x", "duplicate", 1)
+    post_id = world.schedule({x: "x"}, "Redrive me")
+    assert world.wait_for(post_id).status == "failed"
+    [letter] = dead_letters(world)
+    body = {"targets": [{k: letter[k] for k in ("workspace_id", "post_id", "target_id")}]}
+    refused = call(
+        world.client, "POST", "/v1/admin/dead-letters/redrive", body, world.owner.headers
+    )
+    assert refused.status_code == 403
+    answer = call(world.client, "POST", "/v1/admin/dead-letters/redrive", body, operator.headers)
+    assert answer.status_code == 200, answer.json
+    assert answer.json["results"][0]["redriven"] is True
+    assert answer.json["removed_from_queue"] == 1
+    assert world.wait_for(post_id).status == "published"
+    assert dead_letters(world) == []
