@@ -9,6 +9,8 @@ import { LoginPage } from "./pages/LoginPage";
 import { MembersPage } from "./pages/MembersPage";
 import { NewWorkspacePage } from "./pages/NewWorkspacePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { PostPage } from "./pages/PostPage";
+import { PostsPage } from "./pages/PostsPage";
 import { SignupPage } from "./pages/SignupPage";
 import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage";
 
@@ -27,6 +29,8 @@ export function App() {
       >
         <Route index element={<Navigate to="/dashboard" replace />} />
         <Route path="/dashboard" element={<DashboardPage />} />
+        <Route path="/posts" element={<PostsPage />} />
+        <Route path="/posts/:postId" element={<PostPage />} />
         <Route path="/workspaces/new" element={<NewWorkspacePage />} />
         <Route path="/settings/members" element={<MembersPage />} />
         <Route path="/settings/api-keys" element={<ApiKeysPage />} />

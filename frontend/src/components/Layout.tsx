@@ -1,9 +1,11 @@
 import { NavLink, Outlet } from "react-router-dom";
+import { NotificationBell } from "./NotificationBell";
 import { UserMenu, WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
 // Each feature adds its page here as it lands.
 export const NAV_ITEMS: { to: string; label: string }[] = [
   { to: "/dashboard", label: "Dashboard" },
+  { to: "/posts", label: "Posts" },
   { to: "/settings/members", label: "Members" },
   { to: "/settings/api-keys", label: "API keys" },
   { to: "/settings/workspace", label: "Workspace settings" },
@@ -19,6 +21,7 @@ export function Layout() {
       <header className="topbar">
         <span className="brand">Schedulo</span>
         <WorkspaceSwitcher />
+        <NotificationBell />
         <UserMenu />
       </header>
       <nav className="sidenav" aria-label="Main">
