@@ -11,6 +11,7 @@ from chalicelib.api.middleware import event_middleware, http_middleware
 from chalicelib.api.networks import networks
 from chalicelib.api.notifications import notifications
 from chalicelib.api.posts import posts
+from chalicelib.api.publishing import publishing
 from chalicelib.api.workspaces import workspaces
 
 # Chalice's own log handler stays off: Powertools Logger writes one JSON line per request.
@@ -30,6 +31,7 @@ app.register_blueprint(posts)
 app.register_blueprint(media)
 app.register_blueprint(accounts)
 app.register_blueprint(notifications)
+app.register_blueprint(publishing)
 
 
 @app.lambda_function(name="publisher")
@@ -38,6 +40,14 @@ def publisher(event, context):
     from chalicelib.publishing.handler import handle_invocation
 
     return handle_invocation(event)
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="sweeper")
+def sweeper(event):
+    """Arm posts never armed; publish posts overdue that no invocation reached."""
+    from chalicelib.publishing.sweeper import sweep
+
+    sweep()
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="refresh-tokens")

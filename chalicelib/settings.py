@@ -84,6 +84,12 @@ class Settings(BaseModel):
     # Users allowed on Access.OPERATOR endpoints (SCHEDULO_OPERATOR_EMAILS, comma-separated).
     operator_emails: frozenset[str] = frozenset()
     max_body_bytes: int = 1_000_000
+    # The publisher: attempts per target, how long a claim holds, the first retry's delay,
+    # and how late a post may be before the sweeper publishes it.
+    publish_max_attempts: int = 5
+    publish_lease_seconds: float = 900.0
+    retry_base_seconds: float = 30.0
+    sweep_grace_seconds: float = 120.0
 
     def network_url(self, network: str, kind: str, default: str) -> str:
         """The base URL of one of a network's hosts (`kind` is e.g. "api" or "auth")."""
@@ -164,6 +170,10 @@ def settings_from(env: Mapping[str, str]) -> Settings:
             if e.strip()
         ),
         max_body_bytes=int(get("SCHEDULO_MAX_BODY_BYTES", "1000000")),
+        publish_max_attempts=int(get("SCHEDULO_PUBLISH_MAX_ATTEMPTS", "5")),
+        publish_lease_seconds=float(get("SCHEDULO_PUBLISH_LEASE_SECONDS", "900")),
+        retry_base_seconds=float(get("SCHEDULO_RETRY_BASE_SECONDS", "30")),
+        sweep_grace_seconds=float(get("SCHEDULO_SWEEP_GRACE_SECONDS", "120")),
     )
 
 

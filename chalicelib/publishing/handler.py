@@ -1,13 +1,246 @@
-"""The publisher Lambda's entry point."""
+"""The publisher Lambda: publish one post's targets, each exactly once.
+
+Input `{workspace_id, post_id, version}` from the post's schedule (plus `target_id` from a
+retry schedule). The first delivery of a version moves the post to `publishing` and to
+the next version (`targets.start_publishing`); any other delivery of it is stale and a
+logged no-op. Each target is then claimed with a conditional write, published on its own
+thread, and its outcome written under its attempt id (see chalicelib/store/targets.py).
+"""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.domain.ids import new_id
 from chalicelib.observability import logger
+from chalicelib.publishing import outcomes
+from chalicelib.settings import get_settings
+from chalicelib.store import posts as store
+from chalicelib.store import targets as claims
+from chalicelib.store.base import iso, utcnow
+
+# Networks that recognise a repeated publish (Bluesky's record key, Mastodon's
+# Idempotency-Key, both derived from the target id): a crashed attempt is simply redone.
+DEDUPLICATING = frozenset({"bluesky", "mastodon"})
+UNCONFIRMED = (
+    "Schedulo lost track of this post while {network} was publishing it: check before "
+    "retrying, it may already be live."
+)
+
+# Test seam: called after the network accepted a post and before the outcome is written,
+# so a test can stand in for a crash at the worst moment.
+after_network_success: Callable[[store.TargetAttribute], None] | None = None
+
+
+@dataclass(frozen=True)
+class Invocation:
+    workspace_id: str
+    post_id: str
+    version: int
+    target_id: str | None = None
+
+    @classmethod
+    def of(cls, event: dict[str, Any]) -> Invocation:
+        return cls(
+            str(event["workspace_id"]),
+            str(event["post_id"]),
+            int(event["version"]),
+            event.get("target_id"),
+        )
 
 
 def handle_invocation(event: dict[str, Any]) -> dict[str, Any]:
-    """Publish the post named by a schedule's input."""
-    logger.info("publisher invoked", extra={"input": event})
-    return {"status": "received"}
+    """Publish what is due of the post named by a schedule's input."""
+    invocation = Invocation.of(event)
+    ws, post_id = invocation.workspace_id, invocation.post_id
+    item = store.get(ws, post_id)
+    if item is None:
+        return _no_op("the post is gone", event)
+    if item.version != invocation.version:
+        return _no_op(f"stale version (the post is at {item.version})", event)
+    if item.status in ("scheduled", "approved"):
+        lease = timedelta(seconds=get_settings().publish_lease_seconds)
+        if not claims.start_publishing(ws, post_id, item.version, utcnow() + lease):
+            return _no_op("another invocation started this version", event)
+        item = store.get(ws, post_id)
+        assert item is not None
+    elif item.status != "publishing":
+        return _no_op(f"the post is {item.status}", event)
+    results = publish_targets(item, invocation.target_id)
+    status = settle(ws, post_id)
+    logger.info("post published", extra={"post_id": post_id, "status": status, **results})
+    return {"status": status, "targets": results}
+
+
+def publish_targets(item: store.PostItem, only: str | None = None) -> dict[str, str]:
+    """Every target that is due, each on its own thread: a slow network blocks no other."""
+    now = utcnow()
+    chosen = [
+        (index, target)
+        for index, target in enumerate(item.targets)
+        if (only is None or target.target_id == only) and _due(target, now)
+    ]
+    if not chosen:
+        return {}
+    with ThreadPoolExecutor(max_workers=len(chosen), thread_name_prefix="target") as pool:
+        futures = {
+            target.target_id: pool.submit(publish_target, item, index, target)
+            for index, target in chosen
+        }
+        return {target_id: future.result() for target_id, future in futures.items()}
+
+
+def _due(target: store.TargetAttribute, now: datetime) -> bool:
+    if target.status == "pending":
+        return True
+    if target.status == "retrying":
+        return target.retry_at is None or target.retry_at <= iso(now)
+    return target.status == "publishing" and _lease_over(target, now)
+
+
+def _lease_over(target: store.TargetAttribute, now: datetime) -> bool:
+    return target.lease_until is not None and target.lease_until < iso(now)
+
+
+def publish_target(item: store.PostItem, index: int, target: store.TargetAttribute) -> str:
+    """Claim, publish and record one target; returns what became of it."""
+    ws, post_id = item.workspace_id, item.post_id
+    now = utcnow()
+    if target.status == "publishing" and target.network not in DEDUPLICATING:
+        # An attempt took it and never came back: it may be live. Never post it again.
+        reason = UNCONFIRMED.format(network=outcomes.network_name(target.network))
+        if claims.expire(
+            ws, post_id, index, target.target_id, target.attempt_id or "", now, reason
+        ):
+            outcomes.audit_attempt(item, target, int(target.attempts), "unconfirmed", reason)
+            outcomes.notify_failed(item, target, reason)
+            return "unconfirmed"
+        return "skipped"
+    settings = get_settings()
+    attempt_id = new_id("a")
+    lease_until = now + timedelta(seconds=settings.publish_lease_seconds)
+    claimed = claims.claim(
+        ws,
+        post_id,
+        index,
+        target.target_id,
+        int(target.attempts),
+        attempt_id,
+        now,
+        lease_until,
+        reclaim_expired=target.network in DEDUPLICATING,
+    )
+    if not claimed:
+        return "skipped"  # another invocation holds it, or it is already done
+    attempt = int(target.attempts) + 1
+    write = _Recorder(item, index, target, attempt_id, attempt)
+    started = time.monotonic()
+    try:
+        result = outcomes.publish_once(item, target)
+    except outcomes.Failure as failure:
+        return write.failure(failure)
+    if after_network_success is not None:
+        after_network_success(target)
+    write.success(result, time.monotonic() - started)
+    return "published"
+
+
+class _Recorder:
+    """Writes the outcome of one claimed attempt, and tells the people and metrics."""
+
+    def __init__(
+        self,
+        item: store.PostItem,
+        index: int,
+        target: store.TargetAttribute,
+        attempt_id: str,
+        attempt: int,
+    ) -> None:
+        self.item, self.index, self.target = item, index, target
+        self.attempt_id, self.attempt = attempt_id, attempt
+
+    def _record(self, **fields: Any) -> bool:
+        return claims.record(
+            self.item.workspace_id,
+            self.item.post_id,
+            self.index,
+            self.target.target_id,
+            self.attempt_id,
+            **fields,
+        )
+
+    def success(self, result: Any, seconds: float) -> None:
+        published_at = iso(result.published_at)
+        self._record(
+            status="published",
+            external_id=result.external_id,
+            url=result.url,
+            published_at=published_at,
+            error="; ".join(result.warnings) or None,
+        )
+        outcomes.audit_attempt(self.item, self.target, self.attempt, "published", None, result)
+        outcomes.count_published(self.item, self.target, result.published_at, seconds)
+
+    def failure(self, failure: outcomes.Failure) -> str:
+        settings = get_settings()
+        if failure.retryable and self.attempt < settings.publish_max_attempts:
+            when = outcomes.retry_time(failure, self.attempt, settings.retry_base_seconds)
+            self._record(status="retrying", retry_at=iso(when), error=failure.reason)
+            claims.look_again_at(
+                self.item.workspace_id,
+                self.item.post_id,
+                when + timedelta(seconds=settings.sweep_grace_seconds),
+            )
+            outcomes.arm_retry(self.item, self.target, self.attempt + 1, when)
+            outcomes.audit_attempt(self.item, self.target, self.attempt, "retrying", failure.reason)
+            outcomes.count(self.target.network, "PublishRetried")
+            return "retrying"
+        status = "unconfirmed" if failure.maybe_published else "failed"
+        reason = failure.final_reason(self.attempt)
+        self._record(status=status, error=reason)
+        outcomes.audit_attempt(self.item, self.target, self.attempt, status, reason)
+        outcomes.count(self.target.network, "PublishFailed")
+        outcomes.dead_letter(self.item, self.target, self.attempt, reason)
+        outcomes.notify_failed(self.item, self.target, reason)
+        return status
+
+
+def settle(workspace_id: str, post_id: str) -> str:
+    """Write the post's status as its targets make it (re-read until nothing moved)."""
+    for _ in range(10):
+        item = store.get(workspace_id, post_id)
+        if item is None:
+            return "gone"
+        if item.status != "publishing":
+            return item.status
+        status, done = post_status(item.targets)
+        if status == item.status and not done:
+            return status
+        if claims.settle_status(
+            workspace_id, post_id, int(item.progress or 0), status, done, iso(utcnow())
+        ):
+            if done:
+                outcomes.after_post_done(item, status)
+            return status
+    return "publishing"
+
+
+def post_status(targets: list[store.TargetAttribute]) -> tuple[str, bool]:
+    """(the post's status, whether nothing is left in flight) from its targets."""
+    states = [t.status for t in targets if t.status != "cancelled"]
+    if any(s in ("pending", "publishing", "retrying") for s in states):
+        return "publishing", False
+    published = sum(s == "published" for s in states)
+    if states and published == len(states):
+        return "published", True
+    return ("partially_published" if published else "failed"), True
+
+
+def _no_op(reason: str, event: dict[str, Any]) -> dict[str, Any]:
+    logger.info("publisher invocation ignored", extra={"reason": reason, "input": event})
+    return {"status": "ignored", "reason": reason}

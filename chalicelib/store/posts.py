@@ -59,6 +59,10 @@ class TargetAttribute(MapAttribute):
     url = UnicodeAttribute(null=True)
     error = UnicodeAttribute(null=True)
     published_at = UnicodeAttribute(null=True)
+    # The publisher's claim: which attempt holds the target, and until when.
+    attempt_id = UnicodeAttribute(null=True)
+    lease_until = UnicodeAttribute(null=True)
+    retry_at = UnicodeAttribute(null=True)  # when a `retrying` target may be claimed again
 
 
 class ScheduledIndex(GlobalSecondaryIndex["PostItem"]):
@@ -99,6 +103,9 @@ class PostItem(Model):
     account_ids = StringList(default=list)
     networks = StringList(default=list)
     armed_version = NumberAttribute(null=True)
+    # Bumped by every write of a target's outcome, so the post's status is only written
+    # from a read that saw every outcome (see `settle_status`).
+    progress = NumberAttribute(default=0)
     sweep_shard = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute(null=True)
@@ -121,6 +128,11 @@ def prepare(item: PostItem) -> PostItem:
     item.account_ids = [target.account_id for target in item.targets]
     item.networks = sorted({target.network for target in item.targets})
     waiting = item.status in ("scheduled", "approved") and item.scheduled_at is not None
+    if item.status == "publishing":
+        # On its way: the publisher set `due_at` to when the sweeper should look again.
+        item.sweep_shard = sweep_shard(item.post_id)
+        item.due_at = item.due_at or item.scheduled_at
+        return item
     item.sweep_shard = sweep_shard(item.post_id) if waiting else None
     item.due_at = item.scheduled_at if waiting else None
     return item
@@ -285,3 +297,39 @@ def _just_before(end: datetime) -> str:
 def _conditional_failure(error: Exception) -> bool:
     cause = getattr(error, "cause_response_code", None)
     return cause == "ConditionalCheckFailedException"
+
+
+def cancel_account_targets(workspace_id: str, account_id: str, reason: str) -> int:
+    """The account's targets that have not gone out become `cancelled` with `reason`
+    (a disconnect). A post left with nothing to publish stops waiting: it is `failed`
+    and its schedule deleted. Returns how many targets were cancelled."""
+    from chalicelib import scheduling
+
+    cancelled = 0
+    waiting = ("scheduled", "approved", "pending_approval", "draft")
+    for found in PostItem.query(
+        workspace_id,
+        filter_condition=PostItem.account_ids.contains(account_id)
+        & PostItem.status.is_in(*waiting),
+    ):
+        for _ in range(5):  # an edit may land between the read and the write: read again
+            item = get(workspace_id, found.post_id)
+            if item is None or item.status not in waiting:
+                break
+            hits = [t for t in item.targets if t.account_id == account_id and t.status == "pending"]
+            if not hits:
+                break
+            for target in hits:
+                target.status, target.error = "cancelled", reason
+            everything_cancelled = all(t.status == "cancelled" for t in item.targets)
+            if everything_cancelled and item.status != "draft":
+                item.status = "failed"
+            try:
+                save_version(item, item.version)
+            except StaleVersion:
+                continue
+            if everything_cancelled:
+                scheduling.disarm(item.post_id)
+            cancelled += len(hits)
+            break
+    return cancelled

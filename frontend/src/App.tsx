@@ -11,6 +11,8 @@ import { MediaLibraryPage } from "./pages/MediaLibraryPage";
 import { MembersPage } from "./pages/MembersPage";
 import { NewWorkspacePage } from "./pages/NewWorkspacePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { PostPage } from "./pages/PostPage";
+import { PostsPage } from "./pages/PostsPage";
 import { SignupPage } from "./pages/SignupPage";
 import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage";
 
@@ -31,6 +33,8 @@ export function App() {
         <Route path="/dashboard" element={<DashboardPage />} />
         <Route path="/media" element={<MediaLibraryPage />} />
         <Route path="/accounts" element={<AccountsPage />} />
+        <Route path="/posts" element={<PostsPage />} />
+        <Route path="/posts/:postId" element={<PostPage />} />
         <Route path="/workspaces/new" element={<NewWorkspacePage />} />
         <Route path="/settings/members" element={<MembersPage />} />
         <Route path="/settings/api-keys" element={<ApiKeysPage />} />

@@ -1,4 +1,5 @@
 import { NavLink, Outlet } from "react-router-dom";
+import { NotificationBell } from "./NotificationBell";
 import { UserMenu, WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
 // Each feature adds its page here as it lands.
@@ -6,6 +7,7 @@ export const NAV_ITEMS: { to: string; label: string }[] = [
   { to: "/dashboard", label: "Dashboard" },
   { to: "/media", label: "Media" },
   { to: "/accounts", label: "Accounts" },
+  { to: "/posts", label: "Posts" },
   { to: "/settings/members", label: "Members" },
   { to: "/settings/api-keys", label: "API keys" },
   { to: "/settings/workspace", label: "Workspace settings" },
@@ -21,6 +23,7 @@ export function Layout() {
       <header className="topbar">
         <span className="brand">Schedulo</span>
         <WorkspaceSwitcher />
+        <NotificationBell />
         <UserMenu />
       </header>
       <nav className="sidenav" aria-label="Main">

@@ -1,0 +1,288 @@
+"""One attempt at one target, and what follows from how it went: the reason in words a
+user understands, the retry schedule, the audit record, the metrics, the dead-letter
+message and the notification."""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib.networks.base import ErrorKind, NetworkError, PublishRequest, PublishResult
+from chalicelib.observability import logger
+from chalicelib.store import posts as store
+from chalicelib.store.base import utcnow
+
+MAX_BACKOFF = timedelta(hours=1)
+
+
+@dataclass
+class Failure(Exception):
+    """Why an attempt did not publish: the reason for people, and what to do next."""
+
+    reason: str
+    retryable: bool
+    maybe_published: bool = False
+    retry_at: datetime | None = None
+
+    def final_reason(self, attempts: int) -> str:
+        if self.retryable:
+            plural = "s" if attempts > 1 else ""
+            return f"{self.reason} Gave up after {attempts} attempt{plural}."
+        return self.reason
+
+
+def network_name(network: str) -> str:
+    from chalicelib.networks.registry import get_limits
+
+    try:
+        return get_limits(network).name
+    except KeyError:
+        return network
+
+
+def publish_once(item: store.PostItem, target: store.TargetAttribute) -> PublishResult:
+    """Token, media and the network's publish call; every failure becomes a `Failure`."""
+    from chalicelib.networks.registry import get_adapter
+    from chalicelib.oauth.credentials import client_credentials
+    from chalicelib.oauth.health import mark_refresh_failed
+    from chalicelib.oauth.tokens import access_for
+    from chalicelib.oauth.vault import VaultError
+    from chalicelib.store import accounts as account_store
+
+    name = network_name(target.network)
+    account = account_store.get(item.workspace_id, target.account_id)
+    if account is None or account.status == "disconnected":
+        raise Failure(f"The {name} account was disconnected: connect it again, then retry.", False)
+    if account.status == "needs_reconnect":
+        raise Failure(_reconnect(name, account.display_name), False)
+    try:
+        auth = access_for(account)
+    except VaultError:
+        logger.error("sealed tokens failed to open", extra={"account_id": account.account_id})
+        raise Failure(
+            f"Schedulo could not read its access to {account.display_name} on {name}; "
+            "nothing was published. Reconnect the account, then retry.",
+            False,
+        ) from None
+    except NetworkError as error:
+        if error.kind is ErrorKind.REAUTH:
+            mark_refresh_failed(account, error)
+        raise failure_of(error, name, account) from None
+    try:
+        request = publish_request(item, target)
+        adapter = get_adapter(target.network, client_credentials(target.network))
+        return adapter.publish(auth, request)
+    except NetworkError as error:
+        if error.kind is ErrorKind.REAUTH:
+            account.last_error = error.message
+            account.status = "needs_reconnect"
+            account_store.save(account)
+            from chalicelib.oauth.health import mark_needs_reconnect_notified
+
+            mark_needs_reconnect_notified(account, error.message)
+        raise failure_of(error, name, account) from None
+    except Failure:
+        raise
+    except Exception as exc:  # a bug or an outage of ours: retry, never guess it posted
+        logger.exception("publishing failed unexpectedly", extra={"target": target.target_id})
+        raise Failure(
+            f"Schedulo hit an internal error publishing to {name} ({exc}).", True
+        ) from exc
+
+
+def publish_request(item: store.PostItem, target: store.TargetAttribute) -> PublishRequest:
+    """The target's content; media by S3 ranges and a presigned URL, never whole."""
+    from chalicelib.media.library import network_media
+
+    options = dict(target.options or {})
+    media = tuple(
+        network_media(item.workspace_id, media_id, target.network, options.get("placement", "feed"))
+        for media_id in item.media_ids
+    )
+    return PublishRequest(
+        text=target.text if target.text is not None else item.text,
+        media=media,
+        first_comment=item.first_comment,
+        link=options.get("link"),
+        options=options,
+        idempotency_key=target.target_id,
+    )
+
+
+def failure_of(error: NetworkError, name: str, account: Any) -> Failure:
+    """The network's error as a `Failure` whose reason a user understands."""
+    said = error.message.strip().rstrip(".")
+    if error.maybe_published:
+        from chalicelib.publishing.handler import DEDUPLICATING
+
+        if account.network in DEDUPLICATING:  # a repeat is recognised: just retry
+            return Failure(f"{name} did not answer in time.", True)
+        return Failure(
+            f"{name} did not answer while publishing: check before retrying, the post may "
+            "already be live.",
+            False,
+            maybe_published=True,
+        )
+    if error.kind is ErrorKind.REAUTH:
+        return Failure(_reconnect(name, account.display_name, said), False)
+    if error.kind is ErrorKind.THROTTLED:
+        return Failure(
+            f"{name} asked Schedulo to slow down (rate limit).", True, retry_at=error.retry_at
+        )
+    if error.kind is ErrorKind.TRANSIENT:
+        return Failure(f"{name} was unavailable ({said}).", True, retry_at=error.retry_at)
+    if "duplicate" in said.lower():
+        return Failure(f"{name} refused the post as a duplicate of a recent one ({said}).", False)
+    return Failure(f"{name} refused the post: {said}.", False)
+
+
+def _reconnect(name: str, display: str, said: str | None = None) -> str:
+    why = f" ({said})" if said else ""
+    return (
+        f"{name} no longer accepts Schedulo's access to {display}{why}. Reconnect the "
+        "account, then retry."
+    )
+
+
+def retry_time(failure: Failure, attempt: int, base_seconds: float) -> datetime:
+    """The network's reset time when it gave one, else exponential backoff with jitter."""
+    now = utcnow()
+    if failure.retry_at is not None and failure.retry_at > now:
+        return failure.retry_at
+    delay = min(base_seconds * 2 ** (attempt - 1), MAX_BACKOFF.total_seconds())
+    return now + timedelta(seconds=delay + random.uniform(0, delay / 2))
+
+
+def arm_retry(
+    item: store.PostItem, target: store.TargetAttribute, attempt: int, when: datetime
+) -> None:
+    from chalicelib import scheduling
+
+    current = store.get(item.workspace_id, item.post_id)
+    version = current.version if current else item.version
+    try:
+        scheduling.arm_retry(
+            item.workspace_id, item.post_id, version, target.target_id, attempt, when
+        )
+    except Exception:  # the target is `retrying` with its time: the sweeper picks it up
+        logger.exception("arming a retry failed", extra={"target": target.target_id})
+
+
+def audit_attempt(
+    item: store.PostItem,
+    target: store.TargetAttribute,
+    attempt: int,
+    outcome: str,
+    reason: str | None,
+    result: PublishResult | None = None,
+) -> None:
+    from chalicelib.store.audit import record_event
+
+    details: dict[str, Any] = {
+        "post_id": item.post_id,
+        "account_id": target.account_id,
+        "network": target.network,
+        "attempt": attempt,
+        "outcome": outcome,
+    }
+    if reason:
+        details["reason"] = reason
+    if result is not None:
+        details.update(external_id=result.external_id, url=result.url)
+    try:
+        record_event(
+            item.workspace_id,
+            "post.publish_attempt",
+            actor="system",
+            target=target.target_id,
+            details=details,
+        )
+    except Exception:  # the outcome is written on the post; the log line keeps the rest
+        logger.exception("audit write failed", extra=details)
+
+
+def count(network: str, name: str, value: float = 1, unit: str = "Count") -> None:
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+    with single_metric(
+        name=name,
+        unit=MetricUnit(unit),
+        value=value,
+        namespace="Schedulo",
+        default_dimensions={"network": network},
+    ):
+        pass
+
+
+def count_published(
+    item: store.PostItem, target: store.TargetAttribute, published_at: datetime, seconds: float
+) -> None:
+    count(target.network, "PostsPublished")
+    if item.scheduled_at:
+        due = datetime.fromisoformat(item.scheduled_at)
+        lateness = max(0.0, (published_at - due).total_seconds())
+        count(target.network, "PublishLatenessSeconds", lateness, "Seconds")
+    count(target.network, "PublishLatencySeconds", seconds, "Seconds")
+
+
+def dead_letter(
+    item: store.PostItem, target: store.TargetAttribute, attempts: int, reason: str
+) -> None:
+    """What operators see on the dead-letter queue (and redrive by name)."""
+    from chalicelib.aws import client
+    from chalicelib.settings import get_settings
+
+    body = {
+        "kind": "publish_failed",
+        "workspace_id": item.workspace_id,
+        "post_id": item.post_id,
+        "target_id": target.target_id,
+        "account_id": target.account_id,
+        "network": target.network,
+        "attempts": attempts,
+        "reason": reason,
+        "failed_at": utcnow().isoformat(),
+    }
+    try:
+        client("sqs").send_message(
+            QueueUrl=get_settings().dead_letter_queue_url, MessageBody=json.dumps(body)
+        )
+    except Exception:
+        logger.exception("dead-letter send failed", extra=body)
+
+
+def notify_failed(item: store.PostItem, target: store.TargetAttribute, reason: str) -> None:
+    from chalicelib.notify import notify
+
+    name = network_name(target.network)
+    try:
+        notify(
+            item.workspace_id,
+            kind="post.failed",
+            title=f"A post did not go out on {name}",
+            message=f"“{_excerpt(item.text)}”: {reason}",
+            link=f"/posts/{item.post_id}",
+            subject_id=item.post_id,
+        )
+    except Exception:
+        logger.exception("failure notification failed", extra={"post_id": item.post_id})
+
+
+def after_post_done(item: store.PostItem, status: str) -> None:
+    """A recurring post moves on to its next occurrence once this one is settled."""
+    if not item.recurrence or status == "failed":
+        return
+    from chalicelib.posts.service import advance_series
+
+    try:
+        advance_series(item.workspace_id, item.post_id, utcnow())
+    except Exception:
+        logger.exception("advancing the series failed", extra={"post_id": item.post_id})
+
+
+def _excerpt(text: str, length: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "…"

@@ -1,0 +1,79 @@
+"""The sweeper (every 5 minutes): what the schedules missed.
+
+DynamoDB is the source of truth and a schedule only a trigger, so the sweeper reads the
+sparse `sweep-index` (posts waiting or on their way, by when to look at them) and
+- arms a post whose schedule was never armed (its `armed_version` is behind `version`),
+- invokes the publisher for a post overdue by more than the grace period that no
+  invocation reached, and for a post on its way whose lease or retry time has passed.
+The publisher's claims decide what is done: the sweeper never touches a target itself, so
+one that is claimed or done is left alone.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib import scheduling
+from chalicelib.observability import logger
+from chalicelib.settings import get_settings
+from chalicelib.store import posts as store
+from chalicelib.store.base import iso, utcnow
+
+# Unarmed posts due within this horizon are armed (or invoked, when close) by this run;
+# later ones are found by a later run, so a run reads only the near future.
+HORIZON = timedelta(minutes=30)
+INVOKE_WITHIN = timedelta(seconds=60)
+
+
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    now = now or utcnow()
+    grace = timedelta(seconds=get_settings().sweep_grace_seconds)
+    counts = {"armed": 0, "invoked": 0, "looked_at": 0}
+    for shard in range(store.SWEEP_SHARDS):
+        for key in store.PostItem.sweep_index.query(
+            str(shard), store.PostItem.due_at <= iso(now + HORIZON)
+        ):
+            counts["looked_at"] += 1
+            try:
+                action = _sweep_one(key.workspace_id, key.post_id, now, grace)
+            except Exception:  # one bad post must not stop the sweep
+                logger.exception("sweeping a post failed", extra={"post_id": key.post_id})
+                continue
+            if action:
+                counts[action] += 1
+    logger.info("sweep", extra=counts)
+    return counts
+
+
+def _sweep_one(workspace_id: str, post_id: str, now: datetime, grace: timedelta) -> str | None:
+    item = store.get(workspace_id, post_id)
+    if item is None or item.due_at is None:
+        return None
+    due = datetime.fromisoformat(item.due_at)
+    payload: dict[str, Any] = {
+        "workspace_id": workspace_id,
+        "post_id": post_id,
+        "version": item.version,
+    }
+    if item.status == "publishing":
+        # due_at is when its lease or retry time runs out, plus the grace already.
+        if due <= now:
+            scheduling.invoke_now(payload)
+            return "invoked"
+        return None
+    if item.status not in ("scheduled", "approved"):
+        return None
+    if due <= now - grace:
+        logger.warning("overdue post never published: publishing now", extra=payload)
+        scheduling.invoke_now(payload)
+        return "invoked"
+    if item.armed_version == item.version:
+        return None
+    if due - now <= INVOKE_WITHIN:
+        scheduling.invoke_now(payload)
+    else:
+        scheduling.arm(workspace_id, post_id, item.version, due)
+    store.mark_armed(workspace_id, post_id, item.version)
+    logger.warning("unarmed post armed by the sweeper", extra=payload)
+    return "armed"
