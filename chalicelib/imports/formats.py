@@ -317,7 +317,7 @@ def parse_datetime(value: str, order: str | None) -> datetime:
     value = value.strip()
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if re.match(r"^\d{4}-", value):
+        if re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d", value):
             return parsed
     except ValueError:
         pass

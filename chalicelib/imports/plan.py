@@ -157,9 +157,17 @@ def _row(
     variants = source.variants()
     text = source.get("text")
     targets = []
+    link = source.get("link")
     for account in accounts:
         variant = variants.get(account.network)
         options = {k: source.get(k) for k in ("link", "title") if source.get(k)}
+        network = ctx.limits.get(account.network)
+        if link and network is not None and network.link_max is None:
+            # A network without a link field gets the link in its text, as Hootsuite does.
+            options.pop("link")
+            base, column = variant or (text, source.column("text"))
+            if link not in base:
+                variant = (f"{base}\n{link}".strip(), column)
         targets.append((account, variant, options))
     for network, (_, column) in variants.items():
         if not any(account.network == network for account in accounts):
@@ -211,8 +219,9 @@ def _row(
                 "network": a.network,
                 "label": a.label,
                 "text": v[0] if v else None,
+                "options": o,
             }
-            for a, v, _ in targets
+            for a, v, o in targets
         ],
         first_comment=source.get("first_comment") or None,
         timezone=zone_name,

@@ -350,7 +350,6 @@ def _create_one(item: store.ImportItem, post_id: str, row: dict[str, Any], post_
     missing post, which the publisher ignores; a retried commit writes the post."""
     now = utcnow()
     when = datetime.fromisoformat(row["at"].replace("Z", "+00:00"))
-    options = {k: v for k, v in (("link", row.get("link")), ("title", row.get("title"))) if v}
     stamp = iso_utc(now)
     post = post_store.PostItem(
         item.workspace_id,
@@ -368,7 +367,7 @@ def _create_one(item: store.ImportItem, post_id: str, row: dict[str, Any], post_
                 account_id=t["account_id"],
                 network=t["network"],
                 text=t["text"],
-                options=options,
+                options=t.get("options") or {},
                 status=TargetStatus.PENDING,
                 attempts=0,
             )

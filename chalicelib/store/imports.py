@@ -62,7 +62,8 @@ def update(item: ImportItem, expected_status: str | None = None, **changes: Any)
     """Set `changes`; with `expected_status`, only if the import is still in that status
     (False when it is not: another worker moved it on)."""
     actions = [getattr(ImportItem, name).set(value) for name, value in changes.items()]
-    actions.append(ImportItem.updated_at.set(iso(utcnow())))
+    if "updated_at" not in changes:
+        actions.append(ImportItem.updated_at.set(iso(utcnow())))
     condition = ImportItem.status == expected_status if expected_status else None
     try:
         item.update(actions=actions, condition=condition)
