@@ -4,6 +4,7 @@ from chalice import Chalice, Rate
 
 from chalicelib.api.accounts import accounts
 from chalicelib.api.auth import auth
+from chalicelib.api.imports import imports
 from chalicelib.api.media import media
 from chalicelib.api.members import members
 from chalicelib.api.meta import meta
@@ -32,6 +33,7 @@ app.register_blueprint(media)
 app.register_blueprint(accounts)
 app.register_blueprint(notifications)
 app.register_blueprint(publishing)
+app.register_blueprint(imports)
 
 
 @app.lambda_function(name="publisher")
@@ -48,6 +50,14 @@ def sweeper(event):
     from chalicelib.publishing.sweeper import sweep
 
     sweep()
+
+
+@app.lambda_function(name="import_worker")
+def import_worker(event, context):
+    """A bulk import's background job: {workspace_id, import_id, job: validate|commit}."""
+    from chalicelib.imports.service import run_job
+
+    run_job(event)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="refresh-tokens")

@@ -98,18 +98,28 @@ def arm_retry(
 
 def invoke_now(payload: dict[str, Any]) -> None:
     """Invoke the publisher at once, without waiting for it (publish now)."""
-    settings = get_settings()
+    invoke_async(get_settings().publisher_arn, payload)
+
+
+def invoke_async(arn: str, payload: dict[str, Any]) -> None:
+    """Invoke the function `arn` with `payload` without waiting (an Event invocation;
+    where there is no Lambda service, the registered local invoker in a thread)."""
     if _local_invoker is not None:
         invoker = _local_invoker
-        threading.Thread(
-            target=_run_local, args=(invoker, settings.publisher_arn, payload), daemon=True
-        ).start()
+        threading.Thread(target=_run_local, args=(invoker, arn, payload), daemon=True).start()
         return
     client("lambda").invoke(
-        FunctionName=settings.publisher_arn,
-        InvocationType="Event",
-        Payload=json.dumps(payload).encode(),
+        FunctionName=arn, InvocationType="Event", Payload=json.dumps(payload).encode()
     )
+
+
+def arm_new(workspace_id: str, post_id: str, version: int, when: datetime) -> str:
+    """Arm the schedule of a post that has no other version (a bulk import's new post):
+    one CreateSchedule call, no listing of stale schedules."""
+    name = schedule_name(post_id, version)
+    payload = {"workspace_id": workspace_id, "post_id": post_id, "version": version}
+    _put(name, when, payload, f"post {post_id} v{version}")
+    return name
 
 
 def use_local_invoker(invoker: Invoker | None) -> None:
@@ -122,7 +132,7 @@ def _run_local(invoker: Invoker, arn: str, payload: dict[str, Any]) -> None:
     try:
         invoker(arn, payload)
     except Exception:  # as with an Event invocation, nobody waits for the result
-        logger.exception("local publisher invocation failed", extra={"input": payload})
+        logger.exception("local invocation failed", extra={"input": payload})
 
 
 def _put(name: str, when: datetime, payload: dict[str, Any], description: str) -> None:

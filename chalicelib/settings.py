@@ -70,6 +70,7 @@ class Settings(BaseModel):
     schedule_group: str
     scheduler_role_arn: str
     publisher_arn: str
+    import_worker_arn: str
     kms_key_id: str
     jwt_secret_name: str
     email_sender: str
@@ -155,6 +156,10 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         publisher_arn=get(
             "SCHEDULO_PUBLISHER_ARN",
             f"arn:aws:lambda:{region}:{account}:function:{prefix}-publisher",
+        ),
+        import_worker_arn=get(
+            "SCHEDULO_IMPORT_WORKER_ARN",
+            f"arn:aws:lambda:{region}:{account}:function:{prefix}-import_worker",
         ),
         kms_key_id=get("SCHEDULO_KMS_KEY_ID", f"alias/{prefix}-tokens"),
         jwt_secret_name=get("SCHEDULO_JWT_SECRET_NAME", f"/{prefix}/jwt-signing-key"),

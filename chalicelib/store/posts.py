@@ -246,36 +246,6 @@ def taken_times(workspace_id: str, account_id: str, start: datetime, end: dateti
     return [item.scheduled_at for item in results if item.scheduled_at]
 
 
-def cancel_account_targets(workspace_id: str, account_id: str, reason: str) -> int:
-    """Cancel the account's targets in every post still waiting to go out (the account was
-    disconnected); returns how many. The post's version stays, so its armed schedule
-    still publishes the other targets."""
-    cancelled = 0
-    waiting = PostItem.scheduled_index.query(
-        workspace_id,
-        filter_condition=PostItem.account_ids.contains(account_id)
-        & PostItem.status.is_in(*WAITING),
-    )
-    for found in waiting:
-        for _ in range(3):  # a concurrent edit moved the post: read it again
-            item = get(workspace_id, found.post_id)
-            if item is None or item.status not in WAITING:
-                break
-            hits = [t for t in item.targets if t.account_id == account_id and t.status == "pending"]
-            for target in hits:
-                target.status, target.error = "cancelled", reason
-            try:
-                if hits:
-                    prepare(item).save(condition=PostItem.version == item.version)
-            except PutError as error:
-                if _conditional_failure(error):
-                    continue
-                raise
-            cancelled += len(hits)
-            break
-    return cancelled
-
-
 def _page(results: Iterator[PostItem], limit: int, scheduled: bool) -> Page:
     items: list[PostItem] = []
     for item in results:
@@ -301,8 +271,9 @@ def _conditional_failure(error: Exception) -> bool:
 
 def cancel_account_targets(workspace_id: str, account_id: str, reason: str) -> int:
     """The account's targets that have not gone out become `cancelled` with `reason`
-    (a disconnect). A post left with nothing to publish stops waiting: it is `failed`
-    and its schedule deleted. Returns how many targets were cancelled."""
+    (a disconnect); returns how many. The post keeps its version, so its armed schedule
+    still publishes the other targets; a post left with nothing to publish stops waiting:
+    it is `failed` and its schedule deleted."""
     from chalicelib import scheduling
 
     cancelled = 0
@@ -325,9 +296,11 @@ def cancel_account_targets(workspace_id: str, account_id: str, reason: str) -> i
             if everything_cancelled and item.status != "draft":
                 item.status = "failed"
             try:
-                save_version(item, item.version)
-            except StaleVersion:
-                continue
+                prepare(item).save(condition=PostItem.version == item.version)
+            except PutError as error:
+                if _conditional_failure(error):
+                    continue
+                raise
             if everything_cancelled:
                 scheduling.disarm(item.post_id)
             cancelled += len(hits)

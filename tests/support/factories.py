@@ -50,7 +50,8 @@ def call(
     all_headers = {"Content-Type": "application/json", **(headers or {})}
     data = json.dumps(body) if body is not None else ""
     response = client.http.request(method, path, headers=all_headers, body=data.encode())
-    response.json = json.loads(response.body) if response.body else None
+    is_json = "json" in response.headers.get("Content-Type", "application/json")
+    response.json = json.loads(response.body) if response.body and is_json else None
     return response
 
 

@@ -1,0 +1,447 @@
+"""Bulk imports as jobs: upload, validate in the background, commit in the background.
+
+Upload (the API request) reads the file's header and rows, stores the file in S3 and
+starts the validation job. Validation imports each distinct media URL once, reviews every
+row with the composer's checks and stores the plan. Commit turns the plan's valid rows
+into posts, each armed with one CreateSchedule call and written with one conditional put.
+
+Both jobs run in the `import_worker` Lambda (invoked asynchronously; a thread in the local
+stack). Commit is resumable: a post's id derives from the import id and its row number,
+so a retried commit after a Lambda timeout skips the posts that already exist and creates
+nothing twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
+from typing import Any
+
+from chalicelib import scheduling
+from chalicelib.aws import client
+from chalicelib.domain.ids import new_id
+from chalicelib.domain.posts import PostStatus, TargetStatus
+from chalicelib.domain.slots import Slot
+from chalicelib.domain.timezones import iso_utc
+from chalicelib.domain.validation import MediaFacts
+from chalicelib.errors import Conflict, NotFound, ValidationFailed, invalid
+from chalicelib.imports import formats
+from chalicelib.imports import plan as planning
+from chalicelib.observability import logger
+from chalicelib.settings import get_settings
+from chalicelib.store import imports as store
+from chalicelib.store.base import utcnow
+
+WORKERS = 16  # parallel writes and schedule calls during a commit
+URL_WORKERS = 8  # parallel media fetches during validation
+PROGRESS_EVERY = 100  # rows between progress updates
+# A commit whose worker has said nothing for this long died (a Lambda timeout): a retried
+# commit resumes it.
+STALLED_AFTER = timedelta(minutes=2)
+# Publishing closer than this is "now": the publisher is invoked at once.
+NOW_WINDOW = timedelta(seconds=60)
+
+
+def post_id_for(import_id: str, row: int) -> str:
+    """The id of the post row `row` of `import_id` becomes: the same on every retry."""
+    digest = hashlib.sha256(f"{import_id}:{row}".encode()).hexdigest()[:24]
+    return f"p_{digest}"
+
+
+# ------------------------------------------------------------------------------------ upload
+
+
+def start(
+    workspace_id: str,
+    actor: str | None,
+    data: bytes,
+    *,
+    format_name: str | None,
+    timezone: str | None,
+    date_order: str | None,
+    default_accounts: str | None,
+) -> store.ImportItem:
+    try:
+        parsed = formats.parse(data, format_name)
+    except formats.FileProblem as problem:
+        raise ValidationFailed(
+            f"The file cannot be read: {problem}",
+            [{"field": problem.column, "message": str(problem)}],
+        ) from None
+    if not parsed.rows:
+        raise invalid("body", "the file has a header but no rows")
+    import_id = new_id("imp")
+    prefix = f"imports/{workspace_id}/{import_id}"
+    _put(f"{prefix}/source.csv", data, "text/csv")
+    item = store.ImportItem(
+        workspace_id,
+        import_id,
+        status="validating",
+        format=parsed.format,
+        timezone=timezone,
+        date_order=date_order,
+        default_accounts=default_accounts,
+        rows=len(parsed.rows),
+        source_key=f"{prefix}/source.csv",
+        plan_key=f"{prefix}/plan.json",
+        created_by=actor,
+    )
+    store.create(item)
+    _dispatch(workspace_id, import_id, "validate")
+    return item
+
+
+def read_media_csv(workspace_id: str, media_id: str) -> bytes:
+    """The bytes of a CSV uploaded to the media library (the `{media_id}` body)."""
+    from chalicelib.store import media as media_store
+
+    item = media_store.get(workspace_id, media_id)
+    key = item.key or item.upload_key
+    try:
+        return _get(key)
+    except Exception:
+        raise invalid("media_id", "the file of this media item has not been uploaded") from None
+
+
+# -------------------------------------------------------------------------------- validation
+
+
+def validate(workspace_id: str, import_id: str) -> None:
+    item = _found(workspace_id, import_id)
+    try:
+        parsed = formats.parse(_get(item.source_key), item.format)
+        now = utcnow()
+        ctx = _context(workspace_id, item, parsed.rows)
+        built = planning.build(parsed.rows, ctx, now)
+        document = {
+            "format": parsed.format,
+            "columns": parsed.columns,
+            "rows": [row.to_json() for row in built.rows],
+            "cells": {str(row.row): _cells(row) for row in parsed.rows},
+            "errors": built.errors,
+            "summary": planning.summary(built),
+            "validated_at": iso_utc(now),
+        }
+        _put(item.plan_key, json.dumps(document).encode(), "application/json")
+        store.update(
+            item,
+            status="ready" if not built.errors else "invalid",
+            valid_rows=built.valid_rows,
+            error_count=len(built.errors),
+            progress=0,
+        )
+    except Exception as error:
+        logger.exception("import validation failed", extra={"import_id": import_id})
+        store.update(item, status="failed", failure=f"validation failed: {error}"[:500])
+
+
+def _cells(row: formats.SourceRow) -> dict[str, str]:
+    return {column: value for value, column in row.values.values()}
+
+
+def _context(
+    workspace_id: str, item: store.ImportItem, rows: list[formats.SourceRow]
+) -> planning.Context:
+    from chalicelib.networks.registry import all_limits
+    from chalicelib.store import accounts as account_store
+    from chalicelib.store import media as media_store
+    from chalicelib.store import posts as post_store
+    from chalicelib.store.workspaces import get_workspace
+
+    workspace = get_workspace(workspace_id)
+    accounts = [
+        planning.Account(
+            a.account_id,
+            a.network,
+            a.handle,
+            a.display_name,
+            a.status,
+            a.timezone,
+            tuple(Slot(int(s.weekday), _hhmm(s.time)) for s in a.slots),
+        )
+        for a in account_store.list_accounts(workspace_id)
+    ]
+    ids = [
+        part
+        for row in rows
+        for part in planning._split(row.get("media"))
+        if not part.lower().startswith(("http://", "https://"))
+    ]
+    library = media_store.get_many(workspace_id, ids) if ids else {}
+    url_media = _import_urls(workspace_id, planning.media_urls(rows), item.created_by)
+    imported = [m for m in url_media.values() if isinstance(m, str)]
+    library.update(media_store.get_many(workspace_id, imported) if imported else {})
+    now = utcnow()
+
+    def taken(account_id: str) -> tuple[datetime, ...]:
+        found = post_store.taken_times(workspace_id, account_id, now, now + timedelta(days=366))
+        return tuple(datetime.fromisoformat(t.replace("Z", "+00:00")) for t in found)
+
+    return planning.Context(
+        accounts=accounts,
+        limits={limits.network: limits for limits in all_limits()},
+        media={mid: facts for mid, m in library.items() if (facts := media_facts(m))},
+        url_media=url_media,
+        default_timezone=item.timezone or (workspace.timezone if workspace else "UTC"),
+        default_accounts=item.default_accounts or "",
+        date_order=item.date_order,
+        taken=taken,
+    )
+
+
+def _hhmm(value: str) -> Any:
+    from datetime import time
+
+    hour, minute = value.split(":")
+    return time(int(hour), int(minute))
+
+
+def media_facts(item: Any) -> MediaFacts | None:
+    """What the validators need to know of a library item; None until it is ready."""
+    if item.status != "ready" or not item.content_type:
+        return None
+    return MediaFacts(
+        item.media_id,
+        item.content_type,
+        int(item.size or 0),
+        int(item.width) if item.width else None,
+        int(item.height) if item.height else None,
+        float(item.duration_seconds) if item.duration_seconds else None,
+        item.alt_text,
+    )
+
+
+def _import_urls(
+    workspace_id: str, urls: list[str], actor: str | None
+) -> dict[str, str | Exception]:
+    """Each distinct URL imported into the media library once: URL -> media id, or why not."""
+    from chalicelib.media.library import IMPORT_MAX_BYTES, import_from_url
+
+    def one(url: str) -> str | Exception:
+        try:
+            return import_from_url(
+                workspace_id, url, max_bytes=IMPORT_MAX_BYTES, created_by=actor
+            ).media_id
+        except ValidationFailed as error:
+            reason = error.details[0]["message"] if error.details else error.message
+            return ValueError(reason)
+        except Exception as error:  # one unreachable file is one row's problem
+            logger.warning("media import failed", extra={"url": url, "error": repr(error)})
+            return ValueError("the file could not be fetched")
+
+    with ThreadPoolExecutor(URL_WORKERS) as pool:
+        return dict(zip(urls, pool.map(one, urls), strict=True))
+
+
+# ------------------------------------------------------------------------------------ commit
+
+
+def request_commit(workspace_id: str, import_id: str, skip_invalid: bool) -> store.ImportItem:
+    """Start (or resume) the commit job; 422 when rows are invalid and not skipped."""
+    item = _found(workspace_id, import_id)
+    if item.status == "done":
+        return item
+    if item.status == "validating":
+        raise Conflict("The file is still being validated; commit once it is ready.")
+    if item.status == "committing" and not _stalled(item):
+        return item
+    if item.status == "failed" and item.valid_rows == 0:
+        raise Conflict(f"This import failed: {item.failure or 'see the errors'}")
+    document = load_plan(item)
+    late = _passed_rows(document, utcnow())
+    if item.status != "committing":
+        if (item.error_count or late) and not skip_invalid:
+            details = [
+                {"field": f"rows[{e['row']}].{e['column']}", "message": e["message"]}
+                for e in document["errors"][:100]
+            ] + [{"field": f"rows[{row}].date", "message": "this time has passed"} for row in late]
+            raise ValidationFailed(
+                f"{item.error_count + len(late)} problem(s) in the file: fix them, or commit "
+                "with ?skip_invalid=true to schedule only the valid rows",
+                details,
+            )
+        if item.valid_rows - len(late) <= 0:
+            raise ValidationFailed(
+                "No row is valid: there is nothing to schedule.",
+                [{"field": "rows", "message": "no valid row"}],
+            )
+    expected = item.status
+    if not store.update(
+        item, expected_status=expected, status="committing", skip_invalid=int(skip_invalid)
+    ):
+        raise Conflict("The import changed meanwhile; reload it.")
+    item.status = "committing"
+    _dispatch(workspace_id, import_id, "commit")
+    return item
+
+
+def _stalled(item: store.ImportItem) -> bool:
+    updated = datetime.fromisoformat(item.updated_at.replace("Z", "+00:00"))
+    return utcnow() - updated > STALLED_AFTER
+
+
+def _passed_rows(document: dict[str, Any], now: datetime) -> list[int]:
+    """Valid rows whose time passed since validation."""
+    cutoff = iso_utc(now)
+    return [
+        row["row"] for row in document["rows"] if row["valid"] and row["at"] and row["at"] <= cutoff
+    ]
+
+
+def commit(workspace_id: str, import_id: str) -> None:
+    item = _found(workspace_id, import_id)
+    if item.status != "committing":
+        return
+    try:
+        rows = _rows_to_create(item)
+        created = _create_posts(item, rows)
+        store.update(item, status="done", progress=1, created_posts=created)
+    except Exception as error:
+        logger.exception("import commit failed", extra={"import_id": import_id})
+        store.update(item, status="failed", failure=f"commit failed: {error}"[:500])
+
+
+def _rows_to_create(item: store.ImportItem) -> list[dict[str, Any]]:
+    document = load_plan(item)
+    now = utcnow()
+    late = set(_passed_rows(document, now))
+    return [row for row in document["rows"] if row["valid"] and row["row"] not in late]
+
+
+def _create_posts(item: store.ImportItem, rows: list[dict[str, Any]]) -> int:
+    from chalicelib.store import posts as post_store
+
+    ids = {row["row"]: post_id_for(item.import_id, row["row"]) for row in rows}
+    existing = _existing(item.workspace_id, list(ids.values()))
+    todo = [row for row in rows if ids[row["row"]] not in existing]
+    done = len(rows) - len(todo)
+    total = max(len(rows), 1)
+
+    def create(row: dict[str, Any]) -> None:
+        _create_one(item, ids[row["row"]], row, post_store)
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        for index, _ in enumerate(pool.map(create, todo), start=1):
+            if index % PROGRESS_EVERY == 0:
+                store.update(item, progress=round((done + index) / total, 3))
+    return len(rows)
+
+
+def _existing(workspace_id: str, post_ids: list[str]) -> set[str]:
+    from chalicelib.store.posts import PostItem
+
+    found: set[str] = set()
+    for start in range(0, len(post_ids), 100):
+        keys = [(workspace_id, pid) for pid in post_ids[start : start + 100]]
+        found |= {p.post_id for p in PostItem.batch_get(keys, attributes_to_get=["post_id"])}
+    return found
+
+
+def _target_id(post_id: str, account_id: str) -> str:
+    return "t_" + hashlib.sha256(f"{post_id}:{account_id}".encode()).hexdigest()[:24]
+
+
+def _create_one(item: store.ImportItem, post_id: str, row: dict[str, Any], post_store: Any) -> None:
+    """Arm the schedule, then write the post saying it is armed: one CreateSchedule and
+    one conditional put. A schedule left without its post (the put failed) fires into a
+    missing post, which the publisher ignores; a retried commit writes the post."""
+    now = utcnow()
+    when = datetime.fromisoformat(row["at"].replace("Z", "+00:00"))
+    stamp = iso_utc(now)
+    post = post_store.PostItem(
+        item.workspace_id,
+        post_id,
+        version=1,
+        status=PostStatus.SCHEDULED,
+        text=row["text"],
+        media_ids=list(row["media_ids"]),
+        first_comment=row["first_comment"],
+        timezone=row["timezone"],
+        scheduled_at=row["at"],
+        targets=[
+            post_store.TargetAttribute(
+                target_id=_target_id(post_id, t["account_id"]),
+                account_id=t["account_id"],
+                network=t["network"],
+                text=t["text"],
+                options=t.get("options") or {},
+                status=TargetStatus.PENDING,
+                attempts=0,
+            )
+            for t in row["targets"]
+        ],
+        created_by=item.created_by,
+        created_at=stamp,
+        updated_at=stamp,
+    )
+    payload = {"workspace_id": item.workspace_id, "post_id": post_id, "version": 1}
+    immediate = when - now <= NOW_WINDOW
+    if not immediate:
+        scheduling.arm_new(item.workspace_id, post_id, 1, when)
+        post.armed_version = 1
+    try:
+        post_store.create(post)
+    except Exception as error:
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return  # written by an earlier attempt of this commit
+        raise
+    if immediate:
+        scheduling.invoke_now(payload)
+        post_store.mark_armed(item.workspace_id, post_id, 1)
+
+
+# ------------------------------------------------------------------------------------- reads
+
+
+def load_plan(item: store.ImportItem) -> dict[str, Any]:
+    return json.loads(_get(item.plan_key))
+
+
+def plan_if_any(item: store.ImportItem) -> dict[str, Any] | None:
+    """The plan once validation wrote it; None while validating or when it failed."""
+    if item.status == "validating" or (item.status == "failed" and not item.valid_rows):
+        return None
+    return load_plan(item)
+
+
+def preview_rows(document: dict[str, Any], first: int = planning.PREVIEW_ROWS) -> list[int]:
+    """The rows a reader sees: the first `first`, and every row with a problem."""
+    wrong = {error["row"] for error in document["errors"]}
+    rows = [row["row"] for row in document["rows"]]
+    return sorted(set(rows[:first]) | set(list(sorted(wrong))[:500]))
+
+
+def _found(workspace_id: str, import_id: str) -> store.ImportItem:
+    item = store.get(workspace_id, import_id)
+    if item is None:
+        raise NotFound("Import not found.")
+    return item
+
+
+def _dispatch(workspace_id: str, import_id: str, job: str) -> None:
+    scheduling.invoke_async(
+        get_settings().import_worker_arn,
+        {"workspace_id": workspace_id, "import_id": import_id, "job": job},
+    )
+
+
+def run_job(event: dict[str, Any]) -> None:
+    """The import worker's entry point: `{workspace_id, import_id, job}`."""
+    job = {"validate": validate, "commit": commit}[event["job"]]
+    job(event["workspace_id"], event["import_id"])
+
+
+def _put(key: str, data: bytes, content_type: str) -> None:
+    client("s3").put_object(
+        Bucket=get_settings().media_bucket, Key=key, Body=data, ContentType=content_type
+    )
+
+
+def _get(key: str) -> bytes:
+    body: Iterable[bytes] = client("s3").get_object(Bucket=get_settings().media_bucket, Key=key)[
+        "Body"
+    ]
+    return body.read()  # type: ignore[attr-defined,no-any-return]
