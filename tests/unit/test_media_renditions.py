@@ -86,7 +86,7 @@ def test_the_limits_named_in_the_product_brief():
     assert spec_for("instagram", "story").min_aspect == 9 / 16
     assert spec_for("instagram", "reel").max_aspect == 9 / 16
     assert spec_for("youtube") is None
-    assert spec_for("tiktok") is None
+    assert spec_for("tiktok") is not None  # TikTok photo posts take images
 
 
 def _two_colour_image() -> bytes:
