@@ -70,7 +70,7 @@ def median_ms(action, runs: int = RUNS) -> float:
 
 def bench_photo() -> None:
     from chalicelib.media.inspection import inspect
-    from chalicelib.media.renditions import SPECS, render
+    from chalicelib.media.renditions import SPECS, render, spec_for
     from chalicelib.media.source import BytesSource
 
     photo = photo_12mp()
@@ -79,8 +79,11 @@ def bench_photo() -> None:
     print(
         f"  inspection (full decode):     {median_ms(lambda: inspect(BytesSource(photo))):7.0f} ms"
     )
-    for name in ("instagram", "instagram_story", "pinterest", "x", "bluesky", "thumbnail"):
-        spec = SPECS[name]
+    targets = [("instagram", "feed"), ("instagram", "story"), ("pinterest", "feed"), ("x", "feed")]
+    specs = [spec_for(*target) for target in targets]
+    for spec in [*specs, spec_for("bluesky"), SPECS["thumbnail"]]:
+        assert spec is not None
+        name = spec.name
         made = render(photo, spec, (0.4, 0.5))
         ms = median_ms(lambda spec=spec: render(photo, spec, (0.4, 0.5)))
         print(

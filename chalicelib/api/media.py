@@ -17,6 +17,7 @@ from chalicelib.api.media_models import (
     UploadOut,
     normalise_tag,
 )
+from chalicelib.api.responses import Reply
 from chalicelib.api.routing import ApiBlueprint, RequestContext
 from chalicelib.domain.roles import Role
 from chalicelib.errors import NotFound, PlanLimit, invalid
@@ -76,8 +77,9 @@ def upload_limit(workspace_id: str) -> int:
     response=UploadOut,
     status=201,
 )
-def create_upload(ctx: RequestContext, ws: str, body: UploadIn) -> UploadOut:
+def create_upload(ctx: RequestContext, ws: str, body: UploadIn) -> UploadOut | Reply:
     """Start an upload: a presigned S3 POST pinned to this key, type and size."""
+    from chalicelib.api.idempotency import once
     from chalicelib.media.library import start_upload
     from chalicelib.media.uploads import MAX_UPLOAD_BYTES
 
@@ -89,18 +91,22 @@ def create_upload(ctx: RequestContext, ws: str, body: UploadIn) -> UploadOut:
             f"Your plan uploads files up to {most // 1024**2} MB.",
             [{"field": "size", "message": f"larger than the plan's {most // 1024**2} MB"}],
         )
-    item, post = start_upload(
-        ws,
-        filename=body.filename,
-        content_type=body.content_type,
-        size=body.size,
-        max_bytes=most,
-        created_by=ctx.principal.actor,
-    )
-    return UploadOut(
-        media=media_out(item),
-        upload=PresignedUpload(url=post.url, fields=post.fields, max_bytes=body.size),
-    )
+
+    def run() -> UploadOut:
+        item, post = start_upload(
+            ws,
+            filename=body.filename,
+            content_type=body.content_type,
+            size=body.size,
+            max_bytes=most,
+            created_by=ctx.principal.actor,
+        )
+        return UploadOut(
+            media=media_out(item),
+            upload=PresignedUpload(url=post.url, fields=post.fields, max_bytes=body.size),
+        )
+
+    return once(ctx, ws, "media.upload", 201, run)
 
 
 @media.endpoint("POST", f"{ITEM}/complete", auth=Role.EDITOR, response=MediaOut)
@@ -119,12 +125,18 @@ def complete(ctx: RequestContext, ws: str, media_id: str) -> MediaOut:
     response=MediaOut,
     status=201,
 )
-def import_url(ctx: RequestContext, ws: str, body: ImportIn) -> MediaOut:
+def import_url(ctx: RequestContext, ws: str, body: ImportIn) -> MediaOut | Reply:
     """Fetch a URL server-side into the library (size-capped, public addresses only)."""
+    from chalicelib.api.idempotency import once
     from chalicelib.media.library import import_from_url
 
-    item = import_from_url(ws, body.url, max_bytes=upload_limit(ws), created_by=ctx.principal.actor)
-    return media_out(item)
+    def run() -> MediaOut:
+        item = import_from_url(
+            ws, body.url, max_bytes=upload_limit(ws), created_by=ctx.principal.actor
+        )
+        return media_out(item)
+
+    return once(ctx, ws, "media.import", 201, run)
 
 
 @media.endpoint(

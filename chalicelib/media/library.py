@@ -317,17 +317,9 @@ def facts_for_target(item: store.MediaItem, network: str, surface: str = "feed")
 
     A rendition's size is given as its byte limit (it never weighs more) and its
     dimensions as planned around the focal point."""
-    from chalicelib.domain.validation import MediaFacts
+    from chalicelib.posts.facts import media_facts
 
-    facts = MediaFacts(
-        media_id=item.media_id,
-        content_type=item.content_type or item.declared_content_type,
-        bytes=int(item.size or item.declared_size),
-        width=_int(item.width),
-        height=_int(item.height),
-        duration_seconds=item.duration_seconds,
-        alt_text=item.alt_text,
-    )
+    facts = media_facts(item)
     spec = _rendition_spec(item, network, surface) if item.status == store.READY else None
     if spec is None:
         return facts

@@ -93,6 +93,18 @@ def test_a_renamed_executable_is_refused_with_the_reason(client):
     assert "executable" in shown["failure_reason"]
 
 
+def test_a_repeated_upload_request_with_the_same_idempotency_key_starts_one_upload(client):
+    owner = signup(client)
+    body = {"filename": "a.jpg", "content_type": "image/jpeg", "size": 1000}
+    headers = {**owner.headers, "Idempotency-Key": "upload-1"}
+    first = call(client, "POST", media_path(owner), body, headers)
+    again = call(client, "POST", media_path(owner), body, headers)
+    assert first.status_code == again.status_code == 201
+    assert first.json["media"]["id"] == again.json["media"]["id"]
+    listed = call(client, "GET", media_path(owner), None, owner.headers).json["items"]
+    assert len(listed) == 1
+
+
 def test_completing_before_uploading_is_a_conflict(client):
     owner = signup(client)
     started = start(client, owner, image_bytes())
@@ -240,6 +252,17 @@ def test_an_image_is_imported_by_url(client, loopback_allowed):
     assert imported.status_code == 201, imported.body
     assert (imported.json["kind"], imported.json["width"]) == ("gif", 64)
     assert imported.json["source_url"] == f"{site.url}/p.gif"
+
+
+def test_an_import_repeated_with_its_idempotency_key_fetches_once(client, loopback_allowed):
+    owner = signup(client)
+    headers = {**owner.headers, "Idempotency-Key": "import-1"}
+    with serve({"/p.png": Route(body=image_bytes("PNG", (30, 30)))}) as site:
+        body = {"url": f"{site.url}/p.png"}
+        first = call(client, "POST", media_path(owner, "/import"), body, headers)
+        again = call(client, "POST", media_path(owner, "/import"), body, headers)
+        assert site.hits == ["/p.png"]
+    assert first.json["id"] == again.json["id"]
 
 
 def test_an_import_from_a_private_address_is_refused_naming_the_url(client):

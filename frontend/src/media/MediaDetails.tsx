@@ -33,15 +33,49 @@ function fieldMessage(error: unknown, field: string): string | undefined {
   return error instanceof ApiError ? error.fieldMessage(field) : undefined;
 }
 
-export function CropPreview({ workspaceId, media }: { workspaceId: string; media: Media }) {
-  const [target, setTarget] = useState(0);
-  const id = useId();
-  const { network, surface } = PREVIEW_TARGETS[target];
+/** The file one network receives for `media` (the composer shows one per network tab). */
+export function RenditionPreview({
+  workspaceId,
+  media,
+  network,
+  surface = "feed",
+  label,
+}: {
+  workspaceId: string;
+  media: Media;
+  network: string;
+  surface?: Surface;
+  label: string;
+}) {
   const focal = `${media.focal_point.x},${media.focal_point.y}`;
   const rendition = useQuery({
     queryKey: ["media", workspaceId, media.id, "rendition", network, surface, focal],
     queryFn: () => getRendition(workspaceId, media.id, network, surface),
   });
+  if (rendition.isPending) return <p className="muted">Preparing the preview…</p>;
+  if (rendition.isError) {
+    return (
+      <p role="alert" className="form-error">
+        {rendition.error.message}
+      </p>
+    );
+  }
+  const file = rendition.data;
+  return (
+    <figure className="rendition-preview">
+      <img src={file.url} alt={`${label} preview`} data-testid="crop-preview" />
+      <figcaption className="muted">
+        {file.is_rendition ? "Cropped and resized to" : "Sent as it is:"} {file.width}×{file.height},{" "}
+        {formatBytes(file.size)}
+      </figcaption>
+    </figure>
+  );
+}
+
+export function CropPreview({ workspaceId, media }: { workspaceId: string; media: Media }) {
+  const [target, setTarget] = useState(0);
+  const id = useId();
+  const { network, surface, label } = PREVIEW_TARGETS[target];
   return (
     <section className="crop-preview" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>What each network receives</h3>
@@ -53,21 +87,7 @@ export function CropPreview({ workspaceId, media }: { workspaceId: string; media
           </option>
         ))}
       </select>
-      {rendition.isPending && <p className="muted">Preparing the preview…</p>}
-      {rendition.isError && (
-        <p role="alert" className="form-error">
-          {rendition.error.message}
-        </p>
-      )}
-      {rendition.data && (
-        <figure>
-          <img src={rendition.data.url} alt={`${PREVIEW_TARGETS[target].label} preview`} data-testid="crop-preview" />
-          <figcaption className="muted">
-            {rendition.data.is_rendition ? "Cropped and resized to" : "Sent as it is:"} {rendition.data.width}×
-            {rendition.data.height}, {formatBytes(rendition.data.size)}
-          </figcaption>
-        </figure>
-      )}
+      <RenditionPreview workspaceId={workspaceId} media={media} network={network} surface={surface} label={label} />
     </section>
   );
 }

@@ -8,6 +8,7 @@ import { UploadList } from "./UploadList";
 import type { Media, MediaKind } from "./api";
 import { useMediaList } from "./useMediaList";
 import { useUploads } from "./useUploads";
+import "./media.css";
 
 export interface MediaPickerProps {
   workspaceId: string;
