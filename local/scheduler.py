@@ -119,7 +119,10 @@ class SchedulerEmulator:
                 if summary.get("State", "ENABLED") != "ENABLED":
                     self._known.pop(name, None)
                     continue
-                schedule = self._read(name, summary.get("LastModificationDate"))
+                try:
+                    schedule = self._read(name, summary.get("LastModificationDate"))
+                except self._scheduler.exceptions.ResourceNotFoundException:
+                    continue  # deleted since it was listed (fired, or disarmed)
                 if schedule:
                     self._known[name] = schedule
         for name in list(self._known):
