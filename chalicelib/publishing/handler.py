@@ -65,7 +65,7 @@ def handle_invocation(event: dict[str, Any]) -> dict[str, Any]:
         return _no_op(f"stale version (the post is at {item.version})", event)
     if item.status in ("scheduled", "approved"):
         lease = timedelta(seconds=get_settings().publish_lease_seconds)
-        if not claims.start_publishing(ws, post_id, item.version, utcnow() + lease):
+        if not claims.start_publishing(ws, post_id, int(item.version), utcnow() + lease):
             return _no_op("another invocation started this version", event)
         item = store.get(ws, post_id)
         assert item is not None

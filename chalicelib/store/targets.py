@@ -84,7 +84,7 @@ def record(
 ) -> bool:
     """Write what the attempt that holds the target found (status, ids, error, retry)."""
     target = PostItem.targets[index]
-    actions = [
+    actions: list[Any] = [
         target[name].set(value) if value is not None else target[name].remove()
         for name, value in fields.items()
     ]
