@@ -42,6 +42,8 @@ def main() -> None:
     from local.stack import LocalStack, Ports, free_port
 
     stack = LocalStack(Ports(api=free_port(), aws=free_port(), sandbox=free_port())).start()
+    # Every post is armed well ahead: list the schedule group once a second, not ten times.
+    stack.emulator.refresh_seconds = float(os.environ.get("BENCH_REFRESH_SECONDS", "1"))
     try:
         accounts = connect_accounts(stack)
         load(stack, accounts)

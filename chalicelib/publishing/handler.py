@@ -65,10 +65,10 @@ def handle_invocation(event: dict[str, Any]) -> dict[str, Any]:
         return _no_op(f"stale version (the post is at {item.version})", event)
     if item.status in ("scheduled", "approved"):
         lease = timedelta(seconds=get_settings().publish_lease_seconds)
-        if not claims.start_publishing(ws, post_id, item.version, utcnow() + lease):
+        started = claims.start_publishing(ws, post_id, int(item.version), utcnow() + lease)
+        if started is None:
             return _no_op("another invocation started this version", event)
-        item = store.get(ws, post_id)
-        assert item is not None
+        item = started
     elif item.status != "publishing":
         return _no_op(f"the post is {item.status}", event)
     results = publish_targets(item, invocation.target_id)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib.errors import ApiError
 from chalicelib.networks.base import ErrorKind, NetworkError, PublishRequest, PublishResult
 from chalicelib.observability import logger
 from chalicelib.store import posts as store
@@ -73,7 +74,13 @@ def publish_once(item: store.PostItem, target: store.TargetAttribute) -> Publish
         raise failure_of(error, name, account) from None
     try:
         request = publish_request(item, target)
-        adapter = get_adapter(target.network, client_credentials(target.network))
+        # Per-instance networks (Mastodon) keep their instance on the account.
+        extra = (
+            {"instance_url": account.options["instance_url"]}
+            if account.options and account.options.get("instance_url")
+            else {}
+        )
+        adapter = get_adapter(target.network, client_credentials(target.network), **extra)
         return adapter.publish(auth, request)
     except NetworkError as error:
         if error.kind is ErrorKind.REAUTH:
@@ -86,6 +93,8 @@ def publish_once(item: store.PostItem, target: store.TargetAttribute) -> Publish
         raise failure_of(error, name, account) from None
     except Failure:
         raise
+    except ApiError as error:  # the post itself is wrong now (media gone or not ready)
+        raise Failure(f"The post could not be sent to {name}: {error.message}", False) from None
     except Exception as exc:  # a bug or an outage of ours: retry, never guess it posted
         logger.exception("publishing failed unexpectedly", extra={"target": target.target_id})
         raise Failure(
@@ -99,7 +108,9 @@ def publish_request(item: store.PostItem, target: store.TargetAttribute) -> Publ
 
     options = dict(target.options or {})
     media = tuple(
-        network_media(item.workspace_id, media_id, target.network, options.get("placement", "feed"))
+        network_media(
+            item.workspace_id, str(media_id), target.network, options.get("placement", "feed")
+        )
         for media_id in item.media_ids
     )
     return PublishRequest(
@@ -162,7 +173,7 @@ def arm_retry(
     from chalicelib import scheduling
 
     current = store.get(item.workspace_id, item.post_id)
-    version = current.version if current else item.version
+    version = int(current.version if current else item.version)
     try:
         scheduling.arm_retry(
             item.workspace_id, item.post_id, version, target.target_id, attempt, when

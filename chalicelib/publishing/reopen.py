@@ -45,7 +45,7 @@ def reopen_targets(
         item.status = "publishing"
         item.due_at = iso(now + timedelta(seconds=get_settings().publish_lease_seconds))
         item.updated_at = iso(now)
-        read_version = item.version
+        read_version = int(item.version)
         try:
             store.save_version(item, read_version)
         except store.StaleVersion:

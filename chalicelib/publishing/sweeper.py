@@ -73,7 +73,7 @@ def _sweep_one(workspace_id: str, post_id: str, now: datetime, grace: timedelta)
     if due - now <= INVOKE_WITHIN:
         scheduling.invoke_now(payload)
     else:
-        scheduling.arm(workspace_id, post_id, item.version, due)
-    store.mark_armed(workspace_id, post_id, item.version)
+        scheduling.arm(workspace_id, post_id, int(item.version), due)
+    store.mark_armed(workspace_id, post_id, int(item.version))
     logger.warning("unarmed post armed by the sweeper", extra=payload)
     return "armed"

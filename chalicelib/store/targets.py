@@ -26,10 +26,11 @@ CLAIMABLE = ("pending", "retrying")
 
 def start_publishing(
     workspace_id: str, post_id: str, version: int, look_again_at: datetime
-) -> bool:
+) -> PostItem | None:
     """The one invocation of `version` that wins moves the post to `publishing` and to the
-    next version, so later deliveries of the same schedule are stale (and edits 409)."""
-    return _update(
+    next version, so later deliveries of the same schedule are stale (and edits 409).
+    Returns the post as written, None when another invocation won."""
+    return _apply(
         workspace_id,
         post_id,
         [
@@ -84,7 +85,7 @@ def record(
 ) -> bool:
     """Write what the attempt that holds the target found (status, ids, error, retry)."""
     target = PostItem.targets[index]
-    actions = [
+    actions: list[Any] = [
         target[name].set(value) if value is not None else target[name].remove()
         for name, value in fields.items()
     ]
@@ -154,12 +155,16 @@ def settle_status(
 
 
 def _update(workspace_id: str, post_id: str, actions: list[Any], condition: Any) -> bool:
+    return _apply(workspace_id, post_id, actions, condition) is not None
+
+
+def _apply(workspace_id: str, post_id: str, actions: list[Any], condition: Any) -> PostItem | None:
+    """The conditional update; the whole post as written (ALL_NEW), None if refused."""
+    item = PostItem(workspace_id, post_id)
     try:
-        PostItem(workspace_id, post_id).update(
-            actions=actions, condition=condition & PostItem.post_id.exists()
-        )
+        item.update(actions=actions, condition=condition & PostItem.post_id.exists())
     except UpdateError as error:
         if _conditional_failure(error):
-            return False
+            return None
         raise
-    return True
+    return item

@@ -65,6 +65,27 @@ def test_a_crash_after_the_network_accepted_leaves_the_target_unconfirmed_and_ne
     assert len(world.sandbox.posts("x")) == 1
 
 
+def test_a_lost_attempt_on_a_deduplicating_network_is_redone_safely(world, monkeypatch):
+    from chalicelib.publishing import handler
+    from chalicelib.publishing.sweeper import sweep
+
+    def crash(target):
+        raise RuntimeError("the Lambda died here")
+
+    monkeypatch.setattr(handler, "after_network_success", crash)
+    bluesky = world.bluesky_account()
+    post_id = world.schedule({bluesky: "bluesky"}, "Bluesky knows this record key")
+    world.wait_for(post_id, lambda item: item.targets[0].status == "publishing")
+    time.sleep(3)
+    monkeypatch.setattr(handler, "after_network_success", None)
+    assert len(world.sandbox.posts("bluesky")) == 1
+    sweep(utcnow() + timedelta(seconds=1))
+    item = world.wait_for(post_id)
+    assert item.status == "published"
+    assert item.targets[0].attempts == 2
+    assert len(world.sandbox.posts("bluesky")) == 1  # the same record, not a second post
+
+
 def test_a_rate_limit_with_a_reset_time_is_retried_at_that_time(world, monkeypatch):
     from local.sandbox.networks import x as sandbox_x
 

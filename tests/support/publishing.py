@@ -74,6 +74,15 @@ class PublishingWorld:
         assert self.owner is not None
         return connect(self.client, self.owner, network)[0]
 
+    def bluesky_account(self, handle: str = "bakery.bsky.social") -> str:
+        """A Bluesky account (app password sign-in, as its connect flow does)."""
+        from chalicelib.oauth.connect import save_identity
+        from tests.support.networks import adapter
+
+        assert self.owner is not None
+        grant, identity = adapter("bluesky").create_session(handle, "abcd-efgh-ijkl-mnop")
+        return save_identity(self.ws, self.owner.user_id, grant, identity)
+
     def schedule(
         self, accounts: dict[str, str], text: str, at: datetime | None = None, arm: bool = True
     ) -> str:
