@@ -4,6 +4,7 @@ import { UserMenu, WorkspaceSwitcher } from "./WorkspaceSwitcher";
 // Each feature adds its page here as it lands.
 export const NAV_ITEMS: { to: string; label: string }[] = [
   { to: "/dashboard", label: "Dashboard" },
+  { to: "/bulk", label: "Bulk scheduling" },
   { to: "/settings/members", label: "Members" },
   { to: "/settings/api-keys", label: "API keys" },
   { to: "/settings/workspace", label: "Workspace settings" },
