@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from chalicelib import scheduling
@@ -270,7 +271,11 @@ def request_commit(workspace_id: str, import_id: str, skip_invalid: bool) -> sto
             )
     expected = item.status
     if not store.update(
-        item, expected_status=expected, status="committing", skip_invalid=int(skip_invalid)
+        item,
+        expected_status=expected,
+        status="committing",
+        skip_invalid=int(skip_invalid),
+        commit_attempts=int(item.commit_attempts or 0) + 1,
     ):
         raise Conflict("The import changed meanwhile; reload it.")
     item.status = "committing"
@@ -315,7 +320,9 @@ def _create_posts(item: store.ImportItem, rows: list[dict[str, Any]]) -> int:
     from chalicelib.store import posts as post_store
 
     ids = {row["row"]: post_id_for(item.import_id, row["row"]) for row in rows}
-    existing = _existing(item.workspace_id, list(ids.values()))
+    # Only a resumed commit can find posts of its own already written.
+    first = int(item.commit_attempts or 0) <= 1
+    existing = set() if first else _existing(item.workspace_id, list(ids.values()))
     todo = [row for row in rows if ids[row["row"]] not in existing]
     done = len(rows) - len(todo)
     total = max(len(rows), 1)
@@ -397,7 +404,14 @@ def _create_one(item: store.ImportItem, post_id: str, row: dict[str, Any], post_
 
 
 def load_plan(item: store.ImportItem) -> dict[str, Any]:
-    return json.loads(_get(item.plan_key))
+    return _plan(item.plan_key)
+
+
+@lru_cache(maxsize=4)
+def _plan(key: str) -> dict[str, Any]:
+    # A plan is written once, by validation, and never changes: a warm Lambda (and the
+    # progress polling during a commit) reads it from S3 once. Callers must not mutate it.
+    return json.loads(_get(key))
 
 
 def plan_if_any(item: store.ImportItem) -> dict[str, Any] | None:

@@ -35,6 +35,7 @@ class ImportItem(Model):
     error_count = NumberAttribute(default=0)
     created_posts = NumberAttribute(default=0)
     skip_invalid = NumberAttribute(default=0)
+    commit_attempts = NumberAttribute(default=0)
     failure = UnicodeAttribute(null=True)
     source_key = UnicodeAttribute()
     plan_key = UnicodeAttribute()

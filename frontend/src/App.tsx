@@ -4,6 +4,7 @@ import { Layout } from "./components/Layout";
 import { AccountsPage } from "./pages/AccountsPage";
 import { ApiKeysPage } from "./pages/ApiKeysPage";
 import { AuditPage } from "./pages/AuditPage";
+import { BulkPage } from "./pages/BulkPage";
 import { DashboardPage } from "./pages/DashboardPage";
 import { InvitationPage } from "./pages/InvitationPage";
 import { LoginPage } from "./pages/LoginPage";
@@ -35,6 +36,7 @@ export function App() {
         <Route path="/accounts" element={<AccountsPage />} />
         <Route path="/posts" element={<PostsPage />} />
         <Route path="/posts/:postId" element={<PostPage />} />
+        <Route path="/bulk" element={<BulkPage />} />
         <Route path="/workspaces/new" element={<NewWorkspacePage />} />
         <Route path="/settings/members" element={<MembersPage />} />
         <Route path="/settings/api-keys" element={<ApiKeysPage />} />

@@ -197,7 +197,7 @@ def test_a_retried_commit_creates_nothing_twice(client, owner):
     item = import_store.get(user.workspace_id, imported["id"])
     document = service.load_plan(item)
     # The first attempt died after writing five posts.
-    import_store.update(item, status="committing")
+    import_store.update(item, status="committing", commit_attempts=1)
     item.status = "committing"
     first_five = [row for row in document["rows"]][:5]
     service._create_posts(item, first_five)

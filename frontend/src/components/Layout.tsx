@@ -8,6 +8,7 @@ export const NAV_ITEMS: { to: string; label: string }[] = [
   { to: "/media", label: "Media" },
   { to: "/accounts", label: "Accounts" },
   { to: "/posts", label: "Posts" },
+  { to: "/bulk", label: "Bulk scheduling" },
   { to: "/settings/members", label: "Members" },
   { to: "/settings/api-keys", label: "API keys" },
   { to: "/settings/workspace", label: "Workspace settings" },

@@ -2,7 +2,21 @@
 import { useId, useRef, useState, type DragEvent } from "react";
 import { ACCEPTED_TYPES } from "./api";
 
-export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => void; disabled?: boolean }) {
+export function DropZone({
+  onFiles,
+  disabled,
+  accept = ACCEPTED_TYPES.join(","),
+  multiple = true,
+  prompt = "Drop images, videos or CSV files here",
+  chooseLabel = "Choose files",
+}: {
+  onFiles: (files: File[]) => void;
+  disabled?: boolean;
+  accept?: string;
+  multiple?: boolean;
+  prompt?: string;
+  chooseLabel?: string;
+}) {
   const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const id = useId();
@@ -27,17 +41,17 @@ export function DropZone({ onFiles, disabled }: { onFiles: (files: File[]) => vo
       onDragLeave={() => setOver(false)}
       onDrop={drop}
     >
-      <p>Drop images, videos or CSV files here</p>
+      <p>{prompt}</p>
       <label htmlFor={id} className="button-like">
-        Choose files
+        {chooseLabel}
       </label>
       <input
         id={id}
         ref={input}
         className="visually-hidden"
         type="file"
-        multiple
-        accept={ACCEPTED_TYPES.join(",")}
+        multiple={multiple}
+        accept={accept}
         disabled={disabled}
         onChange={(event) => {
           const files = [...(event.target.files ?? [])];
