@@ -4,6 +4,8 @@ import { UserMenu, WorkspaceSwitcher } from "./WorkspaceSwitcher";
 // Each feature adds its page here as it lands.
 export const NAV_ITEMS: { to: string; label: string }[] = [
   { to: "/dashboard", label: "Dashboard" },
+  { to: "/compose", label: "Compose" },
+  { to: "/calendar", label: "Calendar" },
   { to: "/accounts", label: "Accounts" },
   { to: "/settings/members", label: "Members" },
   { to: "/settings/api-keys", label: "API keys" },
