@@ -55,7 +55,7 @@ function Composer({ workspaceId, defaultZone, postId }: { workspaceId: string; d
   );
 }
 
-function ComposerForm({
+export function ComposerForm({
   base,
   workspaceId,
   networks,
