@@ -13,6 +13,8 @@ import { NewWorkspacePage } from "./pages/NewWorkspacePage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { PostPage } from "./pages/PostPage";
 import { PostsPage } from "./pages/PostsPage";
+import { CalendarPage } from "./posts/CalendarPage";
+import { ComposerPage } from "./posts/ComposerPage";
 import { SignupPage } from "./pages/SignupPage";
 import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage";
 
@@ -40,6 +42,9 @@ export function App() {
         <Route path="/settings/api-keys" element={<ApiKeysPage />} />
         <Route path="/settings/workspace" element={<WorkspaceSettingsPage />} />
         <Route path="/settings/activity" element={<AuditPage />} />
+        <Route path="/compose" element={<ComposerPage />} />
+        <Route path="/posts/:postId/edit" element={<ComposerPage />} />
+        <Route path="/calendar" element={<CalendarPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

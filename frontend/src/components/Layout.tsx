@@ -6,6 +6,8 @@ import { UserMenu, WorkspaceSwitcher } from "./WorkspaceSwitcher";
 export const NAV_ITEMS: { to: string; label: string }[] = [
   { to: "/dashboard", label: "Dashboard" },
   { to: "/media", label: "Media" },
+  { to: "/compose", label: "Compose" },
+  { to: "/calendar", label: "Calendar" },
   { to: "/accounts", label: "Accounts" },
   { to: "/posts", label: "Posts" },
   { to: "/settings/members", label: "Members" },
