@@ -8,6 +8,7 @@ import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
 import { STATUS_NAMES, wallTime, type Network, type Post, type PostStatus } from "./api";
 import { addDays, dayKey, monthGrid, parseDay, rangeOf, stepDate, type View, weekDays } from "./dates";
+import { allPosts } from "./fetching";
 import "./posts.css";
 
 const MOVABLE: PostStatus[] = ["draft", "pending_approval", "approved", "scheduled"];
@@ -16,19 +17,6 @@ export function CalendarPage() {
   const { workspace } = useWorkspace();
   if (!workspace) return <p>Loading…</p>;
   return <Calendar workspaceId={workspace.id} canEdit={roleAllows(workspace.role, "editor")} />;
-}
-
-async function allPosts(base: string, query: URLSearchParams): Promise<Post[]> {
-  const posts: Post[] = [];
-  let cursor: string | null = null;
-  do {
-    const page = new URLSearchParams(query);
-    if (cursor) page.set("cursor", cursor);
-    const result: { items: Post[]; next_cursor: string | null } = await api(`${base}/posts?${page}`);
-    posts.push(...result.items);
-    cursor = result.next_cursor;
-  } while (cursor);
-  return posts;
 }
 
 function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: boolean }) {
