@@ -26,6 +26,7 @@ const SignupPage = page(() => import("./pages/SignupPage"), "SignupPage");
 const WorkspaceSettingsPage = page(() => import("./pages/WorkspaceSettingsPage"), "WorkspaceSettingsPage");
 const CalendarPage = page(() => import("./posts/CalendarPage"), "CalendarPage");
 const ComposerPage = page(() => import("./posts/ComposerPage"), "ComposerPage");
+const QueuePage = page(() => import("./posts/QueuePage"), "QueuePage");
 
 function Loading({ children }: { children: ReactNode }) {
   return (
@@ -59,6 +60,7 @@ export function App() {
           <Route path="/dashboard" element={<DashboardPage />} />
           <Route path="/calendar" element={<CalendarPage />} />
           <Route path="/compose" element={<ComposerPage />} />
+          <Route path="/queue" element={<QueuePage />} />
           <Route path="/media" element={<MediaLibraryPage />} />
           <Route path="/accounts" element={<AccountsPage />} />
           <Route path="/notifications" element={<NotificationsPage />} />

@@ -2,7 +2,7 @@
 // that count as each network does, media, first comment, and when to publish.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useMemo, useState, type FormEvent } from "react";
-import { useNavigate, useParams } from "react-router-dom";
+import { useNavigate, useParams, useSearchParams } from "react-router-dom";
 import type { Account } from "../accounts/api";
 import { api, ApiError, type ProblemDetail } from "../api/client";
 import { roleAllows } from "../api/people";
@@ -73,7 +73,12 @@ export function ComposerForm({
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const ids = useId();
-  const [selected, setSelected] = useState<string[]>(post?.targets.map((t) => t.account_id) ?? []);
+  // The queue page links here with ?mode=queue&account=<id> ("add to queue").
+  const [params] = useSearchParams();
+  const preselected = params.get("account");
+  const [selected, setSelected] = useState<string[]>(
+    post?.targets.map((t) => t.account_id) ?? (preselected && accounts.some((a) => a.id === preselected) ? [preselected] : []),
+  );
   const [text, setText] = useState(post?.text ?? "");
   const [variants, setVariants] = useState<Record<string, string | undefined>>(
     Object.fromEntries((post?.targets ?? []).filter((t) => t.text !== null).map((t) => [t.account_id, t.text ?? ""])),
@@ -81,7 +86,9 @@ export function ComposerForm({
   const [tab, setTab] = useState<string>("all");
   const [mediaIds, setMediaIds] = useState<string[]>(post?.media_ids ?? []);
   const [firstComment, setFirstComment] = useState(post?.first_comment ?? "");
-  const [mode, setMode] = useState<Mode>(post?.scheduled_at ? "at" : "draft");
+  const [mode, setMode] = useState<Mode>(
+    post?.scheduled_at ? "at" : !post && params.get("mode") === "queue" ? "queue" : "draft",
+  );
   const [zone, setZone] = useState(post?.timezone ?? defaultZone);
   const [at, setAt] = useState(post?.scheduled_at ? wallTime(post.scheduled_at, post.timezone) : "");
   const [recurrence, setRecurrence] = useState(post?.recurrence ?? "");
