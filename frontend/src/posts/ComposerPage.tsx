@@ -11,6 +11,7 @@ import { TimeZoneField } from "../components/TimeZoneField";
 import { MediaPicker } from "../media/MediaPicker";
 import { counter } from "./counting";
 import { wallTime, type Network, type Post, type PostBody, type When } from "./api";
+import { PostPreview } from "./PostPreview";
 import "./posts.css";
 
 type Mode = "draft" | "at" | "queue" | "now";
@@ -211,6 +212,24 @@ export function ComposerForm({
         list={mark(problems.filter((p) => /^targets\[\d+\]\.text$/.test(p.field) && !shown.has(p)))}
         name={accountName}
       />
+
+      {chosen.length > 0 && (
+        <section className="previews" aria-label="Previews">
+          <h2>Previews</h2>
+          {chosen.map((account) =>
+            byNetwork[account.network] ? (
+              <PostPreview
+                key={account.id}
+                workspaceId={workspaceId}
+                account={account}
+                network={byNetwork[account.network]}
+                text={variants[account.id] ?? text}
+                mediaIds={mediaIds}
+              />
+            ) : null,
+          )}
+        </section>
+      )}
 
       <fieldset>
         <legend>Media</legend>
