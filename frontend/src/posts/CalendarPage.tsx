@@ -1,7 +1,7 @@
 // The calendar: a month, week or day of posts (or a list), coloured by network and status;
 // drag a post to another day to reschedule it, click it to edit it.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type DragEvent } from "react";
+import { memo, useCallback, useMemo, useState, type DragEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { api, ApiError } from "../api/client";
 import { roleAllows } from "../api/people";
@@ -32,7 +32,10 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
   const [notice, setNotice] = useState<string | null>(null);
 
   const networks = useQuery({ queryKey: ["networks"], queryFn: () => api<{ networks: Network[] }>("/v1/networks"), staleTime: Infinity });
-  const names = Object.fromEntries((networks.data?.networks ?? []).map((n) => [n.id, n.name]));
+  const names = useMemo(
+    () => Object.fromEntries((networks.data?.networks ?? []).map((n) => [n.id, n.name])) as Record<string, string>,
+    [networks.data],
+  );
   const query = new URLSearchParams({ limit: "200" });
   if (!(view === "list" && status === "draft")) {
     query.set("from", start.toISOString());
@@ -42,7 +45,10 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
   if (network) query.set("network", network);
   const posts = useQuery({ queryKey: ["posts", workspaceId, query.toString()], queryFn: () => allPosts(base, query) });
 
+  const postsKey = ["posts", workspaceId, query.toString()];
+  // Optimistic: the chip moves at once; a refusal (409 included) puts it back.
   const move = useMutation({
+    meta: { toast: false },
     mutationFn: ({ post, day }: { post: Post; day: Date }) => {
       const time = post.scheduled_at ? wallTime(post.scheduled_at, post.timezone).slice(11) : "09:00";
       const at = `${dayKey(day)}T${time}:00`;
@@ -51,13 +57,25 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
         body: { version: post.version, when: { at, timezone: post.timezone } },
       });
     },
+    onMutate: async ({ post, day }) => {
+      await queryClient.cancelQueries({ queryKey: postsKey });
+      const before = queryClient.getQueryData<Post[]>(postsKey);
+      const old = new Date(post.scheduled_at ?? day);
+      const moved = new Date(day.getFullYear(), day.getMonth(), day.getDate(), old.getHours(), old.getMinutes()).toISOString();
+      queryClient.setQueryData<Post[]>(postsKey, (current) =>
+        current?.map((p) => (p.id === post.id ? { ...p, scheduled_at: moved } : p)),
+      );
+      return { before };
+    },
     onSuccess: (moved) => setNotice(`Moved to ${new Date(moved.scheduled_at ?? "").toLocaleString()}.`),
-    onError: (error) =>
+    onError: (error, _variables, context) => {
+      if (context?.before) queryClient.setQueryData(postsKey, context.before);
       setNotice(
         error instanceof ApiError && error.status === 409
           ? "Someone changed this post since the calendar loaded; it now shows the latest version. Try again."
           : `The post was not moved: ${error instanceof ApiError && error.details[0] ? error.details[0].message : error.message}`,
-      ),
+      );
+    },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["posts", workspaceId] }),
   });
 
@@ -70,12 +88,7 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
     setParams(next);
   }
 
-  const byDay = new Map<string, Post[]>();
-  for (const post of posts.data ?? []) {
-    if (!post.scheduled_at) continue;
-    const key = dayKey(new Date(post.scheduled_at));
-    byDay.set(key, [...(byDay.get(key) ?? []), post]);
-  }
+  const byDay = useMemo(() => postsByDay(posts.data ?? []), [posts.data]);
   const days = view === "month" ? monthGrid(anchor) : view === "week" ? weekDays(anchor) : [anchor];
   const title =
     view === "month"
@@ -83,6 +96,8 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
       : view === "day"
         ? anchor.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" })
         : `${start.toLocaleDateString()} – ${addDays(end, -1).toLocaleDateString()}`;
+
+  const openPost = useCallback((id: string) => navigate(`/posts/${id}/edit`), [navigate]);
 
   function dropOn(day: Date, event: DragEvent) {
     event.preventDefault();
@@ -176,23 +191,7 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
                 onDrop={(event) => canEdit && dropOn(day, event)}
               >
                 <span className="day-number">{day.getDate()}</span>
-                {(byDay.get(key) ?? []).map((post) => (
-                  <button
-                    key={post.id}
-                    type="button"
-                    className={`post-chip status-${post.status} network-${post.targets[0]?.network ?? "none"}`}
-                    draggable={canEdit && MOVABLE.includes(post.status)}
-                    onDragStart={(event) => event.dataTransfer.setData("text/plain", post.id)}
-                    onClick={() => navigate(`/posts/${post.id}/edit`)}
-                    title={`${STATUS_NAMES[post.status]}: ${post.text}`}
-                  >
-                    <span className="chip-time">{new Date(post.scheduled_at ?? "").toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}</span>{" "}
-                    {post.targets.map((t) => (
-                      <span key={t.account_id} className={`dot network-${t.network}`} aria-label={names[t.network] ?? t.network} />
-                    ))}{" "}
-                    {post.text.slice(0, 40) || "(no text)"}
-                  </button>
-                ))}
+                <DayPosts posts={byDay.get(key)} names={names} canEdit={canEdit} onOpen={openPost} />
               </div>
             );
           })}
@@ -201,3 +200,56 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
     </section>
   );
 }
+
+/** Posts grouped by the local day they go out, each day's in time order. */
+function postsByDay(posts: Post[]): Map<string, Post[]> {
+  const byDay = new Map<string, Post[]>();
+  for (const post of posts) {
+    if (!post.scheduled_at) continue;
+    const key = dayKey(new Date(post.scheduled_at));
+    const day = byDay.get(key);
+    if (day) day.push(post);
+    else byDay.set(key, [post]);
+  }
+  for (const day of byDay.values()) day.sort((a, b) => (a.scheduled_at ?? "").localeCompare(b.scheduled_at ?? ""));
+  return byDay;
+}
+
+const chipTime = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
+
+// A day's chips re-render only when that day's posts change (a month can hold 1,000 posts).
+const DayPosts = memo(function DayPosts({
+  posts,
+  names,
+  canEdit,
+  onOpen,
+}: {
+  posts: Post[] | undefined;
+  names: Record<string, string>;
+  canEdit: boolean;
+  onOpen: (id: string) => void;
+}) {
+  if (!posts) return null;
+  return (
+    <>
+      {posts.map((post) => (
+        <button
+          key={post.id}
+          type="button"
+          className={`post-chip status-${post.status} network-${post.targets[0]?.network ?? "none"}`}
+          draggable={canEdit && MOVABLE.includes(post.status)}
+          onDragStart={(event) => event.dataTransfer.setData("text/plain", post.id)}
+          onClick={() => onOpen(post.id)}
+          title={`${STATUS_NAMES[post.status]}: ${post.text}`}
+        >
+          <span className="chip-time">{chipTime.format(new Date(post.scheduled_at ?? ""))}</span>{" "}
+          {post.targets.map((t) => (
+            <span key={t.account_id} className={`dot network-${t.network}`} aria-hidden="true" />
+          ))}
+          <span className="visually-hidden">{post.targets.map((t) => names[t.network] ?? t.network).join(", ")}</span>{" "}
+          {post.text.slice(0, 40) || "(no text)"}
+        </button>
+      ))}
+    </>
+  );
+});
