@@ -1,49 +1,85 @@
+import { lazy, Suspense, type ComponentType, type ReactNode } from "react";
 import { Navigate, Route, Routes } from "react-router-dom";
 import { RequireAuth } from "./auth/RequireAuth";
 import { Layout } from "./components/Layout";
-import { AccountsPage } from "./pages/AccountsPage";
-import { ApiKeysPage } from "./pages/ApiKeysPage";
-import { AuditPage } from "./pages/AuditPage";
-import { BulkPage } from "./pages/BulkPage";
-import { DashboardPage } from "./pages/DashboardPage";
-import { InvitationPage } from "./pages/InvitationPage";
-import { LoginPage } from "./pages/LoginPage";
-import { MediaLibraryPage } from "./pages/MediaLibraryPage";
-import { MembersPage } from "./pages/MembersPage";
-import { NewWorkspacePage } from "./pages/NewWorkspacePage";
-import { NotFoundPage } from "./pages/NotFoundPage";
-import { PostPage } from "./pages/PostPage";
-import { PostsPage } from "./pages/PostsPage";
-import { SignupPage } from "./pages/SignupPage";
-import { WorkspaceSettingsPage } from "./pages/WorkspaceSettingsPage";
+import { SettingsLayout } from "./components/SettingsLayout";
+
+// Every page is its own chunk: the first page loads only the shell and itself.
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(async () => ({ default: (await load())[name] }));
+}
+
+const AccountsPage = page(() => import("./pages/AccountsPage"), "AccountsPage");
+const ApiKeysPage = page(() => import("./pages/ApiKeysPage"), "ApiKeysPage");
+const AuditPage = page(() => import("./pages/AuditPage"), "AuditPage");
+const BulkPage = page(() => import("./pages/BulkPage"), "BulkPage");
+const DashboardPage = page(() => import("./pages/DashboardPage"), "DashboardPage");
+const InvitationPage = page(() => import("./pages/InvitationPage"), "InvitationPage");
+const LoginPage = page(() => import("./pages/LoginPage"), "LoginPage");
+const MediaLibraryPage = page(() => import("./pages/MediaLibraryPage"), "MediaLibraryPage");
+const MembersPage = page(() => import("./pages/MembersPage"), "MembersPage");
+const NewWorkspacePage = page(() => import("./pages/NewWorkspacePage"), "NewWorkspacePage");
+const NotFoundPage = page(() => import("./pages/NotFoundPage"), "NotFoundPage");
+const NotificationsPage = page(() => import("./pages/NotificationsPage"), "NotificationsPage");
+const PostPage = page(() => import("./pages/PostPage"), "PostPage");
+const PostsPage = page(() => import("./pages/PostsPage"), "PostsPage");
+const SignupPage = page(() => import("./pages/SignupPage"), "SignupPage");
+const WorkspaceSettingsPage = page(() => import("./pages/WorkspaceSettingsPage"), "WorkspaceSettingsPage");
+const CalendarPage = page(() => import("./posts/CalendarPage"), "CalendarPage");
+const ComposerPage = page(() => import("./posts/ComposerPage"), "ComposerPage");
+const QueuePage = page(() => import("./posts/QueuePage"), "QueuePage");
+
+function Loading({ children }: { children: ReactNode }) {
+  return (
+    <Suspense
+      fallback={
+        <p role="status" aria-live="polite">
+          Loading…
+        </p>
+      }
+    >
+      {children}
+    </Suspense>
+  );
+}
 
 export function App() {
   return (
-    <Routes>
-      <Route path="/login" element={<LoginPage />} />
-      <Route path="/signup" element={<SignupPage />} />
-      <Route path="/invitations/:token" element={<InvitationPage />} />
-      <Route
-        element={
-          <RequireAuth>
-            <Layout />
-          </RequireAuth>
-        }
-      >
-        <Route index element={<Navigate to="/dashboard" replace />} />
-        <Route path="/dashboard" element={<DashboardPage />} />
-        <Route path="/media" element={<MediaLibraryPage />} />
-        <Route path="/accounts" element={<AccountsPage />} />
-        <Route path="/posts" element={<PostsPage />} />
-        <Route path="/posts/:postId" element={<PostPage />} />
-        <Route path="/bulk" element={<BulkPage />} />
-        <Route path="/workspaces/new" element={<NewWorkspacePage />} />
-        <Route path="/settings/members" element={<MembersPage />} />
-        <Route path="/settings/api-keys" element={<ApiKeysPage />} />
-        <Route path="/settings/workspace" element={<WorkspaceSettingsPage />} />
-        <Route path="/settings/activity" element={<AuditPage />} />
-        <Route path="*" element={<NotFoundPage />} />
-      </Route>
-    </Routes>
+    <Loading>
+      <Routes>
+        <Route path="/login" element={<LoginPage />} />
+        <Route path="/signup" element={<SignupPage />} />
+        <Route path="/invitations/:token" element={<InvitationPage />} />
+        <Route
+          element={
+            <RequireAuth>
+              <Layout />
+            </RequireAuth>
+          }
+        >
+          <Route index element={<Navigate to="/dashboard" replace />} />
+          <Route path="/dashboard" element={<DashboardPage />} />
+          <Route path="/calendar" element={<CalendarPage />} />
+          <Route path="/compose" element={<ComposerPage />} />
+          <Route path="/queue" element={<QueuePage />} />
+          <Route path="/bulk" element={<BulkPage />} />
+          <Route path="/media" element={<MediaLibraryPage />} />
+          <Route path="/accounts" element={<AccountsPage />} />
+          <Route path="/notifications" element={<NotificationsPage />} />
+          <Route path="/posts" element={<PostsPage />} />
+          <Route path="/posts/:postId" element={<PostPage />} />
+          <Route path="/posts/:postId/edit" element={<ComposerPage />} />
+          <Route path="/workspaces/new" element={<NewWorkspacePage />} />
+          <Route path="/settings" element={<SettingsLayout />}>
+            <Route index element={<Navigate to="/settings/workspace" replace />} />
+            <Route path="members" element={<MembersPage />} />
+            <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="workspace" element={<WorkspaceSettingsPage />} />
+            <Route path="activity" element={<AuditPage />} />
+          </Route>
+          <Route path="*" element={<NotFoundPage />} />
+        </Route>
+      </Routes>
+    </Loading>
   );
 }

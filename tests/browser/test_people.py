@@ -46,6 +46,7 @@ def test_sign_up_out_and_in_then_invite_someone_who_joins(page, browser, stack):
     page.reload()
     page.get_by_role("heading", name="Dashboard").wait_for()  # still signed in
 
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Members").click()
     page.get_by_label("Email to invite").fill(guest)
     page.get_by_label("Role", exact=True).select_option("editor")
@@ -68,6 +69,7 @@ def test_sign_up_out_and_in_then_invite_someone_who_joins(page, browser, stack):
         other.wait_for_url("**/dashboard")
         selected = other.get_by_label("Workspace", exact=True).locator("option:checked")
         assert selected.inner_text() == "Ada's workspace (editor)"
+        other.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
         other.get_by_role("link", name="Members").click()
         table = other.get_by_role("table", name="Members")
         table.get_by_role("cell", name=owner, exact=True).wait_for()
@@ -81,6 +83,7 @@ def test_sign_up_out_and_in_then_invite_someone_who_joins(page, browser, stack):
 
 def test_an_api_key_is_shown_once_and_can_be_revoked(page, stack):
     sign_in_page(page, stack.url, name="Owner")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="API keys").click()
     page.get_by_label("Key name").fill("CI")
     page.get_by_role("button", name="Create key").click()
@@ -110,6 +113,7 @@ def test_members_page_changes_a_role_and_removes_after_confirmation(page, stack)
     )
     assert accepted.status_code == 200
 
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Members").click()
     page.get_by_label("Role of Mia").select_option("admin")
     page.get_by_text("Change Mia's role from viewer to admin?").wait_for()
@@ -135,6 +139,7 @@ def test_create_a_workspace_switch_to_it_and_rename_it(page, stack):
     page.wait_for_url("**/dashboard")
     assert switcher.locator("option:checked").inner_text() == "Agency (owner)"
 
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Workspace settings").click()
     page.get_by_label("Workspace name").fill("Agency Paris")
     page.get_by_label("Time zone").fill("Europe/Paris")
@@ -145,6 +150,7 @@ def test_create_a_workspace_switch_to_it_and_rename_it(page, stack):
     )
 
     switcher.select_option(label="Sam's workspace (owner)")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Activity").click()
     table = page.get_by_role("table", name="Activity")
     table.get_by_role("cell", name="user.signed_up", exact=True).wait_for()

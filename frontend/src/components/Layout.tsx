@@ -2,17 +2,17 @@ import { NavLink, Outlet } from "react-router-dom";
 import { NotificationBell } from "./NotificationBell";
 import { UserMenu, WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
-// Each feature adds its page here as it lands.
+// The product's sections, in the order a user works through them.
 export const NAV_ITEMS: { to: string; label: string }[] = [
   { to: "/dashboard", label: "Dashboard" },
+  { to: "/calendar", label: "Calendar" },
+  { to: "/compose", label: "Compose" },
+  { to: "/queue", label: "Queue" },
+  { to: "/bulk", label: "Bulk" },
   { to: "/media", label: "Media" },
   { to: "/accounts", label: "Accounts" },
-  { to: "/posts", label: "Posts" },
-  { to: "/bulk", label: "Bulk scheduling" },
-  { to: "/settings/members", label: "Members" },
-  { to: "/settings/api-keys", label: "API keys" },
-  { to: "/settings/workspace", label: "Workspace settings" },
-  { to: "/settings/activity", label: "Activity" },
+  { to: "/notifications", label: "Notifications" },
+  { to: "/settings", label: "Settings" },
 ];
 
 export function Layout() {

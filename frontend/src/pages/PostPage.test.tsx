@@ -12,16 +12,16 @@ vi.mock("../auth/session", () => ({
 
 function target(network: string, status: Target["status"], error: string | null = null): Target {
   return {
-    account_id: `a_${network}`, network, text: null, status, attempts: status === "published" ? 1 : 3,
+    account_id: `a_${network}`, network, text: null, options: {}, status, attempts: status === "published" ? 1 : 3,
     external_id: status === "published" ? "123" : null, url: status === "published" ? `https://${network}.test/123` : null,
     error, published_at: null,
   };
 }
 
-function post(targets: Target[], status = "partially_published"): Post {
+function post(targets: Target[], status: Post["status"] = "partially_published"): Post {
   return {
     id: "p_1", version: 3, status, text: "Launch day", media_ids: [], first_comment: null,
-    scheduled_at: "2026-12-01T08:00:00Z", timezone: "UTC", recurrence: null, created_at: "", updated_at: "", targets,
+    scheduled_at: "2026-12-01T08:00:00Z", timezone: "UTC", recurrence: null, created_by: null, created_at: "", updated_at: "", targets,
   };
 }
 

@@ -1,0 +1,62 @@
+// One toast system: mutations that fail anywhere in the app show the API's message here.
+import { useEffect, useState } from "react";
+import { ApiError } from "../api/client";
+
+export interface Toast {
+  id: number;
+  message: string;
+}
+
+type Listener = (toasts: Toast[]) => void;
+let toasts: Toast[] = [];
+let nextId = 1;
+const listeners = new Set<Listener>();
+
+function publish() {
+  for (const listener of listeners) listener(toasts);
+}
+
+export function showToast(message: string): void {
+  toasts = [...toasts, { id: nextId++, message }];
+  publish();
+}
+
+export function dismissToast(id: number): void {
+  toasts = toasts.filter((t) => t.id !== id);
+  publish();
+}
+
+/** The API's own words: the first field problem with its field, else the error's message. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) {
+    const detail = error.details[0];
+    return detail ? `${error.message} (${detail.field}: ${detail.message})` : error.message;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function Toasts() {
+  const [current, setCurrent] = useState<Toast[]>(toasts);
+  useEffect(() => {
+    listeners.add(setCurrent);
+    return () => void listeners.delete(setCurrent);
+  }, []);
+  useEffect(() => {
+    if (current.length === 0) return;
+    const oldest = current[0];
+    const timer = window.setTimeout(() => dismissToast(oldest.id), 8000);
+    return () => window.clearTimeout(timer);
+  }, [current]);
+  return (
+    <div className="toasts" role="region" aria-label="Messages" aria-live="assertive">
+      {current.map((toast) => (
+        <div key={toast.id} className="toast" role="alert">
+          <span>{toast.message}</span>
+          <button type="button" aria-label="Dismiss message" onClick={() => dismissToast(toast.id)}>
+            ×
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import { MutationCache, QueryClient } from "@tanstack/react-query";
+import { ApiError } from "./api/client";
+import { errorMessage, showToast } from "./components/Toasts";
+
+/** The app's one cache. A failed mutation shows the API's message as a toast, unless the
+ * mutation says (meta.toast = false) that its page shows the problem at the field itself. */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    mutationCache: new MutationCache({
+      onError: (error, _variables, _context, mutation) => {
+        if (mutation.meta?.toast === false) return;
+        showToast(errorMessage(error));
+      },
+    }),
+    defaultOptions: {
+      queries: {
+        staleTime: 15_000,
+        retry: (count, error) => !(error instanceof ApiError && error.status < 500) && count < 2,
+      },
+    },
+  });
+}
