@@ -12,7 +12,6 @@ from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
 from chalicelib.domain.posts import PostOut
 from chalicelib.domain.roles import Role
 from chalicelib.errors import ApiError
-from chalicelib.store.audit import record_event
 
 publishing = ApiBlueprint(__name__)
 
@@ -36,6 +35,7 @@ def retry_post(ctx: RequestContext, ws: str, post_id: str, body: RetryIn) -> Pos
     """Publish the post's failed and unconfirmed targets again (409 when there are none)."""
     from chalicelib.api.posts import post_out
     from chalicelib.publishing.reopen import reopen_targets
+    from chalicelib.store.audit import record_event
 
     item = reopen_targets(ws, post_id, account_ids=body.account_ids)
     record_event(
@@ -86,6 +86,7 @@ class RedriveOut(BaseModel):
 def redrive(ctx: RequestContext, body: RedriveIn) -> RedriveOut:
     """Re-arm the failed targets named (operators), and drop their dead letters."""
     from chalicelib.publishing.reopen import reopen_targets
+    from chalicelib.store.audit import record_event
 
     results = []
     for ref in body.targets:
