@@ -5,5 +5,6 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   server: { proxy: { "/v1": "http://127.0.0.1:8000" } },
   build: { target: "es2022", sourcemap: true },
-  test: { environment: "jsdom", include: ["src/**/*.test.ts", "src/**/*.test.tsx"] },
+  // jsdom renders are slow on a loaded 2-core machine: time out on hangs, not on load.
+  test: { environment: "jsdom", include: ["src/**/*.test.ts", "src/**/*.test.tsx"], testTimeout: 30_000 },
 });
