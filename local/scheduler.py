@@ -209,12 +209,29 @@ def rate_jobs(app_module: Any, context_factory: Callable[[], Any]) -> list[RateJ
         if not isinstance(expression, Rate):
             continue
         handler = getattr(app_module, source.handler_string.rsplit(".", 1)[-1])
-        event = {"detail-type": "Scheduled Event", "source": "aws.events", "detail": {}}
         jobs.append(
             RateJob(
                 name=source.name,
                 every_seconds=expression.value * units[expression.unit],
-                run=lambda h=handler, e=event: h(dict(e), context_factory()),
+                run=lambda h=handler, n=source.name: h(scheduled_event(n), context_factory()),
             )
         )
     return jobs
+
+
+def scheduled_event(rule: str) -> dict[str, Any]:
+    """What EventBridge sends a rate rule's target: every field Chalice's CloudWatchEvent
+    reads (a partial event fails before the handler runs)."""
+    import uuid
+
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "region": "us-east-1",
+        "resources": [f"arn:aws:events:us-east-1:123456789012:rule/{rule}"],
+        "detail": {},
+    }

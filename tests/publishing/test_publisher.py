@@ -271,3 +271,23 @@ def test_an_operator_redrives_a_dead_letter(world, monkeypatch):
     assert answer.json["removed_from_queue"] == 1
     assert world.wait_for(post_id).status == "published"
     assert dead_letters(world) == []
+
+
+def test_the_sweeper_runs_as_the_scheduler_emulator_runs_rate_jobs(world):
+    """The rate job's event reaches `app.sweeper` whole (Chalice reads every field)."""
+    from chalice.local import LambdaContext
+
+    import app
+    from chalicelib.store import posts as store
+    from local.scheduler import rate_jobs
+
+    x = world.account("x")
+    post_id = world.schedule(
+        {x: "x"}, "Found by the job", at=utcnow() - timedelta(minutes=3), arm=False
+    )
+    store.mark_armed(world.ws, post_id, 1)  # armed, but the schedule never fired
+    context = lambda: LambdaContext(function_name="sweeper", memory_size=128, max_runtime_ms=60_000)  # noqa: E731
+    [sweeper] = [job for job in rate_jobs(app, context) if job.name == "sweeper"]
+    assert sweeper.every_seconds == 300
+    sweeper.run()
+    assert world.wait_for(post_id).status == "published"
