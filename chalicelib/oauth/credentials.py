@@ -7,6 +7,9 @@ caches it for five minutes per container. The local stack seeds sandbox values.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Any
+
 from chalicelib.networks.base import ClientCredentials
 from chalicelib.settings import get_settings
 
@@ -18,10 +21,16 @@ def secret_name(network: str) -> str:
 
 
 def client_credentials(network: str) -> ClientCredentials:
+    value = _provider().get(secret_name(network), transform="json", max_age=CACHE_SECONDS)
+    return ClientCredentials(value["client_id"], value["client_secret"])
+
+
+@lru_cache(maxsize=1)
+def _provider() -> Any:
+    """One provider per container: its cache is what spares a Secrets Manager call per
+    publish."""
     from aws_lambda_powertools.utilities import parameters
 
     from chalicelib.aws import client
 
-    provider = parameters.SecretsProvider(boto3_client=client("secretsmanager"))
-    value = provider.get(secret_name(network), transform="json", max_age=CACHE_SECONDS)
-    return ClientCredentials(value["client_id"], value["client_secret"])
+    return parameters.SecretsProvider(boto3_client=client("secretsmanager"))

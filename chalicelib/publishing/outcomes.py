@@ -46,8 +46,7 @@ def network_name(network: str) -> str:
 
 def publish_once(item: store.PostItem, target: store.TargetAttribute) -> PublishResult:
     """Token, media and the network's publish call; every failure becomes a `Failure`."""
-    from chalicelib.networks.registry import get_adapter
-    from chalicelib.oauth.credentials import client_credentials
+    from chalicelib.oauth.adapters import adapter_for
     from chalicelib.oauth.health import mark_refresh_failed
     from chalicelib.oauth.tokens import access_for
     from chalicelib.oauth.vault import VaultError
@@ -74,22 +73,11 @@ def publish_once(item: store.PostItem, target: store.TargetAttribute) -> Publish
         raise failure_of(error, name, account) from None
     try:
         request = publish_request(item, target)
-        # Per-instance networks (Mastodon) keep their instance on the account.
-        extra = (
-            {"instance_url": account.options["instance_url"]}
-            if account.options and account.options.get("instance_url")
-            else {}
-        )
-        adapter = get_adapter(target.network, client_credentials(target.network), **extra)
-        return adapter.publish(auth, request)
+        # The account's own configuration: Mastodon's instance, a Bluesky PDS.
+        return adapter_for(account).publish(auth, request)
     except NetworkError as error:
         if error.kind is ErrorKind.REAUTH:
-            account.last_error = error.message
-            account.status = "needs_reconnect"
-            account_store.save(account)
-            from chalicelib.oauth.health import mark_needs_reconnect_notified
-
-            mark_needs_reconnect_notified(account, error.message)
+            mark_refresh_failed(account, error)  # needs_reconnect, and the owners are told
         raise failure_of(error, name, account) from None
     except Failure:
         raise
