@@ -210,7 +210,7 @@ def _csv_bytes(ctx: RequestContext, ws: str) -> bytes:
         return service.read_media_csv(ws, body.media_id)
     if not raw.strip():
         raise invalid("body", "send the CSV file as the body (Content-Type: text/csv)")
-    return raw
+    return raw.encode() if isinstance(raw, str) else raw
 
 
 def import_out(item: Any, document: dict[str, Any] | None) -> ImportOut:

@@ -161,8 +161,8 @@ def _row(
     for account in accounts:
         variant = variants.get(account.network)
         options = {k: source.get(k) for k in ("link", "title") if source.get(k)}
-        network = ctx.limits.get(account.network)
-        if link and network is not None and network.link_max is None:
+        limits = ctx.limits.get(account.network)
+        if link and limits is not None and limits.link_max is None:
             # A network without a link field gets the link in its text, as Hootsuite does.
             options.pop("link")
             base, column = variant or (text, source.column("text"))
@@ -386,6 +386,9 @@ def _fill_queues(plan: Plan, ctx: Context, now: datetime) -> None:
                 row.valid = False
                 plan.add(row.row, "accounts", "these accounts share no free queue slot")
             continue
+        if slot > now + HORIZON and row.valid:
+            row.valid = False
+            plan.add(row.row, "accounts", "the queue is full for the next 90 days")
         row.at = iso_utc(slot)
         for target in row.targets:
             taken[target["account_id"]].append(slot)

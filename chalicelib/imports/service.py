@@ -458,4 +458,4 @@ def _get(key: str) -> bytes:
     body: Iterable[bytes] = client("s3").get_object(Bucket=get_settings().media_bucket, Key=key)[
         "Body"
     ]
-    return body.read()  # type: ignore[attr-defined,no-any-return]
+    return body.read()  # type: ignore[attr-defined]
