@@ -27,6 +27,7 @@ export const PREVIEW_TARGETS: { network: string; surface: Surface; label: string
   { network: "bluesky", surface: "feed", label: "Bluesky" },
   { network: "threads", surface: "feed", label: "Threads" },
   { network: "mastodon", surface: "feed", label: "Mastodon" },
+  { network: "tiktok", surface: "feed", label: "TikTok photo post" },
 ];
 
 function fieldMessage(error: unknown, field: string): string | undefined {
