@@ -33,6 +33,7 @@ const week = [post("p_1", "scheduled", [target("x", "pending")]), post("p_2", "p
 function serve(retry: () => Response) {
   return vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const url = new URL(String(input), "http://app.test");
+    if (url.pathname === "/v1/health") return json({ status: "ok", checks: [{ name: "dynamodb", ok: true, detail: "" }] });
     if (url.pathname.endsWith("/retry") && init?.method === "POST") return retry();
     if (url.pathname.endsWith("/accounts")) {
       return json({ items: [{ id: "a_ig", network: "instagram", display_name: "Bakery", status: "needs_reconnect", last_error: "Token revoked", slots: [] }] });
@@ -69,6 +70,7 @@ describe("DashboardPage", () => {
     expect(within(list).getAllByRole("definition").map((d) => d.textContent)).toEqual(["1", "1", "1"]);
     expect(await screen.findByText("linkedin: LinkedIn refused the post: too long.")).toBeTruthy();
     expect(await screen.findByText(/Bakery \(instagram\): Needs reconnecting — Token revoked/)).toBeTruthy();
+    expect(await screen.findByText("dynamodb: reachable")).toBeTruthy();
     expect(screen.getByRole("link", { name: "Reconnect in Accounts" }).getAttribute("href")).toBe("/accounts");
 
     fireEvent.click(screen.getByRole("button", { name: "Retry" }));
