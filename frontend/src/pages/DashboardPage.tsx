@@ -109,6 +109,33 @@ function Dashboard({ workspaceId, canEdit }: { workspaceId: string; canEdit: boo
           </ul>
         )}
       </section>
+
+      <SystemStatus />
+    </section>
+  );
+}
+
+interface Health {
+  status: string;
+  checks: { name: string; ok: boolean; detail: string }[];
+}
+
+function SystemStatus() {
+  const health = useQuery({ queryKey: ["health"], queryFn: () => api<Health>("/v1/health") });
+  return (
+    <section aria-labelledby="status-heading">
+      <h2 id="status-heading">System status</h2>
+      {health.isPending && <p role="status">Checking…</p>}
+      {health.isError && <p role="alert">The API is not reachable: {health.error.message}</p>}
+      {health.data && (
+        <ul className="checks" aria-label="Dependency checks">
+          {health.data.checks.map((check) => (
+            <li key={check.name} data-ok={check.ok}>
+              {check.name}: {check.ok ? "reachable" : `unreachable (${check.detail})`}
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

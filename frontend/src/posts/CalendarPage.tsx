@@ -171,34 +171,48 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
       )}
       {posts.data && view !== "list" && (
         <div className={`calendar-grid view-${view}`} role="grid" aria-label={title}>
-          {view !== "day" &&
-            days.slice(0, 7).map((day) => (
-              <div key={`head-${dayKey(day)}`} role="columnheader" className="weekday">
-                {day.toLocaleDateString(undefined, { weekday: "short" })}
-              </div>
-            ))}
-          {days.map((day) => {
-            const key = dayKey(day);
-            const outside = view === "month" && day.getMonth() !== anchor.getMonth();
-            return (
-              <div
-                key={key}
-                role="gridcell"
-                aria-label={day.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" })}
-                data-day={key}
-                className={outside ? "day outside" : "day"}
-                onDragOver={(event) => canEdit && event.preventDefault()}
-                onDrop={(event) => canEdit && dropOn(day, event)}
-              >
-                <span className="day-number">{day.getDate()}</span>
-                <DayPosts posts={byDay.get(key)} names={names} canEdit={canEdit} onOpen={openPost} />
-              </div>
-            );
-          })}
+          {view !== "day" && (
+            <div role="row" className="calendar-row">
+              {days.slice(0, 7).map((day) => (
+                <div key={`head-${dayKey(day)}`} role="columnheader" className="weekday">
+                  {day.toLocaleDateString(undefined, { weekday: "short" })}
+                </div>
+              ))}
+            </div>
+          )}
+          {weeksOf(days).map((week) => (
+            <div key={`row-${dayKey(week[0])}`} role="row" className="calendar-row">
+              {week.map((day) => {
+                const key = dayKey(day);
+                const outside = view === "month" && day.getMonth() !== anchor.getMonth();
+                return (
+                  <div
+                    key={key}
+                    role="gridcell"
+                    aria-label={day.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" })}
+                    data-day={key}
+                    className={outside ? "day outside" : "day"}
+                    onDragOver={(event) => canEdit && event.preventDefault()}
+                    onDrop={(event) => canEdit && dropOn(day, event)}
+                  >
+                    <span className="day-number">{day.getDate()}</span>
+                    <DayPosts posts={byDay.get(key)} names={names} canEdit={canEdit} onOpen={openPost} />
+                  </div>
+                );
+              })}
+            </div>
+          ))}
         </div>
       )}
     </section>
   );
+}
+
+/** Days in rows of seven (the grid's rows; a day view is one short row). */
+function weeksOf(days: Date[]): Date[][] {
+  const weeks: Date[][] = [];
+  for (let i = 0; i < days.length; i += 7) weeks.push(days.slice(i, i + 7));
+  return weeks;
 }
 
 /** Posts grouped by the local day they go out, each day's in time order. */

@@ -99,6 +99,7 @@ export function ComposerForm({
   const maxMedia = Math.min(...chosen.map((a) => byNetwork[a.network]?.limits.max_media || Infinity));
 
   const save = useMutation({
+    meta: { toast: false }, // every problem is shown at its field below
     mutationFn: (body: PostBody) =>
       post
         ? api<Post>(`${base}/posts/${post.id}`, { method: "PATCH", body: { ...body, version: post.version } })
