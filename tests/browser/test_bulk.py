@@ -46,7 +46,7 @@ def test_a_csv_with_two_bad_rows_is_committed_without_them(page, stack):
         f"{soon:%Y-%m-%d},12:00,UTC,{account},{'too long ' * 40}\n"
         f"{soon:%Y-%m-%d},13:00,UTC,{account},Third good post\n"
     )
-    page.get_by_role("link", name="Bulk scheduling").click()
+    page.get_by_role("link", name="Bulk", exact=True).click()
     page.get_by_role("heading", name="Bulk scheduling").wait_for()
     page.get_by_label("Choose a CSV file").set_input_files(
         {"name": "posts.csv", "mimeType": "text/csv", "buffer": csv.encode()}
