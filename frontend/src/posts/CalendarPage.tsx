@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useCallback, useMemo, useState, type DragEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import type { Account } from "../accounts/api";
 import { api, ApiError } from "../api/client";
 import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
@@ -26,12 +27,14 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
   const anchor = parseDay(params.get("date")) ?? new Date();
   const status = params.get("status") ?? "";
   const network = params.get("network") ?? "";
+  const accountId = params.get("account_id") ?? "";
   const [start, end] = rangeOf(view, anchor);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [notice, setNotice] = useState<string | null>(null);
 
   const networks = useQuery({ queryKey: ["networks"], queryFn: () => api<{ networks: Network[] }>("/v1/networks"), staleTime: Infinity });
+  const accounts = useQuery({ queryKey: ["accounts", workspaceId], queryFn: () => api<{ items: Account[] }>(`${base}/accounts`) });
   const names = useMemo(
     () => Object.fromEntries((networks.data?.networks ?? []).map((n) => [n.id, n.name])) as Record<string, string>,
     [networks.data],
@@ -43,6 +46,7 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
   }
   if (status) query.set("status", status);
   if (network) query.set("network", network);
+  if (accountId) query.set("account_id", accountId);
   const posts = useQuery({ queryKey: ["posts", workspaceId, query.toString()], queryFn: () => allPosts(base, query) });
 
   const postsKey = ["posts", workspaceId, query.toString()];
@@ -137,6 +141,15 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
             <option value="">Any</option>
             {(networks.data?.networks ?? []).map((n) => (
               <option key={n.id} value={n.id}>{n.name}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Account{" "}
+          <select value={accountId} onChange={(e) => go({ account_id: e.target.value || null })}>
+            <option value="">Any</option>
+            {(accounts.data?.items ?? []).map((a) => (
+              <option key={a.id} value={a.id}>{`${names[a.network] ?? a.network} · ${a.display_name}`}</option>
             ))}
           </select>
         </label>
