@@ -69,3 +69,8 @@ def test_a_csv_with_two_bad_rows_is_committed_without_them(page, stack):
     for text in ("First good post", "Second good post", "Third good post"):
         scheduled.get_by_text(text).wait_for()
     assert "Nobody has this account" not in scheduled.inner_text()
+    # and on the calendar, on the day they were scheduled
+    page.goto(f"/calendar?date={soon:%Y-%m-%d}")
+    for text in ("First good post", "Second good post", "Third good post"):
+        page.get_by_role("button", name=text).first.wait_for()
+    assert page.get_by_role("button", name="Nobody has this account").count() == 0

@@ -6,9 +6,10 @@ visited is saved as a screenshot under test-artifacts/journey-*.png."""
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -21,10 +22,6 @@ from tests.support.browser import PASSWORD
 from tests.support.media_files import image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
-
-BULK_PAGE_MISSING = (
-    "the /bulk page (branch bulk) is not on this branch yet: remove this skip after merging it"
-)
 
 
 def snap(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -107,5 +104,32 @@ def test_a_new_user_signs_up_connects_composes_publishes_and_bulk_imports(page, 
     page.get_by_text("Journey launch on X").first.wait_for()
     snap(page, "sandbox-feed")
 
-    # Bulk import a CSV and see its posts on the calendar: the page comes with branch bulk.
-    pytest.skip(BULK_PAGE_MISSING)
+    # Bulk import a CSV and see its posts on the calendar.
+    page.goto("/bulk")  # back on the app's origin, where its tokens are kept
+    page.get_by_role("heading", name="Bulk scheduling").wait_for()
+    tokens = json.loads(page.evaluate("localStorage.getItem('schedulo.tokens')"))
+    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    workspace = requests.get(f"{stack.url}/v1/me", headers=headers, timeout=10).json()
+    workspace_id = workspace["workspaces"][0]["id"]
+    accounts = requests.get(
+        f"{stack.url}/v1/workspaces/{workspace_id}/accounts", headers=headers, timeout=10
+    ).json()["items"]
+    x_account = next(a["id"] for a in accounts if a["network"] == "x")
+    day = datetime.now(UTC) + timedelta(days=2)
+    csv = (
+        "date,time,timezone,accounts,text\n"
+        f"{day:%Y-%m-%d},09:00,UTC,{x_account},Bulk morning post\n"
+        f"{day:%Y-%m-%d},15:00,UTC,{x_account},Bulk afternoon post\n"
+    )
+    page.get_by_label("Choose a CSV file").set_input_files(
+        {"name": "journey.csv", "mimeType": "text/csv", "buffer": csv.encode()}
+    )
+    page.get_by_text("2 rows (schedulo): 2 ready").wait_for()
+    snap(page, "bulk-validated")
+    page.get_by_role("button", name="Schedule 2 posts").click()
+    page.get_by_role("heading", name="Scheduled: 2 posts").wait_for(timeout=60_000)
+    snap(page, "bulk-done")
+    page.goto(f"/calendar?date={day:%Y-%m-%d}")
+    for text in ("Bulk morning post", "Bulk afternoon post"):
+        page.get_by_role("button", name=text).first.wait_for()
+    snap(page, "calendar-bulk")

@@ -291,3 +291,19 @@ def test_the_sweeper_runs_as_the_scheduler_emulator_runs_rate_jobs(world):
     assert sweeper.every_seconds == 300
     sweeper.run()
     assert world.wait_for(post_id).status == "published"
+
+
+def test_a_tampered_token_fails_loudly_and_nothing_is_published(world):
+    from chalicelib.store import accounts as account_store
+
+    x = world.account("x")
+    item = account_store.get(world.ws, x)
+    sealed = bytearray(item.sealed_tokens.encode())
+    sealed[-5] = ord("A") if sealed[-5] != ord("A") else ord("B")
+    item.sealed_tokens = sealed.decode()
+    account_store.save(item)
+    post_id = world.schedule({x: "x"}, "Never sent with a forged token")
+    item = world.wait_for(post_id)
+    assert item.status == "failed"
+    assert "could not read its access" in item.targets[0].error
+    assert world.sandbox.posts("x") == []

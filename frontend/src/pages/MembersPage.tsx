@@ -54,9 +54,13 @@ function Members({ workspaceId, myRole, workspaceName }: { workspaceId: string; 
       refresh();
     },
   });
+  const [revoking, setRevoking] = useState<{ id: string; email: string } | null>(null);
   const revoke = useMutation({
     mutationFn: (id: string) => api(`${base}/invitations/${id}`, { method: "DELETE" }),
-    onSuccess: refresh,
+    onSuccess: () => {
+      setRevoking(null);
+      refresh();
+    },
   });
   const myId = me.data?.user.id;
 
@@ -162,7 +166,7 @@ function Members({ workspaceId, myRole, workspaceName }: { workspaceId: string; 
                     <td>{new Date(invitation.expires_at).toLocaleString()}</td>
                     <td>
                       {invitation.status === "pending" && (
-                        <button type="button" onClick={() => revoke.mutate(invitation.id)} disabled={revoke.isPending}>
+                        <button type="button" onClick={() => setRevoking({ id: invitation.id, email: invitation.email })}>
                           Revoke invitation to {invitation.email}
                         </button>
                       )}
@@ -172,7 +176,18 @@ function Members({ workspaceId, myRole, workspaceName }: { workspaceId: string; 
               </tbody>
             </table>
           )}
-          {revoke.isError && <p role="alert">{revoke.error.message}</p>}
+          {revoking && (
+            <div className="confirm" role="alertdialog" aria-labelledby="revoke-invitation-text">
+              <p id="revoke-invitation-text">Revoke the invitation to {revoking.email}? Its link stops working.</p>
+              {revoke.isError && <p role="alert">{revoke.error.message}</p>}
+              <button type="button" className="danger" onClick={() => revoke.mutate(revoking.id)} disabled={revoke.isPending}>
+                Confirm revoke
+              </button>{" "}
+              <button type="button" onClick={() => setRevoking(null)}>
+                Cancel
+              </button>
+            </div>
+          )}
         </>
       )}
     </section>
