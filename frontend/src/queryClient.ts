@@ -20,3 +20,11 @@ export function createQueryClient(): QueryClient {
     },
   });
 }
+
+/** Re-read `queryKey` after a change. An invalidation alone reuses a first load still in
+ * flight (TanStack Query does not cancel a query that has no data yet), whose answer
+ * predates the change; cancelling it first makes the new read start after the change. */
+export async function reloadQuery(client: QueryClient, queryKey: readonly unknown[]): Promise<void> {
+  await client.cancelQueries({ queryKey });
+  await client.invalidateQueries({ queryKey });
+}

@@ -6,6 +6,7 @@ import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
 import { normaliseSlots, STATUS_LABELS, WEEKDAYS, type Account, type NetworkInfo, type OfferedIdentity, type Slot } from "../accounts/api";
 import { TimeZoneField } from "../components/TimeZoneField";
+import { reloadQuery } from "../queryClient";
 
 export function AccountsPage() {
   const { workspace } = useWorkspace();
@@ -91,7 +92,7 @@ function ConnectCard({ network, base }: { network: NetworkInfo; base: string }) 
     else if (network.id === "bluesky")
       connect.mutate(
         { network: network.id, handle, app_password: password },
-        { onSuccess: () => void queryClient.invalidateQueries({ queryKey: ["accounts"] }) },
+        { onSuccess: () => void reloadQuery(queryClient, ["accounts"]) },
       );
     else connect.mutate({ network: network.id });
   };
@@ -134,7 +135,7 @@ function ConnectCard({ network, base }: { network: NetworkInfo; base: string }) 
 
 function AccountCard({ account, base, networkName, canManage }: { account: Account; base: string; networkName: string; canManage: boolean }) {
   const queryClient = useQueryClient();
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ["accounts"] });
+  const refresh = () => reloadQuery(queryClient, ["accounts"]);
   const [confirming, setConfirming] = useState(false);
   const [editing, setEditing] = useState(false);
   const reconnect = useConnect(base);
@@ -197,7 +198,7 @@ function SlotsEditor({ account, base, onSaved }: { account: Account; base: strin
   const save = useMutation({
     mutationFn: () => api<Account>(`${base}/${account.id}`, { method: "PATCH", body: { slots: normaliseSlots(slots), timezone } }),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ["accounts"] });
+      void reloadQuery(queryClient, ["accounts"]);
       onSaved();
     },
   });
@@ -250,7 +251,7 @@ function ChooseIdentities({ base, pendingId, onDone }: { base: string; pendingId
   const choose = useMutation({
     mutationFn: () => api<{ connected: string[] }>(`${base}/pending/${pendingId}`, { method: "POST", body: { external_ids: [...picked] } }),
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ["accounts"] });
+      void reloadQuery(queryClient, ["accounts"]);
       onDone();
     },
   });

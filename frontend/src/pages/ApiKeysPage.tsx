@@ -5,6 +5,7 @@ import { roleAllows, type ApiKey, type Page, type Role } from "../api/people";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { Field, FormError } from "../components/Field";
 import { RoleSelect } from "../components/RoleSelect";
+import { reloadQuery } from "../queryClient";
 
 export function ApiKeysPage() {
   return (
@@ -31,7 +32,7 @@ function ApiKeys({ workspaceId, myRole }: { workspaceId: string; myRole: Role | 
   const [role, setRole] = useState<Role>("editor");
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
-  const refresh = () => queryClient.invalidateQueries({ queryKey: ["api-keys", workspaceId] });
+  const refresh = () => reloadQuery(queryClient, ["api-keys", workspaceId]);
   const create = useMutation({
     mutationFn: () => api<ApiKey & { secret: string }>(base, { method: "POST", body: { name, role } }),
     onSuccess: (key) => {

@@ -6,6 +6,7 @@ import { useMe } from "../auth/session";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { Field, FormError } from "../components/Field";
 import { RoleSelect } from "../components/RoleSelect";
+import { reloadQuery } from "../queryClient";
 
 type Pending = { kind: "role"; member: Member; role: Role } | { kind: "remove"; member: Member };
 
@@ -30,9 +31,9 @@ function Members({ workspaceId, myRole, workspaceName }: { workspaceId: string; 
   });
   const [pending, setPending] = useState<Pending | null>(null);
   const refresh = () => {
-    void queryClient.invalidateQueries({ queryKey: ["members", workspaceId] });
-    void queryClient.invalidateQueries({ queryKey: ["invitations", workspaceId] });
-    void queryClient.invalidateQueries({ queryKey: ["me"] });
+    void reloadQuery(queryClient, ["members", workspaceId]);
+    void reloadQuery(queryClient, ["invitations", workspaceId]);
+    void reloadQuery(queryClient, ["me"]);
   };
   const apply = useMutation({
     mutationFn: (change: Pending) =>
