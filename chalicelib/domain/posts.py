@@ -206,11 +206,14 @@ def review_post(
     now: datetime,
     default_timezone: str,
     check_content: bool | None = None,
+    media_as_sent: Mapping[tuple[str, str], MediaFacts] | None = None,
 ) -> Review:
     """Every problem of `post` for its targets, and its resolved time.
 
     A draft (no `when`) only needs real accounts and media, so half-written posts can be
     saved; anything going out is checked in full (`check_content` forces either way).
+    `media_as_sent[(network, media_id)]` is an image as that network will receive it (its
+    rendition): a file a rendition makes fit is not refused for its original shape.
     """
     review = Review(kind=post.when.kind if post.when else "draft")
     full = post.when is not None if check_content is None else check_content
@@ -230,7 +233,11 @@ def review_post(
                 )
             )
         elif full:
-            review.problems.extend(validate_target(_draft(post, index, found_media), network))
+            sent = tuple(
+                (media_as_sent or {}).get((account.network, facts.media_id), facts)
+                for facts in found_media
+            )
+            review.problems.extend(validate_target(_draft(post, index, sent), network))
     _when(post, review, now, default_timezone)
     return review
 

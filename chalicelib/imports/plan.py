@@ -66,6 +66,8 @@ class Context:
     default_accounts: str = ""
     date_order: str | None = None
     taken: Callable[[str], tuple[datetime, ...]] = lambda account_id: ()
+    # (network, media id) -> the image as that network receives it (its rendition)
+    media_as_sent: Mapping[tuple[str, str], MediaFacts] = field(default_factory=dict)
 
 
 @dataclass
@@ -190,6 +192,7 @@ def _row(
             limits=ctx.limits,
             now=now,
             default_timezone=ctx.default_timezone,
+            media_as_sent=ctx.media_as_sent,
         )
         for problem in review.problems:
             plan.add(source.row, _column(problem, source, targets), _message(problem, targets))

@@ -181,15 +181,20 @@ def _context(
         found = post_store.taken_times(workspace_id, account_id, now, now + timedelta(days=366))
         return tuple(datetime.fromisoformat(t.replace("Z", "+00:00")) for t in found)
 
+    from chalicelib.posts.facts import media_as_sent
+
+    limits = {limits.network: limits for limits in all_limits()}
+    ready = [m for m in library.values() if m.status == "ready"]
     return planning.Context(
         accounts=accounts,
-        limits={limits.network: limits for limits in all_limits()},
+        limits=limits,
         media={mid: facts for mid, m in library.items() if (facts := media_facts(m))},
         url_media=url_media,
         default_timezone=item.timezone or (workspace.timezone if workspace else "UTC"),
         default_accounts=item.default_accounts or "",
         date_order=item.date_order,
         taken=taken,
+        media_as_sent=media_as_sent(ready, limits),
     )
 
 

@@ -30,12 +30,22 @@ def load_facts(workspace_id: str, media_ids: Iterable[str] = ()) -> Facts:
     accounts = {
         item.account_id: account_facts(item) for item in account_store.list_accounts(workspace_id)
     }
-    media = {
-        item.media_id: media_facts(item)
-        for item in media_store.get_many(workspace_id, list(media_ids)).values()
-    }
+    items = list(media_store.get_many(workspace_id, list(media_ids)).values())
+    media = {item.media_id: media_facts(item) for item in items}
     limits = {table.network: table for table in all_limits()}
-    return Facts(accounts, media, limits, workspace.timezone)
+    return Facts(accounts, media, limits, workspace.timezone, media_as_sent(items, limits))
+
+
+def media_as_sent(items: Iterable[MediaItem], networks: Iterable[str]) -> dict:
+    """Each image as each network will receive it: the rendition the publisher sends."""
+    from chalicelib.media.library import facts_for_target
+
+    return {
+        (network, item.media_id): facts_for_target(item, network)
+        for item in items
+        for network in networks
+        if (item.content_type or "").startswith("image/")
+    }
 
 
 def account_facts(item: AccountItem) -> AccountFacts:

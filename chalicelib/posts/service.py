@@ -8,7 +8,7 @@ so this module never guesses at them. If arming fails after the write, the post 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -49,6 +49,8 @@ class Facts:
     media: Mapping[str, MediaFacts]
     limits: Mapping[str, NetworkLimits]
     default_timezone: str
+    # (network, media id) -> the image as that network receives it (its rendition)
+    media_as_sent: Mapping[tuple[str, str], MediaFacts] = field(default_factory=dict)
 
 
 def validate(body: PostIn, facts: Facts, now: datetime | None = None) -> Review:
@@ -208,6 +210,7 @@ def _review(body: PostIn, facts: Facts, now: datetime, check_content: bool | Non
         now=now,
         default_timezone=facts.default_timezone,
         check_content=check_content,
+        media_as_sent=facts.media_as_sent,
     )
 
 

@@ -347,3 +347,21 @@ def test_a_viewer_cannot_compose(client):
     x = an_account(owner.workspace_id, "x")
     response = compose(client, viewer, {"text": "hi", "targets": [{"account_id": x}]})
     assert response.status_code == 403
+
+
+def test_an_image_is_checked_as_the_network_will_receive_it(client):
+    """A tall PNG is no Instagram feed image, but its rendition (a 4:5 JPEG cropped around
+    the focal point) is: the composer accepts it; a video-only network still refuses it."""
+    owner = signup(client)
+    instagram = an_account(owner.workspace_id, "instagram")
+    youtube = an_account(owner.workspace_id, "youtube")
+    tall_png = a_picture(owner.workspace_id, width=1080, height=1920, content_type="image/png")
+    soon = (datetime.now(UTC) + timedelta(days=30)).strftime("%Y-%m-%dT09:00:00")
+    body = {"text": "Tall picture", "media_ids": [tall_png], "targets": [{"account_id": instagram}],
+            "when": {"at": soon, "timezone": "UTC"}}  # fmt: skip
+    validated = call(client, "POST", posts_path(owner, "/validate"), body, owner.headers)
+    assert validated.json == {"valid": True, "problems": []}
+    body["targets"] = [{"account_id": youtube}]
+    refused = call(client, "POST", posts_path(owner, "/validate"), body, owner.headers)
+    assert refused.json["valid"] is False
+    assert {p["field"] for p in refused.json["problems"]} >= {"media_ids[0]"}

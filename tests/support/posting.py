@@ -35,15 +35,20 @@ def an_account(
 
 
 def a_picture(
-    workspace_id: str, *, size: int = 200_000, width: int = 1080, height: int = 1080
+    workspace_id: str,
+    *,
+    size: int = 200_000,
+    width: int = 1080,
+    height: int = 1080,
+    content_type: str = "image/jpeg",
 ) -> str:
-    """An inspected JPEG in the workspace's media library; returns its id."""
+    """An inspected image (a JPEG unless said) in the workspace's library; returns its id."""
     media_id = new_id("m")
     item = media_store.create(
         workspace_id,
         media_id,
         filename="photo.jpg",
-        declared_content_type="image/jpeg",
+        declared_content_type=content_type,
         declared_size=size,
         max_bytes=size,
         upload_key=f"uploads/{media_id}",
@@ -51,7 +56,7 @@ def a_picture(
     )
     inspection = {
         "kind": "image",
-        "content_type": "image/jpeg",
+        "content_type": content_type,
         "size": size,
         "width": width,
         "height": height,
