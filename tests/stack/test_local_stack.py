@@ -39,6 +39,8 @@ def test_oversized_body_is_a_413_in_the_error_format(stack):
 
 
 def test_sandbox_serves_its_control_api_and_feed(stack):
+    # The stack is shared by the session's tests: start from a clean sandbox.
+    assert requests.post(f"{stack.sandbox_url}/_control/reset", timeout=5).status_code == 200
     assert requests.get(f"{stack.sandbox_url}/_control/posts", timeout=5).json() == []
     assert "Sandbox feed" in requests.get(f"{stack.sandbox_url}/", timeout=5).text
     bad = requests.post(f"{stack.sandbox_url}/_control/faults", json={"network": "nope"}, timeout=5)
