@@ -13,7 +13,9 @@ import os
 from collections.abc import Mapping
 from functools import lru_cache
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
+
+from chalicelib.domain.model import Model
 
 TABLES = (
     "users",
@@ -34,7 +36,7 @@ TABLES = (
 )
 
 
-class TableNames(BaseModel):
+class TableNames(Model):
     model_config = ConfigDict(frozen=True)
 
     users: str
@@ -54,7 +56,7 @@ class TableNames(BaseModel):
     rate_limits: str
 
 
-class Settings(BaseModel):
+class Settings(Model):
     """What the app needs to know about its environment."""
 
     model_config = ConfigDict(frozen=True)

@@ -9,10 +9,11 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from chalice import Response
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from chalicelib.api.responses import Reply
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
+from chalicelib.domain.model import Model
 from chalicelib.domain.roles import Role
 from chalicelib.errors import ApiError, Conflict, NotFound, ValidationFailed, invalid
 from chalicelib.settings import get_settings
@@ -20,12 +21,12 @@ from chalicelib.settings import get_settings
 accounts = ApiBlueprint(__name__)
 
 
-class Slot(BaseModel):
+class Slot(Model):
     weekday: int = Field(ge=0, le=6, description="0 = Monday")
     time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local time")
 
 
-class ConnectIn(BaseModel):
+class ConnectIn(Model):
     network: str
     redirect_to: str | None = Field(default=None, description="a path of the web app")
     instance_url: str | None = None  # Mastodon
@@ -51,14 +52,14 @@ class ConnectIn(BaseModel):
         return value
 
 
-class ConnectOut(BaseModel):
+class ConnectOut(Model):
     """The consent page to send the user to, or (Bluesky) the account connected at once."""
 
     authorize_url: str | None = None
     account: AccountOut | None = None
 
 
-class AccountOut(BaseModel):
+class AccountOut(Model):
     id: str
     network: str
     display_name: str
@@ -79,12 +80,12 @@ class AccountOut(BaseModel):
 ConnectOut.model_rebuild()
 
 
-class AccountList(BaseModel):
+class AccountList(Model):
     items: list[AccountOut]
     next_cursor: str | None = None
 
 
-class AccountPatch(BaseModel):
+class AccountPatch(Model):
     slots: list[Slot] | None = Field(default=None, max_length=100)
     board_id: str | None = Field(default=None, description="Pinterest: the board pins go to")
     timezone: str | None = None
@@ -100,7 +101,7 @@ class AccountPatch(BaseModel):
         return value
 
 
-class OfferedIdentity(BaseModel):
+class OfferedIdentity(Model):
     external_id: str
     kind: str
     name: str
@@ -108,20 +109,20 @@ class OfferedIdentity(BaseModel):
     avatar_url: str | None
 
 
-class PendingOut(BaseModel):
+class PendingOut(Model):
     network: str
     identities: list[OfferedIdentity]
 
 
-class ChooseIn(BaseModel):
+class ChooseIn(Model):
     external_ids: list[str] = Field(min_length=1, max_length=100)
 
 
-class ChosenOut(BaseModel):
+class ChosenOut(Model):
     connected: list[str]
 
 
-class DisconnectOut(BaseModel):
+class DisconnectOut(Model):
     cancelled_targets: int
 
 

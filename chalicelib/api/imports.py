@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from chalice import Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ConfigDict, Field, ValidationError
 
 from chalicelib.api.responses import validation_error
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
+from chalicelib.domain.model import Model
 from chalicelib.domain.roles import Role
 from chalicelib.domain.timezones import TimeZoneName
 from chalicelib.errors import invalid
@@ -19,7 +20,7 @@ imports = ApiBlueprint(__name__)
 MAX_CSV_BYTES = 10 * 1024 * 1024
 
 
-class ImportQuery(BaseModel):
+class ImportQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     format: Literal["schedulo", "hootsuite", "buffer", "ayrshare"] | None = Field(
@@ -38,25 +39,25 @@ class ImportQuery(BaseModel):
     )
 
 
-class MediaCsvIn(BaseModel):
+class MediaCsvIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     media_id: str = Field(min_length=1, max_length=64, description="an uploaded CSV file")
 
 
-class CommitQuery(BaseModel):
+class CommitQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     skip_invalid: bool = Field(default=False, description="schedule the valid rows only")
 
 
-class RowError(BaseModel):
+class RowError(Model):
     row: int = Field(description="the spreadsheet's line number (the header is row 1)")
     column: str
     message: str
 
 
-class PreviewRow(BaseModel):
+class PreviewRow(Model):
     row: int
     valid: bool
     scheduled_at: str | None = Field(description="UTC; a queued row shows its slot")
@@ -68,22 +69,22 @@ class PreviewRow(BaseModel):
     cells: dict[str, str] = Field(description="the row as written, by column")
 
 
-class AccountCount(BaseModel):
+class AccountCount(Model):
     account: str
     posts: int
 
 
-class WeekCount(BaseModel):
+class WeekCount(Model):
     week: str = Field(description="the Monday (UTC) starting the week")
     posts: int
 
 
-class ImportSummary(BaseModel):
+class ImportSummary(Model):
     by_account: list[AccountCount] = Field(default_factory=list)
     by_week: list[WeekCount] = Field(default_factory=list)
 
 
-class ImportOut(BaseModel):
+class ImportOut(Model):
     id: str
     status: Literal["validating", "ready", "invalid", "committing", "done", "failed"]
     progress: float = Field(ge=0, le=1)
@@ -100,17 +101,17 @@ class ImportOut(BaseModel):
     updated_at: str
 
 
-class ColumnDoc(BaseModel):
+class ColumnDoc(Model):
     column: str
     meaning: str
 
 
-class FormatDoc(BaseModel):
+class FormatDoc(Model):
     format: str
     columns: list[ColumnDoc]
 
 
-class FormatList(BaseModel):
+class FormatList(Model):
     items: list[FormatDoc]
 
 

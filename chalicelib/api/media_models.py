@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
+from chalicelib.domain.model import Model
 from chalicelib.media.uploads import ACCEPTED_CONTENT_TYPES
 
 MediaKindName = Literal["image", "gif", "video", "document"]
@@ -22,7 +23,7 @@ def normalise_tag(tag: str) -> str:
     return re.sub(r"\s+", " ", tag.strip().lstrip("#").strip()).lower()
 
 
-class UploadIn(BaseModel):
+class UploadIn(Model):
     filename: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
     content_type: str = Field(
         description="the type the browser reports; checked again from the bytes"
@@ -38,11 +39,11 @@ class UploadIn(BaseModel):
         return content_type
 
 
-class ImportIn(BaseModel):
+class ImportIn(Model):
     url: str = Field(min_length=1, max_length=2048, description="an http(s) URL the server fetches")
 
 
-class FocalPoint(BaseModel):
+class FocalPoint(Model):
     """Where the subject is, as fractions of the width and height (0.5, 0.5 is the centre);
     crops for each network keep it in frame."""
 
@@ -50,7 +51,7 @@ class FocalPoint(BaseModel):
     y: float = Field(ge=0, le=1)
 
 
-class MediaPatch(BaseModel):
+class MediaPatch(Model):
     alt_text: str | None = Field(None, max_length=ALT_TEXT_MAX, description="null clears it")
     tags: list[str] | None = Field(None, max_length=MAX_TAGS)
     focal_point: FocalPoint | None = None
@@ -67,7 +68,7 @@ class MediaPatch(BaseModel):
         return list(dict.fromkeys(cleaned))
 
 
-class MediaQuery(BaseModel):
+class MediaQuery(Model):
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = None
     tag: str | None = Field(None, max_length=MAX_TAG_LENGTH + 10)
@@ -75,7 +76,7 @@ class MediaQuery(BaseModel):
     status: MediaStatus | None = None
 
 
-class MediaOut(BaseModel):
+class MediaOut(Model):
     id: str
     status: MediaStatus
     kind: MediaKindName | None = Field(None, description="known once inspected")
@@ -101,27 +102,27 @@ class MediaOut(BaseModel):
     updated_at: str
 
 
-class PresignedUpload(BaseModel):
+class PresignedUpload(Model):
     url: str = Field(description="POST a multipart form here: every field, then `file` last")
     fields: dict[str, str]
     max_bytes: int
 
 
-class UploadOut(BaseModel):
+class UploadOut(Model):
     media: MediaOut
     upload: PresignedUpload
 
 
-class MediaList(BaseModel):
+class MediaList(Model):
     items: list[MediaOut]
     next_cursor: str | None = None
 
 
-class RenditionQuery(BaseModel):
+class RenditionQuery(Model):
     surface: Surface = "feed"
 
 
-class RenditionOut(BaseModel):
+class RenditionOut(Model):
     """The file a network would receive: the original when it fits, else a rendition."""
 
     network: str

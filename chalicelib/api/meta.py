@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from chalicelib.api.responses import Reply
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
+from chalicelib.domain.model import Model
 
 meta = ApiBlueprint(__name__)
 
 
-class DependencyCheck(BaseModel):
+class DependencyCheck(Model):
     name: str
     ok: bool
     detail: str = ""
 
 
-class Health(BaseModel):
+class Health(Model):
     status: str
     checks: list[DependencyCheck]
 

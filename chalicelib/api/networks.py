@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
 from chalicelib.domain.limits import Capability, NetworkLimits
+from chalicelib.domain.model import Model
 
 networks = ApiBlueprint(__name__)
 
 
-class NetworkOut(BaseModel):
+class NetworkOut(Model):
     id: str
     name: str
     capabilities: list[Capability]
     limits: NetworkLimits
 
 
-class NetworkList(BaseModel):
+class NetworkList(Model):
     networks: list[NetworkOut]
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from chalicelib.api.routing import ApiBlueprint, RequestContext
+from chalicelib.domain.model import Model
 from chalicelib.domain.roles import Role
 from chalicelib.errors import NotFound
 
 notifications = ApiBlueprint(__name__)
 
 
-class NotificationOut(BaseModel):
+class NotificationOut(Model):
     id: str
     kind: str
     title: str
@@ -25,13 +26,13 @@ class NotificationOut(BaseModel):
     created_at: datetime
 
 
-class NotificationList(BaseModel):
+class NotificationList(Model):
     items: list[NotificationOut]
     next_cursor: str | None = None
     unread: int = 0
 
 
-class NotificationQuery(BaseModel):
+class NotificationQuery(Model):
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = None
     unread: bool = False

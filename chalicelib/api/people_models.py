@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
 from chalicelib.domain.emails import EmailAddress
+from chalicelib.domain.model import Model
 from chalicelib.domain.roles import Role
 from chalicelib.domain.timezones import TimeZoneName
 
 
-class Model(BaseModel):
+class Model(Model):
     # Validators are built on first use, not at `import app`: cold starts stay short.
     model_config = ConfigDict(defer_build=True)
 

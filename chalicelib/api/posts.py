@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.api.idempotency import once
 from chalicelib.api.responses import Reply
 from chalicelib.api.routing import ApiBlueprint, RequestContext
+from chalicelib.domain.model import Model
 from chalicelib.domain.posts import (
     PostIn,
     PostOut,
@@ -33,7 +34,7 @@ posts = ApiBlueprint(__name__)
 DEFAULT_SPAN = timedelta(days=366)
 
 
-class PostQuery(BaseModel):
+class PostQuery(Model):
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
     from_: str | None = Field(
@@ -47,24 +48,24 @@ class PostQuery(BaseModel):
     cursor: str | None = None
 
 
-class PostList(BaseModel):
+class PostList(Model):
     items: list[PostOut]
     next_cursor: str | None = None
 
 
-class SlotQuery(BaseModel):
+class SlotQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     account_id: str = Field(min_length=1, max_length=64)
     count: int = Field(default=5, ge=1, le=50)
 
 
-class NextSlot(BaseModel):
+class NextSlot(Model):
     at: str = Field(description="UTC")
     local: str = Field(description="wall-clock time in the account's time zone")
 
 
-class NextSlots(BaseModel):
+class NextSlots(Model):
     account_id: str
     timezone: str
     items: list[NextSlot]

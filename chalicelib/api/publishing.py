@@ -6,9 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
+from chalicelib.domain.model import Model
 from chalicelib.domain.posts import PostOut
 from chalicelib.domain.roles import Role
 from chalicelib.errors import ApiError
@@ -16,7 +17,7 @@ from chalicelib.errors import ApiError
 publishing = ApiBlueprint(__name__)
 
 
-class RetryIn(BaseModel):
+class RetryIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     account_ids: list[str] | None = Field(
@@ -48,7 +49,7 @@ def retry_post(ctx: RequestContext, ws: str, post_id: str, body: RetryIn) -> Pos
     return post_out(item)
 
 
-class TargetRef(BaseModel):
+class TargetRef(Model):
     model_config = ConfigDict(extra="forbid")
 
     workspace_id: str
@@ -56,13 +57,13 @@ class TargetRef(BaseModel):
     target_id: str
 
 
-class RedriveIn(BaseModel):
+class RedriveIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     targets: list[TargetRef] = Field(min_length=1, max_length=100)
 
 
-class RedriveResult(BaseModel):
+class RedriveResult(Model):
     workspace_id: str
     post_id: str
     target_id: str
@@ -70,7 +71,7 @@ class RedriveResult(BaseModel):
     reason: str | None = None
 
 
-class RedriveOut(BaseModel):
+class RedriveOut(Model):
     results: list[RedriveResult]
     removed_from_queue: int
 

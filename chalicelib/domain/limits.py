@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field, field_serializer
+from pydantic import ConfigDict, Field, field_serializer
+
+from chalicelib.domain.model import Model
 
 
 class TextCounting(StrEnum):
@@ -43,7 +45,7 @@ class MediaKind(StrEnum):
     GIF = "gif"
 
 
-class TextLimits(BaseModel):
+class TextLimits(Model):
     model_config = ConfigDict(frozen=True)
 
     max_length: int
@@ -56,7 +58,7 @@ class TextLimits(BaseModel):
     max_links: int | None = None
 
 
-class ImageLimits(BaseModel):
+class ImageLimits(Model):
     model_config = ConfigDict(frozen=True)
 
     content_types: tuple[str, ...] = ("image/jpeg", "image/png")
@@ -72,7 +74,7 @@ class ImageLimits(BaseModel):
     alt_text_required: bool = False
 
 
-class VideoLimits(BaseModel):
+class VideoLimits(Model):
     model_config = ConfigDict(frozen=True)
 
     content_types: tuple[str, ...] = ("video/mp4", "video/quicktime")
@@ -84,14 +86,14 @@ class VideoLimits(BaseModel):
     max_aspect_ratio: float | None = None
 
 
-class GifLimits(BaseModel):
+class GifLimits(Model):
     model_config = ConfigDict(frozen=True)
 
     max_bytes: int
     max_count: int = 1
 
 
-class NetworkLimits(BaseModel):
+class NetworkLimits(Model):
     """Everything a post must satisfy on one network, before it is sent."""
 
     model_config = ConfigDict(frozen=True)

@@ -14,9 +14,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from chalicelib.domain.limits import NetworkLimits
+from chalicelib.domain.model import Model
 from chalicelib.domain.recurrence import InvalidRule, first_occurrence, normalize_rule
 from chalicelib.domain.slots import Slot
 from chalicelib.domain.timezones import InvalidTime, parse_at, to_wall, zone
@@ -61,7 +62,7 @@ PUBLISHABLE_ACCOUNTS = frozenset({"connected", "expiring"})
 MAX_TEXT = 100_000  # far above any network's limit: the networks' own limits say the rest
 
 
-class When(BaseModel):
+class When(Model):
     """When to publish: `{at, timezone}`, `{queue: true}` or `{now: true}`."""
 
     model_config = ConfigDict(extra="forbid")
@@ -87,7 +88,7 @@ class When(BaseModel):
         return "at" if self.at else "queue" if self.queue else "now"
 
 
-class TargetIn(BaseModel):
+class TargetIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     account_id: str = Field(min_length=1, max_length=64)
@@ -95,7 +96,7 @@ class TargetIn(BaseModel):
     options: dict[str, Any] = Field(default_factory=dict, description="e.g. title, link, board")
 
 
-class PostIn(BaseModel):
+class PostIn(Model):
     """The body of `POST /v1/workspaces/{ws}/posts` and `.../posts/validate`."""
 
     model_config = ConfigDict(extra="forbid")
@@ -108,7 +109,7 @@ class PostIn(BaseModel):
     recurrence: str | None = Field(default=None, max_length=1000, description="RFC 5545 RRULE")
 
 
-class PostPatch(BaseModel):
+class PostPatch(Model):
     """The body of `PATCH .../posts/{id}`: the version edited, and what changes."""
 
     model_config = ConfigDict(extra="forbid")
@@ -122,7 +123,7 @@ class PostPatch(BaseModel):
     recurrence: str | None = Field(default=None, max_length=1000)
 
 
-class TargetOut(BaseModel):
+class TargetOut(Model):
     account_id: str
     network: str
     text: str | None
@@ -135,7 +136,7 @@ class TargetOut(BaseModel):
     published_at: str | None = None
 
 
-class PostOut(BaseModel):
+class PostOut(Model):
     id: str
     version: int
     status: PostStatus
@@ -151,13 +152,13 @@ class PostOut(BaseModel):
     targets: list[TargetOut]
 
 
-class ProblemOut(BaseModel):
+class ProblemOut(Model):
     field: str
     message: str
     target: str | None = None
 
 
-class ValidationOut(BaseModel):
+class ValidationOut(Model):
     valid: bool
     problems: list[ProblemOut]
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import io
 import warnings
 
-from pydantic import BaseModel
-
+from chalicelib.domain.model import Model
 from chalicelib.media.mp4 import CODECS, Mp4Error, read_movie
 from chalicelib.media.sniff import SNIFF_BYTES, Kind, Sniffed, sniff
 from chalicelib.media.source import ByteSource
@@ -36,7 +35,7 @@ class Refused(Exception):
         self.content_type = content_type
 
 
-class Inspection(BaseModel):
+class Inspection(Model):
     kind: Kind
     content_type: str
     extension: str

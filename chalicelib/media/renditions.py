@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import ConfigDict
 
 from chalicelib.domain.limits import NetworkLimits
+from chalicelib.domain.model import Model
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -31,7 +32,7 @@ MIB = 1024 * 1024
 QUALITIES = (90, 84, 78, 70, 62)
 
 
-class RenditionSpec(BaseModel):
+class RenditionSpec(Model):
     """What one network surface accepts; anything else gets a JPEG rendition."""
 
     model_config = ConfigDict(frozen=True)
