@@ -27,7 +27,6 @@ from chalicelib.domain.ids import new_id
 from chalicelib.domain.posts import PostStatus, TargetStatus
 from chalicelib.domain.slots import Slot
 from chalicelib.domain.timezones import iso_utc
-from chalicelib.domain.validation import MediaFacts
 from chalicelib.errors import Conflict, NotFound, ValidationFailed, invalid
 from chalicelib.imports import formats
 from chalicelib.imports import plan as planning
@@ -181,14 +180,15 @@ def _context(
         found = post_store.taken_times(workspace_id, account_id, now, now + timedelta(days=366))
         return tuple(datetime.fromisoformat(t.replace("Z", "+00:00")) for t in found)
 
-    from chalicelib.posts.facts import media_as_sent
+    from chalicelib.posts.facts import media_as_sent, media_facts
 
     limits = {limits.network: limits for limits in all_limits()}
-    ready = [m for m in library.values() if m.status == "ready"]
+    # Only inspected files: a row naming one still uploading is refused as unknown.
+    ready = [m for m in library.values() if m.status == "ready" and m.content_type]
     return planning.Context(
         accounts=accounts,
         limits=limits,
-        media={mid: facts for mid, m in library.items() if (facts := media_facts(m))},
+        media={m.media_id: media_facts(m) for m in ready},
         url_media=url_media,
         default_timezone=item.timezone or (workspace.timezone if workspace else "UTC"),
         default_accounts=item.default_accounts or "",
@@ -203,21 +203,6 @@ def _hhmm(value: str) -> Any:
 
     hour, minute = value.split(":")
     return time(int(hour), int(minute))
-
-
-def media_facts(item: Any) -> MediaFacts | None:
-    """What the validators need to know of a library item; None until it is ready."""
-    if item.status != "ready" or not item.content_type:
-        return None
-    return MediaFacts(
-        item.media_id,
-        item.content_type,
-        int(item.size or 0),
-        int(item.width) if item.width else None,
-        int(item.height) if item.height else None,
-        float(item.duration_seconds) if item.duration_seconds else None,
-        item.alt_text,
-    )
 
 
 def _import_urls(

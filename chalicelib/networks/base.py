@@ -409,6 +409,13 @@ class NetworkAdapter(ABC):
         base = get_settings().network_url(self.network_id, kind, self.hosts[kind])
         return f"{base}{path}"
 
+    def _api(self, method: str, path: str, token: str, **kwargs: Any) -> Any:
+        """A JSON call to the network's API host with the account's bearer token."""
+        from chalicelib.networks.http import json_of
+
+        headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
+        return json_of(self.call(method, self.url("api", path), headers=headers, **kwargs))
+
     def call(self, method: str, url: str, *, upload: bool = False, **kwargs: Any) -> Any:
         """One HTTP call in its own session; a failure becomes this network's error."""
         from chalicelib.networks.http import send

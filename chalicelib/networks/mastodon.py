@@ -359,10 +359,6 @@ class MastodonAdapter(NetworkAdapter):
         return results
 
     # -- HTTP and errors -------------------------------------------------------------------
-    def _api(self, method: str, path: str, token: str, **kwargs: Any) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {token}", **kwargs.pop("headers", {})}
-        return json_of(self.call(method, self.url("api", path), headers=headers, **kwargs))
-
     def classify(self, response: Any) -> NetworkError:
         body = json_of(response)
         status = response.status_code

@@ -320,12 +320,6 @@ class YouTubeAdapter(NetworkAdapter):
         return results
 
     # -- HTTP and errors -------------------------------------------------------------------
-    def _api(self, method: str, path: str, token: str, **kwargs: Any) -> dict[str, Any]:
-        response = self.call(
-            method, self.url("api", path), headers={"Authorization": f"Bearer {token}"}, **kwargs
-        )
-        return json_of(response)
-
     def classify(self, response: Any) -> NetworkError:
         body = json_of(response)
         status = response.status_code

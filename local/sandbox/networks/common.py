@@ -82,6 +82,21 @@ def consent(
     )
 
 
+def authorize_request(
+    args: Any, known_scopes: Any, *, separator: str | None = None, client_field: str = "client_id"
+) -> tuple[tuple[str, ...], str | None]:
+    """The scopes a consent-page request asks for, and what is wrong with it, if anything:
+    "client" (no client id or redirect URI) or "scope" (not a code request, no scope, or
+    one the network does not know). Each network answers a problem in its own words."""
+    scopes = tuple(s for s in args.get("scope", "").split(separator) if s)
+    if not args.get(client_field) or not args.get("redirect_uri"):
+        return scopes, "client"
+    unknown = [s for s in scopes if s not in known_scopes]
+    if args.get("response_type") != "code" or unknown or not scopes:
+        return scopes, "scope"
+    return scopes, None
+
+
 def _with_query(url: str, **params: Any) -> str:
     query = urlencode({k: v for k, v in params.items() if v is not None})
     return f"{url}{'&' if '?' in url else '?'}{query}"

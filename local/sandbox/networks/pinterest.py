@@ -20,6 +20,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from local.sandbox.framework import SandboxNetwork, fault_or_none, register
 from local.sandbox.networks.common import (
+    authorize_request,
     bearer,
     consent,
     elapsed,
@@ -105,14 +106,10 @@ def build(state: SandboxState) -> Blueprint:
     @bp.route("/oauth/", methods=["GET", "POST"])
     def authorize():
         args = request.values
-        scopes = tuple(s for s in args.get("scope", "").split(",") if s)
-        if not args.get("client_id") or not args.get("redirect_uri"):
+        scopes, problem = authorize_request(args, SCOPES, separator=",")
+        if problem == "client":
             return "client_id and redirect_uri are required", 400
-        if (
-            args.get("response_type") != "code"
-            or not scopes
-            or any(s not in SCOPES for s in scopes)
-        ):
+        if problem:
             return "invalid scope or response_type", 400
         return consent(state, NETWORK, "Pinterest", scopes, {"client_id": args["client_id"]})
 

@@ -18,6 +18,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from local.sandbox.framework import SandboxNetwork, fault_or_none, register
 from local.sandbox.networks.common import (
+    authorize_request,
     bearer,
     consent,
     elapsed,
@@ -102,12 +103,11 @@ def build(state: SandboxState) -> Blueprint:
     @bp.route("/v2/auth/authorize/", methods=["GET", "POST"])
     def authorize():
         args = request.values
-        scopes = tuple(s for s in args.get("scope", "").split(",") if s)
-        if not args.get("client_key") or not args.get("redirect_uri"):
+        scopes, problem = authorize_request(args, SCOPES, separator=",", client_field="client_key")
+        if problem == "client":
             return "client_key and redirect_uri are required", 400
-        unknown = [s for s in scopes if s not in SCOPES]
-        if args.get("response_type") != "code" or unknown or not scopes:
-            return f"invalid scope or response_type: {unknown}", 400
+        if problem:
+            return "invalid scope or response_type", 400
         return consent(state, NETWORK, "TikTok", scopes, {"client_id": args["client_key"]})
 
     def oauth_error(code: str, description: str) -> Response:

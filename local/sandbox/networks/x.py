@@ -16,6 +16,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from local.sandbox.framework import SandboxNetwork, avatar_url, fault_or_none, register
 from local.sandbox.networks.common import (
+    authorize_request,
     bearer,
     consent,
     elapsed,
@@ -180,14 +181,13 @@ def build(state: SandboxState) -> Blueprint:
     @bp.route("/i/oauth2/authorize", methods=["GET", "POST"])
     def authorize():
         args = request.values
-        scopes = tuple(args.get("scope", "").split())
-        if not args.get("client_id") or not args.get("redirect_uri"):
+        scopes, problem = authorize_request(args, SCOPES)
+        if problem == "client":
             return "Something went wrong: client_id and redirect_uri are required.", 400
         if not args.get("code_challenge"):
             return "Something went wrong: a code_challenge is required.", 400
-        unknown = [s for s in scopes if s not in SCOPES]
-        if args.get("response_type") != "code" or unknown or not scopes:
-            return f"Something went wrong: invalid scope or response_type {unknown}.", 400
+        if problem:
+            return "Something went wrong: invalid scope or response_type.", 400
         return consent(
             state,
             NETWORK,

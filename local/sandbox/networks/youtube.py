@@ -21,6 +21,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from local.sandbox.framework import SandboxNetwork, register
 from local.sandbox.networks.common import (
+    authorize_request,
     bearer,
     consent,
     pkce_matches,
@@ -100,12 +101,11 @@ def build(state: SandboxState) -> Blueprint:
     @bp.route("/o/oauth2/v2/auth", methods=["GET", "POST"])
     def authorize():
         args = request.values
-        scopes = tuple(args.get("scope", "").split())
-        if not args.get("client_id") or not args.get("redirect_uri"):
+        scopes, problem = authorize_request(args, SCOPES)
+        if problem == "client":
             return "Error 400: invalid_request (client_id and redirect_uri are required)", 400
-        unknown = [s for s in scopes if s not in SCOPES]
-        if args.get("response_type") != "code" or unknown or not scopes:
-            return f"Error 400: invalid_scope {unknown}", 400
+        if problem:
+            return "Error 400: invalid_scope", 400
         return consent(
             state,
             NETWORK,
