@@ -10,22 +10,16 @@ Prints the p95 of each and their ratio. Goal (issue 4): at most 1.5.
 
 from __future__ import annotations
 
+import json
+import os
+import random
+import statistics
 import sys
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-# Run as `python bench/calendar.py`, this file's folder comes first on the path and would
-# shadow the standard library's `calendar` (which dateutil imports): drop it.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != HERE]
-
-import json  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
-
-ROOT = HERE.parent
+ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.update(
     AWS_ACCESS_KEY_ID="bench",
