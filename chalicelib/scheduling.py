@@ -34,6 +34,9 @@ _NAME_UNSAFE = re.compile(r"[^0-9A-Za-z_.\-]")
 # one that calls the app's function in-process (see `use_local_invoker`).
 Invoker = Callable[[str, dict[str, Any]], Any]
 _local_invoker: Invoker | None = None
+# (schedule name) -> None. The local stack's scheduler emulator is told of every schedule
+# put or deleted, so it need not list the whole group often (see `use_local_watcher`).
+_local_watcher: Callable[[str], None] | None = None
 
 
 def schedule_name(post_id: str, version: int) -> str:
@@ -128,6 +131,18 @@ def use_local_invoker(invoker: Invoker | None) -> None:
     _local_invoker = invoker
 
 
+def use_local_watcher(watcher: Callable[[str], None] | None) -> None:
+    """Where schedules are fired by an emulator (the local stack), tell `watcher` the name
+    of each schedule put or deleted."""
+    global _local_watcher
+    _local_watcher = watcher
+
+
+def _changed(name: str) -> None:
+    if _local_watcher is not None:
+        _local_watcher(name)
+
+
 def _run_local(invoker: Invoker, arn: str, payload: dict[str, Any]) -> None:
     try:
         invoker(arn, payload)
@@ -160,6 +175,7 @@ def _put(name: str, when: datetime, payload: dict[str, Any], description: str) -
     except scheduler.exceptions.ConflictException:
         # Armed before (a retried request, or the sweeper): move it to the new time.
         scheduler.update_schedule(**request)
+    _changed(name)
 
 
 def _post_schedules(post_id: str) -> list[str]:
@@ -176,3 +192,4 @@ def _delete(name: str) -> None:
     scheduler = client("scheduler")
     with contextlib.suppress(scheduler.exceptions.ResourceNotFoundException):
         scheduler.delete_schedule(GroupName=get_settings().schedule_group, Name=name)
+    _changed(name)

@@ -61,6 +61,7 @@ class SchedulerEmulator:
         invoke: Invoke,
         jobs: list[RateJob] | None = None,
         tick_seconds: float = 0.1,
+        refresh_seconds: float = 1.0,
         workers: int = 64,
         retry_base_seconds: float = 1.0,
         log: Callable[[str], None] = print,
@@ -71,11 +72,14 @@ class SchedulerEmulator:
         self._invoke = invoke
         self._jobs = jobs or []
         self._tick = tick_seconds
-        # How often the group is listed again (new or changed schedules); firing what is
-        # known still happens every tick. Listing thousands of schedules each tick costs
-        # more CPU than the invocations it fires (bench/publish.py raises this).
-        self.refresh_seconds = tick_seconds
+        # How often the whole group is listed again (new or changed schedules); firing
+        # what is known happens every tick. Listing thousands of schedules costs more CPU
+        # than the invocations it fires, so schedules the app puts or deletes are read one
+        # by one as it reports them (`notice`), and the listing is only a safety net.
+        self.refresh_seconds = refresh_seconds
         self._listed_at = 0.0
+        self._noticed: set[str] = set()
+        self._noticed_lock = threading.Lock()
         self._retry_base = retry_base_seconds
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="schedule")
         self._known: dict[str, _Schedule] = {}
@@ -107,6 +111,7 @@ class SchedulerEmulator:
                 if started - self._listed_at >= self.refresh_seconds:
                     self._listed_at = started
                     self._refresh()
+                self._read_noticed()
                 self._fire_due(time.time())
                 self._run_jobs(time.time())
             except Exception as exc:  # keep the emulator alive whatever one tick does
@@ -136,14 +141,43 @@ class SchedulerEmulator:
             if name not in seen and not self._known[name].fired:
                 del self._known[name]
 
+    def notice(self, name: str) -> None:
+        """The schedule `name` was put or deleted: read it on the next tick."""
+        with self._noticed_lock:
+            self._noticed.add(name)
+
+    def _read_noticed(self) -> None:
+        with self._noticed_lock:
+            names, self._noticed = self._noticed, set()
+        for name in names:
+            known = self._known.get(name)
+            if known and known.fired:
+                continue  # being delivered: its own deletion is what was noticed
+            try:
+                detail = self._scheduler.get_schedule(GroupName=self._group, Name=name)
+            except self._scheduler.exceptions.ResourceNotFoundException:
+                self._known.pop(name, None)
+                continue
+            if detail.get("State", "ENABLED") != "ENABLED":
+                self._known.pop(name, None)
+                continue
+            schedule = self._parse(detail, detail.get("LastModificationDate"))
+            if schedule:
+                self._known[name] = schedule
+            else:
+                self._known.pop(name, None)
+
     def _read(self, name: str, modified: Any) -> _Schedule | None:
         detail = self._scheduler.get_schedule(GroupName=self._group, Name=name)
+        return self._parse(detail, modified)
+
+    def _parse(self, detail: dict[str, Any], modified: Any) -> _Schedule | None:
         due = parse_at(detail["ScheduleExpression"], detail.get("ScheduleExpressionTimezone"))
         if due is None:
             return None
         target = detail["Target"]
         return _Schedule(
-            name=name,
+            name=detail["Name"],
             due=due,
             target_arn=target["Arn"],
             payload=json.loads(target.get("Input") or "{}"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib
 import os
 import socket
+import subprocess
 import sys
 import threading
 import time
@@ -70,6 +71,7 @@ class LocalStack:
         self.state_dir = state_dir
         self._stoppers: list[Any] = []
         self.emulator: Any = None
+        self.aws_process: subprocess.Popen | None = None
         self.sandbox_state: Any = None
         self._saver: threading.Thread | None = None
         self._stop_saving = threading.Event()
@@ -114,15 +116,12 @@ class LocalStack:
         return boto3.session.Session(region_name="us-east-1")
 
     def _start_aws(self) -> None:
-        from moto.server import ThreadedMotoServer
-
         from chalicelib.settings import get_settings
         from local.provision import provision
         from local.seed import seed
 
-        server = ThreadedMotoServer(ip_address=HOST, port=self.ports.aws, verbose=False)
-        server.start()
-        self._stoppers.append(server.stop)
+        process = self.aws_process = start_aws_process(self.ports.aws)
+        self._stoppers.append(lambda: stop_process(process))
         get_settings.cache_clear()
         provision(self._session(), self.stage, self.urls["aws"])
         seed(self._session(), self.urls["aws"], get_settings())
@@ -179,8 +178,12 @@ class LocalStack:
             group=settings.schedule_group,
             invoke=invoke,
             jobs=rate_jobs(app_module, context),
+            # The app reports what it arms and disarms: the listing only catches the rest.
+            refresh_seconds=5.0,
         ).start()
+        scheduling.use_local_watcher(self.emulator.notice)
         self._stoppers.append(self.emulator.stop)
+        self._stoppers.append(lambda: scheduling.use_local_watcher(None))
 
     def save(self) -> None:
         from chalicelib.settings import get_settings
@@ -195,6 +198,33 @@ class LocalStack:
                 self.save()
             except Exception as exc:
                 print(f"saving state failed: {exc!r}", file=sys.stderr)
+
+
+def start_aws_process(port: int, timeout: float = 60) -> subprocess.Popen:
+    """moto's server in a child process (local/aws_server.py), listening."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local.aws_server", HOST, str(port)], cwd=ROOT
+    )
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the embedded AWS exited early (code {process.returncode})")
+        try:
+            socket.create_connection((HOST, port), timeout=1).close()
+            return process
+        except OSError:
+            time.sleep(0.05)
+    stop_process(process)
+    raise TimeoutError(f"the embedded AWS did not listen on {port} in {timeout} s")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def wait_until_healthy(url: str, timeout: float = 60) -> None:

@@ -121,3 +121,33 @@ def test_a_failing_target_is_retried_then_dead_lettered(moto_endpoint):
         assert body["schedule"] == "post-p2-v1" and body["input"] == {"post_id": "p2"}
     finally:
         emulator.stop()
+
+
+def test_a_noticed_schedule_fires_without_waiting_for_a_listing(moto_endpoint):
+    """The app tells the emulator what it arms and disarms (scheduling.use_local_watcher):
+    a schedule put is fired on time and a deleted one never, with no listing in between."""
+    scheduler, sqs = clients(moto_endpoint)
+    fired: list[tuple[dict, float]] = []
+    done = threading.Event()
+
+    def invoke(arn: str, payload: dict) -> None:
+        fired.append((payload, time.time()))
+        done.set()
+
+    emulator = SchedulerEmulator(scheduler, sqs, GROUP, invoke, refresh_seconds=3600).start()
+    try:
+        time.sleep(0.3)  # past the first listing: from now on only notices count
+        due = math.ceil(time.time()) + 2
+        create_at(scheduler, "post-p3-v1", due, {"post_id": "p3"})
+        create_at(scheduler, "post-p4-v1", due, {"post_id": "p4"})
+        emulator.notice("post-p3-v1")
+        emulator.notice("post-p4-v1")
+        time.sleep(0.5)
+        scheduler.delete_schedule(GroupName=GROUP, Name="post-p4-v1")
+        emulator.notice("post-p4-v1")
+        assert done.wait(10), "the noticed schedule never fired"
+        time.sleep(1.5)
+        assert [payload for payload, _ in fired] == [{"post_id": "p3"}]
+        assert 0 <= fired[0][1] - due <= 1.0
+    finally:
+        emulator.stop()

@@ -148,3 +148,16 @@ def test_publish_now_invokes_the_publisher_lambda_asynchronously(monkeypatch):
             "Payload": b'{"workspace_id": "w_1", "post_id": "p_1", "version": 1}',
         }
     ]
+
+
+def test_a_registered_local_watcher_hears_of_every_schedule_put_and_deleted(aws):
+    heard: list[str] = []
+    scheduling.use_local_watcher(heard.append)
+    try:
+        scheduling.arm("w_1", "p_1", 1, WHEN)
+        scheduling.arm("w_1", "p_1", 2, WHEN)  # puts v2, deletes v1
+        scheduling.arm_retry("w_1", "p_1", 2, "t_1", 2, WHEN)
+        scheduling.disarm("p_1")
+    finally:
+        scheduling.use_local_watcher(None)
+    assert heard == ["post-p_1-v1", "post-p_1-v2", "post-p_1-v1", "retry-p_1-t_1-2", "post-p_1-v2"]
