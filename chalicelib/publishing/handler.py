@@ -2,9 +2,11 @@
 
 Input `{workspace_id, post_id, version}` from the post's schedule (plus `target_id` from a
 retry schedule). The first delivery of a version moves the post to `publishing` and to
-the next version (`targets.start_publishing`); any other delivery of it is stale and a
-logged no-op. Each target is then claimed with a conditional write, published on its own
-thread, and its outcome written under its attempt id (see chalicelib/store/targets.py).
+the next version and claims its pending targets, all in one conditional write
+(`targets.start_publishing`); any other delivery of it is stale and a logged no-op. A
+retry claims its one target with a conditional write of its own. Each target is published
+on its own thread and its outcome written under its attempt id (see
+chalicelib/store/targets.py); the post's status is settled from the last outcome written.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from chalicelib.store.base import iso, utcnow
 # Networks that recognise a repeated publish (Bluesky's record key, Mastodon's
 # Idempotency-Key, both derived from the target id): a crashed attempt is simply redone.
 DEDUPLICATING = frozenset({"bluesky", "mastodon"})
+IN_FLIGHT = ("pending", "publishing", "retrying")
 UNCONFIRMED = (
     "Schedulo lost track of this post while {network} was publishing it: check before "
     "retrying, it may already be live."
@@ -58,40 +61,66 @@ def handle_invocation(event: dict[str, Any]) -> dict[str, Any]:
     """Publish what is due of the post named by a schedule's input."""
     invocation = Invocation.of(event)
     ws, post_id = invocation.workspace_id, invocation.post_id
-    item = store.get(ws, post_id)
-    if item is None:
-        return _no_op("the post is gone", event)
-    if item.version != invocation.version:
-        return _no_op(f"stale version (the post is at {item.version})", event)
-    if item.status in ("scheduled", "approved"):
-        lease = timedelta(seconds=get_settings().publish_lease_seconds)
-        started = claims.start_publishing(ws, post_id, int(item.version), utcnow() + lease)
-        if started is None:
-            return _no_op("another invocation started this version", event)
-        item = started
-    elif item.status != "publishing":
+    claimed: dict[str, str] = {}
+    for _ in range(5):  # a target cancelled between the read and the start: read again
+        item = store.get(ws, post_id)
+        if item is None:
+            return _no_op("the post is gone", event)
+        if item.version != invocation.version:
+            return _no_op(f"stale version (the post is at {item.version})", event)
+        if item.status not in ("scheduled", "approved"):
+            break
+        lease_until = utcnow() + timedelta(seconds=get_settings().publish_lease_seconds)
+        started = claims.start_publishing(item, lease_until)
+        if started is not None:
+            claimed = started
+            break
+    if item.status != "publishing":
         return _no_op(f"the post is {item.status}", event)
-    results = publish_targets(item, invocation.target_id)
-    status = settle(ws, post_id)
+    outcomes_by_target = publish_targets(item, invocation.target_id, claimed)
+    settled = next((o.settled for o in outcomes_by_target.values() if o.settled), None)
+    written = [o.post for o in outcomes_by_target.values() if o.post is not None]
+    latest = max(written, key=lambda post: int(post.progress or 0), default=None)
+    status = settled or settle(ws, post_id, latest)
+    results = {target_id: o.status for target_id, o in outcomes_by_target.items()}
     logger.info("post published", extra={"post_id": post_id, "status": status, **results})
     return {"status": status, "targets": results}
 
 
-def publish_targets(item: store.PostItem, only: str | None = None) -> dict[str, str]:
-    """Every target that is due, each on its own thread: a slow network blocks no other."""
+@dataclass(frozen=True)
+class TargetOutcome:
+    status: str  # what became of the target: published, retrying, failed, skipped...
+    post: store.PostItem | None = None  # the post as the outcome's write left it
+    settled: str | None = None  # the post's status, when the outcome's write set it too
+
+
+def publish_targets(
+    item: store.PostItem, only: str | None = None, claimed: dict[str, str] | None = None
+) -> dict[str, TargetOutcome]:
+    """Every target that is due, each on its own thread: a slow network blocks no other.
+    `claimed` holds the attempt ids of targets this invocation claimed already."""
+    claimed = claimed or {}
     now = utcnow()
     chosen = [
         (index, target)
         for index, target in enumerate(item.targets)
-        if (only is None or target.target_id == only) and _due(target, now)
+        if (only is None or target.target_id == only)
+        and (target.target_id in claimed or _due(target, now))
     ]
     if not chosen:
         return {}
+
+    def run(index: int, target: store.TargetAttribute) -> TargetOutcome:
+        attempt_id = claimed.get(target.target_id)
+        if attempt_id is not None and target.attempt_id == attempt_id:
+            return publish_claimed(item, index, target, attempt_id)
+        return publish_target(item, index, target)
+
+    if len(chosen) == 1:  # the common case: no thread to start
+        index, target = chosen[0]
+        return {target.target_id: run(index, target)}
     with ThreadPoolExecutor(max_workers=len(chosen), thread_name_prefix="target") as pool:
-        futures = {
-            target.target_id: pool.submit(publish_target, item, index, target)
-            for index, target in chosen
-        }
+        futures = {target.target_id: pool.submit(run, index, target) for index, target in chosen}
         return {target_id: future.result() for target_id, future in futures.items()}
 
 
@@ -107,8 +136,10 @@ def _lease_over(target: store.TargetAttribute, now: datetime) -> bool:
     return target.lease_until is not None and target.lease_until < iso(now)
 
 
-def publish_target(item: store.PostItem, index: int, target: store.TargetAttribute) -> str:
-    """Claim, publish and record one target; returns what became of it."""
+def publish_target(
+    item: store.PostItem, index: int, target: store.TargetAttribute
+) -> TargetOutcome:
+    """Claim, publish and record one target."""
     ws, post_id = item.workspace_id, item.post_id
     now = utcnow()
     if target.status == "publishing" and target.network not in DEDUPLICATING:
@@ -119,11 +150,10 @@ def publish_target(item: store.PostItem, index: int, target: store.TargetAttribu
         ):
             outcomes.audit_attempt(item, target, int(target.attempts), "unconfirmed", reason)
             outcomes.notify_failed(item, target, reason)
-            return "unconfirmed"
-        return "skipped"
-    settings = get_settings()
+            return TargetOutcome("unconfirmed")
+        return TargetOutcome("skipped")
     attempt_id = new_id("a")
-    lease_until = now + timedelta(seconds=settings.publish_lease_seconds)
+    lease_until = now + timedelta(seconds=get_settings().publish_lease_seconds)
     claimed = claims.claim(
         ws,
         post_id,
@@ -136,9 +166,18 @@ def publish_target(item: store.PostItem, index: int, target: store.TargetAttribu
         reclaim_expired=target.network in DEDUPLICATING,
     )
     if not claimed:
-        return "skipped"  # another invocation holds it, or it is already done
-    attempt = int(target.attempts) + 1
-    write = _Recorder(item, index, target, attempt_id, attempt)
+        return TargetOutcome("skipped")  # another invocation holds it, or it is done
+    # As claimed: the attempt about to be made is the target's next.
+    target.attempts = int(target.attempts) + 1
+    return publish_claimed(item, index, target, attempt_id)
+
+
+def publish_claimed(
+    item: store.PostItem, index: int, target: store.TargetAttribute, attempt_id: str
+) -> TargetOutcome:
+    """Publish a target this invocation holds (`target.attempts` counts this attempt) and
+    record the outcome."""
+    write = _Recorder(item, index, target, attempt_id, int(target.attempts))
     started = time.monotonic()
     try:
         result = outcomes.publish_once(item, target)
@@ -146,8 +185,7 @@ def publish_target(item: store.PostItem, index: int, target: store.TargetAttribu
         return write.failure(failure)
     if after_network_success is not None:
         after_network_success(target)
-    write.success(result, time.monotonic() - started)
-    return "published"
+    return write.success(result, time.monotonic() - started)
 
 
 class _Recorder:
@@ -164,33 +202,54 @@ class _Recorder:
         self.item, self.index, self.target = item, index, target
         self.attempt_id, self.attempt = attempt_id, attempt
 
-    def _record(self, **fields: Any) -> bool:
-        return claims.record(
+    def _record(self, settle: bool, **fields: Any) -> TargetOutcome:
+        """Write the outcome. With `settle`, when no other target was in flight as the post
+        was read, the post's status goes in the same write (if nothing moved since)."""
+        held = (
             self.item.workspace_id,
             self.item.post_id,
             self.index,
             self.target.target_id,
             self.attempt_id,
-            **fields,
+        )
+        settlement = self._settlement(fields["status"]) if settle else None
+        if settlement is not None and claims.record_settled(*held, settlement, **fields):
+            if settlement.done:
+                outcomes.after_post_done(self.item, settlement.status)
+            return TargetOutcome(fields["status"], settled=settlement.status)
+        return TargetOutcome(fields["status"], claims.record(*held, **fields))
+
+    def _settlement(self, outcome: str) -> claims.Settlement | None:
+        if outcome in IN_FLIGHT:
+            return None
+        others = [t.status for t in self.item.targets if t.target_id != self.target.target_id]
+        if any(s in IN_FLIGHT for s in others):
+            return None
+        status, done = post_status([*others, outcome])
+        return claims.Settlement(
+            int(self.item.version), int(self.item.progress or 0), status, done, iso(utcnow())
         )
 
-    def success(self, result: Any, seconds: float) -> None:
+    def success(self, result: Any, seconds: float) -> TargetOutcome:
+        # The audit first: whoever sees the post published finds the attempt there too.
+        outcomes.audit_attempt(self.item, self.target, self.attempt, "published", None, result)
         published_at = iso(result.published_at)
-        self._record(
+        recorded = self._record(
+            True,
             status="published",
             external_id=result.external_id,
             url=result.url,
             published_at=published_at,
             error="; ".join(result.warnings) or None,
         )
-        outcomes.audit_attempt(self.item, self.target, self.attempt, "published", None, result)
         outcomes.count_published(self.item, self.target, result.published_at, seconds)
+        return recorded
 
-    def failure(self, failure: outcomes.Failure) -> str:
+    def failure(self, failure: outcomes.Failure) -> TargetOutcome:
         settings = get_settings()
         if failure.retryable and self.attempt < settings.publish_max_attempts:
             when = outcomes.retry_time(failure, self.attempt, settings.retry_base_seconds)
-            self._record(status="retrying", retry_at=iso(when), error=failure.reason)
+            self._record(False, status="retrying", retry_at=iso(when), error=failure.reason)
             claims.look_again_at(
                 self.item.workspace_id,
                 self.item.post_id,
@@ -199,41 +258,46 @@ class _Recorder:
             outcomes.arm_retry(self.item, self.target, self.attempt + 1, when)
             outcomes.audit_attempt(self.item, self.target, self.attempt, "retrying", failure.reason)
             outcomes.count(self.target.network, "PublishRetried")
-            return "retrying"
+            return TargetOutcome("retrying")
         status = "unconfirmed" if failure.maybe_published else "failed"
         reason = failure.final_reason(self.attempt)
-        self._record(status=status, error=reason)
+        # The post's status is settled after the people are told (by `settle`).
+        recorded = self._record(False, status=status, error=reason)
         outcomes.audit_attempt(self.item, self.target, self.attempt, status, reason)
         outcomes.count(self.target.network, "PublishFailed")
         outcomes.dead_letter(self.item, self.target, self.attempt, reason)
         outcomes.notify_failed(self.item, self.target, reason)
-        return status
+        return recorded
 
 
-def settle(workspace_id: str, post_id: str) -> str:
-    """Write the post's status as its targets make it (re-read until nothing moved)."""
+def settle(workspace_id: str, post_id: str, latest: store.PostItem | None = None) -> str:
+    """Write the post's status as its targets make it (re-read until nothing moved).
+    `latest` is the post as this invocation's last write left it: no read needed first."""
+    item = latest
     for _ in range(10):
-        item = store.get(workspace_id, post_id)
+        item = item or store.get(workspace_id, post_id)
         if item is None:
             return "gone"
         if item.status != "publishing":
             return item.status
-        status, done = post_status(item.targets)
+        status, done = post_status([t.status for t in item.targets])
         if status == item.status and not done:
             return status
-        if claims.settle_status(
-            workspace_id, post_id, int(item.progress or 0), status, done, iso(utcnow())
-        ):
+        settlement = claims.Settlement(
+            int(item.version), int(item.progress or 0), status, done, iso(utcnow())
+        )
+        if claims.settle_status(workspace_id, post_id, settlement):
             if done:
                 outcomes.after_post_done(item, status)
             return status
+        item = None
     return "publishing"
 
 
-def post_status(targets: list[store.TargetAttribute]) -> tuple[str, bool]:
-    """(the post's status, whether nothing is left in flight) from its targets."""
-    states = [t.status for t in targets if t.status != "cancelled"]
-    if any(s in ("pending", "publishing", "retrying") for s in states):
+def post_status(target_statuses: list[str]) -> tuple[str, bool]:
+    """(the post's status, whether nothing is left in flight) from its targets'."""
+    states = [s for s in target_statuses if s != "cancelled"]
+    if any(s in IN_FLIGHT for s in states):
         return "publishing", False
     published = sum(s == "published" for s in states)
     if states and published == len(states):

@@ -150,11 +150,20 @@ def get(workspace_id: str, post_id: str) -> PostItem | None:
         return None
 
 
+def progress_is(progress: int) -> Any:
+    """No publisher outcome was written since `progress` was read."""
+    condition = PostItem.progress == progress
+    return condition | PostItem.progress.does_not_exist() if progress == 0 else condition
+
+
 def save_version(item: PostItem, read_version: int) -> PostItem:
-    """Write `item` as the version after `read_version`, if no one else wrote it since."""
+    """Write `item` as the version after `read_version`, if no one else wrote it since:
+    not an edit (version), nor a publisher's outcome, which leaves the version alone and
+    bumps `progress` (a whole-item write would otherwise undo it)."""
+    unchanged = progress_is(int(item.progress or 0))
     item.version = read_version + 1
     try:
-        prepare(item).save(condition=PostItem.version == read_version)
+        prepare(item).save(condition=(PostItem.version == read_version) & unchanged)
     except PutError as error:
         if _conditional_failure(error):
             raise StaleVersion(item.post_id) from error

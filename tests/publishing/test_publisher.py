@@ -307,3 +307,31 @@ def test_a_tampered_token_fails_loudly_and_nothing_is_published(world):
     assert item.status == "failed"
     assert "could not read its access" in item.targets[0].error
     assert world.sandbox.posts("x") == []
+
+
+def test_a_post_on_one_network_costs_five_aws_calls(world, monkeypatch):
+    """Read the post; start it and claim its target (one write); read the account; audit
+    the attempt; write the outcome with the post's status. The local stack's lateness under
+    load (bench/publish.py) is mostly the embedded DynamoDB answering these."""
+    from botocore.endpoint import Endpoint
+
+    from tests.support.publishing import invoke_publisher
+
+    x = world.account("x")
+    warm = world.schedule({x: "x"}, "Warm-up: the vault's data key is cached", arm=False)
+    invoke_publisher({"workspace_id": world.ws, "post_id": warm, "version": 1})
+    post_id = world.schedule({x: "x"}, "Counted", arm=False)
+    calls: list[str] = []
+    make_request = Endpoint.make_request
+
+    def counted(self, operation_model, request_dict):
+        calls.append(operation_model.name)
+        return make_request(self, operation_model, request_dict)
+
+    monkeypatch.setattr(Endpoint, "make_request", counted)
+    result = invoke_publisher({"workspace_id": world.ws, "post_id": post_id, "version": 1})
+    assert result["status"] == "published"
+    assert calls == ["GetItem", "UpdateItem", "GetItem", "PutItem", "UpdateItem"]
+    item = world.post(post_id)
+    assert (item.status, item.targets[0].status, item.progress) == ("published", "published", 1)
+    assert item.sweep_shard is None  # out of the sweeper's index
