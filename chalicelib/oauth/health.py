@@ -104,6 +104,7 @@ def _notify_expiring(item: account_store.AccountItem) -> None:
 def disconnect(item: account_store.AccountItem, actor: str) -> int:
     """Revoke at the network where it offers that, forget the tokens, and cancel the
     account's scheduled targets. Returns how many targets were cancelled."""
+    from chalicelib import scheduling
     from chalicelib.oauth.adapters import adapter_for
     from chalicelib.oauth.tokens import grant_of, open_secrets
     from chalicelib.store.posts import cancel_account_targets
@@ -121,8 +122,10 @@ def disconnect(item: account_store.AccountItem, actor: str) -> int:
     account_store.save(item)
     reason = f"{item.display_name} was disconnected"
     cancelled = cancel_account_targets(item.workspace_id, item.account_id, reason)
-    _audit(item, actor, cancelled)
-    return cancelled
+    for post_id in cancelled.emptied:
+        scheduling.disarm(post_id)
+    _audit(item, actor, cancelled.targets)
+    return cancelled.targets
 
 
 def _audit(item: account_store.AccountItem, actor: str, cancelled: int) -> None:

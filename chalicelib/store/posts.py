@@ -278,14 +278,17 @@ def _conditional_failure(error: Exception) -> bool:
     return cause == "ConditionalCheckFailedException"
 
 
-def cancel_account_targets(workspace_id: str, account_id: str, reason: str) -> int:
-    """The account's targets that have not gone out become `cancelled` with `reason`
-    (a disconnect); returns how many. The post keeps its version, so its armed schedule
-    still publishes the other targets; a post left with nothing to publish stops waiting:
-    it is `failed` and its schedule deleted."""
-    from chalicelib import scheduling
+@dataclass(frozen=True)
+class Cancelled:
+    targets: int  # how many targets were cancelled
+    emptied: list[str]  # the posts left with nothing to publish, whose schedules can go
 
-    cancelled = 0
+
+def cancel_account_targets(workspace_id: str, account_id: str, reason: str) -> Cancelled:
+    """The account's targets that have not gone out become `cancelled` with `reason`
+    (a disconnect). The post keeps its version, so its armed schedule still publishes the
+    other targets; a post left with nothing to publish stops waiting: it is `failed`."""
+    cancelled, emptied = 0, []
     waiting = ("scheduled", "approved", "pending_approval", "draft")
     for found in PostItem.query(
         workspace_id,
@@ -311,7 +314,7 @@ def cancel_account_targets(workspace_id: str, account_id: str, reason: str) -> i
                     continue
                 raise
             if everything_cancelled:
-                scheduling.disarm(item.post_id)
+                emptied.append(item.post_id)
             cancelled += len(hits)
             break
-    return cancelled
+    return Cancelled(cancelled, emptied)

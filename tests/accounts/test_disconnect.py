@@ -69,3 +69,39 @@ def test_disconnecting_cancels_the_accounts_scheduled_targets_only(client, sandb
         for t in sandbox.state.tokens.values()
         if t.network == "x" and not t.revoked and t.kind == "access"
     ]
+
+
+def test_a_post_left_with_nothing_to_publish_fails_and_loses_its_schedule(client, sandbox):
+    import boto3
+
+    from chalicelib.settings import get_settings
+
+    owner = signup(client)
+    [x_account] = connect(client, owner, "x")
+    at = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%S")
+    created = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{owner.workspace_id}/posts",
+        {"text": "Only X", "targets": [{"account_id": x_account}], "when": {"at": at}},
+        owner.headers,
+    )
+    assert created.status_code == 201, created.json
+    group = get_settings().schedule_group
+
+    def schedules() -> list[str]:
+        found = boto3.client("scheduler").list_schedules(GroupName=group)["Schedules"]
+        return [s["Name"] for s in found if created.json["id"] in s["Name"]]
+
+    assert len(schedules()) == 1
+    accounts = f"/v1/workspaces/{owner.workspace_id}/accounts"
+    gone = call(client, "DELETE", f"{accounts}/{x_account}", headers=owner.headers)
+    assert gone.json == {"cancelled_targets": 1}
+    post = call(
+        client,
+        "GET",
+        f"/v1/workspaces/{owner.workspace_id}/posts/{created.json['id']}",
+        headers=owner.headers,
+    ).json
+    assert post["status"] == "failed"
+    assert schedules() == []

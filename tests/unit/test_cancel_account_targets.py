@@ -31,7 +31,8 @@ def test_the_accounts_pending_targets_are_cancelled_with_the_reason(aws):
     _post("w1", "p_other", ["a2"])
     _post("w1", "p_done", ["a1"], status="published")
 
-    assert store.cancel_account_targets("w1", "a1", "Acme was disconnected") == 2
+    cancelled = store.cancel_account_targets("w1", "a1", "Acme was disconnected")
+    assert (cancelled.targets, cancelled.emptied) == (2, ["p_alone"])
 
     shared = store.get("w1", "p_shared")
     assert [(t.account_id, t.status) for t in shared.targets] == [

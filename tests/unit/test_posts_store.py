@@ -137,7 +137,7 @@ def test_disconnecting_an_account_cancels_its_waiting_targets_only(aws):
     both = a_post(accounts=(("a_x", "x"), ("a_b", "bluesky")))
     other = a_post(accounts=(("a_b", "bluesky"),))
     done = a_post(accounts=(("a_x", "x"),), status="published")
-    assert posts.cancel_account_targets("w_1", "a_x", "X was disconnected") == 1
+    assert posts.cancel_account_targets("w_1", "a_x", "X was disconnected").targets == 1
     kept = posts.get("w_1", both.post_id)
     assert [(t.status, t.error) for t in kept.targets] == [
         ("cancelled", "X was disconnected"),
@@ -146,4 +146,4 @@ def test_disconnecting_an_account_cancels_its_waiting_targets_only(aws):
     assert kept.version == 1  # the armed schedule still publishes the other target
     assert posts.get("w_1", other.post_id).targets[0].status == "pending"
     assert posts.get("w_1", done.post_id).targets[0].status == "pending"
-    assert posts.cancel_account_targets("w_1", "a_x", "again") == 0
+    assert posts.cancel_account_targets("w_1", "a_x", "again").targets == 0
