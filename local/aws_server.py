@@ -21,7 +21,10 @@ def main() -> int:
 
     from moto.server import ThreadedMotoServer
 
+    from local.moto_atomic import make_dynamodb_writes_atomic
+
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+    make_dynamodb_writes_atomic()
 
     host, port = sys.argv[1], int(sys.argv[2])
     parent = os.getppid()

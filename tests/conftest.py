@@ -30,9 +30,11 @@ from tests.support.stack import StackProcess  # noqa: E402
 def _aws_session():
     from chalicelib.aws import reset_clients
     from chalicelib.settings import get_settings
+    from local.moto_atomic import make_dynamodb_writes_atomic
     from local.provision import provision
     from local.seed import seed
 
+    make_dynamodb_writes_atomic()
     with mock_aws():
         get_settings.cache_clear()
         reset_clients()

@@ -87,3 +87,29 @@ def test_a_whole_post_write_from_a_read_before_an_outcome_is_stale(aws):
     with pytest.raises(posts.StaleVersion):
         posts.save_version(read, int(read.version))
     assert posts.get("w_1", item.post_id).targets[0].status == "published"
+
+
+def test_racing_starts_of_one_version_let_exactly_one_win(aws):
+    """As in DynamoDB, a conditional write checks and writes as one step (moto needs
+    local/moto_atomic.py for that): of many invocations starting the same read, one wins."""
+    import threading
+
+    for _ in range(10):
+        item = a_post(accounts=(("a_x", "x"),))
+        reads = [posts.get("w_1", item.post_id) for _ in range(8)]
+        gate = threading.Barrier(len(reads))
+        won: list[dict] = []
+
+        def start(read) -> None:
+            gate.wait()
+            claimed = claims.start_publishing(read, LEASE)
+            if claimed is not None:
+                won.append(claimed)
+
+        threads = [threading.Thread(target=start, args=(read,)) for read in reads]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(won) == 1
+        assert posts.get("w_1", item.post_id).targets[0].attempt_id == next(iter(won[0].values()))
