@@ -130,6 +130,17 @@ def load(stack, accounts: list[tuple[str, str]]) -> None:
         f"lateness p50 {pct(lateness, 50):.2f} s, p99 {pct(lateness, 99):.2f} s, "
         f"max {lateness[-1] if lateness else float('nan'):.2f} s"
     )
+    by_network = {
+        network: sorted(
+            p["received_at"] - due_at[post_text(p)].timestamp()
+            for p in stack.sandbox_state.find_posts(network)
+            if post_text(p) in due_at
+        )
+        for network in NETWORKS
+    }
+    print(
+        "  p99 by network: " + ", ".join(f"{n} {pct(v, 99):.2f} s" for n, v in by_network.items())
+    )
     print(
         f"throughput {len(times) / max(span, 1e-9):.1f} posts/s "
         f"({len(times)} received by the networks in {span:.1f} s)"

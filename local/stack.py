@@ -179,7 +179,7 @@ class LocalStack:
             invoke=invoke,
             jobs=rate_jobs(app_module, context),
             # The app reports what it arms and disarms: the listing only catches the rest.
-            refresh_seconds=5.0,
+            refresh_seconds=30.0,
         ).start()
         scheduling.use_local_watcher(self.emulator.notice)
         self._stoppers.append(self.emulator.stop)
