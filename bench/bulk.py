@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DAYS, ACCOUNTS, PER_DAY = 90, 10, 3
+SLOT_HOURS = (0, 4, 9)  # hours after the first slot of each day: 3 posts a day
 STAGE = "bench"
 
 
@@ -56,14 +57,21 @@ def start_moto() -> tuple[subprocess.Popen, str]:
     raise RuntimeError("moto server did not start")
 
 
+def first_slot(now: datetime) -> datetime:
+    """The hour after the next full hour: every row is ahead of `now` by at least an hour
+    (it is still ahead when the commit starts) and the last one, 89 days and 9 hours later,
+    within the import's 90-day window whatever the time of day."""
+    return now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)
+
+
 def csv_rows(account_ids: list[str], start: datetime) -> bytes:
     lines = ["date,time,timezone,accounts,text"]
     for day in range(DAYS):
-        moment = start + timedelta(days=day)
         for n, account in enumerate(account_ids):
-            for slot, hour in enumerate((9, 13, 18)):
+            for slot, hours in enumerate(SLOT_HOURS):
+                moment = start + timedelta(days=day, hours=hours)
                 text = f"Day {day + 1}, post {slot + 1} for account {n + 1}: news #{day}"
-                lines.append(f'{moment:%Y-%m-%d},{hour:02d}:00,UTC,{account},"{text}"')
+                lines.append(f'{moment:%Y-%m-%d},{moment:%H:%M},UTC,{account},"{text}"')
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -231,7 +239,7 @@ def main() -> None:
             ws = signed["workspace"]["id"]
             headers = {"Authorization": f"Bearer {signed['access_token']}"}
             accounts = add_accounts(ws)
-            start = datetime.now(UTC) + timedelta(days=1)
+            start = first_slot(datetime.now(UTC))
             body = csv_rows(accounts, start)
             rows = DAYS * ACCOUNTS * PER_DAY
             print(f"{rows} rows ({DAYS} days x {ACCOUNTS} accounts x {PER_DAY} a day), "

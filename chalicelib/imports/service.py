@@ -317,9 +317,14 @@ def _create_posts(item: store.ImportItem, rows: list[dict[str, Any]]) -> int:
     done = len(rows) - len(todo)
     total = max(len(rows), 1)
 
-    def create(row: dict[str, Any]) -> None:
-        _create_one(item, ids[row["row"]], row, post_store)
+    # The workers read these, never `item`: each progress write below rewrites `item` in
+    # place from DynamoDB's answer, and for that moment it holds no attributes at all.
+    workspace_id, created_by = item.workspace_id, item.created_by
 
+    def create(row: dict[str, Any]) -> None:
+        _create_one(workspace_id, created_by, ids[row["row"]], row, post_store)
+
+    post_store.connect()  # one client for the workers, not one built by each
     with ThreadPoolExecutor(WORKERS) as pool:
         for index, _ in enumerate(pool.map(create, todo), start=1):
             if index % PROGRESS_EVERY == 0:
@@ -341,7 +346,9 @@ def _target_id(post_id: str, account_id: str) -> str:
     return "t_" + hashlib.sha256(f"{post_id}:{account_id}".encode()).hexdigest()[:24]
 
 
-def _create_one(item: store.ImportItem, post_id: str, row: dict[str, Any], post_store: Any) -> None:
+def _create_one(
+    workspace_id: str, created_by: str | None, post_id: str, row: dict[str, Any], post_store: Any
+) -> None:
     """Arm the schedule, then write the post saying it is armed: one CreateSchedule and
     one conditional put. A schedule left without its post (the put failed) fires into a
     missing post, which the publisher ignores; a retried commit writes the post."""
@@ -349,7 +356,7 @@ def _create_one(item: store.ImportItem, post_id: str, row: dict[str, Any], post_
     when = datetime.fromisoformat(row["at"].replace("Z", "+00:00"))
     stamp = iso_utc(now)
     post = post_store.PostItem(
-        item.workspace_id,
+        workspace_id,
         post_id,
         version=1,
         status=PostStatus.SCHEDULED,
@@ -370,14 +377,14 @@ def _create_one(item: store.ImportItem, post_id: str, row: dict[str, Any], post_
             )
             for t in row["targets"]
         ],
-        created_by=item.created_by,
+        created_by=created_by,
         created_at=stamp,
         updated_at=stamp,
     )
-    payload = {"workspace_id": item.workspace_id, "post_id": post_id, "version": 1}
+    payload = {"workspace_id": workspace_id, "post_id": post_id, "version": 1}
     immediate = when - now <= NOW_WINDOW
     if not immediate:
-        scheduling.arm_new(item.workspace_id, post_id, 1, when)
+        scheduling.arm_new(workspace_id, post_id, 1, when)
         post.armed_version = 1
     try:
         post_store.create(post)
@@ -387,7 +394,7 @@ def _create_one(item: store.ImportItem, post_id: str, row: dict[str, Any], post_
         raise
     if immediate:
         scheduling.invoke_now(payload)
-        post_store.mark_armed(item.workspace_id, post_id, 1)
+        post_store.mark_armed(workspace_id, post_id, 1)
 
 
 # ------------------------------------------------------------------------------------- reads

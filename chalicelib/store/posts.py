@@ -29,6 +29,7 @@ from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
+from chalicelib.store import base
 from chalicelib.store.base import iso, table_meta
 
 SWEEP_SHARDS = 8  # the sweeper reads this many GSI partitions, so no one partition is hot
@@ -141,6 +142,11 @@ def prepare(item: PostItem) -> PostItem:
 def create(item: PostItem) -> PostItem:
     prepare(item).save(condition=PostItem.post_id.does_not_exist())
     return item
+
+
+def connect() -> None:
+    """Ready the posts table's client before many threads write posts at once."""
+    base.connect(PostItem)
 
 
 def get(workspace_id: str, post_id: str) -> PostItem | None:

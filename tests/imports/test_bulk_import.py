@@ -212,6 +212,40 @@ def test_a_retried_commit_creates_nothing_twice(client, owner):
     assert len(posts_of(user.workspace_id)) == 12
 
 
+def test_progress_written_during_a_commit_leaves_every_post_whole(client, owner, monkeypatch):
+    """The commit writes its progress while its workers write posts, and PynamoDB
+    rewrites the import item in place from the update's response (for a moment it holds
+    no attributes at all): every post still belongs to the workspace and names who
+    imported it."""
+    import time
+
+    from chalicelib.imports import service
+
+    real_update = service.store.update
+
+    def slow_refresh(item, expected_status=None, **changes):
+        if set(changes) == {"progress"}:  # the moment, made long enough to be seen
+            kept, item.attribute_values = item.attribute_values, {}
+            time.sleep(0.05)
+            item.attribute_values = kept
+        return real_update(item, expected_status, **changes)
+
+    monkeypatch.setattr(service, "PROGRESS_EVERY", 20)
+    monkeypatch.setattr(service.store, "update", slow_refresh)
+    user, x = owner
+    rows = "".join(
+        f"{day(2 + n // 24)},{n % 24:02d}:{n % 60:02d},{x},Post {n}\n" for n in range(200)
+    )
+    imported = validated(client, user, "date,time,accounts,text\n" + rows)
+    assert imported["status"] == "ready", imported["errors"][:3]
+    assert commit(client, user, imported["id"]).status_code == 202
+    done = wait(client, user, imported["id"])
+    assert (done["status"], done["created_posts"]) == ("done", 200), done
+    posts = posts_of(user.workspace_id)
+    assert len(posts) == 200
+    assert {p.created_by for p in posts} == {user.user_id}
+
+
 def test_rows_without_a_time_fill_the_accounts_queue_slots_in_order(client, owner):
     user, x = owner
     path = f"/v1/workspaces/{user.workspace_id}/accounts/{x}"
