@@ -100,13 +100,13 @@ def test_racing_starts_of_one_version_let_exactly_one_win(aws):
         gate = threading.Barrier(len(reads))
         won: list[dict] = []
 
-        def start(read) -> None:
+        def start(read, gate: threading.Barrier, won: list[dict]) -> None:
             gate.wait()
             claimed = claims.start_publishing(read, LEASE)
             if claimed is not None:
                 won.append(claimed)
 
-        threads = [threading.Thread(target=start, args=(read,)) for read in reads]
+        threads = [threading.Thread(target=start, args=(read, gate, won)) for read in reads]
         for thread in threads:
             thread.start()
         for thread in threads:
