@@ -9,7 +9,6 @@ guard's share is an upper bound.
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
@@ -17,15 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.update(
-    AWS_ACCESS_KEY_ID="bench",
-    AWS_SECRET_ACCESS_KEY="bench",
-    AWS_DEFAULT_REGION="us-east-1",
-    AWS_REGION="us-east-1",
-    SCHEDULO_STAGE="bench",
-    POWERTOOLS_TRACE_DISABLED="true",
-)
-os.environ.pop("AWS_ENDPOINT_URL", None)
+from local.offline import provisioned_moto, use_offline_environment
+
+use_offline_environment("bench")
 
 RUNS = 30
 
@@ -40,19 +33,9 @@ def median_ms(action: Callable[[], object], runs: int = RUNS) -> float:
 
 
 def main() -> None:
-    import boto3
     from chalice.test import Client
-    from moto import mock_aws
 
-    from chalicelib.settings import get_settings
-    from local.provision import provision
-    from local.seed import seed
-
-    with mock_aws():
-        get_settings.cache_clear()
-        session = boto3.session.Session(region_name="us-east-1")
-        provision(session, "bench")
-        seed(session, None, get_settings())
+    with provisioned_moto("bench"):
         import logging
 
         import app

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -33,28 +32,6 @@ def peak_rss_mb() -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("no VmHWM in /proc/self/status")
-
-
-def start_moto() -> tuple[subprocess.Popen, str]:
-    import requests
-
-    from local.stack import free_port
-
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    endpoint = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            requests.get(f"{endpoint}/moto-api/", timeout=1)
-            return server, endpoint
-        except requests.RequestException:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("moto server did not start")
 
 
 def first_slot(now: datetime) -> datetime:
@@ -194,17 +171,15 @@ def bare_writes(count: int, endpoint: str) -> float:
 def main() -> None:
     import logging
 
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_REGION="us-east-1",
-        SCHEDULO_STAGE=STAGE,
-        POWERTOOLS_TRACE_DISABLED="true",
-        POWERTOOLS_LOG_LEVEL="WARNING",
-    )
+    from local.offline import use_offline_environment
+
+    use_offline_environment(STAGE)
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
     logging.disable(logging.INFO)
-    server, endpoint = start_moto()
+    from local.stack import free_port, start_aws_process, stop_process
+
+    port = free_port()
+    server, endpoint = start_aws_process(port), f"http://127.0.0.1:{port}"
     try:
         os.environ["AWS_ENDPOINT_URL"] = endpoint
         import boto3
@@ -255,8 +230,7 @@ def main() -> None:
               f"(validate + commit) / bare: {total / bare_s:.2f} (goal: at most 1.3)")  # fmt: skip
         print(f"  peak memory (RSS, this process: the app; moto runs apart): {app_peak:.0f} MB")
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        stop_process(server)
 
 
 if __name__ == "__main__":

@@ -21,18 +21,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.update(
-    AWS_ACCESS_KEY_ID="bench",
-    AWS_SECRET_ACCESS_KEY="bench",
-    AWS_DEFAULT_REGION="us-east-1",
-    AWS_REGION="us-east-1",
-    SCHEDULO_STAGE="bench",
-    POWERTOOLS_TRACE_DISABLED="true",
-    POWERTOOLS_LOG_LEVEL="WARNING",
-    POWERTOOLS_METRICS_NAMESPACE="Schedulo",
-)
-for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE"):
-    os.environ.pop(_name, None)
+from local.offline import provisioned_moto, use_offline_environment  # noqa: E402
+
+use_offline_environment("bench")
+os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"
 
 POSTS, DAYS, ACCOUNTS = 3000, 90, 10
 SAMPLES, WARMUP = 10, 1
@@ -132,20 +124,10 @@ def timed(run) -> tuple[list[float], int]:
 def main() -> None:
     import boto3
     from chalice.test import Client
-    from moto import mock_aws
 
-    with mock_aws():
-        from chalicelib.aws import reset_clients
-        from chalicelib.settings import get_settings
-        from local.provision import provision
-        from local.seed import seed
+    from chalicelib.settings import get_settings
 
-        get_settings.cache_clear()
-        reset_clients()
-        session = boto3.session.Session(region_name="us-east-1")
-        provision(session, "bench")
-        seed(session, None, get_settings())
-
+    with provisioned_moto("bench"):
         import app
 
         with Client(app.app) as client:
@@ -162,7 +144,7 @@ def main() -> None:
             headers = {"Authorization": f"Bearer {account['access_token']}"}
             seed_posts(workspace_id)
 
-            dynamodb = session.client("dynamodb")
+            dynamodb = boto3.session.Session(region_name="us-east-1").client("dynamodb")
             table = get_settings().tables.posts
             app_ms, app_count = timed(lambda: month_through_app(client, workspace_id, headers))
             bare_ms, bare_count = timed(lambda: month_bare(dynamodb, table, workspace_id))

@@ -128,15 +128,7 @@ class SchedulerEmulator:
                 known = self._known.get(name)
                 if known and known.modified == summary.get("LastModificationDate"):
                     continue
-                if summary.get("State", "ENABLED") != "ENABLED":
-                    self._known.pop(name, None)
-                    continue
-                try:
-                    schedule = self._read(name, summary.get("LastModificationDate"))
-                except self._scheduler.exceptions.ResourceNotFoundException:
-                    continue  # deleted since it was listed (fired, or disarmed)
-                if schedule:
-                    self._known[name] = schedule
+                self._learn(name)
         for name in list(self._known):
             if name not in seen and not self._known[name].fired:
                 del self._known[name]
@@ -151,40 +143,31 @@ class SchedulerEmulator:
             names, self._noticed = self._noticed, set()
         for name in names:
             known = self._known.get(name)
-            if known and known.fired:
-                continue  # being delivered: its own deletion is what was noticed
-            try:
-                detail = self._scheduler.get_schedule(GroupName=self._group, Name=name)
-            except self._scheduler.exceptions.ResourceNotFoundException:
-                self._known.pop(name, None)
-                continue
-            if detail.get("State", "ENABLED") != "ENABLED":
-                self._known.pop(name, None)
-                continue
-            schedule = self._parse(detail, detail.get("LastModificationDate"))
-            if schedule:
-                self._known[name] = schedule
-            else:
-                self._known.pop(name, None)
+            if not (known and known.fired):  # a fired one's own deletion was noticed
+                self._learn(name)
 
-    def _read(self, name: str, modified: Any) -> _Schedule | None:
-        detail = self._scheduler.get_schedule(GroupName=self._group, Name=name)
-        return self._parse(detail, modified)
-
-    def _parse(self, detail: dict[str, Any], modified: Any) -> _Schedule | None:
+    def _learn(self, name: str) -> None:
+        """Read the schedule `name` into what is known; forget it when it is gone,
+        disabled, or not a one-time `at()` schedule."""
+        try:
+            detail = self._scheduler.get_schedule(GroupName=self._group, Name=name)
+        except self._scheduler.exceptions.ResourceNotFoundException:
+            self._known.pop(name, None)  # deleted (fired, or disarmed)
+            return
         due = parse_at(detail["ScheduleExpression"], detail.get("ScheduleExpressionTimezone"))
-        if due is None:
-            return None
+        if detail.get("State", "ENABLED") != "ENABLED" or due is None:
+            self._known.pop(name, None)
+            return
         target = detail["Target"]
-        return _Schedule(
-            name=detail["Name"],
+        self._known[name] = _Schedule(
+            name=name,
             due=due,
             target_arn=target["Arn"],
             payload=json.loads(target.get("Input") or "{}"),
             delete_after=detail.get("ActionAfterCompletion") == "DELETE",
             max_retries=target.get("RetryPolicy", {}).get("MaximumRetryAttempts", 185),
             dead_letter_arn=target.get("DeadLetterConfig", {}).get("Arn"),
-            modified=modified,
+            modified=detail.get("LastModificationDate"),
         )
 
     def _fire_due(self, now: float) -> None:

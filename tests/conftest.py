@@ -5,22 +5,12 @@ from __future__ import annotations
 
 import os
 
-# Before anything imports the app: a test stage, fake credentials, no real endpoint.
-os.environ.update(
-    AWS_ACCESS_KEY_ID="testing",
-    AWS_SECRET_ACCESS_KEY="testing",
-    AWS_DEFAULT_REGION="us-east-1",
-    AWS_REGION="us-east-1",
-    SCHEDULO_STAGE="test",
-    POWERTOOLS_TRACE_DISABLED="true",
-    POWERTOOLS_METRICS_NAMESPACE="Schedulo",
-)
-for _name in ("AWS_ENDPOINT_URL", "AWS_PROFILE", "SCHEDULO_SANDBOX_URL"):
-    os.environ.pop(_name, None)
+from local.offline import provisioned_moto, use_offline_environment
 
-import boto3  # noqa: E402
+use_offline_environment("test")
+os.environ.pop("SCHEDULO_SANDBOX_URL", None)
+
 import pytest  # noqa: E402
-from moto import mock_aws  # noqa: E402
 
 from tests.support.aws import NO_CHALICE_CONFIG, clear_state  # noqa: E402
 from tests.support.stack import StackProcess  # noqa: E402
@@ -28,19 +18,7 @@ from tests.support.stack import StackProcess  # noqa: E402
 
 @pytest.fixture(scope="session")
 def _aws_session():
-    from chalicelib.aws import reset_clients
-    from chalicelib.settings import get_settings
-    from local.moto_atomic import make_dynamodb_writes_atomic
-    from local.provision import provision
-    from local.seed import seed
-
-    make_dynamodb_writes_atomic()
-    with mock_aws():
-        get_settings.cache_clear()
-        reset_clients()
-        session = boto3.session.Session(region_name="us-east-1")
-        provision(session, "test")
-        seed(session, None, get_settings())
+    with provisioned_moto("test"):
         yield
 
 

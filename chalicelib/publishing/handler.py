@@ -112,7 +112,7 @@ def publish_targets(
 
     def run(index: int, target: store.TargetAttribute) -> TargetOutcome:
         attempt_id = claimed.get(target.target_id)
-        if attempt_id is not None and target.attempt_id == attempt_id:
+        if attempt_id is not None:
             return publish_claimed(item, index, target, attempt_id)
         return publish_target(item, index, target)
 
@@ -220,8 +220,6 @@ class _Recorder:
         return TargetOutcome(fields["status"], claims.record(*held, **fields))
 
     def _settlement(self, outcome: str) -> claims.Settlement | None:
-        if outcome in IN_FLIGHT:
-            return None
         others = [t.status for t in self.item.targets if t.target_id != self.target.target_id]
         if any(s in IN_FLIGHT for s in others):
             return None
