@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from chalicelib.settings import get_settings
 
 _lock = threading.Lock()
 _clients: dict[tuple[str, str, str | None], Any] = {}
+T = TypeVar("T")
 _session: Any = None  # one boto3 session for every client: its loaded models are shared
 
 
-def _create(service: str, region: str, endpoint: str | None) -> Any:
+def _shared_session() -> Any:
     """Called under `_lock`: a boto3 session is not thread-safe to create clients from.
-    Clients of one session share what it has loaded (endpoints, partitions): the second
-    service's client costs a few milliseconds instead of some fifty."""
+    Clients of one session share what it has loaded (service models, endpoints): the
+    second client costs a few milliseconds instead of some fifty."""
     global _session
     import boto3
-    from botocore.config import Config
 
     if _session is None:
         _session = boto3.session.Session()
-    return _session.client(
+    return _session
+
+
+def _create(service: str, region: str, endpoint: str | None) -> Any:
+    from botocore.config import Config
+
+    return _shared_session().client(
         service,
         region_name=region,
         endpoint_url=endpoint,
@@ -44,6 +51,13 @@ def client(service: str) -> Any:
             if found is None:
                 found = _clients[key] = _create(*key)
     return found
+
+
+def build_with_shared_session(build: Callable[[Any], T]) -> T:
+    """`build(botocore_session)` under the lock, for clients made by other libraries
+    (PynamoDB) from the session every client here shares."""
+    with _lock:
+        return build(_shared_session()._session)
 
 
 def reset_clients() -> None:

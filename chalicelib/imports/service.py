@@ -324,7 +324,6 @@ def _create_posts(item: store.ImportItem, rows: list[dict[str, Any]]) -> int:
     def create(row: dict[str, Any]) -> None:
         _create_one(workspace_id, created_by, ids[row["row"]], row, post_store)
 
-    post_store.connect()  # one client for the workers, not one built by each
     with ThreadPoolExecutor(WORKERS) as pool:
         for index, _ in enumerate(pool.map(create, todo), start=1):
             if index % PROGRESS_EVERY == 0:

@@ -16,9 +16,8 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.models import Model
 
-from chalicelib.store.base import table_meta, utcnow
+from chalicelib.store.base import StoredModel, table_meta, utcnow
 
 # Accounts whose tokens expire are spread over this many GSI partitions for the refresh job.
 REFRESH_SHARDS = 4
@@ -29,7 +28,7 @@ class SlotAttribute(MapAttribute):
     time = UnicodeAttribute()  # "HH:MM", in the account's time zone
 
 
-class AccountItem(Model):
+class AccountItem(StoredModel):
     Meta = table_meta("accounts")
 
     workspace_id = UnicodeAttribute(hash_key=True)

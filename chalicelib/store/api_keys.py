@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.models import Model
 
-from chalicelib.store.base import table_meta
+from chalicelib.store.base import StoredModel, table_meta
 
 
-class ApiKeyRecord(Model):
+class ApiKeyRecord(StoredModel):
     Meta = table_meta("api_keys")
 
     workspace_id = UnicodeAttribute(hash_key=True)

@@ -9,14 +9,13 @@ import json
 from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.models import Model
 
 from chalicelib.domain.ids import new_id
-from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
 from chalicelib.store.paging import decode_cursor, encode_cursor
 
 
-class AuditRecord(Model):
+class AuditRecord(StoredModel):
     Meta = table_meta("audit")
 
     workspace_id = UnicodeAttribute(hash_key=True)

@@ -1,10 +1,15 @@
-"""What every PynamoDB model shares: table names and the endpoint from settings."""
+"""What every PynamoDB model shares: its base class, table names and the endpoint."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
+from pynamodb.connection import Connection, TableConnection
+from pynamodb.models import Model
+
+from chalicelib import aws
 from chalicelib.settings import TableNames, get_settings
 
 
@@ -34,10 +39,24 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def connect(model: Any) -> None:
-    """Build `model`'s DynamoDB client now, before threads share it.
+class StoredModel(Model):
+    """The base of every stored model: its DynamoDB client is built once, from the
+    session every boto3 client of the container shares.
 
-    PynamoDB builds a model's client on its first call, without a lock: threads making
-    their first calls at the same moment (a bulk commit's workers) would each build one,
-    tens of milliseconds of CPU apiece."""
-    model._get_connection().connection.client  # noqa: B018 (the property builds it)
+    Left to itself PynamoDB builds a model's client on its first call, without a lock,
+    from a new botocore session per thread: threads making their first calls at the same
+    moment (a publisher's first burst, a bulk commit's workers) each build one, loading
+    the service model again, some hundred milliseconds of CPU apiece."""
+
+    @classmethod
+    def _get_connection(cls) -> TableConnection:
+        connection = super()._get_connection()
+        if connection.connection._client is None:
+            aws.build_with_shared_session(partial(_build_client, connection.connection))
+        return connection
+
+
+def _build_client(connection: Connection, session: Any) -> None:
+    if connection._client is None:  # another thread built it while this one waited
+        connection._local.session = session  # the session PynamoDB builds the client from
+        connection.client  # noqa: B018 (the property builds it, with PynamoDB's settings)

@@ -12,15 +12,14 @@ from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError
-from pynamodb.models import Model
 
-from chalicelib.store.base import table_meta
+from chalicelib.store.base import StoredModel, table_meta
 
 KEEP_SECONDS = 24 * 3600
 IN_PROGRESS, DONE = "in_progress", "done"
 
 
-class IdempotencyRecord(Model):
+class IdempotencyRecord(StoredModel):
     Meta = table_meta("idempotency")
 
     id = UnicodeAttribute(hash_key=True)

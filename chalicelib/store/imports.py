@@ -12,14 +12,13 @@ from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
-from pynamodb.models import Model
 
-from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
 
 KEEP_SECONDS = 30 * 24 * 3600
 
 
-class ImportItem(Model):
+class ImportItem(StoredModel):
     Meta = table_meta("imports")
 
     workspace_id = UnicodeAttribute(hash_key=True)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
-from chalicelib.store.base import table_meta
+from chalicelib.store.base import StoredModel, table_meta
 
 
-class InvitationRecord(Model):
+class InvitationRecord(StoredModel):
     Meta = table_meta("invitations")
 
     workspace_id = UnicodeAttribute(hash_key=True)

@@ -19,10 +19,9 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
 )
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
-from pynamodb.models import Model
 
 from chalicelib.errors import Conflict, NotFound, invalid
-from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
 from chalicelib.store.paging import decode_cursor, encode_cursor
 
 UPLOADING, READY, FAILED = "uploading", "ready", "failed"
@@ -34,7 +33,7 @@ def new_media_id() -> str:
     return f"m_{int(time.time() * 1000):012x}{secrets.token_hex(6)}"
 
 
-class MediaItem(Model):
+class MediaItem(StoredModel):
     Meta = table_meta("media")
 
     workspace_id = UnicodeAttribute(hash_key=True)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.store.base import table_meta
+from chalicelib.store.base import StoredModel, table_meta
 
 
 class ByUser(GlobalSecondaryIndex):
@@ -18,7 +17,7 @@ class ByUser(GlobalSecondaryIndex):
     workspace_id = UnicodeAttribute(range_key=True)
 
 
-class MemberRecord(Model):
+class MemberRecord(StoredModel):
     Meta = table_meta("members")
 
     workspace_id = UnicodeAttribute(hash_key=True)

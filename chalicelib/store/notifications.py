@@ -7,14 +7,13 @@ import time
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
-from pynamodb.models import Model
 
-from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
 
 KEEP_SECONDS = 90 * 86400
 
 
-class NotificationItem(Model):
+class NotificationItem(StoredModel):
     Meta = table_meta("notifications")
 
     workspace_id = UnicodeAttribute(hash_key=True)

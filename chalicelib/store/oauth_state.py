@@ -8,14 +8,13 @@ from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist
-from pynamodb.models import Model
 
-from chalicelib.store.base import table_meta
+from chalicelib.store.base import StoredModel, table_meta
 
 STATE_TTL_SECONDS = 600
 
 
-class OAuthStateItem(Model):
+class OAuthStateItem(StoredModel):
     Meta = table_meta("oauth_state")
 
     state = UnicodeAttribute(hash_key=True)

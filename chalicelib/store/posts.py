@@ -27,10 +27,8 @@ from pynamodb.attributes import (
 )
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
-from pynamodb.models import Model
 
-from chalicelib.store import base
-from chalicelib.store.base import iso, table_meta
+from chalicelib.store.base import StoredModel, iso, table_meta
 
 SWEEP_SHARDS = 8  # the sweeper reads this many GSI partitions, so no one partition is hot
 # Posts not yet on their way: their targets can still be cancelled or edited.
@@ -84,7 +82,7 @@ class SweepIndex(GlobalSecondaryIndex["PostItem"]):
     due_at = UnicodeAttribute(range_key=True)
 
 
-class PostItem(Model):
+class PostItem(StoredModel):
     Meta = table_meta("posts")
 
     workspace_id = UnicodeAttribute(hash_key=True)
@@ -142,11 +140,6 @@ def prepare(item: PostItem) -> PostItem:
 def create(item: PostItem) -> PostItem:
     prepare(item).save(condition=PostItem.post_id.does_not_exist())
     return item
-
-
-def connect() -> None:
-    """Ready the posts table's client before many threads write posts at once."""
-    base.connect(PostItem)
 
 
 def get(workspace_id: str, post_id: str) -> PostItem | None:

@@ -6,12 +6,11 @@ import time
 from datetime import UTC, datetime
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.models import Model
 
-from chalicelib.store.base import table_meta
+from chalicelib.store.base import StoredModel, table_meta
 
 
-class CounterRecord(Model):
+class CounterRecord(StoredModel):
     Meta = table_meta("rate_limits")
 
     counter_key = UnicodeAttribute(hash_key=True)

@@ -7,14 +7,13 @@ from datetime import timedelta
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
-from pynamodb.models import Model
 
-from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
 
 REFRESH_LIFETIME = timedelta(days=30)
 
 
-class SessionRecord(Model):
+class SessionRecord(StoredModel):
     """A family (`kind="family"`) or one refresh token of a family (`kind="token"`)."""
 
     Meta = table_meta("sessions")

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.expressions.condition import Condition
-from pynamodb.models import Model
 
-from chalicelib.store.base import table_meta
+from chalicelib.store.base import StoredModel, table_meta
 
 _EMAIL_CLAIM = "email#"
 
 
-class UserRecord(Model):
+class UserRecord(StoredModel):
     Meta = table_meta("users")
 
     user_id = UnicodeAttribute(hash_key=True)

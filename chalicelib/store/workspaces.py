@@ -6,12 +6,11 @@ from collections.abc import Iterable
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
-from pynamodb.models import Model
 
-from chalicelib.store.base import table_meta
+from chalicelib.store.base import StoredModel, table_meta
 
 
-class WorkspaceRecord(Model):
+class WorkspaceRecord(StoredModel):
     Meta = table_meta("workspaces")
 
     workspace_id = UnicodeAttribute(hash_key=True)
