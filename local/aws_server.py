@@ -5,6 +5,11 @@ it would compete with the API and the publisher for one interpreter lock. Here i
 core to itself. It ignores Ctrl-C (the stack saves its state through it while stopping),
 stops on SIGTERM, and stops by itself when the stack that started it is gone.
 
+moto's own server (werkzeug's development server) closes the connection after every
+response and starts a thread for every connection: each AWS call paid a TCP connection
+and a thread on both sides. waitress serves the same application with keep-alive
+connections and a fixed pool of threads.
+
     python -m local.aws_server HOST PORT
 """
 
@@ -15,28 +20,34 @@ import signal
 import sys
 import threading
 
+# Enough for the publisher's and a bulk commit's parallel calls; a request waits for a
+# free thread only while all are busy, and moto holds one interpreter lock anyway.
+THREADS = 32
+
 
 def main() -> int:
     import logging
 
-    from moto.server import ThreadedMotoServer
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+    from waitress import create_server
 
-    from local.moto_atomic import make_dynamodb_writes_atomic
+    from local.moto_tuning import tune_moto
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
-    make_dynamodb_writes_atomic()
+    logging.getLogger("waitress").setLevel(logging.ERROR)  # not "Serving on ..." nor queue depths
+    tune_moto()
 
     host, port = sys.argv[1], int(sys.argv[2])
     parent = os.getppid()
     stopping = threading.Event()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
-    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
-    server.start()
+    app = DomainDispatcherApplication(create_backend_app)
+    server = create_server(app, host=host, port=port, threads=THREADS, ident="moto")
+    threading.Thread(target=server.run, name="aws-server", daemon=True).start()
     while not stopping.wait(0.5):
         if os.getppid() != parent:  # the stack died without stopping us
             break
-    server.stop()
+    server.close()
     return 0
 
 

@@ -31,11 +31,11 @@ def provisioned_moto(stage: str) -> Iterator[None]:
 
     from chalicelib.aws import reset_clients
     from chalicelib.settings import get_settings
-    from local.moto_atomic import make_dynamodb_writes_atomic
+    from local.moto_tuning import tune_moto
     from local.provision import provision
     from local.seed import seed
 
-    make_dynamodb_writes_atomic()
+    tune_moto()
     with mock_aws():
         get_settings.cache_clear()
         reset_clients()

@@ -91,7 +91,7 @@ def test_a_whole_post_write_from_a_read_before_an_outcome_is_stale(aws):
 
 def test_racing_starts_of_one_version_let_exactly_one_win(aws):
     """As in DynamoDB, a conditional write checks and writes as one step (moto needs
-    local/moto_atomic.py for that): of many invocations starting the same read, one wins."""
+    local/moto_tuning.py for that): of many invocations starting the same read, one wins."""
     import threading
 
     for _ in range(10):

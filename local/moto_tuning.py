@@ -1,0 +1,101 @@
+"""What the embedded AWS changes in moto, in the local stack's server and in the tests'
+in-process moto alike (`tune_moto`): one fix of behaviour, two of speed."""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import threading
+from typing import Any
+
+WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
+_lock = threading.RLock()
+
+# Operations whose results are items, keys and capacities, already in DynamoDB's JSON.
+ITEM_OPERATIONS = frozenset({"GetItem", "PutItem", "UpdateItem", "Query", "Scan", "BatchGetItem"})
+
+
+def tune_moto() -> None:
+    make_dynamodb_writes_atomic()
+    answer_item_operations_as_json()
+    route_each_host_once()
+
+
+def make_dynamodb_writes_atomic() -> None:
+    """DynamoDB's writes are atomic per item: a conditional write checks and writes as one
+    step. moto's backend checks, then writes, with nothing in between to stop another
+    thread doing the same, so two conditional writes racing can both succeed. The
+    publisher's exactly-once claims depend on that atomicity: here every write of the
+    embedded DynamoDB runs under one lock (AWS needs no such thing)."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in WRITES:
+        method = getattr(DynamoDBBackend, name)
+        if getattr(method, "atomic", False):
+            continue
+        setattr(DynamoDBBackend, name, _serialised(method))
+
+
+def _serialised(method: Any) -> Any:
+    @functools.wraps(method)
+    def write(*args: Any, **kwargs: Any) -> Any:
+        with _lock:
+            return method(*args, **kwargs)
+
+    write.atomic = True  # type: ignore[attr-defined]
+    return write
+
+
+def answer_item_operations_as_json() -> None:
+    """moto builds an item operation's result in DynamoDB's wire JSON, then walks it again
+    member by member against the operation's output shape to serialise it: a quarter of
+    the embedded AWS's CPU while the publisher is busy. For these operations the walk
+    changes nothing but binary values (tests/unit/test_moto_tuning.py compares both), so
+    the result is written as it is. Errors and every other operation keep moto's
+    serialiser."""
+    from moto.dynamodb.responses import DynamoResult
+
+    serialise = DynamoResult.execute_result
+    if getattr(serialise, "as_json", False):
+        return
+
+    @functools.wraps(serialise)
+    def as_json(self: DynamoResult, context: Any) -> Any:
+        if context.operation_model.name not in ITEM_OPERATIONS:
+            return serialise(self, context)
+        body = json.dumps(self.result, default=_base64)
+        return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
+
+    as_json.as_json = True  # type: ignore[attr-defined]
+    DynamoResult.execute_result = as_json  # type: ignore[method-assign]
+
+
+def _base64(value: Any) -> str:
+    """Binary attributes (B, BS), which moto keeps as bytes, as they travel."""
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def route_each_host_once() -> None:
+    """Remember which service answers each host name.
+
+    moto's server finds it again for every request, under a lock: it lists moto's package
+    directory on disk and tries its URL patterns one by one, some 15% of the server's CPU
+    when the publisher is busy."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    find = DomainDispatcherApplication.get_backend_for_host
+    if getattr(find, "remembers", False):
+        return
+    known: dict[str | None, Any] = {}
+
+    @functools.wraps(find)
+    def remembered(self: DomainDispatcherApplication, host: str | None) -> Any:
+        if host not in known:
+            known[host] = find(self, host)
+        return known[host]
+
+    remembered.remembers = True  # type: ignore[attr-defined]
+    DomainDispatcherApplication.get_backend_for_host = remembered  # type: ignore[method-assign]

@@ -1,0 +1,83 @@
+"""The embedded AWS writes item operations' results as they are (local/moto_tuning.py):
+what moto's own serialiser would have answered, for every kind of attribute."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from moto.dynamodb.responses import DynamoResult
+
+from chalicelib.aws import client
+from chalicelib.settings import get_settings
+
+EVERY_KIND = {
+    "workspace_id": {"S": "w_1"},
+    "post_id": {"S": "p_1"},
+    "text": {"S": "Grüße, 👋"},
+    "count": {"N": "12.5"},
+    "blob": {"B": b"\x00\xffbytes"},
+    "tags": {"SS": ["a", "b"]},
+    "numbers": {"NS": ["1", "2"]},
+    "blobs": {"BS": [b"x", b"\x01"]},
+    "flag": {"BOOL": False},
+    "nothing": {"NULL": True},
+    "targets": {"L": [{"M": {"status": {"S": "pending"}, "attempts": {"N": "0"}}}]},
+    "options": {"M": {"nested": {"L": [{"N": "1"}, {"S": "two"}]}}},
+}
+
+
+@pytest.fixture
+def answers(aws, monkeypatch):
+    """(operation, the body written as it is, the body moto's serialiser writes)."""
+    as_json = DynamoResult.execute_result
+    assert getattr(as_json, "as_json", False), "tune_moto() was not applied"
+    seen: list[tuple[str, object, object]] = []
+
+    def both(self, context):
+        answer = as_json(self, context)
+        moto_answer = as_json.__wrapped__(self, context)
+        seen.append(
+            (context.operation_model.name, json.loads(answer[2]), json.loads(moto_answer[2]))
+        )
+        assert answer[:2] == moto_answer[:2]
+        return answer
+
+    monkeypatch.setattr(DynamoResult, "execute_result", both)
+    return seen
+
+
+def test_item_operations_answer_what_motos_serialiser_would(answers):
+    dynamodb, table = client("dynamodb"), get_settings().tables.posts
+    key = {"workspace_id": {"S": "w_1"}, "post_id": {"S": "p_1"}}
+    dynamodb.put_item(TableName=table, Item=EVERY_KIND, ReturnConsumedCapacity="TOTAL")
+    dynamodb.put_item(TableName=table, Item=EVERY_KIND, ReturnValues="ALL_OLD")
+    assert dynamodb.get_item(TableName=table, Key=key)["Item"] == EVERY_KIND
+    dynamodb.get_item(TableName=table, Key={**key, "post_id": {"S": "p_none"}})
+    dynamodb.update_item(
+        TableName=table,
+        Key=key,
+        UpdateExpression="SET #c = :c",
+        ExpressionAttributeNames={"#c": "count"},
+        ExpressionAttributeValues={":c": {"N": "13"}},
+        ReturnValues="ALL_NEW",
+    )
+    dynamodb.query(
+        TableName=table,
+        KeyConditionExpression="workspace_id = :w",
+        ExpressionAttributeValues={":w": {"S": "w_1"}},
+        Limit=1,
+    )
+    dynamodb.scan(TableName=table, ReturnConsumedCapacity="TOTAL")
+    dynamodb.batch_get_item(RequestItems={table: {"Keys": [key]}})
+
+    assert {operation for operation, _, _ in answers} == {
+        "PutItem",
+        "GetItem",
+        "UpdateItem",
+        "Query",
+        "Scan",
+        "BatchGetItem",
+    }
+    for operation, written, moto_would in answers:
+        assert written == moto_would, operation
