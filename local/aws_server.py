@@ -15,6 +15,7 @@ connections and a fixed pool of threads.
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sys
@@ -35,6 +36,7 @@ def main() -> int:
 
     logging.getLogger("waitress").setLevel(logging.ERROR)  # not "Serving on ..." nor queue depths
     tune_moto()
+    answer_empty_bodies_at_once()
 
     host, port = sys.argv[1], int(sys.argv[2])
     parent = os.getppid()
@@ -49,6 +51,29 @@ def main() -> int:
             break
     server.close()
     return 0
+
+
+def answer_empty_bodies_at_once() -> None:
+    """No "100 Continue" for a request whose body is empty.
+
+    boto3 sends `Expect: 100-continue` with every S3 PutObject, an empty one too. waitress
+    answers it with "100 Continue", then waits for a body that never comes, and the call
+    times out. With nothing to send, the client needs no permission to send it: the
+    request is complete as it stands (RFC 9110, 10.1.1)."""
+    from waitress.parser import HTTPRequestParser
+
+    parse = HTTPRequestParser.parse_header
+    if getattr(parse, "empty_bodies_at_once", False):
+        return
+
+    @functools.wraps(parse)
+    def parse_header(self: HTTPRequestParser, header_plus: bytes) -> None:
+        parse(self, header_plus)
+        if self.expect_continue and not self.chunked and self.content_length == 0:
+            self.expect_continue = False
+
+    parse_header.empty_bodies_at_once = True  # type: ignore[attr-defined]
+    HTTPRequestParser.parse_header = parse_header  # type: ignore[method-assign]
 
 
 if __name__ == "__main__":
