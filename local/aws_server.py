@@ -24,6 +24,10 @@ import threading
 # Enough for the publisher's and a bulk commit's parallel calls; a request waits for a
 # free thread only while all are busy, and moto holds one interpreter lock anyway.
 THREADS = 32
+# Every boto3 client keeps a pool of up to 50 connections open: a busy stack holds a few
+# hundred. At waitress's default limit of 100 it stops accepting, and new connections
+# wait in the backlog until their calls time out.
+CONNECTIONS = 1000
 
 
 def main() -> int:
@@ -44,7 +48,9 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda signum, frame: stopping.set())
     app = DomainDispatcherApplication(create_backend_app)
-    server = create_server(app, host=host, port=port, threads=THREADS, ident="moto")
+    server = create_server(
+        app, host=host, port=port, threads=THREADS, connection_limit=CONNECTIONS, ident="moto"
+    )
     threading.Thread(target=server.run, name="aws-server", daemon=True).start()
     while not stopping.wait(0.5):
         if os.getppid() != parent:  # the stack died without stopping us

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import boto3
 import pytest
 from botocore.config import Config
@@ -55,3 +57,14 @@ def pool_connections(client) -> int:
     """How many connections the client's pool for the endpoint has opened."""
     pools = client._endpoint.http_session._manager.pools
     return sum(pool.num_connections for pool in pools._container.values())
+
+
+def test_hundreds_of_open_connections_leave_room_for_a_new_one(endpoint):
+    """A busy stack keeps hundreds of connections open in its clients' pools."""
+    host, port = endpoint.removeprefix("http://").split(":")
+    held = [socket.create_connection((host, int(port))) for _ in range(300)]
+    try:
+        assert "TableNames" in a_client("dynamodb", endpoint).list_tables()
+    finally:
+        for connection in held:
+            connection.close()
