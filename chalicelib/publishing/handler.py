@@ -61,22 +61,10 @@ def handle_invocation(event: dict[str, Any]) -> dict[str, Any]:
     """Publish what is due of the post named by a schedule's input."""
     invocation = Invocation.of(event)
     ws, post_id = invocation.workspace_id, invocation.post_id
-    claimed: dict[str, str] = {}
-    for _ in range(5):  # a target cancelled between the read and the start: read again
-        item = store.get(ws, post_id)
-        if item is None:
-            return _no_op("the post is gone", event)
-        if item.version != invocation.version:
-            return _no_op(f"stale version (the post is at {item.version})", event)
-        if item.status not in ("scheduled", "approved"):
-            break
-        lease_until = utcnow() + timedelta(seconds=get_settings().publish_lease_seconds)
-        started = claims.start_publishing(item, lease_until)
-        if started is not None:
-            claimed = started
-            break
-    if item.status != "publishing":
-        return _no_op(f"the post is {item.status}", event)
+    started = _start(invocation)
+    if isinstance(started, str):
+        return _no_op(started, event)
+    item, claimed = started
     outcomes_by_target = publish_targets(item, invocation.target_id, claimed)
     settled = next((o.settled for o in outcomes_by_target.values() if o.settled), None)
     written = [o.post for o in outcomes_by_target.values() if o.post is not None]
@@ -92,6 +80,26 @@ class TargetOutcome:
     status: str  # what became of the target: published, retrying, failed, skipped...
     post: store.PostItem | None = None  # the post as the outcome's write left it
     settled: str | None = None  # the post's status, when the outcome's write set it too
+
+
+def _start(invocation: Invocation) -> tuple[store.PostItem, dict[str, str]] | str:
+    """The post, publishing, with the attempt ids of the targets this invocation claimed
+    when it started it; or why there is nothing to do."""
+    for _ in range(5):  # a target cancelled between the read and the start: read again
+        item = store.get(invocation.workspace_id, invocation.post_id)
+        if item is None:
+            return "the post is gone"
+        if item.version != invocation.version:
+            return f"stale version (the post is at {item.version})"
+        if item.status == "publishing":  # started already: its due targets are claimed one by one
+            return item, {}
+        if item.status not in ("scheduled", "approved"):
+            return f"the post is {item.status}"
+        lease_until = utcnow() + timedelta(seconds=get_settings().publish_lease_seconds)
+        claimed = claims.start_publishing(item, lease_until)
+        if claimed is not None:
+            return item, claimed
+    return "the post is scheduled (its targets kept changing while it was started)"
 
 
 def publish_targets(
