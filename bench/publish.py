@@ -113,15 +113,12 @@ def load(stack, accounts: list[tuple[str, str]]) -> None:
             time.sleep(0.5)  # the sandbox's own list: polling the table would load moto
         cpu_after = cpu_seconds(stack)
         time.sleep(3)
-    sandbox_posts = received(stack)
+    by_network = {network: stack.sandbox_state.find_posts(network) for network in NETWORKS}
+    sandbox_posts = [p for posts in by_network.values() for p in posts]
     texts = [post_text(p) for p in sandbox_posts]
     duplicates = len(texts) - len(set(texts))
-    # Lateness: when the network received the post, against the post's due second.
-    lateness = sorted(
-        p["received_at"] - due_at[post_text(p)].timestamp()
-        for p in sandbox_posts
-        if post_text(p) in due_at
-    )
+    lateness_by_network = {network: late_by(posts, due_at) for network, posts in by_network.items()}
+    lateness = sorted(late for lates in lateness_by_network.values() for late in lates)
     times = [p["received_at"] for p in sandbox_posts]
     span = max(times) - min(times) if times else 0
     items = [store.get(WS, post_id) for post_id in post_ids]
@@ -130,16 +127,9 @@ def load(stack, accounts: list[tuple[str, str]]) -> None:
         f"lateness p50 {pct(lateness, 50):.2f} s, p99 {pct(lateness, 99):.2f} s, "
         f"max {lateness[-1] if lateness else float('nan'):.2f} s"
     )
-    by_network = {
-        network: sorted(
-            p["received_at"] - due_at[post_text(p)].timestamp()
-            for p in stack.sandbox_state.find_posts(network)
-            if post_text(p) in due_at
-        )
-        for network in NETWORKS
-    }
     print(
-        "  p99 by network: " + ", ".join(f"{n} {pct(v, 99):.2f} s" for n, v in by_network.items())
+        "  p99 by network: "
+        + ", ".join(f"{n} {pct(v, 99):.2f} s" for n, v in lateness_by_network.items())
     )
     print(
         f"throughput {len(times) / max(span, 1e-9):.1f} posts/s "
@@ -161,6 +151,13 @@ def cpu_seconds(stack) -> tuple[float, float]:
     fields = Path(f"/proc/{stack.aws_process.pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return mine.user + mine.system, (int(fields[11]) + int(fields[12])) / ticks
+
+
+def late_by(posts: list[dict], due_at: dict[str, datetime]) -> list[float]:
+    """Lateness, sorted: when the network received each post, against its due second."""
+    return sorted(
+        p["received_at"] - due_at[post_text(p)].timestamp() for p in posts if post_text(p) in due_at
+    )
 
 
 def received(stack) -> list[dict]:

@@ -15,11 +15,11 @@ connections and a fixed pool of threads.
 
 from __future__ import annotations
 
-import functools
 import os
 import signal
 import sys
 import threading
+from typing import Any
 
 # Enough for the publisher's and a bulk commit's parallel calls; a request waits for a
 # free thread only while all are busy, and moto holds one interpreter lock anyway.
@@ -68,18 +68,17 @@ def answer_empty_bodies_at_once() -> None:
     request is complete as it stands (RFC 9110, 10.1.1)."""
     from waitress.parser import HTTPRequestParser
 
-    parse = HTTPRequestParser.parse_header
-    if getattr(parse, "empty_bodies_at_once", False):
-        return
+    from local.moto_tuning import replace_once
 
-    @functools.wraps(parse)
-    def parse_header(self: HTTPRequestParser, header_plus: bytes) -> None:
-        parse(self, header_plus)
-        if self.expect_continue and not self.chunked and self.content_length == 0:
-            self.expect_continue = False
+    def without_empty_expect(parse: Any) -> Any:
+        def parse_header(self: HTTPRequestParser, header_plus: bytes) -> None:
+            parse(self, header_plus)
+            if self.expect_continue and not self.chunked and self.content_length == 0:
+                self.expect_continue = False
 
-    parse_header.empty_bodies_at_once = True  # type: ignore[attr-defined]
-    HTTPRequestParser.parse_header = parse_header  # type: ignore[method-assign]
+        return parse_header
+
+    replace_once(HTTPRequestParser, "parse_header", without_empty_expect)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ import base64
 import functools
 import json
 import threading
+from collections.abc import Callable
 from typing import Any
 
 WRITES = ("put_item", "update_item", "delete_item", "transact_write_items", "batch_write_item")
@@ -22,6 +23,16 @@ def tune_moto() -> None:
     route_each_host_once()
 
 
+def replace_once(owner: type, name: str, wrap: Callable[[Any], Any]) -> None:
+    """`owner.name` becomes `wrap(original)`; a second call changes nothing."""
+    original = getattr(owner, name)
+    if getattr(original, "tuned", False):
+        return
+    replacement = functools.wraps(original)(wrap(original))
+    replacement.tuned = True
+    setattr(owner, name, replacement)
+
+
 def make_dynamodb_writes_atomic() -> None:
     """DynamoDB's writes are atomic per item: a conditional write checks and writes as one
     step. moto's backend checks, then writes, with nothing in between to stop another
@@ -31,19 +42,14 @@ def make_dynamodb_writes_atomic() -> None:
     from moto.dynamodb.models import DynamoDBBackend
 
     for name in WRITES:
-        method = getattr(DynamoDBBackend, name)
-        if getattr(method, "atomic", False):
-            continue
-        setattr(DynamoDBBackend, name, _serialised(method))
+        replace_once(DynamoDBBackend, name, _serialised)
 
 
 def _serialised(method: Any) -> Any:
-    @functools.wraps(method)
     def write(*args: Any, **kwargs: Any) -> Any:
         with _lock:
             return method(*args, **kwargs)
 
-    write.atomic = True  # type: ignore[attr-defined]
     return write
 
 
@@ -56,19 +62,16 @@ def answer_item_operations_as_json() -> None:
     serialiser."""
     from moto.dynamodb.responses import DynamoResult
 
-    serialise = DynamoResult.execute_result
-    if getattr(serialise, "as_json", False):
-        return
+    def answering_as_json(serialise: Any) -> Any:
+        def as_json(self: DynamoResult, context: Any) -> Any:
+            if context.operation_model.name not in ITEM_OPERATIONS:
+                return serialise(self, context)
+            body = json.dumps(self.result, default=_base64)
+            return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
 
-    @functools.wraps(serialise)
-    def as_json(self: DynamoResult, context: Any) -> Any:
-        if context.operation_model.name not in ITEM_OPERATIONS:
-            return serialise(self, context)
-        body = json.dumps(self.result, default=_base64)
-        return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
+        return as_json
 
-    as_json.as_json = True  # type: ignore[attr-defined]
-    DynamoResult.execute_result = as_json  # type: ignore[method-assign]
+    replace_once(DynamoResult, "execute_result", answering_as_json)
 
 
 def _base64(value: Any) -> str:
@@ -86,16 +89,14 @@ def route_each_host_once() -> None:
     when the publisher is busy."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-    find = DomainDispatcherApplication.get_backend_for_host
-    if getattr(find, "remembers", False):
-        return
-    known: dict[str | None, Any] = {}
+    def remembering(find: Any) -> Any:
+        known: dict[str | None, Any] = {}
 
-    @functools.wraps(find)
-    def remembered(self: DomainDispatcherApplication, host: str | None) -> Any:
-        if host not in known:
-            known[host] = find(self, host)
-        return known[host]
+        def remembered(self: DomainDispatcherApplication, host: str | None) -> Any:
+            if host not in known:
+                known[host] = find(self, host)
+            return known[host]
 
-    remembered.remembers = True  # type: ignore[attr-defined]
-    DomainDispatcherApplication.get_backend_for_host = remembered  # type: ignore[method-assign]
+        return remembered
+
+    replace_once(DomainDispatcherApplication, "get_backend_for_host", remembering)

@@ -31,7 +31,7 @@ EVERY_KIND = {
 def answers(aws, monkeypatch):
     """(operation, the body written as it is, the body moto's serialiser writes)."""
     as_json = DynamoResult.execute_result
-    assert getattr(as_json, "as_json", False), "tune_moto() was not applied"
+    assert getattr(as_json, "tuned", False), "tune_moto() was not applied"
     seen: list[tuple[str, object, object]] = []
 
     def both(self, context):
