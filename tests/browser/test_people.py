@@ -7,7 +7,13 @@ import uuid
 import pytest
 import requests
 
-from tests.support.browser import PASSWORD, last_accept_link, sign_in_page, sign_up_via_api
+from tests.support.browser import (
+    PASSWORD,
+    BrowserUser,
+    last_accept_link,
+    sign_in_page,
+    sign_up_via_api,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
@@ -22,6 +28,22 @@ def fill_signup(page, name: str, address: str | None) -> None:
         page.get_by_label("Email").fill(address)
     page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+
+
+def join_via_api(stack, owner: BrowserUser, member: BrowserUser, role: str) -> None:
+    """`owner` invites `member` to their workspace, and `member` accepts."""
+    invited = requests.post(
+        f"{stack.url}/v1/workspaces/{owner.workspace_id}/invitations",
+        json={"email": member.email, "role": role},
+        headers=owner.headers,
+        timeout=10,
+    )
+    assert invited.status_code == 201
+    token = last_accept_link(stack.aws_url, member.email).rsplit("/", 1)[-1]
+    accepted = requests.post(
+        f"{stack.url}/v1/invitations/{token}/accept", headers=member.headers, timeout=10
+    )
+    assert accepted.status_code == 200
 
 
 def test_sign_up_out_and_in_then_invite_someone_who_joins(page, browser, stack):
@@ -100,18 +122,7 @@ def test_an_api_key_is_shown_once_and_can_be_revoked(page, stack):
 def test_members_page_changes_a_role_and_removes_after_confirmation(page, stack):
     owner = sign_in_page(page, stack.url, name="Owner")
     member, _ = sign_up_via_api(stack.url, name="Mia")
-    invited = requests.post(
-        f"{stack.url}/v1/workspaces/{owner.workspace_id}/invitations",
-        json={"email": member.email, "role": "viewer"},
-        headers=owner.headers,
-        timeout=10,
-    )
-    assert invited.status_code == 201
-    token = last_accept_link(stack.aws_url, member.email).rsplit("/", 1)[-1]
-    accepted = requests.post(
-        f"{stack.url}/v1/invitations/{token}/accept", headers=member.headers, timeout=10
-    )
-    assert accepted.status_code == 200
+    join_via_api(stack, owner, member, "viewer")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     page.get_by_role("link", name="Members").click()
@@ -155,3 +166,19 @@ def test_create_a_workspace_switch_to_it_and_rename_it(page, stack):
     table = page.get_by_role("table", name="Activity")
     table.get_by_role("cell", name="user.signed_up", exact=True).wait_for()
     assert table.get_by_role("cell", name="Sam", exact=True).count() >= 1
+
+
+def test_a_member_leaves_a_workspace_and_no_longer_sees_it(page, stack):
+    member = sign_in_page(page, stack.url, name="Mia")
+    owner, _ = sign_up_via_api(stack.url, name="Olga")
+    join_via_api(stack, owner, member, "editor")
+
+    page.reload()
+    switcher = page.get_by_label("Workspace", exact=True)
+    switcher.select_option(label="Olga's workspace (editor)")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
+    page.get_by_role("link", name="Workspace settings").click()
+    page.get_by_role("button", name="Leave Olga's workspace").click()
+    page.get_by_role("button", name="Confirm leaving").click()
+    page.wait_for_url("**/dashboard")
+    assert switcher.locator("option").all_inner_texts() == ["Mia's workspace (owner)"]

@@ -1,8 +1,9 @@
 // Who is signed in and which workspace they are working in.
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useCallback, useSyncExternalStore } from "react";
 import { api, tokenStore } from "../api/client";
 import type { Me, Workspace } from "../api/people";
+import { reloadQuery } from "../queryClient";
 
 const WORKSPACE_KEY = "schedulo.workspace";
 
@@ -33,6 +34,27 @@ function subscribeWorkspace(onChange: () => void): () => void {
 export function chooseWorkspace(id: string): void {
   localStorage.setItem(WORKSPACE_KEY, id);
   window.dispatchEvent(new Event("schedulo:workspace"));
+}
+
+/**
+ * Read /v1/me again after the user joined or left a workspace, and make its list show the
+ * change. A read that began before the change would not show it, hence the reload; and
+ * /v1/me finds memberships through an index that DynamoDB updates a moment after the
+ * write, hence `settle`, which brings the list up to date if the answer is behind.
+ */
+async function reloadMe(client: QueryClient, settle: (workspaces: Workspace[]) => Workspace[]): Promise<void> {
+  await reloadQuery(client, ["me"]);
+  client.setQueryData<Me>(["me"], (me) => me && { ...me, workspaces: settle(me.workspaces) });
+}
+
+/** Work in a workspace the user just created or joined. */
+export async function enterWorkspace(client: QueryClient, workspace: Workspace): Promise<void> {
+  chooseWorkspace(workspace.id);
+  await reloadMe(client, (workspaces) => (workspaces.some((w) => w.id === workspace.id) ? workspaces : [...workspaces, workspace]));
+}
+
+export async function leftWorkspace(client: QueryClient, workspaceId: string): Promise<void> {
+  await reloadMe(client, (workspaces) => workspaces.filter((w) => w.id !== workspaceId));
 }
 
 /**

@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { api } from "../api/client";
 import { signOut, type InvitationPreview, type Workspace } from "../api/people";
-import { chooseWorkspace, useMe, useSignedIn } from "../auth/session";
+import { enterWorkspace, useMe, useSignedIn } from "../auth/session";
 
 /** Where an invitation email's link leads: see the offer, sign in or up, accept. */
 export function InvitationPage() {
@@ -18,8 +18,7 @@ export function InvitationPage() {
   const accept = useMutation({
     mutationFn: () => api<Workspace>(`/v1/invitations/${encodeURIComponent(token)}/accept`, { method: "POST" }),
     onSuccess: async (workspace) => {
-      chooseWorkspace(workspace.id);
-      await queryClient.invalidateQueries({ queryKey: ["me"] });
+      await enterWorkspace(queryClient, workspace);
       navigate("/dashboard");
     },
   });

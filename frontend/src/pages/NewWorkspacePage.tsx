@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { api } from "../api/client";
 import { browserTimeZone, type Workspace } from "../api/people";
-import { chooseWorkspace } from "../auth/session";
+import { enterWorkspace } from "../auth/session";
 import { Field, FormError } from "../components/Field";
 import { TimeZoneField } from "../components/TimeZoneField";
 
@@ -15,8 +15,7 @@ export function NewWorkspacePage() {
   const create = useMutation({
     mutationFn: () => api<Workspace>("/v1/workspaces", { method: "POST", body: { name, timezone } }),
     onSuccess: async (workspace) => {
-      chooseWorkspace(workspace.id);
-      await queryClient.invalidateQueries({ queryKey: ["me"] });
+      await enterWorkspace(queryClient, workspace);
       navigate("/dashboard");
     },
   });

@@ -3,9 +3,11 @@ import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router-dom";
 import { api } from "../api/client";
 import { roleAllows, type Workspace } from "../api/people";
+import { leftWorkspace } from "../auth/session";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { Field, FormError } from "../components/Field";
 import { TimeZoneField } from "../components/TimeZoneField";
+import { reloadQuery } from "../queryClient";
 
 export function WorkspaceSettingsPage() {
   return <WorkspaceGate>{(workspace) => <WorkspaceSettings key={workspace.id} workspace={workspace} />}</WorkspaceGate>;
@@ -20,12 +22,12 @@ function WorkspaceSettings({ workspace }: { workspace: Workspace }) {
   const canEdit = roleAllows(workspace.role, "admin");
   const save = useMutation({
     mutationFn: () => api<Workspace>(`/v1/workspaces/${workspace.id}`, { method: "PATCH", body: { name, timezone } }),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ["me"] }),
+    onSuccess: () => reloadQuery(queryClient, ["me"]),
   });
   const leave = useMutation({
     mutationFn: () => api(`/v1/workspaces/${workspace.id}/leave`, { method: "POST" }),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ["me"] });
+      await leftWorkspace(queryClient, workspace.id);
       navigate("/dashboard");
     },
   });
