@@ -14,8 +14,8 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.
 dev: install frontend
 	@$(BIN)/python -m local.dev
 
-## test: lint, Python tests, frontend tests and browser tests
-test: install frontend chromium lint test-frontend test-python
+## test: lint, type check, Python tests, frontend tests and browser tests
+test: install frontend chromium lint typecheck test-frontend test-python
 
 install: $(STAMPS)/python $(STAMPS)/node
 

@@ -129,7 +129,7 @@ class DisconnectOut(Model):
 def account_out(item: Any) -> AccountOut:
     from datetime import timedelta
 
-    from chalicelib.store.base import iso, utcnow
+    from chalicelib.store.base import utcnow
     from chalicelib.store.posts import taken_times
 
     now = utcnow()
@@ -149,8 +149,9 @@ def account_out(item: Any) -> AccountOut:
         last_error=item.last_error,
         options={k: v for k, v in (item.options or {}).items() if k in PUBLIC_OPTIONS},
         scheduled_posts=scheduled,
-        created_at=iso(item.created_at),
-        updated_at=iso(item.updated_at),
+        # To the second, as every time the API returns.
+        created_at=item.created_at.replace(microsecond=0),
+        updated_at=item.updated_at.replace(microsecond=0),
     )
 
 
@@ -205,10 +206,11 @@ def _connect_bluesky(ws: str, user_id: str, body: ConnectIn) -> AccountOut:
     from chalicelib.oauth.connect import connect_bluesky
     from chalicelib.store import accounts as store
 
+    handle, app_password = body.handle or "", (body.app_password or "").strip()
     problems = []
-    if not body.handle:
+    if not handle:
         problems.append({"field": "handle", "message": "your Bluesky handle, e.g. you.bsky.social"})
-    if not body.app_password or not APP_PASSWORD.fullmatch(body.app_password.strip()):
+    if not APP_PASSWORD.fullmatch(app_password):
         problems.append(
             {"field": "app_password", "message": "an app password shaped xxxx-xxxx-xxxx-xxxx"}
         )
@@ -216,7 +218,7 @@ def _connect_bluesky(ws: str, user_id: str, body: ConnectIn) -> AccountOut:
         raise ValidationFailed("Bluesky needs a handle and an app password.", problems)
     service = check_public_host(body.service_url, "service_url") if body.service_url else None
     account_id = _network_call(
-        lambda: connect_bluesky(ws, user_id, body.handle, body.app_password.strip(), service),
+        lambda: connect_bluesky(ws, user_id, handle, app_password, service),
         field="app_password",
     )
     return account_out(store.get(ws, account_id))

@@ -6,13 +6,13 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints, field_validator
 
+from chalicelib.domain import model
 from chalicelib.domain.emails import EmailAddress
-from chalicelib.domain.model import Model
 from chalicelib.domain.roles import Role
 from chalicelib.domain.timezones import TimeZoneName
 
 
-class Model(Model):
+class Model(model.Model):
     # Validators are built on first use, not at `import app`: cold starts stay short.
     model_config = ConfigDict(defer_build=True)
 

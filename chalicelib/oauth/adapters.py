@@ -9,11 +9,14 @@ own server (PDS).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
 from chalicelib.networks.base import ClientCredentials, ErrorKind, NetworkAdapter, NetworkError
 from chalicelib.settings import get_settings
+
+if TYPE_CHECKING:
+    from chalicelib.networks.mastodon import MastodonAdapter
 
 
 def adapter_for_network(network: str, options: dict[str, Any] | None = None) -> NetworkAdapter:
@@ -77,9 +80,8 @@ def mastodon_credentials(instance_url: str) -> ClientCredentials:
         return ClientCredentials(value["client_id"], value["client_secret"])
     except secrets.exceptions.ResourceNotFoundException:
         pass
-    app = get_adapter("mastodon", instance_url=instance_url).register_app(
-        callback_uri("mastodon"), website=get_settings().frontend_origin
-    )
+    mastodon = cast("MastodonAdapter", get_adapter("mastodon", instance_url=instance_url))
+    app = mastodon.register_app(callback_uri("mastodon"), website=get_settings().frontend_origin)
     value = {"client_id": app.client_id, "client_secret": app.client_secret}
     try:
         secrets.create_secret(Name=name, SecretString=json.dumps(value))

@@ -18,12 +18,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from chalicelib.networks.base import Identity, TokenGrant
 from chalicelib.settings import get_settings
 from chalicelib.store import accounts as account_store
 from chalicelib.store import oauth_state
+
+if TYPE_CHECKING:
+    from chalicelib.networks.bluesky import BlueskyAdapter
+    from chalicelib.networks.pinterest import PinterestAdapter
 
 BINDING_COOKIE = "schedulo_connect"
 
@@ -116,7 +120,8 @@ def connect_bluesky(
     from chalicelib.oauth.adapters import adapter_for_network
 
     options = {"service_url": service_url} if service_url else {}
-    grant, identity = adapter_for_network("bluesky", options).create_session(handle, app_password)
+    adapter = cast("BlueskyAdapter", adapter_for_network("bluesky", options))
+    grant, identity = adapter.create_session(handle, app_password)
     check_can_connect(workspace_id, adding=_new_count(workspace_id, [identity]))
     return save_identity(
         workspace_id, user_id, grant, identity, options, {"app_password": app_password}
@@ -204,7 +209,7 @@ def remember_boards(item: account_store.AccountItem, token: str) -> None:
     """Pinterest pins go to a board: the account keeps its boards and a default one."""
     from chalicelib.oauth.adapters import adapter_for
 
-    boards = adapter_for(item).boards(token)
+    boards = cast("PinterestAdapter", adapter_for(item)).boards(token)
     item.options["boards"] = [{"id": b.id, "name": b.name} for b in boards]
     known = {b.id for b in boards}
     if item.options.get("board_id") not in known:

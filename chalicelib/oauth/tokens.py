@@ -74,6 +74,7 @@ def grant_of(secrets: dict[str, Any]) -> TokenGrant:
 
 def refresh_account(item: account_store.AccountItem) -> None:
     """Refresh now; on a refusal the account needs reconnecting (and the caller notifies)."""
+    from chalicelib.networks.bluesky import BlueskyAdapter
     from chalicelib.oauth.adapters import adapter_for
 
     secrets = open_secrets(item)
@@ -82,9 +83,12 @@ def refresh_account(item: account_store.AccountItem) -> None:
         new = adapter.refresh(grant_of(secrets))
     except NetworkError as exc:
         # A Bluesky session that ran out is opened again with the sealed app password.
-        if exc.kind is not ErrorKind.REAUTH or not secrets.get("app_password"):
+        app_password = secrets.get("app_password")
+        if not (
+            exc.kind is ErrorKind.REAUTH and app_password and isinstance(adapter, BlueskyAdapter)
+        ):
             raise
-        new, _ = adapter.create_session(item.handle or item.external_id, secrets["app_password"])
+        new, _ = adapter.create_session(item.handle or item.external_id, app_password)
     own_token = secrets["access_token"] != secrets["grant_access_token"]
     store_secrets(
         item,
