@@ -25,13 +25,14 @@ class ApiKeyRecord(StoredModel):
 
 def get_api_key(workspace_id: str, key_id: str) -> ApiKeyRecord | None:
     try:
-        return ApiKeyRecord.get(workspace_id, key_id)
+        # Consistent: a revoked key stops working with the next request.
+        return ApiKeyRecord.get(workspace_id, key_id, consistent_read=True)
     except ApiKeyRecord.DoesNotExist:
         return None
 
 
 def list_api_keys(workspace_id: str) -> list[ApiKeyRecord]:
-    return list(ApiKeyRecord.query(workspace_id, scan_index_forward=False))
+    return list(ApiKeyRecord.query(workspace_id, scan_index_forward=False, consistent_read=True))
 
 
 def touch(workspace_id: str, key_id: str, when: str) -> None:

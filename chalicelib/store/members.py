@@ -1,4 +1,8 @@
-"""Who belongs to a workspace and with which role; the user-index lists a user's workspaces."""
+"""Who belongs to a workspace and with which role; the user-index lists a user's workspaces.
+
+Reads by workspace are strongly consistent: they decide access, and a removal or a
+change of role takes effect with the next request.
+"""
 
 from __future__ import annotations
 
@@ -31,13 +35,13 @@ class MemberRecord(StoredModel):
 
 def get_member(workspace_id: str, user_id: str) -> MemberRecord | None:
     try:
-        return MemberRecord.get(workspace_id, user_id)
+        return MemberRecord.get(workspace_id, user_id, consistent_read=True)
     except MemberRecord.DoesNotExist:
         return None
 
 
 def list_members(workspace_id: str) -> list[MemberRecord]:
-    return list(MemberRecord.query(workspace_id))
+    return list(MemberRecord.query(workspace_id, consistent_read=True))
 
 
 def memberships_of(user_id: str) -> list[MemberRecord]:
@@ -46,4 +50,4 @@ def memberships_of(user_id: str) -> list[MemberRecord]:
 
 def admin_emails(workspace_id: str) -> list[str]:
     """Where workspace-wide alerts go: the owners' and admins' addresses."""
-    return [m.email for m in MemberRecord.query(workspace_id) if m.role in ("owner", "admin")]
+    return [m.email for m in list_members(workspace_id) if m.role in ("owner", "admin")]

@@ -1,4 +1,7 @@
-"""Workspaces (tenants). `owner_count` guards the last-owner rule inside transactions."""
+"""Workspaces (tenants). `owner_count` guards the last-owner rule inside transactions.
+
+Reads are strongly consistent: a rename or a new workspace shows in the next answer.
+"""
 
 from __future__ import annotations
 
@@ -23,14 +26,16 @@ class WorkspaceRecord(StoredModel):
 
 def get_workspace(workspace_id: str) -> WorkspaceRecord | None:
     try:
-        return WorkspaceRecord.get(workspace_id)
+        return WorkspaceRecord.get(workspace_id, consistent_read=True)
     except WorkspaceRecord.DoesNotExist:
         return None
 
 
 def get_workspaces(workspace_ids: Iterable[str]) -> dict[str, WorkspaceRecord]:
     ids = list(dict.fromkeys(workspace_ids))
-    return {w.workspace_id: w for w in WorkspaceRecord.batch_get(ids)} if ids else {}
+    if not ids:
+        return {}
+    return {w.workspace_id: w for w in WorkspaceRecord.batch_get(ids, consistent_read=True)}
 
 
 def update_workspace(workspace_id: str, name: str | None, timezone: str | None) -> WorkspaceRecord:
@@ -43,4 +48,4 @@ def update_workspace(workspace_id: str, name: str | None, timezone: str | None) 
     if actions:
         record.update(actions, condition=WorkspaceRecord.workspace_id.exists())
         return record
-    return WorkspaceRecord.get(workspace_id)
+    return WorkspaceRecord.get(workspace_id, consistent_read=True)
