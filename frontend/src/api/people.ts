@@ -86,7 +86,7 @@ interface TokenReply extends Tokens {
 }
 
 export async function signUp(body: { email: string; password: string; name: string; timezone: string }) {
-  const reply = await api<TokenReply & { workspace: Workspace }>("/v1/auth/signup", { method: "POST", body });
+  const reply = await api<TokenReply & { user: User; workspace: Workspace }>("/v1/auth/signup", { method: "POST", body });
   tokenStore.set({ access_token: reply.access_token, refresh_token: reply.refresh_token });
   return reply;
 }

@@ -8,6 +8,7 @@ import { chooseWorkspace } from "../auth/session";
 import { WorkspaceSwitcher } from "../components/WorkspaceSwitcher";
 import { createQueryClient } from "../queryClient";
 import { InvitationPage } from "./InvitationPage";
+import { SignupPage } from "./SignupPage";
 import { WorkspaceSettingsPage } from "./WorkspaceSettingsPage";
 
 const own: Workspace = { id: "w_grace", name: "Grace's workspace", timezone: "UTC", created_at: "", role: "owner" };
@@ -57,6 +58,7 @@ function renderAt(path: string) {
     <QueryClientProvider client={createQueryClient()}>
       <MemoryRouter initialEntries={[path]}>
         <Routes>
+          <Route path="/signup" element={<SignupPage />} />
           <Route path="/invitations/:token" element={<InvitationPage />} />
           <Route path="/settings/workspace" element={<WorkspaceSettingsPage />} />
           <Route path="/dashboard" element={<WorkspaceSwitcher />} />
@@ -108,5 +110,20 @@ describe("leaving a workspace", () => {
     expect(await workspacesAfterClicking("Leave Ada's workspace", "Confirm leaving")).toEqual([
       ["Grace's workspace (owner)", true],
     ]);
+  });
+});
+
+describe("signing up", () => {
+  it("works in the new workspace while /v1/me's index has not caught up", async () => {
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input) =>
+      String(input) === "/v1/auth/signup"
+        ? json({ access_token: "a", refresh_token: "r", expires_in: 900, user: me([]).user, workspace: own }, 201)
+        : json(me([])),
+    );
+    renderAt("/signup?next=/dashboard");
+    fireEvent.change(screen.getByLabelText("Your name"), { target: { value: "Grace" } });
+    fireEvent.change(screen.getByLabelText("Email"), { target: { value: "grace@example.com" } });
+    fireEvent.change(screen.getByLabelText("Password (at least 10 characters)"), { target: { value: "long enough pw" } });
+    expect(await workspacesAfterClicking("Create account")).toEqual([["Grace's workspace (owner)", true]]);
   });
 });

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
-import { browserTimeZone, signUp } from "../api/people";
+import { browserTimeZone, signUp, type Me } from "../api/people";
 import { nextPath } from "../auth/RequireAuth";
 import { chooseWorkspace } from "../auth/session";
 import { Field, FormError } from "../components/Field";
@@ -17,6 +17,9 @@ export function SignupPage() {
     mutationFn: () => signUp({ name, email, password, timezone: browserTimeZone() }),
     onSuccess: (reply) => {
       queryClient.clear();
+      // The reply already says who the user is and where they work; /v1/me, read at
+      // once, could miss the new membership while DynamoDB updates its index.
+      queryClient.setQueryData<Me>(["me"], { user: reply.user, workspaces: [reply.workspace] });
       chooseWorkspace(reply.workspace.id);
       navigate(nextPath(search), { replace: true });
     },
