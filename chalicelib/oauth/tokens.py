@@ -74,7 +74,6 @@ def grant_of(secrets: dict[str, Any]) -> TokenGrant:
 
 def refresh_account(item: account_store.AccountItem) -> None:
     """Refresh now; on a refusal the account needs reconnecting (and the caller notifies)."""
-    from chalicelib.networks.bluesky import BlueskyAdapter
     from chalicelib.oauth.adapters import adapter_for
 
     secrets = open_secrets(item)
@@ -83,6 +82,8 @@ def refresh_account(item: account_store.AccountItem) -> None:
         new = adapter.refresh(grant_of(secrets))
     except NetworkError as exc:
         # A Bluesky session that ran out is opened again with the sealed app password.
+        from chalicelib.networks.bluesky import BlueskyAdapter
+
         app_password = secrets.get("app_password")
         if not (
             exc.kind is ErrorKind.REAUTH and app_password and isinstance(adapter, BlueskyAdapter)

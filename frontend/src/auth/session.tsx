@@ -53,6 +53,7 @@ export async function enterWorkspace(client: QueryClient, workspace: Workspace):
   await reloadMe(client, (workspaces) => (workspaces.some((w) => w.id === workspace.id) ? workspaces : [...workspaces, workspace]));
 }
 
+/** Stop listing a workspace the user just left. */
 export async function leftWorkspace(client: QueryClient, workspaceId: string): Promise<void> {
   await reloadMe(client, (workspaces) => workspaces.filter((w) => w.id !== workspaceId));
 }
