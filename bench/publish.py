@@ -109,11 +109,11 @@ def load(stack, accounts: list[tuple[str, str]]) -> None:
             time.sleep(0.05)
         cpu_before = cpu_seconds(stack)
         deadline = minute + timedelta(seconds=180)
-        while utcnow() < deadline and len(received(stack)) < POSTS:
+        while utcnow() < deadline and sum(map(len, received(stack).values())) < POSTS:
             time.sleep(0.5)  # the sandbox's own list: polling the table would load moto
         cpu_after = cpu_seconds(stack)
         time.sleep(3)
-    by_network = {network: stack.sandbox_state.find_posts(network) for network in NETWORKS}
+    by_network = received(stack)
     sandbox_posts = [p for posts in by_network.values() for p in posts]
     texts = [post_text(p) for p in sandbox_posts]
     duplicates = len(texts) - len(set(texts))
@@ -160,8 +160,9 @@ def late_by(posts: list[dict], due_at: dict[str, datetime]) -> list[float]:
     )
 
 
-def received(stack) -> list[dict]:
-    return [p for n in NETWORKS for p in stack.sandbox_state.find_posts(n)]
+def received(stack) -> dict[str, list[dict]]:
+    """The posts each sandbox network has received."""
+    return {network: stack.sandbox_state.find_posts(network) for network in NETWORKS}
 
 
 def post_text(post: dict) -> str:
