@@ -84,8 +84,9 @@ class Settings(Model):
     network_urls: dict[str, str]
     # Media import may fetch from loopback only in the local stack (its own sandbox).
     allow_loopback_fetch: bool
-    # Users allowed on Access.OPERATOR endpoints (SCHEDULO_OPERATOR_EMAILS, comma-separated).
-    operator_emails: frozenset[str] = frozenset()
+    # Users allowed on Access.OPERATOR endpoints, by user id (SCHEDULO_OPERATOR_USER_IDS,
+    # comma-separated). Never by email: sign-up does not prove an address.
+    operator_user_ids: frozenset[str] = frozenset()
     max_body_bytes: int = 1_000_000
     # The publisher: attempts per target, how long a claim holds, the first retry's delay,
     # and how late a post may be before the sweeper publishes it.
@@ -117,6 +118,19 @@ def _network_overrides(env: Mapping[str, str]) -> dict[str, str]:
             network, kind = name[len(prefix) :].lower().rsplit("_", 1)
             urls[f"{network}.{kind}"] = value
     return urls
+
+
+def _operator_user_ids(env: Mapping[str, str]) -> frozenset[str]:
+    """`SCHEDULO_OPERATOR_USER_IDS=u_1,u_2`; the old email list is refused, not ignored, so
+    a deployment still naming operators by email learns it at once."""
+    if env.get("SCHEDULO_OPERATOR_EMAILS", "").strip():
+        raise ValueError(
+            "SCHEDULO_OPERATOR_EMAILS is no longer read: anyone can sign up with an address, "
+            "so operators are named by user id in SCHEDULO_OPERATOR_USER_IDS (see GET /v1/me)."
+        )
+    return frozenset(
+        u.strip() for u in env.get("SCHEDULO_OPERATOR_USER_IDS", "").split(",") if u.strip()
+    )
 
 
 def settings_from(env: Mapping[str, str]) -> Settings:
@@ -171,11 +185,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         sandbox_url=env.get("SCHEDULO_SANDBOX_URL") or None,
         network_urls=_network_overrides(env),
         allow_loopback_fetch=env.get("SCHEDULO_ALLOW_LOOPBACK_FETCH", "") == "1",
-        operator_emails=frozenset(
-            e.strip().lower()
-            for e in env.get("SCHEDULO_OPERATOR_EMAILS", "").split(",")
-            if e.strip()
-        ),
+        operator_user_ids=_operator_user_ids(env),
         max_body_bytes=int(get("SCHEDULO_MAX_BODY_BYTES", "1000000")),
         publish_max_attempts=int(get("SCHEDULO_PUBLISH_MAX_ATTEMPTS", "5")),
         publish_lease_seconds=float(get("SCHEDULO_PUBLISH_LEASE_SECONDS", "900")),

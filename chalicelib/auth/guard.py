@@ -88,4 +88,4 @@ def role_in(principal: Principal, workspace_id: str) -> Role | None:
 def is_operator(principal: Principal) -> bool:
     from chalicelib.settings import get_settings
 
-    return principal.user().email in get_settings().operator_emails
+    return principal.user_id in get_settings().operator_user_ids

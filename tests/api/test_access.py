@@ -12,7 +12,15 @@ from chalice import Chalice
 from chalicelib.api.routing import ENDPOINTS, Access, Endpoint
 from chalicelib.domain.roles import Role
 from chalicelib.errors import ApiError
-from tests.support.factories import add_member, api_key, bearer, call, signup, unique_email
+from tests.support.factories import (
+    add_member,
+    api_key,
+    bearer,
+    call,
+    make_operator,
+    signup,
+    unique_email,
+)
 
 PASSED = 299  # what the test's stand-in view answers once the guard let a request through
 
@@ -81,23 +89,18 @@ def callers(client, monkeypatch):
     """Headers of each kind of caller; the workspace is the owner's."""
     from chalicelib.settings import get_settings
 
-    operator_email = unique_email("operator")
-    monkeypatch.setenv("SCHEDULO_OPERATOR_EMAILS", operator_email)
-    # Re-read now: inside a request the Chalice test client sets the "dev" stage.
-    get_settings.cache_clear()
-    get_settings()
     owner = signup(client)
     people = {
         "anonymous": {},
         "owner": owner.headers,
         "outsider": signup(client).headers,
-        "operator": signup(client, email=operator_email).headers,
+        "operator": make_operator(monkeypatch, signup(client)).headers,
         "viewer key": bearer(api_key(client, owner, role="viewer")),
     }
     for role in ("admin", "editor", "viewer"):
         people[role] = add_member(client, owner, role).headers
     yield owner.workspace_id, people
-    monkeypatch.delenv("SCHEDULO_OPERATOR_EMAILS")
+    monkeypatch.delenv("SCHEDULO_OPERATOR_USER_IDS")
     get_settings.cache_clear()
     get_settings()
 

@@ -247,14 +247,9 @@ def test_a_user_retries_a_failed_post_and_it_goes_out(world):
 
 
 def test_an_operator_redrives_a_dead_letter(world, monkeypatch):
-    from tests.support.factories import call, signup, unique_email
+    from tests.support.factories import call, make_operator, signup
 
-    operator_email = unique_email("operator")
-    monkeypatch.setenv("SCHEDULO_OPERATOR_EMAILS", operator_email)
-    from chalicelib.settings import get_settings
-
-    get_settings.cache_clear()
-    operator = signup(world.client, email=operator_email)
+    operator = make_operator(monkeypatch, signup(world.client))
     x = world.account("x")
     world.sandbox.fault("x", "duplicate", 1)
     post_id = world.schedule({x: "x"}, "Redrive me")

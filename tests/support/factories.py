@@ -134,5 +134,15 @@ def api_key(client: Client, owner: SignedUp, role: str = "editor", name: str = "
     return response.json["secret"]
 
 
+def make_operator(monkeypatch: Any, user: SignedUp) -> SignedUp:
+    """Name `user` an operator (SCHEDULO_OPERATOR_USER_IDS) and re-read the settings."""
+    from chalicelib.settings import get_settings
+
+    monkeypatch.setenv("SCHEDULO_OPERATOR_USER_IDS", user.user_id)
+    get_settings.cache_clear()
+    get_settings()
+    return user
+
+
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
