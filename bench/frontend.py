@@ -93,7 +93,7 @@ ME = {
     ],
 }
 NETWORKS = {
-    "networks": [
+    "items": [
         {
             "id": n,
             "name": name,

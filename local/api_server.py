@@ -2,19 +2,33 @@
 
 Paths under /v1/ go to the Chalice app; every other path serves frontend/dist (the
 single-page app's routes fall back to index.html). An unknown /v1/ route answers 404 in
-the API's error format, as the deployed API Gateway does through its gateway responses.
+the API's error format, with or without an Authorization header, and a method the server
+does not know (TRACE, CONNECT, ...) a 405 in that format, as the deployed API Gateway does
+through its gateway responses.
+
+The server reads each request on a thread of its own, but the app serves one request at a
+time, as one Lambda container does: Chalice keeps the request being served in one
+attribute (`app.current_request`), and per-invocation state (log keys, metrics) is
+per-process in Lambda too.
 """
 
 from __future__ import annotations
 
 import json
 import mimetypes
+import threading
 import uuid
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 from chalice.config import Config
-from chalice.local import ChaliceRequestHandler, LocalDevServer, LocalGatewayException
+from chalice.local import (
+    ChaliceRequestHandler,
+    LocalDevServer,
+    LocalGateway,
+    LocalGatewayException,
+)
 
 FRONTEND_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 
@@ -26,8 +40,34 @@ def _error(code: str, message: str, status: int) -> tuple[int, dict[str, str], b
     return status, headers, json.dumps(body).encode()
 
 
+# What Chalice's gateway says for a path with no route, without and with a bearer header.
+NO_ROUTE_BODIES = (b"Missing Authentication Token", b"Authorization header requires")
+HANDLED_METHODS = ("GET", "PUT", "POST", "HEAD", "DELETE", "PATCH", "OPTIONS")
+
+
+class OneAtATimeGateway(LocalGateway):
+    """Chalice's local API Gateway, handing the app one request at a time."""
+
+    def __init__(self, app_object: Any, config: Config, app_lock: threading.Lock) -> None:
+        super().__init__(app_object, config)
+        self._app_lock = app_lock
+
+    def handle_request(
+        self, method: str, path: str, headers: dict[str, Any], body: bytes | None
+    ) -> Any:
+        with self._app_lock:
+            return super().handle_request(method, path, headers, body)
+
+
 class SchedulodRequestHandler(ChaliceRequestHandler):
     max_body_bytes = 10 * 1024 * 1024  # API Gateway's own limit
+
+    def __init__(
+        self, request: Any, client_address: Any, server: Any, app_object: Any, config: Config
+    ) -> None:
+        # BaseHTTPRequestHandler serves the request inside __init__: the gateway first.
+        self.local_gateway = OneAtATimeGateway(app_object, config, server.app_lock)
+        BaseHTTPRequestHandler.__init__(self, request, client_address, server)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the app logs one JSON line per request itself
@@ -49,8 +89,26 @@ class SchedulodRequestHandler(ChaliceRequestHandler):
 
     do_GET = do_PUT = do_POST = do_HEAD = do_DELETE = do_PATCH = do_OPTIONS = _generic_handle
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """The HTTP server's own errors (unknown method, malformed request) in the API's
+        error format instead of its HTML page."""
+        self.close_connection = True
+        if code == 501:  # a method no handler exists for
+            status, headers, body = _error(
+                "method_not_allowed", f"The method {self.command} is not supported.", 405
+            )
+            headers["Allow"] = ", ".join(HANDLED_METHODS)
+        else:
+            status, headers, body = _error("bad_request", message or "Bad request.", code)
+        if self.command == "HEAD" or not hasattr(self, "wfile"):
+            body = b""
+        self._send_http_response(status, headers, body)
+
     def _send_error_response(self, error: LocalGatewayException) -> None:
-        if error.CODE == 403 and b"Missing Authentication Token" in (error.body or b""):
+        # The gateway answers a path with no route with 403 (and, when an Authorization
+        # header came, a message about AWS signatures); the deployed API's gateway
+        # response for a missing route is our 404.
+        if error.CODE == 403 and any(text in (error.body or b"") for text in NO_ROUTE_BODIES):
             self._send_http_response(
                 *_error("not_found", f"No route {self.command} {self.path.split('?')[0]}.", 404)
             )
@@ -81,4 +139,6 @@ class SchedulodRequestHandler(ChaliceRequestHandler):
 
 def make_api_server(app_object: Any, host: str, port: int) -> LocalDevServer:
     config = Config(chalice_stage="local", config_from_disk={}, user_provided_params={})
-    return LocalDevServer(app_object, config, host, port, handler_cls=SchedulodRequestHandler)
+    server = LocalDevServer(app_object, config, host, port, handler_cls=SchedulodRequestHandler)
+    server.server.app_lock = threading.Lock()  # type: ignore[attr-defined]
+    return server

@@ -41,7 +41,9 @@ def http_middleware(request: Request, get_response: Callable[[Request], Response
     context = request.context or {}
     request_id = context.get("requestId") or uuid.uuid4().hex
     token = request_id_var.set(request_id)
-    logger.append_keys(request_id=request_id)
+    # Per thread: where one process serves the API and publishes (the local stack), a
+    # line must carry its own request's id, not the one of a request beside it.
+    logger.thread_safe_append_keys(request_id=request_id)
     started = time.perf_counter()
     route = context.get("resourcePath", request.path)
     try:
@@ -67,7 +69,7 @@ def http_middleware(request: Request, get_response: Callable[[Request], Response
         return response
     finally:
         flush_metrics()
-        logger.remove_keys(["request_id"])
+        logger.thread_safe_remove_keys(["request_id"])
         request_id_var.reset(token)
 
 
@@ -76,10 +78,10 @@ def event_middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:
     context = getattr(event, "context", None)
     request_id = getattr(context, "aws_request_id", None) or uuid.uuid4().hex
     token = request_id_var.set(request_id)
-    logger.append_keys(request_id=request_id)
+    logger.thread_safe_append_keys(request_id=request_id)
     try:
         return get_response(event)
     finally:
         flush_metrics()
-        logger.remove_keys(["request_id"])
+        logger.thread_safe_remove_keys(["request_id"])
         request_id_var.reset(token)

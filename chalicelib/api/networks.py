@@ -17,7 +17,7 @@ class NetworkOut(Model):
 
 
 class NetworkList(Model):
-    networks: list[NetworkOut]
+    items: list[NetworkOut]
 
 
 @networks.endpoint("GET", "/v1/networks", auth=Access.PUBLIC, response=NetworkList)
@@ -26,7 +26,7 @@ def list_networks(ctx: RequestContext) -> NetworkList:
     from chalicelib.networks.registry import all_limits
 
     return NetworkList(
-        networks=[
+        items=[
             NetworkOut(
                 id=limits.network,
                 name=limits.name,

@@ -10,7 +10,7 @@ from chalicelib.networks.registry import NETWORK_IDS
 def test_every_supported_network_is_listed_with_its_limits(client):
     response = client.http.get("/v1/networks")
     assert response.status_code == 200
-    networks = {n["id"]: n for n in json.loads(response.body)["networks"]}
+    networks = {n["id"]: n for n in json.loads(response.body)["items"]}
     assert list(networks) == list(NETWORK_IDS)  # every registered network, in order
     x = networks["x"]
     assert x["name"] == "X"

@@ -20,11 +20,22 @@ def test_health_and_web_shell_are_served(stack):
     assert deep_link.status_code == 200 and '<div id="root">' in deep_link.text
 
 
-def test_unknown_api_route_is_a_404_in_the_error_format(stack):
-    response = requests.get(f"{stack.url}/v1/no-such-thing", timeout=5)
+@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-a-token"}])
+def test_unknown_api_route_is_a_404_in_the_error_format(stack, headers):
+    response = requests.get(f"{stack.url}/v1/no-such-thing", headers=headers, timeout=5)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
     assert response.json()["error"]["request_id"]
+
+
+@pytest.mark.parametrize("path", ["/v1/health", "/v1/no-such-thing", "/calendar"])
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND"])
+def test_a_method_the_api_does_not_know_is_a_json_405(stack, method, path):
+    response = requests.request(method, f"{stack.url}{path}", timeout=5)
+    assert response.status_code == 405
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in response.headers["Allow"]
 
 
 def test_oversized_body_is_a_413_in_the_error_format(stack):
@@ -69,7 +80,7 @@ def test_state_survives_a_restart_when_a_directory_is_named(tmp_path):
 
 
 def test_the_stack_serves_each_networks_consent_page_and_lists_the_networks(stack):
-    networks = requests.get(f"{stack.url}/v1/networks", timeout=5).json()["networks"]
+    networks = requests.get(f"{stack.url}/v1/networks", timeout=5).json()["items"]
     assert [n["id"] for n in networks] == list(NETWORK_IDS)
     pages = {
         "x": "/x/i/oauth2/authorize?response_type=code&client_id=c&redirect_uri=http://a/cb"

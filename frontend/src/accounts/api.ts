@@ -1,12 +1,5 @@
 // Networks and connected accounts, as the API describes them.
 
-export interface NetworkInfo {
-  id: string;
-  name: string;
-  capabilities: string[];
-  limits: { text: { max_length: number; counting: string } } & Record<string, unknown>;
-}
-
 export interface Slot {
   weekday: number; // 0 = Monday
   time: string; // HH:MM in the account's time zone

@@ -4,8 +4,10 @@ import { useSearchParams } from "react-router-dom";
 import { api, ApiError } from "../api/client";
 import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
-import { normaliseSlots, STATUS_LABELS, WEEKDAYS, type Account, type NetworkInfo, type OfferedIdentity, type Slot } from "../accounts/api";
+import { normaliseSlots, STATUS_LABELS, WEEKDAYS, type Account, type OfferedIdentity, type Slot } from "../accounts/api";
+import { useNetworks } from "../api/networks";
 import { TimeZoneField } from "../components/TimeZoneField";
+import type { Network } from "../posts/api";
 import { reloadQuery } from "../queryClient";
 
 export function AccountsPage() {
@@ -17,12 +19,12 @@ export function AccountsPage() {
 function Accounts({ workspaceId, canManage }: { workspaceId: string; canManage: boolean }) {
   const base = `/v1/workspaces/${workspaceId}/accounts`;
   const [params, setParams] = useSearchParams();
-  const networks = useQuery({ queryKey: ["networks"], queryFn: () => api<{ networks: NetworkInfo[] }>("/v1/networks"), staleTime: Infinity });
+  const networks = useNetworks();
   const accounts = useQuery({ queryKey: ["accounts", workspaceId], queryFn: () => api<{ items: Account[] }>(base) });
   const connected = params.get("connected");
   const failure = params.get("error");
   const choose = params.get("choose");
-  const names = Object.fromEntries((networks.data?.networks ?? []).map((n) => [n.id, n.name]));
+  const names = Object.fromEntries((networks.data ?? []).map((n) => [n.id, n.name]));
   const clearParams = () => setParams({}, { replace: true });
 
   return (
@@ -58,7 +60,7 @@ function Accounts({ workspaceId, canManage }: { workspaceId: string; canManage: 
           <h2>Connect an account</h2>
           {networks.isError && <p role="alert">Could not load the networks: {networks.error.message}</p>}
           <ul className="network-grid" aria-label="Networks">
-            {(networks.data?.networks ?? []).map((network) => (
+            {(networks.data ?? []).map((network) => (
               <ConnectCard key={network.id} network={network} base={base} />
             ))}
           </ul>
@@ -80,7 +82,7 @@ function useConnect(base: string) {
   });
 }
 
-function ConnectCard({ network, base }: { network: NetworkInfo; base: string }) {
+function ConnectCard({ network, base }: { network: Network; base: string }) {
   const connect = useConnect(base);
   const queryClient = useQueryClient();
   const [instance, setInstance] = useState("");

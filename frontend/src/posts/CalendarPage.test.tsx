@@ -39,7 +39,7 @@ describe("CalendarPage drag and drop", () => {
     vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
       const url = String(input);
       if (init?.method === "PATCH") return new Promise<Response>((resolve) => (answer = resolve));
-      if (url.includes("/v1/networks")) return json({ networks: [{ id: "x", name: "X", capabilities: [], limits: {} }] });
+      if (url.includes("/v1/networks")) return json({ items: [{ id: "x", name: "X", capabilities: [], limits: {} }] });
       return json({ items: [launch], next_cursor: null });
     });
     render(

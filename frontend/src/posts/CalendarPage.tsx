@@ -4,10 +4,11 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useCallback, useMemo, useState, type DragEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import type { Account } from "../accounts/api";
+import { useNetworks } from "../api/networks";
 import { api, ApiError } from "../api/client";
 import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
-import { STATUS_NAMES, wallTime, type Network, type Post, type PostStatus } from "./api";
+import { STATUS_NAMES, wallTime, type Post, type PostStatus } from "./api";
 import { addDays, dayKey, monthGrid, parseDay, rangeOf, stepDate, type View, weekDays } from "./dates";
 import { allPosts } from "./fetching";
 import "./posts.css";
@@ -33,10 +34,10 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
   const navigate = useNavigate();
   const [notice, setNotice] = useState<string | null>(null);
 
-  const networks = useQuery({ queryKey: ["networks"], queryFn: () => api<{ networks: Network[] }>("/v1/networks"), staleTime: Infinity });
+  const networks = useNetworks();
   const accounts = useQuery({ queryKey: ["accounts", workspaceId], queryFn: () => api<{ items: Account[] }>(`${base}/accounts`) });
   const names = useMemo(
-    () => Object.fromEntries((networks.data?.networks ?? []).map((n) => [n.id, n.name])) as Record<string, string>,
+    () => Object.fromEntries((networks.data ?? []).map((n) => [n.id, n.name])) as Record<string, string>,
     [networks.data],
   );
   const query = new URLSearchParams({ limit: "200" });
@@ -139,7 +140,7 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
           Network{" "}
           <select value={network} onChange={(e) => go({ network: e.target.value || null })}>
             <option value="">Any</option>
-            {(networks.data?.networks ?? []).map((n) => (
+            {(networks.data ?? []).map((n) => (
               <option key={n.id} value={n.id}>{n.name}</option>
             ))}
           </select>

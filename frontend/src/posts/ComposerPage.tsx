@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useMemo, useState, type FormEvent } from "react";
 import { useNavigate, useParams, useSearchParams } from "react-router-dom";
 import type { Account } from "../accounts/api";
+import { useNetworks } from "../api/networks";
 import { api, ApiError, type ProblemDetail } from "../api/client";
 import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
@@ -30,7 +31,7 @@ export function ComposerPage() {
 
 function Composer({ workspaceId, defaultZone, postId }: { workspaceId: string; defaultZone: string; postId?: string }) {
   const base = `/v1/workspaces/${workspaceId}`;
-  const networks = useQuery({ queryKey: ["networks"], queryFn: () => api<{ networks: Network[] }>("/v1/networks"), staleTime: Infinity });
+  const networks = useNetworks();
   const accounts = useQuery({ queryKey: ["accounts", workspaceId], queryFn: () => api<{ items: Account[] }>(`${base}/accounts`) });
   const existing = useQuery({
     queryKey: ["post", workspaceId, postId],
@@ -48,7 +49,7 @@ function Composer({ workspaceId, defaultZone, postId }: { workspaceId: string; d
     <ComposerForm
       base={base}
       workspaceId={workspaceId}
-      networks={networks.data?.networks ?? []}
+      networks={networks.data ?? []}
       accounts={usable}
       defaultZone={defaultZone}
       post={existing.data}
