@@ -1,22 +1,22 @@
 """Fetching a URL on a user's behalf without letting them reach our own network (SSRF).
 
 Every hop (the first URL and each redirect) is resolved, every address it resolves to must
-be a public one, and the connection is then made to that checked address (the Host header
+be a public one (`chalicelib.netguard`, shared with the network adapters' calls to a host
+a user named), and the connection is then made to that checked address (the Host header
 and TLS name stay the URL's), so a DNS answer cannot change between check and connect.
-Loopback is allowed only when `settings.allow_loopback_fetch` is set (the local stack's
-sandbox); private, link-local (169.254.169.254, the metadata service), multicast and
-reserved addresses never are. Size is capped before and while reading; time is capped
-per operation and overall; redirects are limited.
+Size is capped before and while reading; time is capped per operation and overall;
+redirects are limited.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
+import socket  # noqa: F401  (tests answer DNS through `fetch.socket.getaddrinfo`)
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
+
+from chalicelib import netguard
 
 REDIRECTS = {301, 302, 303, 307, 308}
 CHUNK_BYTES = 256 * 1024
@@ -42,34 +42,12 @@ class Fetched:
     content_type: str | None  # what the server said; inspection decides
 
 
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def address_allowed(address: IpAddress, allow_loopback: bool) -> bool:
-    """Public unicast addresses only; loopback when the local stack allows it."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
-    if address.is_loopback:
-        return allow_loopback
-    return address.is_global and not address.is_multicast
-
-
 def resolve(host: str, port: int, allow_loopback: bool) -> str:
-    """The address to connect to; refuses if ANY address the name resolves to is forbidden."""
+    """The address to connect to (`chalicelib.netguard.resolve`), refusals as `FetchError`."""
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        raise FetchError(f"The host {host} cannot be found.") from None
-    addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
-    if not addresses:
-        raise FetchError(f"The host {host} cannot be found.")
-    for address in addresses:
-        if not address_allowed(address, allow_loopback):
-            raise FetchError(
-                f"The host {host} resolves to a private or reserved address; "
-                "only public addresses can be fetched."
-            )
-    return str(addresses[0])
+        return netguard.resolve(host, port, allow_loopback)
+    except netguard.HostRefused as refused:
+        raise FetchError(str(refused)) from None
 
 
 def fetch(url: str, limits: FetchLimits, sink: Callable[[bytes], None]) -> Fetched:
