@@ -14,6 +14,7 @@ from chalicelib.api.people_models import (
     UserOut,
     WorkspaceOut,
 )
+from chalicelib.api.responses import Reply
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
 from chalicelib.domain.roles import Role
 
@@ -44,9 +45,13 @@ def workspace_out(workspace: WorkspaceRecord, role: Role | None) -> WorkspaceOut
     )
 
 
-def tokens_out(pair: TokenPair) -> TokensOut:
+def tokens_out(pair: TokenPair, cookie: bool = False) -> TokensOut:
+    """The pair as JSON; with `cookie`, the refresh token stays out of the body (the web
+    app's HttpOnly cookie carries it)."""
     return TokensOut(
-        access_token=pair.access_token, refresh_token=pair.refresh_token, expires_in=pair.expires_in
+        access_token=pair.access_token,
+        refresh_token=None if cookie else pair.refresh_token,
+        expires_in=pair.expires_in,
     )
 
 
@@ -58,41 +63,98 @@ def source_address(ctx: RequestContext) -> str | None:
 @auth.endpoint(
     "POST", "/v1/auth/signup", auth=Access.PUBLIC, body=SignupIn, response=SignupOut, status=201
 )
-def signup(ctx: RequestContext, body: SignupIn) -> SignupOut:
+def signup(ctx: RequestContext, body: SignupIn) -> Reply:
     """Create an account and its personal workspace, and sign in."""
     from chalicelib.people.identity import signup as create_account
 
+    cookie = _cookie_session(ctx)
     user, workspace, pair = create_account(body.email, body.password, body.name, body.timezone)
-    return SignupOut(
+    reply = SignupOut(
         user=user_out(user),
         workspace=workspace_out(workspace, Role.OWNER),
-        **tokens_out(pair).model_dump(),
+        **tokens_out(pair, cookie).model_dump(),
     )
+    return Reply(reply, 201, _set_cookie(pair) if cookie else {})
 
 
 @auth.endpoint("POST", "/v1/auth/login", auth=Access.PUBLIC, body=LoginIn, response=TokensOut)
-def login(ctx: RequestContext, body: LoginIn) -> TokensOut:
-    """Sign in with email and password; repeated failures are throttled (429)."""
+def login(ctx: RequestContext, body: LoginIn) -> Reply:
+    """Sign in with email and password; repeated failures are throttled (429). The web app
+    (header X-Schedulo-CSRF: 1) gets its refresh token as an HttpOnly cookie instead."""
     from chalicelib.people.identity import login as sign_in
 
+    cookie = _cookie_session(ctx)
     _, pair = sign_in(body.email, body.password, source_address(ctx))
-    return tokens_out(pair)
+    return Reply(tokens_out(pair, cookie), 200, _set_cookie(pair) if cookie else {})
 
 
 @auth.endpoint("POST", "/v1/auth/refresh", auth=Access.PUBLIC, body=RefreshIn, response=TokensOut)
-def refresh(ctx: RequestContext, body: RefreshIn) -> TokensOut:
-    """Trade a refresh token for a new pair; the old one stops working."""
+def refresh(ctx: RequestContext, body: RefreshIn) -> Reply | None:
+    """Trade a refresh token for a new pair; the old one stops working. The web app sends
+    `{}` and its session cookie (204 when this browser has no session)."""
+    from chalicelib.api import session_cookie
+    from chalicelib.errors import Unauthorized
     from chalicelib.people.identity import refresh as rotate
 
-    return tokens_out(rotate(body.refresh_token))
+    if body.refresh_token:
+        return Reply(tokens_out(rotate(body.refresh_token)))
+    token = _cookie_token(ctx)
+    if token is None:
+        return None
+    try:
+        pair = rotate(token)
+    except Unauthorized as error:
+        error.headers.update(session_cookie.clear_cookie())
+        raise
+    return Reply(tokens_out(pair, cookie=True), 200, _set_cookie(pair))
 
 
 @auth.endpoint("POST", "/v1/auth/logout", auth=Access.PUBLIC, body=RefreshIn, status=204)
-def logout(ctx: RequestContext, body: RefreshIn) -> None:
-    """Sign out: the refresh token and every token of its session stop working."""
+def logout(ctx: RequestContext, body: RefreshIn) -> Reply | None:
+    """Sign out: the refresh token and every token of its session stop working. The web
+    app sends `{}` and its session cookie, which is cleared."""
+    from chalicelib.api import session_cookie
     from chalicelib.people.identity import logout as sign_out
 
-    sign_out(body.refresh_token)
+    if body.refresh_token:
+        sign_out(body.refresh_token)
+        return None
+    token = _cookie_token(ctx)
+    if token is not None:
+        sign_out(token)
+    return Reply(None, 204, session_cookie.clear_cookie())
+
+
+def _cookie_session(ctx: RequestContext) -> bool:
+    """True when the web app signs in: its refresh token goes in the cookie (CSRF-checked,
+    so another site cannot plant its own session in the user's browser)."""
+    from chalicelib.api import session_cookie
+
+    if not session_cookie.wants_cookie(ctx):
+        return False
+    session_cookie.check_csrf(ctx)
+    return True
+
+
+def _cookie_token(ctx: RequestContext) -> str | None:
+    """The refresh token of the web app's cookie, after the CSRF checks; a request with
+    neither a body token nor the web app's header is told the field is required."""
+    from chalicelib.api import session_cookie
+    from chalicelib.errors import ValidationFailed
+
+    token = session_cookie.session_cookie(ctx)
+    if token is None and not session_cookie.wants_cookie(ctx):
+        raise ValidationFailed(
+            "refresh_token is required.", [{"field": "refresh_token", "message": "required"}]
+        )
+    session_cookie.check_csrf(ctx)
+    return token
+
+
+def _set_cookie(pair: TokenPair) -> dict[str, str]:
+    from chalicelib.api import session_cookie
+
+    return session_cookie.set_cookie(pair.refresh_token)
 
 
 @auth.endpoint("GET", "/v1/me", auth=Access.PERSON, response=MeOut)

@@ -57,7 +57,12 @@ class LoginIn(Model):
 
 
 class RefreshIn(Model):
-    refresh_token: str = Field(min_length=1, max_length=500)
+    refresh_token: str | None = Field(
+        None,
+        min_length=1,
+        max_length=500,
+        description="required unless the web app's session cookie is sent instead",
+    )
 
 
 class UserOut(Model):
@@ -77,7 +82,10 @@ class WorkspaceOut(Model):
 
 class TokensOut(Model):
     access_token: str
-    refresh_token: str
+    refresh_token: str | None = Field(
+        description="null when the web app keeps it in its HttpOnly cookie "
+        "(a request with X-Schedulo-CSRF: 1)"
+    )
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int = Field(description="seconds until the access token expires")
 
