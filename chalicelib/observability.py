@@ -8,16 +8,96 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.logging.formatter import LambdaPowertoolsFormatter
 
 SERVICE = "schedulo-api"
 NAMESPACE = "Schedulo"
 
-logger = Logger(service=SERVICE)
+# -- secrets never leave in text ---------------------------------------------------------
+# Parameter names whose values are credentials, wherever they appear: a query string or
+# form body (`name=value`), JSON or a Python repr (`"name": "value"`). `code` (an OAuth
+# authorization code) only counts as a query or form parameter, where it is one.
+SECRET_NAMES = (
+    "access_token",
+    "refresh_token",
+    "client_secret",
+    "id_token",
+    "fb_exchange_token",
+    "input_token",
+    "app_password",
+    "appPassword",
+    "password",
+    "accessJwt",
+    "refreshJwt",
+    "code_verifier",
+    "client_assertion",
+)
+REDACTED = "[redacted]"
+_NAMES = "|".join(re.escape(name) for name in SECRET_NAMES)
+_PATTERNS = (
+    # access_token=abc, ?code=abc, &client_secret=abc (up to &, whitespace or a quote)
+    re.compile(rf"(?i)((?:\b(?:{_NAMES})|(?<=[?&])code)=)[^&\s'\"<>]+"),
+    # "access_token": "abc", 'password': 'abc', refresh_token: abc
+    re.compile(rf"(?i)([\"']?\b(?:{_NAMES})[\"']?\s*:\s*[\"']?)[^\"',}}\s]+"),
+    # Authorization: Bearer abc / 'Authorization': 'Basic abc' / Bearer abc anywhere
+    re.compile(r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|dpop)?\s*)[^\s\"',}]+"),
+    re.compile(r"(?i)(\b(?:bearer|basic|dpop)\s+)[A-Za-z0-9._~+/=-]{8,}"),
+    # app passwords as Bluesky writes them (xxxx-xxxx-xxxx-xxxx)
+    re.compile(r"(?<![\w-])()[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}(?![\w-])"),
+    # JSON Web Tokens (Bluesky sessions, ID tokens), whatever carries them
+    re.compile(r"()\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*"),
+)
+
+
+def redact_text(text: str) -> str:
+    """`text` with the values of known secret parameters, bearer credentials, app
+    passwords and JWTs replaced by `[redacted]`."""
+    for pattern in _PATTERNS:
+        text = pattern.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
+    return text
+
+
+def redact(value: Any) -> Any:
+    """`redact_text` through strings, lists and dicts (a log line's fields); the values
+    of keys named like a secret are replaced whole."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {
+            key: REDACTED
+            if isinstance(key, str) and _secret_key(key) and value[key] not in (None, "")
+            else redact(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [redact(item) for item in value]
+    return value
+
+
+def _secret_key(key: str) -> bool:
+    lowered = key.lower()
+    return lowered in _SECRET_KEYS or lowered == "authorization"
+
+
+_SECRET_KEYS = {name.lower() for name in SECRET_NAMES}
+
+
+class RedactingFormatter(LambdaPowertoolsFormatter):
+    """Powertools' JSON lines, with every field (message, extras, the exception and its
+    traceback) passed through `redact` last: a defence behind the adapters, which build
+    their messages without URLs' queries or bodies in the first place."""
+
+    def serialize(self, log: Any) -> str:
+        return super().serialize(redact(dict(log)))
+
+
+logger = Logger(service=SERVICE, logger_formatter=RedactingFormatter())
 # Lambda's runtime puts a handler on the root logger; propagating would print each line
 # a second time in CloudWatch.
 logging.getLogger(SERVICE).propagate = False

@@ -30,6 +30,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from chalicelib.domain.limits import MediaKind, NetworkLimits
+from chalicelib.observability import redact_text
 
 # -- errors ----------------------------------------------------------------------------
 
@@ -57,6 +58,9 @@ class NetworkError(Exception):
         status: int | None = None,
         code: str | None = None,
     ) -> None:
+        # Shown to users, stored, e-mailed, logged: never with a credential in it, whatever
+        # a network's error text or a library's exception quoted.
+        message = redact_text(message)
         super().__init__(message)
         self.kind = ErrorKind(kind)
         self.message = message
@@ -421,7 +425,13 @@ class NetworkAdapter(ABC):
         from chalicelib.networks.http import send
 
         timeout = self.upload_timeout if upload else self.timeout
-        return send(method, url, classify=self.classify, timeout=timeout, **kwargs)
+        guard = self.user_named(url)
+        return send(method, url, classify=self.classify, timeout=timeout, guard=guard, **kwargs)
+
+    def user_named(self, url: str) -> bool:
+        """Whether `url` is on a host a user chose (a Mastodon instance, a Bluesky PDS),
+        not one of the network's own: such calls go through the SSRF guard."""
+        return False
 
     @contextmanager
     def publishing(self) -> Iterator[None]:

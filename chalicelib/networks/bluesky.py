@@ -189,6 +189,12 @@ class BlueskyAdapter(NetworkAdapter):
             return f"{self.service_url}{path}"
         return super().url(kind, path)
 
+    def user_named(self, url: str) -> bool:
+        """The account's own PDS is a host its user named; bsky.social and the video
+        service are Bluesky's."""
+        base = self.service_url
+        return base is not None and (url == base or url.startswith(f"{base}/"))
+
     # -- connecting --------------------------------------------------------------------------
     def authorize_url(self, redirect_uri: str, state: str, code_challenge: str | None) -> str:
         raise NetworkError(

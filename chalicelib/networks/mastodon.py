@@ -124,6 +124,9 @@ class MastodonAdapter(NetworkAdapter):
             raise NetworkError(ErrorKind.PERMANENT, "Mastodon needs the instance URL")
         return f"{self.instance}{path}"
 
+    def user_named(self, url: str) -> bool:
+        return True  # every call goes to the instance the user named
+
     # -- the app and OAuth ---------------------------------------------------------------------
     def register_app(self, redirect_uri: str, website: str | None = None) -> ClientCredentials:
         """Register Schedulo on this instance (once per instance: keep the result)."""

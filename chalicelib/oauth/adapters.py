@@ -43,7 +43,7 @@ def check_public_host(url: str, field: str) -> str:
     """Refuse URLs of private, loopback or link-local hosts (the local stack may allow
     loopback for its sandbox); returns the URL with https added when it has no scheme."""
     from chalicelib.errors import invalid
-    from chalicelib.media.fetch import FetchError, resolve
+    from chalicelib.netguard import HostRefused, resolve
 
     url = url.strip().rstrip("/")
     if "://" not in url:
@@ -56,7 +56,7 @@ def check_public_host(url: str, field: str) -> str:
         raise invalid(field, "must use https")
     try:
         resolve(parts.hostname, parts.port or 443, settings.allow_loopback_fetch)
-    except FetchError as exc:
+    except HostRefused as exc:
         raise invalid(field, str(exc)) from None
     return url
 
