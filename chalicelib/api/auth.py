@@ -167,3 +167,14 @@ def me(ctx: RequestContext) -> MeOut:
         user=user_out(user),
         workspaces=[workspace_out(w, role) for w, role in workspaces_of(user.user_id)],
     )
+
+
+@auth.endpoint("POST", "/v1/auth/sign-out-everywhere", auth=Access.PERSON, status=204)
+def sign_out_everywhere(ctx: RequestContext) -> Reply:
+    """Sign out on every device: every session and every access token issued so far stop
+    working, this request's included (the web app's session cookie is cleared too)."""
+    from chalicelib.api import session_cookie
+    from chalicelib.people.identity import sign_out_everywhere as end_all
+
+    end_all(ctx.principal.user())
+    return Reply(None, 204, session_cookie.clear_cookie())

@@ -29,14 +29,13 @@ def authorize(ctx: RequestContext, auth: Auth, workspace_id: str | None) -> None
         return
     principal = authenticate(ctx.request)
     ctx.principal = principal
-    if auth is Access.USER:
-        return
-    if auth is Access.PERSON:
+    if isinstance(auth, Access):
         if principal.is_api_key:
-            raise Forbidden("This needs a signed-in user; API keys cannot do it.")
-        return
-    if auth is Access.OPERATOR:
-        if principal.is_api_key or not is_operator(principal):
+            if auth is not Access.USER:
+                raise Forbidden("This needs a signed-in user; API keys cannot do it.")
+            return
+        principal.user()  # the account exists and the token's generation is current
+        if auth is Access.OPERATOR and not is_operator(principal):
             raise Forbidden("Only the deployment's operators may do this.")
         return
     if workspace_id is None:
@@ -69,18 +68,23 @@ def authenticate(request: Request) -> Principal:
         return authenticate_key(token)
     from chalicelib.auth.tokens import verify_access_token
 
-    return Principal(user_id=verify_access_token(token))
+    claims = verify_access_token(token)
+    return Principal(user_id=claims.user_id, generation=claims.generation)
 
 
 def role_in(principal: Principal, workspace_id: str) -> Role | None:
-    """The caller's role in a workspace (one read for users), None when not a member."""
+    """The caller's role in a workspace, None when not a member. For users, one round
+    trip reads the membership and the user (whose token generation the token must
+    match); API keys carry their role, capped by their creator's (read when the key was
+    authenticated)."""
     if principal.is_api_key:
         if principal.key_workspace_id != workspace_id or principal.key_role is None:
             return None
         return Role(principal.key_role)
-    from chalicelib.store.members import get_member
+    from chalicelib.store.users import get_user_and_member
 
-    member = get_member(workspace_id, principal.require_user())
+    user, member = get_user_and_member(principal.require_user(), workspace_id)
+    principal.found_user(user)
     principal.member = member
     return Role(member.role) if member else None
 

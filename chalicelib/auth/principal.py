@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 @dataclass
 class Principal:
     user_id: str | None = None
+    # Set for users: the token generation their access token was issued in.
+    generation: int | None = None
     # Set for API keys: the one workspace the key works in, and its role there.
     key_id: str | None = None
     key_workspace_id: str | None = None
@@ -39,12 +41,19 @@ class Principal:
         return self.user_id
 
     def user(self) -> UserRecord:
-        """The signed-in user's record, read once."""
+        """The signed-in user's record, read once (consistently: it decides access)."""
         from chalicelib.store.users import get_user
 
         if self._user is None:
-            record = get_user(self.require_user())
-            if record is None:
-                raise Unauthorized("The account behind this token no longer exists.")
-            self._user = record
+            self.found_user(get_user(self.require_user(), consistent=True))
+        assert self._user is not None
         return self._user
+
+    def found_user(self, record: UserRecord | None) -> None:
+        """Keep the user's record (read by the guard), once it checks out: the account
+        exists and the token is of its current generation (not signed out everywhere)."""
+        if record is None:
+            raise Unauthorized("The account behind this token no longer exists.")
+        if self.generation is not None and self.generation != record.generation:
+            raise Unauthorized("This session was signed out; sign in again.")
+        self._user = record

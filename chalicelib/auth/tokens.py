@@ -1,15 +1,24 @@
-"""JWT access tokens: HS256 with a key kept in Secrets Manager, 15 minutes.
+"""JWT access tokens: HS256 only, with a key kept in Secrets Manager, 15 minutes.
 
->>> token = issue_access_token("u_1")
+Each token names its issuer and audience (the stage's API) and the user's token
+generation: "sign out everywhere" moves the generation on, and the guard refuses tokens
+of an older one.
+
+>>> token = issue_access_token("u_1", generation=0)
 >>> verify_access_token(token)
-'u_1'
+AccessClaims(user_id='u_1', generation=0)
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import threading
 import time
 import warnings
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from chalicelib.aws import client
@@ -17,7 +26,23 @@ from chalicelib.errors import Unauthorized
 from chalicelib.settings import get_settings
 
 ACCESS_TOKEN_SECONDS = 15 * 60
-ISSUER = "schedulo"
+ALGORITHM = "HS256"
+NOT_VALID = "The token is not valid."
+
+
+def issuer() -> str:
+    return f"schedulo:{get_settings().stage}"
+
+
+def audience() -> str:
+    return f"schedulo:{get_settings().stage}:api"
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: str
+    generation: int
+
 
 _key_lock = threading.Lock()
 _keys: dict[str, bytes] = {}
@@ -38,48 +63,70 @@ def forget_signing_key() -> None:
         _keys.clear()
 
 
+@cache
 def _jose() -> tuple[Any, type[Exception]]:
-    """authlib's JWT codec and its base error, imported on first use (cold start)."""
+    """authlib's JWT codec pinned to HS256, and its base error; imported on first use
+    (cold start)."""
     import authlib.deprecate  # noqa: F401  (installs its "always" filter before ours)
 
     with warnings.catch_warnings():
         # authlib.jose warns that joserfc is its successor; the API stays until 2.0.
         warnings.simplefilter("ignore")
-        from authlib.jose import jwt
+        from authlib.jose import JsonWebToken
         from authlib.jose.errors import JoseError
-    return jwt, JoseError
+    return JsonWebToken([ALGORITHM]), JoseError
 
 
-def issue_access_token(user_id: str, now: float | None = None) -> str:
+def issue_access_token(user_id: str, generation: int, now: float | None = None) -> str:
     issued = int(time.time() if now is None else now)
     claims = {
-        "iss": ISSUER,
+        "iss": issuer(),
+        "aud": audience(),
         "sub": user_id,
         "iat": issued,
         "exp": issued + ACCESS_TOKEN_SECONDS,
         "typ": "access",
+        "gen": generation,
     }
     jwt, _ = _jose()
-    return jwt.encode({"alg": "HS256"}, claims, signing_key()).decode()
+    return jwt.encode({"alg": ALGORITHM, "typ": "JWT"}, claims, signing_key()).decode()
 
 
-def verify_access_token(token: str) -> str:
-    """The user id of a valid, unexpired access token; 401 otherwise."""
+def _header_names_hs256(token: str) -> bool:
+    """Whether the token's header is a JSON object whose `alg` is exactly "HS256" (not
+    "none", not another algorithm, not a list): checked before any decoding."""
+    encoded = token.split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)))
+    except (ValueError, binascii.Error):
+        return False
+    return isinstance(header, dict) and header.get("alg") == ALGORITHM
+
+
+def verify_access_token(token: str) -> AccessClaims:
+    """The user and token generation of a valid, unexpired access token; 401 otherwise
+    (whatever the token holds: never an error of another kind)."""
+    if token.count(".") != 2 or not _header_names_hs256(token):
+        raise Unauthorized(NOT_VALID)
     jwt, JoseError = _jose()
     options = {
-        "iss": {"essential": True, "value": ISSUER},
+        "iss": {"essential": True, "value": issuer()},
+        "aud": {"essential": True, "value": audience()},
         "sub": {"essential": True},
         "exp": {"essential": True},
         "typ": {"essential": True, "value": "access"},
-    }
+    }  # `gen` is checked below: authlib takes 0 for a missing essential claim
     try:
         claims = jwt.decode(token, signing_key(), claims_options=options)
         claims.validate(leeway=0)
     except JoseError as error:
         expired = getattr(error, "error", "") == "expired_token"
         raise Unauthorized(
-            "The access token has expired; refresh it." if expired else "The token is not valid."
+            "The access token has expired; refresh it." if expired else NOT_VALID
         ) from None
-    except ValueError:
-        raise Unauthorized("The token is not valid.") from None
-    return str(claims["sub"])
+    except (ValueError, TypeError, KeyError):
+        raise Unauthorized(NOT_VALID) from None
+    subject, generation = claims.get("sub"), claims.get("gen")
+    if not isinstance(subject, str) or not subject or type(generation) is not int:
+        raise Unauthorized(NOT_VALID)
+    return AccessClaims(subject, generation)

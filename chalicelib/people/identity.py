@@ -19,7 +19,14 @@ from chalicelib.store.audit import audit_event, record_events
 from chalicelib.store.base import iso, utcnow
 from chalicelib.store.members import MemberRecord, memberships_of
 from chalicelib.store.transactions import failed_conditions, transaction
-from chalicelib.store.users import UserRecord, claim_condition, email_claim, find_by_email
+from chalicelib.store.users import (
+    UserRecord,
+    claim_condition,
+    email_claim,
+    find_by_email,
+    get_user,
+    next_generation,
+)
 from chalicelib.store.workspaces import WorkspaceRecord
 
 BAD_CREDENTIALS = "Email or password is incorrect."
@@ -66,7 +73,7 @@ def signup(
                 [{"field": "email", "message": "already registered"}],
             ) from None
         raise
-    return user, workspace, start_session(user_id)
+    return user, workspace, start_session(user_id, user.generation)
 
 
 def login(email: str, password: str, address: str | None) -> tuple[UserRecord, TokenPair]:
@@ -82,20 +89,21 @@ def login(email: str, password: str, address: str | None) -> tuple[UserRecord, T
             for m in memberships_of(user.user_id)
         ]
     )
-    return user, start_session(user.user_id)
+    return user, start_session(user.user_id, user.generation)
 
 
-def start_session(user_id: str, family_id: str | None = None) -> TokenPair:
-    """An access token and the next refresh token of a (new) family."""
+def start_session(user_id: str, generation: int, family_id: str | None = None) -> TokenPair:
+    """An access token and the next refresh token of a (new) family, both of the user's
+    token `generation`."""
     token_id, secret = new_id("r"), new_secret()
     token = sessions.new_token(token_id, family_id or new_id("f"), user_id, digest(secret))
     if family_id is None:
         with transaction() as write:
-            write.save(sessions.new_family(token.family_id, user_id))
+            write.save(sessions.new_family(token.family_id, user_id, generation))
             write.save(token)
     else:
         token.save()
-    return TokenPair(issue_access_token(user_id), f"{token_id}.{secret}")
+    return TokenPair(issue_access_token(user_id, generation), f"{token_id}.{secret}")
 
 
 def _find_token(refresh_token: str) -> sessions.SessionRecord | None:
@@ -112,7 +120,14 @@ def refresh(refresh_token: str) -> TokenPair:
     """Spend a refresh token for a new pair; a token spent twice ends its whole family."""
     token = _find_token(refresh_token)
     family = sessions.get_session(token.family_id) if token and token.family_id else None
-    if token is None or family is None or family.revoked_at:
+    user = get_user(token.user_id, consistent=True) if token else None
+    if (
+        token is None
+        or family is None
+        or family.revoked_at
+        or user is None
+        or int(family.generation or 0) != user.generation
+    ):
         raise Unauthorized("The refresh token is not valid; sign in again.")
     if not sessions.spend_token(token):
         # A spent token came back: it was stolen, or a client lost the race. Either way
@@ -120,7 +135,7 @@ def refresh(refresh_token: str) -> TokenPair:
         sessions.revoke_family(family.session_id)
         logger.warning("refresh token reused; session revoked", extra={"user_id": token.user_id})
         raise Unauthorized("This refresh token was already used, so its session was ended.")
-    return start_session(token.user_id, family.session_id)
+    return start_session(token.user_id, user.generation, family.session_id)
 
 
 def logout(refresh_token: str) -> None:
@@ -128,3 +143,19 @@ def logout(refresh_token: str) -> None:
     token = _find_token(refresh_token)
     if token and token.family_id:
         sessions.revoke_family(token.family_id)
+
+
+def sign_out_everywhere(user: UserRecord) -> None:
+    """End every session of the user and every access token issued to them so far: the
+    user's token generation moves on, and tokens and sessions of an older one are
+    refused (the guard compares on each request, refresh on each refresh)."""
+    try:
+        next_generation(user.user_id)
+    except LookupError:
+        raise Unauthorized("The account behind this token no longer exists.") from None
+    record_events(
+        [
+            audit_event(m.workspace_id, "user.signed_out_everywhere", actor=user.user_id)
+            for m in memberships_of(user.user_id)
+        ]
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pynamodb.attributes import TTLAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
@@ -26,6 +26,9 @@ class SessionRecord(StoredModel):
     created_at = UnicodeAttribute()
     used_at = UnicodeAttribute(null=True)
     revoked_at = UnicodeAttribute(null=True)
+    # A family's: the user's token generation when it began (absent: 0); a family of an
+    # older generation than the user's ("sign out everywhere") cannot refresh.
+    generation = NumberAttribute(null=True)
     ttl = TTLAttribute()
 
 
@@ -36,13 +39,14 @@ def get_session(session_id: str) -> SessionRecord | None:
         return None
 
 
-def new_family(family_id: str, user_id: str) -> SessionRecord:
+def new_family(family_id: str, user_id: str, generation: int = 0) -> SessionRecord:
     now = utcnow()
     return SessionRecord(
         family_id,
         kind="family",
         user_id=user_id,
         created_at=iso(now),
+        generation=generation,
         ttl=now + REFRESH_LIFETIME,
     )
 

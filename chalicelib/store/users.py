@@ -3,10 +3,16 @@ written in the same transaction as the user with a does-not-exist condition."""
 
 from __future__ import annotations
 
-from pynamodb.attributes import UnicodeAttribute
+from typing import TYPE_CHECKING
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.store.base import StoredModel, table_meta
+
+if TYPE_CHECKING:
+    from chalicelib.store.members import MemberRecord
 
 _EMAIL_CLAIM = "email#"
 
@@ -21,6 +27,13 @@ class UserRecord(StoredModel):
     password_hash = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute(null=True)
     claimed_by = UnicodeAttribute(null=True)
+    # Access tokens and sessions carry the generation they were issued in; "sign out
+    # everywhere" adds one, and older ones stop working (absent: 0).
+    token_generation = NumberAttribute(null=True)
+
+    @property
+    def generation(self) -> int:
+        return int(self.token_generation or 0)
 
 
 def email_claim(email: str, user_id: str) -> UserRecord:
@@ -32,13 +45,59 @@ def claim_condition() -> Condition:
     return UserRecord.user_id.does_not_exist()
 
 
-def get_user(user_id: str) -> UserRecord | None:
+def get_user(user_id: str, consistent: bool = False) -> UserRecord | None:
+    """The user (None for an email claim's key); `consistent` when it decides access."""
     if user_id.startswith(_EMAIL_CLAIM):
         return None
     try:
-        return UserRecord.get(user_id)
+        return UserRecord.get(user_id, consistent_read=consistent)
     except UserRecord.DoesNotExist:
         return None
+
+
+def get_user_and_member(
+    user_id: str, workspace_id: str
+) -> tuple[UserRecord | None, MemberRecord | None]:
+    """The user and their membership of a workspace, both read consistently in one
+    round trip (BatchGetItem): what the guard needs for a workspace request."""
+    from chalicelib.aws import client
+    from chalicelib.store.members import MemberRecord
+
+    if user_id.startswith(_EMAIL_CLAIM):
+        return None, None
+    users, members = UserRecord.Meta.table_name, MemberRecord.Meta.table_name
+    requests: dict = {
+        users: {"Keys": [{"user_id": {"S": user_id}}], "ConsistentRead": True},
+        members: {
+            "Keys": [{"workspace_id": {"S": workspace_id}, "user_id": {"S": user_id}}],
+            "ConsistentRead": True,
+        },
+    }
+    found: dict[str, list] = {users: [], members: []}
+    for _ in range(5):  # unprocessed keys are rare with two items; retried a few times
+        answer = client("dynamodb").batch_get_item(RequestItems=requests)
+        for table, items in answer.get("Responses", {}).items():
+            found[table].extend(items)
+        requests = answer.get("UnprocessedKeys") or {}
+        if not requests:
+            break
+    else:
+        raise RuntimeError("DynamoDB left keys unprocessed five times")
+    user = UserRecord.from_raw_data(found[users][0]) if found[users] else None
+    member = MemberRecord.from_raw_data(found[members][0]) if found[members] else None
+    return user, member
+
+
+def next_generation(user_id: str) -> int:
+    """Move the user's token generation on (sign out everywhere); the new generation."""
+    try:
+        record = UserRecord(user_id)
+        record.update([UserRecord.token_generation.add(1)], condition=UserRecord.email.exists())
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise LookupError(user_id) from None
+        raise
+    return record.generation
 
 
 def find_by_email(email: str) -> UserRecord | None:

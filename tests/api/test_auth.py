@@ -110,7 +110,7 @@ def test_expired_access_token_is_a_401(client):
     from chalicelib.auth.tokens import ACCESS_TOKEN_SECONDS, issue_access_token
 
     user = signup(client)
-    stale = issue_access_token(user.user_id, now=time.time() - ACCESS_TOKEN_SECONDS - 1)
+    stale = issue_access_token(user.user_id, 0, now=time.time() - ACCESS_TOKEN_SECONDS - 1)
     response = call(client, "GET", "/v1/me", headers=bearer(stale))
     assert response.status_code == 401
     assert "expired" in response.json["error"]["message"]
@@ -168,3 +168,121 @@ def test_simultaneous_signups_with_one_email_create_one_account(aws):
     assert outcomes == ["conflict", "conflict", "conflict", "created"]
     holder = find_by_email("same@example.com")
     assert holder is not None and holder.email == "same@example.com"
+
+
+def _forge(header: dict, claims: dict) -> str:
+    """A token signed with the real key (HMAC-SHA256) whatever its header says."""
+    import base64
+    import hashlib
+    import hmac
+    import json
+
+    from chalicelib.auth.tokens import signing_key
+
+    def part(value: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).rstrip(b"=").decode()
+
+    signed = f"{part(header)}.{part(claims)}"
+    mac = hmac.new(signing_key(), signed.encode(), hashlib.sha256).digest()
+    return f"{signed}.{base64.urlsafe_b64encode(mac).rstrip(b'=').decode()}"
+
+
+def _claims(user_id: str, **changes) -> dict:
+    from chalicelib.auth.tokens import audience, issuer
+
+    now = int(time.time())
+    claims = {
+        "iss": issuer(),
+        "aud": audience(),
+        "sub": user_id,
+        "iat": now,
+        "exp": now + 600,
+        "typ": "access",
+        "gen": 0,
+    }
+    claims.update(changes)
+    return {k: v for k, v in claims.items() if v is not None}
+
+
+def test_a_token_signed_with_the_key_but_a_strange_algorithm_is_a_clean_401(client):
+    user = signup(client)
+    # The real key and claims pass, so what follows fails on the header alone.
+    assert (
+        call(
+            client, "GET", "/v1/me", headers=bearer(_forge({"alg": "HS256"}, _claims(user.user_id)))
+        ).status_code
+        == 200
+    )
+    unsigned = _forge({"alg": "none"}, _claims(user.user_id)).rsplit(".", 1)[0] + "."
+    for token in (
+        _forge({"alg": ["HS256"]}, _claims(user.user_id)),
+        _forge({"alg": "none"}, _claims(user.user_id)),
+        unsigned,
+        _forge({"alg": "HS512"}, _claims(user.user_id)),
+        _forge({"alg": "RS256"}, _claims(user.user_id)),
+        _forge({"alg": None}, _claims(user.user_id)),
+        _forge({"alg": {"HS256": 1}}, _claims(user.user_id)),
+        "W10." + user.access_token.split(".", 1)[1],  # a header that is a JSON list
+        "!!!." + user.access_token.split(".", 1)[1],
+    ):
+        response = call(client, "GET", "/v1/me", headers=bearer(token))
+        assert response.status_code == 401, (token, response.body)
+        assert response.json["error"]["code"] == "unauthorized"
+
+
+def test_a_token_for_another_audience_or_issuer_or_without_them_is_a_401(client):
+    user = signup(client)
+    for changes in (
+        {"aud": "schedulo:prod:api"},
+        {"aud": None},
+        {"iss": "someone-else"},
+        {"iss": None},
+        {"gen": None},
+        {"gen": "0"},
+        {"sub": ["u_1"]},
+        {"typ": "refresh"},
+    ):
+        token = _forge({"alg": "HS256"}, _claims(user.user_id, **changes))
+        response = call(client, "GET", "/v1/me", headers=bearer(token))
+        assert response.status_code == 401, (changes, response.body)
+
+
+def test_signing_out_everywhere_ends_every_session_and_access_token(client):
+    phone = signup(client)
+    laptop = call(client, "POST", "/v1/auth/login", {"email": phone.email, "password": PASSWORD})
+    laptop_token = laptop.json["access_token"]
+    workspace = f"/v1/workspaces/{phone.workspace_id}"
+    assert call(client, "GET", workspace, headers=bearer(laptop_token)).status_code == 200
+
+    ended = call(client, "POST", "/v1/auth/sign-out-everywhere", None, phone.headers)
+    assert ended.status_code == 204
+    # Every access token issued so far, for personal routes and workspace routes alike...
+    for token in (phone.access_token, laptop_token):
+        for path in ("/v1/me", workspace, "/v1/workspaces"):
+            response = call(client, "GET", path, headers=bearer(token))
+            assert response.status_code == 401, (path, response.body)
+    # ...and every refresh token.
+    for refresh_token in (phone.refresh_token, laptop.json["refresh_token"]):
+        again = call(client, "POST", "/v1/auth/refresh", {"refresh_token": refresh_token})
+        assert again.status_code == 401
+    # Signing in again works, and only the new session counts.
+    fresh = call(client, "POST", "/v1/auth/login", {"email": phone.email, "password": PASSWORD})
+    assert (
+        call(client, "GET", workspace, headers=bearer(fresh.json["access_token"])).status_code
+        == 200
+    )
+    renewed = call(
+        client, "POST", "/v1/auth/refresh", {"refresh_token": fresh.json["refresh_token"]}
+    )
+    assert renewed.status_code == 200
+
+
+def test_signing_out_everywhere_needs_a_person(client):
+    from tests.support.factories import api_key
+
+    owner = signup(client)
+    key = api_key(client, owner, role="admin")
+    assert (
+        call(client, "POST", "/v1/auth/sign-out-everywhere", None, bearer(key)).status_code == 403
+    )
+    assert call(client, "POST", "/v1/auth/sign-out-everywhere").status_code == 401
