@@ -61,6 +61,9 @@ class OneAtATimeGateway(LocalGateway):
 
 class SchedulodRequestHandler(ChaliceRequestHandler):
     max_body_bytes = 10 * 1024 * 1024  # API Gateway's own limit
+    # Headers and body go out in two writes; with Nagle on, the body waits for the
+    # client's delayed ACK (40 ms a request).
+    disable_nagle_algorithm = True
 
     def __init__(
         self, request: Any, client_address: Any, server: Any, app_object: Any, config: Config
