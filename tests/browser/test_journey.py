@@ -6,7 +6,6 @@ visited is saved as a screenshot under test-artifacts/journey-*.png."""
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -105,10 +104,14 @@ def test_a_new_user_signs_up_connects_composes_publishes_and_bulk_imports(page, 
     snap(page, "sandbox-feed")
 
     # Bulk import a CSV and see its posts on the calendar.
-    page.goto("/bulk")  # back on the app's origin, where its tokens are kept
+    page.goto("/bulk")  # back on the app's origin (its session cookie survives the trip)
     page.get_by_role("heading", name="Bulk scheduling").wait_for()
-    tokens = json.loads(page.evaluate("localStorage.getItem('schedulo.tokens')"))
-    headers = {"Authorization": f"Bearer {tokens['access_token']}"}
+    # The page keeps its tokens out of the test's reach (memory and an HttpOnly cookie):
+    # the test reads the accounts with a session of its own.
+    login = requests.post(
+        f"{stack.url}/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=10
+    )
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
     workspace = requests.get(f"{stack.url}/v1/me", headers=headers, timeout=10).json()
     workspace_id = workspace["workspaces"][0]["id"]
     accounts = requests.get(

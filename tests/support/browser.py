@@ -1,9 +1,10 @@
-"""Signing in a browser page quickly: sign up through the API, then hand the tokens to
-the web app the way it keeps them (localStorage), so a test starts on a signed-in page."""
+"""Signing in a browser page quickly: sign up through the API, then hand the session to
+the browser the way the web app keeps it (the refresh token in its HttpOnly cookie; the
+app asks /v1/auth/refresh for an access token when the page loads), so a test starts on a
+signed-in page."""
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -52,11 +53,30 @@ def sign_up_via_api(
     return user, tokens
 
 
+SESSION_COOKIE = "schedulo_refresh"
+
+
+def give_session(page: Any, base_url: str, refresh_token: str) -> None:
+    """Put a refresh token in the browser's cookie jar as the API would set it."""
+    page.context.add_cookies(
+        [
+            {
+                "name": SESSION_COOKIE,
+                "value": refresh_token,
+                "domain": base_url.split("://", 1)[1].split(":", 1)[0],
+                "path": "/v1/auth",
+                "httpOnly": True,
+                "secure": True,
+                "sameSite": "Strict",
+            }
+        ]
+    )
+
+
 def sign_in_page(page: Any, base_url: str, name: str = "Browser User") -> BrowserUser:
     """A new user, signed in on `page` (which is left on the dashboard)."""
     user, tokens = sign_up_via_api(base_url, name)
-    page.goto("/login")
-    page.evaluate("tokens => localStorage.setItem('schedulo.tokens', tokens)", json.dumps(tokens))
+    give_session(page, base_url, tokens["refresh_token"])
     page.goto("/dashboard")
     return user
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, ApiError, tokenStore } from "./client";
+import { api, ApiError, restoreSession, tokenStore } from "./client";
 
 function reply(status: number, body: unknown) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
@@ -7,7 +7,7 @@ function reply(status: number, body: unknown) {
 
 afterEach(() => {
   vi.restoreAllMocks();
-  localStorage.clear();
+  tokenStore.set(null);
 });
 
 describe("api", () => {
@@ -22,41 +22,58 @@ describe("api", () => {
     expect(error.requestId).toBe("r1");
   });
 
-  it("refreshes an expired access token once and retries", async () => {
-    tokenStore.set({ access_token: "old", refresh_token: "r-old" });
+  it("refreshes an expired access token from the session cookie once and retries", async () => {
+    tokenStore.set({ access_token: "old" });
     const fetchMock = vi
       .spyOn(globalThis, "fetch")
       .mockResolvedValueOnce(reply(401, { error: { code: "unauthorized", message: "expired" } }))
-      .mockResolvedValueOnce(reply(200, { access_token: "new", refresh_token: "r-new" }))
+      .mockResolvedValueOnce(reply(200, { access_token: "new", refresh_token: null }))
       .mockResolvedValueOnce(reply(200, { ok: true }));
     expect(await api("/v1/me")).toEqual({ ok: true });
     expect(tokenStore.get()?.access_token).toBe("new");
+    const [path, refresh] = fetchMock.mock.calls[1] as [string, RequestInit];
+    expect(path).toBe("/v1/auth/refresh");
+    expect(refresh.body).toBe("{}");
+    expect(refresh.credentials).toBe("same-origin");
+    expect((refresh.headers as Record<string, string>)["X-Schedulo-CSRF"]).toBe("1");
     const retried = fetchMock.mock.calls[2][1] as RequestInit;
     expect((retried.headers as Record<string, string>).Authorization).toBe("Bearer new");
   });
 
-  it("uses tokens another tab already refreshed instead of spending the refresh token again", async () => {
-    tokenStore.set({ access_token: "old", refresh_token: "r-old" });
-    const fetchMock = vi
-      .spyOn(globalThis, "fetch")
-      .mockImplementationOnce(async () => {
-        tokenStore.set({ access_token: "fresh", refresh_token: "r-fresh" }); // the other tab
-        return reply(401, { error: { code: "unauthorized", message: "expired" } });
-      })
-      .mockResolvedValueOnce(reply(200, { ok: true }));
-    expect(await api("/v1/me")).toEqual({ ok: true });
-    expect(fetchMock).toHaveBeenCalledTimes(2);
-    const retried = fetchMock.mock.calls[1][1] as RequestInit;
-    expect((retried.headers as Record<string, string>).Authorization).toBe("Bearer fresh");
+  it("refreshes once for many requests refused at the same time", async () => {
+    tokenStore.set({ access_token: "old" });
+    const fetchMock = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      if (String(input) === "/v1/auth/refresh") return reply(200, { access_token: "new", refresh_token: null });
+      const auth = (init?.headers as Record<string, string>).Authorization;
+      return auth === "Bearer new" ? reply(200, { ok: true }) : reply(401, { error: { code: "unauthorized", message: "expired" } });
+    });
+    expect(await Promise.all([api("/v1/a"), api("/v1/b"), api("/v1/c")])).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    expect(fetchMock.mock.calls.filter(([input]) => String(input) === "/v1/auth/refresh")).toHaveLength(1);
   });
 
-  it("signs out when the refresh token is refused", async () => {
-    tokenStore.set({ access_token: "old", refresh_token: "r-old" });
+  it("signs out when the session cookie is refused", async () => {
+    tokenStore.set({ access_token: "old" });
     vi.spyOn(globalThis, "fetch")
       .mockResolvedValueOnce(reply(401, { error: { code: "unauthorized", message: "expired" } }))
       .mockResolvedValueOnce(reply(401, { error: { code: "unauthorized", message: "reused" } }));
     const error = (await api("/v1/me").catch((e: unknown) => e)) as ApiError;
     expect(error.status).toBe(401);
     expect(tokenStore.get()).toBeNull();
+    expect(tokenStore.status()).toBe("signed-out");
+  });
+
+  it("restores a session after a reload from the cookie, and keeps no token in storage", async () => {
+    vi.spyOn(globalThis, "fetch").mockResolvedValueOnce(reply(200, { access_token: "from-cookie", refresh_token: null }));
+    expect(await restoreSession()).toBe(true);
+    expect(tokenStore.status()).toBe("signed-in");
+    expect(tokenStore.get()?.access_token).toBe("from-cookie");
+    expect(JSON.stringify({ ...localStorage })).not.toContain("from-cookie");
+    expect(JSON.stringify({ ...sessionStorage })).not.toContain("from-cookie");
+  });
+
+  it("is signed out after a reload when the browser has no session (204)", async () => {
+    vi.spyOn(globalThis, "fetch").mockResolvedValueOnce(new Response(null, { status: 204 }));
+    expect(await restoreSession()).toBe(false);
+    expect(tokenStore.status()).toBe("signed-out");
   });
 });

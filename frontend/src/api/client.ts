@@ -24,19 +24,32 @@ export class ApiError extends Error {
 
 export interface Tokens {
   access_token: string;
-  refresh_token: string;
 }
 
-const TOKENS_KEY = "schedulo.tokens";
+/** Where a page stands: finding out (the first refresh), signed in, or signed out. */
+export type SessionStatus = "checking" | "signed-in" | "signed-out";
 
+/** The header the API demands where it reads the session cookie (CSRF protection). */
+export const CSRF_HEADERS: Record<string, string> = { "X-Schedulo-CSRF": "1" };
+
+let accessToken: string | null = null;
+let status: SessionStatus = "checking";
+
+/**
+ * The access token, in this page's memory only. The refresh token is an HttpOnly cookie
+ * the browser sends to /v1/auth/refresh and /v1/auth/logout and no script can read; a
+ * reload asks /v1/auth/refresh for a new access token (`restoreSession`).
+ */
 export const tokenStore = {
   get(): Tokens | null {
-    const raw = localStorage.getItem(TOKENS_KEY);
-    return raw ? (JSON.parse(raw) as Tokens) : null;
+    return accessToken ? { access_token: accessToken } : null;
+  },
+  status(): SessionStatus {
+    return status;
   },
   set(tokens: Tokens | null): void {
-    if (tokens) localStorage.setItem(TOKENS_KEY, JSON.stringify(tokens));
-    else localStorage.removeItem(TOKENS_KEY);
+    accessToken = tokens?.access_token ?? null;
+    status = accessToken ? "signed-in" : "signed-out";
     window.dispatchEvent(new Event("schedulo:auth"));
   },
 };
@@ -60,31 +73,36 @@ function acrossTabs<T>(work: () => Promise<T>): Promise<T> {
 }
 
 /**
- * Trade the refresh token for a new pair once, however many requests hit a 401 at once.
- * Refresh tokens rotate and a reused one ends the session, so tabs take turns, and a tab
- * whose tokens another tab already refreshed just uses the new ones.
+ * Trade the session cookie for a new access token once, however many requests hit a 401
+ * at once. The cookie's refresh token rotates and a reused one ends the session, so tabs
+ * take turns; a request whose token was already replaced just uses the new one.
  */
-async function refreshTokens(used: Tokens): Promise<boolean> {
+async function refreshTokens(used: string | null): Promise<boolean> {
+  if (used !== null && accessToken !== null && accessToken !== used) return true;
   refreshing ??= acrossTabs(async () => {
-    const current = tokenStore.get();
-    if (!current) return false;
-    if (current.refresh_token !== used.refresh_token) return true;
-    const r = await fetch("/v1/auth/refresh", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ refresh_token: current.refresh_token }),
-    });
-    if (!r.ok) {
-      tokenStore.set(null);
-      return false;
+    let token: string | null = null;
+    try {
+      const r = await fetch("/v1/auth/refresh", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "Content-Type": "application/json", ...CSRF_HEADERS },
+        body: "{}",
+      });
+      if (r.status === 200) token = ((await r.json()) as Tokens).access_token;
+    } catch {
+      token = null;
     }
-    const body = await r.json();
-    tokenStore.set({ access_token: body.access_token, refresh_token: body.refresh_token });
-    return true;
+    tokenStore.set(token ? { access_token: token } : null);
+    return token !== null;
   }).finally(() => {
     refreshing = null;
   });
   return refreshing;
+}
+
+/** On page load: an access token from the session cookie, if this browser has a session. */
+export function restoreSession(): Promise<boolean> {
+  return refreshTokens(null);
 }
 
 export interface RequestOptions {
@@ -96,16 +114,16 @@ export interface RequestOptions {
 
 export async function api<T>(path: string, options: RequestOptions = {}, retried = false): Promise<T> {
   const headers: Record<string, string> = { ...options.headers };
-  const tokens = tokenStore.get();
-  if (tokens) headers.Authorization = `Bearer ${tokens.access_token}`;
+  const token = accessToken;
+  if (token) headers.Authorization = `Bearer ${token}`;
   let body: BodyInit | undefined = options.raw;
   if (options.body !== undefined) {
     headers["Content-Type"] = "application/json";
     body = JSON.stringify(options.body);
   }
-  const response = await fetch(path, { method: options.method ?? "GET", headers, body });
-  if (response.status === 401 && tokens && !retried && !path.startsWith("/v1/auth/")) {
-    if (await refreshTokens(tokens)) return api<T>(path, options, true);
+  const response = await fetch(path, { method: options.method ?? "GET", headers, body, credentials: "same-origin" });
+  if (response.status === 401 && token && !retried && !path.startsWith("/v1/auth/")) {
+    if (await refreshTokens(token)) return api<T>(path, options, true);
   }
   if (!response.ok) throw await toError(response);
   if (response.status === 204) return undefined as T;

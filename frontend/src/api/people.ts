@@ -1,5 +1,5 @@
 // Types and calls of the auth and workspace endpoints (API.md "Auth and workspaces").
-import { api, tokenStore, type Tokens } from "./client";
+import { api, CSRF_HEADERS, tokenStore, type Tokens } from "./client";
 
 export type Role = "owner" | "admin" | "editor" | "viewer";
 export const ROLES: Role[] = ["owner", "admin", "editor", "viewer"];
@@ -85,22 +85,23 @@ interface TokenReply extends Tokens {
   expires_in: number;
 }
 
+// The web app's sign-in: the API sets the refresh token as an HttpOnly cookie (the CSRF
+// header asks for it) and the body carries only the access token, kept in memory.
 export async function signUp(body: { email: string; password: string; name: string; timezone: string }) {
-  const reply = await api<TokenReply & { user: User; workspace: Workspace }>("/v1/auth/signup", { method: "POST", body });
-  tokenStore.set({ access_token: reply.access_token, refresh_token: reply.refresh_token });
+  const reply = await api<TokenReply & { user: User; workspace: Workspace }>("/v1/auth/signup", { method: "POST", body, headers: CSRF_HEADERS });
+  tokenStore.set({ access_token: reply.access_token });
   return reply;
 }
 
 export async function signIn(body: { email: string; password: string }) {
-  const reply = await api<TokenReply>("/v1/auth/login", { method: "POST", body });
-  tokenStore.set({ access_token: reply.access_token, refresh_token: reply.refresh_token });
+  const reply = await api<TokenReply>("/v1/auth/login", { method: "POST", body, headers: CSRF_HEADERS });
+  tokenStore.set({ access_token: reply.access_token });
 }
 
-/** End the session on the server too; signed out locally whatever the server says. */
+/** End the session on the server too (it clears the cookie); signed out locally whatever the server says. */
 export async function signOut() {
-  const tokens = tokenStore.get();
   try {
-    if (tokens) await api("/v1/auth/logout", { method: "POST", body: { refresh_token: tokens.refresh_token } });
+    await api("/v1/auth/logout", { method: "POST", body: {}, headers: CSRF_HEADERS });
   } finally {
     tokenStore.set(null);
   }

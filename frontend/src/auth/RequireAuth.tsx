@@ -1,12 +1,19 @@
 import type { ReactNode } from "react";
 import { Navigate, useLocation } from "react-router-dom";
-import { useSignedIn } from "./session";
+import { useSession } from "./session";
 
 /** Signed-out visitors go to /login, which sends them back here afterwards. */
 export function RequireAuth({ children }: { children: ReactNode }) {
-  const signedIn = useSignedIn();
+  const session = useSession();
   const location = useLocation();
-  if (!signedIn) {
+  if (session === "checking") {
+    return (
+      <p role="status" aria-live="polite">
+        Loading…
+      </p>
+    );
+  }
+  if (session === "signed-out") {
     const next = encodeURIComponent(location.pathname + location.search);
     return <Navigate to={`/login?next=${next}`} replace />;
   }

@@ -1,7 +1,7 @@
 // Who is signed in and which workspace they are working in.
 import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
-import { useCallback, useSyncExternalStore } from "react";
-import { api, tokenStore } from "../api/client";
+import { useCallback, useEffect, useSyncExternalStore } from "react";
+import { api, restoreSession, tokenStore, type SessionStatus } from "../api/client";
 import type { Me, Workspace } from "../api/people";
 import { reloadQuery } from "../queryClient";
 
@@ -9,16 +9,24 @@ const WORKSPACE_KEY = "schedulo.workspace";
 
 function subscribe(onChange: () => void): () => void {
   window.addEventListener("schedulo:auth", onChange);
-  window.addEventListener("storage", onChange);
-  return () => {
-    window.removeEventListener("schedulo:auth", onChange);
-    window.removeEventListener("storage", onChange);
-  };
+  return () => window.removeEventListener("schedulo:auth", onChange);
 }
 
-/** True while tokens are stored (a reload keeps the user signed in). */
+/**
+ * Where the page stands. The first caller of a fresh page asks the API for an access
+ * token from the session cookie ("checking" until it answers); a reload stays signed in.
+ */
+export function useSession(): SessionStatus {
+  const status = useSyncExternalStore(subscribe, () => tokenStore.status());
+  useEffect(() => {
+    if (status === "checking") void restoreSession();
+  }, [status]);
+  return status;
+}
+
+/** True once the page holds an access token. */
 export function useSignedIn(): boolean {
-  return useSyncExternalStore(subscribe, () => tokenStore.get() !== null);
+  return useSession() === "signed-in";
 }
 
 export function useMe() {

@@ -53,7 +53,7 @@ function serve(meAfterJoining: Workspace[]) {
 }
 
 function renderAt(path: string) {
-  tokenStore.set({ access_token: "a", refresh_token: "r" });
+  tokenStore.set({ access_token: "a" });
   render(
     <QueryClientProvider client={createQueryClient()}>
       <MemoryRouter initialEntries={[path]}>
