@@ -140,6 +140,24 @@ class MastodonAdapter(NetworkAdapter):
         app = json_of(self.call("POST", self.url("api", "/api/v1/apps"), json=body))
         return ClientCredentials(app["client_id"], app["client_secret"])
 
+    def app_known(self) -> bool:
+        """Whether the instance still knows this app (these credentials): an app token
+        (client_credentials grant) is given only to a registered app. False when the
+        instance answers `invalid_client` (it forgot the app: register again)."""
+        body = {
+            "grant_type": "client_credentials",
+            "client_id": self.credentials.client_id,
+            "client_secret": self.credentials.client_secret,
+            "scope": " ".join(self.scopes),
+        }
+        try:
+            self.call("POST", self.url("api", "/oauth/token"), json=body)
+        except NetworkError as error:
+            if error.code == "invalid_client":
+                return False
+            raise
+        return True
+
     def authorize_url(self, redirect_uri: str, state: str, code_challenge: str | None) -> str:
         query = {
             "response_type": "code",
@@ -377,7 +395,7 @@ class MastodonAdapter(NetworkAdapter):
             )
         if status == 401 or code in ("invalid_grant", "invalid_token"):
             return NetworkError(ErrorKind.REAUTH, message, status=status, code=code)
-        return NetworkError(kind_for_status(status), message, status=status)
+        return NetworkError(kind_for_status(status), message, status=status, code=code)
 
 
 def _reset(value: str | None) -> datetime | None:

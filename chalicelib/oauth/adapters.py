@@ -19,7 +19,11 @@ if TYPE_CHECKING:
     from chalicelib.networks.mastodon import MastodonAdapter
 
 
-def adapter_for_network(network: str, options: dict[str, Any] | None = None) -> NetworkAdapter:
+def adapter_for_network(
+    network: str, options: dict[str, Any] | None = None, *, connecting: bool = False
+) -> NetworkAdapter:
+    """`connecting`: for the start of a connection (Mastodon checks that the instance still
+    knows Schedulo's app, see `mastodon_for_connect`)."""
     from chalicelib.networks.registry import get_adapter
     from chalicelib.oauth.credentials import client_credentials
 
@@ -30,6 +34,8 @@ def adapter_for_network(network: str, options: dict[str, Any] | None = None) -> 
         instance = options.get("instance_url")
         if not instance:
             raise NetworkError(ErrorKind.PERMANENT, "This Mastodon account has no instance URL.")
+        if connecting:
+            return mastodon_for_connect(instance)
         return get_adapter("mastodon", mastodon_credentials(instance), instance_url=instance)
     return get_adapter(network, client_credentials(network))
 
@@ -69,24 +75,82 @@ def _mastodon_secret(instance_url: str) -> str:
 
 def mastodon_credentials(instance_url: str) -> ClientCredentials:
     """Schedulo's app on this instance: registered on first use, then reused."""
-    from chalicelib.aws import client
+    return _mastodon_app(instance_url)[0]
+
+
+def mastodon_for_connect(instance_url: str) -> MastodonAdapter:
+    """The adapter to start a connection with: its app is one the instance still knows.
+    An instance that forgot it (restored database, app removed by its admin) would answer
+    the consent page with "unknown client" forever; it is registered again, once."""
     from chalicelib.networks.registry import get_adapter
-    from chalicelib.oauth.connect import callback_uri
+
+    credentials, registered_now = _mastodon_app(instance_url)
+    adapter = cast(
+        "MastodonAdapter", get_adapter("mastodon", credentials, instance_url=instance_url)
+    )
+    if registered_now or adapter.app_known():
+        return adapter
+    renewed = renew_mastodon_credentials(instance_url, credentials)
+    return cast("MastodonAdapter", get_adapter("mastodon", renewed, instance_url=instance_url))
+
+
+def renew_mastodon_credentials(instance_url: str, stale: ClientCredentials) -> ClientCredentials:
+    """The instance answered `invalid_client` for `stale`: register again and keep the new
+    credentials, unless another connection already replaced them."""
+    from chalicelib.aws import client
 
     secrets = client("secretsmanager")
     name = _mastodon_secret(instance_url)
+    kept = _kept_mastodon_app(secrets, name)
+    if kept is not None and kept.client_id != stale.client_id:
+        return kept  # renewed by someone else meanwhile
+    from chalicelib.observability import logger
+
+    logger.warning(
+        "mastodon app forgotten by the instance; registering again",
+        extra={"instance": urlsplit(instance_url).netloc},
+    )
+    app = _register_mastodon_app(instance_url)
+    value = json.dumps({"client_id": app.client_id, "client_secret": app.client_secret})
+    try:
+        secrets.put_secret_value(SecretId=name, SecretString=value)
+    except secrets.exceptions.ResourceNotFoundException:
+        secrets.create_secret(Name=name, SecretString=value)
+    return app
+
+
+def _kept_mastodon_app(secrets: Any, name: str) -> ClientCredentials | None:
     try:
         value = json.loads(secrets.get_secret_value(SecretId=name)["SecretString"])
-        return ClientCredentials(value["client_id"], value["client_secret"])
     except secrets.exceptions.ResourceNotFoundException:
-        pass
+        return None
+    return ClientCredentials(value["client_id"], value["client_secret"])
+
+
+def _register_mastodon_app(instance_url: str) -> ClientCredentials:
+    from chalicelib.networks.registry import get_adapter
+    from chalicelib.oauth.connect import callback_uri
+
     mastodon = cast("MastodonAdapter", get_adapter("mastodon", instance_url=instance_url))
-    app = mastodon.register_app(callback_uri("mastodon"), website=get_settings().frontend_origin)
+    return mastodon.register_app(callback_uri("mastodon"), website=get_settings().frontend_origin)
+
+
+def _mastodon_app(instance_url: str) -> tuple[ClientCredentials, bool]:
+    """The kept credentials, or new ones registered now (True)."""
+    from chalicelib.aws import client
+
+    secrets = client("secretsmanager")
+    name = _mastodon_secret(instance_url)
+    kept = _kept_mastodon_app(secrets, name)
+    if kept is not None:
+        return kept, False
+    app = _register_mastodon_app(instance_url)
     value = {"client_id": app.client_id, "client_secret": app.client_secret}
     try:
         secrets.create_secret(Name=name, SecretString=json.dumps(value))
     except secrets.exceptions.ResourceExistsException:
         # Another connection registered at the same moment: use the one that was kept.
-        kept = json.loads(secrets.get_secret_value(SecretId=name)["SecretString"])
-        return ClientCredentials(kept["client_id"], kept["client_secret"])
-    return app
+        kept = _kept_mastodon_app(secrets, name)
+        if kept is not None:
+            return kept, False
+    return app, True

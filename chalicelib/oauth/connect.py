@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from chalicelib.networks.base import Identity, TokenGrant
+from chalicelib.networks.base import Identity, NetworkError, TokenGrant
 from chalicelib.settings import get_settings
 from chalicelib.store import accounts as account_store
 from chalicelib.store import oauth_state
@@ -73,7 +73,7 @@ def start_connect(
 
     from chalicelib.oauth.adapters import adapter_for_network
 
-    adapter = adapter_for_network(network, options)
+    adapter = adapter_for_network(network, options, connecting=True)
     verifier = generate_token(64) if adapter.uses_pkce else None
     binding = secrets.token_urlsafe(32)
     record = oauth_state.create(
@@ -101,12 +101,30 @@ def finish_connect(
         raise ConnectFailed("This connection was started by another user or browser. Start again.")
     options = record.extra.get("options") or {}
     adapter = adapter_for_network(network, options)
-    grant = adapter.exchange_code(code, callback_uri(network), record.code_verifier)
+    try:
+        grant = adapter.exchange_code(code, callback_uri(network), record.code_verifier)
+    except NetworkError as error:
+        if network == "mastodon" and error.code == "invalid_client":
+            _renew_mastodon_app(options, adapter)
+        raise
     identities = adapter.identities(grant)
     if not identities:
         raise ConnectFailed(f"No {adapter.limits.name} account to publish as came with this grant.")
     return _store(
         record.workspace_id, record.user_id, network, grant, identities, record.redirect_to, options
+    )
+
+
+def _renew_mastodon_app(options: dict[str, Any], adapter: Any) -> None:
+    """The instance forgot Schedulo's app between the consent page and this callback: the
+    code was issued to that app and cannot be redeemed by another, so the app is
+    registered again for the next attempt and the user is asked to start again."""
+    from chalicelib.oauth.adapters import renew_mastodon_credentials
+
+    renew_mastodon_credentials(options["instance_url"], adapter.credentials)
+    raise ConnectFailed(
+        "The Mastodon instance no longer knew Schedulo's registration; Schedulo has "
+        "registered again. Start the connection again."
     )
 
 

@@ -5,6 +5,10 @@ Idempotency-Key, status lookup.
 
 Errors are `{"error": "..."}`; every API answer carries `X-RateLimit-*` headers (300
 requests per 5 minutes, the reset an ISO 8601 time). Tokens never expire.
+
+`POST /mastodon/_control/forget-apps` makes the instance forget every registered app (as
+an instance whose database was restored, or whose admin removed the app): authorize and
+token then answer `invalid_client` until the app registers again.
 """
 
 from __future__ import annotations
@@ -235,6 +239,21 @@ def build(state: SandboxState) -> Blueprint:
                 error_description="Client authentication failed due to unknown client, "
                 "no client authentication included, or unsupported authentication method.",
             )
+        if data.get("grant_type") == "client_credentials":  # an app token: proves the app
+            scopes = tuple(str(data.get("scope") or "read").split())
+            if any(s not in app["scopes"] for s in scopes):
+                return error(
+                    400,
+                    "invalid_scope",
+                    error_description="The requested scope is invalid, unknown, or malformed.",
+                )
+            issued = state.issue_token(NETWORK, "", scopes, None, client_id=app["client_id"])
+            return jsonify(
+                access_token=issued.value,
+                token_type="Bearer",
+                scope=" ".join(scopes),
+                created_at=int(time.time()),
+            )
         if data.get("grant_type") != "authorization_code":
             return error(
                 400,
@@ -266,6 +285,16 @@ def build(state: SandboxState) -> Blueprint:
             scope=" ".join(grant["scopes"]),
             created_at=int(time.time()),
         )
+
+    @bp.post("/_control/forget-apps")
+    def forget_apps():
+        """Control: forget every registered app (and the tokens issued to them)."""
+        forgotten = [key for key in list(state.objects) if key.startswith("mastodon:app:")]
+        client_ids = {state.objects.pop(key)["client_id"] for key in forgotten}
+        for token in list(state.tokens.values()):
+            if token.network == NETWORK and token.extra.get("client_id") in client_ids:
+                state.revoke(token.value)
+        return jsonify(ok=True, forgotten=len(forgotten))
 
     @bp.post("/oauth/revoke")
     def revoke():
