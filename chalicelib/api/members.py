@@ -69,6 +69,7 @@ def api_key_out(key: ApiKeyRecord) -> ApiKeyOut:
         created_by=key.created_by,
         created_at=key.created_at,
         last_used_at=key.last_used_at,
+        expires_at=key.expires_at,
     )
 
 
@@ -190,7 +191,8 @@ def accept_invitation(ctx: RequestContext, token: str) -> WorkspaceOut:
 
 @members.endpoint("GET", "/v1/workspaces/{ws}/api-keys", auth=Role.ADMIN, response=ApiKeyList)
 def list_api_keys(ctx: RequestContext, ws: str) -> ApiKeyList:
-    """The workspace's API keys that are not revoked (never their secrets)."""
+    """The workspace's API keys that are not revoked (never their secrets); expired keys
+    stay listed with their `expires_at` until revoked."""
     from chalicelib.store.api_keys import list_api_keys as load
 
     return ApiKeyList(items=[api_key_out(k) for k in load(ws) if not k.revoked_at])
@@ -208,7 +210,9 @@ def create_api_key(ctx: RequestContext, ws: str, body: ApiKeyIn) -> ApiKeyCreate
     """Create an API key; its secret is in this response only."""
     from chalicelib.people.api_keys import create_key
 
-    key, secret = create_key(ws, ctx.principal, caller_role(ctx), body.name, body.role)
+    key, secret = create_key(
+        ws, ctx.principal, caller_role(ctx), body.name, body.role, body.expires_at
+    )
     return ApiKeyCreated(**api_key_out(key).model_dump(), secret=secret)
 
 

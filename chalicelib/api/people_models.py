@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, field_validator
 
 from chalicelib.domain import model
 from chalicelib.domain.emails import EmailAddress
@@ -166,6 +166,9 @@ class InvitationPreview(Model):
 class ApiKeyIn(Model):
     name: DisplayName
     role: Role = Role.EDITOR
+    expires_at: AwareDatetime | None = Field(
+        None, description="when the key stops working (with an offset; in the future); none: never"
+    )
 
 
 class ApiKeyOut(Model):
@@ -176,6 +179,7 @@ class ApiKeyOut(Model):
     created_by: str
     created_at: str
     last_used_at: str | None
+    expires_at: str | None = Field(None, description="when the key stops working (UTC)")
 
 
 class ApiKeyCreated(ApiKeyOut):

@@ -21,6 +21,9 @@ class Principal:
     key_id: str | None = None
     key_workspace_id: str | None = None
     key_role: str | None = None
+    # ...the person behind the key, and when the key expires (None: never).
+    key_person: str | None = None
+    key_expires_at: str | None = None
     # The caller's membership of the workspace in the path, loaded once by the guard.
     member: MemberRecord | None = None
     _user: UserRecord | None = field(default=None, repr=False)

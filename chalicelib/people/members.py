@@ -97,7 +97,8 @@ def change_role(
 
 
 def remove_member(workspace_id: str, actor: str, actor_role: Role | None, user_id: str) -> None:
-    """Remove a member (`actor_role` None: the member leaving on their own)."""
+    """Remove a member (`actor_role` None: the member leaving on their own) and revoke
+    the API keys they are behind."""
     member = _target(workspace_id, user_id)
     old_role = Role(member.role)
     if actor_role is not None:
@@ -109,3 +110,8 @@ def remove_member(workspace_id: str, actor: str, actor_role: Role | None, user_i
         write.save(audit_event(workspace_id, action, actor=actor, target=user_id))
 
     _commit(member, writes, -1 if old_role is Role.OWNER else 0)
+    # Their keys already stop working (a key needs its person to be a member); revoking
+    # them also takes them off the list and keeps them dead should the person return.
+    from chalicelib.people.api_keys import revoke_keys_behind
+
+    revoke_keys_behind(workspace_id, user_id, actor)
