@@ -16,6 +16,8 @@ def use_offline_environment(stage: str) -> None:
         AWS_DEFAULT_REGION="us-east-1",
         AWS_REGION="us-east-1",
         SCHEDULO_STAGE=stage,
+        # The tests and benches sign up many users, all from the test client's 127.0.0.1.
+        SCHEDULO_SIGNUPS_PER_ADDRESS="10000",
         POWERTOOLS_TRACE_DISABLED="true",
         POWERTOOLS_METRICS_NAMESPACE="Schedulo",
     )

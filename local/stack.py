@@ -57,6 +57,8 @@ def local_environment(ports: Ports, stage: str = "local") -> dict[str, str]:
         "SCHEDULO_FRONTEND_ORIGIN": f"http://{HOST}:{ports.api}",
         "SCHEDULO_SANDBOX_URL": f"http://{HOST}:{ports.sandbox}",
         "SCHEDULO_ALLOW_LOOPBACK_FETCH": "1",
+        # Every browser of the machine signs up from 127.0.0.1 (and the browser tests many).
+        "SCHEDULO_SIGNUPS_PER_ADDRESS": "10000",
         "POWERTOOLS_TRACE_DISABLED": "true",
         "POWERTOOLS_METRICS_NAMESPACE": "Schedulo",
     }

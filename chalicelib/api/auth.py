@@ -68,7 +68,9 @@ def signup(ctx: RequestContext, body: SignupIn) -> Reply:
     from chalicelib.people.identity import signup as create_account
 
     cookie = _cookie_session(ctx)
-    user, workspace, pair = create_account(body.email, body.password, body.name, body.timezone)
+    user, workspace, pair = create_account(
+        body.email, body.password, body.name, body.timezone, source_address(ctx)
+    )
     reply = SignupOut(
         user=user_out(user),
         workspace=workspace_out(workspace, Role.OWNER),

@@ -40,9 +40,13 @@ class TokenPair:
 
 
 def signup(
-    email: str, password: str, name: str, timezone: str
+    email: str, password: str, name: str, timezone: str, address: str | None = None
 ) -> tuple[UserRecord, WorkspaceRecord, TokenPair]:
-    """A new user, owner of a new personal workspace, signed in."""
+    """A new user, owner of a new personal workspace, signed in. Attempts are counted per
+    source `address` first (throttle.py; 429 past the limit)."""
+    from chalicelib.settings import get_settings
+
+    throttle.count_sign_up(address, get_settings().signups_per_address)
     now = iso(utcnow())
     user_id, workspace_id = new_id("u"), new_id("w")
     user = UserRecord(
@@ -77,12 +81,12 @@ def signup(
 
 
 def login(email: str, password: str, address: str | None) -> tuple[UserRecord, TokenPair]:
-    throttle.check_allowed(email, address)
+    """Sign in; every attempt is counted first (throttle.py), and given back on success."""
+    attempt = throttle.begin_sign_in(email, address)
     user = find_by_email(email)
     if not verify_password(user.password_hash if user else None, password) or user is None:
-        throttle.record_failure(email, address)
         raise Unauthorized(BAD_CREDENTIALS)
-    throttle.record_success(email)
+    throttle.sign_in_succeeded(attempt)
     record_events(
         [
             audit_event(m.workspace_id, "user.signed_in", actor=user.user_id)

@@ -1,38 +1,82 @@
-"""Failed sign-ins are counted per email and per source address; past the limit the
-caller waits. The answer is the same whether or not the email has an account."""
+"""Throttling who may try to sign in or sign up, with atomic counters (store/rate_limits).
+
+Sign-in attempts are counted before the password is checked, all or none on three
+counters, each refusing past its limit: however many requests arrive at once, no more
+than the limit get a password checked. An attempt that succeeds is given back (it was
+not a failure) and clears the count of its email and address pair.
+
+- one email from one source address: 5 failures per 15 minutes. Someone who knows an
+  email can lock only their own address out: its owner still signs in from theirs.
+- one source address, any emails: 20 (one machine trying many accounts).
+- one email, any addresses: 50, looser (a guess spread over many addresses); reaching it
+  takes at least three addresses' worth of failures.
+
+Sign-ups are counted per source address (every attempt, accepted or not). The answer is
+the same whether or not the email has an account.
+"""
 
 from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
 
 from chalicelib.errors import RateLimited
 from chalicelib.store import rate_limits
 
 WINDOW_SECONDS = 15 * 60
-MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_PAIR = 5
 MAX_FAILURES_PER_ADDRESS = 20
+MAX_FAILURES_PER_EMAIL = 50
+SIGNUP_WINDOW_SECONDS = 60 * 60
+UNKNOWN_ADDRESS = "unknown"
 
 
-def _keys(email: str, address: str | None) -> list[tuple[str, int]]:
-    keys = [(f"login-email:{email}", MAX_FAILURES_PER_EMAIL)]
-    if address:
-        keys.append((f"login-ip:{address}", MAX_FAILURES_PER_ADDRESS))
-    return keys
+def _email_key(email: str) -> str:
+    """Counters name an email by a hash: the table keeps no addresses."""
+    return hashlib.sha256(email.encode()).hexdigest()[:32]
 
 
-def check_allowed(email: str, address: str | None) -> None:
-    """429 with Retry-After while either counter is at its limit."""
-    for key, limit in _keys(email, address):
-        count, retry_after = rate_limits.current(key, WINDOW_SECONDS)
-        if count >= limit:
-            raise RateLimited(
-                f"Too many failed sign-in attempts. Try again in {retry_after} seconds.",
-                retry_after,
-            )
+@dataclass(frozen=True)
+class Attempt:
+    """A sign-in attempt counted by `begin_sign_in`."""
+
+    taken: rate_limits.Taken
 
 
-def record_failure(email: str, address: str | None) -> None:
-    for key, _ in _keys(email, address):
-        rate_limits.increment(key, WINDOW_SECONDS)
+def begin_sign_in(email: str, address: str | None) -> Attempt:
+    """Count a sign-in attempt; 429 with Retry-After (nothing counted) while the pair,
+    the address or the email is at its limit."""
+    where, who = address or UNKNOWN_ADDRESS, _email_key(email)
+    taken = rate_limits.take(
+        [
+            (f"login-pair:{who}:{where}", MAX_FAILURES_PER_PAIR),
+            (f"login-ip:{where}", MAX_FAILURES_PER_ADDRESS),
+            (f"login-email:{who}", MAX_FAILURES_PER_EMAIL),
+        ],
+        WINDOW_SECONDS,
+    )
+    if not taken.ok:
+        raise RateLimited(
+            f"Too many failed sign-in attempts. Try again in {taken.retry_after} seconds.",
+            taken.retry_after,
+        )
+    return Attempt(taken)
 
 
-def record_success(email: str) -> None:
-    rate_limits.reset(f"login-email:{email}", WINDOW_SECONDS)
+def sign_in_succeeded(attempt: Attempt) -> None:
+    """The attempt was no failure: clear the pair's count, give the others back."""
+    pair, *others = attempt.taken.window_keys
+    rate_limits.clear(pair)
+    for window_key in others:
+        rate_limits.give_back(window_key)
+
+
+def count_sign_up(address: str | None, limit: int) -> None:
+    """Count a sign-up attempt from `address`; 429 past `limit` an hour."""
+    where = address or UNKNOWN_ADDRESS
+    taken = rate_limits.take([(f"signup-ip:{where}", limit)], SIGNUP_WINDOW_SECONDS)
+    if not taken.ok:
+        raise RateLimited(
+            f"Too many sign-ups from this address. Try again in {taken.retry_after} seconds.",
+            taken.retry_after,
+        )

@@ -1,13 +1,22 @@
-"""Fixed-window counters with a TTL, for throttling (e.g. failed sign-ins)."""
+"""Fixed-window counters with a TTL, for throttling (e.g. sign-in attempts).
+
+`take` counts one hit on several counters at once, all or none, each with a condition
+that it is below its limit (one DynamoDB transaction): however many requests arrive
+together, a counter never goes past its limit.
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.store.base import StoredModel, table_meta
+from chalicelib.store.transactions import failed_conditions, transaction
 
 
 class CounterRecord(StoredModel):
@@ -24,33 +33,57 @@ def _window(key: str, window_seconds: int, now: float) -> tuple[str, int]:
     return f"{key}@{start}", start + window_seconds
 
 
-def current(key: str, window_seconds: int, now: float | None = None) -> tuple[int, int]:
-    """(count in the current window, seconds until the window ends)."""
+@dataclass(frozen=True)
+class Taken:
+    """What `take` did: the window keys it counted on (to give back), or which counter
+    refused and how long until its window ends."""
+
+    window_keys: tuple[str, ...]
+    refused: str | None = None
+    retry_after: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.refused is None
+
+
+def take(limits: Sequence[tuple[str, int]], window_seconds: int, now: float | None = None) -> Taken:
+    """Count one hit on every `(key, limit)` counter, or on none when any of them is at
+    its limit already (then `refused` names the first such key)."""
     now = time.time() if now is None else now
-    window_key, ends = _window(key, window_seconds, now)
+    windows = [(_window(key, window_seconds, now), limit) for key, limit in limits]
+    retry_after = max(1, windows[0][0][1] - int(now)) if windows else 0
     try:
-        count = int(CounterRecord.get(window_key, consistent_read=True).hits)
-    except CounterRecord.DoesNotExist:
-        count = 0
-    return count, max(1, ends - int(now))
+        with transaction() as write:
+            for (window_key, ends), limit in windows:
+                write.update(
+                    CounterRecord(window_key),
+                    actions=[
+                        CounterRecord.hits.add(1),
+                        CounterRecord.window_ends.set(ends),
+                        CounterRecord.ttl.set(datetime.fromtimestamp(ends + 60, UTC)),
+                    ],
+                    condition=CounterRecord.hits.does_not_exist() | (CounterRecord.hits < limit),
+                )
+    except TransactWriteError as error:
+        failed = failed_conditions(error)
+        if not any(failed):
+            raise
+        refused = limits[failed.index(True)][0]
+        return Taken((), refused, retry_after)
+    return Taken(tuple(window_key for (window_key, _), _ in windows), None, retry_after)
 
 
-def increment(key: str, window_seconds: int, now: float | None = None) -> int:
-    """Add one to the current window's count (atomically) and return the new count."""
-    now = time.time() if now is None else now
-    window_key, ends = _window(key, window_seconds, now)
-    record = CounterRecord(window_key)
-    record.update(
-        [
-            CounterRecord.hits.add(1),
-            CounterRecord.window_ends.set(ends),
-            CounterRecord.ttl.set(datetime.fromtimestamp(ends + 60, UTC)),
-        ]
-    )
-    return int(record.hits)
+def give_back(window_key: str) -> None:
+    """Undo one hit of `take` (on the window it counted in); nothing if it is gone."""
+    try:
+        CounterRecord(window_key).update(
+            [CounterRecord.hits.add(-1)], condition=CounterRecord.hits > 0
+        )
+    except UpdateError as error:
+        if error.cause_response_code != "ConditionalCheckFailedException":
+            raise
 
 
-def reset(key: str, window_seconds: int, now: float | None = None) -> None:
-    now = time.time() if now is None else now
-    window_key, _ = _window(key, window_seconds, now)
+def clear(window_key: str) -> None:
     CounterRecord(window_key).delete()
