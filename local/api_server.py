@@ -30,13 +30,16 @@ from chalice.local import (
     LocalGatewayException,
 )
 
+from chalicelib.api.security_headers import API_HEADERS
+from local.web_headers import local_web_app_headers
+
 FRONTEND_DIST = Path(__file__).resolve().parent.parent / "frontend" / "dist"
 
 
 def _error(code: str, message: str, status: int) -> tuple[int, dict[str, str], bytes]:
     request_id = uuid.uuid4().hex
     body = {"error": {"code": code, "message": message, "details": [], "request_id": request_id}}
-    headers = {"Content-Type": "application/json", "X-Request-Id": request_id}
+    headers = {"Content-Type": "application/json", "X-Request-Id": request_id, **API_HEADERS}
     return status, headers, json.dumps(body).encode()
 
 
@@ -136,7 +139,7 @@ class SchedulodRequestHandler(ChaliceRequestHandler):
         cache = (
             "no-cache" if candidate.name == "index.html" else "public, max-age=31536000, immutable"
         )
-        headers = {"Content-Type": content_type, "Cache-Control": cache}
+        headers = {"Content-Type": content_type, "Cache-Control": cache, **local_web_app_headers()}
         self._send_http_response(200, headers, candidate.read_bytes())
 
 

@@ -12,6 +12,7 @@ from chalice import Response
 from chalice.app import Request
 
 from chalicelib.api.responses import error_body
+from chalicelib.api.security_headers import API_HEADERS
 from chalicelib.observability import flush_metrics, get_tracer, logger, request_id_var
 
 # Chalice's error codes in its own responses, and ours for them.
@@ -56,6 +57,8 @@ def http_middleware(request: Request, get_response: Callable[[Request], Response
                 response = get_response(request)
         response = _normalise(response)
         response.headers["X-Request-Id"] = request_id
+        for name, value in API_HEADERS.items():
+            response.headers.setdefault(name, value)
         logger.info(
             "request",
             extra={
