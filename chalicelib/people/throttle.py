@@ -65,10 +65,7 @@ def begin_sign_in(email: str, address: str | None) -> Attempt:
 
 def sign_in_succeeded(attempt: Attempt) -> None:
     """The attempt was no failure: clear the pair's count, give the others back."""
-    pair, *others = attempt.taken.window_keys
-    rate_limits.clear(pair)
-    for window_key in others:
-        rate_limits.give_back(window_key)
+    rate_limits.give_back(attempt.taken, clear=1)
 
 
 def count_sign_up(address: str | None, limit: int) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.store.base import StoredModel, table_meta
 from chalicelib.store.transactions import failed_conditions, transaction
@@ -74,16 +74,12 @@ def take(limits: Sequence[tuple[str, int]], window_seconds: int, now: float | No
     return Taken(tuple(window_key for (window_key, _), _ in windows), None, retry_after)
 
 
-def give_back(window_key: str) -> None:
-    """Undo one hit of `take` (on the window it counted in); nothing if it is gone."""
-    try:
-        CounterRecord(window_key).update(
-            [CounterRecord.hits.add(-1)], condition=CounterRecord.hits > 0
-        )
-    except UpdateError as error:
-        if error.cause_response_code != "ConditionalCheckFailedException":
-            raise
-
-
-def clear(window_key: str) -> None:
-    CounterRecord(window_key).delete()
+def give_back(taken: Taken, clear: int = 0) -> None:
+    """Undo the hits of `take` on the windows they were counted in, in one transaction;
+    the first `clear` counters are deleted instead (their count starts again)."""
+    with transaction() as write:
+        for n, window_key in enumerate(taken.window_keys):
+            if n < clear:
+                write.delete(CounterRecord(window_key))
+            else:
+                write.update(CounterRecord(window_key), actions=[CounterRecord.hits.add(-1)])
