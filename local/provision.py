@@ -3,6 +3,8 @@
 The template is deployed through moto's CloudFormation; the few resource types moto's
 CloudFormation lacks are created directly (scheduler group, alarm) or have no local
 meaning and are left out (CloudFront, bucket and queue policies, e-mail subscription).
+The media bucket's CORS allows the local web app's origin (`SCHEDULO_FRONTEND_ORIGIN`)
+where the template names the CloudFront distribution.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from typing import Any
 
 import boto3
 
+from chalicelib.settings import get_settings
 from local.cfn_yaml import load_template
 
 DIRECT = {"AWS::Scheduler::ScheduleGroup", "AWS::CloudWatch::Alarm", "AWS::SecretsManager::Secret"}
 NOT_LOCAL = {
     "AWS::CloudFront::Distribution",
     "AWS::CloudFront::OriginAccessControl",
+    "AWS::CloudFront::Function",
+    "AWS::CloudFront::ResponseHeadersPolicy",
     "AWS::S3::BucketPolicy",
     "AWS::SQS::QueuePolicy",
     "AWS::SNS::Subscription",
@@ -37,11 +42,32 @@ def local_template(stage: str) -> dict[str, Any]:
     }
     for resource in resources.values():
         resource.pop("Condition", None)
+    # It names the CloudFront distribution; `_put_media_cors` sets the local one.
+    resources["MediaBucket"]["Properties"].pop("CorsConfiguration", None)
     return {
         "AWSTemplateFormatVersion": template["AWSTemplateFormatVersion"],
         "Parameters": template["Parameters"],
         "Resources": resources,
     }
+
+
+def _put_media_cors(s3: Any) -> None:
+    """The template's CORS rules of the media bucket (moto's CloudFormation drops them),
+    with the local web app's origin where the template names the CloudFront one: browsers
+    upload and read from that origin only."""
+    settings = get_settings()
+    bucket = load_template()["Resources"]["MediaBucket"]["Properties"]
+    rules = [
+        {
+            "AllowedMethods": rule["AllowedMethods"],
+            "AllowedOrigins": [settings.frontend_origin.rstrip("/")],
+            "AllowedHeaders": rule.get("AllowedHeaders", []),
+            "ExposeHeaders": rule.get("ExposedHeaders", []),
+            "MaxAgeSeconds": rule.get("MaxAge", 0),
+        }
+        for rule in bucket["CorsConfiguration"]["CorsRules"]
+    ]
+    s3.put_bucket_cors(Bucket=settings.media_bucket, CORSConfiguration={"CORSRules": rules})
 
 
 def provision(session: boto3.session.Session, stage: str, endpoint_url: str | None = None) -> None:
@@ -60,6 +86,7 @@ def provision(session: boto3.session.Session, stage: str, endpoint_url: str | No
     )
     _wait_for(cfn, stack)
     _create_secrets(client("secretsmanager"), stage)
+    _put_media_cors(client("s3"))
     client("scheduler").create_schedule_group(Name=f"schedulo-{stage}-posts")
     queue_name = f"schedulo-{stage}-dead-letters"
     topics = client("sns").list_topics()["Topics"]

@@ -126,3 +126,49 @@ def test_dead_letter_queue_keeps_messages_14_days_and_is_alarmed():
 def test_gateway_errors_use_the_api_error_format(merged_template):
     text = merged_template.read_text()
     assert "MISSING_AUTHENTICATION_TOKEN" in text and '"code": "not_found"' in text
+
+
+def test_media_bucket_cors_allows_only_the_web_app_origin():
+    bucket = load_template()["Resources"]["MediaBucket"]["Properties"]
+    for rule in bucket["CorsConfiguration"]["CorsRules"]:
+        assert rule["AllowedOrigins"] == [
+            {"Fn::Sub": "https://${FrontendDistribution.DomainName}"}
+        ]
+
+
+def test_the_web_app_is_served_with_the_security_headers_of_the_local_stack():
+    from chalicelib.api.security_headers import web_app_csp
+
+    resources = load_template()["Resources"]
+    behavior = resources["FrontendDistribution"]["Properties"]["DistributionConfig"][
+        "DefaultCacheBehavior"
+    ]
+    assert behavior["ResponseHeadersPolicyId"] == {"Ref": "WebAppSecurityHeaders"}
+    config = resources["WebAppSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    headers = config["SecurityHeadersConfig"]
+    bucket = "https://schedulo-${Stage}-media-${AWS::AccountId}"
+    media = [f"{bucket}.s3.amazonaws.com", f"{bucket}.s3.${{AWS::Region}}.amazonaws.com"]
+    csp = headers["ContentSecurityPolicy"]
+    assert csp["ContentSecurityPolicy"] == {"Fn::Sub": web_app_csp(media)}
+    assert csp["Override"] is True
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert headers["StrictTransportSecurity"]["IncludeSubdomains"] is True
+    assert headers["ContentTypeOptions"]["Override"] is True
+    assert headers["ReferrerPolicy"]["ReferrerPolicy"] == "same-origin"
+
+
+def test_the_api_is_on_the_web_app_origin_and_its_errors_reach_the_app_unchanged():
+    from chalicelib.api.security_headers import API_HEADERS
+
+    resources = load_template()["Resources"]
+    config = resources["FrontendDistribution"]["Properties"]["DistributionConfig"]
+    [api] = [b for b in config["CacheBehaviors"] if b["PathPattern"] == "/v1/*"]
+    assert api["TargetOriginId"] == "api" and "POST" in api["AllowedMethods"]
+    assert api["ResponseHeadersPolicyId"] == {"Ref": "ApiSecurityHeaders"}
+    # SPA routes by a viewer-request function, not by rewriting every 403/404 (which
+    # would turn the API's own 403 and 404 answers into index.html).
+    assert "CustomErrorResponses" not in config
+    policy = resources["ApiSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
+    csp = policy["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
+    assert csp == API_HEADERS["Content-Security-Policy"]
