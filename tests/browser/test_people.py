@@ -57,7 +57,7 @@ def test_sign_up_out_and_in_then_invite_someone_who_joins(page, browser, stack):
     switcher = page.get_by_label("Workspace", exact=True)
     assert switcher.locator("option:checked").inner_text() == "Ada's workspace (owner)"
 
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url("**/login**")
     page.goto("/dashboard")
     page.wait_for_url("**/login**")

@@ -59,7 +59,7 @@ def test_no_token_in_storage_after_sign_up_and_a_reload_keeps_the_user_signed_in
     other.close()
 
     # Signing out clears the cookie; a reload then lands on the sign-in page.
-    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("button", name="Sign out", exact=True).click()
     page.wait_for_url("**/login**")
     assert session_cookies(page) == []
     page.goto("/dashboard")

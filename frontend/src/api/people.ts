@@ -1,5 +1,5 @@
 // Types and calls of the auth and workspace endpoints (API.md "Auth and workspaces").
-import { api, CSRF_HEADERS, tokenStore, type Tokens } from "./client";
+import { api, ApiError, CSRF_HEADERS, restoreSession, tokenStore, type Tokens } from "./client";
 
 export type Role = "owner" | "admin" | "editor" | "viewer";
 export const ROLES: Role[] = ["owner", "admin", "editor", "viewer"];
@@ -105,6 +105,22 @@ export async function signOut() {
   } finally {
     tokenStore.set(null);
   }
+}
+
+/**
+ * Sign out on every device: the API ends every session and every access token of the
+ * user (this one too). An expired access token is refreshed once first. Signed out here
+ * only once the server has done it, so a failure can be shown and tried again.
+ */
+export async function signOutEverywhere() {
+  const call = () => api("/v1/auth/sign-out-everywhere", { method: "POST" });
+  try {
+    await call();
+  } catch (e) {
+    if (!(e instanceof ApiError && e.status === 401 && (await restoreSession()))) throw e;
+    await call();
+  }
+  tokenStore.set(null);
 }
 
 /** The browser's IANA time zone, the default for new accounts and workspaces. */

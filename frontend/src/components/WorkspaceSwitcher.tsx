@@ -1,6 +1,7 @@
 import { useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { Link, useNavigate } from "react-router-dom";
-import { signOut } from "../api/people";
+import { signOut, signOutEverywhere } from "../api/people";
 import { useMe, useWorkspace } from "../auth/session";
 
 /** The topbar's workspace picker: every workspace of the user, and a way to add one. */
@@ -28,8 +29,20 @@ export function UserMenu() {
   const me = useMe();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
+  const [problem, setProblem] = useState<string | null>(null);
   const out = async () => {
     await signOut().catch(() => undefined);
+    queryClient.clear();
+    navigate("/login");
+  };
+  const everywhere = async () => {
+    if (!window.confirm("Sign out on every device and browser, this one included?")) return;
+    try {
+      await signOutEverywhere();
+    } catch (e) {
+      setProblem(`Could not sign out everywhere: ${(e as Error).message}`);
+      return;
+    }
     queryClient.clear();
     navigate("/login");
   };
@@ -39,6 +52,10 @@ export function UserMenu() {
       <button type="button" onClick={() => void out()}>
         Sign out
       </button>
+      <button type="button" onClick={() => void everywhere()}>
+        Sign out everywhere
+      </button>
+      {problem && <span role="alert">{problem}</span>}
     </span>
   );
 }
