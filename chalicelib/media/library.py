@@ -82,35 +82,75 @@ def complete_upload(workspace_id: str, media_id: str) -> store.MediaItem:
                 [{"field": "file", "message": "not uploaded yet"}],
             ) from None
         raise
-    size = int(head["ContentLength"])
+    size, etag = int(head["ContentLength"]), head["ETag"]
     try:
         if size > item.max_bytes:
             raise Refused(f"The file is {size} bytes; at most {item.max_bytes} are allowed.")
-        inspection = inspect(S3Source(s3, _bucket(), item.upload_key, size))
+        # What is inspected is what is stored: the inspection reads this version only
+        # (If-Match), and the copy to media/ takes this version only (CopySourceIfMatch).
+        inspection = inspect(S3Source(s3, _bucket(), item.upload_key, size, etag=etag))
     except Refused as refused:
         store.mark_failed(item, refused.reason, refused.content_type)
         s3.delete_object(Bucket=_bucket(), Key=item.upload_key)
         logger.info("media refused", extra={"media_id": media_id, "reason": refused.reason})
         raise _refusal(refused.reason) from None
-    return _store_inspected(item, inspection)
+    except s3.exceptions.ClientError as error:
+        if _precondition_failed(error):
+            raise _swapped(media_id) from None
+        raise
+    return _store_inspected(item, inspection, etag)
 
 
 def _refusal(reason: str) -> ValidationFailed:
     return ValidationFailed(reason, [{"field": "file", "message": reason}])
 
 
-def _store_inspected(item: store.MediaItem, inspection: Inspection) -> store.MediaItem:
-    """Move the upload to its final key (server-side copy), make the thumbnail, mark ready."""
+def _precondition_failed(error: Any) -> bool:
+    response = error.response
+    return (
+        response.get("Error", {}).get("Code") == "PreconditionFailed"
+        or response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 412
+    )
+
+
+def _swapped(media_id: str) -> Conflict:
+    """The uploaded object was replaced while (or after) it was inspected."""
+    logger.warning("upload replaced during inspection", extra={"media_id": media_id})
+    reason = "the file changed after it was inspected"
+    return Conflict(
+        "The uploaded file was replaced while it was being inspected, so it was not "
+        "stored. Complete the upload again to inspect the file now uploaded.",
+        [{"field": "file", "message": reason}],
+    )
+
+
+def _store_inspected(
+    item: store.MediaItem, inspection: Inspection, etag: str | None = None
+) -> store.MediaItem:
+    """Move the upload to its final key (server-side copy), make the thumbnail, mark ready.
+    With `etag`, only that version of the upload is copied (409 if it was replaced)."""
     s3 = client("s3")
     bucket = _bucket()
     key = uploads.original_key(item.workspace_id, item.media_id, inspection.extension)
-    s3.copy_object(
-        Bucket=bucket,
-        Key=key,
-        CopySource={"Bucket": bucket, "Key": item.upload_key},
-        ContentType=inspection.content_type,
-        MetadataDirective="REPLACE",
-    )
+    condition = {"CopySourceIfMatch": etag} if etag else {}
+    try:
+        copied = s3.copy_object(
+            Bucket=bucket,
+            Key=key,
+            CopySource={"Bucket": bucket, "Key": item.upload_key},
+            ContentType=inspection.content_type,
+            MetadataDirective="REPLACE",
+            **condition,
+        )
+    except s3.exceptions.ClientError as error:
+        if _precondition_failed(error):
+            raise _swapped(item.media_id) from None
+        raise
+    # A single-part object's copy has the same ETag (the MD5 of its bytes): a different
+    # one means other bytes were copied, from a store that ignored the condition.
+    if etag and "-" not in etag and copied["CopyObjectResult"]["ETag"] != etag:
+        s3.delete_object(Bucket=bucket, Key=key)
+        raise _swapped(item.media_id)
     s3.delete_object(Bucket=bucket, Key=item.upload_key)
     thumbnail_key = None
     if inspection.kind in (Kind.IMAGE, Kind.GIF):

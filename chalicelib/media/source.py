@@ -31,10 +31,15 @@ class BytesSource:
 class S3Source:
     """An S3 object read by ranged GETs."""
 
-    def __init__(self, s3: Any, bucket: str, key: str, size: int | None = None) -> None:
+    def __init__(
+        self, s3: Any, bucket: str, key: str, size: int | None = None, etag: str | None = None
+    ) -> None:
         self._s3 = s3
         self.bucket = bucket
         self.key = key
+        # With an ETag, every read is of that version only: S3 answers 412 (a ClientError
+        # "PreconditionFailed") once the object was replaced.
+        self.etag = etag
         self.size = (
             size if size is not None else s3.head_object(Bucket=bucket, Key=key)["ContentLength"]
         )
@@ -45,8 +50,9 @@ class S3Source:
         if length <= 0 or offset >= self.size:
             return b""
         last = min(offset + length, self.size) - 1
+        condition = {"IfMatch": self.etag} if self.etag else {}
         response = self._s3.get_object(
-            Bucket=self.bucket, Key=self.key, Range=f"bytes={offset}-{last}"
+            Bucket=self.bucket, Key=self.key, Range=f"bytes={offset}-{last}", **condition
         )
         data = response["Body"].read()
         self.requests += 1
