@@ -131,9 +131,7 @@ def test_gateway_errors_use_the_api_error_format(merged_template):
 def test_media_bucket_cors_allows_only_the_web_app_origin():
     bucket = load_template()["Resources"]["MediaBucket"]["Properties"]
     for rule in bucket["CorsConfiguration"]["CorsRules"]:
-        assert rule["AllowedOrigins"] == [
-            {"Fn::Sub": "https://${FrontendDistribution.DomainName}"}
-        ]
+        assert rule["AllowedOrigins"] == [{"Fn::Sub": "https://${FrontendDistribution.DomainName}"}]
 
 
 def test_the_web_app_is_served_with_the_security_headers_of_the_local_stack():
