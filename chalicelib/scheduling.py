@@ -75,6 +75,17 @@ def arm(workspace_id: str, post_id: str, version: int, when: datetime) -> str:
     return name
 
 
+def arm_again(workspace_id: str, post_id: str, version: int, when: datetime) -> str:
+    """Arm a second schedule for `version` at `when`, beside the one that may be firing
+    now (an invocation that came too early; see the publisher). Its name shares the
+    post's prefix, so arming another version or disarming deletes it too."""
+    name = _name("post", post_id, f"v{version}", "again")
+    payload = {"workspace_id": workspace_id, "post_id": post_id, "version": version}
+    _put(name, when, payload, f"post {post_id} v{version}, armed again")
+    logger.info("post armed again", extra={"post_id": post_id, "version": version})
+    return name
+
+
 def disarm(post_id: str) -> int:
     """Delete every schedule of the post (any version); a missing one is fine."""
     names = _post_schedules(post_id)

@@ -41,7 +41,8 @@ PROGRESS_EVERY = 100  # rows between progress updates
 # A commit whose worker has said nothing for this long died (a Lambda timeout): a retried
 # commit resumes it.
 STALLED_AFTER = timedelta(minutes=2)
-# Publishing closer than this is "now": the publisher is invoked at once.
+# Publishing closer than this is "now": the publisher is invoked at once (and waits for
+# the due second itself: it never claims a post before its time).
 NOW_WINDOW = timedelta(seconds=60)
 
 
@@ -320,9 +321,10 @@ def _create_posts(item: store.ImportItem, rows: list[dict[str, Any]]) -> int:
     # The workers read these, never `item`: each progress write below rewrites `item` in
     # place from DynamoDB's answer, and for that moment it holds no attributes at all.
     workspace_id, created_by = item.workspace_id, item.created_by
+    identities = _identities(workspace_id)
 
     def create(row: dict[str, Any]) -> None:
-        _create_one(workspace_id, created_by, ids[row["row"]], row, post_store)
+        _create_one(workspace_id, created_by, ids[row["row"]], row, post_store, identities)
 
     with ThreadPoolExecutor(WORKERS) as pool:
         for index, _ in enumerate(pool.map(create, todo), start=1):
@@ -345,8 +347,21 @@ def _target_id(post_id: str, account_id: str) -> str:
     return "t_" + hashlib.sha256(f"{post_id}:{account_id}".encode()).hexdigest()[:24]
 
 
+def _identities(workspace_id: str) -> dict[str, str]:
+    """{account_id: its network identity (external id)}: kept on each target, so the
+    publisher never sends to an account that became another identity since."""
+    from chalicelib.store import accounts as account_store
+
+    return {a.account_id: a.external_id for a in account_store.list_accounts(workspace_id)}
+
+
 def _create_one(
-    workspace_id: str, created_by: str | None, post_id: str, row: dict[str, Any], post_store: Any
+    workspace_id: str,
+    created_by: str | None,
+    post_id: str,
+    row: dict[str, Any],
+    post_store: Any,
+    identities: dict[str, str] | None = None,
 ) -> None:
     """Arm the schedule, then write the post saying it is armed: one CreateSchedule and
     one conditional put. A schedule left without its post (the put failed) fires into a
@@ -369,6 +384,7 @@ def _create_one(
                 target_id=_target_id(post_id, t["account_id"]),
                 account_id=t["account_id"],
                 network=t["network"],
+                account_external_id=(identities or {}).get(t["account_id"]),
                 text=t["text"],
                 options=t.get("options") or {},
                 status=TargetStatus.PENDING,

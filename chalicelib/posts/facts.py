@@ -27,13 +27,15 @@ def load_facts(workspace_id: str, media_ids: Iterable[str] = ()) -> Facts:
     workspace = get_workspace(workspace_id)
     if workspace is None:
         raise NotFound("Workspace not found.")
-    accounts = {
-        item.account_id: account_facts(item) for item in account_store.list_accounts(workspace_id)
-    }
+    listed = account_store.list_accounts(workspace_id)
+    accounts = {item.account_id: account_facts(item) for item in listed}
+    identities = {item.account_id: item.external_id for item in listed}
     items = list(media_store.get_many(workspace_id, list(media_ids)).values())
     media = {item.media_id: media_facts(item) for item in items}
     limits = {table.network: table for table in all_limits()}
-    return Facts(accounts, media, limits, workspace.timezone, media_as_sent(items, limits))
+    return Facts(
+        accounts, media, limits, workspace.timezone, media_as_sent(items, limits), identities
+    )
 
 
 def media_as_sent(items: Iterable[MediaItem], networks: Iterable[str]) -> dict:

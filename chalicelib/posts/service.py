@@ -36,7 +36,8 @@ from chalicelib.observability import logger
 from chalicelib.store import posts as store
 from chalicelib.store.base import utcnow
 
-# Closer than this, a schedule could be late to arm: the publisher is invoked at once.
+# Closer than this, a schedule could be late to arm: the publisher is invoked at once,
+# and waits for the due second itself (it never claims a post before its time).
 NOW_WINDOW = timedelta(seconds=60)
 QUEUE_LOOKAHEAD = timedelta(days=366)
 
@@ -51,6 +52,8 @@ class Facts:
     default_timezone: str
     # (network, media id) -> the image as that network receives it (its rendition)
     media_as_sent: Mapping[tuple[str, str], MediaFacts] = field(default_factory=dict)
+    # account id -> its network identity (external id), kept on each target it gets
+    identities: Mapping[str, str] = field(default_factory=dict)
 
 
 def validate(body: PostIn, facts: Facts, now: datetime | None = None) -> Review:
@@ -284,6 +287,7 @@ def _target(target: TargetIn, facts: Facts) -> store.TargetAttribute:
         target_id=new_id("t"),
         account_id=target.account_id,
         network=facts.accounts[target.account_id].network,
+        account_external_id=facts.identities.get(target.account_id),
         text=target.text,
         options=target.options,
         status=TargetStatus.PENDING,
@@ -310,6 +314,10 @@ def _merge_targets(
             merged.append(_target(target, facts))
         else:
             kept.text, kept.options = target.text, target.options
+            # The identity it was scheduled for stays; a post from before it was kept
+            # takes the account's current one.
+            if kept.account_external_id is None:
+                kept.account_external_id = facts.identities.get(target.account_id)
             merged.append(kept)
     return merged
 
@@ -340,14 +348,18 @@ def _found(workspace_id: str, post_id: str) -> store.PostItem:
 
 def _editable(workspace_id: str, post_id: str, version: int) -> store.PostItem:
     item = _found(workspace_id, post_id)
+    # The status first: a post the publisher claimed has a new version too, and "changed
+    # since you read it" would send the user to reload and try again, in vain.
+    if item.status == PostStatus.PUBLISHING:
+        raise Conflict("The post is being published: it can no longer be edited.")
+    if item.status not in EDITABLE:
+        raise Conflict(f"The post is {item.status}: it can no longer be edited.")
     if item.version != version:
         raise Conflict(
             f"The post changed since you read it: version {item.version} is current, "
             f"not {version}. Reload it and edit again.",
             [{"field": "version", "message": f"version {item.version} is current"}],
         )
-    if item.status not in EDITABLE:
-        raise Conflict(f"The post is {item.status}: it can no longer be edited.")
     return item
 
 
@@ -355,6 +367,9 @@ def _save(item: store.PostItem, read_version: int) -> None:
     try:
         store.save_version(item, read_version)
     except store.StaleVersion:
+        current = store.get(item.workspace_id, item.post_id)
+        if current is not None and current.status == PostStatus.PUBLISHING:  # claimed meanwhile
+            raise Conflict("The post is being published: it can no longer be edited.") from None
         raise Conflict(
             "The post changed while you were editing it. Reload it and edit again.",
             [{"field": "version", "message": "stale version"}],

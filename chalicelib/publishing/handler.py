@@ -7,6 +7,13 @@ the next version and claims its pending targets, all in one conditional write
 retry claims its one target with a conditional write of its own. Each target is published
 on its own thread and its outcome written under its attempt id (see
 chalicelib/store/targets.py); the post's status is settled from the last outcome written.
+
+Never before its time: whoever invokes the publisher (a post due within a minute is
+invoked at once, the sweeper, a schedule firing early), it claims nothing before the
+post's due second. It waits out a short remainder before the conditional start, so an
+edit accepted meanwhile bumps the version and makes this invocation a stale no-op while
+the edit's own invocation publishes the new version; a long remainder re-arms a schedule
+for the due second instead (`_not_before_due`).
 """
 
 from __future__ import annotations
@@ -38,6 +45,14 @@ UNCONFIRMED = (
 # Test seam: called after the network accepted a post and before the outcome is written,
 # so a test can stand in for a crash at the worst moment.
 after_network_success: Callable[[store.TargetAttribute], None] | None = None
+
+# An invocation that comes this much or less before the post's due second waits for it;
+# earlier than that, it arms a schedule for the due second and returns. Posts due within
+# NOW_WINDOW (60 s) of an edit are invoked at once, so they wait at most about a minute.
+WAIT_LIMIT = timedelta(seconds=90)
+# The clock and the sleep of that wait (test seams: a test may move time instead).
+clock: Callable[[], datetime] = utcnow
+sleep: Callable[[float], None] = time.sleep
 
 
 @dataclass(frozen=True)
@@ -91,15 +106,44 @@ def _start(invocation: Invocation) -> tuple[store.PostItem, dict[str, str]] | st
             return "the post is gone"
         if item.version != invocation.version:
             return f"stale version (the post is at {item.version})"
+        if item.status not in ("publishing", "scheduled", "approved"):
+            return f"the post is {item.status}"
+        early = _not_before_due(item)
+        if early is not None:
+            return early
         if item.status == "publishing":  # started already: its due targets are claimed one by one
             return item, {}
-        if item.status not in ("scheduled", "approved"):
-            return f"the post is {item.status}"
         lease_until = utcnow() + timedelta(seconds=get_settings().publish_lease_seconds)
         claimed = claims.start_publishing(item, lease_until)
         if claimed is not None:
             return item, claimed
     return "the post is scheduled (its targets kept changing while it was started)"
+
+
+def _not_before_due(item: store.PostItem) -> str | None:
+    """Wait for the post's due second if it is near (None: go on); if it is further than
+    WAIT_LIMIT, arm a schedule for it and say so. The one place that keeps every path
+    (posts due within a minute, the sweeper, retries, a schedule firing early) from
+    publishing early: nothing is claimed before it returns None."""
+    if not item.scheduled_at:
+        return None
+    due = datetime.fromisoformat(item.scheduled_at)
+    remaining = (due - clock()).total_seconds()
+    if remaining <= 0:
+        return None
+    if remaining > WAIT_LIMIT.total_seconds():
+        from chalicelib import scheduling
+
+        scheduling.arm_again(item.workspace_id, item.post_id, int(item.version), due)
+        return f"invoked {remaining:.0f} s before its time: armed again for {item.scheduled_at}"
+    logger.info(
+        "waiting for the due second",
+        extra={"post_id": item.post_id, "seconds": round(remaining, 3)},
+    )
+    while remaining > 0:
+        sleep(remaining)
+        remaining = (due - clock()).total_seconds()
+    return None
 
 
 def publish_targets(

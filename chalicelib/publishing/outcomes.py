@@ -54,10 +54,10 @@ def publish_once(item: store.PostItem, target: store.TargetAttribute) -> Publish
 
     name = network_name(target.network)
     account = account_store.get(item.workspace_id, target.account_id)
-    if account is None or account.status == "disconnected":
-        raise Failure(f"The {name} account was disconnected: connect it again, then retry.", False)
-    if account.status == "needs_reconnect":
-        raise Failure(_reconnect(name, account.display_name), False)
+    refusal = account_refusal(target, account, name)
+    if refusal is not None:
+        raise Failure(refusal, False)
+    assert account is not None  # no refusal: the account is there
     try:
         auth = access_for(account)
     except VaultError:
@@ -88,6 +88,40 @@ def publish_once(item: store.PostItem, target: store.TargetAttribute) -> Publish
         raise Failure(
             f"Schedulo hit an internal error publishing to {name} ({exc}).", True
         ) from exc
+
+
+def account_refusal(target: store.TargetAttribute, account: Any, name: str) -> str | None:
+    """Why the target must not be sent to the account it names, in words; None when the
+    account is still this workspace's, connected, and the same network identity it was
+    when the post was written (`account_external_id`), so nothing ever goes to another."""
+    from chalicelib.domain.posts import PUBLISHABLE_ACCOUNTS
+
+    if account is None:
+        return (
+            f"The {name} account this post was scheduled for is no longer in this workspace: "
+            "nothing was sent. Connect it again, then schedule the post again."
+        )
+    label = account_label(account)
+    if account.status == "needs_reconnect":
+        return _reconnect(name, label)
+    if account.status not in PUBLISHABLE_ACCOUNTS:
+        return f"The {name} account {label} was disconnected: connect it again, then retry."
+    expected = target.account_external_id
+    if account.network != target.network or (expected and account.external_id != expected):
+        return (
+            f"The {name} account {label} is no longer the {name} identity this post was "
+            f"scheduled for (it was reconnected as another one): nothing was sent to it. "
+            "Check the account, then schedule the post again."
+        )
+    return None
+
+
+def account_label(account: Any) -> str:
+    """How people know an account: its name, and its handle where it has one."""
+    handle = (account.handle or "").lstrip("@")
+    if handle and handle != account.display_name:
+        return f"{account.display_name} (@{handle})"
+    return str(account.display_name)
 
 
 def publish_request(item: store.PostItem, target: store.TargetAttribute) -> PublishRequest:

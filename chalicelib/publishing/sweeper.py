@@ -1,8 +1,10 @@
 """The sweeper (every 5 minutes): what the schedules missed.
 
 DynamoDB is the source of truth and a schedule only a trigger, so the sweeper reads the
-sparse `sweep-index` (posts waiting or on their way, by when to look at them) and
+sparse `sweep-index` up to now (posts waiting or on their way, by when to look at them:
+see chalicelib/store/posts.py) and
 - arms a post whose schedule was never armed (its `armed_version` is behind `version`),
+  however far ahead it is due: until it is armed, its `due_at` is when it was written,
 - invokes the publisher for a post overdue by more than the grace period that no
   invocation reached, and for a post on its way whose lease or retry time has passed.
 The publisher's claims decide what is done: the sweeper never touches a target itself, so
@@ -20,9 +22,8 @@ from chalicelib.settings import get_settings
 from chalicelib.store import posts as store
 from chalicelib.store.base import iso, utcnow
 
-# Unarmed posts due within this horizon are armed (or invoked, when close) by this run;
-# later ones are found by a later run, so a run reads only the near future.
-HORIZON = timedelta(minutes=30)
+# An unarmed post due this soon is handed to the publisher at once (which waits for its
+# due second); a later one is armed.
 INVOKE_WITHIN = timedelta(seconds=60)
 
 
@@ -31,9 +32,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     grace = timedelta(seconds=get_settings().sweep_grace_seconds)
     counts = {"armed": 0, "invoked": 0, "looked_at": 0}
     for shard in range(store.SWEEP_SHARDS):
-        for key in store.PostItem.sweep_index.query(
-            str(shard), store.PostItem.due_at <= iso(now + HORIZON)
-        ):
+        for key in store.PostItem.sweep_index.query(str(shard), store.PostItem.due_at <= iso(now)):
             counts["looked_at"] += 1
             try:
                 action = _sweep_one(key.workspace_id, key.post_id, now, grace)
@@ -50,7 +49,10 @@ def _sweep_one(workspace_id: str, post_id: str, now: datetime, grace: timedelta)
     item = store.get(workspace_id, post_id)
     if item is None or item.due_at is None:
         return None
+    # On its way: when its lease or retry time runs out; waiting: its scheduled time.
     due = datetime.fromisoformat(item.due_at)
+    if item.status != "publishing" and item.scheduled_at is not None:
+        due = datetime.fromisoformat(item.scheduled_at)
     payload: dict[str, Any] = {
         "workspace_id": workspace_id,
         "post_id": post_id,

@@ -2,9 +2,12 @@
 
 Keys: `workspace_id` + `post_id`; the `scheduled-index` GSI (workspace_id + scheduled_at)
 serves the calendar and the queue, so listing never scans. A post waiting to go out also
-carries `sweep_shard` + `due_at` (the sparse `sweep-index`) so the sweeper finds what is
-due, and `armed_version`, the version whose schedule exists: a post written but not armed
-(the arming call failed) is one whose `armed_version` differs from its `version`.
+carries `sweep_shard` + `due_at` (the sparse `sweep-index`) so the sweeper finds what needs
+it, and `armed_version`, the version whose schedule exists: a post written but not armed
+(the arming call failed) is one whose `armed_version` differs from its `version`. `due_at`
+is when the sweeper should look at the post: its scheduled time once it is armed, but the
+time of the write until then (`mark_armed` moves it), so a post whose arming failed is
+found by the next sweep however far ahead it is due.
 
 Every write of an existing post is conditional on the version the caller read, which is
 the API's optimistic locking (409 on a stale version).
@@ -28,7 +31,7 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 
-from chalicelib.store.base import StoredModel, iso, table_meta
+from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
 
 SWEEP_SHARDS = 8  # the sweeper reads this many GSI partitions, so no one partition is hot
 # Posts not yet on their way: their targets can still be cancelled or edited.
@@ -50,6 +53,9 @@ class TargetAttribute(MapAttribute):
     target_id = UnicodeAttribute()
     account_id = UnicodeAttribute()
     network = UnicodeAttribute()
+    # The account's network identity (its external id) when the post was written: the
+    # publisher sends nothing if the account has become another identity since.
+    account_external_id = UnicodeAttribute(null=True)
     text = UnicodeAttribute(null=True)  # the variant; None uses the post's text
     options = JSONAttribute(default=dict)
     status = UnicodeAttribute(default="pending")
@@ -133,7 +139,11 @@ def prepare(item: PostItem) -> PostItem:
         item.due_at = item.due_at or item.scheduled_at
         return item
     item.sweep_shard = sweep_shard(item.post_id) if waiting else None
-    item.due_at = item.scheduled_at if waiting else None
+    item.due_at = None
+    if waiting and item.scheduled_at is not None:
+        armed = item.armed_version is not None and item.armed_version == item.version
+        # Not armed yet: the sweeper looks at it now (mark_armed moves it to its time).
+        item.due_at = item.scheduled_at if armed else min(item.scheduled_at, iso(utcnow()))
     return item
 
 
@@ -171,11 +181,17 @@ def save_version(item: PostItem, read_version: int) -> PostItem:
 
 
 def mark_armed(workspace_id: str, post_id: str, version: int) -> bool:
-    """Record that `version`'s schedule exists; False when the post moved on meanwhile."""
+    """Record that `version`'s schedule exists, and that the sweeper need not look at the
+    post before its time; False when the post moved on meanwhile."""
     try:
         PostItem(workspace_id, post_id).update(
-            actions=[PostItem.armed_version.set(version)],
-            condition=PostItem.version == version,
+            actions=[
+                PostItem.armed_version.set(version),
+                PostItem.due_at.set(PostItem.scheduled_at),
+            ],
+            condition=(PostItem.version == version)
+            & PostItem.status.is_in(*WAITING)
+            & PostItem.scheduled_at.exists(),
         )
     except UpdateError as error:
         if _conditional_failure(error):
