@@ -26,11 +26,17 @@ def main() -> int:
     stack.start()
     wait_until_healthy(stack.urls["app"])
     urls = stack.urls
+    operator = (
+        f"  operator         {stack.operator[0]} / {stack.operator[1]}  (admin endpoints)\n"
+        if stack.operator
+        else ""
+    )
     print(
         f"\nSchedulo is running ({time.time() - started:.1f} s):\n"
         f"  web app and API  {urls['app']}   (API under /v1, OpenAPI at /v1/openapi.json)\n"
         f"  sandbox networks {urls['sandbox']}  (feed page at /)\n"
         f"  embedded AWS     {urls['aws']}\n"
+        f"{operator}"
         "Press Ctrl-C to stop.",
         flush=True,
     )

@@ -77,6 +77,8 @@ class LocalStack:
         self.sandbox_state: Any = None
         self._saver: threading.Thread | None = None
         self._stop_saving = threading.Event()
+        # The local operator's email and password (admin endpoints), once started.
+        self.operator: tuple[str, str] | None = None
 
     @property
     def urls(self) -> dict[str, str]:
@@ -132,6 +134,23 @@ class LocalStack:
 
             if persistence.load(self._session(), self.urls["aws"], get_settings(), self.state_dir):
                 print(f"restored state from {self.state_dir}")
+        self._seed_operator()
+
+    def _seed_operator(self) -> None:
+        """The local operator (admin endpoints), by user id; `make dev` prints how to sign
+        in as them. Operators named in SCHEDULO_OPERATOR_USER_IDS stay operators."""
+        from chalicelib.settings import get_settings
+        from local.seed import OPERATOR_EMAIL, OPERATOR_USER_ID, seed_operator
+
+        password = seed_operator()
+        if password is None:
+            return
+        self.operator = (OPERATOR_EMAIL, password)
+        named = os.environ.get("SCHEDULO_OPERATOR_USER_IDS", "").split(",")
+        os.environ["SCHEDULO_OPERATOR_USER_IDS"] = ",".join(
+            [n for n in named if n.strip() and n.strip() != OPERATOR_USER_ID] + [OPERATOR_USER_ID]
+        )
+        get_settings.cache_clear()
 
     def _start_sandbox(self) -> None:
         from werkzeug.serving import make_server
