@@ -45,6 +45,8 @@ _PATTERNS = (
     re.compile(rf"(?i)((?:\b(?:{_NAMES})|(?<=[?&])code)=)[^&\s'\"<>]+"),
     # "access_token": "abc", 'password': 'abc', refresh_token: abc
     re.compile(rf"(?i)([\"']?\b(?:{_NAMES})[\"']?\s*:\s*[\"']?)[^\"',}}\s]+"),
+    # "code": "abc" (a quoted string: Graph's numeric error codes stay)
+    re.compile(r"""(["']code["']\s*:\s*["'])[^"']+"""),
     # Authorization: Bearer abc / 'Authorization': 'Basic abc' / Bearer abc anywhere
     re.compile(r"(?i)(\bauthorization[\"']?\s*[:=]\s*[\"']?(?:bearer|basic|dpop)?\s*)[^\s\"',}]+"),
     re.compile(r"(?i)(\b(?:bearer|basic|dpop)\s+)[A-Za-z0-9._~+/=-]{8,}"),
