@@ -12,6 +12,7 @@ from chalicelib.domain.posts import AccountFacts, PostIn
 from chalicelib.networks.registry import get_limits
 from chalicelib.posts import service
 from chalicelib.settings import get_settings
+from tests.support.clock import ahead, utc_z, wall
 from tests.support.factories import add_member, call, signup
 from tests.support.posting import a_picture, an_account
 
@@ -27,11 +28,13 @@ FACTS = service.Facts(
 )
 
 
-def a_post(workspace_id: str, at: str | None, accounts=("a_x",), text: str = "Hello") -> str:
+def a_post(
+    workspace_id: str, at: str | None, accounts=("a_x",), text: str = "Hello", now: datetime = NOW
+) -> str:
     body = {"text": text, "targets": [{"account_id": a} for a in accounts]}
     if at:
         body["when"] = {"at": at, "timezone": "UTC"}
-    return service.create_post(workspace_id, "u_1", PostIn.model_validate(body), FACTS, NOW).post_id
+    return service.create_post(workspace_id, "u_1", PostIn.model_validate(body), FACTS, now).post_id
 
 
 def posts_path(user, query: str = "") -> str:
@@ -143,7 +146,7 @@ def test_cancelling_a_scheduled_post_removes_it_and_its_schedule(client):
 def test_without_dates_the_list_shows_what_is_coming(client):
     owner = signup(client)
     soon = (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M:%S")
-    upcoming = a_post(owner.workspace_id, soon)
+    upcoming = a_post(owner.workspace_id, soon, now=datetime.now(UTC))
     response = call(client, "GET", posts_path(owner), headers=owner.headers)
     assert [p["id"] for p in response.json["items"]] == [upcoming]
 
@@ -159,6 +162,7 @@ def test_a_post_for_two_networks_with_a_variant_is_scheduled_and_armed(client):
     owner = signup(client)
     x, linkedin = an_account(owner.workspace_id, "x"), an_account(owner.workspace_id, "linkedin")
     picture = a_picture(owner.workspace_id)
+    launch = ahead(30, "09:00", "Europe/Paris")
     response = compose(
         client,
         owner,
@@ -170,12 +174,12 @@ def test_a_post_for_two_networks_with_a_variant_is_scheduled_and_armed(client):
                 {"account_id": linkedin, "text": "Launch day, in more words"},
             ],
             "first_comment": "Link in bio",
-            "when": {"at": "2026-12-01T09:00:00", "timezone": "Europe/Paris"},
+            "when": {"at": wall(launch), "timezone": "Europe/Paris"},
         },
     )
     assert response.status_code == 201, response.body
     post = response.json
-    assert post["status"] == "scheduled" and post["scheduled_at"] == "2026-12-01T08:00:00Z"
+    assert post["status"] == "scheduled" and post["scheduled_at"] == utc_z(launch)
     assert post["created_by"] == owner.user_id and post["media_ids"] == [picture]
     assert [(t["network"], t["text"]) for t in post["targets"]] == [
         ("x", None),
@@ -246,14 +250,13 @@ def test_editing_with_a_stale_version_is_a_409_and_the_current_one_moves_the_sch
     post = compose(
         client,
         owner,
-        {"text": "v1", "targets": [{"account_id": x}], "when": {"at": "2026-12-01T09:00:00"}},
+        {"text": "v1", "targets": [{"account_id": x}], "when": {"at": wall(ahead(30))}},
     ).json
     path = posts_path(owner, f"/{post['id']}")
-    moved = call(
-        client, "PATCH", path, {"version": 1, "when": {"at": "2026-12-03T10:00:00"}}, owner.headers
-    )
+    later = ahead(32, "10:00")
+    moved = call(client, "PATCH", path, {"version": 1, "when": {"at": wall(later)}}, owner.headers)
     assert moved.status_code == 200, moved.body
-    assert moved.json["version"] == 2 and moved.json["scheduled_at"] == "2026-12-03T10:00:00Z"
+    assert moved.json["version"] == 2 and moved.json["scheduled_at"] == utc_z(later)
     stale = call(client, "PATCH", path, {"version": 1, "text": "late edit"}, owner.headers)
     assert stale.status_code == 409 and stale.json["error"]["code"] == "conflict"
     scheduler = boto3.client("scheduler")

@@ -17,6 +17,7 @@ from chalicelib.networks.registry import get_limits
 from chalicelib.posts import service
 from chalicelib.settings import get_settings
 from chalicelib.store import posts as store
+from tests.support.clock import ahead, utc_z, wall
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)  # a Saturday
 MONDAY_9 = (Slot.parse("mon", "09:00"),)
@@ -251,34 +252,32 @@ def test_cancelling_a_partly_published_post_cancels_only_what_is_left(aws):
 
 
 def test_a_series_moves_to_its_next_occurrence_once_one_is_published(aws):
+    # The next occurrence is armed against the real clock: the series starts ahead of it.
+    thursday = ahead(30, "09:00", "Europe/Paris", weekday=3)
+    monday, next_thursday = thursday + timedelta(days=4), thursday + timedelta(days=7)
     post = create(
         {
             "text": "Weekly tip",
             "targets": [{"account_id": "a_x"}],
-            "when": {"at": "2026-11-26T09:00:00"},  # a Thursday
+            "when": {"at": wall(thursday)},
             "recurrence": "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=3",
-        }
+        },
+        now=datetime.now(UTC),
     )
-    assert (
-        post.scheduled_at == "2026-11-26T08:00:00Z" and post.series_start == "2026-11-26T09:00:00"
-    )
+    assert post.scheduled_at == utc_z(thursday) and post.series_start == wall(thursday)
     stored = store.get("w_1", post.post_id)
     stored.targets[0].status, stored.targets[0].external_id = "published", "123"
     store.save_version(stored, 1)
 
-    following = service.advance_series(
-        "w_1", post.post_id, datetime(2026, 11, 26, 8, 0, 5, tzinfo=UTC)
-    )
-    assert following.scheduled_at == "2026-11-30T08:00:00Z"
+    just_after = timedelta(seconds=5)
+    following = service.advance_series("w_1", post.post_id, thursday + just_after)
+    assert following.scheduled_at == utc_z(monday)
     assert (following.targets[0].status, following.targets[0].external_id) == ("pending", None)
     assert list(schedules()) == [f"post-{post.post_id}-v{following.version}"]
 
-    last = service.advance_series("w_1", post.post_id, datetime(2026, 11, 30, 8, 0, 5, tzinfo=UTC))
-    assert last.scheduled_at == "2026-12-03T08:00:00Z"
-    assert (
-        service.advance_series("w_1", post.post_id, datetime(2026, 12, 3, 8, 0, 5, tzinfo=UTC))
-        is None
-    )
+    last = service.advance_series("w_1", post.post_id, monday + just_after)
+    assert last.scheduled_at == utc_z(next_thursday)
+    assert service.advance_series("w_1", post.post_id, next_thursday + just_after) is None
 
 
 def test_publishing_a_post_twice_now_is_refused_once_it_is_on_its_way(aws):
