@@ -154,3 +154,44 @@ def test_the_sweeper_arms_an_unarmed_post_however_far_ahead_it_is_due(world):
     assert item.due_at == iso(far)  # armed: the sweeper need not look before its time
     again = sweep()
     assert again["armed"] == 0 and again["looked_at"] == 0
+
+
+def test_a_bulk_import_keeps_each_account_identity_on_its_targets(client, sandbox):
+    import app as app_module
+    from chalicelib import scheduling
+    from chalicelib.store import accounts as account_store
+    from chalicelib.store.posts import PostItem
+    from tests.support.connect import connect
+    from tests.support.factories import signup
+    from tests.support.imports import commit, day, validated, wait
+
+    def invoke(arn, payload):  # the import worker in a thread, as in the local stack
+        return getattr(app_module, arn.rsplit(":", 1)[-1].split("-")[-1])(payload, None)
+
+    scheduling.use_local_invoker(invoke)
+    try:
+        user = signup(client)
+        x = connect(client, user, "x")[0]
+        imported = validated(client, user, f"date,time,accounts,text\n{day(2)},09:00,{x},Bulk\n")
+        assert commit(client, user, imported["id"]).status_code == 202
+        assert wait(client, user, imported["id"])["status"] == "done"
+    finally:
+        scheduling.use_local_invoker(None)
+    [post] = PostItem.query(user.workspace_id)
+    expected = account_store.get(user.workspace_id, x).external_id
+    assert [t.account_external_id for t in post.targets] == [expected]
+
+
+def test_an_edit_gives_a_target_written_before_identities_were_kept_its_account_identity(world):
+    from chalicelib.store import accounts as account_store
+
+    x = world.account("x")
+    post_id = world.schedule({x: "x"}, "Written long ago", at=utcnow() + timedelta(hours=2))
+    assert world.post(post_id).targets[0].account_external_id is None
+    path = f"/v1/workspaces/{world.ws}/posts/{post_id}"
+    answer = call(
+        world.client, "PATCH", path, {"version": 1, "text": "Edited"}, world.owner.headers
+    )
+    assert answer.status_code == 200, answer.json
+    expected = account_store.get(world.ws, x).external_id
+    assert world.post(post_id).targets[0].account_external_id == expected
