@@ -157,3 +157,24 @@ def test_the_publisher_waits_with_its_own_clock_and_claims_only_at_the_due_secon
     assert answer["status"] == "published"
     assert len(slept) >= 1 and 40 < sum(s for s, _ in slept) <= 45
     assert {status for _, status in slept} == {"scheduled"}  # nothing claimed while waiting
+
+
+def test_a_claim_between_an_edit_read_and_its_write_is_told_as_being_published(world, monkeypatch):
+    from chalicelib.store import posts as store
+    from chalicelib.store import targets as claims
+
+    x = world.account("x")
+    post = create(world, x, "Claimed while the edit was on its way", due_in(600))
+    save_version = store.save_version
+
+    def claimed_first(item, read_version):
+        current = store.get(item.workspace_id, item.post_id)
+        assert claims.start_publishing(current, utcnow() + timedelta(minutes=5)) is not None
+        return save_version(item, read_version)
+
+    monkeypatch.setattr(store, "save_version", claimed_first)
+    refused = edit(world, post["id"], post["version"], "Lost to the claim")
+    assert refused.status_code == 409
+    assert refused.json["error"]["message"] == (
+        "The post is being published: it can no longer be edited."
+    )
