@@ -168,3 +168,39 @@ def test_a_foreign_workspace_answers_404_and_a_low_role_403(client):
     body = {"email": unique_email(), "role": "editor"}
     assert call(client, "POST", invite, body, viewer.headers).status_code == 403
     assert call(client, "POST", invite, body, outsider.headers).status_code == 404
+
+
+def test_the_guard_reads_little_per_request(client, monkeypatch):
+    """A user's workspace request: the membership and the user (token generation) in one
+    BatchGetItem; a personal route: the user; an API key: the key and its person's
+    membership."""
+    from botocore.client import BaseClient
+
+    from chalicelib.auth import guard
+
+    owner = signup(client)
+    key = bearer(api_key(client, owner, role="viewer"))
+    workspace = f"/v1/workspaces/{owner.workspace_id}"
+    call(client, "GET", workspace, headers=key)  # its first use is recorded (a write)
+    recording: list[list[str]] = []
+    real_call, real_authorize = BaseClient._make_api_call, guard.authorize
+
+    def recorded_call(self, operation, params):  # type: ignore[no-untyped-def]
+        if recording:
+            recording[-1].append(operation)
+        return real_call(self, operation, params)
+
+    def recorded_authorize(ctx, auth, workspace_id):  # type: ignore[no-untyped-def]
+        recording.append([])
+        try:
+            real_authorize(ctx, auth, workspace_id)
+        finally:
+            seen.append(recording.pop())
+
+    seen: list[list[str]] = []
+    monkeypatch.setattr(BaseClient, "_make_api_call", recorded_call)
+    monkeypatch.setattr(guard, "authorize", recorded_authorize)
+    assert call(client, "GET", workspace, headers=owner.headers).status_code == 200
+    assert call(client, "GET", "/v1/me", headers=owner.headers).status_code == 200
+    assert call(client, "GET", workspace, headers=key).status_code == 200
+    assert seen == [["BatchGetItem"], ["GetItem"], ["GetItem", "GetItem"]]
