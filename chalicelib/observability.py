@@ -44,7 +44,8 @@ _PATTERNS = (
     # access_token=abc, ?code=abc, &client_secret=abc (up to &, whitespace or a quote)
     re.compile(rf"(?i)((?:\b(?:{_NAMES})|(?<=[?&])code)=)[^&\s'\"<>]+"),
     # "access_token": "abc", 'password': 'abc', refresh_token: abc
-    re.compile(rf"(?i)([\"']?\b(?:{_NAMES})[\"']?\s*:\s*[\"']?)[^\"',}}\s]+"),
+    # (not a path's last part: "POST /oauth/access_token: no connection")
+    re.compile(rf"(?i)([\"']?(?<![/\w])(?:{_NAMES})[\"']?\s*:\s*[\"']?)[^\"',}}\s]+"),
     # "code": "abc" (a quoted string: Graph's numeric error codes stay)
     re.compile(r"""(["']code["']\s*:\s*["'])[^"']+"""),
     # Authorization: Bearer abc / 'Authorization': 'Basic abc' / Bearer abc anywhere
@@ -57,9 +58,19 @@ _PATTERNS = (
 )
 
 
+# One pass that finds nothing in most text (a log line's route, status, ids) spares the
+# patterns above.
+_ANY = re.compile(
+    r"(?i)token|secret|code|password|jwt|assertion|authorization|bearer|basic|dpop|eyJ|"
+    r"[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}"
+)
+
+
 def redact_text(text: str) -> str:
     """`text` with the values of known secret parameters, bearer credentials, app
     passwords and JWTs replaced by `[redacted]`."""
+    if not _ANY.search(text):
+        return text
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: f"{m.group(1)}{REDACTED}", text)
     return text
@@ -79,7 +90,11 @@ def redact(value: Any) -> Any:
         }
     if isinstance(value, list | tuple):
         return [redact(item) for item in value]
-    return value
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    # Anything else would be written as its str() (Powertools' json_default): an
+    # exception in the stack trace, a request object in an extra.
+    return redact_text(str(value))
 
 
 def _secret_key(key: str) -> bool:
