@@ -13,8 +13,9 @@ from pydantic import Field, field_validator
 
 from chalicelib.api.responses import Reply
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
-from chalicelib.domain.model import Model
+from chalicelib.domain.model import Model, OneOf
 from chalicelib.domain.roles import Role
+from chalicelib.domain.timezones import TimeZoneName
 from chalicelib.errors import ApiError, Conflict, NotFound, ValidationFailed, invalid
 from chalicelib.settings import get_settings
 
@@ -26,9 +27,23 @@ class Slot(Model):
     time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local time")
 
 
+def _network_ids() -> tuple[str, ...]:
+    from chalicelib.networks.registry import NETWORK_IDS
+
+    return NETWORK_IDS
+
+
+# A path of the web app: never an open redirect to another site.
+LOCAL_PATH = r"/(?!/)[\w\-./?=&%]*"
+
+
 class ConnectIn(Model):
-    network: str
-    redirect_to: str | None = Field(default=None, description="a path of the web app")
+    network: Annotated[str, OneOf(_network_ids)]
+    redirect_to: str | None = Field(
+        default=None,
+        description="a path of the web app",
+        json_schema_extra={"pattern": f"^{LOCAL_PATH}$"},
+    )
     instance_url: str | None = None  # Mastodon
     handle: str | None = None  # Bluesky
     app_password: str | None = None  # Bluesky
@@ -46,8 +61,7 @@ class ConnectIn(Model):
     @field_validator("redirect_to")
     @classmethod
     def local_path(cls, value: str | None) -> str | None:
-        # Only paths of the web app: never an open redirect to another site.
-        if value is not None and not re.fullmatch(r"/(?!/)[\w\-./?=&%]*", value):
+        if value is not None and not re.fullmatch(LOCAL_PATH, value):
             raise ValueError("must be a path of the web app, such as /accounts")
         return value
 
@@ -88,17 +102,8 @@ class AccountList(Model):
 class AccountPatch(Model):
     slots: list[Slot] | None = Field(default=None, max_length=100)
     board_id: str | None = Field(default=None, description="Pinterest: the board pins go to")
-    timezone: str | None = None
+    timezone: TimeZoneName | None = None
     display_name: Annotated[str, Field(min_length=1, max_length=100)] | None = None
-
-    @field_validator("timezone")
-    @classmethod
-    def iana_zone(cls, value: str | None) -> str | None:
-        from chalicelib.domain.timezones import zone
-
-        if value is not None:
-            zone(value)  # InvalidTime (a ValueError) says what is wrong
-        return value
 
 
 class OfferedIdentity(Model):
@@ -174,6 +179,7 @@ def _account(ws: str, account_id: str) -> Any:
     auth=Role.ADMIN,
     body=ConnectIn,
     response=ConnectOut,
+    statuses=(201,),
 )
 def connect(ctx: RequestContext, ws: str, body: ConnectIn) -> Reply:
     """Start connecting an account: the network's consent page to send the user to.
@@ -241,21 +247,36 @@ def _network_call(call: Any, field: str = "network") -> Any:
         raise Conflict(f"The network is not answering right now: {exc.message}") from None
 
 
-@accounts.endpoint("GET", "/v1/oauth/callback/{network}", auth=Access.PUBLIC)
-def oauth_callback(ctx: RequestContext, network: str) -> Response:
+class CallbackQuery(Model):
+    """What the network adds to the redirect (networks may add more; it is ignored)."""
+
+    code: str | None = None
+    state: str | None = None
+    error: str | None = None
+    error_description: str | None = None
+
+
+@accounts.endpoint(
+    "GET",
+    "/v1/oauth/callback/{network}",
+    auth=Access.PUBLIC,
+    query=CallbackQuery,
+    status=302,
+    statuses=(400, 402, 502),  # pages of their own (text/html)
+)
+def oauth_callback(ctx: RequestContext, network: str, query: CallbackQuery) -> Response:
     """The network sends the user back here: store the tokens and return to the app."""
     from chalicelib.networks.base import NetworkError
     from chalicelib.oauth.connect import BINDING_COOKIE, ConnectFailed, finish_connect
 
-    query = ctx.query
-    if query.get("error"):
-        reason = query.get("error_description") or query["error"]
+    if query.error:
+        reason = query.error_description or query.error
         return _callback_page(400, f"The network did not grant access: {reason}")
-    if not query.get("code") or not query.get("state"):
+    if not query.code or not query.state:
         return _callback_page(400, "The network's answer lacks a code or a state.")
     try:
         outcome = finish_connect(
-            network, query["code"], query["state"], _cookie(ctx.header("cookie"), BINDING_COOKIE)
+            network, query.code, query.state, _cookie(ctx.header("cookie"), BINDING_COOKIE)
         )
     except ConnectFailed as exc:
         return _callback_page(400, str(exc))

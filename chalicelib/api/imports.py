@@ -124,6 +124,7 @@ class FormatList(Model):
     status=201,
     content_types=("text/csv", "application/json"),
     max_body=MAX_CSV_BYTES,
+    raw_body={"text/csv": None, "application/json": MediaCsvIn},
 )
 def create_import(ctx: RequestContext, ws: str, query: ImportQuery) -> ImportOut:
     """Upload a CSV (the body, or `{media_id}` of an uploaded file); validation starts."""

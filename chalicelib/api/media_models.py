@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, WithJsonSchema, field_validator
 
-from chalicelib.domain.model import Model
-from chalicelib.media.uploads import ACCEPTED_CONTENT_TYPES
+from chalicelib.domain.model import Model, OneOf
+from chalicelib.media.uploads import ACCEPTED_CONTENT_TYPES, MAX_UPLOAD_BYTES
 
 MediaKindName = Literal["image", "gif", "video", "document"]
 MediaStatus = Literal["uploading", "ready", "failed"]
@@ -25,10 +25,14 @@ def normalise_tag(tag: str) -> str:
 
 class UploadIn(Model):
     filename: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)]
-    content_type: str = Field(
+    content_type: Annotated[str, OneOf(lambda: ACCEPTED_CONTENT_TYPES)] = Field(
         description="the type the browser reports; checked again from the bytes"
     )
-    size: int = Field(ge=1, description="bytes; the presigned POST accepts at most this many")
+    size: int = Field(
+        ge=1,
+        le=MAX_UPLOAD_BYTES,
+        description="bytes; the presigned POST accepts at most this many (and the plan's limit)",
+    )
 
     @field_validator("content_type")
     @classmethod
@@ -39,8 +43,17 @@ class UploadIn(Model):
         return content_type
 
 
+# What media/fetch.py can open: http(s), a host, no user name or password, a port.
+FETCHABLE_URL = r"^https?://[^\s/?#@:]+(:[0-9]{1,5})?([/?#]\S*)?$"
+
+
 class ImportIn(Model):
-    url: str = Field(min_length=1, max_length=2048, description="an http(s) URL the server fetches")
+    url: str = Field(
+        min_length=1,
+        max_length=2048,
+        description="an http(s) URL the server fetches",
+        json_schema_extra={"pattern": FETCHABLE_URL},
+    )
 
 
 class FocalPoint(Model):
@@ -51,9 +64,23 @@ class FocalPoint(Model):
     y: float = Field(ge=0, le=1)
 
 
+# A tag `clean_tags` keeps: something left once blanks and a leading # are stripped (the
+# characters Python strips but JSON Schema's \s lacks are listed), at most 40, no comma.
+TagIn = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": MAX_TAG_LENGTH,
+            "pattern": "^[^\\s#,\u001c-\u001f\u0085][^,]*$",
+        }
+    ),
+]
+
+
 class MediaPatch(Model):
     alt_text: str | None = Field(None, max_length=ALT_TEXT_MAX, description="null clears it")
-    tags: list[str] | None = Field(None, max_length=MAX_TAGS)
+    tags: list[TagIn] | None = Field(None, max_length=MAX_TAGS)
     focal_point: FocalPoint | None = None
 
     @field_validator("tags")

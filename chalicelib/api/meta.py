@@ -20,7 +20,7 @@ class Health(Model):
     checks: list[DependencyCheck]
 
 
-@meta.endpoint("GET", "/v1/health", auth=Access.PUBLIC, response=Health)
+@meta.endpoint("GET", "/v1/health", auth=Access.PUBLIC, response=Health, statuses=(503,))
 def health(ctx: RequestContext) -> Reply:
     """Whether the API can reach DynamoDB and S3."""
     from chalicelib.health import run_checks

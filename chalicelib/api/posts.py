@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Annotated
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, WithJsonSchema
 
 from chalicelib.api.idempotency import once
 from chalicelib.api.responses import Reply
@@ -34,14 +34,28 @@ posts = ApiBlueprint(__name__)
 DEFAULT_SPAN = timedelta(days=366)
 
 
+# What `_moment` reads (datetime.fromisoformat): a date, or a date and time.
+IsoMoment = Annotated[
+    str,
+    WithJsonSchema({"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}),
+]
+# What `_statuses` reads: statuses separated by commas (blanks and empty parts ignored).
+_ONE_STATUS = f"(?:{'|'.join(status.value for status in PostStatus)})"
+_STATUS_LIST = rf"^\s*(?:{_ONE_STATUS}\s*)?(?:,\s*(?:{_ONE_STATUS}\s*)?)*$"
+
+
 class PostQuery(Model):
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    from_: str | None = Field(
+    from_: IsoMoment | None = Field(
         default=None, alias="from", description="ISO date or time (UTC unless it has an offset)"
     )
-    to: str | None = Field(default=None, description="exclusive end; ISO date or time")
-    status: str | None = Field(default=None, description="comma-separated statuses")
+    to: IsoMoment | None = Field(default=None, description="exclusive end; ISO date or time")
+    status: str | None = Field(
+        default=None,
+        description="comma-separated statuses",
+        json_schema_extra={"pattern": _STATUS_LIST},
+    )
     account_id: str | None = None
     network: str | None = None
     limit: int = Field(default=50, ge=1, le=200)

@@ -75,6 +75,10 @@ class Endpoint:
     content_types: tuple[str, ...]
     max_body: int | None
     tags: tuple[str, ...] = field(default=())
+    # Other statuses the view itself answers (e.g. 201 beside 200), for the OpenAPI document.
+    statuses: tuple[int, ...] = field(default=())
+    # A body the view reads itself: its model per content type (None: text), for the document.
+    raw_body: dict[str, type[BaseModel] | None] | None = None
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -147,9 +151,14 @@ class ApiBlueprint(Blueprint):
         content_types: tuple[str, ...] = ("application/json",),
         max_body: int | None = None,
         tags: tuple[str, ...] = (),
+        statuses: tuple[int, ...] = (),
+        raw_body: dict[str, type[BaseModel] | None] | None = None,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
             summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
+            # A view that may return nothing answers 204 (see to_response).
+            returns = str(view.__annotations__.get("return", ""))
+            empty = (204,) if status == 200 and "None" in returns else ()
             spec = Endpoint(
                 method,
                 path,
@@ -163,6 +172,8 @@ class ApiBlueprint(Blueprint):
                 content_types,
                 max_body,
                 tags or (self._import_name.rsplit(".", 1)[-1],),
+                tuple(sorted({*statuses, *empty})),
+                raw_body,
             )
             self._registry.append(spec)
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import BeforeValidator
+from pydantic import BeforeValidator, WithJsonSchema
 
-_SHAPE = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+_PATTERN = r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$"
+_SHAPE = re.compile(_PATTERN)
 
 
 def normalise_email(value: object) -> str:
@@ -23,4 +24,9 @@ def normalise_email(value: object) -> str:
     return email
 
 
-EmailAddress = Annotated[str, BeforeValidator(normalise_email)]
+# The schema says what the validator accepts (before trimming and lower-casing).
+EmailAddress = Annotated[
+    str,
+    BeforeValidator(normalise_email),
+    WithJsonSchema({"type": "string", "format": "email", "maxLength": 254, "pattern": _PATTERN}),
+]

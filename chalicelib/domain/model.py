@@ -6,8 +6,32 @@ class is defined, so `import app` (the cold start) does not build every route's 
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler
 
 
 class Model(BaseModel):
     model_config = ConfigDict(defer_build=True)
+
+
+class OneOf:
+    """JSON schema of a string field: the values its validator accepts, as an enum.
+
+    `Annotated[str, AfterValidator(check), OneOf(names)]`: `names` is called only when a
+    schema is asked for (the OpenAPI document), never at import or validation. A long list
+    is named (`component`): the OpenAPI document then lists it once and refers to it."""
+
+    def __init__(self, values: Callable[[], Iterable[str]], component: str | None = None) -> None:
+        self.values = values
+        self.component = component
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: Any, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        schema = handler(core_schema)
+        schema["enum"] = list(self.values())
+        if self.component:
+            schema["x-component"] = self.component
+        return schema

@@ -12,15 +12,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field, model_validator
+from pydantic.config import JsonDict
 
 from chalicelib.domain.limits import NetworkLimits
 from chalicelib.domain.model import Model
 from chalicelib.domain.recurrence import InvalidRule, first_occurrence, normalize_rule
 from chalicelib.domain.slots import Slot
-from chalicelib.domain.timezones import InvalidTime, parse_at, to_wall, zone
+from chalicelib.domain.timezones import ZONE_NAMES, InvalidTime, parse_at, to_wall, zone
 from chalicelib.domain.validation import (
     DraftFields,
     MediaFacts,
@@ -62,15 +63,54 @@ PUBLISHABLE_ACCOUNTS = frozenset({"connected", "expiring"})
 MAX_TEXT = 100_000  # far above any network's limit: the networks' own limits say the rest
 
 
+_NOT_TRUE: JsonDict = {"not": {"const": True}}
+_ABSENT: JsonDict = {"type": "null"}
+
+
 class When(Model):
     """When to publish: `{at, timezone}`, `{queue: true}` or `{now: true}`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # What `_one_kind` enforces, for the OpenAPI document.
+        json_schema_extra={
+            "oneOf": [
+                {
+                    "required": ["at"],
+                    "properties": {
+                        "at": {"type": "string", "minLength": 1},
+                        "queue": _NOT_TRUE,
+                        "now": _NOT_TRUE,
+                    },
+                },
+                {
+                    "required": ["queue"],
+                    "properties": {
+                        "queue": {"const": True},
+                        "now": _NOT_TRUE,
+                        "at": _ABSENT,
+                        "timezone": _ABSENT,
+                    },
+                },
+                {
+                    "required": ["now"],
+                    "properties": {
+                        "now": {"const": True},
+                        "queue": _NOT_TRUE,
+                        "at": _ABSENT,
+                        "timezone": _ABSENT,
+                    },
+                },
+            ]
+        },
+    )
 
     at: str | None = Field(
         default=None, description="wall-clock ISO 8601 time, e.g. 2026-12-01T09:00:00"
     )
-    timezone: str | None = Field(default=None, description="IANA zone; the workspace's by default")
+    timezone: Annotated[str, ZONE_NAMES] | None = Field(
+        default=None, description="IANA zone; the workspace's by default"
+    )
     queue: bool | None = Field(default=None, description="the next free slot of the accounts")
     now: bool | None = Field(default=None, description="publish at once")
 

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator
 
+from chalicelib.domain.model import OneOf
+
 
 class InvalidTime(ValueError):
     """A time or zone the user must correct; the message says how."""
@@ -100,5 +102,8 @@ def check_time_zone(name: str) -> str:
     return name
 
 
+# The schema of a zone name: the tz database's names, what `zone` accepts.
+ZONE_NAMES = OneOf(lambda: sorted(_known_zones()), component="TimeZone")
+
 # A request field holding an IANA time zone name, validated against the tz database.
-TimeZoneName = Annotated[str, AfterValidator(check_time_zone)]
+TimeZoneName = Annotated[str, AfterValidator(check_time_zone), ZONE_NAMES]
