@@ -65,6 +65,7 @@ export interface ApiKey {
   created_by: string;
   created_at: string;
   last_used_at: string | null;
+  expires_at?: string | null;
 }
 
 export interface AuditEvent {

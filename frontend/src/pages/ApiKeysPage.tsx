@@ -7,6 +7,15 @@ import { Field, FormError } from "../components/Field";
 import { RoleSelect } from "../components/RoleSelect";
 import { reloadQuery } from "../queryClient";
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+// 0: the key does not expire.
+const EXPIRY_CHOICES = [
+  { days: 90, label: "in 90 days" },
+  { days: 30, label: "in 30 days" },
+  { days: 365, label: "in a year" },
+  { days: 0, label: "never" },
+];
+
 export function ApiKeysPage() {
   return (
     <WorkspaceGate>
@@ -30,11 +39,16 @@ function ApiKeys({ workspaceId, myRole }: { workspaceId: string; myRole: Role | 
   const keys = useQuery({ queryKey: ["api-keys", workspaceId], queryFn: () => api<Page<ApiKey>>(base) });
   const [name, setName] = useState("");
   const [role, setRole] = useState<Role>("editor");
+  const [lifetime, setLifetime] = useState(EXPIRY_CHOICES[0].days);
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
   const refresh = () => reloadQuery(queryClient, ["api-keys", workspaceId]);
   const create = useMutation({
-    mutationFn: () => api<ApiKey & { secret: string }>(base, { method: "POST", body: { name, role } }),
+    mutationFn: () =>
+      api<ApiKey & { secret: string }>(base, {
+        method: "POST",
+        body: { name, role, expires_at: lifetime ? new Date(Date.now() + lifetime * DAY_MS).toISOString() : null },
+      }),
     onSuccess: (key) => {
       setCreated({ name: key.name, secret: key.secret });
       setName("");
@@ -57,17 +71,28 @@ function ApiKeys({ workspaceId, myRole }: { workspaceId: string; myRole: Role | 
     <section>
       <h1>API keys</h1>
       <p className="muted">
-        Programs use a key as <code>Authorization: Bearer sk_…</code>. A key acts with the role it was given.
+        Programs use a key as <code>Authorization: Bearer sk_…</code>. A key acts with the role it was given, never more than its
+        creator's role of the moment, and stops working when its creator leaves the workspace.
       </p>
       <form className="inline-form" onSubmit={submit} aria-label="Create an API key">
         <Field label="Key name" name="name" required value={name} onChange={(e) => setName(e.target.value)} error={create.error} />
         <div className="field">
           <RoleSelect label="Key role" value={role} onChange={setRole} max={myRole} />
         </div>
+        <div className="field">
+          <label htmlFor="key-expiry">Expires</label>
+          <select id="key-expiry" value={lifetime} onChange={(e) => setLifetime(Number(e.target.value))}>
+            {EXPIRY_CHOICES.map((choice) => (
+              <option key={choice.days} value={choice.days}>
+                {choice.label}
+              </option>
+            ))}
+          </select>
+        </div>
         <button type="submit" className="primary" disabled={create.isPending}>
           {create.isPending ? "Creating…" : "Create key"}
         </button>
-        <FormError error={create.error} fields={["name", "role"]} />
+        <FormError error={create.error} fields={["name", "role", "expires_at"]} />
       </form>
       {created && (
         <div className="secret" role="status">
@@ -93,6 +118,7 @@ function ApiKeys({ workspaceId, myRole }: { workspaceId: string; myRole: Role | 
               <th scope="col">Role</th>
               <th scope="col">Created</th>
               <th scope="col">Last used</th>
+              <th scope="col">Expires</th>
               <th scope="col">Actions</th>
             </tr>
           </thead>
@@ -106,6 +132,7 @@ function ApiKeys({ workspaceId, myRole }: { workspaceId: string; myRole: Role | 
                 <td>{key.role}</td>
                 <td>{new Date(key.created_at).toLocaleString()}</td>
                 <td>{key.last_used_at ? new Date(key.last_used_at).toLocaleString() : "never"}</td>
+                <td>{key.expires_at ? new Date(key.expires_at).toLocaleString() : "never"}</td>
                 <td>
                   <button type="button" className="danger" onClick={() => setRevoking(key)}>
                     Revoke {key.name}
