@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.domain import links
 from chalicelib.domain.limits import TextCounting
 
 if TYPE_CHECKING:
@@ -89,48 +90,106 @@ _INVALID_CHARACTERS = frozenset("\ufffe\ufeff\uffff")
 
 
 def parse_weighted(text: str, config: WeightedConfig = X_WEIGHTING) -> WeightedLength:
-    """X's weighted length of `text`, whether it fits, and how much of it fits."""
+    """X's weighted length of `text`, whether it fits, and how much of it fits.
+
+    twitter-text steps through the text one link, emoji or character at a time; the steps
+    are taken one by one only while the text still fits (a few hundred at most), and the
+    rest is summed in bulk, so a long text costs a few passes of C code.
+    """
     normalized = unicodedata.normalize("NFC", text)
-    entity_ends = {entity.start: entity.end for entity in extract_urls(normalized)}
-    url_starts = set(entity_ends)
+    scale_limit = config.max_weighted_length * config.scale
+    entities = {
+        url.start: (url.end, config.url_length * config.scale) for url in extract_urls(normalized)
+    }
     if config.emoji_parsing:
-        for start, end in _emoji_spans(normalized):
-            entity_ends.setdefault(start, end)
+        for start, end in _emoji_spans(normalized, config):
+            entities.setdefault(start, (end, config.default_weight))
+    invalid = _invalid_pattern().search(normalized)
+    first_invalid = invalid.start() if invalid else len(normalized)
 
     weighted = 0
-    valid = True
     valid_end_utf16 = 0
     utf16_index = -1  # index of the last UTF-16 unit consumed so far
     index = 0
     while index < len(normalized):
-        entity_end = entity_ends.get(index)
-        if entity_end is not None:
-            end = entity_end
-            weighted += (
-                config.url_length * config.scale if index in url_starts else config.default_weight
-            )
+        entity = entities.get(index)
+        if entity is None:
+            end, weight = index + 1, config.weight(ord(normalized[index]))
         else:
-            end = index + 1
-            weighted += config.weight(ord(normalized[index]))
+            end, weight = entity
+        weighted += weight
         utf16_index += utf16_length(normalized[index:end])
-        # twitter-text checks the last unit of each counted step for invalid characters.
-        valid = valid and normalized[end - 1] not in _INVALID_CHARACTERS
-        if valid and weighted <= config.max_weighted_length * config.scale:
-            valid_end_utf16 = utf16_index
         index = end
+        # twitter-text checks the last unit of each step for invalid characters (they are
+        # never inside a link or an emoji); past the limit nothing more fits.
+        if end > first_invalid or weighted > scale_limit:
+            break
+        valid_end_utf16 = utf16_index
+    if index < len(normalized):
+        weighted += _rest_weight(normalized, index, entities, config)
 
     length = weighted // config.scale
-    valid = valid and 0 < length <= config.max_weighted_length
+    valid = first_invalid == len(normalized) and 0 < length <= config.max_weighted_length
     total_utf16 = utf16_length(text)
     return WeightedLength(
         weighted_length=length,
         valid=valid,
-        permillage=weighted * 1000 // (config.max_weighted_length * config.scale),
+        permillage=weighted * 1000 // scale_limit,
         valid_range_start=0,
         valid_range_end=valid_end_utf16 + total_utf16 - utf16_length(normalized),
         display_range_start=0,
         display_range_end=max(total_utf16 - 1, 0),
     )
+
+
+def _rest_weight(
+    text: str, index: int, entities: dict[int, tuple[int, int]], config: WeightedConfig
+) -> int:
+    """The weight of `text[index:]` (a step boundary), its entities stepped over as wholes."""
+    from bisect import bisect_left
+
+    rest = text[index:]
+    starts = sorted(entities)
+    covered = []
+    weighted = 0
+    for start in starts[bisect_left(starts, index) :]:
+        if start < index:
+            continue  # inside the link or emoji stepped over before
+        index, weight = entities[start]
+        weighted += weight
+        covered.append(text[start:index])
+    return weighted + _plain_weight(rest, config) - _plain_weight("".join(covered), config)
+
+
+def _plain_weight(text: str, config: WeightedConfig) -> int:
+    """The sum of the characters' own weights (`WeightedConfig.weight`)."""
+    weighted = config.default_weight * len(text)
+    if text:
+        for weight, pattern in _weight_classes(config):
+            weighted += (weight - config.default_weight) * len(pattern.findall(text))
+    return weighted
+
+
+@cache
+def _weight_classes(config: WeightedConfig) -> list[tuple[int, re.Pattern[str]]]:
+    """One pattern per range, for the characters no earlier range holds."""
+    import re
+
+    classes = []
+    earlier = ""
+    for weight_range in config.ranges:
+        inside = f"\\U{weight_range.start:08x}-\\U{weight_range.end:08x}"
+        pattern = f"(?![{earlier}])[{inside}]" if earlier else f"[{inside}]"
+        classes.append((weight_range.weight, re.compile(pattern)))
+        earlier += inside
+    return classes
+
+
+@cache
+def _invalid_pattern() -> re.Pattern[str]:
+    import re
+
+    return re.compile("[" + "".join(sorted(_INVALID_CHARACTERS)) + "]")
 
 
 def weighted_length(text: str, config: WeightedConfig = X_WEIGHTING) -> int:
@@ -157,8 +216,31 @@ def _emoji_pattern() -> regex.Pattern[str]:
     )
 
 
-def _emoji_spans(text: str) -> list[tuple[int, int]]:
-    return [match.span() for match in _emoji_pattern().finditer(text)]
+# What an emoji of more than one code point holds: a presentation selector, a keycap, a
+# joiner, a regional indicator, a tag or a skin tone.
+_SEQUENCE_MARKERS = (
+    "[\ufe0f\u20e3\u200d\U0001f1e6-\U0001f1ff\U000e0020-\U000e007f\U0001f3fb-\U0001f3ff]"
+)
+
+
+def _emoji_spans(text: str, config: WeightedConfig = X_WEIGHTING) -> list[tuple[int, int]]:
+    """The emoji that weigh differently counted once than counted by code point.
+
+    An emoji of one code point weighs the default weight either way (none lies in X's
+    lighter ranges), so only sequences are looked for, and only when the text has one.
+    """
+    import re
+
+    default_ranges = config.ranges == X_WEIGHTING.ranges
+    if default_ranges and not re.search(_SEQUENCE_MARKERS, text):
+        return []
+    return [
+        match.span()
+        for match in _emoji_pattern().finditer(text)
+        if not default_ranges
+        or match.end() - match.start() > 1
+        or config.weight(ord(match.group())) != config.default_weight
+    ]
 
 
 # ------------------------------------------------------------------- the other counting rules
@@ -177,7 +259,7 @@ def code_point_count(text: str) -> int:
 
 def utf16_length(text: str) -> int:
     """UTF-16 code units: a JavaScript string's `length`."""
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text) if text.isascii() else len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def utf8_length(text: str) -> int:
@@ -219,77 +301,20 @@ class Entity:
     end: int
 
 
-_DIRECTIONAL_MARKERS = "\u202a-\u202e\u061c\u200e\u200f\u2066\u2067\u2068\u2069"
-_INVALID_GROUP = "\ufffe\ufeff\uffff"
-_SPACES = "\x09-\x0d\x20\x85\xa0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-_PUNCTUATION = r"!'#%&'()*+,\\\-./:;<=>?@\[\]^_{|}~$"
-_LATIN_ACCENTS = (
-    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259"
-    "\u025b\u0263\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"
-)
-_CYRILLIC = "\u0400-\u04ff"
 _MAX_URL_LENGTH = 4096
 _MAX_TCO_SLUG_LENGTH = 40
 _MAX_DOMAIN_LABEL_LENGTH = 63
 
 
-@dataclass(frozen=True)
-class _UrlPatterns:
-    url: re.Pattern[str]
-    ascii_domain: re.Pattern[str]
-    tco: re.Pattern[str]
-    punycode_only: re.Pattern[str]
-
-
-@cache
-def _url_patterns() -> _UrlPatterns:
-    import re
-
-    from chalicelib.domain.tlds import COUNTRY_TLDS, GENERIC_TLDS
-
-    def alternatives(names: frozenset[str]) -> str:
-        # Longest first, so "com" never wins over "community".
-        return "|".join(re.escape(name) for name in sorted(names, key=lambda n: (-len(n), n)))
-
-    tld_end = r"(?=[^0-9a-zA-Z@+\-]|\Z)"
-    tld = (
-        rf"(?:(?:{alternatives(GENERIC_TLDS)}){tld_end}"
-        rf"|(?:{alternatives(COUNTRY_TLDS)}){tld_end}"
-        r"|xn--[\-0-9a-z]+)"
-    )
-    domain_char = f"[^{_PUNCTUATION}{_SPACES}{_INVALID_GROUP}{_DIRECTIONAL_MARKERS}]"
-    subdomain = rf"(?:(?:{domain_char}(?:[_\-]|{domain_char})*)?{domain_char}\.)"
-    domain_name = rf"(?:(?:{domain_char}(?:-|{domain_char})*)?{domain_char}\.)"
-    domain = rf"(?:{subdomain}*{domain_name}{tld})"
-    path_char = rf"[a-z{_CYRILLIC}0-9!*';:=+,.$/%#\[\]\-\u2013_~@|&{_LATIN_ACCENTS}]"
-    balanced_parens = rf"\((?:{path_char}+|(?:{path_char}*\({path_char}+\){path_char}*))\)"
-    path_end = rf"(?:[+\-a-z{_CYRILLIC}0-9=_#/{_LATIN_ACCENTS}]|{balanced_parens})"
-    path = rf"(?:(?:{path_char}*(?:{balanced_parens}{path_char}*)*{path_end})|(?:@{path_char}+/))"
-    query_char = rf"[a-z0-9!?*'\"@();:&=+$/%#\[\]\-_.,~|{{}}{_CYRILLIC}{_LATIN_ACCENTS}]"
-    query_end = r"[a-z0-9\-_&=#/]"
-    preceding = rf"(?:[^A-Za-z0-9@\uff20$#\uff03{_INVALID_GROUP}]|[{_DIRECTIONAL_MARKERS}]|^)"
-    url = (
-        rf"(?P<before>{preceding})"
-        rf"(?P<url>(?P<protocol>https?://)?(?P<domain>{domain})(?::[0-9]+)?"
-        rf"(?P<path>/{path}*)?(?:\?{query_char}*{query_end})?)"
-    )
-    return _UrlPatterns(
-        url=re.compile(url, re.IGNORECASE),
-        ascii_domain=re.compile(rf"(?:[\-a-z0-9{_LATIN_ACCENTS}]+\.)+{tld}", re.IGNORECASE),
-        tco=re.compile(
-            rf"^https?://t\.co/([a-z0-9]+)(?:\?{query_char}*{query_end})?", re.IGNORECASE
-        ),
-        punycode_only=re.compile(rf"^(?:[\-a-z0-9{_LATIN_ACCENTS}]+\.)+{tld}", re.IGNORECASE),
-    )
-
-
 def _ascii_host_length(domain: str) -> int | None:
     """The length of `domain` once punycode-encoded (IDNA), or None when it is no valid host."""
-    if domain[:4].lower() == "xn--" and not _url_patterns().punycode_only.match(domain):
+    if domain[:4].lower() == "xn--" and not links.is_ascii_host(domain):
         return None  # an encoded label cannot also hold non-ASCII characters
     length = 0
     labels = domain.split(".")
     for label in labels:
+        if len(label) > _MAX_DOMAIN_LABEL_LENGTH:
+            return None  # encoding never makes a label shorter
         encoded = len(label) if label.isascii() else 4 + len(label.encode("punycode"))
         if not 1 <= encoded <= _MAX_DOMAIN_LABEL_LENGTH:
             return None
@@ -298,46 +323,68 @@ def _ascii_host_length(domain: str) -> int | None:
 
 
 def extract_urls(text: str) -> list[Entity]:
-    """Every link in `text`, with or without `http(s)://`, as twitter-text finds them."""
+    """Every link in `text`, with or without `http(s)://`, as twitter-text finds them.
+
+    In time linear in the text's length, whatever its shape (`chalicelib.domain.links`).
+    """
     if "." not in text:
         return []
-    patterns = _url_patterns()
+    plain_host = _plain_host()
     urls: list[Entity] = []
-    for match in patterns.url.finditer(text):
-        url, protocol, domain = match["url"], match["protocol"], match["domain"]
-        start, end = match.start("url"), match.end("url")
-        host_length = _ascii_host_length(domain)
-        if host_length is None:
-            continue
-        encoded_length = len(url) + host_length - len(domain)
-        if len(protocol or "https://") + encoded_length > _MAX_URL_LENGTH:
-            continue
+    for match in links.scan(text):
+        start, end, protocol = match.start, match.end, match.protocol
+        prefix = len(protocol) if protocol else len("https://")
+        if prefix + end - start > _MAX_URL_LENGTH:
+            continue  # encoding the host never shortens it
+        domain = text[match.domain_start : match.domain_end]
+        # The usual host: ASCII labels of at most 63 characters, its own encoding.
+        plain = domain.isascii() and plain_host.fullmatch(domain) is not None
+        if not plain:
+            host_length = _ascii_host_length(domain)
+            if host_length is None:
+                continue
+            if prefix + end - start + host_length - len(domain) > _MAX_URL_LENGTH:
+                continue
         if protocol:
-            tco = patterns.tco.match(url)
+            url = text[start:end]
+            tco = links.patterns().tco.match(url)
             if tco:
                 if len(tco.group(1)) > _MAX_TCO_SLUG_LENGTH:
                     continue
                 url, end = tco.group(0), start + len(tco.group(0))
             urls.append(Entity(url, start, end))
+        elif match.before and match.before[-1] in "-_./":
             continue
-        if match["before"] and match["before"][-1] in "-_./":
-            continue
-        urls.extend(_bare_domain_urls(match, patterns.ascii_domain))
+        elif plain:  # the whole host is the one ASCII host in it
+            if match.has_path:
+                urls.append(Entity(text[match.domain_start : end], match.domain_start, end))
+            else:
+                urls.append(Entity(domain, match.domain_start, match.domain_end))
+        else:
+            urls.extend(_bare_domain_urls(text, match))
     return urls
 
 
-def _bare_domain_urls(match: re.Match[str], ascii_domain: re.Pattern[str]) -> list[Entity]:
+@cache
+def _plain_host() -> re.Pattern[str]:
+    import re
+
+    label = f"[\\-a-z0-9]{{1,{_MAX_DOMAIN_LABEL_LENGTH}}}"
+    return re.compile(rf"{label}(?:\.{label})+", re.IGNORECASE)
+
+
+def _bare_domain_urls(text: str, match: links.LinkMatch) -> list[Entity]:
     """Links without a protocol: only the ASCII hosts inside the matched domain count."""
-    domain, start = match["domain"], match.start("url")
+    start = match.domain_start
+    domain = text[start : match.domain_end]
     found = [
-        Entity(host.group(0), start + host.start(), start + host.end())
-        for host in ascii_domain.finditer(domain)
+        Entity(domain[host_start:host_end], start + host_start, start + host_end)
+        for host_start, host_end in links.ascii_hosts(domain)
     ]
-    if found and match["path"]:
+    if found and match.has_path:
         # The last host takes the port, path and query that follow the domain.
         last = found[-1]
-        rest = match["url"][len(domain) :]
-        found[-1] = Entity(last.value + rest, last.start, match.end("url"))
+        found[-1] = Entity(last.value + text[match.domain_end : match.end], last.start, match.end)
     return found
 
 
@@ -376,8 +423,8 @@ def extract_hashtags(text: str) -> list[Entity]:
         return []
     tags = []
     for match in _hashtag_pattern().finditer(text):
-        after = text[match.end() :]
-        if after[:1] in ("#", "\uff03") or after.startswith("://"):
+        end = match.end()  # never slice the rest of the text: that is quadratic
+        if text[end : end + 1] in ("#", "\uff03") or text.startswith("://", end):
             continue
         tags.append(Entity(match["tag"], match.start("tag") - 1, match.end("tag")))
     return _outside(tags, extract_urls(text))
@@ -389,8 +436,13 @@ def extract_mentions(text: str) -> list[Entity]:
         return []
     mentions = []
     for match in _mention_pattern().finditer(text):
-        after = text[match.end() :]
-        if after[:1] in ("@", "\uff20") or after.startswith("://") or _is_latin_accent(after[:1]):
+        end = match.end()
+        following = text[end : end + 1]
+        if (
+            following in ("@", "\uff20")
+            or text.startswith("://", end)
+            or _is_latin_accent(following)
+        ):
             continue
         if not match["list"]:
             mentions.append(Entity(match["name"], match.start("name") - 1, match.end("name")))
@@ -400,7 +452,7 @@ def extract_mentions(text: str) -> list[Entity]:
 def _is_latin_accent(char: str) -> bool:
     import re
 
-    return bool(char) and re.match(f"[{_LATIN_ACCENTS}]", char) is not None
+    return bool(char) and re.match(f"[{links.LATIN_ACCENTS}]", char) is not None
 
 
 def _outside(entities: list[Entity], others: list[Entity]) -> list[Entity]:

@@ -1,0 +1,364 @@
+"""Links in a text as twitter-text finds them, in time linear in the text's length.
+
+twitter-text finds links with one regular expression (`preceding`, `https?://`, a host of
+dot-separated labels ending in a known top-level domain, port, path, query), searched
+left to right. Run by a backtracking engine that expression is quadratic: from every
+possible start it walks the whole run of labels that follows, and gives them back one by
+one looking for a top-level domain (`"a." * 4000` took 39 s). This module gives the same
+matches without backtracking over the host:
+
+- the labels are cut at the dots, so from a given start the host's candidates are fixed;
+  twitter-text keeps the longest (the last label followed by a top-level domain), so the
+  host that starts at each label is worked out once, right to left, and remembered;
+- a top-level domain is looked up in a set (the ASCII letters and digits that follow a
+  dot, or the few lengths of the internationalised ones), once per position;
+- port, path and query are matched by the expression's own tail from the host's end:
+  matches do not overlap, so each character is read there at most once.
+
+`scan` yields what the expression's `finditer` yielded; tests/unit/test_text_linear.py
+compares the two on generated texts.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import re
+
+DIRECTIONAL_MARKERS = "\u202a-\u202e\u061c\u200e\u200f\u2066\u2067\u2068\u2069"
+INVALID_GROUP = "\ufffe\ufeff\uffff"
+SPACES = "\x09-\x0d\x20\x85\xa0\u1680\u180e\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+PUNCTUATION = r"!'#%&'()*+,\\\-./:;<=>?@\[\]^_{|}~$"
+# The punctuation a host label may hold inside it (`_` only before the last label).
+_PUNCTUATION_BUT_DASHES = r"!'#%&'()*+,\\./:;<=>?@\[\]^{|}~$"
+LATIN_ACCENTS = (
+    "\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u00ff\u0100-\u024f\u0253\u0254\u0256\u0257\u0259"
+    "\u025b\u0263\u0268\u026f\u0272\u0289\u028b\u02bb\u0300-\u036f\u1e00-\u1eff"
+)
+CYRILLIC = "\u0400-\u04ff"
+
+# The non-ASCII characters Python's case-insensitive matching takes for ASCII letters.
+_ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+
+
+class LinkMatch(NamedTuple):
+    """One match of twitter-text's link expression: the text before it, the link's parts."""
+
+    before: str
+    start: int  # where the link starts (after `before`)
+    protocol: str | None
+    domain_start: int
+    domain_end: int
+    end: int
+    has_path: bool
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    before: re.Pattern[str]  # the character before a link
+    domain_char: re.Pattern[str]
+    link_start: re.Pattern[str]  # a host character after a character that may precede a link
+    label_char: re.Pattern[str]
+    label_to_dot: re.Pattern[str]  # a whole run of label characters with a dot after it
+    label_here_to_dot: re.Pattern[str]  # the same from inside a run
+    labels: re.Pattern[str]  # host labels, each followed by its dot
+    protocol: re.Pattern[str]
+    tail: re.Pattern[str]  # port, path and query
+    ascii_label_to_dot: re.Pattern[str]
+    ascii_labels: re.Pattern[str]
+    tld: re.Pattern[str]  # a top-level domain after a dot, in case-folded text
+    tco: re.Pattern[str]
+
+
+def _trie(names: frozenset[str], end: str) -> str:
+    """One expression matching the longest of `names` followed by `end`.
+
+    A plain alternation of 1,500 names costs a try of each at every dot; a trie shares
+    their prefixes (longer names are tried before a shorter one ends).
+    """
+    import re
+
+    tree: dict[str, Any] = {}
+    for name in names:
+        node = tree
+        for char in name:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, Any]) -> str:
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if "" in node:
+            branches.append(end)
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return emit(tree)
+
+
+@cache
+def patterns() -> _Patterns:
+    import re
+
+    from chalicelib.domain.tlds import COUNTRY_TLDS, GENERIC_TLDS
+
+    flags = re.IGNORECASE
+    not_before = f"A-Za-z0-9@\uff20$#\uff03{INVALID_GROUP}"
+    before = f"(?:[^{not_before}]|[{DIRECTIONAL_MARKERS}])"
+    domain_char = f"[^{PUNCTUATION}{SPACES}{INVALID_GROUP}{DIRECTIONAL_MARKERS}]"
+    label_char = f"[^{_PUNCTUATION_BUT_DASHES}{SPACES}{INVALID_GROUP}{DIRECTIONAL_MARKERS}]"
+    path_char = rf"[a-z{CYRILLIC}0-9!*';:=+,.$/%#\[\]\-\u2013_~@|&{LATIN_ACCENTS}]"
+    balanced_parens = rf"\((?:{path_char}+|(?:{path_char}*\({path_char}+\){path_char}*))\)"
+    path_end = rf"(?:[+\-a-z{CYRILLIC}0-9=_#/{LATIN_ACCENTS}]|{balanced_parens})"
+    path = rf"(?:(?:{path_char}*(?:{balanced_parens}{path_char}*)*{path_end})|(?:@{path_char}+/))"
+    query_char = rf"[a-z0-9!?*'\"@();:&=+$/%#\[\]\-_.,~|{{}}{CYRILLIC}{LATIN_ACCENTS}]"
+    query_end = r"[a-z0-9\-_&=#/]"
+    ascii_label_char = rf"[\-a-z0-9{LATIN_ACCENTS}]"
+    # Neither a letter, a digit, `@`, `+` nor `-` may follow a top-level domain.
+    tld_end = r"(?![0-9a-z@+\-])"
+    tld = (
+        f"(?<=\\.)(?:{_trie(GENERIC_TLDS, tld_end)}|{_trie(COUNTRY_TLDS, tld_end)}"
+        r"|xn--[\-0-9a-z]++)"
+    )
+    return _Patterns(
+        before=re.compile(before, flags),
+        domain_char=re.compile(domain_char, flags),
+        link_start=re.compile(f"(?<={before}){domain_char}", flags),
+        label_char=re.compile(label_char, flags),
+        label_to_dot=re.compile(f"(?<!{label_char}){label_char}++(?=\\.)", flags),
+        label_here_to_dot=re.compile(f"{label_char}++(?=\\.)", flags),
+        labels=re.compile(f"(?:{domain_char}{label_char}*+(?<![_\\-])\\.)*+", flags),
+        protocol=re.compile(r"https?://", flags),
+        tail=re.compile(rf"(?::[0-9]+)?(?P<path>/{path}*)?(?:\?{query_char}*{query_end})?", flags),
+        ascii_label_to_dot=re.compile(f"(?<!{ascii_label_char}){ascii_label_char}++(?=\\.)", flags),
+        ascii_labels=re.compile(f"(?:{ascii_label_char}++\\.)*+", flags),
+        tld=re.compile(tld),
+        tco=re.compile(rf"^https?://t\.co/([a-z0-9]+)(?:\?{query_char}*{query_end})?", flags),
+    )
+
+
+def _fold(text: str) -> str:
+    """`text` lower-cased as case-insensitive matching sees it, one character for one."""
+    return text.translate(_ASCII_FOLD).lower()
+
+
+class _Hosts:
+    """The top-level domains in a text (after a dot), and the hosts that end in them."""
+
+    def __init__(self, text: str, labels: re.Pattern[str]) -> None:
+        self.text = text
+        self.labels = labels
+        folded = _fold(text)
+        if len(folded) != len(text):  # lower() lengthened a character: fold one by one
+            folded = "".join(_fold(char)[:1] or char for char in text)
+        self.tlds = {found.start(): found.end() for found in patterns().tld.finditer(folded)}
+        self.positions = sorted(self.tlds)
+        # (start, end, rightmost host end) of the last run of labels looked at
+        self.run: tuple[int, int, int | None] = (-1, -1, None)
+
+    def next_tld(self, at: int) -> int | None:
+        """The first position at or after `at` where a top-level domain starts."""
+        index = bisect_left(self.positions, at)
+        return self.positions[index] if index < len(self.positions) else None
+
+    def labels_end(self, at: int) -> int:
+        """Where the labels (each followed by its dot) from `at` end."""
+        found = self.labels.match(self.text, at)
+        assert found is not None  # the expression matches the empty string
+        return found.end()
+
+    def after(self, at: int, no_underscore: bool) -> tuple[int | None, int]:
+        """(host end, labels end) of a host whose labels start at `at`, after a first label.
+
+        The host is the longest: its last label is the rightmost one (without `_`) that
+        a top-level domain follows; the first label may only be the last when
+        `no_underscore`.
+        """
+        run_start, run_end, rightmost = self.run
+        if not run_start <= at <= run_end:
+            run_start, run_end = at, self.labels_end(at)
+            rightmost = None
+            index = bisect_right(self.positions, run_end) - 1
+            while index >= 0 and self.positions[index] > at:
+                position = self.positions[index]
+                label_start = self.text.rfind(".", 0, position - 1) + 1
+                if self.text.find("_", label_start, position - 1) < 0:
+                    rightmost = position
+                    break
+                index -= 1
+            self.run = (run_start, run_end, rightmost)
+        if rightmost is not None and rightmost > at:
+            return self.tlds[rightmost], run_end
+        if no_underscore and at in self.tlds:
+            return self.tlds[at], run_end
+        return None, run_end
+
+
+# A link found before its tail: (where the match starts, where the link starts, protocol or
+# "", where the host ends).
+_Candidate = tuple[int, int, str, int]
+
+
+def scan(text: str) -> Iterator[LinkMatch]:
+    """The matches of twitter-text's link expression, left to right, as `finditer` finds them."""
+    p = patterns()
+    hosts = _Hosts(text, p.labels)
+    if not hosts.tlds:
+        return  # every link ends its host with a top-level domain
+    last_tld = hosts.positions[-1]
+    protocols = [
+        m
+        for m in p.protocol.finditer(text, 0, last_tld)
+        if m.start() == 0 or p.before.match(text, m.start() - 1)
+    ]
+    next_protocol = 0
+    labels = _labels_from(text, p, 0, last_tld)
+    label = next(labels, None)
+    by_protocol: _Candidate | None = None
+    by_label: _Candidate | None = None
+    position = 0
+    while True:
+        while by_protocol is None and next_protocol < len(protocols):
+            protocol = protocols[next_protocol]
+            start = max(protocol.start() - 1, 0)
+            domain_end = (
+                _protocol_host(text, p, hosts, protocol.end()) if start >= position else None
+            )
+            if domain_end is None:
+                next_protocol += 1
+            else:
+                by_protocol = (start, protocol.start(), protocol.group(), domain_end)
+        while by_label is None and label is not None:
+            by_label, skip_to = _first_in_label(text, p, hosts, label, position)
+            if by_label is None:
+                if skip_to is not None:  # no top-level domain follows the labels up to there
+                    labels = p.label_to_dot.finditer(text, skip_to, last_tld)
+                label = next(labels, None)
+
+        if by_protocol is None and by_label is None:
+            return
+        # At the very start a link after a first character is tried before one at 0.
+        if by_label is None or (
+            by_protocol is not None
+            and (by_protocol[0], -by_protocol[1]) <= (by_label[0], -by_label[1])
+        ):
+            assert by_protocol is not None
+            found, by_protocol = by_protocol, None
+            next_protocol += 1
+        else:
+            found, by_label = by_label, None
+        match_start, start, protocol_text, domain_end = found
+        tail = p.tail.match(text, domain_end)
+        assert tail is not None  # every part of the tail is optional
+        position = tail.end()
+        yield LinkMatch(
+            before=text[match_start:start],
+            start=start,
+            protocol=protocol_text or None,
+            domain_start=start + len(protocol_text),
+            domain_end=domain_end,
+            end=position,
+            has_path=tail["path"] is not None,
+        )
+        if by_label is None and label is not None:
+            label = next(labels, None)  # the host ran past the label's dot
+        if label is not None and label.start() < position:
+            labels = _labels_from(text, p, position, last_tld)  # past the labels in the link
+            label = next(labels, None)
+            by_label = None
+        if by_label is not None and by_label[0] < position:
+            by_label = None
+        if by_protocol is not None and by_protocol[0] < position:
+            by_protocol = None  # inside the link found: passed over on the next round
+
+
+def _labels_from(text: str, p: _Patterns, at: int, end: int) -> Iterator[re.Match[str]]:
+    """The runs of label characters followed by a dot, from `at` (maybe inside a run)."""
+    if at and p.label_char.match(text, at - 1):
+        rest = p.label_here_to_dot.match(text, at, end)
+        if rest is not None:
+            yield rest
+            at = rest.end()
+    yield from p.label_to_dot.finditer(text, at, end)
+
+
+def _protocol_host(text: str, p: _Patterns, hosts: _Hosts, at: int) -> int | None:
+    """The end of the host right after `https://`, or None."""
+    if not p.domain_char.match(text, at):
+        return None
+    first = p.label_to_dot.match(text, at)
+    if first is None or text[first.end() - 1] in "_-":
+        return None
+    no_underscore = text.find("_", at, first.end()) < 0
+    return hosts.after(first.end() + 1, no_underscore)[0]
+
+
+def _first_in_label(
+    text: str, p: _Patterns, hosts: _Hosts, label: re.Match[str], position: int
+) -> tuple[_Candidate | None, int | None]:
+    """The first link without protocol whose host starts in this label, from `position` on,
+    else None and, when no top-level domain follows the labels after it, where they end."""
+    label_start, dot = label.span()
+    if text[dot - 1] in "_-" or dot <= position:
+        return None, None
+    lowest = label_start
+    domain_end, labels_end = hosts.after(dot + 1, no_underscore=False)
+    if domain_end is None:
+        # Only this label can come before the top-level domain: it may not hold `_`.
+        domain_end = hosts.tlds.get(dot + 1)
+        if domain_end is None:
+            following = hosts.next_tld(dot + 1)
+            hopeless = following is None or following > labels_end
+            return None, labels_end if hopeless and labels_end > dot + 1 else None
+        lowest = max(lowest, text.rfind("_", label_start, dot) + 1)
+    start: int | None = None
+    if position == 0:
+        # twitter-text's `preceding` is a character, else the start of the text.
+        if lowest <= 1 < dot and p.before.match(text, 0) and p.domain_char.match(text, 1):
+            start = 1
+        elif lowest == 0 and p.domain_char.match(text, 0):
+            start = 0
+        lowest = max(lowest, 2)
+    else:
+        lowest = max(lowest, position + 1)
+    if start is None:
+        found = p.link_start.search(text, lowest, dot) if lowest < dot else None
+        if found is None:
+            return None, None
+        start = found.start()
+    return (max(start - 1, 0), start, "", domain_end), None
+
+
+def ascii_hosts(domain: str) -> list[tuple[int, int]]:
+    """The spans of the ASCII hosts (labels of letters, digits, `-` and Latin accents
+    ending in a top-level domain) inside `domain`, left to right, each the longest."""
+    p = patterns()
+    hosts = _Hosts(domain, p.ascii_labels)
+    spans: list[tuple[int, int]] = []
+    if not hosts.tlds:
+        return spans
+    position = 0
+    labels = p.ascii_label_to_dot.finditer(domain)
+    label = next(labels, None)
+    while label is not None:
+        start = max(label.start(), position)
+        at = label.end() + 1
+        if start < label.end():
+            labels_end = hosts.labels_end(at)
+            index = bisect_right(hosts.positions, labels_end) - 1
+            if index >= 0 and hosts.positions[index] >= at:
+                position = hosts.tlds[hosts.positions[index]]
+                spans.append((start, position))
+            elif labels_end > at:  # no top-level domain follows any of these labels
+                labels = p.ascii_label_to_dot.finditer(domain, labels_end)
+        label = next(labels, None)
+    return spans
+
+
+def is_ascii_host(domain: str) -> bool:
+    """Whether `domain` starts with an ASCII host (what an `xn--` label must be part of)."""
+    hosts = ascii_hosts(domain)
+    return bool(hosts) and hosts[0][0] == 0

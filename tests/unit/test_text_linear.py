@@ -1,0 +1,204 @@
+"""Link extraction on adversarial texts: the linear scanner (chalicelib.domain.links) finds
+exactly what twitter-text's backtracking expression finds, on texts shaped to make that
+expression slow, and on generated ones.
+
+The reference below is the expression the product used before (quadratic or worse on
+these shapes), so it only ever sees short texts here. Timings are in bench/text.py.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chalicelib.domain import links
+from chalicelib.domain.limits import TextCounting
+from chalicelib.domain.links import CYRILLIC, LATIN_ACCENTS
+from chalicelib.domain.text import (
+    Entity,
+    count,
+    extract_hashtags,
+    extract_mentions,
+    extract_urls,
+    parse_weighted,
+)
+
+# ------------------------------------------------------------- the reference (backtracking)
+
+
+@cache
+def _reference_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    from chalicelib.domain.tlds import COUNTRY_TLDS, GENERIC_TLDS
+
+    def alternatives(names: frozenset[str]) -> str:
+        return "|".join(re.escape(name) for name in sorted(names, key=lambda n: (-len(n), n)))
+
+    tld_end = r"(?=[^0-9a-zA-Z@+\-]|\Z)"
+    tld = (
+        rf"(?:(?:{alternatives(GENERIC_TLDS)}){tld_end}"
+        rf"|(?:{alternatives(COUNTRY_TLDS)}){tld_end}"
+        r"|xn--[\-0-9a-z]+)"
+    )
+    excluded = f"{links.PUNCTUATION}{links.SPACES}{links.INVALID_GROUP}{links.DIRECTIONAL_MARKERS}"
+    domain_char = f"[^{excluded}]"
+    subdomain = rf"(?:(?:{domain_char}(?:[_\-]|{domain_char})*)?{domain_char}\.)"
+    domain_name = rf"(?:(?:{domain_char}(?:-|{domain_char})*)?{domain_char}\.)"
+    domain = rf"(?:{subdomain}*{domain_name}{tld})"
+    path_char = rf"[a-z{CYRILLIC}0-9!*';:=+,.$/%#\[\]\-\u2013_~@|&{LATIN_ACCENTS}]"
+    balanced = rf"\((?:{path_char}+|(?:{path_char}*\({path_char}+\){path_char}*))\)"
+    path_end = rf"(?:[+\-a-z{CYRILLIC}0-9=_#/{LATIN_ACCENTS}]|{balanced})"
+    path = rf"(?:(?:{path_char}*(?:{balanced}{path_char}*)*{path_end})|(?:@{path_char}+/))"
+    query_char = rf"[a-z0-9!?*'\"@();:&=+$/%#\[\]\-_.,~|{{}}{CYRILLIC}{LATIN_ACCENTS}]"
+    query_end = r"[a-z0-9\-_&=#/]"
+    invalid, markers = links.INVALID_GROUP, links.DIRECTIONAL_MARKERS
+    preceding = rf"(?:[^A-Za-z0-9@\uff20$#\uff03{invalid}]|[{markers}]|^)"
+    url = (
+        rf"(?P<before>{preceding})"
+        rf"(?P<url>(?P<protocol>https?://)?(?P<domain>{domain})(?::[0-9]+)?"
+        rf"(?P<path>/{path}*)?(?:\?{query_char}*{query_end})?)"
+    )
+    ascii_domain = rf"(?:[\-a-z0-9{LATIN_ACCENTS}]+\.)+{tld}"
+    return (
+        re.compile(url, re.IGNORECASE),
+        re.compile(ascii_domain, re.IGNORECASE),
+        re.compile(rf"^{ascii_domain}", re.IGNORECASE),
+    )
+
+
+def reference_matches(text: str) -> list[tuple[str, int, str | None, str, int, bool]]:
+    url, _, _ = _reference_patterns()
+    return [
+        (m["before"], m.start("url"), m["protocol"], m["domain"], m.end("url"), bool(m["path"]))
+        for m in url.finditer(text)
+    ]
+
+
+def linear_matches(text: str) -> list[tuple[str, int, str | None, str, int, bool]]:
+    return [
+        (
+            m.before,
+            m.start,
+            m.protocol,
+            text[m.domain_start : m.domain_end],
+            m.end,
+            m.has_path,
+        )
+        for m in links.scan(text)
+    ]
+
+
+def reference_hosts(domain: str) -> list[tuple[int, int]]:
+    _, ascii_domain, _ = _reference_patterns()
+    return [m.span() for m in ascii_domain.finditer(domain)]
+
+
+# ------------------------------------------------------------------------ the shapes
+
+# Texts that made the expression walk a whole run of labels from every start.
+ADVERSARIAL = [
+    "a." * 300,
+    "a." * 300 + "com",
+    "a.com." * 100,
+    "a.com." * 100 + "a.a.a.a",
+    "\u00e9" * 400 + ".",
+    "\u00e9." * 300,
+    "\u00e9" * 300 + ".com",
+    "a-" * 300 + ".com",
+    "a_." * 300 + "com",
+    "_a." * 300 + "com",
+    "a.b_c." * 100 + "com",
+    "xn--a." * 100,
+    "xn--" + "a." * 200 + "\u00e9.com",
+    "http://" * 100 + "a.com",
+    "http://a." * 100,
+    "https://" + "a." * 300,
+    "http://a.com/" + "(" * 300,
+    "http://a.com/" + "(a" * 200,
+    "http://a.com/" + "a!" * 200 + "!",
+    "http://a.com/" + "(a)" * 100 + "!!",
+    "http://a.com/?" + "!" * 300,
+    "a.com/" + "@a" * 200,
+    "1." * 300 + "com",
+    "verm." * 100 + "verm\u00f6gensberater",
+    "\u0440\u0444." * 200,
+    "a." * 200 + "\u0440\u0444",
+    "www." * 200,
+    "-." * 300 + "a.com",
+    ".com" * 200,
+    "a" * 300 + ".com." * 10,
+    "@a.com" * 100,
+    "#a.com" * 100,
+    "$a.com" * 100,
+    "a.co\u212a." * 100,  # the Kelvin sign is a k to case-insensitive matching
+    "\u0130nfo.\u0130nfo." * 50,
+]
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+def test_adversarial_texts_give_the_links_twitter_text_gives(text):
+    assert linear_matches(text) == reference_matches(text)
+
+
+@pytest.mark.parametrize("text", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+def test_hosts_inside_adversarial_domains_are_the_ones_twitter_text_finds(text):
+    assert links.ascii_hosts(text) == reference_hosts(text)
+
+
+ALPHABET = [
+    *list("a.-_/:@#$?()!c0om\u00e9\u0440\u0444 \u212a"),
+    "com",
+    "co",
+    ".com",
+    "http://",
+    "https://",
+    "xn--",
+    "t.co/",
+    "\u200e",
+    "\ufffe",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(ALPHABET), max_size=40).map("".join))
+def test_generated_texts_give_the_links_twitter_text_gives(text):
+    assert linear_matches(text) == reference_matches(text)
+    assert links.ascii_hosts(text) == reference_hosts(text)
+
+
+# --------------------------------------------------------- what the product does with them
+
+
+def test_a_long_run_of_labels_without_a_top_level_domain_has_no_link():
+    text = "a." * 50_000
+    assert extract_urls(text) == []
+    assert count(text, TextCounting.WEIGHTED) == 100_000
+
+
+def test_a_link_after_a_long_run_of_labels_is_the_whole_host():
+    text = "see " + "a." * 2_100 + "com"
+    # Longer than a URL may be (4,096): twitter-text does not count it as one.
+    assert extract_urls(text) == []
+    text = "see " + "a." * 100 + "com/x and " + "b." * 50_000
+    assert extract_urls(text) == [Entity("a." * 100 + "com/x", 4, 4 + 200 + 5)]
+
+
+def test_links_are_still_found_among_a_hundred_thousand_characters_of_noise():
+    noise = "\u00e9." * 25_000
+    text = f"{noise} https://example.com/x {noise} example.org"
+    assert [url.value for url in extract_urls(text)] == ["https://example.com/x", "example.org"]
+
+
+def test_many_hashtags_and_mentions_are_all_found():
+    assert len(extract_hashtags("#a " * 30_000)) == 30_000
+    assert len(extract_mentions("@a " * 30_000)) == 30_000
+
+
+def test_a_hundred_thousand_characters_count_as_x_counts_them():
+    parsed = parse_weighted("a" * 100_000)
+    assert parsed.weighted_length == 100_000
+    assert not parsed.valid
+    assert parsed.valid_range_end == 279
