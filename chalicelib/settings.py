@@ -79,6 +79,9 @@ class Settings(Model):
     frontend_origin: str
     api_base_url: str
     # When set, every network's API and consent pages are served by the sandbox at
+    # The secret CloudFront sends the API with every request (infrastructure/template.yaml):
+    # only then is its CloudFront-Viewer-Address header the viewer's address.
+    origin_secret_name: str
     # <sandbox_url>/<network>; individual overrides still win.
     sandbox_url: str | None
     network_urls: dict[str, str]
@@ -196,6 +199,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         sweep_grace_seconds=float(get("SCHEDULO_SWEEP_GRACE_SECONDS", "120")),
     )
 
+        origin_secret_name=get("SCHEDULO_ORIGIN_SECRET_NAME", f"/{prefix}/origin-verify-key"),
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -56,8 +56,10 @@ def tokens_out(pair: TokenPair, cookie: bool = False) -> TokensOut:
 
 
 def source_address(ctx: RequestContext) -> str | None:
+    from chalicelib.auth.viewer import viewer_address
+
     identity = (ctx.request.context or {}).get("identity") or {}
-    return identity.get("sourceIp")
+    return viewer_address(ctx.request.headers, identity.get("sourceIp"))
 
 
 @auth.endpoint(
