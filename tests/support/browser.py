@@ -77,7 +77,10 @@ def sign_in_page(page: Any, base_url: str, name: str = "Browser User") -> Browse
     """A new user, signed in on `page` (which is left on the dashboard)."""
     user, tokens = sign_up_via_api(base_url, name)
     give_session(page, base_url, tokens["refresh_token"])
-    page.goto("/dashboard")
+    # Wait for the page to trade the cookie: leaving the page while that refresh is in
+    # flight could lose the rotated token, and spending the old one again ends the session.
+    with page.expect_response("**/v1/auth/refresh"):
+        page.goto("/dashboard")
     return user
 
 

@@ -35,6 +35,7 @@ describe("api", () => {
     expect(path).toBe("/v1/auth/refresh");
     expect(refresh.body).toBe("{}");
     expect(refresh.credentials).toBe("same-origin");
+    expect(refresh.keepalive).toBe(true); // a reload does not lose the rotated cookie
     expect((refresh.headers as Record<string, string>)["X-Schedulo-CSRF"]).toBe("1");
     const retried = fetchMock.mock.calls[2][1] as RequestInit;
     expect((retried.headers as Record<string, string>).Authorization).toBe("Bearer new");

@@ -82,9 +82,12 @@ async function refreshTokens(used: string | null): Promise<boolean> {
   refreshing ??= acrossTabs(async () => {
     let token: string | null = null;
     try {
+      // keepalive: a reload or a navigation does not cancel the refresh, so the browser
+      // still stores the rotated cookie (the old one, spent, would end the session).
       const r = await fetch("/v1/auth/refresh", {
         method: "POST",
         credentials: "same-origin",
+        keepalive: true,
         headers: { "Content-Type": "application/json", ...CSRF_HEADERS },
         body: "{}",
       });
