@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from chalice import Response
-from pydantic import Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from chalicelib.api.responses import Reply
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
@@ -37,7 +37,39 @@ def _network_ids() -> tuple[str, ...]:
 LOCAL_PATH = r"/(?!/)[\w\-./?=&%]*"
 
 
+APP_PASSWORD = re.compile(r"[a-zA-Z0-9]{4}(-[a-zA-Z0-9]{4}){3}")
+
+
+def _filled(**properties: dict[str, Any]) -> dict[str, Any]:
+    return {"required": list(properties), "properties": properties}
+
+
 class ConnectIn(Model):
+    # What `connect` requires of Mastodon and Bluesky, for the OpenAPI document.
+    model_config = ConfigDict(
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": {"required": ["network"], "properties": {"network": {"const": net}}},
+                    "then": then,
+                }
+                for net, then in (
+                    ("mastodon", _filled(instance_url={"type": "string", "minLength": 1})),
+                    (
+                        "bluesky",
+                        _filled(
+                            handle={"type": "string", "minLength": 1},
+                            app_password={
+                                "type": "string",
+                                "pattern": f"^{APP_PASSWORD.pattern}$",
+                            },
+                        ),
+                    ),
+                )
+            ]
+        }
+    )
+
     network: Annotated[str, OneOf(_network_ids)]
     redirect_to: str | None = Field(
         default=None,
@@ -228,9 +260,6 @@ def _connect_bluesky(ws: str, user_id: str, body: ConnectIn) -> AccountOut:
         field="app_password",
     )
     return account_out(store.get(ws, account_id))
-
-
-APP_PASSWORD = re.compile(r"[a-zA-Z0-9]{4}(-[a-zA-Z0-9]{4}){3}")
 
 
 def _network_call(call: Any, field: str = "network") -> Any:

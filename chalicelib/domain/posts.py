@@ -139,7 +139,17 @@ class TargetIn(Model):
 class PostIn(Model):
     """The body of `POST /v1/workspaces/{ws}/posts` and `.../posts/validate`."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        # What `_recurrence` requires, for the OpenAPI document: a rule needs when.at.
+        json_schema_extra={
+            "if": {"required": ["recurrence"], "properties": {"recurrence": {"type": "string"}}},
+            "then": {
+                "required": ["when"],
+                "properties": {"when": {"type": "object", "required": ["at"]}},
+            },
+        },
+    )
 
     text: str = Field(default="", max_length=MAX_TEXT)
     media_ids: list[str] = Field(default_factory=list, max_length=35)
