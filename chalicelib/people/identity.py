@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -30,6 +31,7 @@ from chalicelib.store.users import (
 from chalicelib.store.workspaces import WorkspaceRecord
 
 BAD_CREDENTIALS = "Email or password is incorrect."
+REFRESH_REUSE_GRACE_SECONDS = 20
 
 
 @dataclass(frozen=True)
@@ -134,12 +136,26 @@ def refresh(refresh_token: str) -> TokenPair:
     ):
         raise Unauthorized("The refresh token is not valid; sign in again.")
     if not sessions.spend_token(token):
-        # A spent token came back: it was stolen, or a client lost the race. Either way
-        # nobody can tell which holder is genuine, so the whole session ends.
-        sessions.revoke_family(family.session_id)
-        logger.warning("refresh token reused; session revoked", extra={"user_id": token.user_id})
-        raise Unauthorized("This refresh token was already used, so its session was ended.")
+        if not _reused_within_grace(token):
+            # A spent token came back later: it was stolen, or copied. Nobody can tell
+            # which holder is genuine, so the whole session ends.
+            sessions.revoke_family(family.session_id)
+            logger.warning(
+                "refresh token reused; session revoked", extra={"user_id": token.user_id}
+            )
+            raise Unauthorized("This refresh token was already used, so its session was ended.")
+        logger.info("refresh token reused within the grace", extra={"user_id": token.user_id})
     return start_session(token.user_id, user.generation, family.session_id)
+
+
+def _reused_within_grace(token: sessions.SessionRecord) -> bool:
+    """A client racing itself (a page reloaded while its refresh was in flight, two tabs)
+    sends the token it has just spent again within seconds; the session goes on for it.
+    A replay after that is treated as theft."""
+    if not token.used_at:
+        return True  # spent between our read and our write: the race itself
+    spent_at = datetime.fromisoformat(token.used_at)
+    return utcnow() - spent_at <= timedelta(seconds=REFRESH_REUSE_GRACE_SECONDS)
 
 
 def logout(refresh_token: str) -> None:

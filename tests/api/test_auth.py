@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
 
+from chalicelib.people import identity
 from tests.support.factories import PASSWORD, bearer, call, signup, unique_email
 
 
@@ -81,12 +83,22 @@ def test_wrong_password_and_unknown_email_get_the_same_answer(client):
     assert wrong.json["error"]["message"] == unknown.json["error"]["message"]
 
 
-def test_refresh_rotates_and_reusing_a_refresh_token_revokes_the_family(client):
+def later(monkeypatch, seconds: float) -> None:
+    """The clock the refresh check reads, `seconds` ahead."""
+    from chalicelib.people import identity
+    from chalicelib.store.base import utcnow
+
+    moment = utcnow() + timedelta(seconds=seconds)
+    monkeypatch.setattr(identity, "utcnow", lambda: moment)
+
+
+def test_refresh_rotates_and_reusing_a_refresh_token_revokes_the_family(client, monkeypatch):
     user = signup(client)
     first = call(client, "POST", "/v1/auth/refresh", {"refresh_token": user.refresh_token})
     assert first.status_code == 200
     assert first.json["refresh_token"] != user.refresh_token
-    # The old token again: a replay. It fails and ends the whole session...
+    # The old token again, past the grace: a replay. It fails and ends the whole session...
+    later(monkeypatch, identity.REFRESH_REUSE_GRACE_SECONDS + 1)
     replay = call(client, "POST", "/v1/auth/refresh", {"refresh_token": user.refresh_token})
     assert replay.status_code == 401
     # ...so the newest token of the family stops working too.
@@ -94,6 +106,18 @@ def test_refresh_rotates_and_reusing_a_refresh_token_revokes_the_family(client):
         client, "POST", "/v1/auth/refresh", {"refresh_token": first.json["refresh_token"]}
     )
     assert newest.status_code == 401
+
+
+def test_a_token_spent_again_within_seconds_keeps_the_session(client, monkeypatch):
+    """A page reloaded while its refresh was in flight sends the spent token again."""
+    user = signup(client)
+    first = call(client, "POST", "/v1/auth/refresh", {"refresh_token": user.refresh_token})
+    later(monkeypatch, identity.REFRESH_REUSE_GRACE_SECONDS - 5)
+    again = call(client, "POST", "/v1/auth/refresh", {"refresh_token": user.refresh_token})
+    assert first.status_code == again.status_code == 200
+    for pair in (first.json, again.json):
+        rotated = call(client, "POST", "/v1/auth/refresh", {"refresh_token": pair["refresh_token"]})
+        assert rotated.status_code == 200
 
 
 def test_logout_ends_the_session(client):
