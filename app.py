@@ -13,14 +13,16 @@ from chalicelib.api.networks import networks
 from chalicelib.api.notifications import notifications
 from chalicelib.api.posts import posts
 from chalicelib.api.publishing import publishing
+from chalicelib.api.webhooks import webhooks
 from chalicelib.api.workspaces import workspaces
+from chalicelib.settings import get_settings
 
 # Chalice's own log handler stays off: Powertools Logger writes one JSON line per request.
 app = Chalice(app_name="schedulo", configure_logs=False)
 app.api.binary_types = []
 
 app.register_middleware(http_middleware, "http")
-for event_type in ("pure_lambda", "scheduled"):
+for event_type in ("pure_lambda", "scheduled", "sqs"):
     app.register_middleware(event_middleware, event_type)
 
 app.register_blueprint(meta)
@@ -34,6 +36,7 @@ app.register_blueprint(accounts)
 app.register_blueprint(notifications)
 app.register_blueprint(publishing)
 app.register_blueprint(imports)
+app.register_blueprint(webhooks)
 
 
 @app.lambda_function(name="publisher")
@@ -66,3 +69,13 @@ def refresh_tokens(event):
     from chalicelib.oauth.health import refresh_expiring_tokens
 
     refresh_expiring_tokens()
+
+
+@app.on_sqs_message(
+    queue=get_settings().webhook_queue_name, batch_size=10, name="webhook_deliverer"
+)
+def webhook_deliverer(event):
+    """Outgoing webhooks: one signed attempt per message; retries are queued again."""
+    from chalicelib.webhooks.delivery import handle_sqs_event
+
+    handle_sqs_event(list(event))

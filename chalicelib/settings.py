@@ -33,6 +33,8 @@ TABLES = (
     "sessions",
     "idempotency",
     "rate_limits",
+    "webhooks",
+    "webhook_deliveries",
 )
 
 
@@ -54,6 +56,8 @@ class TableNames(Model):
     sessions: str
     idempotency: str
     rate_limits: str
+    webhooks: str
+    webhook_deliveries: str
 
 
 class Settings(Model):
@@ -75,13 +79,13 @@ class Settings(Model):
     import_worker_arn: str
     kms_key_id: str
     jwt_secret_name: str
+    # The secret CloudFront sends the API with every request (infrastructure/template.yaml):
+    # only then is its CloudFront-Viewer-Address header the viewer's address.
+    origin_secret_name: str
     email_sender: str
     frontend_origin: str
     api_base_url: str
     # When set, every network's API and consent pages are served by the sandbox at
-    # The secret CloudFront sends the API with every request (infrastructure/template.yaml):
-    # only then is its CloudFront-Viewer-Address header the viewer's address.
-    origin_secret_name: str
     # <sandbox_url>/<network>; individual overrides still win.
     sandbox_url: str | None
     network_urls: dict[str, str]
@@ -99,6 +103,16 @@ class Settings(Model):
     publish_lease_seconds: float = 900.0
     retry_base_seconds: float = 30.0
     sweep_grace_seconds: float = 120.0
+    # Outgoing webhooks: their delivery queue, the first retry's delay (then doubling, with
+    # jitter, capped), how long a delivery is retried, when a failing endpoint is disabled,
+    # and how long one call may take.
+    webhook_queue_url: str = ""
+    webhook_queue_name: str = "schedulo-local-webhooks"
+    webhook_retry_base_seconds: float = 10.0
+    webhook_retry_cap_seconds: float = 7200.0
+    webhook_retry_window_seconds: float = 86400.0
+    webhook_disable_after_seconds: float = 3 * 86400.0
+    webhook_timeout_seconds: float = 15.0
 
     def network_url(self, network: str, kind: str, default: str) -> str:
         """The base URL of one of a network's hosts (`kind` is e.g. "api" or "auth")."""
@@ -154,6 +168,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         }
     )
     queue_name = f"{prefix}-dead-letters"
+    webhook_queue = f"{prefix}-webhooks"
     endpoint = env.get("AWS_ENDPOINT_URL") or None
     queue_host = endpoint or f"https://sqs.{region}.amazonaws.com"
     port = env.get("SCHEDULO_PORT", "8000")
@@ -184,6 +199,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         ),
         kms_key_id=get("SCHEDULO_KMS_KEY_ID", f"alias/{prefix}-tokens"),
         jwt_secret_name=get("SCHEDULO_JWT_SECRET_NAME", f"/{prefix}/jwt-signing-key"),
+        origin_secret_name=get("SCHEDULO_ORIGIN_SECRET_NAME", f"/{prefix}/origin-verify-key"),
         email_sender=get("SCHEDULO_EMAIL_SENDER", "no-reply@schedulo.local"),
         frontend_origin=get("SCHEDULO_FRONTEND_ORIGIN", f"http://127.0.0.1:{port}"),
         api_base_url=get("SCHEDULO_API_BASE_URL", f"http://127.0.0.1:{port}"),
@@ -197,9 +213,19 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         publish_lease_seconds=float(get("SCHEDULO_PUBLISH_LEASE_SECONDS", "900")),
         retry_base_seconds=float(get("SCHEDULO_RETRY_BASE_SECONDS", "30")),
         sweep_grace_seconds=float(get("SCHEDULO_SWEEP_GRACE_SECONDS", "120")),
+        webhook_queue_url=get(
+            "SCHEDULO_WEBHOOK_QUEUE_URL", f"{queue_host}/{account}/{webhook_queue}"
+        ),
+        webhook_queue_name=webhook_queue,
+        webhook_retry_base_seconds=float(get("SCHEDULO_WEBHOOK_RETRY_BASE_SECONDS", "10")),
+        webhook_retry_cap_seconds=float(get("SCHEDULO_WEBHOOK_RETRY_CAP_SECONDS", "7200")),
+        webhook_retry_window_seconds=float(get("SCHEDULO_WEBHOOK_RETRY_WINDOW_SECONDS", "86400")),
+        webhook_disable_after_seconds=float(
+            get("SCHEDULO_WEBHOOK_DISABLE_AFTER_SECONDS", str(3 * 86400))
+        ),
+        webhook_timeout_seconds=float(get("SCHEDULO_WEBHOOK_TIMEOUT_SECONDS", "15")),
     )
 
-        origin_secret_name=get("SCHEDULO_ORIGIN_SECRET_NAME", f"/{prefix}/origin-verify-key"),
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

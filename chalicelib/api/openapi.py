@@ -176,6 +176,54 @@ def _hoist(node: Any, components: dict[str, Any]) -> Any:
     return {"$ref": f"#/components/schemas/{name}", **node}
 
 
+def webhooks_section(components: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI 3.1's `webhooks`: what Schedulo POSTs to an endpoint, per event type."""
+    from chalicelib.domain.webhooks import DESCRIPTIONS, EMITTED, EventType, envelope_model
+
+    headers = {
+        "webhook-id": "The message id: the same on every attempt (deduplicate on it).",
+        "webhook-timestamp": "Seconds since the epoch when this attempt was signed.",
+        "webhook-signature": (
+            "Space-separated `v1,<base64 HMAC-SHA256>` of `{webhook-id}.{webhook-timestamp}."
+            "{body}` with each valid secret (the key is the base64 after `whsec_`); two "
+            "during the 24 hours after a rotation (Standard Webhooks)."
+        ),
+    }
+    section: dict[str, Any] = {}
+    for event in EventType:
+        note = "" if event in EMITTED else " (declared; not sent yet)"
+        section[event.value] = {
+            "post": {
+                "operationId": "webhook_" + event.value.replace(".", "_"),
+                "summary": DESCRIPTIONS[event] + note,
+                "tags": ["webhooks"],
+                "parameters": [
+                    {
+                        "name": name,
+                        "in": "header",
+                        "required": True,
+                        "description": text,
+                        "schema": {"type": "string"},
+                    }
+                    for name, text in headers.items()
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": _schema_ref(envelope_model(event), components)
+                        }
+                    },
+                },
+                "responses": {
+                    "2XX": {"description": "Received. Anything else is retried for 24 hours."},
+                    "410": {"description": "Gone: Schedulo turns the endpoint off."},
+                },
+            }
+        }
+    return section
+
+
 def build_document() -> dict[str, Any]:
     components: dict[str, Any] = {"Error": _ERROR_SCHEMA}
     paths: dict[str, dict[str, Any]] = {}
@@ -183,6 +231,7 @@ def build_document() -> dict[str, Any]:
         paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = _operation(
             endpoint, components
         )
+    hooks = webhooks_section(components)
     shared: dict[str, Any] = {}
     paths = _hoist(paths, shared)
     components = {**_hoist(components, shared), **shared}
@@ -190,6 +239,7 @@ def build_document() -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "Schedulo API", "version": "1.0.0"},
         "paths": paths,
+        "webhooks": hooks,
         "components": {
             "schemas": components,
             "responses": {

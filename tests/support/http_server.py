@@ -1,4 +1,5 @@
-"""A tiny HTTP server on a free loopback port, for fetch tests (no internet)."""
+"""A tiny HTTP server on a free loopback port, for fetch and webhook tests (no internet).
+POSTs are answered like GETs, their headers and bodies kept in `received`."""
 
 from __future__ import annotations
 
@@ -20,10 +21,21 @@ class Route:
 
 
 @dataclass
+class Received:
+    """A request with a body (POST), as the server read it."""
+
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
 class Served:
     url: str
     routes: dict[str, Route]
     hits: list[str] = field(default_factory=list)
+    received: list[Received] = field(default_factory=list)
 
 
 @contextmanager
@@ -51,6 +63,14 @@ def serve(routes: dict[str, Route]) -> Iterator[Served]:
             self.send_header("Content-Length", str(len(route.body)))
             self.end_headers()
             self.wfile.write(route.body)
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length)
+            served.received.append(
+                Received("POST", self.path, {k.lower(): v for k, v in self.headers.items()}, body)
+            )
+            self.do_GET()
 
         def log_message(self, *args: object) -> None:
             pass
