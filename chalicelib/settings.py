@@ -172,6 +172,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     endpoint = env.get("AWS_ENDPOINT_URL") or None
     queue_host = endpoint or f"https://sqs.{region}.amazonaws.com"
     port = env.get("SCHEDULO_PORT", "8000")
+    # Deployed, the web app and the API share one origin (CloudFront routes /v1/*).
+    public_url = env.get("SCHEDULO_PUBLIC_URL") or f"http://127.0.0.1:{port}"
     return Settings(
         stage=stage,
         region=region,
@@ -201,8 +203,8 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         jwt_secret_name=get("SCHEDULO_JWT_SECRET_NAME", f"/{prefix}/jwt-signing-key"),
         origin_secret_name=get("SCHEDULO_ORIGIN_SECRET_NAME", f"/{prefix}/origin-verify-key"),
         email_sender=get("SCHEDULO_EMAIL_SENDER", "no-reply@schedulo.local"),
-        frontend_origin=get("SCHEDULO_FRONTEND_ORIGIN", f"http://127.0.0.1:{port}"),
-        api_base_url=get("SCHEDULO_API_BASE_URL", f"http://127.0.0.1:{port}"),
+        frontend_origin=get("SCHEDULO_FRONTEND_ORIGIN", public_url),
+        api_base_url=get("SCHEDULO_API_BASE_URL", public_url),
         sandbox_url=env.get("SCHEDULO_SANDBOX_URL") or None,
         network_urls=_network_overrides(env),
         allow_loopback_fetch=env.get("SCHEDULO_ALLOW_LOOPBACK_FETCH", "") == "1",

@@ -34,6 +34,7 @@ def main(build_dir: str) -> int:
             else {"CreateBucketConfiguration": {"LocationConstraint": region}}
         )
         s3.create_bucket(Bucket=artifacts, **options)
+    public_url = os.environ.get("PUBLIC_URL") or stack_outputs(stack).get("FrontendUrl", "")
     build = Path(build_dir)
     packaged = build / "packaged.yaml"
     run(
@@ -47,6 +48,18 @@ def main(build_dir: str) -> int:
         "--output-template-file",
         str(packaged),
     )
+    deploy(packaged, stack, stage, public_url)
+    outputs = stack_outputs(stack)
+    if not public_url:
+        # A first deploy: the distribution's URL exists only now; the functions learn it.
+        deploy(packaged, stack, stage, outputs["FrontendUrl"])
+    upload_frontend(s3, outputs["FrontendBucketName"])
+    print(f"API:     {outputs.get('EndpointURL', '(see the stack outputs)')}")
+    print(f"Web app: {outputs['FrontendUrl']}")
+    return 0
+
+
+def deploy(packaged: Path, stack: str, stage: str, public_url: str) -> None:
     run(
         "aws",
         "cloudformation",
@@ -59,19 +72,21 @@ def main(build_dir: str) -> int:
         "CAPABILITY_IAM",
         "CAPABILITY_NAMED_IAM",
         "CAPABILITY_AUTO_EXPAND",
+        "--no-fail-on-empty-changeset",
         "--parameter-overrides",
         f"Stage={stage}",
+        f"PublicUrl={public_url}",
     )
-    outputs = {
-        o["OutputKey"]: o["OutputValue"]
-        for o in boto3.client("cloudformation").describe_stacks(StackName=stack)["Stacks"][0][
-            "Outputs"
-        ]
-    }
-    upload_frontend(s3, outputs["FrontendBucketName"])
-    print(f"API:     {outputs.get('EndpointURL', '(see the stack outputs)')}")
-    print(f"Web app: {outputs['FrontendUrl']}")
-    return 0
+
+
+def stack_outputs(stack: str) -> dict[str, str]:
+    """The stack's outputs; none before its first deploy."""
+    cloudformation = boto3.client("cloudformation")
+    try:
+        described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
+    except cloudformation.exceptions.ClientError:
+        return {}
+    return {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
 
 
 def upload_frontend(s3, bucket: str) -> None:

@@ -73,6 +73,15 @@ def test_merged_template_has_the_app_and_the_infrastructure(merged_template):
     assert "PostsTable" in resources and "DeadLetterQueue" in resources
 
 
+def test_every_function_learns_the_public_url(merged_template):
+    template = yaml.safe_load(merged_template.read_text().replace("!", ""))
+    variables = template["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["SCHEDULO_PUBLIC_URL"] in ({"Ref": "PublicUrl"}, "Ref PublicUrl")
+    # Globals reach SAM's functions only: every Lambda function of the app is one.
+    types = [r["Type"] for r in template["Resources"].values()]
+    assert "AWS::Serverless::Function" in types and "AWS::Lambda::Function" not in types
+
+
 def _names(resource_type: str, name_key: str) -> set[str]:
     template = load_template()
     names = set()

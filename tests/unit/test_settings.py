@@ -25,3 +25,10 @@ def test_network_urls_point_at_the_sandbox_unless_overridden():
     assert settings.network_url("x", "auth", "https://x.com") == "http://auth"
     plain = settings_from({})
     assert plain.network_url("x", "api", "https://api.x.com/") == "https://api.x.com"
+
+
+def test_the_public_url_is_the_web_app_origin_and_the_api_base_when_deployed():
+    deployed = settings_from({"SCHEDULO_PUBLIC_URL": "https://d111.cloudfront.net"})
+    assert deployed.frontend_origin == deployed.api_base_url == "https://d111.cloudfront.net"
+    local = settings_from({"SCHEDULO_PORT": "8123"})
+    assert local.frontend_origin == local.api_base_url == "http://127.0.0.1:8123"
