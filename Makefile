@@ -8,14 +8,15 @@ STAMPS := .stamps
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
 .PHONY: dev test install frontend lint format typecheck test-python test-frontend test-browser \
-        chromium package deploy bench clean
+        test-timeshift chromium faketime package deploy bench clean
 
 ## dev: create .venv, install, build the web app and run the local stack (Ctrl-C stops it)
 dev: install frontend
 	@$(BIN)/python -m local.dev
 
-## test: lint, type check, Python tests, frontend tests and browser tests
-test: install frontend chromium lint typecheck test-frontend test-python
+## test: lint, type check, Python tests, frontend tests, browser tests, and the Python
+## tests again with the clock moved ahead (test-timeshift)
+test: install frontend chromium lint typecheck test-frontend test-python test-timeshift
 
 install: $(STAMPS)/python $(STAMPS)/node
 
@@ -42,6 +43,12 @@ $(STAMPS)/chromium: | $(STAMPS)/python
 	@mkdir -p $(STAMPS)
 	$(BIN)/python -m local.chromium > $@
 
+faketime: $(STAMPS)/faketime
+
+$(STAMPS)/faketime: | $(STAMPS)/python
+	@mkdir -p $(STAMPS)
+	$(BIN)/python -m local.faketime > $@.tmp && mv $@.tmp $@
+
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -58,6 +65,14 @@ test-frontend: $(STAMPS)/node
 
 test-python: install frontend chromium
 	SCHEDULO_CHROMIUM="$$(cat $(STAMPS)/chromium)" $(BIN)/pytest -n 2 --dist loadgroup
+
+## test-timeshift: the non-browser Python tests with the clock TIMESHIFT ahead (libfaketime),
+## so a test date about to go into the past fails now. The monotonic clock stays real
+## (timed waits hang otherwise); local/timeshift/sitecustomize.py explains why it is needed.
+TIMESHIFT ?= +400d
+test-timeshift: install frontend $(STAMPS)/faketime
+	FAKETIME_DONT_FAKE_MONOTONIC=1 PYTHONPATH="$(CURDIR)/local/timeshift" \
+	  "$$(cat $(STAMPS)/faketime)" -f "$(TIMESHIFT)" $(BIN)/pytest -n 2 --dist loadgroup -m "not browser"
 
 ## package: the deployable CloudFormation template (Chalice app + infrastructure/)
 package: install

@@ -55,9 +55,21 @@ def merged_template(tmp_path_factory) -> Path:
     return out / "sam.yaml"
 
 
+# cfn-lint's Lambda runtime lifecycle rules compare AWS's deprecation dates with today's
+# date: they would turn this test red on a date, not on a change (python3.11 is deprecated
+# on 2027-06-30; moving to a newer runtime is a decision of its own).
+RUNTIME_LIFECYCLE_RULES = ("E2531", "E2533", "W2531")
+
+
 def test_merged_template_passes_cfn_lint(merged_template):
     result = subprocess.run(
-        [str(Path(sys.executable).with_name("cfn-lint")), str(merged_template)],
+        [
+            str(Path(sys.executable).with_name("cfn-lint")),
+            "--ignore-checks",
+            *RUNTIME_LIFECYCLE_RULES,
+            "--",
+            str(merged_template),
+        ],
         capture_output=True,
         text=True,
     )
