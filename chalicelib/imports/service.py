@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-from chalicelib import scheduling
+from chalicelib import scheduling, webhooks
 from chalicelib.aws import client
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.posts import PostStatus, TargetStatus
@@ -295,6 +295,7 @@ def commit(workspace_id: str, import_id: str) -> None:
         rows = _rows_to_create(item)
         created = _create_posts(item, rows)
         store.update(item, status="done", progress=1, created_posts=created)
+        webhooks.import_event(item)
     except Exception as error:
         logger.exception("import commit failed", extra={"import_id": import_id})
         store.update(item, status="failed", failure=f"commit failed: {error}"[:500])

@@ -20,6 +20,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from chalicelib import webhooks
 from chalicelib.networks.base import Identity, NetworkError, TokenGrant
 from chalicelib.settings import get_settings
 from chalicelib.store import accounts as account_store
@@ -249,6 +250,7 @@ def save_identity(
     if item.network == "pinterest":
         remember_boards(item, secrets_["access_token"])
     store_secrets(item, secrets_)
+    webhooks.account_event(item, "account.connected")
     return item.account_id
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from chalicelib import webhooks
 from chalicelib.networks.base import ErrorKind, NetworkError
 from chalicelib.observability import logger
 from chalicelib.store import accounts as account_store
@@ -83,6 +84,7 @@ def mark_needs_reconnect_notified(item: account_store.AccountItem, reason: str) 
         link="/accounts",
         subject_id=item.account_id,
     )
+    webhooks.account_event(item, "account.needs_reconnect", reason)
 
 
 def _notify_expiring(item: account_store.AccountItem) -> None:

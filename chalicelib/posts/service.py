@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib import scheduling
+from chalicelib import scheduling, webhooks
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.limits import NetworkLimits
 from chalicelib.domain.posts import (
@@ -387,6 +387,7 @@ def _send(item: store.PostItem, now: datetime) -> None:
         if item.status != PostStatus.SCHEDULED or item.scheduled_at is None:
             scheduling.disarm(item.post_id)
             return
+        webhooks.post_scheduled(item)
         when = datetime.fromisoformat(item.scheduled_at)
         if when - now <= NOW_WINDOW:
             scheduling.disarm(item.post_id)

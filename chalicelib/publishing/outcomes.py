@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from chalicelib import webhooks
 from chalicelib.errors import ApiError
 from chalicelib.networks.base import ErrorKind, NetworkError, PublishRequest, PublishResult
 from chalicelib.observability import logger
@@ -235,6 +236,7 @@ def audit_attempt(
         )
     except Exception:  # the outcome is written on the post; the log line keeps the rest
         logger.exception("audit write failed", extra=details)
+    webhooks.post_event(item, target, outcome, reason, result)
 
 
 def count(network: str, name: str, value: float = 1, unit: str = "Count") -> None:

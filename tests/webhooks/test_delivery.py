@@ -6,9 +6,6 @@ the clock is injected so a day of retries takes no time."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -16,25 +13,7 @@ import pytest
 
 from tests.support.factories import call, signup
 from tests.support.http_server import Route, serve
-
-
-# -- the receiver's side, from https://www.standardwebhooks.com ----------------------------
-def verify(secret: str, headers: dict[str, str], body: bytes, now: datetime) -> bool:
-    """The spec's verification: the key is the base64 after `whsec_`; the signed content
-    is `msg_id.timestamp.payload`; the header holds space-delimited `v1,<base64>`
-    signatures, any of which may match; the timestamp must be within tolerance (5 min)."""
-    key = base64.b64decode(secret.split("_", 1)[1])
-    msg_id = headers["webhook-id"]
-    timestamp = headers["webhook-timestamp"]
-    if abs(now.timestamp() - int(timestamp)) > 300:
-        return False
-    to_sign = msg_id.encode() + b"." + timestamp.encode() + b"." + body
-    expected = base64.b64encode(hmac.new(key, to_sign, hashlib.sha256).digest()).decode()
-    for versioned in headers["webhook-signature"].split(" "):
-        version, _, signature = versioned.partition(",")
-        if version == "v1" and hmac.compare_digest(signature, expected):
-            return True
-    return False
+from tests.support.webhooks import verify
 
 
 class Clock:
