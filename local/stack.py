@@ -73,6 +73,7 @@ class LocalStack:
         self.state_dir = state_dir
         self._stoppers: list[Any] = []
         self.emulator: Any = None
+        self.webhook_poller: Any = None
         self.aws_process: subprocess.Popen | None = None
         self.sandbox_state: Any = None
         self._saver: threading.Thread | None = None
@@ -98,6 +99,7 @@ class LocalStack:
         app_module = importlib.import_module("app")
         self._start_api(app_module)
         self._start_scheduler(app_module)
+        self._start_webhook_poller(app_module)
         if self.state_dir:
             self._saver = threading.Thread(target=self._save_periodically, daemon=True)
             self._saver.start()
@@ -205,6 +207,29 @@ class LocalStack:
         scheduling.use_local_watcher(self.emulator.notice)
         self._stoppers.append(self.emulator.stop)
         self._stoppers.append(lambda: scheduling.use_local_watcher(None))
+
+    def _start_webhook_poller(self, app_module: Any) -> None:
+        """Lambda's SQS event source for the webhook queue: `webhook_deliverer` per message,
+        a few threads per endpoint (SCHEDULO_LOCAL_WEBHOOK_WORKERS, 8)."""
+        from chalice.local import LambdaContext
+
+        from chalicelib.settings import get_settings
+        from local.sqs_poller import SqsPoller
+
+        def handle(event: dict[str, Any]) -> Any:
+            context = LambdaContext(
+                function_name="webhook_deliverer", memory_size=256, max_runtime_ms=60_000
+            )
+            return app_module.webhook_deliverer(event, context)
+
+        self.webhook_poller = SqsPoller(
+            sqs=self._session().client("sqs", endpoint_url=self.urls["aws"]),
+            queue_url=get_settings().webhook_queue_url,
+            handler=handle,
+            key=lambda body: str(body.get("webhook_id", "")),
+            workers_per_key=int(os.environ.get("SCHEDULO_LOCAL_WEBHOOK_WORKERS", "8")),
+        ).start()
+        self._stoppers.append(self.webhook_poller.stop)
 
     def save(self) -> None:
         from chalicelib.settings import get_settings
