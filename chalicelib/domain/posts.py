@@ -397,8 +397,12 @@ def _recurrence(rule: str, review: Review, zone_name: str) -> None:
         )
         return
     try:
-        review.recurrence = normalize_rule(rule)
         start = to_wall(review.scheduled_at, zone_name)
+    except InvalidTime as error:
+        review.problems.append(Problem("when.at", str(error)))
+        return
+    try:
+        review.recurrence = normalize_rule(rule)
         first = first_occurrence(review.recurrence, start, zone_name)
     except InvalidRule as error:
         review.problems.append(Problem("recurrence", str(error)))

@@ -48,13 +48,23 @@ def is_zone(name: str) -> bool:
 
 
 def to_utc(wall: datetime, zone_name: str) -> datetime:
-    """The UTC instant of the naive wall-clock time `wall` in `zone_name`."""
+    """The UTC instant of the naive wall-clock time `wall` in `zone_name`.
+
+    InvalidTime when that instant falls outside years 1 to 9999.
+    """
     tz = zone(zone_name)
     local = wall.replace(tzinfo=tz, fold=0)  # fold 0: the first of two occurrences
-    instant = local.astimezone(UTC)
-    if instant.astimezone(tz).replace(tzinfo=None) != wall.replace(tzinfo=None, fold=0):
-        return _end_of_gap(wall, tz)
+    try:
+        instant = local.astimezone(UTC)
+        if instant.astimezone(tz).replace(tzinfo=None) != wall.replace(tzinfo=None, fold=0):
+            return _end_of_gap(wall, tz)
+    except OverflowError:
+        raise _out_of_range(wall.isoformat()) from None
     return instant
+
+
+def _out_of_range(value: str) -> InvalidTime:
+    return InvalidTime(f"{value!r} is too near the start or end of the calendar (years 1-9999)")
 
 
 def _end_of_gap(wall: datetime, tz: ZoneInfo) -> datetime:
@@ -73,8 +83,12 @@ def _end_of_gap(wall: datetime, tz: ZoneInfo) -> datetime:
 
 
 def to_wall(instant: datetime, zone_name: str) -> datetime:
-    """The naive wall-clock time in `zone_name` at the aware `instant`."""
-    return instant.astimezone(zone(zone_name)).replace(tzinfo=None)
+    """The naive wall-clock time in `zone_name` at the aware `instant` (InvalidTime when
+    it falls outside years 1 to 9999)."""
+    try:
+        return instant.astimezone(zone(zone_name)).replace(tzinfo=None)
+    except OverflowError:
+        raise _out_of_range(instant.isoformat()) from None
 
 
 def parse_at(value: str, zone_name: str) -> datetime:
@@ -87,7 +101,10 @@ def parse_at(value: str, zone_name: str) -> datetime:
         ) from error
     if parsed.tzinfo is not None:
         zone(zone_name)  # the zone is still the post's: it must exist
-        return parsed.astimezone(UTC)
+        try:
+            return parsed.astimezone(UTC)
+        except OverflowError:
+            raise _out_of_range(value) from None
     return to_utc(parsed, zone_name)
 
 
