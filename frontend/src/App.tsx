@@ -24,6 +24,7 @@ const NotificationsPage = page(() => import("./pages/NotificationsPage"), "Notif
 const PostPage = page(() => import("./pages/PostPage"), "PostPage");
 const PostsPage = page(() => import("./pages/PostsPage"), "PostsPage");
 const SignupPage = page(() => import("./pages/SignupPage"), "SignupPage");
+const WebhooksPage = page(() => import("./pages/WebhooksPage"), "WebhooksPage");
 const WorkspaceSettingsPage = page(() => import("./pages/WorkspaceSettingsPage"), "WorkspaceSettingsPage");
 const CalendarPage = page(() => import("./posts/CalendarPage"), "CalendarPage");
 const ComposerPage = page(() => import("./posts/ComposerPage"), "ComposerPage");
@@ -74,6 +75,7 @@ export function App() {
             <Route index element={<Navigate to="/settings/workspace" replace />} />
             <Route path="members" element={<MembersPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
+            <Route path="webhooks" element={<WebhooksPage />} />
             <Route path="workspace" element={<WorkspaceSettingsPage />} />
             <Route path="activity" element={<AuditPage />} />
           </Route>

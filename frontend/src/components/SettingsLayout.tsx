@@ -5,6 +5,7 @@ export const SETTINGS_TABS = [
   { to: "/settings/workspace", label: "Workspace settings" },
   { to: "/settings/members", label: "Members" },
   { to: "/settings/api-keys", label: "API keys" },
+  { to: "/settings/webhooks", label: "Webhooks" },
   { to: "/settings/activity", label: "Activity" },
 ];
 
