@@ -16,12 +16,17 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 FORMATS = ("schedulo", "hootsuite", "buffer", "ayrshare")
 MAX_ROWS = 10_000
+MAX_BYTES = 10 * 1024 * 1024  # as the API takes a CSV body
+# What a media item holding a CSV may be typed as (browsers differ).
+CONTENT_TYPES = ("text/csv", "text/plain", "application/csv", "application/vnd.ms-excel")
 
 # Ayrshare's platform names, and others people write, as Schedulo's network ids.
 PLATFORM_ALIASES = {
@@ -134,14 +139,15 @@ def delimiter(text: str) -> str:
     return ";" if header.count(";") > header.count(",") else ","
 
 
+# The first record: everything up to a line break outside quotes (one pass, no backtracking).
+_FIRST_RECORD = re.compile(r'(?:[^"\r\n]++|"[^"]*+")*+')
+
+
 def _first_record(text: str) -> str:
-    quoted, end = False, len(text)
-    for index, char in enumerate(text):
-        if char == '"':
-            quoted = not quoted
-        elif char in "\r\n" and not quoted:
-            end = index
-            break
+    match = _FIRST_RECORD.match(text)
+    end = match.end() if match else 0
+    if end < len(text) and text[end] == '"':  # a quote never closed: the rest is the header
+        end = len(text)
     return re.sub(r'"[^"]*"', "", text[:end])
 
 
@@ -158,17 +164,20 @@ def detect(headers: list[str]) -> str | None:
 
 
 def parse(data: bytes, chosen: str | None = None) -> ParsedFile:
+    """The file's format and rows, read one record at a time: a file of more than
+    `MAX_ROWS` rows is refused as soon as the row after the last one is met, before the
+    rest is read (1 MB of short lines is half a million rows)."""
     text = decode(data)
     if not text.strip():
         raise FileProblem("the file is empty")
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text)))
-    records = [r for r in records if any(cell.strip() for cell in r)]
-    if not records:
+    records = _records(text)
+    first = next(records, None)
+    if first is None:
         raise FileProblem("the file is empty")
-    header = [cell.strip() for cell in records[0]]
+    header = [cell.strip() for cell in first]
     found = detect(header)
     if chosen is None and found is None and _looks_like_hootsuite_row(header):
-        return _headerless_hootsuite(records)
+        return _headerless_hootsuite(first, records)
     format_name = chosen or found
     if format_name is None:
         raise FileProblem(
@@ -177,17 +186,48 @@ def parse(data: bytes, chosen: str | None = None) -> ParsedFile:
             "header",
         )
     if format_name == "hootsuite" and _looks_like_hootsuite_row(header):
-        return _headerless_hootsuite(records)
+        return _headerless_hootsuite(first, records)
     mapping = _mapping(format_name, header)
-    rows = [_row(index + 2, record, header, mapping) for index, record in enumerate(records[1:])]
+    rows = _capped(_row(index + 2, record, header, mapping) for index, record in enumerate(records))
     if format_name == "ayrshare":  # mediaUrls is a comma-separated list
         for row in rows:
             if "media" in row.values:
                 value, column = row.values["media"]
                 row.values["media"] = (value.replace(",", "|"), column)
-    if len(rows) > MAX_ROWS:
-        raise FileProblem(f"the file has {len(rows)} rows; at most {MAX_ROWS} are read at once")
     return ParsedFile(format_name, rows, header)
+
+
+def _records(text: str) -> Iterator[list[str]]:
+    """The records that hold something, one at a time; a cell the csv module cannot read
+    (longer than its field limit, 131,072 characters) is a FileProblem naming its line."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter(text))
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            limit = csv.field_size_limit()
+            reason = (
+                f"a cell is longer than {limit:,} characters"
+                if "field limit" in str(error)
+                else f"it cannot be read as CSV ({error})"
+            )
+            raise FileProblem(f"line {reader.line_num}: {reason}") from None
+        if any(cell.strip() for cell in record):
+            yield record
+
+
+def _capped(rows: Iterable[SourceRow]) -> list[SourceRow]:
+    found: list[SourceRow] = []
+    for row in rows:
+        if len(found) == MAX_ROWS:
+            raise FileProblem(
+                f"the file has more than {MAX_ROWS:,} rows; at most {MAX_ROWS:,} are read at "
+                "once: split it into several files"
+            )
+        found.append(row)
+    return found
 
 
 def _mapping(format_name: str, header: list[str]) -> dict[int, str]:
@@ -232,10 +272,13 @@ def _looks_like_hootsuite_row(cells: list[str]) -> bool:
     return re.match(r"^\d{1,4}[/.\-]\d{1,2}[/.\-]\d{1,4}", first) is not None
 
 
-def _headerless_hootsuite(records: list[list[str]]) -> ParsedFile:
+def _headerless_hootsuite(first: list[str], records: Iterator[list[str]]) -> ParsedFile:
     header = ["date", "message", "link"]
     mapping = {0: "datetime", 1: "text", 2: "link"}
-    rows = [_row(index + 1, record, header, mapping) for index, record in enumerate(records)]
+    rows = _capped(
+        _row(index + 1, record, header, mapping)
+        for index, record in enumerate(itertools.chain([first], records))
+    )
     return ParsedFile("hootsuite", rows, header)
 
 

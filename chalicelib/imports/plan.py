@@ -212,6 +212,10 @@ def _row(
                         f"no date or time, and {account.label} has no queue slots: "
                         "give a time or add slots to its queue",
                     )
+    try:
+        at_utc = iso_utc(to_utc(at, zone_name) if at.tzinfo is None else at) if at else None
+    except InvalidTime:
+        at_utc = None  # the review said so at its column
     planned = PlannedRow(
         row=source.row,
         text=text,
@@ -228,7 +232,7 @@ def _row(
         ],
         first_comment=source.get("first_comment") or None,
         timezone=zone_name,
-        at=iso_utc(to_utc(at, zone_name) if at.tzinfo is None else at) if at else None,
+        at=at_utc,
         link=source.get("link") or None,
         title=source.get("title") or None,
         queued=at is None,

@@ -100,11 +100,21 @@ def read_media_csv(workspace_id: str, media_id: str) -> bytes:
     from chalicelib.store import media as media_store
 
     item = media_store.get(workspace_id, media_id)
+    # Refused before a byte is read: what is not a CSV, or is larger than a CSV body may be.
+    content_type = (item.content_type or item.declared_content_type or "").lower()
+    if content_type not in formats.CONTENT_TYPES:
+        raise invalid("media_id", f"this media item is {content_type or 'not typed'}, not a CSV")
+    size = int(item.size if item.size is not None else item.declared_size or 0)
+    if size > formats.MAX_BYTES:
+        raise invalid("media_id", f"this CSV is {size:,} bytes; at most {formats.MAX_BYTES:,}")
     key = item.key or item.upload_key
     try:
-        return _get(key)
+        data = _get(key, limit=formats.MAX_BYTES + 1)
     except Exception:
         raise invalid("media_id", "the file of this media item has not been uploaded") from None
+    if len(data) > formats.MAX_BYTES:
+        raise invalid("media_id", f"this CSV is larger than {formats.MAX_BYTES:,} bytes")
+    return data
 
 
 # -------------------------------------------------------------------------------- validation
@@ -467,8 +477,10 @@ def _put(key: str, data: bytes, content_type: str) -> None:
     )
 
 
-def _get(key: str) -> bytes:
-    body: Iterable[bytes] = client("s3").get_object(Bucket=get_settings().media_bucket, Key=key)[
-        "Body"
-    ]
+def _get(key: str, limit: int | None = None) -> bytes:
+    """The object's bytes; with `limit`, at most its first `limit` bytes (a ranged read)."""
+    extra = {"Range": f"bytes=0-{limit - 1}"} if limit else {}
+    body: Iterable[bytes] = client("s3").get_object(
+        Bucket=get_settings().media_bucket, Key=key, **extra
+    )["Body"]
     return body.read()  # type: ignore[attr-defined]

@@ -129,3 +129,41 @@ def test_the_template_is_a_schedulo_file():
     parsed = parse(template_csv().encode())
     assert parsed.format == "schedulo"
     assert len(parsed.rows) == 2
+
+
+# ---------------------------------------------------------------- issue 19: hostile files
+
+
+def test_rows_past_the_cap_are_refused_without_building_them(monkeypatch):
+    from chalicelib.imports import formats
+
+    built = []
+    original = formats._row
+    monkeypatch.setattr(formats, "_row", lambda *a: built.append(1) or original(*a))
+    data = ("date,time,accounts,text\n" + "x\n" * 100_000).encode()
+    with pytest.raises(formats.FileProblem, match="more than 10,000 rows"):
+        formats.parse(data)
+    assert len(built) == formats.MAX_ROWS + 1
+
+
+def test_a_cell_over_the_field_limit_names_its_line():
+    from chalicelib.imports import formats
+
+    data = ('text,accounts\nhi,x\n"' + "a" * 140_000 + '",x\n').encode()
+    with pytest.raises(formats.FileProblem, match="line 3: a cell is longer than 131,072"):
+        formats.parse(data, "schedulo")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('a;b;"c,d,e"\n1,2,3', ";"),
+        ('"a;b;c"\n', ","),
+        ('"unclosed;a;b\n1,2', ";"),
+        ("a,b\r\nc;d;e;f", ","),
+    ],
+)
+def test_the_delimiter_is_read_from_the_header_outside_quotes(text, expected):
+    from chalicelib.imports import formats
+
+    assert formats.delimiter(text) == expected
