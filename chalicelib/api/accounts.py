@@ -228,8 +228,10 @@ def connect(ctx: RequestContext, ws: str, body: ConnectIn) -> Reply:
         if not body.instance_url:
             raise invalid("instance_url", "Mastodon needs the URL of your instance")
         options["instance_url"] = check_public_host(body.instance_url, "instance_url")
+    # What can go wrong before the consent page is the instance a user named (Mastodon).
     started = _network_call(
-        lambda: start_connect(ws, user_id, body.network, body.redirect_to, options)
+        lambda: start_connect(ws, user_id, body.network, body.redirect_to, options),
+        field="instance_url" if options else "network",
     )
     secure = "; Secure" if get_settings().api_base_url.startswith("https://") else ""
     cookie = (

@@ -86,8 +86,10 @@ def publish_once(item: store.PostItem, target: store.TargetAttribute) -> Publish
         raise Failure(f"The post could not be sent to {name}: {error.message}", False) from None
     except Exception as exc:  # a bug or an outage of ours: retry, never guess it posted
         logger.exception("publishing failed unexpectedly", extra={"target": target.target_id})
+        # Its text may quote a request (a URL with a token): the reason names its kind only;
+        # the log line above keeps the rest, redacted.
         raise Failure(
-            f"Schedulo hit an internal error publishing to {name} ({exc}).", True
+            f"Schedulo hit an internal error publishing to {name} ({type(exc).__name__}).", True
         ) from exc
 
 

@@ -162,6 +162,8 @@ def test_a_name_that_turns_private_after_the_check_is_refused_at_connect(
             answer = connect_bluesky(client, owner, instance)
         assert answer.status_code == 422, answer.json
         assert refused(answer.json["error"]["message"]), answer.json
+        named = {"mastodon": "instance_url", "bluesky": "app_password"}[network]
+        assert answer.json["error"]["details"][0]["field"] == named
     assert PRIVATE not in dns.connected and PUBLIC not in dns.connected
     assert len(sandbox.calls) == calls_before  # nothing reached any instance
     assert account_store.list_accounts(owner.workspace_id) == []

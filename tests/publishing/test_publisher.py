@@ -331,3 +331,18 @@ def test_a_post_on_one_network_costs_five_aws_calls(world, monkeypatch):
     item = world.post(post_id)
     assert (item.status, item.targets[0].status, item.progress) == ("published", "published", 1)
     assert item.sweep_shard is None  # out of the sweeper's index
+
+
+def test_an_unexpected_error_quoting_a_secret_is_told_by_its_kind_only(world, monkeypatch):
+    from chalicelib.publishing import outcomes
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("GET https://api.x.com/2/tweets?access_token=SECRET-TOKEN-42 broke")
+
+    monkeypatch.setattr(outcomes, "publish_request", broken)
+    x = world.account("x")
+    post_id = world.schedule({x: "x"}, "Never leaks")
+    item = world.wait_for(post_id, done=lambda item: bool(item.targets[0].error))
+    reason = item.targets[0].error
+    assert "internal error publishing to X (RuntimeError)" in reason
+    assert "SECRET-TOKEN-42" not in reason and "access_token" not in reason
