@@ -17,6 +17,10 @@ from chalicelib.media.source import ByteSource
 
 IMAGE_MAX_BYTES = 50 * 1024 * 1024
 IMAGE_MAX_PIXELS = 100_000_000
+# What an image may take once decoded (width x height x bands x bytes per band): a PNG
+# near the pixel cap decodes to 400 MB, most of a 512 MB Lambda. Checked from the header,
+# before anything is decoded.
+IMAGE_MAX_DECODED_BYTES = 200 * 1024 * 1024
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 PILLOW_FORMATS = {
     "JPEG": "image/jpeg",
@@ -92,6 +96,14 @@ def _inspect_image(source: ByteSource, sniffed: Sniffed) -> Inspection:
             width, height = image.size
             if width * height > IMAGE_MAX_PIXELS:
                 raise Refused(too_large, sniffed.content_type)
+            decoded = decoded_bytes(width, height, image.mode)
+            if decoded > IMAGE_MAX_DECODED_BYTES:
+                raise Refused(
+                    f"The image would take {decoded // (1024 * 1024)} MB once decoded "
+                    f"({width}x{height}, {image.mode}); at most "
+                    f"{IMAGE_MAX_DECODED_BYTES // (1024 * 1024)} MB are accepted.",
+                    sniffed.content_type,
+                )
             if PILLOW_FORMATS.get(image.format or "") != sniffed.content_type:
                 raise Refused("The image's content does not match its header.")
             image.load()
@@ -106,6 +118,19 @@ def _inspect_image(source: ByteSource, sniffed: Sniffed) -> Inspection:
     if orientation in (5, 6, 7, 8):  # EXIF rotation by 90°: what people see is turned
         width, height = height, width
     return Inspection(**_base(source, sniffed), width=width, height=height, frames=frames)
+
+
+def decoded_bytes(width: int, height: int, mode: str) -> int:
+    """The memory an image of this size and Pillow mode takes decoded: width x height x
+    bands x bytes per band (16-bit and 32-bit modes take more than a byte a band)."""
+    from PIL import Image
+
+    try:
+        bands = Image.getmodebands(mode)
+    except (KeyError, ValueError):
+        bands = 4
+    depth = 4 if mode in ("I", "F") else 2 if mode.startswith("I;16") else 1
+    return width * height * bands * depth
 
 
 def _inspect_video(source: ByteSource, sniffed: Sniffed) -> Inspection:
