@@ -35,6 +35,9 @@ TABLES = (
     "rate_limits",
     "webhooks",
     "webhook_deliveries",
+    "post_timeline",
+    "post_comments",
+    "post_versions",
 )
 
 
@@ -58,6 +61,9 @@ class TableNames(Model):
     rate_limits: str
     webhooks: str
     webhook_deliveries: str
+    post_timeline: str
+    post_comments: str
+    post_versions: str
 
 
 class Settings(Model):
