@@ -38,6 +38,8 @@ TABLES = (
     "post_timeline",
     "post_comments",
     "post_versions",
+    "library",
+    "review_links",
 )
 
 
@@ -64,6 +66,8 @@ class TableNames(Model):
     post_timeline: str
     post_comments: str
     post_versions: str
+    library: str
+    review_links: str
 
 
 class Settings(Model):
