@@ -5,6 +5,7 @@ from chalice import Chalice, Rate
 from chalicelib.api.accounts import accounts
 from chalicelib.api.auth import auth
 from chalicelib.api.imports import imports
+from chalicelib.api.library import library
 from chalicelib.api.media import media
 from chalicelib.api.members import members
 from chalicelib.api.meta import meta
@@ -37,6 +38,7 @@ app.register_blueprint(notifications)
 app.register_blueprint(publishing)
 app.register_blueprint(imports)
 app.register_blueprint(webhooks)
+app.register_blueprint(library)
 
 
 @app.lambda_function(name="publisher")

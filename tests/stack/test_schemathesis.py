@@ -233,6 +233,11 @@ def build_world(url: str, aws_url: str, sandbox_url: str) -> World:
     world.ids["webhook_id"], delivery = _webhook(world)
     if delivery:
         world.ids["delivery_id"] = delivery
+    world.ids["item_id"] = world.call(
+        "POST",
+        f"/v1/workspaces/{world.ws}/library",
+        {"kind": "snippet", "name": "Schema", "text": "A saved caption"},
+    )["id"]
     world.ids["network"] = "x"
     return world
 
@@ -247,6 +252,7 @@ LAST = (
     "DELETE /v1/workspaces/{ws}/accounts/{account_id}",
     "DELETE /v1/workspaces/{ws}/members/{user_id}",
     "DELETE /v1/workspaces/{ws}/webhooks/{webhook_id}",
+    "DELETE /v1/workspaces/{ws}/library/{item_id}",
     "POST /v1/auth/logout",
     "POST /v1/workspaces/{ws}/leave",
     "POST /v1/auth/sign-out-everywhere",

@@ -1,0 +1,1 @@
+"""The content library: saved captions and snippets, hashtag groups and post templates."""
