@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import scheduling, webhooks
+from chalicelib.domain.collaboration import TimelineKind
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.limits import NetworkLimits
 from chalicelib.domain.posts import (
@@ -33,6 +34,7 @@ from chalicelib.domain.timezones import iso_utc, to_wall
 from chalicelib.domain.validation import MediaFacts
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.observability import logger
+from chalicelib.posts import timeline, versions
 from chalicelib.store import posts as store
 from chalicelib.store.base import utcnow
 
@@ -86,17 +88,28 @@ def create_post(
         updated_at=stamp,
     )
     store.create(item)
+    versions.keep(item, actor, "created")
+    timeline.record(workspace_id, item.post_id, TimelineKind.CREATED, actor, {"version": 1})
     _mark_media(item, before=[])
     _send(item, now)
     return item
 
 
 def update_post(
-    workspace_id: str, post_id: str, patch: PostPatch, facts: Facts, now: datetime | None = None
+    workspace_id: str,
+    post_id: str,
+    patch: PostPatch,
+    facts: Facts,
+    now: datetime | None = None,
+    *,
+    actor: str | None = None,
+    restored_from: int | None = None,
 ) -> store.PostItem:
-    """Edit or reschedule a post that is not yet on its way (409 on a stale version)."""
+    """Edit or reschedule a post that is not yet on its way (409 on a stale version).
+    `restored_from`: the kept version this edit brings back (chalicelib.posts.versions)."""
     now = now or utcnow()
     item = _editable(workspace_id, post_id, patch.version)
+    before = versions.content_of(item)
     used_before = _media_in_use(item)
     changed = patch.model_fields_set
     retimed = bool({"when", "recurrence"} & changed)
@@ -123,6 +136,16 @@ def update_post(
     item.targets = _merge_targets(item, body.targets, facts)
     item.updated_at = iso_utc(now)
     _save(item, patch.version)
+    reason = TimelineKind.RESTORED if restored_from else TimelineKind.EDITED
+    changes = versions.keep(item, actor, reason, before, restored_from)
+    timeline.record(
+        workspace_id,
+        post_id,
+        reason,
+        actor,
+        {"version": int(item.version), "restored_from": restored_from}
+        | {"changes": [change.label for change in changes]},
+    )
     _mark_media(item, before=used_before)
     _send(item, now)
     return item

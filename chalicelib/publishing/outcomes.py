@@ -14,6 +14,7 @@ from chalicelib import webhooks
 from chalicelib.errors import ApiError
 from chalicelib.networks.base import ErrorKind, NetworkError, PublishRequest, PublishResult
 from chalicelib.observability import logger
+from chalicelib.posts import timeline
 from chalicelib.store import posts as store
 from chalicelib.store.base import utcnow
 
@@ -238,6 +239,8 @@ def audit_attempt(
         )
     except Exception:  # the outcome is written on the post; the log line keeps the rest
         logger.exception("audit write failed", extra=details)
+    if outcome in ("published", "failed", "unconfirmed"):  # a retry is not news yet
+        timeline.record(item.workspace_id, item.post_id, outcome, None, details)
     webhooks.post_event(item, target, outcome, reason, result)
 
 

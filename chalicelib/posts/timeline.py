@@ -1,0 +1,37 @@
+"""A post's activity timeline: who did what to it, oldest first.
+
+Each event is recorded from the one place it happens, with one line:
+
+>>> timeline.record(ws, post_id, TimelineKind.APPROVED, actor, {"comment": "Looks good"})
+
+Recording never fails the action it follows: the action already happened; a lost
+timeline line is logged.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.domain.collaboration import TimelineKind
+from chalicelib.observability import logger
+
+
+def record(
+    workspace_id: str,
+    post_id: str,
+    kind: TimelineKind | str,
+    actor: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Add one event to the post's timeline. `actor`: a user id, `api_key:<id>`, a client
+    reviewer's label, or None for the system (the publisher)."""
+    from chalicelib.store import collaboration as store
+
+    value = TimelineKind(kind).value  # an unknown kind is a bug in the caller: raise
+    try:
+        store.add_event(workspace_id, post_id, value, actor, details or {})
+    except Exception:
+        logger.exception(
+            "recording a timeline event failed",
+            extra={"workspace_id": workspace_id, "post_id": post_id, "kind": str(kind)},
+        )
