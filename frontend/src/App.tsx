@@ -15,6 +15,7 @@ const AuditPage = page(() => import("./pages/AuditPage"), "AuditPage");
 const BulkPage = page(() => import("./pages/BulkPage"), "BulkPage");
 const DashboardPage = page(() => import("./pages/DashboardPage"), "DashboardPage");
 const InvitationPage = page(() => import("./pages/InvitationPage"), "InvitationPage");
+const LibraryPage = page(() => import("./pages/LibraryPage"), "LibraryPage");
 const LoginPage = page(() => import("./pages/LoginPage"), "LoginPage");
 const MediaLibraryPage = page(() => import("./pages/MediaLibraryPage"), "MediaLibraryPage");
 const MembersPage = page(() => import("./pages/MembersPage"), "MembersPage");
@@ -65,6 +66,7 @@ export function App() {
           <Route path="/queue" element={<QueuePage />} />
           <Route path="/bulk" element={<BulkPage />} />
           <Route path="/media" element={<MediaLibraryPage />} />
+          <Route path="/library" element={<LibraryPage />} />
           <Route path="/accounts" element={<AccountsPage />} />
           <Route path="/notifications" element={<NotificationsPage />} />
           <Route path="/posts" element={<PostsPage />} />

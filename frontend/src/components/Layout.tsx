@@ -10,6 +10,7 @@ export const NAV_ITEMS: { to: string; label: string }[] = [
   { to: "/queue", label: "Queue" },
   { to: "/bulk", label: "Bulk" },
   { to: "/media", label: "Media" },
+  { to: "/library", label: "Library" },
   { to: "/accounts", label: "Accounts" },
   { to: "/notifications", label: "Notifications" },
   { to: "/settings", label: "Settings" },

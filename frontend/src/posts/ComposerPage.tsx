@@ -1,7 +1,7 @@
 // The composer: one post for several accounts, a variant text per account, live counters
 // that count as each network does, media, first comment, and when to publish.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useMemo, useState, type FormEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { useNavigate, useParams, useSearchParams } from "react-router-dom";
 import type { Account } from "../accounts/api";
 import { useNetworks } from "../api/networks";
@@ -9,6 +9,8 @@ import { api, ApiError, type ProblemDetail } from "../api/client";
 import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
 import { TimeZoneField } from "../components/TimeZoneField";
+import { appendText, insertAt, libraryPath, type LibraryItem } from "../library/api";
+import { LibraryPanel } from "../library/LibraryPanel";
 import { MediaPicker } from "../media/MediaPicker";
 import { counter } from "./counting";
 import { wallTime, type Network, type Post, type PostBody, type When } from "./api";
@@ -94,6 +96,9 @@ export function ComposerForm({
   const [zone, setZone] = useState(post?.timezone ?? defaultZone);
   const [at, setAt] = useState(post?.scheduled_at ? wallTime(post.scheduled_at, post.timezone) : "");
   const [recurrence, setRecurrence] = useState(post?.recurrence ?? "");
+  // A template's texts per network, for the accounts chosen after it was applied.
+  const [templateVariants, setTemplateVariants] = useState<Record<string, string>>({});
+  const textArea = useRef<HTMLTextAreaElement>(null);
 
   const byNetwork = useMemo(() => Object.fromEntries(networks.map((n) => [n.id, n])), [networks]);
   const chosen = accounts.filter((a) => selected.includes(a.id));
@@ -133,8 +138,56 @@ export function ComposerForm({
   }
 
   function toggleAccount(id: string) {
+    const adding = !selected.includes(id);
     setSelected((current) => (current.includes(id) ? current.filter((x) => x !== id) : [...current, id]));
+    const network = accounts.find((a) => a.id === id)?.network;
+    if (adding && network && templateVariants[network] !== undefined && variants[id] === undefined) {
+      setVariants((current) => ({ ...current, [id]: templateVariants[network] }));
+    }
   }
+
+  /** A library item into the post: a snippet at the caret (or into the open variant), a
+   * hashtag group after the text, a template's text, variants, media and first comment. */
+  function insert(item: LibraryItem) {
+    const variantTab = tab !== "all" && variants[tab] !== undefined ? tab : null;
+    if (item.kind === "template") {
+      const tags = item.hashtags.join(" ");
+      const withTags = (value: string) => (tags ? appendText(value, tags) : value);
+      setText(withTags(item.text));
+      setTemplateVariants(Object.fromEntries(Object.entries(item.variants).map(([n, v]) => [n, withTags(v)])));
+      setVariants(
+        Object.fromEntries(
+          chosen.filter((a) => item.variants[a.network] !== undefined).map((a) => [a.id, withTags(item.variants[a.network])]),
+        ),
+      );
+      if (item.media_ids.length > 0) setMediaIds(item.media_ids);
+      if (item.first_comment) setFirstComment(item.first_comment);
+      setTab("all");
+      return;
+    }
+    const addition = item.kind === "hashtags" ? item.hashtags.join(" ") : item.text;
+    if (variantTab) {
+      setVariants((current) => ({ ...current, [variantTab]: appendText(current[variantTab] ?? "", addition) }));
+    } else if (item.kind === "hashtags") {
+      setText((current) => appendText(current, addition));
+    } else {
+      const area = textArea.current;
+      const start = area?.selectionStart ?? text.length;
+      const end = area?.selectionEnd ?? text.length;
+      setText((current) => insertAt(current, addition, Math.min(start, current.length), Math.min(end, current.length)));
+    }
+  }
+
+  // The Library page links here with ?template=<id> ("use in a new post").
+  const templateId = post ? null : params.get("template");
+  const applied = useRef(false);
+  useEffect(() => {
+    if (!templateId || applied.current) return;
+    applied.current = true;
+    api<LibraryItem>(libraryPath(workspaceId, templateId))
+      .then(insert)
+      .catch(() => undefined);
+  }, [templateId, workspaceId]);
 
   const targetIndex = (accountId: string) => chosen.findIndex((a) => a.id === accountId);
   const at_ = (field: string) => problems.filter((p) => p.field === field);
@@ -185,10 +238,12 @@ export function ComposerForm({
         ))}
       </div>
 
+      <LibraryPanel workspaceId={workspaceId} onInsert={insert} />
+
       {tab === "all" || !chosen.some((a) => a.id === tab) ? (
         <div className="field" role="tabpanel">
           <label htmlFor={`${ids}-text`}>Text</label>
-          <textarea id={`${ids}-text`} value={text} rows={6} onChange={(e) => setText(e.target.value)} />
+          <textarea id={`${ids}-text`} ref={textArea} value={text} rows={6} onChange={(e) => setText(e.target.value)} />
           <ul className="counters" aria-label="Length per account">
             {chosen
               .filter((a) => variants[a.id] === undefined)
