@@ -7,6 +7,7 @@ from local.sandbox.networks import (  # noqa: F401
     linkedin,
     mastodon,
     pinterest,
+    stripe,
     threads,
     tiktok,
     x,
