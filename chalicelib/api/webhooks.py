@@ -296,11 +296,14 @@ def list_deliveries(
     ctx: RequestContext, ws: str, webhook_id: str, query: DeliveryQuery
 ) -> DeliveryList:
     """The endpoint's deliveries of the last 30 days, newest first."""
+    from chalicelib.store.paging import decode_id_cursor
     from chalicelib.store.webhooks import list_deliveries as load
     from chalicelib.webhooks.service import found
 
     found(ws, webhook_id)
-    items, cursor = load(ws, webhook_id, query.limit, query.cursor, query.state)
+    # A delivery id (d_<13 digits><10 hex>): DynamoDB refuses some strings in its range.
+    start = decode_id_cursor(query.cursor, r"d_[0-9]{13}[0-9a-f]{10}")
+    items, cursor = load(ws, webhook_id, query.limit, start, query.state)
     return DeliveryList(items=[delivery_out(i) for i in items], next_cursor=cursor)
 
 

@@ -65,7 +65,7 @@ def list_events(
         workspace_id,
         scan_index_forward=False,
         limit=limit,
-        last_evaluated_key=decode_cursor(cursor),
+        last_evaluated_key=decode_cursor(cursor, workspace_id, ("workspace_id", "event_key")),
     )
     items = list(page)
     return items, encode_cursor(page.last_evaluated_key)

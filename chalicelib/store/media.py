@@ -20,7 +20,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
-from chalicelib.errors import Conflict, NotFound, invalid
+from chalicelib.errors import Conflict, NotFound
 from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
 from chalicelib.store.paging import decode_cursor, encode_cursor
 
@@ -128,12 +128,7 @@ def get_many(workspace_id: str, media_ids: list[str]) -> dict[str, MediaItem]:
 
 def _start_key(workspace_id: str, cursor: str | None) -> dict[str, Any] | None:
     """The cursor's key, refused unless it is one of this workspace's media pages."""
-    key = decode_cursor(cursor)
-    if key is not None and (
-        set(key) != {"workspace_id", "media_id"} or key["workspace_id"] != {"S": workspace_id}
-    ):
-        raise invalid("cursor", "not a cursor from a previous page", status=400)
-    return key
+    return decode_cursor(cursor, workspace_id, ("workspace_id", "media_id"))
 
 
 def list_media(
