@@ -4,6 +4,7 @@ from chalice import Chalice, Rate
 
 from chalicelib.api.accounts import accounts
 from chalicelib.api.auth import auth
+from chalicelib.api.collaboration import collaboration
 from chalicelib.api.imports import imports
 from chalicelib.api.library import library
 from chalicelib.api.media import media
@@ -39,6 +40,7 @@ app.register_blueprint(publishing)
 app.register_blueprint(imports)
 app.register_blueprint(webhooks)
 app.register_blueprint(library)
+app.register_blueprint(collaboration)
 
 
 @app.lambda_function(name="publisher")

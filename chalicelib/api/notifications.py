@@ -62,9 +62,12 @@ def list_notifications(ctx: RequestContext, ws: str, query: NotificationQuery) -
     """Newest first; `unread=true` for the unread ones only."""
     from chalicelib.store import notifications as store
 
-    items, cursor = store.list_page(ws, query.limit, query.cursor, query.unread)
+    user_id = ctx.principal.user_id  # a member sees everyone's and their own
+    items, cursor = store.list_page(ws, query.limit, query.cursor, query.unread, user_id)
     return NotificationList(
-        items=[_out(i) for i in items], next_cursor=cursor, unread=store.unread_count(ws)
+        items=[_out(i) for i in items],
+        next_cursor=cursor,
+        unread=store.unread_count(ws, user_id=user_id),
     )
 
 
@@ -78,7 +81,7 @@ def mark_read(ctx: RequestContext, ws: str, notification_id: str) -> Notificatio
     """Mark one notification as read."""
     from chalicelib.store import notifications as store
 
-    item = store.mark_read(ws, notification_id)
+    item = store.mark_read(ws, notification_id, ctx.principal.user_id)
     if item is None:
         raise NotFound("No such notification.")
     return _out(item)

@@ -29,7 +29,6 @@ class TimelineKind(StrEnum):
     REJECTED = "rejected"
     CHANGES_REQUESTED = "changes_requested"
     EXPIRED = "expired"
-    COMMENTED = "commented"
     PUBLISHED = "published"
     PARTIALLY_PUBLISHED = "partially_published"
     FAILED = "failed"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from typing import Any
 
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
@@ -26,6 +27,8 @@ class NotificationItem(StoredModel):
     subject_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     read = BooleanAttribute(default=False)
+    # One member's (e.g. a mention); None: every member's (a failed post, an account).
+    recipient = UnicodeAttribute(null=True)
     ttl = NumberAttribute()
 
 
@@ -35,7 +38,13 @@ def _new_id() -> str:
 
 
 def create(
-    workspace_id: str, kind: str, title: str, message: str, link: str | None, subject_id: str | None
+    workspace_id: str,
+    kind: str,
+    title: str,
+    message: str,
+    link: str | None,
+    subject_id: str | None,
+    recipient: str | None = None,
 ) -> NotificationItem:
     item = NotificationItem(
         workspace_id=workspace_id,
@@ -46,21 +55,34 @@ def create(
         link=link,
         subject_id=subject_id,
         created_at=iso(utcnow()),
+        recipient=recipient,
         ttl=int(time.time()) + KEEP_SECONDS,
     )
     item.save()
     return item
 
 
+def _seen_by(user_id: str | None) -> Any:
+    """The notifications a member sees: everyone's and their own."""
+    everyone = NotificationItem.recipient.does_not_exist()
+    return everyone | (NotificationItem.recipient == user_id) if user_id else everyone
+
+
 def list_page(
-    workspace_id: str, limit: int, cursor: str | None, unread_only: bool = False
+    workspace_id: str,
+    limit: int,
+    cursor: str | None,
+    unread_only: bool = False,
+    user_id: str | None = None,
 ) -> tuple[list[NotificationItem], str | None]:
     items = []
     last = None
     query = NotificationItem.query(
         workspace_id,
         NotificationItem.notification_id > cursor if cursor else None,
-        filter_condition=(NotificationItem.read == False) if unread_only else None,  # noqa: E712
+        filter_condition=(NotificationItem.read == False) & _seen_by(user_id)  # noqa: E712
+        if unread_only
+        else _seen_by(user_id),
         limit=limit,
     )
     for item in query:
@@ -71,19 +93,23 @@ def list_page(
     return items, (last if len(items) == limit else None)
 
 
-def mark_read(workspace_id: str, notification_id: str) -> NotificationItem | None:
+def mark_read(
+    workspace_id: str, notification_id: str, user_id: str | None = None
+) -> NotificationItem | None:
     try:
         item = NotificationItem.get(workspace_id, notification_id)
     except DoesNotExist:
         return None
+    if item.recipient is not None and item.recipient != user_id:
+        return None  # another member's
     item.update(actions=[NotificationItem.read.set(True)])
     return item
 
 
-def unread_count(workspace_id: str, cap: int = 100) -> int:
+def unread_count(workspace_id: str, cap: int = 100, user_id: str | None = None) -> int:
     """Unread notifications, counted up to `cap` (the bell shows "99+" past that)."""
     query = NotificationItem.query(
         workspace_id,
-        filter_condition=NotificationItem.read == False,  # noqa: E712
+        filter_condition=(NotificationItem.read == False) & _seen_by(user_id),  # noqa: E712
     )
     return sum(1 for _, _ in zip(range(cap), query, strict=False))

@@ -1,0 +1,277 @@
+"""Collaboration on a post through the API (issue 21): comments with @mentions, the
+activity timeline and the version history with diff and restore.
+
+Roles, as decided: every member reads all three and every member comments (a comment
+changes nothing on the post; reviewers with the viewer role take part); restoring is an
+edit, so editors and up only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.posts import timeline
+from chalicelib.store.base import utcnow
+from tests.support.clock import utc_z
+from tests.support.factories import add_member, api_key, bearer, call, signup
+from tests.support.mail import sent_messages
+from tests.support.posting import an_account
+
+
+def _post_path(user, post_id: str, tail: str = "") -> str:
+    return f"/v1/workspaces/{user.workspace_id}/posts/{post_id}{tail}"
+
+
+def _create(client, user, text: str = "First words", first_comment: str | None = None) -> dict:
+    account = an_account(user.workspace_id, "x")
+    at = utc_z(utcnow() + timedelta(days=3))
+    body = {
+        "text": text,
+        "targets": [{"account_id": account}],
+        "when": {"at": at, "timezone": "UTC"},
+    }
+    if first_comment is not None:
+        body["first_comment"] = first_comment
+    response = call(client, "POST", f"/v1/workspaces/{user.workspace_id}/posts", body, user.headers)
+    assert response.status_code == 201, response.body
+    return response.json
+
+
+def _edit(client, user, post: dict, **changes) -> dict:
+    response = call(
+        client,
+        "PATCH",
+        _post_path(user, post["id"]),
+        {"version": post["version"], **changes},
+        user.headers,
+    )
+    assert response.status_code == 200, response.body
+    return response.json
+
+
+# ------------------------------------------------------------------------------ comments
+
+
+def test_a_viewer_comments_and_a_mentioned_member_alone_is_notified(client):
+    owner = signup(client, name="Olive Owner")
+    editor = add_member(client, owner, "editor")
+    viewer = add_member(client, owner, "viewer")
+    bystander = add_member(client, owner, "editor")
+    post = _create(client, owner)
+
+    response = call(
+        client,
+        "POST",
+        _post_path(owner, post["id"], "/comments"),
+        {"text": "Can you check the link?", "mentions": [editor.user_id]},
+        viewer.headers,
+    )
+    assert response.status_code == 201, response.body
+    comment = response.json
+    assert comment["author"]["id"] == viewer.user_id
+    assert [m["id"] for m in comment["mentions"]] == [editor.user_id]
+
+    def notes(user):
+        found = call(
+            client, "GET", f"/v1/workspaces/{owner.workspace_id}/notifications", None, user.headers
+        )
+        assert found.status_code == 200
+        return [n for n in found.json["items"] if n["kind"] == "post.mention"], found.json
+
+    mine, page = notes(editor)
+    assert len(mine) == 1 and mine[0]["link"] == f"/posts/{post['id']}"
+    assert "mentioned you" in mine[0]["title"] and mine[0]["subject_id"] == post["id"]
+    assert page["unread"] >= 1
+    assert notes(bystander)[0] == [] and notes(owner)[0] == []  # only the one mentioned
+    assert any("Can you check the link?" in body for body in sent_messages(editor.email))
+    assert not any("Can you check the link?" in body for body in sent_messages(bystander.email))
+    # Another member cannot mark it read either.
+    other = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{owner.workspace_id}/notifications/{mine[0]['id']}/read",
+        None,
+        bystander.headers,
+    )
+    assert other.status_code == 404
+
+    thread = call(client, "GET", _post_path(owner, post["id"], "/comments"), None, viewer.headers)
+    assert thread.status_code == 200
+    assert [c["text"] for c in thread.json["items"]] == ["Can you check the link?"]
+
+
+def test_a_mention_by_email_in_the_text_notifies_and_a_stranger_is_refused(client):
+    owner = signup(client)
+    editor = add_member(client, owner, "editor")
+    stranger = signup(client)
+    post = _create(client, owner)
+    path = _post_path(owner, post["id"], "/comments")
+
+    by_email = call(client, "POST", path, {"text": f"Over to you @{editor.email}"}, owner.headers)
+    assert by_email.status_code == 201
+    assert [m["id"] for m in by_email.json["mentions"]] == [editor.user_id]
+
+    refused = call(
+        client, "POST", path, {"text": "Hi", "mentions": [stranger.user_id]}, owner.headers
+    )
+    assert refused.status_code == 422
+    assert "mentions[0]" in refused.body.decode()
+    empty = call(client, "POST", path, {"text": ""}, owner.headers)
+    assert empty.status_code == 422 and "text" in empty.body.decode()
+    # Someone from another workspace neither reads nor writes the thread.
+    assert call(client, "GET", path, None, stranger.headers).status_code in (403, 404)
+    assert call(client, "POST", path, {"text": "x"}, stranger.headers).status_code in (403, 404)
+    missing = _post_path(owner, "p_missing", "/comments")
+    assert call(client, "POST", missing, {"text": "x"}, owner.headers).status_code == 404
+
+
+# ------------------------------------------------------------------------------ timeline
+
+
+def test_the_timeline_lists_what_happened_in_order_with_who(client):
+    owner = signup(client)
+    editor = add_member(client, owner, "editor")
+    viewer = add_member(client, owner, "viewer")
+    post = _create(client, editor)
+    _edit(client, owner, post, text="Second words")
+    timeline.record(owner.workspace_id, post["id"], "approved", owner.user_id, {"comment": "ok"})
+    key = api_key(client, owner, "editor")
+    latest = call(client, "GET", _post_path(owner, post["id"]), None, owner.headers).json
+    edited = call(
+        client,
+        "PATCH",
+        _post_path(owner, post["id"]),
+        {"version": latest["version"], "first_comment": "#launch"},
+        bearer(key),
+    )
+    assert edited.status_code == 200, edited.body
+
+    response = call(client, "GET", _post_path(owner, post["id"], "/timeline"), None, viewer.headers)
+    assert response.status_code == 200
+    items = response.json["items"]
+    assert [e["kind"] for e in items] == ["created", "edited", "approved", "edited"]
+    assert items[0]["actor"]["id"] == editor.user_id
+    assert items[1]["actor"]["id"] == owner.user_id
+    assert items[1]["details"]["changes"] == ["Text"]
+    assert items[2]["details"] == {"comment": "ok"}
+    assert items[3]["actor"]["name"] == "API key"
+    assert items[3]["details"]["changes"] == ["First comment"]
+    times = [e["at"] for e in items]
+    assert times == sorted(times)
+
+
+# ------------------------------------------------------------------------------ versions
+
+
+def test_every_saved_version_is_kept_and_diffed(client):
+    owner = signup(client)
+    viewer = add_member(client, owner, "viewer")
+    post = _create(client, owner, "One", first_comment="first")
+    post = _edit(client, owner, post, text="Two")
+    later = utc_z(utcnow() + timedelta(days=5))
+    post = _edit(client, owner, post, first_comment="second", when={"at": later, "timezone": "UTC"})
+
+    listed = call(client, "GET", _post_path(owner, post["id"], "/versions"), None, viewer.headers)
+    assert listed.status_code == 200
+    versions = listed.json["items"]
+    assert [v["version"] for v in versions] == [3, 2, 1]
+    assert [v["reason"] for v in versions] == ["edited", "edited", "created"]
+    assert [v["current"] for v in versions] == [True, False, False]
+
+    one = call(client, "GET", _post_path(owner, post["id"], "/versions/1"), None, viewer.headers)
+    assert one.status_code == 200
+    assert one.json["content"]["text"] == "One"
+    assert one.json["content"]["first_comment"] == "first"
+    assert one.json["content"]["targets"][0]["network"] == "x"
+
+    diff = call(
+        client, "GET", _post_path(owner, post["id"], "/versions/3/diff"), None, owner.headers
+    )
+    assert diff.status_code == 200
+    assert diff.json["from_version"] == 2
+    fields = {c["field"]: c for c in diff.json["changes"]}
+    assert set(fields) == {"first_comment", "scheduled_at"}
+    assert (fields["first_comment"]["before"], fields["first_comment"]["after"]) == (
+        "first",
+        "second",
+    )
+    against = call(
+        client,
+        "GET",
+        _post_path(owner, post["id"], "/versions/3/diff?against=1"),
+        None,
+        owner.headers,
+    )
+    assert {c["field"] for c in against.json["changes"]} == {
+        "text",
+        "first_comment",
+        "scheduled_at",
+    }
+    for bad in ("/versions/99", "/versions/abc", "/versions/99/diff"):
+        assert (
+            call(client, "GET", _post_path(owner, post["id"], bad), None, owner.headers).status_code
+            == 404
+        )
+    bad_against = call(
+        client,
+        "GET",
+        _post_path(owner, post["id"], "/versions/3/diff?against=0"),
+        None,
+        owner.headers,
+    )
+    assert bad_against.status_code == 422 and "against" in bad_against.body.decode()
+
+
+def test_restore_is_a_new_edit_and_a_stale_version_gets_409(client):
+    owner = signup(client)
+    editor = add_member(client, owner, "editor")
+    viewer = add_member(client, owner, "viewer")
+    post = _create(client, owner, "Original")
+    time_before = post["scheduled_at"]
+    post = _edit(client, owner, post, text="Rewritten", first_comment="added")
+    path = _post_path(owner, post["id"], "/versions/1/restore")
+
+    assert (
+        call(client, "POST", path, {"version": post["version"]}, viewer.headers).status_code == 403
+    )
+    stale = call(client, "POST", path, {"version": post["version"] - 1}, editor.headers)
+    assert stale.status_code == 409
+    assert "version" in stale.body.decode()
+
+    restored = call(client, "POST", path, {"version": post["version"]}, editor.headers)
+    assert restored.status_code == 200, restored.body
+    assert restored.json["text"] == "Original" and restored.json["first_comment"] is None
+    assert restored.json["version"] == post["version"] + 1
+    assert restored.json["scheduled_at"] == time_before
+    # The same request again is stale now: one restore wins.
+    again = call(client, "POST", path, {"version": post["version"]}, editor.headers)
+    assert again.status_code == 409
+
+    versions = call(client, "GET", _post_path(owner, post["id"], "/versions"), None, owner.headers)
+    newest = versions.json["items"][0]
+    assert (newest["version"], newest["reason"], newest["restored_from"]) == (3, "restored", 1)
+    assert newest["actor"]["id"] == editor.user_id
+    events = call(client, "GET", _post_path(owner, post["id"], "/timeline"), None, owner.headers)
+    last = events.json["items"][-1]
+    assert last["kind"] == "restored" and last["details"]["restored_from"] == 1
+    assert set(last["details"]["changes"]) == {"Text", "First comment"}
+
+
+def test_restoring_a_past_time_is_refused_naming_the_field(client):
+    owner = signup(client)
+    post = _create(client, owner, "Original")
+    post = _edit(client, owner, post, text="Rewritten")
+    from chalicelib.store import collaboration as store
+
+    kept = store.get_version(owner.workspace_id, post["id"], 1)
+    assert kept is not None
+    import json
+
+    content = json.loads(kept.content)
+    content["scheduled_at"] = utc_z(utcnow() - timedelta(days=1))
+    kept.content = json.dumps(content)
+    kept.save()
+    path = _post_path(owner, post["id"], "/versions/1/restore")
+    refused = call(
+        client, "POST", path, {"version": post["version"], "restore_time": True}, owner.headers
+    )
+    assert refused.status_code == 422 and "restore_time" in refused.body.decode()
