@@ -10,6 +10,7 @@ from pydantic import ConfigDict, Field, WithJsonSchema
 from chalicelib.api.idempotency import once
 from chalicelib.api.responses import Reply
 from chalicelib.api.routing import ApiBlueprint, RequestContext
+from chalicelib.domain.approvals import Reviewer
 from chalicelib.domain.model import Model
 from chalicelib.domain.posts import (
     PostIn,
@@ -23,7 +24,7 @@ from chalicelib.domain.posts import (
 from chalicelib.domain.roles import Role
 from chalicelib.errors import NotFound, invalid
 from chalicelib.store.base import utcnow
-from chalicelib.store.paging import decode_cursor, encode_cursor
+from chalicelib.store.paging import bad_cursor, decode_cursor, encode_cursor
 
 if TYPE_CHECKING:
     from chalicelib.store.posts import PostItem
@@ -101,7 +102,7 @@ def create_post(ctx: RequestContext, ws: str, body: PostIn) -> PostOut | Reply:
 
     def run() -> PostOut:
         facts = load_facts(ws, body.media_ids)
-        return post_out(create(ws, ctx.principal.actor, body, facts))
+        return post_out(create(ws, ctx.principal.actor, body, facts, reviewer=_reviewer(ctx)))
 
     return once(ctx, ws, "posts.create", 201, run)
 
@@ -136,7 +137,9 @@ def update_post(ctx: RequestContext, ws: str, post_id: str, body: PostPatch) -> 
 
     media_ids = body.media_ids if body.media_ids is not None else _current_media(ws, post_id)
     facts = load_facts(ws, media_ids)
-    return post_out(update(ws, post_id, body, facts, actor=ctx.principal.actor))
+    return post_out(
+        update(ws, post_id, body, facts, actor=ctx.principal.actor, reviewer=_reviewer(ctx))
+    )
 
 
 @posts.endpoint(
@@ -150,7 +153,8 @@ def publish_now(ctx: RequestContext, ws: str, post_id: str) -> PostOut:
     from chalicelib.posts.facts import load_facts
     from chalicelib.posts.service import publish_now as send
 
-    return post_out(send(ws, post_id, load_facts(ws, _current_media(ws, post_id))))
+    facts = load_facts(ws, _current_media(ws, post_id))
+    return post_out(send(ws, post_id, facts, reviewer=_reviewer(ctx)))
 
 
 @posts.endpoint(
@@ -200,14 +204,17 @@ def list_posts(ctx: RequestContext, ws: str, query: PostQuery) -> PostList:
     from chalicelib.store import posts as store
 
     statuses = _statuses(query.status)
-    start_key = decode_cursor(query.cursor)
     if statuses == [PostStatus.DRAFT]:
+        start_key = decode_cursor(query.cursor, ws, ("workspace_id", "post_id"))
         page = store.list_drafts(ws, limit=query.limit, start_key=start_key)
     else:
         start = _moment("from", query.from_) if query.from_ else utcnow()
         end = _moment("to", query.to) if query.to else start + DEFAULT_SPAN
         if end <= start:
             raise invalid("to", "must be after from")
+        start_key = decode_cursor(query.cursor, ws, ("workspace_id", "post_id", "scheduled_at"))
+        if start_key is not None and not _within(start_key["scheduled_at"]["S"], start, end):
+            raise bad_cursor()  # DynamoDB refuses a start key outside the query's range
         page = store.list_scheduled(
             ws,
             start,
@@ -221,6 +228,14 @@ def list_posts(ctx: RequestContext, ws: str, query: PostQuery) -> PostList:
     return PostList(
         items=[post_out(item) for item in page.items], next_cursor=encode_cursor(page.last_key)
     )
+
+
+def _within(scheduled_at: str, start: datetime, end: datetime) -> bool:
+    """Whether a `scheduled_at` lies in what `store.list_scheduled(start, end)` queries."""
+    from chalicelib.store.base import iso
+
+    # The query's upper bound (store.posts._just_before): "." sorts before "Z".
+    return iso(start) <= scheduled_at <= iso(end)[:-1] + "."
 
 
 @posts.endpoint("GET", "/v1/workspaces/{ws}/posts/{post_id}", auth=Role.VIEWER, response=PostOut)
@@ -282,7 +297,15 @@ def post_out(item: PostItem) -> PostOut:
             )
             for target in item.targets
         ],
+        approval=item.approval or None,
     )
+
+
+def _reviewer(ctx: RequestContext) -> Reviewer:
+    """Who writes the post, with their role: the approval policy decides by it."""
+    from chalicelib.api.approvals import reviewer_of
+
+    return reviewer_of(ctx)
 
 
 def _statuses(value: str | None) -> list[PostStatus]:
