@@ -47,6 +47,7 @@ class SqsPoller:
         workers_per_key: int = 8,
         visibility_seconds: int = 900,
         retry_seconds: int = 5,
+        idle_seconds: float = 0.2,
         log: Callable[[str], None] = print,
     ) -> None:
         self._sqs = sqs
@@ -57,6 +58,7 @@ class SqsPoller:
         self._workers = workers_per_key
         self._visibility = visibility_seconds
         self._retry = retry_seconds
+        self._idle = idle_seconds
         self._log = log
         self._pools: dict[str, ThreadPoolExecutor] = {}
         self._stop = threading.Event()
@@ -85,7 +87,9 @@ class SqsPoller:
                 answer = self._sqs.receive_message(
                     QueueUrl=self._url,
                     MaxNumberOfMessages=10,
-                    WaitTimeSeconds=1,
+                    # Short polls: moto's long poll re-reads the whole queue every 10 ms
+                    # until it has 10 messages, which costs its process more than the work.
+                    WaitTimeSeconds=0,
                     VisibilityTimeout=self._visibility,
                 )
             except Exception as exc:  # moto stopping, or a passing error: try again
@@ -93,8 +97,11 @@ class SqsPoller:
                     self._log(f"sqs poller: receive failed: {exc!r}")
                     self._stop.wait(1)
                 continue
-            for message in answer.get("Messages", []):
+            messages = answer.get("Messages", [])
+            for message in messages:
                 self._pool(message).submit(self._handle, message)
+            if not messages:
+                self._stop.wait(self._idle)
 
     def _pool(self, message: dict[str, Any]) -> ThreadPoolExecutor:
         try:

@@ -206,8 +206,13 @@ def failed_deliveries(workspace_id: str, webhook_id: str, cap: int = 1000) -> li
     return items
 
 
-def claim_attempt(item: DeliveryItem, attempt: int, at: str) -> bool:
-    """Count attempt `attempt` unless another consumer counted it (an SQS duplicate)."""
+def claim_attempt(
+    workspace_id: str, webhook_id: str, delivery_id: str, attempt: int, at: str
+) -> DeliveryItem | None:
+    """Count attempt `attempt` of a delivery still being attempted, and return it as it
+    is now (one write, no read first); None when another consumer counted it already (an
+    SQS duplicate), the delivery is settled, or it is gone."""
+    item = DeliveryItem(workspace_id, delivery_key(webhook_id, delivery_id))
     try:
         item.update(
             actions=[
@@ -218,10 +223,10 @@ def claim_attempt(item: DeliveryItem, attempt: int, at: str) -> bool:
             condition=(DeliveryItem.attempts == attempt - 1)
             & DeliveryItem.state.is_in("pending", "retrying"),
         )
-        return True
+        return item
     except UpdateError as exc:
         if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
+            return None
         raise
 
 

@@ -97,12 +97,10 @@ def deliver(message: dict[str, Any], now: Clock = utcnow, send: Sender = post) -
         return "waiting"
     ws, webhook_id = message["workspace_id"], message["webhook_id"]
     attempt = int(message["attempt"])
-    delivery = store.get_delivery(ws, webhook_id, message["delivery_id"])
-    if delivery is None:
-        return "gone"
-    if delivery.state not in ("pending", "retrying") or int(delivery.attempts) >= attempt:
-        return "duplicate"
     endpoint = store.get_webhook(ws, webhook_id)
+    delivery = store.claim_attempt(ws, webhook_id, message["delivery_id"], attempt, iso(moment))
+    if delivery is None:
+        return "duplicate"  # counted by another copy of the message, settled, or gone
     testing = delivery.event_type == "webhook.test"
     if endpoint is None or (not endpoint.active and not testing):
         why = "the endpoint was deleted" if endpoint is None else _inactive(endpoint)
@@ -114,8 +112,6 @@ def deliver(message: dict[str, Any], now: Clock = utcnow, send: Sender = post) -
             next_attempt_at=None,
         )
         return "discarded"
-    if not store.claim_attempt(delivery, attempt, iso(moment)):
-        return "duplicate"
     first = _parse(delivery.first_attempt_at) or moment
     from chalicelib.webhooks.service import signing_secrets
 
