@@ -6,6 +6,9 @@ import { NotificationBell } from "../components/NotificationBell";
 import type { Post, Target } from "../posts/api";
 import { PostPage } from "./PostPage";
 
+// The collaboration panel (comments, activity, versions) has tests of its own.
+vi.mock("../posts/collaboration/PostCollaboration", () => ({ PostCollaboration: () => null }));
+
 vi.mock("../auth/session", () => ({
   useWorkspace: () => ({ workspace: { id: "w_1", name: "Acme", role: "editor" }, workspaces: [], choose: () => {} }),
 }));

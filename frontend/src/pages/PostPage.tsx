@@ -5,6 +5,7 @@ import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
 import { retryable, retryPost, type Post } from "../posts/api";
 import { TargetStatusList } from "../posts/TargetStatusList";
+import { PostCollaboration } from "../posts/collaboration/PostCollaboration";
 
 const IN_FLIGHT = new Set(["scheduled", "publishing"]);
 
@@ -71,6 +72,7 @@ export function PostPage() {
           {retry.isError && <p role="alert">Could not retry: {retry.error.message}</p>}
         </div>
       )}
+      <PostCollaboration workspace={workspace} post={data} postKey={key} />
     </section>
   );
 }

@@ -1,0 +1,197 @@
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { api, ApiError } from "../../api/client";
+import type { Member, Page } from "../../api/people";
+import { addComment, collaborationKeys, listComments, type Comment } from "./api";
+import { matchMembers, mentionAt, mentionedIds, type Mentionable } from "./mentions";
+import { Avatar, When } from "./bits";
+
+/** The post's internal thread and a box to add to it, with @mentions of members. */
+export function CommentThread({ workspaceId, postId, meId }: { workspaceId: string; postId: string; meId?: string }) {
+  const queryClient = useQueryClient();
+  const key = collaborationKeys.comments(workspaceId, postId);
+  const comments = useQuery({ queryKey: key, queryFn: () => listComments(workspaceId, postId) });
+  const members = useQuery({
+    queryKey: ["members", workspaceId],
+    queryFn: () => api<Page<Member>>(`/v1/workspaces/${workspaceId}/members`),
+    staleTime: 60_000,
+  });
+  const everyone: Mentionable[] = useMemo(
+    () => (members.data?.items ?? []).map((m) => ({ user_id: m.user_id, name: m.name, email: m.email })),
+    [members.data],
+  );
+  const [text, setText] = useState("");
+  const [picked, setPicked] = useState<Mentionable[]>([]);
+  const send = useMutation({
+    mutationFn: () => addComment(workspaceId, postId, text.trim(), mentionedIds(text, picked)),
+    onSuccess: (comment) => {
+      queryClient.setQueryData<{ items: Comment[] }>(key, (old) => ({ items: [...(old?.items ?? []), comment] }));
+      setText("");
+      setPicked([]);
+    },
+  });
+  const items = comments.data?.items ?? [];
+  return (
+    <div className="comment-thread">
+      {comments.isPending && <p className="muted">Loading comments…</p>}
+      {comments.isError && <p role="alert">Could not load the comments: {comments.error.message}</p>}
+      {comments.isSuccess && items.length === 0 && (
+        <p className="muted empty-thread">No comments yet. Ask a teammate with @ and their name.</p>
+      )}
+      {items.length > 0 && (
+        <ol className="comment-list" aria-label="Comments">
+          {items.map((c) => (
+            <li key={c.id} className="comment" data-mine={c.author.id === meId}>
+              <Avatar name={c.author.name} />
+              <div className="comment-body">
+                <p className="comment-meta">
+                  <strong>{c.author.name}</strong> <When at={c.created_at} />
+                </p>
+                <p className="comment-text">{highlight(c)}</p>
+              </div>
+            </li>
+          ))}
+        </ol>
+      )}
+      <form
+        className="comment-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (text.trim()) send.mutate();
+        }}
+      >
+        <MentionBox value={text} onChange={setText} members={everyone} onPick={(m) => setPicked((p) => [...p, m])} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={!text.trim() || send.isPending}>
+            {send.isPending ? "Posting…" : "Comment"}
+          </button>
+          <span className="muted hint">Type @ to mention someone: they are notified.</span>
+        </div>
+        {send.isError && (
+          <p role="alert" className="form-error">
+            Could not post the comment: {send.error instanceof ApiError ? send.error.message : String(send.error)}
+          </p>
+        )}
+      </form>
+    </div>
+  );
+}
+
+/** The comment's text with each "@Name" of a mentioned member set apart. */
+function highlight(comment: Comment): ReactNode {
+  const names = comment.mentions.map((m) => `@${m.name}`).filter(Boolean);
+  if (!names.length) return comment.text;
+  const escaped = names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const parts = comment.text.split(new RegExp(`(${escaped.join("|")})`, "g"));
+  return parts.map((part, i) =>
+    names.includes(part) ? (
+      <mark key={i} className="mention">
+        {part}
+      </mark>
+    ) : (
+      part
+    ),
+  );
+}
+
+/** A textarea that offers members to mention after "@" (arrows, Enter or Tab, Escape). */
+function MentionBox({
+  value,
+  onChange,
+  members,
+  onPick,
+}: {
+  value: string;
+  onChange: (text: string) => void;
+  members: Mentionable[];
+  onPick: (member: Mentionable) => void;
+}) {
+  const id = useId();
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  const [dismissed, setDismissed] = useState<number | null>(null);
+  const at = mentionAt(value, caret);
+  const options = at && dismissed !== at.start ? matchMembers(members, at.query) : [];
+  const open = options.length > 0;
+
+  const choose = (member: Mentionable) => {
+    if (!at) return;
+    const inserted = `@${member.name} `;
+    const next = value.slice(0, at.start) + inserted + value.slice(caret);
+    onChange(next);
+    onPick(member);
+    const position = at.start + inserted.length;
+    setCaret(position);
+    setActive(0);
+    requestAnimationFrame(() => {
+      ref.current?.focus();
+      ref.current?.setSelectionRange(position, position);
+    });
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (!open) return;
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      const step = e.key === "ArrowDown" ? 1 : -1;
+      setActive((a) => (a + step + options.length) % options.length);
+    } else if (e.key === "Enter" || e.key === "Tab") {
+      e.preventDefault();
+      choose(options[Math.min(active, options.length - 1)]);
+    } else if (e.key === "Escape") {
+      e.preventDefault();
+      setDismissed(at?.start ?? null);
+    }
+  };
+
+  return (
+    <div className="mention-box">
+      <label htmlFor={`${id}-text`} className="visually-hidden">
+        Comment
+      </label>
+      <textarea
+        id={`${id}-text`}
+        ref={ref}
+        rows={3}
+        placeholder="Write a comment… (@ to mention)"
+        value={value}
+        maxLength={5000}
+        role="combobox"
+        aria-autocomplete="list"
+        aria-expanded={open}
+        aria-controls={`${id}-list`}
+        aria-activedescendant={open ? `${id}-opt-${Math.min(active, options.length - 1)}` : undefined}
+        onChange={(e) => {
+          onChange(e.target.value);
+          setCaret(e.target.selectionStart ?? e.target.value.length);
+          setActive(0);
+          setDismissed(null);
+        }}
+        onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
+        onKeyDown={onKeyDown}
+      />
+      {open && (
+        <ul id={`${id}-list`} role="listbox" className="mention-list" aria-label="Members to mention">
+          {options.map((m, i) => (
+            <li
+              key={m.user_id}
+              id={`${id}-opt-${i}`}
+              role="option"
+              aria-selected={i === Math.min(active, options.length - 1)}
+              onMouseDown={(e) => {
+                e.preventDefault(); // keep the focus in the textarea
+                choose(m);
+              }}
+            >
+              <Avatar name={m.name} small />
+              <span>
+                <strong>{m.name}</strong> <span className="muted">{m.email}</span>
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
