@@ -239,6 +239,7 @@ def build_world(url: str, aws_url: str, sandbox_url: str) -> World:
         {"kind": "snippet", "name": "Schema", "text": "A saved caption"},
     )["id"]
     world.ids["network"] = "x"
+    world.ids["version"] = "1"  # the post's first saved version (its comments, versions)
     return world
 
 
