@@ -10,6 +10,7 @@ from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttrib
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
+from chalicelib.store.paging import decode_id_cursor
 
 KEEP_SECONDS = 90 * 86400
 
@@ -35,6 +36,9 @@ class NotificationItem(StoredModel):
 def _new_id() -> str:
     reverse = 10**13 - int(time.time() * 1000)
     return f"n_{reverse:013d}_{secrets.token_hex(4)}"
+
+
+ID_SHAPE = r"n_[0-9]{13}_[0-9a-f]{8}"  # what _new_id makes: a list's cursor is one
 
 
 def create(
@@ -75,11 +79,12 @@ def list_page(
     unread_only: bool = False,
     user_id: str | None = None,
 ) -> tuple[list[NotificationItem], str | None]:
+    start = decode_id_cursor(cursor, ID_SHAPE)  # checked: the last id of a page
     items = []
     last = None
     query = NotificationItem.query(
         workspace_id,
-        NotificationItem.notification_id > cursor if cursor else None,
+        NotificationItem.notification_id > start if start else None,
         filter_condition=(NotificationItem.read == False) & _seen_by(user_id)  # noqa: E712
         if unread_only
         else _seen_by(user_id),

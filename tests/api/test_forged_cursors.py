@@ -11,6 +11,7 @@ import pytest
 
 from chalicelib.domain.ids import new_id
 from chalicelib.store import media as media_store
+from chalicelib.store import notifications as notification_store
 from chalicelib.store.paging import encode_cursor
 from tests.support.clock import ahead
 from tests.support.factories import api_key, call, signup
@@ -64,6 +65,7 @@ def list_paths(user) -> list[str]:
         f"{ws}/posts?status=draft",
         f"{ws}/media",
         f"{ws}/audit",
+        f"{ws}/notifications",
     ]
 
 
@@ -123,10 +125,12 @@ def test_real_cursors_still_page_through_every_list(client):
             ws, new_id("m"), filename=f"{number}.jpg", declared_content_type="image/jpeg",
             declared_size=10, max_bytes=10, upload_key=f"uploads/{number}", created_by="u",
         )  # fmt: skip
+        notification_store.create(ws, "test", f"Note {number}", "A note", None, None)
         api_key(client, owner)
     for path in (
         f"/v1/workspaces/{ws}/media",
         f"/v1/workspaces/{ws}/audit",
+        f"/v1/workspaces/{ws}/notifications",
     ):
         first = call(client, "GET", f"{path}?limit=2", headers=owner.headers)
         assert first.status_code == 200 and first.json["next_cursor"], path
