@@ -1153,6 +1153,14 @@ def build(state: SandboxState) -> Blueprint:
                     p["lookup_key"] or None,
                 )
             if "active" in p and obj["active"] != boolean(p, "active"):
+                product = s.objects.get(obj["product"], {})
+                if not boolean(p, "active") and product.get("default_price") == obj["id"]:
+                    raise StripeError(
+                        400,
+                        "This price cannot be archived because it is the default price of "
+                        "its product.",
+                        param="active",
+                    )
                 previous["active"], obj["active"] = obj["active"], boolean(p, "active")
             if "nickname" in p and obj["nickname"] != (p["nickname"] or None):
                 previous["nickname"], obj["nickname"] = obj["nickname"], p["nickname"] or None
