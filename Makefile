@@ -8,7 +8,7 @@ STAMPS := .stamps
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
 .PHONY: dev test install frontend lint format typecheck test-python test-frontend test-browser \
-        test-timeshift chromium faketime package deploy bench clean
+        test-timeshift chromium faketime package deploy stripe-sync bench clean
 
 ## dev: create .venv, install, build the web app and run the local stack (Ctrl-C stops it)
 dev: install frontend
@@ -83,6 +83,11 @@ package: install
 ## deploy: package, deploy with CloudFormation, upload the web app; needs AWS credentials
 deploy: package frontend
 	STAGE=$(STAGE) $(BIN)/python -m infrastructure.deploy build/$(STAGE)
+
+## stripe-sync: make Stripe's products and prices match chalicelib/billing/plans.py (idempotent);
+## SCHEDULO_STRIPE_SECRET_KEY picks the account, else the local Stripe of `make dev`
+stripe-sync: install
+	$(BIN)/python -m infrastructure.stripe_sync
 
 ## bench: every benchmark under bench/
 bench: install frontend
