@@ -29,6 +29,7 @@ from chalicelib.store import oauth_state
 if TYPE_CHECKING:
     from chalicelib.networks.bluesky import BlueskyAdapter
     from chalicelib.networks.pinterest import PinterestAdapter
+    from chalicelib.store.oauth_state import OAuthStateItem
 
 BINDING_COOKIE = "schedulo_connect"
 
@@ -289,9 +290,20 @@ def _offer(
     return record.state
 
 
-def pending_identities(workspace_id: str, user_id: str, pending_id: str) -> list[dict[str, Any]]:
+def _pending(workspace_id: str, user_id: str, pending_id: str) -> OAuthStateItem | None:
+    """This user's choice of identities in this workspace, or None: expired, someone
+    else's, or the state of a plain connect (which offers no choice)."""
     record = oauth_state.peek(pending_id)
     if record is None or record.workspace_id != workspace_id or record.user_id != user_id:
+        return None
+    if not isinstance(record.extra, dict) or "identities" not in record.extra:
+        return None
+    return record
+
+
+def pending_identities(workspace_id: str, user_id: str, pending_id: str) -> list[dict[str, Any]]:
+    record = _pending(workspace_id, user_id, pending_id)
+    if record is None:
         return []
     return [{k: v for k, v in i.items() if k != "sealed"} for i in record.extra["identities"]]
 
@@ -305,8 +317,8 @@ def choose_identities(
     from chalicelib.oauth.tokens import store_secrets
     from chalicelib.oauth.vault import vault
 
-    record = oauth_state.peek(pending_id)
-    if record is None or record.workspace_id != workspace_id or record.user_id != user_id:
+    record = _pending(workspace_id, user_id, pending_id)
+    if record is None:
         return None
     picked = [i for i in record.extra["identities"] if i["external_id"] in set(external_ids)]
     check_can_connect(workspace_id, adding=len(picked))
