@@ -14,6 +14,7 @@ with `Stripe-Signature: t=<real unix time>,v1=<HMAC-SHA256 of "t.payload" under 
 endpoint's whsec_ secret>`. A non-2xx answer (or no answer) is retried with exponential
 backoff on the emulator clock (`RETRY_BASE_SECONDS` x 3^n, at most 8 hours apart) for
 three days from the event, as Stripe does; so a test moves the clock to see a retry.
+Deliveries run on one thread, in order, started by the first event.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ API_VERSION = "2026-10-28.endive"
 RETRY_BASE_SECONDS = 60
 RETRY_MAX_SECONDS = 8 * 3600
 RETRY_WINDOW_SECONDS = 3 * 86400
+IDLE_SECONDS = 30  # the delivery thread ends after this long with nothing to send
 # Smart retries' default: three more attempts after the first failure, then cancel.
 PAYMENT_RETRY_DAYS = (3, 5, 7)
 DAY = 86400
@@ -133,6 +135,8 @@ class StripeStore:
         with self.lock:
             self.offset += max(0.0, seconds)
             self.tick()
+            if any(not d.done for d in self.deliveries):
+                self._start_thread()  # retries may be due now
             self.wake.notify_all()
             return self.now()
 
@@ -217,15 +221,19 @@ class StripeStore:
             self._thread.start()
 
     def _deliver_loop(self) -> None:
-        while not self.closed:
+        """Sends what is due; ends when the sandbox was reset or after a while with
+        nothing pending (the next event starts it again; API calls run `tick()` too)."""
+        idle_since = time.monotonic()
+        while True:
             with self.lock:
-                self.wake.wait(timeout=1.0)
                 if self.closed or not self.alive():
+                    self._thread = None
                     return
                 self.tick()
-                due = [d for d in self.deliveries if not d.done and d.due <= self.now()]
                 work = []
-                for delivery in due:
+                for delivery in self.deliveries:
+                    if delivery.done or delivery.due > self.now():
+                        continue
                     endpoint = self.objects.get(delivery.endpoint_id)
                     event = self.objects.get(delivery.event_id)
                     if not endpoint or endpoint.get("deleted") or not event:
@@ -233,6 +241,14 @@ class StripeStore:
                         continue
                     delivery.due = float("inf")  # in flight
                     work.append((delivery, endpoint["url"], self.secrets[endpoint["id"]], event))
+                if not work:
+                    pending = any(not d.done for d in self.deliveries)
+                    if not pending and time.monotonic() - idle_since > IDLE_SECONDS:
+                        self._thread = None
+                        return
+                    self.wake.wait(timeout=1.0)
+                    continue
+            idle_since = time.monotonic()
             for delivery, url, secret, event in work:
                 self._send(delivery, url, secret, event)
 

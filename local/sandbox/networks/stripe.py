@@ -874,6 +874,7 @@ def build(state: SandboxState) -> Blueprint:
                             response.headers["Idempotency-Key"] = key
                             response.headers["Request-Id"] = request_id
                             return response
+                    s.tick()  # what the clock made due happens before the request
                     s.request_context = {"id": request_id, "idempotency_key": key}
                     s.api_version = request.headers.get("Stripe-Version") or API_VERSION
                     try:
