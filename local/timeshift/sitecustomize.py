@@ -1,13 +1,19 @@
 """Loaded by every Python process of `make test-timeshift` (this directory is on its
-PYTHONPATH), i.e. only under libfaketime with `FAKETIME_DONT_FAKE_MONOTONIC=1`.
+PYTHONPATH), which runs the tests under libfaketime with the wall clock moved ahead.
 
-Why: the monotonic clock must stay real, because Python's lock and `Event.wait` timeouts
-wait with `sem_clockwait(CLOCK_MONOTONIC)`, which libfaketime does not intercept: with a
-faked monotonic clock every timed wait sleeps for the whole shift. But libfaketime 0.9.10
-(Debian bookworm) then breaks `clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME)`, which
-`time.sleep` uses since Python 3.11: it fails with EINVAL
-(https://github.com/wolfcw/libfaketime/issues/426). So `time.sleep` waits in `select`
-with a relative timeout instead, which libfaketime leaves alone.
+Only the wall clock moves; the Makefile sets two libfaketime variables for that:
+
+- `FAKETIME_DONT_FAKE_MONOTONIC=1`: Python's lock, `Event.wait` and `Queue.get` timeouts
+  wait with `sem_clockwait(CLOCK_MONOTONIC)`, which libfaketime does not intercept; with a
+  faked monotonic clock each timed wait would last the whole shift (a hang).
+- `FAKETIME_FORCE_MONOTONIC_FIX=0`: with the fix on (libfaketime turns it on for this
+  glibc), its `pthread_cond_timedwait` makes the GIL's timed waits return at once, and two
+  busy threads run 10 to 30 times slower.
+
+And libfaketime 0.9.10 (Debian bookworm) with the monotonic clock left alone breaks
+`clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME)`, which `time.sleep` uses since Python
+3.11: it fails with EINVAL (https://github.com/wolfcw/libfaketime/issues/426). So here
+`time.sleep` waits in `select` with a relative timeout, which libfaketime passes through.
 """
 
 from __future__ import annotations
@@ -15,8 +21,6 @@ from __future__ import annotations
 import os
 import select
 import time
-
-_real_sleep = time.sleep
 
 
 def _sleep(seconds: float) -> None:
