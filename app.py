@@ -3,6 +3,7 @@
 from chalice import Chalice, Rate
 
 from chalicelib.api.accounts import accounts
+from chalicelib.api.approvals import approvals
 from chalicelib.api.auth import auth
 from chalicelib.api.collaboration import collaboration
 from chalicelib.api.imports import imports
@@ -33,6 +34,7 @@ app.register_blueprint(workspaces)
 app.register_blueprint(members)
 app.register_blueprint(networks)
 app.register_blueprint(posts)
+app.register_blueprint(approvals)
 app.register_blueprint(media)
 app.register_blueprint(accounts)
 app.register_blueprint(notifications)

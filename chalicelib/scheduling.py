@@ -86,6 +86,29 @@ def arm_again(workspace_id: str, post_id: str, version: int, when: datetime) -> 
     return name
 
 
+def expiry_name(post_id: str, version: int) -> str:
+    return _name("post", post_id, f"v{version}", "expire")
+
+
+def arm_expiry(workspace_id: str, post_id: str, version: int, when: datetime) -> str:
+    """A post waiting for approval is never armed to publish: at its time it expires
+    instead. This schedule invokes the publisher with `action: expire` at `when`; its name
+    shares the post's prefix, so arming the post (once approved) or disarming deletes it."""
+    name = expiry_name(post_id, version)
+    payload = {
+        "workspace_id": workspace_id,
+        "post_id": post_id,
+        "version": version,
+        "action": "expire",
+    }
+    _put(name, when, payload, f"expiry of post {post_id} v{version} (waiting for approval)")
+    for stale in _post_schedules(post_id):
+        if stale != name:
+            _delete(stale)
+    logger.info("expiry armed", extra={"post_id": post_id, "version": version, "at": str(when)})
+    return name
+
+
 def disarm(post_id: str) -> int:
     """Delete every schedule of the post (any version); a missing one is fine."""
     names = _post_schedules(post_id)

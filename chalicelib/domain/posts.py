@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import ConfigDict, Field, model_validator
 from pydantic.config import JsonDict
 
+from chalicelib.domain.approvals import ApprovalState
 from chalicelib.domain.limits import NetworkLimits
 from chalicelib.domain.model import Model
 from chalicelib.domain.recurrence import InvalidRule, first_occurrence, normalize_rule
@@ -35,6 +36,9 @@ from chalicelib.domain.validation import (
 class PostStatus(StrEnum):
     DRAFT = "draft"
     PENDING_APPROVAL = "pending_approval"
+    CHANGES_REQUESTED = "changes_requested"
+    REJECTED = "rejected"
+    EXPIRED = "expired"  # still pending approval at its time: never published
     APPROVED = "approved"
     SCHEDULED = "scheduled"
     PUBLISHING = "publishing"
@@ -55,7 +59,24 @@ class TargetStatus(StrEnum):
 
 # A post no publisher has started on can still be edited, rescheduled or cancelled.
 EDITABLE = frozenset(
-    {PostStatus.DRAFT, PostStatus.PENDING_APPROVAL, PostStatus.APPROVED, PostStatus.SCHEDULED}
+    {
+        PostStatus.DRAFT,
+        PostStatus.PENDING_APPROVAL,
+        PostStatus.CHANGES_REQUESTED,
+        PostStatus.REJECTED,
+        PostStatus.EXPIRED,
+        PostStatus.APPROVED,
+        PostStatus.SCHEDULED,
+    }
+)
+# Posts in review: never armed to publish.
+IN_REVIEW = frozenset(
+    {
+        PostStatus.PENDING_APPROVAL,
+        PostStatus.CHANGES_REQUESTED,
+        PostStatus.REJECTED,
+        PostStatus.EXPIRED,
+    }
 )
 
 # Account statuses a post may target ("expiring": its token still works for now).
@@ -200,6 +221,9 @@ class PostOut(Model):
     created_at: str
     updated_at: str
     targets: list[TargetOut]
+    approval: ApprovalState | None = Field(
+        default=None, description="its way through the approval policy, if it needed one"
+    )
 
 
 class ProblemOut(Model):

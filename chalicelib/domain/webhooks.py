@@ -45,6 +45,8 @@ class EventType(StrEnum):
     POST_APPROVAL_REQUESTED = "post.approval_requested"
     POST_APPROVED = "post.approved"
     POST_REJECTED = "post.rejected"
+    POST_CHANGES_REQUESTED = "post.changes_requested"
+    POST_EXPIRED = "post.expired"
     ACCOUNT_CONNECTED = "account.connected"
     ACCOUNT_NEEDS_RECONNECT = "account.needs_reconnect"
     IMPORT_DONE = "import.done"
@@ -58,9 +60,11 @@ DESCRIPTIONS: dict[EventType, str] = {
     EventType.POST_PUBLISHED: "A post went out on one account.",
     EventType.POST_FAILED: "A post could not be published on one account.",
     EventType.POST_UNCONFIRMED: "A post may or may not have gone out on one account.",
-    EventType.POST_APPROVAL_REQUESTED: "A post waits for an admin's approval.",
-    EventType.POST_APPROVED: "A post was approved.",
+    EventType.POST_APPROVAL_REQUESTED: "A post waits for approval (submitted, or the next step).",
+    EventType.POST_APPROVED: "A post was approved (its last approval step).",
     EventType.POST_REJECTED: "A post was rejected.",
+    EventType.POST_CHANGES_REQUESTED: "An approver sent a post back to its author for changes.",
+    EventType.POST_EXPIRED: "A post was still waiting for approval at its time: not published.",
     EventType.ACCOUNT_CONNECTED: "A social account was connected or reconnected.",
     EventType.ACCOUNT_NEEDS_RECONNECT: "A social account must be reconnected.",
     EventType.IMPORT_DONE: "A bulk import finished scheduling its posts.",
@@ -75,6 +79,11 @@ EMITTED = frozenset(
         EventType.POST_PUBLISHED,
         EventType.POST_FAILED,
         EventType.POST_UNCONFIRMED,
+        EventType.POST_APPROVAL_REQUESTED,
+        EventType.POST_APPROVED,
+        EventType.POST_REJECTED,
+        EventType.POST_CHANGES_REQUESTED,
+        EventType.POST_EXPIRED,
         EventType.ACCOUNT_CONNECTED,
         EventType.ACCOUNT_NEEDS_RECONNECT,
         EventType.IMPORT_DONE,
@@ -103,10 +112,16 @@ class PostEventData(Model):
 
 
 class ApprovalEventData(Model):
+    """A decision on a post under the workspace's approval policy."""
+
     post_id: str
     status: str
-    by_user_id: str | None = None
-    note: str | None = None
+    by_user_id: str | None = Field(
+        default=None, description="who decided: a user id, api_key:<id>, client:<link> or system"
+    )
+    note: str | None = Field(default=None, description="the decision's comment")
+    step: int | None = Field(default=None, description="the step it waits for now (1-based)")
+    scheduled_at: str | None = None
 
 
 class AccountEventData(Model):
@@ -144,6 +159,8 @@ DATA_MODELS: dict[EventType, type[Model]] = {
     EventType.POST_APPROVAL_REQUESTED: ApprovalEventData,
     EventType.POST_APPROVED: ApprovalEventData,
     EventType.POST_REJECTED: ApprovalEventData,
+    EventType.POST_CHANGES_REQUESTED: ApprovalEventData,
+    EventType.POST_EXPIRED: ApprovalEventData,
     EventType.ACCOUNT_CONNECTED: AccountEventData,
     EventType.ACCOUNT_NEEDS_RECONNECT: AccountEventData,
     EventType.IMPORT_DONE: ImportEventData,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import time
 from typing import TYPE_CHECKING
 
+from chalicelib.domain.approvals import OFF, ApprovalPolicy
 from chalicelib.domain.posts import AccountFacts
 from chalicelib.domain.slots import Slot
 from chalicelib.domain.validation import MediaFacts
@@ -34,8 +35,22 @@ def load_facts(workspace_id: str, media_ids: Iterable[str] = ()) -> Facts:
     media = {item.media_id: media_facts(item) for item in items}
     limits = {table.network: table for table in all_limits()}
     return Facts(
-        accounts, media, limits, workspace.timezone, media_as_sent(items, limits), identities
+        accounts,
+        media,
+        limits,
+        workspace.timezone,
+        media_as_sent(items, limits),
+        identities,
+        policy_of(workspace.approval_policy),
     )
+
+
+def policy_of(stored: dict | None) -> ApprovalPolicy:
+    """The workspace's approval policy as stored (off when it never set one)."""
+    if not stored:
+        return OFF
+    fields = {k: v for k, v in stored.items() if k not in ("updated_by", "updated_at")}
+    return ApprovalPolicy.model_validate(fields)
 
 
 def media_as_sent(items: Iterable[MediaItem], networks: Iterable[str]) -> dict:

@@ -13,11 +13,13 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import scheduling, webhooks
+from chalicelib.domain.approvals import ApprovalPolicy, Reviewer
 from chalicelib.domain.collaboration import TimelineKind
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.limits import NetworkLimits
 from chalicelib.domain.posts import (
     EDITABLE,
+    IN_REVIEW,
     AccountFacts,
     PostIn,
     PostPatch,
@@ -56,6 +58,8 @@ class Facts:
     media_as_sent: Mapping[tuple[str, str], MediaFacts] = field(default_factory=dict)
     # account id -> its network identity (external id), kept on each target it gets
     identities: Mapping[str, str] = field(default_factory=dict)
+    # The workspace's approval policy (off unless the workspace set one)
+    policy: ApprovalPolicy = field(default_factory=ApprovalPolicy)
 
 
 def validate(body: PostIn, facts: Facts, now: datetime | None = None) -> Review:
@@ -64,17 +68,34 @@ def validate(body: PostIn, facts: Facts, now: datetime | None = None) -> Review:
 
 
 def create_post(
-    workspace_id: str, actor: str | None, body: PostIn, facts: Facts, now: datetime | None = None
+    workspace_id: str,
+    actor: str | None,
+    body: PostIn,
+    facts: Facts,
+    now: datetime | None = None,
+    reviewer: Reviewer | None = None,
 ) -> store.PostItem:
+    """Write a post; one going out that the workspace's policy requires approval for (by
+    `reviewer`'s role) is submitted instead of armed: `pending_approval`."""
+    from chalicelib.posts import approvals as approvals
+
     now = now or utcnow()
     review = _checked(body, facts, now)
     scheduled_at = _resolve_time(workspace_id, body.targets, review, facts, now)
     stamp = iso_utc(now)
+    author = reviewer or Reviewer(actor=actor or "system")
+    gated = review.kind != "draft" and approvals.required(facts.policy, author)
+    if gated and review.kind == "now":
+        scheduled_at = None  # published at once when approved
     item = store.PostItem(
         workspace_id,
         new_id("p"),
         version=1,
-        status=PostStatus.DRAFT if review.kind == "draft" else PostStatus.SCHEDULED,
+        status=PostStatus.DRAFT
+        if review.kind == "draft"
+        else PostStatus.PENDING_APPROVAL
+        if gated
+        else PostStatus.SCHEDULED,
         text=body.text,
         media_ids=list(body.media_ids),
         first_comment=body.first_comment,
@@ -87,11 +108,15 @@ def create_post(
         created_at=stamp,
         updated_at=stamp,
     )
+    if gated:
+        approvals.start(item, facts.policy, author, now, publish_now=review.kind == "now")
     store.create(item)
     versions.keep(item, actor, "created")
     timeline.record(workspace_id, item.post_id, TimelineKind.CREATED, actor, {"version": 1})
     _mark_media(item, before=[])
     _send(item, now)
+    if gated:
+        approvals.announce_submitted(item, author, None)
     return item
 
 
@@ -104,11 +129,19 @@ def update_post(
     *,
     actor: str | None = None,
     restored_from: int | None = None,
+    reviewer: Reviewer | None = None,
 ) -> store.PostItem:
     """Edit or reschedule a post that is not yet on its way (409 on a stale version).
-    `restored_from`: the kept version this edit brings back (chalicelib.posts.versions)."""
+    `restored_from`: the kept version this edit brings back (chalicelib.posts.versions).
+    Under an approval policy a change of content sends the post back to review (a change
+    of time too, when the policy says so): see `approvals.after_edit`; `reviewer` is who
+    edits, with their role."""
+    from chalicelib.posts import approvals as approvals
+
     now = now or utcnow()
     item = _editable(workspace_id, post_id, patch.version)
+    status_before = PostStatus(item.status)
+    content_before = _content(item)
     before = versions.content_of(item)
     used_before = _media_in_use(item)
     changed = patch.model_fields_set
@@ -135,6 +168,17 @@ def update_post(
     item.text, item.media_ids, item.first_comment = body.text, body.media_ids, body.first_comment
     item.targets = _merge_targets(item, body.targets, facts)
     item.updated_at = iso_utc(now)
+    editor = reviewer or Reviewer(actor=actor or "system")
+    resubmitted = approvals.after_edit(
+        item,
+        facts.policy,
+        editor,
+        now,
+        before=status_before,
+        content_changed=_content(item) != content_before,
+        retimed=retimed,
+        publish_now=bool(retimed and body.when is not None and body.when.now),
+    )
     _save(item, patch.version)
     reason = TimelineKind.RESTORED if restored_from else TimelineKind.EDITED
     changes = versions.keep(item, actor, reason, before, restored_from)
@@ -148,6 +192,8 @@ def update_post(
     )
     _mark_media(item, before=used_before)
     _send(item, now)
+    if resubmitted:
+        approvals.announce_submitted(item, editor, None)
     return item
 
 
@@ -175,13 +221,28 @@ def delete_post(workspace_id: str, post_id: str) -> store.PostItem | None:
 
 
 def publish_now(
-    workspace_id: str, post_id: str, facts: Facts, now: datetime | None = None
+    workspace_id: str,
+    post_id: str,
+    facts: Facts,
+    now: datetime | None = None,
+    reviewer: Reviewer | None = None,
 ) -> store.PostItem:
-    """Send a draft or scheduled post at once."""
+    """Send a draft or scheduled post at once (not one in review, nor a draft its author
+    must have approved first)."""
+    from chalicelib.posts import approvals as approvals
+
     now = now or utcnow()
     item = _found(workspace_id, post_id)
     if item.status not in EDITABLE:
         raise Conflict(f"The post is {item.status}; only a post not yet sent can go now.")
+    if item.status in IN_REVIEW:
+        raise Conflict(
+            f"The post is {item.status.replace('_', ' ')}: it goes out once it is approved."
+        )
+    if item.status == PostStatus.DRAFT and approvals.required(
+        facts.policy, reviewer or Reviewer(actor="system")
+    ):
+        raise Conflict("This workspace requires approval: submit the post for approval first.")
     body = PostIn(
         text=item.text,
         media_ids=list(item.media_ids),
@@ -345,6 +406,17 @@ def _merge_targets(
     return merged
 
 
+def _content(item: store.PostItem) -> tuple[Any, ...]:
+    """What an approver approved: the text, media, first comment and each target's
+    account, variant and options."""
+    return (
+        item.text,
+        list(item.media_ids),
+        item.first_comment,
+        [(t.account_id, t.text, dict(t.options or {})) for t in item.targets],
+    )
+
+
 def _media_in_use(item: store.PostItem) -> list[str]:
     """The media a post holds on to: a post waiting to go out keeps its files."""
     return list(item.media_ids) if item.status in store.WAITING else []
@@ -407,6 +479,13 @@ def _send(item: store.PostItem, now: datetime) -> None:
         "version": item.version,
     }
     try:
+        if item.status == PostStatus.PENDING_APPROVAL and item.scheduled_at is not None:
+            # Never armed to publish: armed to expire at its time if still pending then.
+            when = datetime.fromisoformat(item.scheduled_at)
+            scheduling.arm_expiry(item.workspace_id, item.post_id, int(item.version), when)
+            if store.mark_armed(item.workspace_id, item.post_id, int(item.version)):
+                item.armed_version = item.version
+            return
         if item.status != PostStatus.SCHEDULED or item.scheduled_at is None:
             scheduling.disarm(item.post_id)
             return

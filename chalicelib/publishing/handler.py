@@ -73,7 +73,12 @@ class Invocation:
 
 
 def handle_invocation(event: dict[str, Any]) -> dict[str, Any]:
-    """Publish what is due of the post named by a schedule's input."""
+    """Publish what is due of the post named by a schedule's input (or, from the expiry
+    schedule of a post waiting for approval, expire it: see expiry.py)."""
+    if event.get("action") == "expire":
+        from chalicelib.publishing.expiry import handle_expiry
+
+        return handle_expiry(event)
     invocation = Invocation.of(event)
     ws, post_id = invocation.workspace_id, invocation.post_id
     started = _start(invocation)

@@ -30,7 +30,7 @@ INVOKE_WITHIN = timedelta(seconds=60)
 def sweep(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     grace = timedelta(seconds=get_settings().sweep_grace_seconds)
-    counts = {"armed": 0, "invoked": 0, "looked_at": 0}
+    counts = {"armed": 0, "invoked": 0, "expired": 0, "looked_at": 0}
     for shard in range(store.SWEEP_SHARDS):
         for key in store.PostItem.sweep_index.query(str(shard), store.PostItem.due_at <= iso(now)):
             counts["looked_at"] += 1
@@ -64,6 +64,8 @@ def _sweep_one(workspace_id: str, post_id: str, now: datetime, grace: timedelta)
             scheduling.invoke_now(payload)
             return "invoked"
         return None
+    if item.status == "pending_approval":
+        return _sweep_pending(item, due, now)
     if item.status not in ("scheduled", "approved"):
         return None
     if due <= now - grace:
@@ -78,4 +80,19 @@ def _sweep_one(workspace_id: str, post_id: str, now: datetime, grace: timedelta)
         scheduling.arm(workspace_id, post_id, int(item.version), due)
     store.mark_armed(workspace_id, post_id, int(item.version))
     logger.warning("unarmed post armed by the sweeper", extra=payload)
+    return "armed"
+
+
+def _sweep_pending(item: store.PostItem, due: datetime, now: datetime) -> str | None:
+    """A post waiting for approval is never published: past its time it expires (its
+    expiry schedule missed it); an unarmed one gets its expiry schedule."""
+    from chalicelib.posts.approvals import expire
+
+    ws, post_id, version = item.workspace_id, item.post_id, int(item.version)
+    if due <= now:
+        return "expired" if expire(ws, post_id, version, now) == "expired" else None
+    if item.armed_version == item.version:
+        return None
+    scheduling.arm_expiry(ws, post_id, version, due)
+    store.mark_armed(ws, post_id, version)
     return "armed"

@@ -116,6 +116,9 @@ class PostItem(StoredModel):
     created_by = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    # Its way through the workspace's approval policy (domain/approvals.ApprovalState),
+    # None for a post that never needed approval.
+    approval = JSONAttribute(null=True)
 
     scheduled_index = ScheduledIndex()
     sweep_index = SweepIndex()
@@ -132,7 +135,8 @@ def prepare(item: PostItem) -> PostItem:
     """Fill what is derived from the rest before a write: filters and the sweep keys."""
     item.account_ids = [target.account_id for target in item.targets]
     item.networks = sorted({target.network for target in item.targets})
-    waiting = item.status in ("scheduled", "approved") and item.scheduled_at is not None
+    # A post pending approval is swept too: at its time it expires (never published).
+    waiting = item.status in WAITING and item.scheduled_at is not None
     if item.status == "publishing":
         # On its way: the publisher set `due_at` to when the sweeper should look again.
         item.sweep_shard = sweep_shard(item.post_id)
@@ -256,6 +260,31 @@ def list_drafts(
         page_size=limit + 1,  # one more than a page: is there a next one?
     )
     return _page(results, limit, scheduled=False)
+
+
+@dataclass(frozen=True)
+class ReviewPage:
+    items: list[PostItem]
+    next_cursor: str | None  # the last post id read; None at the end
+
+
+def list_in_review(
+    workspace_id: str, statuses: list[str], *, limit: int = 50, cursor: str | None = None
+) -> ReviewPage:
+    """Posts of the workspace in these review statuses, in id order (the approvals inbox:
+    one partition, filtered). `cursor` is the last post id of the previous page."""
+    results = PostItem.query(
+        workspace_id,
+        PostItem.post_id > cursor if cursor else None,
+        filter_condition=PostItem.status.is_in(*statuses),
+        page_size=max(limit, 25),
+    )
+    items: list[PostItem] = []
+    for item in results:
+        items.append(item)
+        if len(items) == limit:
+            return ReviewPage(items, item.post_id)
+    return ReviewPage(items, None)
 
 
 def taken_times(workspace_id: str, account_id: str, start: datetime, end: datetime) -> list[str]:

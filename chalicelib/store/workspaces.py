@@ -6,8 +6,9 @@ Reads are strongly consistent: a rename or a new workspace shows in the next ans
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 
 from chalicelib.store.base import StoredModel, table_meta
@@ -22,6 +23,9 @@ class WorkspaceRecord(StoredModel):
     created_at = UnicodeAttribute()
     created_by = UnicodeAttribute()
     owner_count = NumberAttribute(default=1)
+    # The approval policy (chalicelib/domain/approvals.py), with who changed it last and
+    # when; None: approvals are off.
+    approval_policy = JSONAttribute(null=True)
 
 
 def get_workspace(workspace_id: str) -> WorkspaceRecord | None:
@@ -49,3 +53,12 @@ def update_workspace(workspace_id: str, name: str | None, timezone: str | None) 
         record.update(actions, condition=WorkspaceRecord.workspace_id.exists())
         return record
     return WorkspaceRecord.get(workspace_id, consistent_read=True)
+
+
+def set_approval_policy(workspace_id: str, policy: dict[str, Any]) -> None:
+    """Store the workspace's approval policy (as `ApprovalPolicy.model_dump` plus
+    `updated_by` and `updated_at`)."""
+    WorkspaceRecord(workspace_id).update(
+        [WorkspaceRecord.approval_policy.set(policy)],
+        condition=WorkspaceRecord.workspace_id.exists(),
+    )

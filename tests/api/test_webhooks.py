@@ -226,9 +226,10 @@ def test_the_event_catalogue_lists_every_event_and_which_are_sent(client):
     owner = signup(client)
     answer = call(client, "GET", "/v1/webhook-event-types", headers=owner.headers)
     types = {e["type"]: e["sent"] for e in answer.json["items"]}
-    assert len(types) == 12
+    assert len(types) == 14
     assert types["post.published"] and types["webhook.test"] and types["import.done"]
-    assert not types["billing.plan_changed"] and not types["post.approved"]
+    assert types["post.approved"] and types["post.expired"] and types["post.changes_requested"]
+    assert not types["billing.plan_changed"]
 
 
 def test_the_openapi_document_describes_every_webhook_payload(client):
