@@ -495,7 +495,6 @@ CHECKOUT_FIELDS: Spec = {
     "allow_promotion_codes": ANY,
     "billing_address_collection": ANY,
     "locale": ANY,
-    "payment_method_types": ANY,
     "expires_at": ANY,
     "customer_update": {},
     "ui_mode": ANY,
@@ -527,6 +526,118 @@ SUBSCRIPTION_UPDATE: Spec = {
     "description": ANY,
     "cancellation_details": {"comment": ANY, "feedback": ANY},
 }
+
+
+# What each operation accepts by the SDK's name
+# of its parameters' type (stripe.params...); tests check each against that type.
+PARAMS: dict[str, Spec] = {}
+PARAMS["billing_portal.SessionCreateParams"] = {
+    "customer": ANY,
+    "return_url": ANY,
+    "configuration": ANY,
+    "locale": ANY,
+    "flow_data": {},
+}
+PARAMS["WebhookEndpointCreateParams"] = {
+    "url": ANY,
+    "enabled_events": ANY,
+    "description": ANY,
+    "metadata": {},
+    "api_version": ANY,
+}
+PARAMS["CustomerListParams"] = {
+    "email": ANY,
+    "limit": ANY,
+    "starting_after": ANY,
+    "ending_before": ANY,
+    "created": {},
+    "test_clock": ANY,
+}
+PARAMS["ProductCreateParams"] = {**PRODUCT_FIELDS, "id": ANY, "default_price_data": {}}
+PARAMS["ProductListParams"] = {
+    "active": ANY,
+    "ids": ANY,
+    "limit": ANY,
+    "starting_after": ANY,
+    "ending_before": ANY,
+    "created": {},
+    "url": ANY,
+    "shippable": ANY,
+}
+PARAMS["ProductUpdateParams"] = {**PRODUCT_FIELDS, "default_price": ANY}
+PARAMS["PriceListParams"] = {
+    "active": ANY,
+    "product": ANY,
+    "lookup_keys": ANY,
+    "type": ANY,
+    "currency": ANY,
+    "recurring": {},
+    "limit": ANY,
+    "starting_after": ANY,
+    "ending_before": ANY,
+    "created": {},
+}
+PARAMS["checkout.SessionListParams"] = {
+    "customer": ANY,
+    "subscription": ANY,
+    "status": ANY,
+    "limit": ANY,
+    "starting_after": ANY,
+    "ending_before": ANY,
+    "created": {},
+}
+PARAMS["SubscriptionListParams"] = {
+    "customer": ANY,
+    "price": ANY,
+    "status": ANY,
+    "limit": ANY,
+    "starting_after": ANY,
+    "ending_before": ANY,
+    "created": {},
+    "test_clock": ANY,
+}
+PARAMS["SubscriptionCancelParams"] = {
+    "invoice_now": ANY,
+    "prorate": ANY,
+    "cancellation_details": {"comment": ANY, "feedback": ANY},
+}
+PARAMS["InvoiceListParams"] = {
+    "customer": ANY,
+    "subscription": ANY,
+    "status": ANY,
+    "limit": ANY,
+    "starting_after": ANY,
+    "ending_before": ANY,
+    "created": {},
+    "collection_method": ANY,
+}
+PARAMS["EventListParams"] = {
+    "type": ANY,
+    "types": ANY,
+    "limit": ANY,
+    "starting_after": ANY,
+    "ending_before": ANY,
+    "created": {},
+    "delivery_success": ANY,
+}
+PARAMS["WebhookEndpointUpdateParams"] = {
+    "url": ANY,
+    "enabled_events": ANY,
+    "description": ANY,
+    "metadata": {},
+    "disabled": ANY,
+}
+PARAMS.update(
+    {
+        "CustomerCreateParams": CUSTOMER_FIELDS,
+        "CustomerUpdateParams": {k: v for k, v in CUSTOMER_FIELDS.items() if k != "payment_method"},
+        "PriceCreateParams": PRICE_CREATE,
+        "PriceUpdateParams": PRICE_UPDATE,
+        "checkout.SessionCreateParams": CHECKOUT_FIELDS,
+        "SubscriptionCreateParams": SUBSCRIPTION_CREATE,
+        "SubscriptionUpdateParams": SUBSCRIPTION_UPDATE,
+    }
+)
 
 
 def checkout_session(store: StripeStore, params: dict[str, Any]) -> dict[str, Any]:
@@ -657,7 +768,7 @@ def checkout_session(store: StripeStore, params: dict[str, Any]) -> dict[str, An
             "payment_method_collection": params.get("payment_method_collection") or "always",
             "payment_method_configuration_details": None,
             "payment_method_options": {"card": {"request_three_d_secure": "automatic"}},
-            "payment_method_types": list(params.get("payment_method_types") or ["card"]),
+            "payment_method_types": ["card"],
             "payment_status": "unpaid",
             "permissions": None,
             "phone_number_collection": {"enabled": False},
@@ -762,7 +873,7 @@ def complete_checkout(
 def portal_session(store: StripeStore, params: dict[str, Any]) -> dict[str, Any]:
     check(
         params,
-        {"customer": ANY, "return_url": ANY, "configuration": ANY, "locale": ANY, "flow_data": {}},
+        PARAMS["billing_portal.SessionCreateParams"],
         required=("customer",),
     )
     customer = store.get("customer", params["customer"])
@@ -790,14 +901,7 @@ def webhook_endpoint(
 ) -> dict[str, Any]:
     check(
         params,
-        {
-            "url": ANY,
-            "enabled_events": ANY,
-            "description": ANY,
-            "metadata": {},
-            "api_version": ANY,
-            "disabled": ANY,
-        },
+        PARAMS["WebhookEndpointCreateParams"],
         required=("url", "enabled_events"),
     )
     events = params["enabled_events"]
@@ -915,14 +1019,7 @@ def build(state: SandboxState) -> Blueprint:
     def customers_list(s: StripeStore, p: dict[str, Any]) -> dict[str, Any]:
         check(
             p,
-            {
-                "email": ANY,
-                "limit": ANY,
-                "starting_after": ANY,
-                "ending_before": ANY,
-                "created": {},
-                "test_clock": ANY,
-            },
+            PARAMS["CustomerListParams"],
         )
         items = [c for c in s.all("customer") if not p.get("email") or c["email"] == p["email"]]
         return listing(s, items, "/v1/customers", p)
@@ -946,7 +1043,7 @@ def build(state: SandboxState) -> Blueprint:
             s.emit("customer.deleted", obj)
             return {"id": object_id, "object": "customer", "deleted": True}
         if request.method == "POST":
-            check(p, CUSTOMER_FIELDS)
+            check(p, PARAMS["CustomerUpdateParams"])
             previous = {
                 k: copy.deepcopy(obj[k])
                 for k in ("email", "name", "description", "phone", "metadata", "invoice_settings")
@@ -991,7 +1088,7 @@ def build(state: SandboxState) -> Blueprint:
     @bp.route("/v1/products", methods=["POST"], endpoint="products_create")
     @api
     def products_create(s: StripeStore, p: dict[str, Any]) -> dict[str, Any]:
-        check(p, {**PRODUCT_FIELDS, "id": ANY, "default_price_data": {}}, required=("name",))
+        check(p, PARAMS["ProductCreateParams"], required=("name",))
         product = new_product(s, p)
         s.emit("product.created", product)
         return product
@@ -1001,16 +1098,7 @@ def build(state: SandboxState) -> Blueprint:
     def products_list(s: StripeStore, p: dict[str, Any]) -> dict[str, Any]:
         check(
             p,
-            {
-                "active": ANY,
-                "ids": ANY,
-                "limit": ANY,
-                "starting_after": ANY,
-                "ending_before": ANY,
-                "created": {},
-                "url": ANY,
-                "shippable": ANY,
-            },
+            PARAMS["ProductListParams"],
         )
         active = boolean(p, "active")
         ids = p.get("ids")
@@ -1036,7 +1124,7 @@ def build(state: SandboxState) -> Blueprint:
     def product(s: StripeStore, p: dict[str, Any], object_id: str) -> dict[str, Any]:
         obj = s.get("product", object_id)
         if request.method == "POST":
-            check(p, {**PRODUCT_FIELDS, "default_price": ANY})
+            check(p, PARAMS["ProductUpdateParams"])
             previous: dict[str, Any] = {}
             for k in (
                 "name",
@@ -1092,18 +1180,7 @@ def build(state: SandboxState) -> Blueprint:
     def prices_list(s: StripeStore, p: dict[str, Any]) -> dict[str, Any]:
         check(
             p,
-            {
-                "active": ANY,
-                "product": ANY,
-                "lookup_keys": ANY,
-                "type": ANY,
-                "currency": ANY,
-                "recurring": {},
-                "limit": ANY,
-                "starting_after": ANY,
-                "ending_before": ANY,
-                "created": {},
-            },
+            PARAMS["PriceListParams"],
         )
         active = boolean(p, "active")
         keys = p.get("lookup_keys")
@@ -1189,15 +1266,7 @@ def build(state: SandboxState) -> Blueprint:
     def checkout_list(s: StripeStore, p: dict[str, Any]) -> dict[str, Any]:
         check(
             p,
-            {
-                "customer": ANY,
-                "subscription": ANY,
-                "status": ANY,
-                "limit": ANY,
-                "starting_after": ANY,
-                "ending_before": ANY,
-                "created": {},
-            },
+            PARAMS["checkout.SessionListParams"],
         )
         items = [
             x
@@ -1238,16 +1307,7 @@ def build(state: SandboxState) -> Blueprint:
     def subscriptions_list(s: StripeStore, p: dict[str, Any]) -> dict[str, Any]:
         check(
             p,
-            {
-                "customer": ANY,
-                "price": ANY,
-                "status": ANY,
-                "limit": ANY,
-                "starting_after": ANY,
-                "ending_before": ANY,
-                "created": {},
-                "test_clock": ANY,
-            },
+            PARAMS["SubscriptionListParams"],
         )
         status = p.get("status")
         items = [
@@ -1312,11 +1372,7 @@ def build(state: SandboxState) -> Blueprint:
         if request.method == "DELETE":
             check(
                 p,
-                {
-                    "invoice_now": ANY,
-                    "prorate": ANY,
-                    "cancellation_details": {"comment": ANY, "feedback": ANY},
-                },
+                PARAMS["SubscriptionCancelParams"],
             )
             if obj["status"] == "canceled":
                 raise StripeError(
@@ -1371,16 +1427,7 @@ def build(state: SandboxState) -> Blueprint:
     def invoices_list(s: StripeStore, p: dict[str, Any]) -> dict[str, Any]:
         check(
             p,
-            {
-                "customer": ANY,
-                "subscription": ANY,
-                "status": ANY,
-                "limit": ANY,
-                "starting_after": ANY,
-                "ending_before": ANY,
-                "created": {},
-                "collection_method": ANY,
-            },
+            PARAMS["InvoiceListParams"],
         )
         items = [
             x
@@ -1400,15 +1447,7 @@ def build(state: SandboxState) -> Blueprint:
     def events_list(s: StripeStore, p: dict[str, Any]) -> dict[str, Any]:
         check(
             p,
-            {
-                "type": ANY,
-                "types": ANY,
-                "limit": ANY,
-                "starting_after": ANY,
-                "ending_before": ANY,
-                "created": {},
-                "delivery_success": ANY,
-            },
+            PARAMS["EventListParams"],
         )
         types = p.get("types") or ([p["type"]] if p.get("type") else None)
         items = [
@@ -1448,13 +1487,7 @@ def build(state: SandboxState) -> Blueprint:
         if request.method == "POST":
             check(
                 p,
-                {
-                    "url": ANY,
-                    "enabled_events": ANY,
-                    "description": ANY,
-                    "metadata": {},
-                    "disabled": ANY,
-                },
+                PARAMS["WebhookEndpointUpdateParams"],
             )
             if p.get("url"):
                 obj["url"] = p["url"]
