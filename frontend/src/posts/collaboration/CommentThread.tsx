@@ -24,6 +24,7 @@ export function CommentThread({ workspaceId, postId, meId }: { workspaceId: stri
   const [picked, setPicked] = useState<Mentionable[]>([]);
   const send = useMutation({
     mutationFn: () => addComment(workspaceId, postId, text.trim(), mentionedIds(text, picked)),
+    meta: { toast: false }, // shown under the box
     onSuccess: (comment) => {
       queryClient.setQueryData<{ items: Comment[] }>(key, (old) => ({ items: [...(old?.items ?? []), comment] }));
       setText("");

@@ -1,4 +1,4 @@
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { ApiError } from "../../api/client";
 import type { Post } from "../api";
@@ -23,6 +23,8 @@ export function VersionsPanel({
   const versions = useQuery({
     queryKey: [...collaborationKeys.versions(workspaceId, post.id), post.version],
     queryFn: () => listVersions(workspaceId, post.id),
+    // A new version of the post refreshes the list in place (a restore's answer stays on screen).
+    placeholderData: keepPreviousData,
   });
   const [chosen, setChosen] = useState<number | null>(null);
   const [against, setAgainst] = useState<"previous" | "current">("previous");
@@ -57,7 +59,7 @@ export function VersionsPanel({
         ))}
       </ol>
       <VersionDetail
-        key={`${selected.version}-${against}-${current.version}`}
+        key={`${selected.version}-${against}`}
         workspaceId={workspaceId}
         post={post}
         version={selected}
@@ -105,6 +107,7 @@ function VersionDetail({
   const [withTime, setWithTime] = useState(false);
   const restore = useMutation({
     mutationFn: () => restoreVersion(workspaceId, post.id, version.version, post.version, withTime),
+    meta: { toast: false }, // the panel says what went wrong, next to the button
     onSuccess: (updated) => {
       queryClient.setQueryData(postKey, updated);
       void queryClient.invalidateQueries({ queryKey: collaborationKeys.versions(workspaceId, post.id) });
