@@ -83,3 +83,20 @@ def test_the_check_reaches_nested_parameters():
 
     spec = {"recurring": {"interval": None, "bogus": None}, "lookup_key": None, "nope": None}
     assert _unknown(spec, PriceCreateParams) == ["nope", "recurring.bogus"]
+
+
+def test_every_event_the_emulator_sends_is_a_stripe_event_type():
+    import typing
+    from pathlib import Path
+
+    from stripe.params import WebhookEndpointCreateParams
+
+    annotation = WebhookEndpointCreateParams.__annotations__["enabled_events"]
+    (literal,) = typing.get_args(annotation)
+    stripe_types = set(typing.get_args(literal))
+    assert "invoice.payment_failed" in stripe_types
+    root = Path(__file__).resolve().parents[2] / "local" / "sandbox"
+    source = (root / "stripe_engine.py").read_text() + (root / "networks" / "stripe.py").read_text()
+    sent = set(re.findall(r'emit\(\s*"([a-z_.]+)"', source))
+    assert len(sent) >= 15
+    assert sent <= stripe_types, sorted(sent - stripe_types)
