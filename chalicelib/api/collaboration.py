@@ -54,7 +54,8 @@ class People:
     def __init__(self, members: list[MemberRecord]) -> None:
         self.members = {m.user_id: m for m in members}
 
-    def of(self, actor: str | None) -> Person | None:
+    def of(self, actor: str | None, shown: object = None) -> Person | None:
+        """`shown`: the name the event itself keeps (a client reviewer's)."""
         if actor is None:
             return None
         member = self.members.get(actor)
@@ -63,7 +64,7 @@ class People:
         if actor.startswith("api_key:"):
             return Person(id=actor, name="API key")
         if actor.startswith("client:"):  # a client review link's reviewer
-            return Person(id=actor, name=actor.partition(":")[2] or "Client")
+            return Person(id=actor, name=shown if isinstance(shown, str) and shown else "Client")
         if actor == "system":
             return None
         return Person(id=actor, name="Former member")
@@ -165,7 +166,7 @@ def timeline(ctx: RequestContext, ws: str, post_id: str) -> Timeline:
             TimelineEventOut(
                 id=event.event_id,
                 kind=event.kind,
-                actor=people.of(event.actor),
+                actor=people.of(event.actor, event.details_dict().get("client")),
                 details=event.details_dict(),
                 at=event.at,  # type: ignore[arg-type]
             )
