@@ -1690,6 +1690,12 @@ def _expand_paths(params: dict[str, Any]) -> list[str]:
     return [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)]
 
 
+def _date(timestamp: int) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(timestamp))
+
+
 def _money(amount: int, currency: str) -> str:
     return f"{amount / 100:,.2f} {currency.upper()}"
 
@@ -1701,6 +1707,7 @@ def _page(title: str, body: str) -> str:
         "margin:2rem auto;padding:0 1rem}label{display:block;margin:.5rem 0}"
         "input,select{width:100%;"
         "padding:.4rem}button{margin:.75rem .5rem 0 0;padding:.5rem 1rem}.alert{color:#b00020}"
+        "*{box-sizing:border-box}.status{color:#05603a}"
         "section{border:1px solid #ddd;border-radius:8px;padding:1rem;margin:1rem 0}</style></head>"
         f"<body>{body}</body></html>"
     )
@@ -1777,7 +1784,7 @@ def _portal_html(s: StripeStore, session: dict[str, Any], message: str) -> str:
             f"{html.escape(_price_label(s, p))}</option>"
             for p in prices
         )
-        ends = item["current_period_end"]
+        ends = _date(item["current_period_end"])
         state = (
             f"Cancels at the end of the period ({ends})"
             if sub["cancel_at_period_end"]
@@ -1808,7 +1815,7 @@ def _portal_html(s: StripeStore, session: dict[str, Any], message: str) -> str:
         if session["return_url"]
         else ""
     )
-    alert = f"<p class='alert' role='status'>{html.escape(message)}</p>" if message else ""
+    alert = f"<p class='status' role='status'>{html.escape(message)}</p>" if message else ""
     return _page(
         "Billing (local Stripe)",
         "<h1>Billing (local Stripe)</h1>"
