@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain import links
@@ -315,20 +315,34 @@ def _ascii_host_length(domain: str) -> int | None:
     for label in labels:
         if len(label) > _MAX_DOMAIN_LABEL_LENGTH:
             return None  # encoding never makes a label shorter
-        encoded = len(label) if label.isascii() else 4 + len(label.encode("punycode"))
+        encoded = len(label) if label.isascii() else _encoded_label_length(label)
         if not 1 <= encoded <= _MAX_DOMAIN_LABEL_LENGTH:
             return None
         length += encoded
     return length + len(labels) - 1
 
 
+@lru_cache(maxsize=4096)
+def _encoded_label_length(label: str) -> int:
+    """`xn--` and the label's punycode (Python's codec is pure Python: a host's labels
+    repeat, so they are remembered)."""
+    return 4 + len(label.encode("punycode"))
+
+
 def extract_urls(text: str) -> list[Entity]:
     """Every link in `text`, with or without `http(s)://`, as twitter-text finds them.
 
     In time linear in the text's length, whatever its shape (`chalicelib.domain.links`).
+    A post's review asks for one text's links several times (X's count, the other
+    networks' counts, the link cap, the hashtags outside links): the last few are kept.
     """
     if "." not in text:
         return []
+    return list(_links(text))
+
+
+@lru_cache(maxsize=8)
+def _links(text: str) -> tuple[Entity, ...]:
     plain_host = _plain_host()
     urls: list[Entity] = []
     for match in links.scan(text):
@@ -362,7 +376,7 @@ def extract_urls(text: str) -> list[Entity]:
                 urls.append(Entity(domain, match.domain_start, match.domain_end))
         else:
             urls.extend(_bare_domain_urls(text, match))
-    return urls
+    return tuple(urls)
 
 
 @cache
