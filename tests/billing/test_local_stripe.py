@@ -393,3 +393,47 @@ def test_a_failed_delivery_is_retried_with_backoff_on_the_clock(local_stripe, re
     assert events[0].data.object.id == customer.id
     deliveries = requests.get(f"{local_stripe.base}/_control/deliveries", timeout=10).json()
     assert next(d for d in deliveries if d["type"] == "customer.created")["delivered"]
+
+
+def test_bad_input_is_a_4xx_in_stripes_shape_never_a_5xx(local_stripe: LocalStripe):
+    headers = {"Authorization": f"Bearer {SECRET_KEY}"}
+    base = local_stripe.base
+    garbage = [
+        {"limit": "abc"},
+        {"limit": "1000"},
+        {"line_items": "x"},
+        {"line_items[0]": "x"},
+        {"recurring[interval]": "fortnight", "currency": "usd", "unit_amount": "5"},
+        {"items[0][price]": "price_nope"},
+        {"metadata": "x"},
+        {"a": "1", "a[b]": "2"},
+        {"starting_after": "cus_nope"},
+        {"query": "name~'x'"},
+        {"mode": "payment", "success_url": "http://127.0.0.1:9/"},
+        {"cancel_at_period_end": "maybe"},
+    ]
+    paths = [
+        "customers",
+        "products",
+        "prices",
+        "checkout/sessions",
+        "subscriptions",
+        "prices/search",
+        "billing_portal/sessions",
+        "webhook_endpoints",
+        "nothing/here",
+    ]
+    for path in paths:
+        for method in ("GET", "POST", "DELETE"):
+            for params in garbage:
+                answer = requests.request(
+                    method,
+                    f"{base}/v1/{path}",
+                    headers=headers,
+                    params=None if method == "POST" else params,
+                    data=params if method == "POST" else None,
+                    timeout=10,
+                )
+                assert 400 <= answer.status_code < 500, (method, path, params, answer.text)
+                error = answer.json()["error"]
+                assert error["type"] == "invalid_request_error" and error["message"]

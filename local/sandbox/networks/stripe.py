@@ -629,6 +629,16 @@ PARAMS["WebhookEndpointUpdateParams"] = {
 }
 PARAMS.update(
     {
+        "CustomerListPaymentMethodsParams": {
+            "limit": ANY,
+            "starting_after": ANY,
+            "ending_before": ANY,
+            "type": ANY,
+        },
+        "WebhookEndpointListParams": {"limit": ANY, "starting_after": ANY, "ending_before": ANY},
+        "CustomerSearchParams": {"query": ANY, "limit": ANY, "page": ANY},
+        "ProductSearchParams": {"query": ANY, "limit": ANY, "page": ANY},
+        "PriceSearchParams": {"query": ANY, "limit": ANY, "page": ANY},
         "CustomerCreateParams": CUSTOMER_FIELDS,
         "CustomerUpdateParams": {k: v for k, v in CUSTOMER_FIELDS.items() if k != "payment_method"},
         "PriceCreateParams": PRICE_CREATE,
@@ -982,6 +992,12 @@ def build(state: SandboxState) -> Blueprint:
                     s.request_context = {"id": request_id, "idempotency_key": key}
                     s.api_version = request.headers.get("Stripe-Version") or API_VERSION
                     try:
+                        if (
+                            request.method == "GET"
+                            and "object_id" in kwargs
+                            and view.__name__ != "customer_payment_methods"
+                        ):
+                            check(params, {})  # a retrieve takes `expand` only
                         status, body = 200, view(s, params, **kwargs)
                         if isinstance(body, dict):
                             body = public(s.expand(body, _expand_paths(params)))
@@ -1027,6 +1043,7 @@ def build(state: SandboxState) -> Blueprint:
     @bp.route("/v1/customers/search", methods=["GET"], endpoint="customers_search")
     @api
     def customers_search(s: StripeStore, p: dict[str, Any]) -> dict[str, Any]:
+        check(p, PARAMS["CustomerSearchParams"])
         return search(
             s.all("customer"), p.get("query"), ("email", "name", "phone"), "/v1/customers/search"
         )
@@ -1080,6 +1097,7 @@ def build(state: SandboxState) -> Blueprint:
     def customer_payment_methods(
         s: StripeStore, p: dict[str, Any], object_id: str
     ) -> dict[str, Any]:
+        check(p, PARAMS["CustomerListPaymentMethodsParams"])
         s.get("customer", object_id)
         items = [m for m in s.all("payment_method") if m["customer"] == object_id]
         return listing(s, items, f"/v1/customers/{object_id}/payment_methods", p)
@@ -1112,6 +1130,7 @@ def build(state: SandboxState) -> Blueprint:
     @bp.route("/v1/products/search", methods=["GET"], endpoint="products_search")
     @api
     def products_search(s: StripeStore, p: dict[str, Any]) -> dict[str, Any]:
+        check(p, PARAMS["ProductSearchParams"])
         return search(
             s.all("product"),
             p.get("query"),
@@ -1206,6 +1225,7 @@ def build(state: SandboxState) -> Blueprint:
     @bp.route("/v1/prices/search", methods=["GET"], endpoint="prices_search")
     @api
     def prices_search(s: StripeStore, p: dict[str, Any]) -> dict[str, Any]:
+        check(p, PARAMS["PriceSearchParams"])
         return search(
             s.all("price"),
             p.get("query"),
@@ -1473,6 +1493,7 @@ def build(state: SandboxState) -> Blueprint:
     @bp.route("/v1/webhook_endpoints", methods=["GET"], endpoint="webhooks_list")
     @api
     def webhooks_list(s: StripeStore, p: dict[str, Any]) -> dict[str, Any]:
+        check(p, PARAMS["WebhookEndpointListParams"])
         return listing(s, s.all("webhook_endpoint"), "/v1/webhook_endpoints", p)
 
     @bp.route(
@@ -1499,23 +1520,14 @@ def build(state: SandboxState) -> Blueprint:
                 obj["metadata"] = metadata(p, obj["metadata"])
         return obj
 
-    @bp.errorhandler(404)
-    def not_found(_: Exception) -> Response:
+    @bp.route("/v1/<path:rest>", methods=["GET", "POST", "DELETE", "PUT", "PATCH"])
+    def unrecognized(rest: str) -> Response:
+        """What Stripe answers for a path or method it does not have."""
         return error_response(
             StripeError(
                 404,
-                f"Unrecognized request URL ({request.method}: {request.path}).",
-                type="invalid_request_error",
-            )
-        )
-
-    @bp.errorhandler(405)
-    def not_allowed(_: Exception) -> Response:
-        return error_response(
-            StripeError(
-                404,
-                f"Unrecognized request URL ({request.method}: {request.path}).",
-                type="invalid_request_error",
+                f"Unrecognized request URL ({request.method}: {request.path}). Please see "
+                "https://stripe.com/docs or we can help at https://support.stripe.com/.",
             )
         )
 
