@@ -16,6 +16,7 @@ from chalicelib.api.networks import networks
 from chalicelib.api.notifications import notifications
 from chalicelib.api.posts import posts
 from chalicelib.api.publishing import publishing
+from chalicelib.api.review_links import review_links
 from chalicelib.api.webhooks import webhooks
 from chalicelib.api.workspaces import workspaces
 from chalicelib.settings import get_settings
@@ -42,6 +43,7 @@ app.register_blueprint(publishing)
 app.register_blueprint(imports)
 app.register_blueprint(webhooks)
 app.register_blueprint(library)
+app.register_blueprint(review_links)
 app.register_blueprint(collaboration)
 
 

@@ -238,6 +238,12 @@ def build_world(url: str, aws_url: str, sandbox_url: str) -> World:
         f"/v1/workspaces/{world.ws}/library",
         {"kind": "snippet", "name": "Schema", "text": "A saved caption"},
     )["id"]
+    link = world.call(
+        "POST",
+        f"/v1/workspaces/{world.ws}/posts/{world.ids['post_id']}/review-links",
+        {"label": "Schema client"},
+    )
+    world.ids["link_id"], world.ids["link_token"] = link["id"], link["token"]
     world.ids["network"] = "x"
     world.ids["version"] = "1"  # the post's first saved version (its comments, versions)
     return world
@@ -249,6 +255,7 @@ LAST = (
     "DELETE /v1/workspaces/{ws}/invitations/{invitation_id}",
     "POST /v1/invitations/{token}/accept",
     "DELETE /v1/workspaces/{ws}/media/{media_id}",
+    "DELETE /v1/workspaces/{ws}/posts/{post_id}/review-links/{link_id}",
     "DELETE /v1/workspaces/{ws}/posts/{post_id}",
     "DELETE /v1/workspaces/{ws}/accounts/{account_id}",
     "DELETE /v1/workspaces/{ws}/members/{user_id}",
