@@ -525,11 +525,12 @@ class StripeStore:
             subscription, "subscription_create", now, end, zero=bool(trial_end)
         )
         subscription["latest_invoice"] = invoice["id"]
+        finalized = public(invoice)
+        paid = self.pay(invoice, subscription, emit_events=False)  # a trial's $0 is paid
         if not trial_end:
-            paid = self.pay(invoice, subscription, emit_events=False)
             subscription["status"] = "active" if paid else "incomplete"
         self.emit("customer.subscription.created", subscription)
-        self.emit_invoice(invoice)
+        self.emit_invoice(invoice, finalized)
         return subscription
 
     def new_invoice(
@@ -723,10 +724,17 @@ class StripeStore:
             self.emit_invoice(invoice, attempt_only=True)
         return error is None
 
-    def emit_invoice(self, invoice: dict[str, Any], attempt_only: bool = False) -> None:
+    def emit_invoice(
+        self,
+        invoice: dict[str, Any],
+        finalized: dict[str, Any] | None = None,
+        attempt_only: bool = False,
+    ) -> None:
+        """invoice.created and .finalized (as it was before its payment, `finalized`),
+        then what the payment attempt made of it."""
         if not attempt_only:
-            self.emit("invoice.created", public(invoice))
-            self.emit("invoice.finalized", public(invoice))
+            self.emit("invoice.created", finalized or public(invoice))
+            self.emit("invoice.finalized", finalized or public(invoice))
         if invoice["status"] == "paid":
             self.emit("invoice.paid", public(invoice))
             self.emit("invoice.payment_succeeded", public(invoice))
@@ -823,15 +831,17 @@ class StripeStore:
         reason = "subscription_cycle"
         invoice = self.new_invoice(subscription, reason, period_end, new_end)
         invoice["period_start"] = invoice["period_end"] = period_end
+        previous_invoice = subscription["latest_invoice"]
         subscription["latest_invoice"] = invoice["id"]
+        finalized = public(invoice)
         paid = self.pay(invoice, subscription, emit_events=False)
         changes: dict[str, Any] = {"status": "active" if paid else "past_due"}
         previous = {k: subscription[k] for k in changes if subscription[k] != changes[k]}
         previous["items"] = previous_items
-        previous["latest_invoice"] = None
+        previous["latest_invoice"] = previous_invoice
         subscription.update(changes)
         self.emit("customer.subscription.updated", subscription, previous)
-        self.emit_invoice(invoice)
+        self.emit_invoice(invoice, finalized)
         return paid
 
 

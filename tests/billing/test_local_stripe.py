@@ -206,6 +206,7 @@ def test_checkout_with_4242_activates_the_subscription_and_delivers_signed_event
     invoice = by_type["invoice.paid"].data.object
     assert (invoice.amount_paid, invoice.subscription) == (1500, created.id)
     assert invoice.billing_reason == "subscription_create"
+    assert by_type["invoice.created"].data.object.status == "open"  # as it was before payment
 
     subscription = local_stripe.client.v1.subscriptions.retrieve(
         completed.subscription, params={"expand": ["latest_invoice", "customer"]}
@@ -262,6 +263,8 @@ def test_a_trial_ends_on_the_clock_and_the_card_is_charged(local_stripe, catalog
     assert created.trial_end - created.trial_start == 14 * DAY
     completed = next(e for e in events if e.type == "checkout.session.completed").data.object
     assert completed.payment_status == "no_payment_required"
+    trial_invoice = receiver.wait_for("invoice.paid")
+    assert [e.data.object.amount_paid for e in trial_invoice if e.type == "invoice.paid"] == [0]
     seen = receiver.count()
 
     local_stripe.advance(13 * DAY)  # not yet
