@@ -11,6 +11,8 @@ function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, n
 
 const AccountsPage = page(() => import("./pages/AccountsPage"), "AccountsPage");
 const ApiKeysPage = page(() => import("./pages/ApiKeysPage"), "ApiKeysPage");
+const ApprovalPolicyPage = page(() => import("./pages/ApprovalPolicyPage"), "ApprovalPolicyPage");
+const ApprovalsPage = page(() => import("./pages/ApprovalsPage"), "ApprovalsPage");
 const AuditPage = page(() => import("./pages/AuditPage"), "AuditPage");
 const BulkPage = page(() => import("./pages/BulkPage"), "BulkPage");
 const DashboardPage = page(() => import("./pages/DashboardPage"), "DashboardPage");
@@ -30,6 +32,7 @@ const WorkspaceSettingsPage = page(() => import("./pages/WorkspaceSettingsPage")
 const CalendarPage = page(() => import("./posts/CalendarPage"), "CalendarPage");
 const ComposerPage = page(() => import("./posts/ComposerPage"), "ComposerPage");
 const QueuePage = page(() => import("./posts/QueuePage"), "QueuePage");
+const ReviewPage = page(() => import("./pages/ReviewPage"), "ReviewPage");
 
 function Loading({ children }: { children: ReactNode }) {
   return (
@@ -52,6 +55,7 @@ export function App() {
         <Route path="/login" element={<LoginPage />} />
         <Route path="/signup" element={<SignupPage />} />
         <Route path="/invitations/:token" element={<InvitationPage />} />
+        <Route path="/review/:token" element={<ReviewPage />} />
         <Route
           element={
             <RequireAuth>
@@ -64,6 +68,7 @@ export function App() {
           <Route path="/calendar" element={<CalendarPage />} />
           <Route path="/compose" element={<ComposerPage />} />
           <Route path="/queue" element={<QueuePage />} />
+          <Route path="/approvals" element={<ApprovalsPage />} />
           <Route path="/bulk" element={<BulkPage />} />
           <Route path="/media" element={<MediaLibraryPage />} />
           <Route path="/library" element={<LibraryPage />} />
@@ -78,6 +83,7 @@ export function App() {
             <Route path="members" element={<MembersPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="webhooks" element={<WebhooksPage />} />
+            <Route path="approvals" element={<ApprovalPolicyPage />} />
             <Route path="workspace" element={<WorkspaceSettingsPage />} />
             <Route path="activity" element={<AuditPage />} />
           </Route>

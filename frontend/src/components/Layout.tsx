@@ -8,6 +8,7 @@ export const NAV_ITEMS: { to: string; label: string }[] = [
   { to: "/calendar", label: "Calendar" },
   { to: "/compose", label: "Compose" },
   { to: "/queue", label: "Queue" },
+  { to: "/approvals", label: "Approvals" },
   { to: "/bulk", label: "Bulk" },
   { to: "/media", label: "Media" },
   { to: "/library", label: "Library" },

@@ -4,6 +4,7 @@ import { NavLink, Outlet } from "react-router-dom";
 export const SETTINGS_TABS = [
   { to: "/settings/workspace", label: "Workspace settings" },
   { to: "/settings/members", label: "Members" },
+  { to: "/settings/approvals", label: "Approvals" },
   { to: "/settings/api-keys", label: "API keys" },
   { to: "/settings/webhooks", label: "Webhooks" },
   { to: "/settings/activity", label: "Activity" },

@@ -8,6 +8,9 @@ import { PostPage } from "./PostPage";
 
 // The collaboration panel (comments, activity, versions) has tests of its own.
 vi.mock("../posts/collaboration/PostCollaboration", () => ({ PostCollaboration: () => null }));
+// So do the approval bar and the client review links (src/approvals).
+vi.mock("../approvals/DecisionBar", () => ({ DecisionBar: () => null }));
+vi.mock("../approvals/ReviewLinks", () => ({ ReviewLinks: () => null }));
 
 vi.mock("../auth/session", () => ({
   useWorkspace: () => ({ workspace: { id: "w_1", name: "Acme", role: "editor" }, workspaces: [], choose: () => {} }),

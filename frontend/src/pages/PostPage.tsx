@@ -3,9 +3,14 @@ import { Link, useParams } from "react-router-dom";
 import { api, ApiError } from "../api/client";
 import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
-import { retryable, retryPost, type Post } from "../posts/api";
+import { retryable, retryPost, STATUS_NAMES, type Post } from "../posts/api";
 import { TargetStatusList } from "../posts/TargetStatusList";
 import { PostCollaboration } from "../posts/collaboration/PostCollaboration";
+import { DecisionBar } from "../approvals/DecisionBar";
+import { ReviewLinks } from "../approvals/ReviewLinks";
+
+// Posts a client review link may be made for: not yet out.
+const REVIEWABLE = new Set(["draft", "pending_approval", "changes_requested", "approved", "scheduled", "rejected", "expired"]);
 
 const IN_FLIGHT = new Set(["scheduled", "publishing"]);
 
@@ -53,9 +58,10 @@ export function PostPage() {
       </p>
       <h1>Post</h1>
       <p>
-        Status: <strong className={`status-badge status-${data.status}`}>{data.status.replace("_", " ")}</strong>
+        Status: <strong className={`status-badge status-${data.status}`}>{STATUS_NAMES[data.status] ?? data.status}</strong>
         {data.scheduled_at && <> · scheduled for {new Date(data.scheduled_at).toLocaleString()}</>}
       </p>
+      <DecisionBar workspace={workspace} post={data} />
       <blockquote className="post-text">{data.text || <em>No text</em>}</blockquote>
       <h2>Networks</h2>
       <TargetStatusList targets={data.targets} />
@@ -72,6 +78,7 @@ export function PostPage() {
           {retry.isError && <p role="alert">Could not retry: {retry.error.message}</p>}
         </div>
       )}
+      {roleAllows(workspace.role, "editor") && REVIEWABLE.has(data.status) && <ReviewLinks workspaceId={workspace.id} postId={data.id} />}
       <PostCollaboration workspace={workspace} post={data} postKey={key} />
     </section>
   );

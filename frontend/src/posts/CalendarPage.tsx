@@ -13,6 +13,14 @@ import { addDays, dayKey, monthGrid, parseDay, rangeOf, stepDate, type View, wee
 import { allPosts } from "./fetching";
 import "./posts.css";
 
+// Posts in review stand out on the calendar: they are not going out until approved.
+const REVIEW_FLAGS: Partial<Record<PostStatus, string>> = {
+  pending_approval: "Awaiting approval",
+  changes_requested: "Changes requested",
+  rejected: "Rejected",
+  expired: "Expired",
+};
+
 const MOVABLE: PostStatus[] = ["draft", "pending_approval", "approved", "scheduled"];
 
 export function CalendarPage() {
@@ -270,6 +278,7 @@ const DayPosts = memo(function DayPosts({
           onClick={() => onOpen(post.id)}
           title={`${STATUS_NAMES[post.status]}: ${post.text}`}
         >
+          {REVIEW_FLAGS[post.status] && <span className="chip-flag">{REVIEW_FLAGS[post.status]}</span>}
           <span className="chip-time">{chipTime.format(new Date(post.scheduled_at ?? ""))}</span>{" "}
           {post.targets.map((t) => (
             <span key={t.account_id} className={`dot network-${t.network}`} aria-hidden="true" />

@@ -6,6 +6,11 @@ import type { Media } from "../media/api";
 import type { Network } from "./api";
 import { cropRatio, firstLink, truncate } from "./preview";
 
+/** What a preview needs of a media item (a client review page has no library to ask). */
+export type PreviewMedia = Pick<Media, "id" | "url" | "thumbnail_url" | "alt_text" | "width" | "height" | "focal_point"> & {
+  filename?: string;
+};
+
 interface AspectBounds {
   min_aspect_ratio?: number | null;
   max_aspect_ratio?: number | null;
@@ -17,12 +22,15 @@ export function PostPreview({
   network,
   text,
   mediaIds,
+  media,
 }: {
   workspaceId: string;
-  account: Account;
+  account: Pick<Account, "network" | "display_name" | "handle" | "avatar_url">;
   network: Network;
   text: string;
   mediaIds: string[];
+  /** The media themselves, when they are not to be read from the workspace's library. */
+  media?: PreviewMedia[];
 }) {
   const { shown, cut } = truncate(text, network.limits.text);
   const link = firstLink(shown);
@@ -40,9 +48,13 @@ export function PostPreview({
       </p>
       {mediaIds.length > 0 && (
         <div className={`preview-media count-${Math.min(mediaIds.length, maxMedia)}`}>
-          {mediaIds.slice(0, maxMedia).map((id) => (
-            <PreviewImage key={id} workspaceId={workspaceId} mediaId={id} bounds={images} />
-          ))}
+          {mediaIds.slice(0, maxMedia).map((id) =>
+            media ? (
+              <PreviewPicture key={id} item={media.find((m) => m.id === id)} bounds={images} />
+            ) : (
+              <PreviewImage key={id} workspaceId={workspaceId} mediaId={id} bounds={images} />
+            ),
+          )}
         </div>
       )}
       {mediaIds.length === 0 && link && (
@@ -60,7 +72,10 @@ function PreviewImage({ workspaceId, mediaId, bounds }: { workspaceId: string; m
     queryKey: ["media", workspaceId, mediaId],
     queryFn: () => api<Media>(`/v1/workspaces/${workspaceId}/media/${mediaId}`),
   });
-  const item = media.data;
+  return <PreviewPicture item={media.data} bounds={bounds} />;
+}
+
+function PreviewPicture({ item, bounds }: { item: PreviewMedia | undefined; bounds: AspectBounds | null }) {
   if (!item) return <div className="preview-image placeholder" aria-hidden="true" />;
   const source = item.thumbnail_url ?? item.url;
   const ratio = item.width && item.height ? cropRatio(item.width, item.height, bounds?.min_aspect_ratio, bounds?.max_aspect_ratio) : 1;
@@ -68,10 +83,10 @@ function PreviewImage({ workspaceId, mediaId, bounds }: { workspaceId: string; m
     <img
       className="preview-image"
       src={source}
-      alt={item.alt_text ?? item.filename}
+      alt={item.alt_text ?? item.filename ?? ""}
       style={{ aspectRatio: String(ratio), objectPosition: `${item.focal_point.x * 100}% ${item.focal_point.y * 100}%` }}
     />
   ) : (
-    <div className="preview-image placeholder">{item.filename}</div>
+    <div className="preview-image placeholder">{item.filename ?? ""}</div>
   );
 }

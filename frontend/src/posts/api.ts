@@ -1,4 +1,5 @@
 // Posts as the API describes them (API.md "Posts"), and what the publisher makes of them.
+import type { ApprovalState } from "../approvals/api";
 import type { TextRules } from "./counting";
 
 export type PostStatus =
@@ -9,7 +10,10 @@ export type PostStatus =
   | "publishing"
   | "published"
   | "partially_published"
-  | "failed";
+  | "failed"
+  | "changes_requested"
+  | "rejected"
+  | "expired";
 
 export type TargetStatus =
   | "pending"
@@ -47,6 +51,8 @@ export interface Post {
   created_at: string;
   updated_at: string;
   targets: Target[];
+  /** Its way through the approval policy (null when it never needed approval). */
+  approval?: ApprovalState | null;
 }
 
 export type When = { at: string; timezone: string } | { queue: true } | { now: true };
@@ -82,6 +88,9 @@ export const STATUS_NAMES: Record<PostStatus, string> = {
   published: "Published",
   partially_published: "Partly published",
   failed: "Failed",
+  changes_requested: "Changes requested",
+  rejected: "Rejected",
+  expired: "Expired waiting for approval",
 };
 
 /** "2026-12-01T09:00" in `zone` for the UTC instant `iso` (for datetime-local inputs). */
