@@ -5,6 +5,7 @@ timeline and the version history.
 |---|---|
 | GET /v1/workspaces/{ws}/posts/{post_id}/comments | the thread, oldest first |
 | POST .../posts/{post_id}/comments | 201 a comment; mentioned members are notified |
+| DELETE .../posts/{post_id}/comments/{comment_id} | 204; its author, or an admin or owner |
 | GET .../posts/{post_id}/timeline | what happened to the post, oldest first |
 | GET .../posts/{post_id}/versions | every saved version, newest first |
 | GET .../posts/{post_id}/versions/{version} | one version's content |
@@ -146,6 +147,21 @@ def add_comment(ctx: RequestContext, ws: str, post_id: str, body: CommentIn) -> 
     author = people.of(actor)
     item = add(ws, post_id, actor, author.name if author else "Someone", body, members)
     return _comment_out(item, people)
+
+
+@collaboration.endpoint(
+    "DELETE",
+    f"{BASE}/comments/{{comment_id}}",
+    auth=Role.VIEWER,
+    status=204,
+    tags=("collaboration",),
+)
+def delete_comment(ctx: RequestContext, ws: str, post_id: str, comment_id: str) -> None:
+    """Delete a comment (204): its author, or an admin or owner."""
+    from chalicelib.auth.guard import caller_role
+    from chalicelib.posts.comments import delete_comment as delete
+
+    delete(ws, post_id, comment_id, ctx.principal.actor, caller_role(ctx))
 
 
 # ------------------------------------------------------------------------------ timeline

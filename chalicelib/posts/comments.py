@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.domain.collaboration import CommentIn, mentioned_emails
-from chalicelib.errors import NotFound, invalid
+from chalicelib.domain.roles import Role
+from chalicelib.errors import Forbidden, NotFound, invalid
 from chalicelib.observability import logger
 
 if TYPE_CHECKING:
@@ -41,6 +42,20 @@ def list_comments(workspace_id: str, post_id: str) -> list[CommentItem]:
     from chalicelib.store import collaboration as store
 
     return store.list_comments(workspace_id, post_id)
+
+
+def delete_comment(
+    workspace_id: str, post_id: str, comment_id: str, actor: str, role: Role | None
+) -> None:
+    """Its author takes a comment back; admins and owners remove anyone's (403 else)."""
+    from chalicelib.store import collaboration as store
+
+    item = store.find_comment(workspace_id, post_id, comment_id)
+    if item is None:
+        raise NotFound("No such comment on this post.")
+    if item.author != actor and not (role is not None and role.allows(Role.ADMIN)):
+        raise Forbidden("Only its author, an admin or an owner may delete a comment.")
+    store.delete_comment(item)
 
 
 def _mentioned(body: CommentIn, members: list[MemberRecord]) -> list[str]:

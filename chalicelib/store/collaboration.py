@@ -130,6 +130,19 @@ def list_comments(workspace_id: str, post_id: str, limit: int = 500) -> list[Com
     return list(query)
 
 
+def find_comment(workspace_id: str, post_id: str, comment_id: str) -> CommentItem | None:
+    query = CommentItem.query(
+        workspace_id,
+        CommentItem.item_key.startswith(f"{post_id}#"),
+        filter_condition=CommentItem.comment_id == comment_id,
+    )
+    return next(iter(query), None)
+
+
+def delete_comment(item: CommentItem) -> None:
+    item.delete()
+
+
 # ------------------------------------------------------------------------------ versions
 
 

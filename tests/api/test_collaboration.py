@@ -275,3 +275,24 @@ def test_restoring_a_past_time_is_refused_naming_the_field(client):
         client, "POST", path, {"version": post["version"], "restore_time": True}, owner.headers
     )
     assert refused.status_code == 422 and "restore_time" in refused.body.decode()
+
+
+def test_a_comment_is_deleted_by_its_author_or_an_admin_only(client):
+    owner = signup(client)
+    admin = add_member(client, owner, "admin")
+    editor = add_member(client, owner, "editor")
+    viewer = add_member(client, owner, "viewer")
+    post = _create(client, owner)
+    path = _post_path(owner, post["id"], "/comments")
+
+    def comment(user, text):
+        response = call(client, "POST", path, {"text": text}, user.headers)
+        assert response.status_code == 201
+        return f"{path}/{response.json['id']}"
+
+    mine, theirs = comment(viewer, "Mine to take back"), comment(editor, "An editor's")
+    assert call(client, "DELETE", theirs, None, viewer.headers).status_code == 403
+    assert call(client, "DELETE", mine, None, viewer.headers).status_code == 204
+    assert call(client, "DELETE", theirs, None, admin.headers).status_code == 204
+    assert call(client, "DELETE", theirs, None, admin.headers).status_code == 404
+    assert call(client, "GET", path, None, owner.headers).json["items"] == []

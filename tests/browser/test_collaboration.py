@@ -105,3 +105,10 @@ def test_comment_with_a_mention_then_restore_a_version(page, stack):
         4,
         None,
     )
+
+    # Its author takes the comment back.
+    panel.get_by_role("tab", name="Comments (1)").click()
+    panel.get_by_role("button", name="Delete the comment of Olive Owner").click()
+    panel.get_by_role("button", name="Delete", exact=True).click()
+    panel.get_by_text("No comments yet").wait_for()
+    assert panel.get_by_role("tab", name="Comments", exact=True).is_visible()

@@ -246,6 +246,9 @@ def build_world(url: str, aws_url: str, sandbox_url: str) -> World:
     world.ids["link_id"], world.ids["link_token"] = link["id"], link["token"]
     world.ids["network"] = "x"
     world.ids["version"] = "1"  # the post's first saved version (its comments, versions)
+    world.ids["comment_id"] = world.call(
+        "POST", f"/v1/workspaces/{world.ws}/posts/{world.ids['post_id']}/comments", {"text": "Hi"}
+    )["id"]
     return world
 
 
@@ -256,6 +259,7 @@ LAST = (
     "POST /v1/invitations/{token}/accept",
     "DELETE /v1/workspaces/{ws}/media/{media_id}",
     "DELETE /v1/workspaces/{ws}/posts/{post_id}/review-links/{link_id}",
+    "DELETE /v1/workspaces/{ws}/posts/{post_id}/comments/{comment_id}",
     "DELETE /v1/workspaces/{ws}/posts/{post_id}",
     "DELETE /v1/workspaces/{ws}/accounts/{account_id}",
     "DELETE /v1/workspaces/{ws}/members/{user_id}",

@@ -2,12 +2,22 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { api, ApiError } from "../../api/client";
 import type { Member, Page } from "../../api/people";
-import { addComment, collaborationKeys, listComments, type Comment } from "./api";
+import { addComment, collaborationKeys, deleteComment, listComments, type Comment } from "./api";
 import { matchMembers, mentionAt, mentionedIds, type Mentionable } from "./mentions";
 import { Avatar, When } from "./bits";
 
 /** The post's internal thread and a box to add to it, with @mentions of members. */
-export function CommentThread({ workspaceId, postId, meId }: { workspaceId: string; postId: string; meId?: string }) {
+export function CommentThread({
+  workspaceId,
+  postId,
+  meId,
+  canModerate,
+}: {
+  workspaceId: string;
+  postId: string;
+  meId?: string;
+  canModerate: boolean;
+}) {
   const queryClient = useQueryClient();
   const key = collaborationKeys.comments(workspaceId, postId);
   const comments = useQuery({ queryKey: key, queryFn: () => listComments(workspaceId, postId) });
@@ -31,6 +41,17 @@ export function CommentThread({ workspaceId, postId, meId }: { workspaceId: stri
       setPicked([]);
     },
   });
+  const [deleting, setDeleting] = useState<string | null>(null);
+  const remove = useMutation({
+    mutationFn: (commentId: string) => deleteComment(workspaceId, postId, commentId),
+    meta: { toast: false },
+    onSuccess: (_, commentId) => {
+      queryClient.setQueryData<{ items: Comment[] }>(key, (old) => ({
+        items: (old?.items ?? []).filter((c) => c.id !== commentId),
+      }));
+      setDeleting(null);
+    },
+  });
   const items = comments.data?.items ?? [];
   return (
     <div className="comment-thread">
@@ -49,6 +70,30 @@ export function CommentThread({ workspaceId, postId, meId }: { workspaceId: stri
                   <strong>{c.author.name}</strong> <When at={c.created_at} />
                 </p>
                 <p className="comment-text">{highlight(c)}</p>
+                {(c.author.id === meId || canModerate) && (
+                  <div className="comment-actions">
+                    {deleting === c.id ? (
+                      <>
+                        <span>Delete this comment?</span>
+                        <button type="button" className="link danger" onClick={() => remove.mutate(c.id)} disabled={remove.isPending}>
+                          Delete
+                        </button>
+                        <button type="button" className="link" onClick={() => setDeleting(null)}>
+                          Keep
+                        </button>
+                      </>
+                    ) : (
+                      <button type="button" className="link" onClick={() => setDeleting(c.id)} aria-label={`Delete the comment of ${c.author.name}`}>
+                        Delete
+                      </button>
+                    )}
+                    {remove.isError && deleting === c.id && (
+                      <span role="alert" className="form-error">
+                        {remove.error.message}
+                      </span>
+                    )}
+                  </div>
+                )}
               </div>
             </li>
           ))}

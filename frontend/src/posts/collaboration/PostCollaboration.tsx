@@ -44,7 +44,12 @@ export function PostCollaboration({ workspace, post, postKey }: { workspace: Wor
         ))}
       </div>
       <div role="tabpanel" id={`collab-panel-${tab}`} aria-labelledby={`collab-tab-${tab}`} className="collab-panel">
-        {tab === "comments" && <CommentThread workspaceId={workspace.id} postId={post.id} meId={me.data?.user.id} />}
+        {tab === "comments" && <CommentThread
+            workspaceId={workspace.id}
+            postId={post.id}
+            meId={me.data?.user.id}
+            canModerate={roleAllows(workspace.role, "admin")}
+          />}
         {tab === "activity" && <ActivityTimeline workspaceId={workspace.id} postId={post.id} />}
         {tab === "versions" && (
           <VersionsPanel

@@ -78,6 +78,9 @@ export const listComments = (ws: string, postId: string) => api<{ items: Comment
 export const addComment = (ws: string, postId: string, text: string, mentions: string[]) =>
   api<Comment>(`${base(ws, postId)}/comments`, { method: "POST", body: { text, mentions } });
 
+export const deleteComment = (ws: string, postId: string, commentId: string) =>
+  api<void>(`${base(ws, postId)}/comments/${commentId}`, { method: "DELETE" });
+
 export const getTimeline = (ws: string, postId: string) => api<{ items: TimelineEvent[] }>(`${base(ws, postId)}/timeline`);
 
 export const listVersions = (ws: string, postId: string) => api<{ items: VersionSummary[] }>(`${base(ws, postId)}/versions`);
