@@ -274,16 +274,17 @@ class StripeStore:
         except requests.RequestException:
             status = None
         with self.lock:
-            delivery.attempts.append({"at": self.now(), "status": status})
+            now = self.now()
+            delivery.attempts.append({"at": now, "status": status})
             if status is not None and 200 <= status < 300:
                 delivery.done = True
                 event["pending_webhooks"] = max(0, event["pending_webhooks"] - 1)
                 return
             delay = min(RETRY_BASE_SECONDS * 3 ** (len(delivery.attempts) - 1), RETRY_MAX_SECONDS)
-            if self.now() + delay > event["created"] + RETRY_WINDOW_SECONDS:
+            if now + delay > event["created"] + RETRY_WINDOW_SECONDS:
                 delivery.done = delivery.gave_up = True
             else:
-                delivery.due = self.now() + delay
+                delivery.due = now + delay
 
     def close(self) -> None:
         with self.lock:
