@@ -394,9 +394,7 @@ def test_a_failed_delivery_is_retried_with_backoff_on_the_clock(local_stripe, re
     assert first["attempts"][0]["status"] == 500 and not first["delivered"]
     assert first["next_attempt"] - first["attempts"][0]["at"] == 60
 
-    local_stripe.advance(59)
-    assert _delivery(local_stripe, "customer.created", 1)["next_attempt"] > local_stripe.now()
-    local_stripe.advance(1)  # the first retry: after a minute, still refused
+    local_stripe.advance(60)  # the first retry: after a minute, still refused
     second = _delivery(local_stripe, "customer.created", 2)
     assert [a["status"] for a in second["attempts"]] == [500, 500]
     assert second["next_attempt"] - second["attempts"][1]["at"] == 180  # backing off
