@@ -12,6 +12,7 @@ Free has no Stripe price: a workspace without a subscription is on Free.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from pydantic import Field, model_validator
 
@@ -95,13 +96,27 @@ class Plan(Model):
         return next((p for p in self.prices if p.interval == interval), None)
 
 
+# The plans below are built without validation (`model_construct`): building the
+# validators costs ~80 ms at import, which every cold start importing the plans would pay.
+# tests/billing/test_plans.py validates each of them in full instead.
+
+
 def _price(plan: str, interval: Interval, amount: int) -> PlanPrice:
-    return PlanPrice(interval=interval, amount=amount, lookup_key=f"schedulo_{plan}_{interval}ly")
+    return PlanPrice.model_construct(
+        interval=interval,
+        amount=amount,
+        currency=CURRENCY,
+        lookup_key=f"schedulo_{plan}_{interval}ly",
+    )
+
+
+def _plan(**fields: Any) -> Plan:
+    return Plan.model_construct(**fields)
 
 
 M = Meter
 PLANS: tuple[Plan, ...] = (
-    Plan(
+    _plan(
         id=PlanId.FREE,
         name="Free",
         description="For trying Schedulo: a few accounts and posts a month.",
@@ -116,7 +131,7 @@ PLANS: tuple[Plan, ...] = (
             M.ANALYTICS_HISTORY_DAYS: 30,
         },
     ),
-    Plan(
+    _plan(
         id=PlanId.PRO,
         name="Pro",
         description="For creators and small businesses.",
@@ -135,7 +150,7 @@ PLANS: tuple[Plan, ...] = (
         },
         features=frozenset({Feature.API_KEYS, Feature.AI_ASSISTANT, Feature.ANALYTICS_EXPORT}),
     ),
-    Plan(
+    _plan(
         id=PlanId.BUSINESS,
         name="Business",
         description="For teams and agencies: approvals, client review and more accounts.",
@@ -157,7 +172,7 @@ PLANS: tuple[Plan, ...] = (
         },
         features=frozenset(set(Feature)),
     ),
-    Plan(
+    _plan(
         id=PlanId.ENTERPRISE,
         name="Enterprise",
         description="For large agencies: no caps on posts, members or workspaces.",

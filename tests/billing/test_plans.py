@@ -27,6 +27,12 @@ from chalicelib.billing.plans import (
 )
 
 
+def test_every_plan_passes_full_validation():
+    # plans.py builds them unvalidated (import cost); here each goes through the validators
+    for plan in PLANS:
+        assert Plan.model_validate(plan.model_dump()) == plan, plan.id
+
+
 def test_the_four_plans_in_order_with_every_meter():
     assert [p.id for p in PLANS] == [PlanId.FREE, PlanId.PRO, PlanId.BUSINESS, PlanId.ENTERPRISE]
     assert [p.rank for p in PLANS] == sorted(p.rank for p in PLANS)
