@@ -58,6 +58,18 @@ def keep(
 
     content = content_of(item)
     try:
+        if before is not None and int(item.version) == 2:
+            # The first edit: a post written without its first version kept (a bulk
+            # import writes posts directly) gets it now; a no-op when it is there.
+            store.put_version(
+                item.workspace_id,
+                item.post_id,
+                1,
+                before.model_dump(mode="json"),
+                item.created_by,
+                "created",
+                at=item.created_at,
+            )
         store.put_version(
             item.workspace_id,
             item.post_id,

@@ -158,6 +158,7 @@ def put_version(
     actor: str | None,
     reason: str,
     restored_from: int | None = None,
+    at: str | None = None,
 ) -> VersionItem | None:
     """Keep one saved version; None when that version was already kept (a retry)."""
     item = VersionItem(
@@ -169,7 +170,7 @@ def put_version(
         reason=reason,
         restored_from=restored_from,
         content=json.dumps(content, default=str, sort_keys=True),
-        at=stamp(),
+        at=at or stamp(),
     )
     try:
         item.save(condition=VersionItem.item_key.does_not_exist())

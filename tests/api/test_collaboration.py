@@ -7,7 +7,7 @@ edit, so editors and up only."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from chalicelib.posts import timeline
 from chalicelib.store.base import utcnow
@@ -296,3 +296,44 @@ def test_a_comment_is_deleted_by_its_author_or_an_admin_only(client):
     assert call(client, "DELETE", theirs, None, admin.headers).status_code == 204
     assert call(client, "DELETE", theirs, None, admin.headers).status_code == 404
     assert call(client, "GET", path, None, owner.headers).json["items"] == []
+
+
+def test_a_post_written_without_versions_keeps_its_first_at_its_first_edit(client):
+    """A bulk import writes its posts directly (as fast as bare writes): the first edit
+    keeps the version it started from."""
+    from chalicelib.domain.ids import new_id
+    from chalicelib.store import posts as post_store
+
+    owner = signup(client)
+    account = an_account(owner.workspace_id, "x")
+    created = utc_z(utcnow() - timedelta(hours=1))
+    item = post_store.PostItem(
+        owner.workspace_id,
+        new_id("p"),
+        version=1,
+        status="draft",
+        text="From a CSV",
+        targets=[
+            post_store.TargetAttribute(
+                target_id=new_id("t"), account_id=account, network="x", status="pending"
+            )
+        ],
+        created_by=owner.user_id,
+        created_at=created,
+        updated_at=created,
+    )
+    post_store.create(item)
+    post = call(client, "GET", _post_path(owner, item.post_id), None, owner.headers).json
+    _edit(client, owner, post, text="From a CSV, edited")
+
+    versions = call(
+        client, "GET", _post_path(owner, item.post_id, "/versions"), None, owner.headers
+    )
+    assert [(v["version"], v["reason"]) for v in versions.json["items"]] == [
+        (2, "edited"),
+        (1, "created"),
+    ]
+    assert versions.json["items"][1]["actor"]["id"] == owner.user_id
+    assert utc_z(datetime.fromisoformat(versions.json["items"][1]["at"])) == created
+    first = call(client, "GET", _post_path(owner, item.post_id, "/versions/1"), None, owner.headers)
+    assert first.json["content"]["text"] == "From a CSV"
