@@ -305,7 +305,15 @@ def _first_in_label(
     if text[dot - 1] in "_-" or dot <= position:
         return None, None
     lowest = label_start
-    domain_end, labels_end = hosts.after(dot + 1, no_underscore=False)
+    domain_end = hosts.tlds.get(dot + 1)
+    if domain_end is not None and (
+        domain_end == len(text)
+        or (text[domain_end] != "." and not p.label_char.match(text, domain_end))
+    ):
+        # The usual host: one label and its top-level domain, no label after it.
+        domain_end, labels_end = None, dot + 1
+    else:
+        domain_end, labels_end = hosts.after(dot + 1, no_underscore=False)
     if domain_end is None:
         # Only this label can come before the top-level domain: it may not hold `_`.
         domain_end = hosts.tlds.get(dot + 1)
@@ -322,10 +330,13 @@ def _first_in_label(
         elif lowest == 0 and p.domain_char.match(text, 0):
             start = 0
         lowest = max(lowest, 2)
-    else:
-        lowest = max(lowest, position + 1)
+    elif lowest <= position:
+        lowest = position + 1
     if start is None:
-        found = p.link_start.search(text, lowest, dot) if lowest < dot else None
+        if lowest >= dot:
+            return None, None
+        # Most often the first character is the one (a match costs less than a search).
+        found = p.link_start.match(text, lowest, dot) or p.link_start.search(text, lowest, dot)
         if found is None:
             return None, None
         start = found.start()

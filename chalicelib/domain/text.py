@@ -163,11 +163,20 @@ def _rest_weight(
 
 def _plain_weight(text: str, config: WeightedConfig) -> int:
     """The sum of the characters' own weights (`WeightedConfig.weight`)."""
+    ascii_weight = _ascii_weight(config)
+    if ascii_weight is not None and text.isascii():
+        return ascii_weight * len(text)
     weighted = config.default_weight * len(text)
-    if text:
-        for weight, pattern in _weight_classes(config):
-            weighted += (weight - config.default_weight) * len(pattern.findall(text))
+    for weight, pattern in _weight_classes(config):
+        weighted += (weight - config.default_weight) * pattern.subn("", text)[1]
     return weighted
+
+
+@cache
+def _ascii_weight(config: WeightedConfig) -> int | None:
+    """The one weight of every ASCII character, if they share one (X's ranges: 100)."""
+    weights = {config.weight(code_point) for code_point in range(128)}
+    return weights.pop() if len(weights) == 1 else None
 
 
 @cache
