@@ -43,10 +43,9 @@ def _address_only(value: str) -> str:
 
 def _from_our_distribution(presented: str | None) -> bool:
     expected = _origin_secret()
-    return bool(presented and expected) and hmac.compare_digest(
-        presented.encode(),
-        expected.encode(),  # type: ignore[union-attr]
-    )
+    if not presented or not expected:
+        return False
+    return hmac.compare_digest(presented.encode(), expected.encode())
 
 
 def _origin_secret() -> str | None:
