@@ -11,6 +11,7 @@ import requests
 
 from tests.browser.test_people import join_via_api
 from tests.browser.test_posts import connect
+from tests.browser.test_quality import serious_violations
 from tests.support.browser import sign_in_page, sign_up_via_api
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
@@ -69,6 +70,8 @@ def test_comment_with_a_mention_then_restore_a_version(page, stack):
     assert note["link"] == f"/posts/{created['id']}"
     assert mentions(owner) == []
 
+    assert serious_violations(page) == []
+
     panel.get_by_role("tab", name="Activity").click()
     activity = panel.get_by_role("list", name="Activity")
     activity.get_by_text("created the post").wait_for()
@@ -82,6 +85,7 @@ def test_comment_with_a_mention_then_restore_a_version(page, stack):
     differences = detail.get_by_role("definition")
     differences.locator("del", has_text="Tuesday!").wait_for()
     differences.locator("ins", has_text="Monday").wait_for()
+    assert serious_violations(page) == []
 
     # Someone else saves the post while this page shows version 2: the restore is refused.
     teammate_edit = requests.patch(
@@ -105,6 +109,10 @@ def test_comment_with_a_mention_then_restore_a_version(page, stack):
         4,
         None,
     )
+
+    # On a phone the panel fits the screen.
+    page.set_viewport_size({"width": 375, "height": 812})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     # Its author takes the comment back.
     panel.get_by_role("tab", name="Comments (1)").click()

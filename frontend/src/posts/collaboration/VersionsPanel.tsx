@@ -47,7 +47,7 @@ export function VersionsPanel({
             >
               <span className="version-number">
                 v{v.version}
-                {v.current && <span className="badge">current</span>}
+                {v.current && <span className="badge version-current">current</span>}
               </span>
               <span>
                 {REASONS[v.reason] ?? v.reason}
