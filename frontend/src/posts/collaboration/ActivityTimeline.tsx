@@ -7,6 +7,7 @@ export function ActivityTimeline({ workspaceId, postId }: { workspaceId: string;
   const timeline = useQuery({
     queryKey: collaborationKeys.timeline(workspaceId, postId),
     queryFn: () => getTimeline(workspaceId, postId),
+    refetchInterval: 20_000,
   });
   if (timeline.isPending) return <p className="muted">Loading the activity…</p>;
   if (timeline.isError) return <p role="alert">Could not load the activity: {timeline.error.message}</p>;

@@ -20,7 +20,8 @@ export function CommentThread({
 }) {
   const queryClient = useQueryClient();
   const key = collaborationKeys.comments(workspaceId, postId);
-  const comments = useQuery({ queryKey: key, queryFn: () => listComments(workspaceId, postId) });
+  // Teammates answer while the page is open: the thread follows.
+  const comments = useQuery({ queryKey: key, queryFn: () => listComments(workspaceId, postId), refetchInterval: 20_000 });
   const members = useQuery({
     queryKey: ["members", workspaceId],
     queryFn: () => api<Page<Member>>(`/v1/workspaces/${workspaceId}/members`),

@@ -19,6 +19,7 @@ export function PostCollaboration({ workspace, post, postKey }: { workspace: Wor
   const comments = useQuery({
     queryKey: collaborationKeys.comments(workspace.id, post.id),
     queryFn: () => listComments(workspace.id, post.id),
+    refetchInterval: 20_000,
   });
   const count = comments.data?.items.length;
   const tabs: { id: Tab; label: string }[] = [

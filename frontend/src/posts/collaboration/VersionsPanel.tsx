@@ -156,7 +156,7 @@ function VersionDetail({
                 <div key={change.field} className="diff-row">
                   <dt>{change.label}</dt>
                   <dd>
-                    <ChangeView change={change} />
+                    <ChangeView change={change} timezone={post.timezone} />
                   </dd>
                 </div>
               ))}
@@ -205,13 +205,22 @@ function VersionDetail({
   );
 }
 
-function ChangeView({ change }: { change: Change }) {
+function ChangeView({ change, timezone }: { change: Change; timezone: string }) {
   const { before, after, field } = change;
   if (field === "scheduled_at") {
+    // In the post's own zone, as the composer shows its time.
+    const shown = (value: unknown) => {
+      if (!value) return "no time (draft)";
+      const date = new Date(String(value));
+      try {
+        return `${date.toLocaleString(undefined, { timeZone: timezone, dateStyle: "medium", timeStyle: "short" })} (${timezone})`;
+      } catch {
+        return date.toLocaleString();
+      }
+    };
     return (
       <span>
-        <del>{before ? new Date(String(before)).toLocaleString() : "no time (draft)"}</del> →{" "}
-        <ins>{after ? new Date(String(after)).toLocaleString() : "no time (draft)"}</ins>
+        <del>{shown(before)}</del> → <ins>{shown(after)}</ins>
       </span>
     );
   }
