@@ -202,3 +202,21 @@ def test_a_hundred_thousand_characters_count_as_x_counts_them():
     assert parsed.weighted_length == 100_000
     assert not parsed.valid
     assert parsed.valid_range_end == 279
+
+
+@pytest.mark.parametrize("counting", list(TextCounting))
+def test_a_fixed_link_length_counts_links_among_combining_marks_as_one_by_one(counting):
+    # Links next to each other, one starting with a combining mark after an accent.
+    text = "e\u0301\u0301x.com a.co b.co/\u00e9\u0301 \U0001f600c.org"
+    urls = extract_urls(text)
+    assert len(urls) >= 3
+    if counting is TextCounting.WEIGHTED:
+        return
+    counter = {
+        TextCounting.GRAPHEMES: lambda t: len(__import__("regex").findall(r"\X", t)),
+        TextCounting.CODE_POINTS: len,
+        TextCounting.UTF16: lambda t: len(t.encode("utf-16-le")) // 2,
+        TextCounting.BYTES: lambda t: len(t.encode()),
+    }[counting]
+    one_by_one = sum(counter(text[u.start : u.end]) for u in urls)
+    assert count(text, counting, url_length=23) == counter(text) - one_by_one + 23 * len(urls)
