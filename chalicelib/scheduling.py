@@ -90,10 +90,13 @@ def expiry_name(post_id: str, version: int) -> str:
     return _name("post", post_id, f"v{version}", "expire")
 
 
-def arm_expiry(workspace_id: str, post_id: str, version: int, when: datetime) -> str:
+def arm_expiry(
+    workspace_id: str, post_id: str, version: int, when: datetime, new: bool = False
+) -> str:
     """A post waiting for approval is never armed to publish: at its time it expires
     instead. This schedule invokes the publisher with `action: expire` at `when`; its name
-    shares the post's prefix, so arming the post (once approved) or disarming deletes it."""
+    shares the post's prefix, so arming the post (once approved) or disarming deletes it.
+    `new`: the post has no other schedule (a bulk import's new post): nothing to list."""
     name = expiry_name(post_id, version)
     payload = {
         "workspace_id": workspace_id,
@@ -102,7 +105,7 @@ def arm_expiry(workspace_id: str, post_id: str, version: int, when: datetime) ->
         "action": "expire",
     }
     _put(name, when, payload, f"expiry of post {post_id} v{version} (waiting for approval)")
-    for stale in _post_schedules(post_id):
+    for stale in [] if new else _post_schedules(post_id):
         if stale != name:
             _delete(stale)
     logger.info("expiry armed", extra={"post_id": post_id, "version": version, "at": str(when)})

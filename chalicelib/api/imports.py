@@ -165,9 +165,10 @@ def get_import(ctx: RequestContext, ws: str, import_id: str) -> ImportOut:
 )
 def commit_import(ctx: RequestContext, ws: str, import_id: str, query: CommitQuery) -> ImportOut:
     """Schedule every valid row in the background (`?skip_invalid=true` skips the rest)."""
+    from chalicelib.api.approvals import reviewer_of
     from chalicelib.imports import service
 
-    item = service.request_commit(ws, import_id, query.skip_invalid)
+    item = service.request_commit(ws, import_id, query.skip_invalid, reviewer_of(ctx))
     return import_out(item, service.plan_if_any(item))
 
 

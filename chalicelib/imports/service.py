@@ -23,6 +23,7 @@ from typing import Any
 
 from chalicelib import scheduling, webhooks
 from chalicelib.aws import client
+from chalicelib.domain.approvals import Reviewer
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.posts import PostStatus, TargetStatus
 from chalicelib.domain.slots import Slot
@@ -241,8 +242,12 @@ def _import_urls(
 # ------------------------------------------------------------------------------------ commit
 
 
-def request_commit(workspace_id: str, import_id: str, skip_invalid: bool) -> store.ImportItem:
-    """Start (or resume) the commit job; 422 when rows are invalid and not skipped."""
+def request_commit(
+    workspace_id: str, import_id: str, skip_invalid: bool, reviewer: Reviewer | None = None
+) -> store.ImportItem:
+    """Start (or resume) the commit job; 422 when rows are invalid and not skipped.
+    `reviewer` is who commits, with their role: under the workspace's approval policy
+    their posts are written pending approval, as the composer's would be."""
     item = _found(workspace_id, import_id)
     if item.status == "done":
         return item
@@ -277,11 +282,31 @@ def request_commit(workspace_id: str, import_id: str, skip_invalid: bool) -> sto
         status="committing",
         skip_invalid=int(skip_invalid),
         commit_attempts=int(item.commit_attempts or 0) + 1,
+        committed_by=_committer(item, reviewer),
     ):
         raise Conflict("The import changed meanwhile; reload it.")
     item.status = "committing"
     _dispatch(workspace_id, import_id, "commit")
     return item
+
+
+def _committer(item: store.ImportItem, reviewer: Reviewer | None) -> dict[str, Any] | None:
+    if reviewer is None:
+        return item.committed_by
+    role = reviewer.role.value if reviewer.role is not None else None
+    return {"actor": reviewer.actor, "role": role, "user_id": reviewer.user_id}
+
+
+def _reviewer(item: store.ImportItem) -> Reviewer:
+    from chalicelib.domain.roles import Role
+
+    who = item.committed_by or {}
+    role = who.get("role")
+    return Reviewer(
+        actor=who.get("actor") or item.created_by or "system",
+        role=Role(role) if role else None,
+        user_id=who.get("user_id"),
+    )
 
 
 def _stalled(item: store.ImportItem) -> bool:
@@ -333,15 +358,37 @@ def _create_posts(item: store.ImportItem, rows: list[dict[str, Any]]) -> int:
     # place from DynamoDB's answer, and for that moment it holds no attributes at all.
     workspace_id, created_by = item.workspace_id, item.created_by
     identities = _identities(workspace_id)
+    reviewer = _reviewer(item)
+    approval = _approval(workspace_id, reviewer)
 
     def create(row: dict[str, Any]) -> None:
-        _create_one(workspace_id, created_by, ids[row["row"]], row, post_store, identities)
+        _create_one(
+            workspace_id, created_by, ids[row["row"]], row, post_store, identities, approval
+        )
 
     with ThreadPoolExecutor(WORKERS) as pool:
         for index, _ in enumerate(pool.map(create, todo), start=1):
             if index % PROGRESS_EVERY == 0:
                 store.update(item, progress=round((done + index) / total, 3))
+    if approval is not None and todo:
+        from chalicelib.posts.approvals import announce_import
+
+        announce_import(workspace_id, item.import_id, len(todo), reviewer, approval)
     return len(rows)
+
+
+def _approval(workspace_id: str, reviewer: Reviewer) -> dict[str, Any] | None:
+    """The approval state every post of the import starts with, when the workspace's
+    policy requires approval of the committer's posts; None when it does not."""
+    from chalicelib.posts import approvals
+    from chalicelib.posts.facts import policy_of
+    from chalicelib.store.workspaces import get_workspace
+
+    workspace = get_workspace(workspace_id)
+    policy = policy_of(workspace.approval_policy if workspace else None)
+    if not approvals.required(policy, reviewer):
+        return None
+    return approvals.initial_state(workspace_id, policy, reviewer, utcnow())
 
 
 def _existing(workspace_id: str, post_ids: list[str]) -> set[str]:
@@ -373,10 +420,12 @@ def _create_one(
     row: dict[str, Any],
     post_store: Any,
     identities: dict[str, str] | None = None,
+    approval: dict[str, Any] | None = None,
 ) -> None:
     """Arm the schedule, then write the post saying it is armed: one CreateSchedule and
     one conditional put. A schedule left without its post (the put failed) fires into a
-    missing post, which the publisher ignores; a retried commit writes the post."""
+    missing post, which the publisher ignores; a retried commit writes the post. With
+    `approval`, the post waits for it: written pending, armed only to expire."""
     now = utcnow()
     when = datetime.fromisoformat(row["at"].replace("Z", "+00:00"))
     stamp = iso_utc(now)
@@ -384,7 +433,8 @@ def _create_one(
         workspace_id,
         post_id,
         version=1,
-        status=PostStatus.SCHEDULED,
+        status=PostStatus.SCHEDULED if approval is None else PostStatus.PENDING_APPROVAL,
+        approval=approval,
         text=row["text"],
         media_ids=list(row["media_ids"]),
         first_comment=row["first_comment"],
@@ -408,6 +458,15 @@ def _create_one(
         updated_at=stamp,
     )
     payload = {"workspace_id": workspace_id, "post_id": post_id, "version": 1}
+    if approval is not None:
+        scheduling.arm_expiry(workspace_id, post_id, 1, when, new=True)
+        post.armed_version = 1
+        try:
+            post_store.create(post)
+        except Exception as error:
+            if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+                raise
+        return
     immediate = when - now <= NOW_WINDOW
     if not immediate:
         scheduling.arm_new(workspace_id, post_id, 1, when)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from chalicelib.store.members import MemberRecord
     from chalicelib.store.posts import PostItem
 
+POST_ID_SHAPE = r"p_[0-9a-f]{24}"  # new_id("p") and imported posts' ids alike
 # Where each decision may be made from.
 SUBMITTABLE = frozenset(
     {PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED, PostStatus.REJECTED, PostStatus.EXPIRED}
@@ -147,6 +148,50 @@ def start(
     item.status = PostStatus.PENDING_APPROVAL
     _keep(item, state)
     return state
+
+
+def initial_state(
+    workspace_id: str, policy: ApprovalPolicy, author: Reviewer, now: datetime
+) -> dict[str, Any]:
+    """The state a post submitted now by `author` starts with (many posts of a bulk
+    import share it: one read of the members)."""
+    state = new_state(policy, author, iso_utc(now), _roles(workspace_id))
+    return state.model_dump(mode="json")
+
+
+def announce_import(
+    workspace_id: str, import_id: str, count: int, author: Reviewer, state: dict[str, Any]
+) -> None:
+    """A bulk import's posts submitted together: one audit event and one notification
+    to the first step's approvers (not one per post)."""
+    from chalicelib.store.audit import record_event
+
+    try:
+        record_event(
+            workspace_id,
+            "import.submitted_for_approval",
+            actor=author.actor,
+            target=import_id,
+            details={"posts": count},
+        )
+        submitted = ApprovalState.model_validate(state)
+        step = waiting_on(submitted)
+        if step is None:
+            return
+        exclude = set() if submitted.allow_self_approval else set(submitted.authors)
+        approvers = approver_ids(step, _roles(workspace_id), exclude)
+        plural = "s" if count != 1 else ""
+        notify_people(
+            workspace_id,
+            approvers,
+            "approval_requested",
+            f"{count} imported post{plural} wait for your approval",
+            f"A bulk import submitted {count} post{plural} for approval: see the Approvals inbox.",
+            "/approvals",
+            import_id,
+        )
+    except Exception:
+        logger.exception("telling of an import's approvals failed", extra={"import": import_id})
 
 
 def after_edit(
@@ -436,7 +481,9 @@ def inbox(workspace_id: str, reviewer: Reviewer, box: str, limit: int, cursor: s
     """`waiting`: posts whose current step `reviewer` may approve; `submitted`: posts in
     review `reviewer` wrote; `all`: every post in review."""
     from chalicelib.store import posts as store
+    from chalicelib.store.paging import decode_id_cursor
 
+    cursor = decode_id_cursor(cursor, POST_ID_SHAPE)  # the last post id of a page
     statuses = (
         [PostStatus.PENDING_APPROVAL, PostStatus.EXPIRED]
         if box == "waiting"
@@ -446,7 +493,10 @@ def inbox(workspace_id: str, reviewer: Reviewer, box: str, limit: int, cursor: s
     page_cursor = cursor
     while True:
         page = store.list_in_review(
-            workspace_id, [str(s) for s in statuses], limit=limit, cursor=page_cursor
+            workspace_id,
+            [str(s) for s in statuses],
+            limit=limit - len(found),  # never more than a page: the cursor skips nothing
+            cursor=page_cursor,
         )
         for item in page.items:
             if _in_box(item, reviewer, box):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
 from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
@@ -39,6 +39,9 @@ class ImportItem(StoredModel):
     source_key = UnicodeAttribute()
     plan_key = UnicodeAttribute()
     created_by = UnicodeAttribute(null=True)
+    # Who asked for the commit, with their role: the approval policy decides by it
+    # ({actor, role, user_id}).
+    committed_by = JSONAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     ttl = NumberAttribute()

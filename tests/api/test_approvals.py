@@ -483,6 +483,28 @@ def test_the_inbox_shows_what_waits_for_me_and_what_i_submitted(client, team):
     assert box("editor", "submitted") == []
 
 
+def test_the_inbox_pages_with_a_cursor_and_refuses_a_forged_one(client, team):
+    set_policy(client, team, ROLE_POLICY)
+    made = {create(client, team, text=f"Page {n}")["id"] for n in range(3)}
+    seen, cursor = [], None
+    for _ in range(5):
+        query = "?box=waiting&limit=1" + (f"&cursor={cursor}" if cursor else "")
+        page = call(
+            client, "GET", ws_path(team, f"/approvals{query}"), headers=team["admin"].headers
+        )
+        assert page.status_code == 200, page.json
+        seen += [p["id"] for p in page.json["items"]]
+        cursor = page.json["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(made)
+    for forged in ("not-a-post", "p_zz", "x" * 64):
+        path = ws_path(team, f"/approvals?cursor={forged}")
+        refused = call(client, "GET", path, headers=team["admin"].headers)
+        assert refused.status_code == 400, forged
+        assert refused.json["error"]["details"][0]["field"] == "cursor"
+
+
 # --------------------------------------------------------------------- API keys, imports
 
 
@@ -558,3 +580,79 @@ def _decide_and_check(client, team) -> None:
     )
     kinds = [e["kind"] for e in timeline.json["items"]]
     assert kinds[-4:] == ["submitted", "changes_requested", "submitted", "approved"]
+
+
+# --------------------------------------------------------------- the role x state x action
+
+ROLES = ("owner", "admin", "editor", "editor2", "viewer")  # the post is the editor's
+ACTIONS = ("submit", "approve", "reject", "request-changes")
+STATES = (
+    "draft",
+    "pending_approval",
+    "changes_requested",
+    "rejected",
+    "expired",
+    "approved",
+    "scheduled",
+)
+SUBMITTABLE = {"draft", "changes_requested", "rejected", "expired"}
+DECIDABLE = {"pending_approval", "expired"}
+
+
+def expected(role: str, state: str, action: str) -> int:
+    """What the API answers: the route's role first (submit needs an editor), then the
+    post's state (409), then the right to decide its step (403: admins and owners approve
+    under the role policy; the author never approves their own)."""
+    if action == "submit":
+        if role == "viewer":
+            return 403
+        return 200 if state in SUBMITTABLE else 409
+    if state not in DECIDABLE:
+        return 409
+    return 200 if role in ("owner", "admin") else 403
+
+
+def post_in(client, team, state: str) -> dict:
+    """A post of the editor's in `state` under the role policy."""
+    from chalicelib.posts.approvals import expire
+
+    if state == "draft":
+        return create(client, team, when=None)
+    if state == "approved":
+        draft = create(client, team, when=None)
+        act(client, team, draft["id"], "submit", "editor")
+        return act(client, team, draft["id"], "approve", "owner").json
+    post = create(client, team, days=2)
+    if state == "pending_approval":
+        return post
+    if state == "expired":
+        later = utcnow() + timedelta(days=3)
+        assert expire(team["owner"].workspace_id, post["id"], 1, later) == "expired"
+        return get(client, team, post["id"])
+    action = {
+        "changes_requested": "request-changes",
+        "rejected": "reject",
+        "scheduled": "approve",
+    }[state]
+    return act(client, team, post["id"], action, "owner").json
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_every_role_and_action_on_a_post_in_each_state(client, team, state):
+    set_policy(client, team, ROLE_POLICY)
+    later = {"at": wall(ahead(8)), "timezone": "UTC"}
+    got, wanted = {}, {}
+    for action in ACTIONS:
+        for role in ROLES:
+            post = post_in(client, team, state)
+            assert post["status"] == state
+            body: dict = {"comment": f"{role} {action}"}
+            if action in ("submit", "approve"):
+                body["when"] = later
+            answer = act(client, team, post["id"], action, role, body)
+            got[(role, action)] = answer.status_code
+            wanted[(role, action)] = expected(role, state, action)
+            after = get(client, team, post["id"])
+            if answer.status_code != 200:
+                assert after["version"] == post["version"], (role, action)  # untouched
+    assert got == wanted
