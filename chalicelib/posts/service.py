@@ -208,6 +208,7 @@ def delete_post(workspace_id: str, post_id: str) -> store.PostItem | None:
         except store.StaleVersion:
             raise Conflict("The post changed while it was being cancelled; try again.") from None
         _release_media(item)
+        timeline.forget_post(workspace_id, post_id)
         return None
     if item.status in (PostStatus.PUBLISHING, PostStatus.PUBLISHED):
         raise Conflict(f"The post is {item.status}: there is nothing left to cancel.")

@@ -35,3 +35,17 @@ def record(
             "recording a timeline event failed",
             extra={"workspace_id": workspace_id, "post_id": post_id, "kind": str(kind)},
         )
+
+
+def forget_post(workspace_id: str, post_id: str) -> None:
+    """A deleted post takes its timeline, comments and versions with it (a failure is
+    logged: what is left is reachable through no post)."""
+    from chalicelib.store import collaboration as store
+
+    try:
+        store.forget_post(workspace_id, post_id)
+    except Exception:
+        logger.exception(
+            "forgetting a deleted post's collaboration failed",
+            extra={"workspace_id": workspace_id, "post_id": post_id},
+        )

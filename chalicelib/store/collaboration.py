@@ -197,3 +197,22 @@ def get_version(workspace_id: str, post_id: str, version: int) -> VersionItem | 
         return VersionItem.get(workspace_id, _version_key(post_id, version))
     except VersionItem.DoesNotExist:
         return None
+
+
+# ------------------------------------------------------------------------------ a deleted post
+
+
+def forget_post(workspace_id: str, post_id: str) -> int:
+    """Delete a post's timeline, comments and versions; how many items went."""
+    gone = 0
+    for model in (TimelineItem, CommentItem, VersionItem):
+        query = model.query(
+            workspace_id,
+            model.item_key.startswith(f"{post_id}#"),
+            attributes_to_get=["workspace_id", "item_key"],
+        )
+        with model.batch_write() as batch:
+            for item in query:
+                batch.delete(item)
+                gone += 1
+    return gone

@@ -337,3 +337,22 @@ def test_a_post_written_without_versions_keeps_its_first_at_its_first_edit(clien
     assert utc_z(datetime.fromisoformat(versions.json["items"][1]["at"])) == created
     first = call(client, "GET", _post_path(owner, item.post_id, "/versions/1"), None, owner.headers)
     assert first.json["content"]["text"] == "From a CSV"
+
+
+def test_a_deleted_post_takes_its_comments_timeline_and_versions_with_it(client):
+    from chalicelib.store import collaboration as store
+
+    owner = signup(client)
+    post = _create(client, owner)
+    post = _edit(client, owner, post, text="Edited once")
+    path = _post_path(owner, post["id"], "/comments")
+    assert call(client, "POST", path, {"text": "Soon gone"}, owner.headers).status_code == 201
+    assert (
+        call(client, "DELETE", _post_path(owner, post["id"]), None, owner.headers).status_code
+        == 204
+    )
+    ws, post_id = owner.workspace_id, post["id"]
+    assert store.list_comments(ws, post_id) == []
+    assert store.list_events(ws, post_id) == []
+    assert store.list_versions(ws, post_id) == []
+    assert call(client, "GET", path, None, owner.headers).status_code == 404
