@@ -56,6 +56,12 @@ def delete_comment(
     if item.author != actor and not (role is not None and role.allows(Role.ADMIN)):
         raise Forbidden("Only its author, an admin or an owner may delete a comment.")
     store.delete_comment(item)
+    from chalicelib.store.audit import record_event
+
+    details = {"post_id": post_id, "author": item.author}
+    record_event(
+        workspace_id, "post.comment_deleted", actor=actor, target=comment_id, details=details
+    )
 
 
 def _mentioned(body: CommentIn, members: list[MemberRecord]) -> list[str]:

@@ -296,6 +296,12 @@ def test_a_comment_is_deleted_by_its_author_or_an_admin_only(client):
     assert call(client, "DELETE", theirs, None, admin.headers).status_code == 204
     assert call(client, "DELETE", theirs, None, admin.headers).status_code == 404
     assert call(client, "GET", path, None, owner.headers).json["items"] == []
+    audit = call(client, "GET", f"/v1/workspaces/{owner.workspace_id}/audit", None, owner.headers)
+    deleted = [e for e in audit.json["items"] if e["action"] == "post.comment_deleted"]
+    assert [(e["actor"], e["details"]["author"]) for e in deleted] == [
+        (admin.user_id, editor.user_id),
+        (viewer.user_id, viewer.user_id),
+    ]
 
 
 def test_a_post_written_without_versions_keeps_its_first_at_its_first_edit(client):
