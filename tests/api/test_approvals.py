@@ -534,6 +534,24 @@ def test_an_api_keys_role_decides(client, team):
 # ---------------------------------------------------------------------- what it tells
 
 
+def test_the_in_app_notification_reaches_the_approvers_only_and_then_the_author(client, team):
+    set_policy(client, team, ROLE_POLICY)
+    post = create(client, team, text="Notify the right people")
+
+    def titles(who: str) -> list[str]:
+        path = ws_path(team, "/notifications")
+        answer = call(client, "GET", path, headers=team[who].headers)
+        assert answer.status_code == 200
+        return [n["title"] for n in answer.json["items"] if n["subject_id"] == post["id"]]
+
+    assert titles("admin") == ["A post waits for your approval"]
+    assert titles("owner") == ["A post waits for your approval"]
+    assert titles("editor2") == [] and titles("editor") == []
+    act(client, team, post["id"], "reject", "admin", {"comment": "No"})
+    assert titles("editor") == ["Your post was rejected"]
+    assert titles("editor2") == []
+
+
 def test_each_decision_is_audited_timelined_emailed_and_sent_to_webhooks(client, team, monkeypatch):
     from tests.support.webhooks import bodies, receiving, register
 
