@@ -10,6 +10,7 @@ from datetime import date, timedelta
 import pytest
 import requests
 
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_bulk import connect_x
 from tests.browser.test_people import join_via_api
 from tests.support.browser import give_session, sign_in_page, sign_up_via_api
@@ -57,6 +58,7 @@ def test_two_step_approval_across_three_people_and_a_client_link(page, stack, br
         step2.get_by_label("The client's decision through a review link counts").check()
         form.get_by_role("button", name="Save the policy").click()
         page.get_by_role("status").get_by_text("The approval policy is saved.").wait_for()
+        page.screenshot(path=str(ARTIFACTS / "approval_policy.png"), full_page=True)
 
         # The editor writes a post for a day next month: it waits for approval.
         open_signed_in(editor_page, "/compose")
@@ -71,8 +73,9 @@ def test_two_step_approval_across_three_people_and_a_client_link(page, stack, br
         chip = editor_page.locator(f'[role="gridcell"][data-day="{day.isoformat()}"]').get_by_role(
             "button", name="Spring sale"
         )
-        chip.get_by_text("Awaiting approval").wait_for()
+        chip.get_by_text("Needs approval").wait_for()
         assert "status-pending_approval" in (chip.get_attribute("class") or "")
+        editor_page.screenshot(path=str(ARTIFACTS / "calendar_pending.png"))
 
         # The admin approves step 1 from the inbox.
         open_signed_in(admin_page, "/approvals")
@@ -80,6 +83,7 @@ def test_two_step_approval_across_three_people_and_a_client_link(page, stack, br
             "article", name="Spring sale"
         )
         item.get_by_text("Step 1 of 2 · Editorial", exact=True).wait_for()
+        admin_page.screenshot(path=str(ARTIFACTS / "approvals_inbox.png"), full_page=True)
         item.get_by_label("Comment (sent to the author)").fill("Good to go on our side")
         item.get_by_role("button", name="Approve").click()
         admin_page.get_by_text("Nothing waits for your approval.").wait_for()
@@ -113,7 +117,7 @@ def test_two_step_approval_across_three_people_and_a_client_link(page, stack, br
         client.get_by_label("Comment (needed to request changes)").fill("Lovely, ship it")
         client.get_by_role("button", name="Approve").click()
         client.get_by_role("status").get_by_text("You approved this post").wait_for()
-        client.screenshot(path="test-artifacts/client_review_page.png", full_page=True)
+        client.screenshot(path=str(ARTIFACTS / "client_review_page.png"), full_page=True)
 
         # Approved by both steps: the post is scheduled, and the owner's page says so.
         posts = requests.get(

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 import requests
 
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_bulk import connect_x
 from tests.support.browser import sign_in_page
 
@@ -44,6 +45,7 @@ def test_save_a_template_and_hashtags_then_use_them_in_the_composer(page, stack)
     form.get_by_role("button", name="Save to the library").click()
     form.wait_for(state="detached")
     page.get_by_role("article", name="Weekly launch").get_by_text("own text for x").wait_for()
+    page.screenshot(path=str(ARTIFACTS / "library_page.png"), full_page=True)
 
     page.get_by_label("Search the library").fill("shop")
     page.get_by_role("article", name="Spring tags").wait_for(state="detached")
@@ -56,6 +58,7 @@ def test_save_a_template_and_hashtags_then_use_them_in_the_composer(page, stack)
     compose.get_by_role("button", name="Insert from the library").click()
     compose.get_by_role("button", name="Use template Weekly launch").click()
     compose.get_by_role("button", name="Add hashtags Spring tags").click()
+    page.screenshot(path=str(ARTIFACTS / "composer_library.png"), full_page=True)
     text = compose.get_by_label("Text", exact=True)
     assert text.input_value() == "New this week in the shop\n\n#spring #sale"
     assert compose.get_by_label("First comment (optional)").input_value() == "Prices in the link"

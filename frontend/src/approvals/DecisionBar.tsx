@@ -95,7 +95,7 @@ export function DecisionBar({
 
   if (!state && !canSubmit) return null;
   return (
-    <section className="decision-bar" aria-label="Approval">
+    <section className="decision-bar" aria-label="Approval" data-done={state?.approved_at ? true : undefined}>
       {!compact && <h2>Approval</h2>}
       {state && (
         <>

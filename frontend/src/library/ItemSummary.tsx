@@ -1,8 +1,10 @@
 // One library item as the Library page and the composer's panel show it.
+import { useNetworks } from "../api/networks";
 import { KIND_NAMES, type LibraryItem } from "./api";
 
 export function ItemSummary({ item }: { item: LibraryItem }) {
-  const networks = Object.keys(item.variants);
+  const known = useNetworks();
+  const networks = Object.keys(item.variants).map((id) => known.data?.find((n) => n.id === id)?.name ?? id);
   return (
     <>
       <span className={`kind-badge kind-${item.kind}`}>{KIND_NAMES[item.kind]}</span>

@@ -82,7 +82,7 @@ function PolicyForm({ workspace, current, members }: { workspace: Workspace; cur
           Last changed by {actorName(current.updated_by ?? "", names)} on {new Date(current.updated_at).toLocaleString()}.
         </p>
       )}
-      <form className="webhook-form" onSubmit={submit} aria-label="Approval policy" noValidate>
+      <form className="webhook-form policy-form" onSubmit={submit} aria-label="Approval policy" noValidate>
         <fieldset className="event-picker" disabled={!canEdit}>
           <legend>Approval</legend>
           {(Object.keys(MODE_LABELS) as ApprovalMode[]).map((mode) => (

@@ -15,7 +15,7 @@ import "./posts.css";
 
 // Posts in review stand out on the calendar: they are not going out until approved.
 const REVIEW_FLAGS: Partial<Record<PostStatus, string>> = {
-  pending_approval: "Awaiting approval",
+  pending_approval: "Needs approval",
   changes_requested: "Changes requested",
   rejected: "Rejected",
   expired: "Expired",
