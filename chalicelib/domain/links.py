@@ -24,7 +24,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -345,12 +345,20 @@ def _first_in_label(
 
 def ascii_hosts(domain: str) -> list[tuple[int, int]]:
     """The spans of the ASCII hosts (labels of letters, digits, `-` and Latin accents
-    ending in a top-level domain) inside `domain`, left to right, each the longest."""
+    ending in a top-level domain) inside `domain`, left to right, each the longest.
+
+    A text's hosts repeat (and an adversary repeats them): the last ones are remembered.
+    """
+    return list(_ascii_hosts(domain))
+
+
+@lru_cache(maxsize=1024)
+def _ascii_hosts(domain: str) -> tuple[tuple[int, int], ...]:
     p = patterns()
     hosts = _Hosts(domain, p.ascii_labels)
     spans: list[tuple[int, int]] = []
     if not hosts.tlds:
-        return spans
+        return tuple(spans)
     position = 0
     labels = p.ascii_label_to_dot.finditer(domain)
     label = next(labels, None)
@@ -366,7 +374,7 @@ def ascii_hosts(domain: str) -> list[tuple[int, int]]:
             elif labels_end > at:  # no top-level domain follows any of these labels
                 labels = p.ascii_label_to_dot.finditer(domain, labels_end)
         label = next(labels, None)
-    return spans
+    return tuple(spans)
 
 
 def is_ascii_host(domain: str) -> bool:

@@ -320,6 +320,7 @@ _MAX_TCO_SLUG_LENGTH = 40
 _MAX_DOMAIN_LABEL_LENGTH = 63
 
 
+@lru_cache(maxsize=1024)
 def _ascii_host_length(domain: str) -> int | None:
     """The length of `domain` once punycode-encoded (IDNA), or None when it is no valid host."""
     if domain[:4].lower() == "xn--" and not links.is_ascii_host(domain):
