@@ -7,6 +7,8 @@ import { When } from "./bits";
 import { wordDiff } from "./diff";
 
 const REASONS: Record<string, string> = { created: "Created", edited: "Edited", restored: "Restored" };
+// What the API lets an edit (and so a restore) change: not yet on its way.
+const EDITABLE = new Set(["draft", "pending_approval", "changes_requested", "rejected", "expired", "approved", "scheduled"]);
 
 /** Every saved version of the post: pick one to see what it changed, and restore it. */
 export function VersionsPanel({
@@ -164,7 +166,10 @@ function VersionDetail({
           )}
         </>
       )}
-      {canEdit && !isCurrent && (
+      {!isCurrent && canEdit && !EDITABLE.has(post.status) && (
+        <p className="muted">The post is {post.status.replace(/_/g, " ")}: it can no longer be edited, nor a version restored.</p>
+      )}
+      {canEdit && !isCurrent && EDITABLE.has(post.status) && (
         <div className="restore">
           {!confirming ? (
             <button type="button" onClick={() => setConfirming(true)}>
@@ -194,7 +199,7 @@ function VersionDetail({
           )}
           {restore.isError && (
             <p role="alert" className="form-error">
-              {restore.error instanceof ApiError && restore.error.status === 409
+              {restore.error instanceof ApiError && restore.error.fieldMessage("version")
                 ? "Someone changed the post meanwhile: it was reloaded. Check it, then restore again."
                 : `Could not restore: ${restore.error.message}`}
             </p>
