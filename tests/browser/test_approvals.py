@@ -32,8 +32,6 @@ def open_signed_in(page, path: str) -> None:
         page.goto(path)
 
 
-# The client's page asks for a session it does not have (a 401 from /v1/auth/refresh).
-@pytest.mark.expected_console_errors("401")
 def test_two_step_approval_across_three_people_and_a_client_link(page, stack, browser):
     owner = sign_in_page(page, stack.url, "Olive Owner")
     editor, editor_context, editor_page = signed_in(browser, stack, "Ed Editor")
