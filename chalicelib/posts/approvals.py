@@ -214,10 +214,17 @@ def after_edit(
     - Going out (scheduled or approved): a change of content sends it back to review when
       it was approved or its editor needs approval; a change of time only when the policy
       says so (`reapprove_on_reschedule`). A draft given a time is submitted when its
-      editor needs approval. With approvals off, nothing changes.
+      editor needs approval. With approvals off, nothing changes; a post sent back (or
+      expired) before they were turned off is scheduled by giving it a time.
     """
     state = state_of(item)
     stamp = iso_utc(now)
+    sent_back = (PostStatus.CHANGES_REQUESTED, PostStatus.REJECTED, PostStatus.EXPIRED)
+    if not policy.active and before in sent_back:
+        # Approvals were turned off since: a new time schedules it as any post.
+        if not retimed:
+            item.status = before
+        return False
     if before in (PostStatus.CHANGES_REQUESTED, PostStatus.REJECTED):
         item.status = before
         if content_changed and state is not None:

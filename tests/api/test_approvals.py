@@ -316,6 +316,22 @@ def test_editing_a_pending_posts_content_restarts_its_steps(client, team):
     assert retimed.json["status"] == "pending_approval"
 
 
+def test_with_approvals_turned_off_a_post_sent_back_is_scheduled_by_a_new_time(client, team):
+    set_policy(client, team, ROLE_POLICY)
+    post = create(client, team)
+    sent_back = act(client, team, post["id"], "request-changes", "admin").json
+    pending = create(client, team, text="Still pending when approvals go off")
+    set_policy(client, team, {"mode": "off"})
+    assert act(client, team, post["id"], "submit", "editor").status_code == 409
+    reworded = edit(client, team, sent_back, text="Reworded")
+    assert reworded.json["status"] == "changes_requested"
+    timed = edit(client, team, reworded.json, when={"at": wall(ahead(4)), "timezone": "UTC"})
+    assert timed.json["status"] == "scheduled"
+    assert schedules(post["id"]) == [f"post-{post['id']}-v{timed.json['version']}"]
+    # A post already in review keeps the steps it was submitted with.
+    assert act(client, team, pending["id"], "approve", "admin").json["status"] == "scheduled"
+
+
 # ------------------------------------------------------------------------------- races
 
 
