@@ -130,7 +130,8 @@ def run(stack: object, requests: object) -> None:
     print(
         f"events: {EVENTS}, deliveries queued: {queued} ({len(PATHS)} endpoints) "
         f"in {emitted:.1f} s "
-        f"({EVENTS / emitted:.0f} events/s emitted)"
+        f"({EVENTS / emitted:.0f} events/s emitted)",
+        flush=True,
     )
 
     fast_done = slow_done = None
@@ -143,6 +144,10 @@ def run(stack: object, requests: object) -> None:
             slow_done = now
         if fast_done and slow_done and receiver.distinct("/fail") >= EVENTS:
             break
+        if int(now - started) % 15 == 0 and now - started > 1:
+            counts = ", ".join(f"{p} {receiver.distinct(p)}" for p in PATHS)
+            print(f"  {now - started:.0f} s: distinct events received: {counts}", flush=True)
+            time.sleep(1)
         time.sleep(0.2)
     finished = time.time()
 

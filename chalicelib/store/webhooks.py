@@ -67,7 +67,8 @@ class DeliveryItem(StoredModel):
     body = UnicodeAttribute()  # the exact bytes signed and sent
     # pending, retrying, succeeded, failed (gave up or endpoint gone), discarded (disabled)
     state = UnicodeAttribute(default="pending")
-    attempts = NumberAttribute(default=0)
+    attempts = NumberAttribute(default=0)  # attempts started (claimed)
+    recorded = NumberAttribute(default=0)  # attempts whose outcome is written
     first_attempt_at = UnicodeAttribute(null=True)
     last_attempt_at = UnicodeAttribute(null=True)
     next_attempt_at = UnicodeAttribute(null=True)
@@ -206,33 +207,63 @@ def failed_deliveries(workspace_id: str, webhook_id: str, cap: int = 1000) -> li
     return items
 
 
+class AttemptInProgress(Exception):
+    """Another consumer holds this attempt (or held it and may have crashed): the message
+    must come back later rather than be acknowledged."""
+
+
 def claim_attempt(
-    workspace_id: str, webhook_id: str, delivery_id: str, attempt: int, at: str
+    workspace_id: str,
+    webhook_id: str,
+    delivery_id: str,
+    attempt: int,
+    at: str,
+    lost_before: str,
 ) -> DeliveryItem | None:
     """Count attempt `attempt` of a delivery still being attempted, and return it as it
-    is now (one write, no read first); None when another consumer counted it already (an
-    SQS duplicate), the delivery is settled, or it is gone."""
+    is now (one write, no read first). An attempt claimed before `lost_before` whose
+    outcome was never written (its consumer crashed) is claimed again.
+
+    None when the attempt is done already (an SQS duplicate), the delivery is settled, or
+    it is gone; `AttemptInProgress` when another consumer holds the attempt now."""
     item = DeliveryItem(workspace_id, delivery_key(webhook_id, delivery_id))
+    fresh = DeliveryItem.attempts == attempt - 1
+    lost = (
+        (DeliveryItem.attempts == attempt)
+        & (DeliveryItem.recorded < attempt)
+        & (DeliveryItem.last_attempt_at < lost_before)
+    )
     try:
         item.update(
             actions=[
                 DeliveryItem.attempts.set(attempt),
+                DeliveryItem.recorded.set(DeliveryItem.recorded | attempt - 1),
                 DeliveryItem.last_attempt_at.set(at),
                 DeliveryItem.first_attempt_at.set(DeliveryItem.first_attempt_at | at),
             ],
-            condition=(DeliveryItem.attempts == attempt - 1)
-            & DeliveryItem.state.is_in("pending", "retrying"),
+            condition=(fresh | lost) & DeliveryItem.state.is_in("pending", "retrying"),
         )
         return item
     except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return None
-        raise
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+    current = get_delivery(workspace_id, webhook_id, delivery_id)
+    if (
+        current is not None
+        and current.state in ("pending", "retrying")
+        and int(current.attempts) == attempt
+        and int(current.recorded or 0) < attempt
+    ):
+        raise AttemptInProgress(delivery_id)
+    return None
 
 
 def record_attempt(item: DeliveryItem, attempt: AttemptAttribute, **fields: Any) -> None:
     history = [*(item.history or []), attempt][-HISTORY_KEPT:]
-    actions: list[Any] = [DeliveryItem.history.set(history)]
+    actions: list[Any] = [
+        DeliveryItem.history.set(history),
+        DeliveryItem.recorded.set(int(attempt.attempt)),
+    ]
     for name, value in fields.items():
         attribute = getattr(DeliveryItem, name)
         actions.append(attribute.remove() if value is None else attribute.set(value))
@@ -247,6 +278,7 @@ def reopen(item: DeliveryItem, at: str) -> None:
         actions=[
             DeliveryItem.state.set("pending"),
             DeliveryItem.attempts.set(0),
+            DeliveryItem.recorded.set(0),
             DeliveryItem.first_attempt_at.remove(),
             DeliveryItem.next_attempt_at.set(at),
         ]

@@ -2,8 +2,9 @@
 
 At least once: a message is acknowledged only after its attempt is recorded, and the
 `webhook-id` header is the event's message id on every attempt, so receivers deduplicate.
-An attempt is counted with a conditional write first, so an SQS duplicate of a message
-does not send again. After a failure the next attempt is queued (exponential backoff with
+An attempt is claimed with a conditional write first, so an SQS duplicate of a message
+does not send again; an attempt claimed and never recorded (its consumer died) is made
+again once its lease (4 x `SCHEDULO_WEBHOOK_TIMEOUT_SECONDS`) is over. After a failure the next attempt is queued (exponential backoff with
 jitter, `SCHEDULO_WEBHOOK_RETRY_BASE_SECONDS` doubling up to
 `SCHEDULO_WEBHOOK_RETRY_CAP_SECONDS`) while within 24 hours of the first attempt. A 410
 disables the endpoint at once; an endpoint failing without a success for 3 days is
@@ -98,7 +99,12 @@ def deliver(message: dict[str, Any], now: Clock = utcnow, send: Sender = post) -
     ws, webhook_id = message["workspace_id"], message["webhook_id"]
     attempt = int(message["attempt"])
     endpoint = store.get_webhook(ws, webhook_id)
-    delivery = store.claim_attempt(ws, webhook_id, message["delivery_id"], attempt, iso(moment))
+    # An attempt claimed this long ago with no outcome written was lost (its consumer
+    # crashed between the claim and the record): it is made again.
+    lost_before = moment - timedelta(seconds=4 * settings.webhook_timeout_seconds)
+    delivery = store.claim_attempt(
+        ws, webhook_id, message["delivery_id"], attempt, iso(moment), iso(lost_before)
+    )
     if delivery is None:
         return "duplicate"  # counted by another copy of the message, settled, or gone
     testing = delivery.event_type == "webhook.test"
@@ -232,8 +238,9 @@ def _disable(endpoint: store.WebhookItem, reason: str, moment: datetime) -> None
 
 def handle_sqs_event(records: list[Any], now: Clock = utcnow, send: Sender = post) -> list[str]:
     """A batch from SQS: each message on a thread of its own, so a slow receiver does not
-    hold up the others. Raises if any failed unexpectedly (SQS then redelivers the batch;
-    attempts already recorded are recognised as duplicates)."""
+    hold up the others. Raises if any failed unexpectedly or is held by another consumer
+    (`AttemptInProgress`): SQS then brings the batch back, and the attempts already
+    recorded are recognised as duplicates."""
     import json
     from concurrent.futures import ThreadPoolExecutor
 

@@ -330,3 +330,35 @@ def test_redirects_are_not_followed(world):
     assert [r.path for r in world.receiver.received] == ["/hook"]
     [logged] = _log(world, hook["id"])
     assert "redirects are not followed" in logged["error"]
+
+
+def test_an_attempt_lost_between_sending_and_recording_is_made_again(world, monkeypatch):
+    """A consumer that dies after the claim (a Lambda timeout, an outage of ours) leaves
+    the message unacknowledged: SQS brings it back, and once the attempt's lease is over
+    it is made again rather than taken for a duplicate and lost."""
+    from chalicelib.store import webhooks as store
+    from chalicelib.store.webhooks import AttemptInProgress
+    from chalicelib.webhooks.delivery import deliver
+    from chalicelib.webhooks.service import send_test
+
+    hook = _endpoint(world)
+    send_test(world.ws, hook["id"])
+    [(message, _)] = world.queue.take()
+    record = store.record_attempt
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the Lambda died here")
+
+    monkeypatch.setattr(store, "record_attempt", crash)
+    with pytest.raises(RuntimeError):
+        deliver(message, world.clock)
+    monkeypatch.setattr(store, "record_attempt", record)
+    with pytest.raises(AttemptInProgress):  # not acknowledged: SQS brings it back
+        deliver(message, world.clock)
+    world.clock.now += timedelta(seconds=61)
+    assert deliver(message, world.clock) == "succeeded"
+    assert deliver(message, world.clock) == "duplicate"
+    assert len(world.receiver.received) == 2
+    assert len({r.headers["webhook-id"] for r in world.receiver.received}) == 1
+    [logged] = _log(world, hook["id"])
+    assert (logged["state"], logged["attempts"]) == ("succeeded", 1)
