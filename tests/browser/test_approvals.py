@@ -1,7 +1,8 @@
 """Approvals in the web app (issue 21): the owner sets a two-step policy in the settings,
 an editor's post waits (flagged on the calendar), an admin approves step 1 from the
-Approvals inbox, the owner sends a client review link from the post page, and the client,
-without an account, sees the previews and approves step 2: the post is scheduled."""
+Approvals inbox, the owner opens it from the calendar and sends a client review link from
+the post page, and the client, without an account, sees the previews and approves step 2:
+the post is scheduled."""
 
 from __future__ import annotations
 
@@ -86,11 +87,12 @@ def test_two_step_approval_across_three_people_and_a_client_link(page, stack, br
         item.get_by_role("button", name="Approve").click()
         admin_page.get_by_text("Nothing waits for your approval.").wait_for()
 
-        # The owner opens the post from the inbox and makes a client review link.
-        page.goto("/approvals")
-        page.get_by_role("article", name="Spring sale").get_by_role(
-            "link", name="Open the post"
+        # The owner opens the waiting post from the calendar and makes a client review link.
+        page.goto(f"/calendar?date={day.isoformat()}")
+        page.locator(f'[role="gridcell"][data-day="{day.isoformat()}"]').get_by_role(
+            "button", name="Spring sale"
         ).click()
+        page.wait_for_url("**/posts/p_*")
         bar = page.get_by_role("region", name="Approval")
         bar.get_by_text("Ada Admin").wait_for()
         bar.get_by_text("Good to go on our side").wait_for()

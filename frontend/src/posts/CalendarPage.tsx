@@ -110,7 +110,11 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
         ? anchor.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" })
         : `${start.toLocaleDateString()} – ${addDays(end, -1).toLocaleDateString()}`;
 
-  const openPost = useCallback((id: string) => navigate(`/posts/${id}/edit`), [navigate]);
+  // A post in review opens on its page, where its approvers decide; others in the composer.
+  const openPost = useCallback(
+    (post: Post) => navigate(REVIEW_FLAGS[post.status] || !canEdit ? `/posts/${post.id}` : `/posts/${post.id}/edit`),
+    [navigate, canEdit],
+  );
 
   function dropOn(day: Date, event: DragEvent) {
     event.preventDefault();
@@ -263,7 +267,7 @@ const DayPosts = memo(function DayPosts({
   posts: Post[] | undefined;
   names: Record<string, string>;
   canEdit: boolean;
-  onOpen: (id: string) => void;
+  onOpen: (post: Post) => void;
 }) {
   if (!posts) return null;
   return (
@@ -275,7 +279,7 @@ const DayPosts = memo(function DayPosts({
           className={`post-chip status-${post.status} network-${post.targets[0]?.network ?? "none"}`}
           draggable={canEdit && MOVABLE.includes(post.status)}
           onDragStart={(event) => event.dataTransfer.setData("text/plain", post.id)}
-          onClick={() => onOpen(post.id)}
+          onClick={() => onOpen(post)}
           title={`${STATUS_NAMES[post.status]}: ${post.text}`}
         >
           {REVIEW_FLAGS[post.status] && <span className="chip-flag">{REVIEW_FLAGS[post.status]}</span>}
