@@ -16,6 +16,22 @@ from chalicelib.domain.collaboration import TimelineKind
 from chalicelib.observability import logger
 
 
+def event(
+    workspace_id: str,
+    post_id: str,
+    kind: TimelineKind | str,
+    actor: str | None = None,
+    details: dict[str, Any] | None = None,
+) -> Any:
+    """The event `record` would write, unsaved: for a caller that writes it in one batch
+    with others (the publisher, with its audit record)."""
+    from chalicelib.store import collaboration as store
+
+    return store.timeline_event(
+        workspace_id, post_id, TimelineKind(kind).value, actor, details or {}
+    )
+
+
 def record(
     workspace_id: str,
     post_id: str,

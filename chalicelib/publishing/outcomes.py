@@ -216,7 +216,8 @@ def audit_attempt(
     reason: str | None,
     result: PublishResult | None = None,
 ) -> None:
-    from chalicelib.store.audit import record_event
+    from chalicelib.store.audit import audit_event
+    from chalicelib.store.base import save_together
 
     details: dict[str, Any] = {
         "post_id": item.post_id,
@@ -229,18 +230,21 @@ def audit_attempt(
         details["reason"] = reason
     if result is not None:
         details.update(external_id=result.external_id, url=result.url)
-    try:
-        record_event(
+    records = [
+        audit_event(
             item.workspace_id,
             "post.publish_attempt",
             actor="system",
             target=target.target_id,
             details=details,
         )
+    ]
+    if outcome in ("published", "failed", "unconfirmed"):  # a retry is not news yet
+        records.append(timeline.event(item.workspace_id, item.post_id, outcome, None, details))
+    try:
+        save_together(records)  # the audit and the timeline in one round trip
     except Exception:  # the outcome is written on the post; the log line keeps the rest
         logger.exception("audit write failed", extra=details)
-    if outcome in ("published", "failed", "unconfirmed"):  # a retry is not news yet
-        timeline.record(item.workspace_id, item.post_id, outcome, None, details)
     webhooks.post_event(item, target, outcome, reason, result)
 
 

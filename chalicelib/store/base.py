@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -60,3 +62,22 @@ def _build_client(connection: Connection, session: Any) -> None:
     if connection._client is None:  # another thread built it while this one waited
         connection._local.session = session  # the session PynamoDB builds the client from
         connection.client  # noqa: B018 (the property builds it, with PynamoDB's settings)
+
+
+def save_together(items: Sequence[StoredModel]) -> None:
+    """Write new items of several tables in one BatchWriteItem (25 at most): one round trip
+    where a PutItem each would cost one apiece. Unprocessed items are sent again."""
+    if not items:
+        return
+    requests: dict[str, list[dict[str, Any]]] = {}
+    for item in items:
+        requests.setdefault(item.Meta.table_name, []).append(
+            {"PutRequest": {"Item": item.serialize()}}
+        )
+    dynamodb = items[0]._get_connection().connection.client
+    for attempt in range(5):
+        requests = dynamodb.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
+        if not requests:
+            return
+        time.sleep(0.05 * 2**attempt)
+    raise RuntimeError(f"DynamoDB left {sum(map(len, requests.values()))} items unwritten")

@@ -73,12 +73,13 @@ class VersionItem(StoredModel):
 # ------------------------------------------------------------------------------ timeline
 
 
-def add_event(
+def timeline_event(
     workspace_id: str, post_id: str, kind: str, actor: str | None, details: dict[str, Any]
 ) -> TimelineItem:
+    """An event not yet written (to save it with others in one batch)."""
     at = stamp()
     event_id = new_id("ev")
-    item = TimelineItem(
+    return TimelineItem(
         workspace_id,
         f"{post_id}#{at}#{event_id}",
         post_id=post_id,
@@ -88,6 +89,12 @@ def add_event(
         details=json.dumps(details, default=str),
         at=at,
     )
+
+
+def add_event(
+    workspace_id: str, post_id: str, kind: str, actor: str | None, details: dict[str, Any]
+) -> TimelineItem:
+    item = timeline_event(workspace_id, post_id, kind, actor, details)
     item.save()
     return item
 
