@@ -14,6 +14,7 @@ import requests
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_bulk import connect_x
 from tests.browser.test_people import join_via_api
+from tests.browser.test_quality import serious_violations
 from tests.support.browser import give_session, sign_in_page, sign_up_via_api
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
@@ -113,6 +114,7 @@ def test_two_step_approval_across_three_people_and_a_client_link(page, stack, br
         preview = client.get_by_role("article", name="Preview on X")
         preview.get_by_text("Spring sale: 20% off everything").wait_for()
         client.get_by_text("Step 2 of 2 of the approval.").wait_for()
+        assert not serious_violations(client)
         client.get_by_label("Your name (optional)").fill("Carla from Acme")
         client.get_by_label("Comment (needed to request changes)").fill("Lovely, ship it")
         client.get_by_role("button", name="Approve").click()
