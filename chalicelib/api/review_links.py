@@ -257,11 +257,12 @@ def revoke_review_link(ctx: RequestContext, ws: str, post_id: str, link_id: str)
 @review_links.endpoint("GET", PUBLIC, auth=Access.PUBLIC, response=ReviewView)
 def open_review_link(ctx: RequestContext, link_token: str) -> ReviewView:
     """The linked post as each network will show it (no sign-in)."""
-    from chalicelib.posts.review_links import open_link
+    from chalicelib.posts.review_links import OPENS_PER_HOUR, open_link, throttle
     from chalicelib.store.base import iso, utcnow
     from chalicelib.store.review_links import note_use
 
     opened = open_link(link_token)
+    throttle(opened.link, "open", OPENS_PER_HOUR)
     note_use(opened.link, iso(utcnow()), decided=False)
     return review_view(opened)
 

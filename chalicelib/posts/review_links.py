@@ -40,6 +40,9 @@ from chalicelib.store.review_links import (
 )
 
 MAX_DAYS = 30
+# What one link may do per hour: it is public, so its use is bounded (429 past it).
+OPENS_PER_HOUR = 600
+DECISIONS_PER_HOUR = 20
 _CONTEXT = b"schedulo:review-links:v1"
 _LINK_ID = re.compile(r"^rl_[0-9a-f]{32}$")
 _WORKSPACE_ID = re.compile(r"^[a-z]{1,3}_[0-9a-zA-Z]{1,40}$")
@@ -223,6 +226,19 @@ def open_link(token: str, now: datetime | None = None) -> Opened:
     return Opened(link, post)
 
 
+def throttle(link: ReviewLinkItem, what: str, limit: int) -> None:
+    """Count one use of the link; 429 with Retry-After past `limit` an hour."""
+    from chalicelib.errors import RateLimited
+    from chalicelib.store import rate_limits
+
+    taken = rate_limits.take([(f"review-link:{what}:{link.link_id}", limit)], 3600)
+    if not taken.ok:
+        raise RateLimited(
+            "This review link was used too often in the last hour: try again later.",
+            taken.retry_after,
+        )
+
+
 def client_reviewer(link: ReviewLinkItem, name: str | None):  # -> Reviewer
     from chalicelib.domain.approvals import Reviewer
 
@@ -267,6 +283,7 @@ def decide_by_link(
 
     opened = open_link(token)
     link = opened.link
+    throttle(link, "decide", DECISIONS_PER_HOUR)
     decide(
         link.workspace_id,
         link.post_id,

@@ -253,3 +253,21 @@ def test_viewers_cannot_make_links_and_bodies_are_checked(client, team):
     assert made.status_code == 201
     view = _public(client, made.json["token"]).json
     assert view["can_decide"] is False and "not been submitted" in view["reason"]
+
+
+def test_a_link_used_too_often_is_throttled(client, team, monkeypatch):
+    from chalicelib.posts import review_links
+
+    owner, editor = team
+    _policy(client, owner, [{"allow_client": True, "roles": ["admin"]}])
+    post = _pending_post(client, owner, editor)
+    token = _link(client, editor, post["id"]).json["token"]
+    monkeypatch.setattr(review_links, "DECISIONS_PER_HOUR", 2)
+    stale = {"decision": "approve", "version": post["version"] + 9}
+    assert _public(client, token, stale).status_code == 409
+    assert _public(client, token, stale).status_code == 409
+    throttled = _public(client, token, stale)
+    assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) > 0
+    # Another link to the same post has its own count.
+    other = _link(client, editor, post["id"]).json["token"]
+    assert _public(client, other, stale).status_code == 409
