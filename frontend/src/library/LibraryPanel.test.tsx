@@ -37,8 +37,9 @@ function json(body: unknown, status = 200) {
 }
 
 function renderComposer() {
-  const fetchMock = vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+  const fetchMock = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const url = String(input);
+    if (url.includes("/library") && init?.method === "POST") return json({ ...item({ id: "l_9", kind: "template" }), ...JSON.parse(String(init.body)) }, 201);
     if (url.includes("/library")) {
       const q = new URL(url, "http://x").searchParams.get("q");
       return json({ items: ITEMS.filter((i) => !q || i.name.toLowerCase().includes(q)), next_cursor: null });
@@ -95,5 +96,23 @@ describe("Insert from the library", () => {
     expect(screen.getByRole("tab", { name: "LinkedIn" })).toBeTruthy();
     fireEvent.click(screen.getByRole("tab", { name: "X (own text)" }));
     expect((screen.getByLabelText("Text for X") as HTMLTextAreaElement).value).toBe("Launch day!");
+  });
+
+  it("saves the post being written as a template, with its own text per network", async () => {
+    const fetchMock = renderComposer();
+    fireEvent.click(screen.getByRole("checkbox", { name: /X · Shop$/ }));
+    fireEvent.change(screen.getByLabelText("Text"), { target: { value: "Open today" } });
+    fireEvent.click(screen.getByRole("tab", { name: "X" }));
+    fireEvent.click(screen.getByRole("checkbox", { name: "Own text for X" }));
+    fireEvent.change(screen.getByLabelText("Text for X"), { target: { value: "Open today!" } });
+    fireEvent.change(screen.getByLabelText("First comment (optional)"), { target: { value: "Map in bio" } });
+    fireEvent.click(screen.getByRole("button", { name: /Insert from the library/ }));
+    fireEvent.change(screen.getByLabelText("Save this post as a template"), { target: { value: "Opening" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save template" }));
+    expect(await screen.findByText("Saved “Opening” to the library.")).toBeTruthy();
+    const post = fetchMock.mock.calls.find(([, init]) => init?.method === "POST")!;
+    expect(JSON.parse(String(post[1]!.body))).toEqual({
+      kind: "template", name: "Opening", hashtags: [], text: "Open today", variants: { x: "Open today!" }, media_ids: [], first_comment: "Map in bio",
+    });
   });
 });

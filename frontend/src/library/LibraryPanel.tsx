@@ -1,11 +1,24 @@
 // The composer's "Insert from the library": search the library and put a snippet at the
 // caret, append a hashtag group, or fill the post from a template.
-import { useId, useState } from "react";
-import { KIND_NAMES, useLibrary, type LibraryItem, type LibraryKind } from "./api";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useId, useState, type FormEvent } from "react";
+import { api, ApiError } from "../api/client";
+import { KIND_NAMES, libraryPath, useLibrary, type LibraryItem, type LibraryItemBody, type LibraryKind } from "./api";
 import { ItemSummary } from "./ItemSummary";
 import "./library.css";
 
-export function LibraryPanel({ workspaceId, onInsert }: { workspaceId: string; onInsert: (item: LibraryItem) => void }) {
+/** What the composer holds, to save as a template. */
+export type TemplateContent = Pick<LibraryItemBody, "text" | "variants" | "media_ids" | "first_comment">;
+
+export function LibraryPanel({
+  workspaceId,
+  onInsert,
+  current,
+}: {
+  workspaceId: string;
+  onInsert: (item: LibraryItem) => void;
+  current?: () => TemplateContent;
+}) {
   const [open, setOpen] = useState(false);
   const panel = useId();
   return (
@@ -15,6 +28,7 @@ export function LibraryPanel({ workspaceId, onInsert }: { workspaceId: string; o
       </button>
       <div id={panel} hidden={!open}>
         {open && <LibraryBrowser workspaceId={workspaceId} onInsert={onInsert} />}
+        {open && current && <SaveTemplate workspaceId={workspaceId} current={current} />}
       </div>
     </section>
   );
@@ -88,6 +102,61 @@ function LibraryBrowser({ workspaceId, onInsert }: { workspaceId: string; onInse
         <button type="button" onClick={() => void list.fetchNextPage()} disabled={list.isFetchingNextPage}>
           {list.isFetchingNextPage ? "Loading…" : "Load more"}
         </button>
+      )}
+    </div>
+  );
+}
+
+/** The post being written, saved to the library as a template. */
+function SaveTemplate({ workspaceId, current }: { workspaceId: string; current: () => TemplateContent }) {
+  const id = useId();
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const save = useMutation({
+    meta: { toast: false },
+    mutationFn: () =>
+      api<LibraryItem>(libraryPath(workspaceId), { method: "POST", body: { kind: "template", name, hashtags: [], ...current() } }),
+    onSuccess: (item) => {
+      setName("");
+      void queryClient.invalidateQueries({ queryKey: ["library", workspaceId] });
+      return item;
+    },
+  });
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    event.stopPropagation();
+    save.mutate();
+  }
+  const error = save.error instanceof ApiError ? save.error : null;
+  return (
+    <div className="library-save">
+      <div className="field">
+        <label htmlFor={`${id}-name`}>Save this post as a template</label>
+        <div className="copy-row">
+          <input
+            id={`${id}-name`}
+            value={name}
+            maxLength={120}
+            placeholder="Template name"
+            onChange={(e) => setName(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === "Enter") submit(e as unknown as FormEvent);
+            }}
+          />
+          <button type="button" disabled={save.isPending || !name.trim()} onClick={() => save.mutate()}>
+            {save.isPending ? "Saving…" : "Save template"}
+          </button>
+        </div>
+      </div>
+      {save.isSuccess && (
+        <p role="status" className="notice">
+          Saved “{save.data.name}” to the library.
+        </p>
+      )}
+      {error && (
+        <p role="alert" className="form-error">
+          {error.details[0] ? `${error.details[0].field}: ${error.details[0].message}` : error.message}
+        </p>
       )}
     </div>
   );

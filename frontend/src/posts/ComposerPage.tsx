@@ -178,6 +178,16 @@ export function ComposerForm({
     }
   }
 
+  /** The post as a library template: a network's own text from its accounts' variants. */
+  function asTemplate() {
+    const byNet: Record<string, string> = {};
+    for (const account of chosen) {
+      const own = variants[account.id];
+      if (own !== undefined && byNet[account.network] === undefined) byNet[account.network] = own;
+    }
+    return { text, variants: byNet, media_ids: mediaIds, first_comment: firstComment.trim() ? firstComment : null };
+  }
+
   // The Library page links here with ?template=<id> ("use in a new post").
   const templateId = post ? null : params.get("template");
   const applied = useRef(false);
@@ -238,7 +248,7 @@ export function ComposerForm({
         ))}
       </div>
 
-      <LibraryPanel workspaceId={workspaceId} onInsert={insert} />
+      <LibraryPanel workspaceId={workspaceId} onInsert={insert} current={asTemplate} />
 
       {tab === "all" || !chosen.some((a) => a.id === tab) ? (
         <div className="field" role="tabpanel">
