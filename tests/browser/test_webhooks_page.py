@@ -62,6 +62,7 @@ def test_an_admin_manages_an_endpoint_from_the_webhooks_page(page, stack):
         [received] = receiver.received
         assert verify(secret, received.headers, received.body, datetime.now(UTC))
         assert json.loads(received.body)["type"] == "webhook.test"
+        card.get_by_text("Last success: never").wait_for(state="detached")  # the card follows
         log.get_by_role("button", name="Delivered").click()
         log.get_by_text('{"received": true}').wait_for()
         page.screenshot(path=str(ARTIFACTS / "webhooks_page_delivery_log.png"), full_page=True)

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useId, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api/client";
 import { roleAllows } from "../api/people";
 import {
@@ -112,7 +112,7 @@ function Webhooks({ workspaceId }: { workspaceId: string }) {
   const [description, setDescription] = useState("");
   const [events, setEvents] = useState<string[]>(DEFAULT_EVENTS);
   const [secret, setSecret] = useState<{ title: string; secret: string; note?: string } | null>(null);
-  const refresh = () => reloadQuery(queryClient, ["webhooks", workspaceId]);
+  const refresh = useCallback(() => reloadQuery(queryClient, ["webhooks", workspaceId]), [queryClient, workspaceId]);
   const create = useMutation({
     mutationFn: () => api<WebhookCreated>(base, { method: "POST", body: { url, events, description: description || null } }),
     onSuccess: (hook) => {
@@ -358,7 +358,7 @@ function WebhookCard({
           </button>
         </div>
       )}
-      {panel === "log" && <DeliveryLog path={path} label={label} />}
+      {panel === "log" && <DeliveryLog path={path} label={label} onSettled={onChanged} />}
     </li>
   );
 }
@@ -370,7 +370,7 @@ const STATE_LABELS: Record<DeliveryState, string> = {
   failed: "Failed",
 };
 
-function DeliveryLog({ path, label }: { path: string; label: string }) {
+function DeliveryLog({ path, label, onSettled }: { path: string; label: string; onSettled: () => Promise<void> }) {
   const queryClient = useQueryClient();
   const [filter, setFilter] = useState<"" | "failed">("");
   const key = ["webhook-deliveries", path, filter];
@@ -381,6 +381,11 @@ function DeliveryLog({ path, label }: { path: string; label: string }) {
   });
   const [open, setOpen] = useState<string | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  // When a delivery settles, the endpoint's own state (last success, failing) moves too.
+  const settled = log.data?.items.filter((d) => d.state === "succeeded" || d.state === "failed").length ?? 0;
+  useEffect(() => {
+    if (settled > 0) void onSettled();
+  }, [settled, onSettled]);
   const reload = () => reloadQuery(queryClient, key);
   const again = useMutation({
     mutationFn: (delivery: Delivery | null) =>
