@@ -26,6 +26,18 @@ def _shared_session() -> Any:
     return _session
 
 
+# botocore's standard retry mode: exponential backoff with jitter (up to 20 s a wait) on
+# throttling, 5xx and timeouts. EventBridge Scheduler throttles bursts of CreateSchedule
+# (a bulk commit's 16 workers, the sweeper re-arming): its client tries longer, and
+# `scheduling._put` backs off again should botocore's retry quota run dry (docs/SCALE.md).
+MAX_ATTEMPTS = {"scheduler": 8}
+DEFAULT_MAX_ATTEMPTS = 3
+
+
+def retry_config(service: str) -> dict[str, Any]:
+    return {"mode": "standard", "max_attempts": MAX_ATTEMPTS.get(service, DEFAULT_MAX_ATTEMPTS)}
+
+
 def _create(service: str, region: str, endpoint: str | None) -> Any:
     from botocore.config import Config
 
@@ -33,7 +45,7 @@ def _create(service: str, region: str, endpoint: str | None) -> Any:
         service,
         region_name=region,
         endpoint_url=endpoint,
-        config=Config(retries={"mode": "standard", "max_attempts": 3}, max_pool_connections=50),
+        config=Config(retries=retry_config(service), max_pool_connections=50),
     )
 
 

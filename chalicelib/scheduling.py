@@ -13,8 +13,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import random
 import re
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +31,16 @@ from chalicelib.settings import get_settings
 RETRY_POLICY = {"MaximumRetryAttempts": 5, "MaximumEventAgeInSeconds": 3600}
 _NAME_LIMIT = 64  # Scheduler's limit on a schedule name
 _NAME_UNSAFE = re.compile(r"[^0-9A-Za-z_.\-]")
+# Scheduler's API rate limits (CreateSchedule, UpdateSchedule) answer ThrottlingException.
+# The client's own retries (chalicelib/aws.py) come first; when they are spent (botocore's
+# retry quota runs dry in a long burst), `_put` waits and tries again these many times,
+# full jitter on an exponential backoff capped at _BACKOFF_CAP seconds, so a bulk commit
+# loses no schedule to a burst.
+THROTTLE_ROUNDS = 6
+_BACKOFF_BASE = 0.5
+_BACKOFF_CAP = 20.0
+_THROTTLED = {"ThrottlingException", "TooManyRequestsException", "Throttling"}
+_sleep = time.sleep  # tests replace it
 
 # (function ARN, payload) -> None. The local stack has no Lambda service: it registers
 # one that calls the app's function in-process (see `use_local_invoker`).
@@ -208,11 +220,31 @@ def _put(name: str, when: datetime, payload: dict[str, Any], description: str) -
         },
     }
     try:
-        scheduler.create_schedule(**request)
+        _throttled_retry(scheduler.create_schedule, request)
     except scheduler.exceptions.ConflictException:
         # Armed before (a retried request, or the sweeper): move it to the new time.
-        scheduler.update_schedule(**request)
+        _throttled_retry(scheduler.update_schedule, request)
     _changed(name)
+
+
+def _throttled_retry(call: Callable[..., Any], request: dict[str, Any]) -> Any:
+    """`call(**request)`, again after a backoff while Scheduler says it is throttled."""
+    from botocore.exceptions import ClientError
+
+    for round_ in range(THROTTLE_ROUNDS + 1):
+        try:
+            return call(**request)
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code not in _THROTTLED or round_ == THROTTLE_ROUNDS:
+                raise
+            delay = random.uniform(0, min(_BACKOFF_CAP, _BACKOFF_BASE * 2**round_))
+            logger.warning(
+                "scheduler throttled: backing off",
+                extra={"schedule": request["Name"], "round": round_ + 1, "delay": delay},
+            )
+            _sleep(delay)
+    raise AssertionError("unreachable")
 
 
 def _post_schedules(post_id: str) -> list[str]:
