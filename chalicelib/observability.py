@@ -143,3 +143,19 @@ def flush_metrics() -> None:
     """Write what was recorded as one EMF line; nothing when nothing was recorded."""
     if metrics.metric_set:
         metrics.flush_metrics()
+
+
+def count(name: str, value: float = 1, unit: str = "Count", **dimensions: str) -> None:
+    """The one way to emit a metric: one EMF line (Powertools' `single_metric`) in the
+    Schedulo namespace, written at once, with `dimensions` and `service` (the dashboard
+    and the alarms in infrastructure/template.yaml name exactly these dimensions)."""
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+    with single_metric(
+        name=name,
+        unit=MetricUnit(unit),
+        value=value,
+        namespace=NAMESPACE,
+        default_dimensions={**dimensions, "service": SERVICE},
+    ):
+        pass

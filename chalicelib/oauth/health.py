@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from chalicelib import webhooks
 from chalicelib.networks.base import ErrorKind, NetworkError
-from chalicelib.observability import logger
+from chalicelib.observability import count, logger
 from chalicelib.store import accounts as account_store
 from chalicelib.store.base import utcnow
 
@@ -61,6 +61,7 @@ def _has_refresh_token(item: account_store.AccountItem) -> bool:
 
 def mark_refresh_failed(item: account_store.AccountItem, error: NetworkError) -> None:
     """A refused refresh means the user must reconnect; a passing fault is just noted."""
+    count("TokenRefreshFailed", network=item.network, kind=error.kind.value)
     item.last_error = error.message
     if error.kind is ErrorKind.REAUTH:
         item.status = "needs_reconnect"

@@ -110,6 +110,9 @@ def refresh_account(item: account_store.AccountItem) -> None:
             "issued_at": utcnow().isoformat(),
         },
     )
+    from chalicelib.observability import count
+
+    count("TokenRefreshed", network=item.network)
 
 
 def refresh_due(item: account_store.AccountItem, within: timedelta) -> bool:

@@ -81,6 +81,15 @@ def handle_invocation(event: dict[str, Any]) -> dict[str, Any]:
         return handle_expiry(event)
     invocation = Invocation.of(event)
     ws, post_id = invocation.workspace_id, invocation.post_id
+    logger.thread_safe_append_keys(workspace_id=ws, post_id=post_id)
+    try:
+        return _publish(invocation, event)
+    finally:
+        logger.thread_safe_remove_keys(["workspace_id", "post_id"])
+
+
+def _publish(invocation: Invocation, event: dict[str, Any]) -> dict[str, Any]:
+    ws, post_id = invocation.workspace_id, invocation.post_id
     started = _start(invocation)
     if isinstance(started, str):
         return _no_op(started, event)
@@ -168,10 +177,17 @@ def publish_targets(
         return {}
 
     def run(index: int, target: store.TargetAttribute) -> TargetOutcome:
-        attempt_id = claimed.get(target.target_id)
-        if attempt_id is not None:
-            return publish_claimed(item, index, target, attempt_id)
-        return publish_target(item, index, target)
+        # Per thread: each target's log lines name their post and target.
+        logger.thread_safe_append_keys(
+            workspace_id=item.workspace_id, post_id=item.post_id, target_id=target.target_id
+        )
+        try:
+            attempt_id = claimed.get(target.target_id)
+            if attempt_id is not None:
+                return publish_claimed(item, index, target, attempt_id)
+            return publish_target(item, index, target)
+        finally:
+            logger.thread_safe_remove_keys(["target_id"])
 
     if len(chosen) == 1:  # the common case: no thread to start
         index, target = chosen[0]
@@ -207,6 +223,7 @@ def publish_target(
         ):
             outcomes.audit_attempt(item, target, int(target.attempts), "unconfirmed", reason)
             outcomes.notify_failed(item, target, reason)
+            outcomes.count(target.network, "PublishUnconfirmed")
             return TargetOutcome("unconfirmed")
         return TargetOutcome("skipped")
     attempt_id = new_id("a")
@@ -319,7 +336,7 @@ class _Recorder:
         # The post's status is settled after the people are told (by `settle`).
         recorded = self._record(False, status=status, error=reason)
         outcomes.audit_attempt(self.item, self.target, self.attempt, status, reason)
-        outcomes.count(self.target.network, "PublishFailed")
+        outcomes.count_failed(self.target.network, failure)
         outcomes.dead_letter(self.item, self.target, self.attempt, reason)
         outcomes.notify_failed(self.item, self.target, reason)
         return recorded

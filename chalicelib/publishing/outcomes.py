@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from chalicelib import webhooks
+from chalicelib import observability, webhooks
 from chalicelib.errors import ApiError
 from chalicelib.networks.base import ErrorKind, NetworkError, PublishRequest, PublishResult
 from chalicelib.observability import logger
@@ -29,6 +29,9 @@ class Failure(Exception):
     retryable: bool
     maybe_published: bool = False
     retry_at: datetime | None = None
+    # What went wrong, for the metrics (`PublishFailedByKind`): account, vault, reauth,
+    # throttled, transient, unanswered, duplicate, refused, invalid or internal.
+    kind: str = "refused"
 
     def final_reason(self, attempts: int) -> str:
         if self.retryable:
@@ -58,7 +61,7 @@ def publish_once(item: store.PostItem, target: store.TargetAttribute) -> Publish
     account = account_store.get(item.workspace_id, target.account_id)
     refusal = account_refusal(target, account, name)
     if refusal is not None:
-        raise Failure(refusal, False)
+        raise Failure(refusal, False, kind="account")
     assert account is not None  # no refusal: the account is there
     try:
         auth = access_for(account)
@@ -68,6 +71,7 @@ def publish_once(item: store.PostItem, target: store.TargetAttribute) -> Publish
             f"Schedulo could not read its access to {account.display_name} on {name}; "
             "nothing was published. Reconnect the account, then retry.",
             False,
+            kind="vault",
         ) from None
     except NetworkError as error:
         if error.kind is ErrorKind.REAUTH:
@@ -84,13 +88,17 @@ def publish_once(item: store.PostItem, target: store.TargetAttribute) -> Publish
     except Failure:
         raise
     except ApiError as error:  # the post itself is wrong now (media gone or not ready)
-        raise Failure(f"The post could not be sent to {name}: {error.message}", False) from None
+        raise Failure(
+            f"The post could not be sent to {name}: {error.message}", False, kind="invalid"
+        ) from None
     except Exception as exc:  # a bug or an outage of ours: retry, never guess it posted
         logger.exception("publishing failed unexpectedly", extra={"target": target.target_id})
         # Its text may quote a request (a URL with a token): the reason names its kind only;
         # the log line above keeps the rest, redacted.
         raise Failure(
-            f"Schedulo hit an internal error publishing to {name} ({type(exc).__name__}).", True
+            f"Schedulo hit an internal error publishing to {name} ({type(exc).__name__}).",
+            True,
+            kind="internal",
         ) from exc
 
 
@@ -156,23 +164,33 @@ def failure_of(error: NetworkError, name: str, account: Any) -> Failure:
         from chalicelib.publishing.handler import DEDUPLICATING
 
         if account.network in DEDUPLICATING:  # a repeat is recognised: just retry
-            return Failure(f"{name} did not answer in time.", True)
+            return Failure(f"{name} did not answer in time.", True, kind="unanswered")
         return Failure(
             f"{name} did not answer while publishing: check before retrying, the post may "
             "already be live.",
             False,
             maybe_published=True,
+            kind="unanswered",
         )
     if error.kind is ErrorKind.REAUTH:
-        return Failure(_reconnect(name, account.display_name, said), False)
+        return Failure(_reconnect(name, account.display_name, said), False, kind="reauth")
     if error.kind is ErrorKind.THROTTLED:
         return Failure(
-            f"{name} asked Schedulo to slow down (rate limit).", True, retry_at=error.retry_at
+            f"{name} asked Schedulo to slow down (rate limit).",
+            True,
+            retry_at=error.retry_at,
+            kind="throttled",
         )
     if error.kind is ErrorKind.TRANSIENT:
-        return Failure(f"{name} was unavailable ({said}).", True, retry_at=error.retry_at)
+        return Failure(
+            f"{name} was unavailable ({said}).", True, retry_at=error.retry_at, kind="transient"
+        )
     if "duplicate" in said.lower():
-        return Failure(f"{name} refused the post as a duplicate of a recent one ({said}).", False)
+        return Failure(
+            f"{name} refused the post as a duplicate of a recent one ({said}).",
+            False,
+            kind="duplicate",
+        )
     return Failure(f"{name} refused the post: {said}.", False)
 
 
@@ -249,16 +267,18 @@ def audit_attempt(
 
 
 def count(network: str, name: str, value: float = 1, unit: str = "Count") -> None:
-    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+    """A publishing metric of one network (`observability.count`)."""
+    observability.count(name, value, unit, network=network)
 
-    with single_metric(
-        name=name,
-        unit=MetricUnit(unit),
-        value=value,
-        namespace="Schedulo",
-        default_dimensions={"network": network},
-    ):
-        pass
+
+def count_failed(network: str, failure: Failure) -> None:
+    """A target that failed for good: `PublishFailed` per network (the failure-rate
+    alarms), `PublishFailedByKind` per network and kind (the dashboard), and
+    `PublishUnconfirmed` when it may have gone out."""
+    count(network, "PublishFailed")
+    observability.count("PublishFailedByKind", network=network, kind=failure.kind)
+    if failure.maybe_published:
+        count(network, "PublishUnconfirmed")
 
 
 def count_published(

@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from chalicelib.domain.webhooks import Verdict, backoff_seconds, excerpt, headers, verdict
-from chalicelib.observability import logger
+from chalicelib.observability import count, logger
 from chalicelib.store import webhooks as store
 from chalicelib.store.base import iso, utcnow
 from chalicelib.webhooks import queue
@@ -136,6 +136,7 @@ def deliver(message: dict[str, Any], now: Clock = utcnow, send: Sender = post) -
     next_at = moment + timedelta(seconds=wait)
     window = timedelta(seconds=settings.webhook_retry_window_seconds)
     outcome = verdict(sent.status_code, first, next_at, window)
+    count("WebhookDeliveries", outcome=outcome.value)
     record = store.AttemptAttribute(
         attempt=attempt,
         at=iso(moment),
