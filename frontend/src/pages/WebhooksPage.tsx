@@ -348,7 +348,7 @@ function WebhookCard({
       )}
       {panel === "delete" && (
         <div className="confirm" role="alertdialog" aria-labelledby={`delete-${hook.id}`}>
-          <p id={`delete-${hook.id}`}>Delete the endpoint {label}? Nothing more is sent to it, and its delivery log goes with it.</p>
+          <p id={`delete-${hook.id}`}>Delete the endpoint {label}? Nothing more is sent to it, and its delivery log can no longer be viewed.</p>
           {remove.isError && <p role="alert">{errorText(remove.error)}</p>}
           <button type="button" className="danger" onClick={() => remove.mutate()} disabled={remove.isPending}>
             Delete endpoint
