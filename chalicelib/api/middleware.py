@@ -83,7 +83,12 @@ def event_middleware(event: Any, get_response: Callable[[Any], Any]) -> Any:
     token = request_id_var.set(request_id)
     logger.thread_safe_append_keys(request_id=request_id)
     try:
-        return get_response(event)
+        tracer = get_tracer()  # in Lambda: patches boto3, so each AWS call is a subsegment
+        if tracer is None:
+            return get_response(event)
+        with tracer.provider.in_subsegment(f"## {type(event).__name__}") as segment:
+            segment.put_annotation("request_id", request_id)
+            return get_response(event)
     finally:
         flush_metrics()
         logger.thread_safe_remove_keys(["request_id"])
