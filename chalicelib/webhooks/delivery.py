@@ -4,9 +4,11 @@ At least once: a message is acknowledged only after its attempt is recorded, and
 `webhook-id` header is the event's message id on every attempt, so receivers deduplicate.
 An attempt is claimed with a conditional write first, so an SQS duplicate of a message
 does not send again; an attempt claimed and never recorded (its consumer died) is made
-again once its lease (4 x `SCHEDULO_WEBHOOK_TIMEOUT_SECONDS`) is over. After a failure the next attempt is queued (exponential backoff with
-jitter, `SCHEDULO_WEBHOOK_RETRY_BASE_SECONDS` doubling up to
-`SCHEDULO_WEBHOOK_RETRY_CAP_SECONDS`) while within 24 hours of the first attempt. A 410
+again once its lease (4 x `SCHEDULO_WEBHOOK_TIMEOUT_SECONDS`) is over.
+
+After a failure the next attempt is queued (exponential backoff with jitter,
+`SCHEDULO_WEBHOOK_RETRY_BASE_SECONDS` doubling up to `SCHEDULO_WEBHOOK_RETRY_CAP_SECONDS`)
+while within 24 hours of the first attempt. A 410
 disables the endpoint at once; an endpoint failing without a success for 3 days is
 disabled; the owners and admins are notified either way.
 
