@@ -440,7 +440,17 @@ class Figures:
         return median([p.net_calls for p in self.profiles])
 
     def ops(self) -> str:
-        return ", ".join(f"{op} x{n}" for op, n in self.profiles[-1].ops().items())
+        """Each operation of the last run with its count and request units."""
+        units: dict[str, list[float]] = {}
+        for c in self.profiles[-1].calls:
+            found = units.setdefault(f"{c.service}:{c.operation}", [0, 0.0, 0.0])
+            found[0] += 1
+            found[1] += c.rru
+            found[2] += c.wru
+        return ", ".join(
+            f"{op} x{n:.0f}" + (f" ({r:g} RRU, {w:g} WRU)" if r or w else "")
+            for op, (n, r, w) in units.items()
+        )
 
     def projected_ms(self) -> float:
         """Billed duration on AWS: own compute + AWS and network calls at assumed latency."""
