@@ -75,7 +75,7 @@ PATH = "/v1/workspaces/{ws}/library"
 
 
 @library.endpoint("GET", PATH, auth=Role.VIEWER, query=LibraryQuery, response=LibraryList)
-def list_library(ctx: RequestContext, ws: str, query: LibraryQuery) -> LibraryList:
+def list_library_items(ctx: RequestContext, ws: str, query: LibraryQuery) -> LibraryList:
     """Search the library: every word of `q` in the name, text, hashtags or variants."""
     from chalicelib.library.service import search
 

@@ -94,8 +94,10 @@ def _schema_ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str,
     return {"$ref": f"#/components/schemas/{model.__name__}"}
 
 
-def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
-    schema = model.model_json_schema()
+def _query_parameters(model: type[BaseModel], components: dict[str, Any]) -> list[dict[str, Any]]:
+    schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, definition in schema.pop("$defs", {}).items():  # an enum's values, say
+        components[name] = definition
     required = set(schema.get("required", []))
     return [
         {"name": name, "in": "query", "required": name in required, "schema": _not_null(prop)}
@@ -115,7 +117,7 @@ def _not_null(schema: dict[str, Any]) -> dict[str, Any]:
 def _operation(endpoint: Endpoint, components: dict[str, Any]) -> dict[str, Any]:
     params = [_path_parameter(name) for name in re.findall(r"{(\w+)}", endpoint.path)]
     if endpoint.query is not None:
-        params += _query_parameters(endpoint.query)
+        params += _query_parameters(endpoint.query, components)
     responses: dict[str, Any] = {}
     for status in sorted({endpoint.status, *endpoint.statuses}):
         # The view's own answers carry its response model (or a page of its own).
