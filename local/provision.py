@@ -51,12 +51,15 @@ def local_template(stage: str) -> dict[str, Any]:
     }
 
 
-def _put_media_cors(s3: Any) -> None:
+def _put_media_cors(s3: Any, stage: str) -> None:
     """The template's CORS rules of the media bucket (moto's CloudFormation drops them),
     with the local web app's origin where the template names the CloudFront one: browsers
     upload and read from that origin only."""
     settings = get_settings()
     bucket = load_template()["Resources"]["MediaBucket"]["Properties"]
+    # The stage's bucket as the template names it (the settings may be another stage's).
+    name = bucket["BucketName"]["Fn::Sub"].replace("${Stage}", stage)
+    name = name.replace("${AWS::AccountId}", settings.account_id)
     rules = [
         {
             "AllowedMethods": rule["AllowedMethods"],
@@ -67,7 +70,7 @@ def _put_media_cors(s3: Any) -> None:
         }
         for rule in bucket["CorsConfiguration"]["CorsRules"]
     ]
-    s3.put_bucket_cors(Bucket=settings.media_bucket, CORSConfiguration={"CORSRules": rules})
+    s3.put_bucket_cors(Bucket=name, CORSConfiguration={"CORSRules": rules})
 
 
 def provision(session: boto3.session.Session, stage: str, endpoint_url: str | None = None) -> None:
@@ -86,7 +89,7 @@ def provision(session: boto3.session.Session, stage: str, endpoint_url: str | No
     )
     _wait_for(cfn, stack)
     _create_secrets(client("secretsmanager"), stage)
-    _put_media_cors(client("s3"))
+    _put_media_cors(client("s3"), stage)
     client("scheduler").create_schedule_group(Name=f"schedulo-{stage}-posts")
     queue_name = f"schedulo-{stage}-dead-letters"
     topics = client("sns").list_topics()["Topics"]
