@@ -84,7 +84,8 @@ def test_the_publishers_log_lines_name_the_workspace_the_post_and_the_target(wor
 
     written = io.StringIO()
     for handler in logging.getLogger(SERVICE).handlers:  # bound to stdout at import
-        monkeypatch.setattr(handler, "stream", written)
+        if isinstance(handler, logging.StreamHandler):  # not pytest's own, when it adds one
+            monkeypatch.setattr(handler, "stream", written)
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("a bug of ours")
