@@ -16,6 +16,17 @@ from tests.support.aws import NO_CHALICE_CONFIG, clear_state  # noqa: E402
 from tests.support.stack import StackProcess  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _settings_follow_the_environment():
+    """Settings are read once and cached; a test that changes the environment (with
+    monkeypatch, undone after it) must not leave the next test on the same worker its
+    settings (say, loopback fetches allowed)."""
+    yield
+    from chalicelib.settings import get_settings
+
+    get_settings.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def _aws_session():
     with provisioned_moto("test"):

@@ -5,6 +5,7 @@ carry the workspace, the post and the target."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 
@@ -38,6 +39,21 @@ def log_lines(text: str) -> list[dict[str, Any]]:
     return lines
 
 
+def emitted_until(capfd, wanted: set[tuple[str, str]], timeout: float = 10) -> list[dict]:
+    """The metric lines written so far, read until each (name, network) wanted is among
+    them or the time is up (the publisher's thread writes them after the outcome)."""
+    out = ""
+    deadline = time.monotonic() + timeout
+    while True:
+        out += capfd.readouterr().out
+        metrics = emitted(out)
+        if wanted <= {(m["name"], m.get("network")) for m in metrics}:
+            return metrics
+        if time.monotonic() > deadline:
+            return metrics
+        time.sleep(0.05)
+
+
 def test_published_failed_by_kind_and_lateness_are_metrics_per_network(world, capfd):
     x, linkedin, threads = world.account("x"), world.account("linkedin"), world.account("threads")
     world.sandbox.fault("linkedin", "duplicate", 1)
@@ -46,7 +62,8 @@ def test_published_failed_by_kind_and_lateness_are_metrics_per_network(world, ca
     item = world.wait_for(post_id)
     assert [t.status for t in item.targets] == ["published", "failed", "failed"]
 
-    metrics = emitted(capfd.readouterr().out)
+    # The post's status is written before its metric lines: wait for the last of them.
+    metrics = emitted_until(capfd, {("PostsPublished", "x"), ("TokenRefreshFailed", "threads")})
     names = {(m["name"], m.get("network"), m.get("kind")) for m in metrics}
     assert ("PostsPublished", "x", None) in names
     assert ("PublishFailed", "linkedin", None) in names
@@ -70,7 +87,8 @@ def test_a_retry_and_a_transient_failure_are_counted(world, capfd):
     post_id = world.schedule({x: "x"}, "Second time lucky")
     item = world.wait_for(post_id)
     assert item.status == "published"
-    names = [(m["name"], m.get("network")) for m in emitted(capfd.readouterr().out)]
+    metrics = emitted_until(capfd, {("PublishRetried", "x"), ("PostsPublished", "x")})
+    names = [(m["name"], m.get("network")) for m in metrics]
     assert ("PublishRetried", "x") in names
     assert ("PostsPublished", "x") in names
 
