@@ -13,7 +13,7 @@ from pydantic import ConfigDict, Field, field_validator
 
 from chalicelib.api.responses import Reply
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
-from chalicelib.domain.model import Model, OneOf
+from chalicelib.domain.model import Model, NetworkName
 from chalicelib.domain.roles import Role
 from chalicelib.domain.timezones import TimeZoneName
 from chalicelib.errors import ApiError, Conflict, NotFound, ValidationFailed, invalid
@@ -25,12 +25,6 @@ accounts = ApiBlueprint(__name__)
 class Slot(Model):
     weekday: int = Field(ge=0, le=6, description="0 = Monday")
     time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM, local time")
-
-
-def _network_ids() -> tuple[str, ...]:
-    from chalicelib.networks.registry import NETWORK_IDS
-
-    return NETWORK_IDS
 
 
 # A path of the web app: never an open redirect to another site.
@@ -70,7 +64,7 @@ class ConnectIn(Model):
         }
     )
 
-    network: Annotated[str, OneOf(_network_ids)]
+    network: NetworkName
     redirect_to: str | None = Field(
         default=None,
         description="a path of the web app",
@@ -80,15 +74,6 @@ class ConnectIn(Model):
     handle: str | None = None  # Bluesky
     app_password: str | None = None  # Bluesky
     service_url: str | None = None  # Bluesky
-
-    @field_validator("network")
-    @classmethod
-    def known_network(cls, value: str) -> str:
-        from chalicelib.networks.registry import NETWORK_IDS
-
-        if value not in NETWORK_IDS:
-            raise ValueError(f"must be one of {', '.join(NETWORK_IDS)}")
-        return value
 
     @field_validator("redirect_to")
     @classmethod

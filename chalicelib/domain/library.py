@@ -12,28 +12,15 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, ConfigDict, Field, StringConstraints
 
-from chalicelib.domain.model import Model
+from chalicelib.domain.model import Model, NetworkName
 
 MAX_TEXT = 10_000
 MAX_HASHTAGS = 60
 MAX_ITEMS_PER_WORKSPACE = 2_000
-
-NetworkId = Literal[
-    "x",
-    "facebook",
-    "instagram",
-    "linkedin",
-    "tiktok",
-    "youtube",
-    "pinterest",
-    "threads",
-    "bluesky",
-    "mastodon",
-]
 
 
 class Kind(StrEnum):
@@ -74,7 +61,7 @@ MediaIds = Annotated[
     list[Annotated[str, StringConstraints(min_length=1, max_length=64)]], Field(max_length=35)
 ]
 Variants = Annotated[
-    dict[NetworkId, Text],
+    dict[NetworkName, Text],
     Field(description="a text per network id, used instead of `text` on that network"),
 ]
 

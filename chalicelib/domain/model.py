@@ -7,9 +7,9 @@ class is defined, so `import app` (the cold start) does not build every route's 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, GetJsonSchemaHandler
+from pydantic import AfterValidator, BaseModel, ConfigDict, GetJsonSchemaHandler
 
 
 class Model(BaseModel):
@@ -35,3 +35,20 @@ class OneOf:
         if self.component:
             schema["x-component"] = self.component
         return schema
+
+
+def network_ids() -> tuple[str, ...]:
+    """The networks the registry knows (imported on first use: adapters are not cheap)."""
+    from chalicelib.networks.registry import NETWORK_IDS
+
+    return NETWORK_IDS
+
+
+def _known_network(value: str) -> str:
+    if value not in network_ids():
+        raise ValueError(f"must be one of {', '.join(network_ids())}")
+    return value
+
+
+# A network's id, checked against the registry and documented as its enum.
+NetworkName = Annotated[str, AfterValidator(_known_network), OneOf(network_ids)]
