@@ -1,4 +1,6 @@
 // Networks and connected accounts, as the API describes them.
+import { useQuery } from "@tanstack/react-query";
+import { api } from "../api/client";
 
 export interface Slot {
   weekday: number; // 0 = Monday
@@ -50,4 +52,14 @@ export function normaliseSlots(slots: Slot[]): Slot[] {
       seen.add(key);
       return true;
     });
+}
+
+/** A workspace's accounts, read again whenever a page that shows them opens: a teammate
+ * (or another tab) may have connected one since, and choosing accounts must not miss it. */
+export function useAccounts(workspaceId: string) {
+  return useQuery({
+    queryKey: ["accounts", workspaceId],
+    queryFn: () => api<{ items: Account[] }>(`/v1/workspaces/${workspaceId}/accounts`),
+    refetchOnMount: "always",
+  });
 }

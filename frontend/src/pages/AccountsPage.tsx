@@ -4,7 +4,7 @@ import { useSearchParams } from "react-router-dom";
 import { api, ApiError } from "../api/client";
 import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
-import { normaliseSlots, STATUS_LABELS, WEEKDAYS, type Account, type OfferedIdentity, type Slot } from "../accounts/api";
+import { normaliseSlots, STATUS_LABELS, WEEKDAYS, type Account, useAccounts, type OfferedIdentity, type Slot } from "../accounts/api";
 import { useNetworks } from "../api/networks";
 import { TimeZoneField } from "../components/TimeZoneField";
 import type { Network } from "../posts/api";
@@ -20,7 +20,7 @@ function Accounts({ workspaceId, canManage }: { workspaceId: string; canManage: 
   const base = `/v1/workspaces/${workspaceId}/accounts`;
   const [params, setParams] = useSearchParams();
   const networks = useNetworks();
-  const accounts = useQuery({ queryKey: ["accounts", workspaceId], queryFn: () => api<{ items: Account[] }>(base) });
+  const accounts = useAccounts(workspaceId);
   const connected = params.get("connected");
   const failure = params.get("error");
   const choose = params.get("choose");

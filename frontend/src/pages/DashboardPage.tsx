@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router-dom";
 import { api } from "../api/client";
 import { roleAllows } from "../api/people";
-import { STATUS_LABELS, type Account } from "../accounts/api";
+import { STATUS_LABELS, useAccounts } from "../accounts/api";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { retryable, retryPost, type Post } from "../posts/api";
 import { allPosts, weekOf } from "../posts/fetching";
@@ -33,7 +33,7 @@ function Dashboard({ workspaceId, canEdit }: { workspaceId: string; canEdit: boo
     queryKey: ["posts", workspaceId, "failed"],
     queryFn: () => api<{ items: Post[] }>(`${base}/posts?${new URLSearchParams({ status: "failed,partially_published", limit: "20" })}`),
   });
-  const accounts = useQuery({ queryKey: ["accounts", workspaceId], queryFn: () => api<{ items: Account[] }>(`${base}/accounts`) });
+  const accounts = useAccounts(workspaceId);
 
   const count = (statuses: string[]) => (weekPosts.data ?? []).filter((p) => statuses.includes(p.status)).length;
   const attention = (accounts.data?.items ?? []).filter((a) => NEEDS_ATTENTION.has(a.status));

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { memo, useCallback, useMemo, useState, type DragEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
-import type { Account } from "../accounts/api";
+import { useAccounts } from "../accounts/api";
 import { useNetworks } from "../api/networks";
 import { api, ApiError } from "../api/client";
 import { roleAllows } from "../api/people";
@@ -43,7 +43,7 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
   const [notice, setNotice] = useState<string | null>(null);
 
   const networks = useNetworks();
-  const accounts = useQuery({ queryKey: ["accounts", workspaceId], queryFn: () => api<{ items: Account[] }>(`${base}/accounts`) });
+  const accounts = useAccounts(workspaceId);
   const names = useMemo(
     () => Object.fromEntries((networks.data ?? []).map((n) => [n.id, n.name])) as Record<string, string>,
     [networks.data],

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
 import { useNavigate, useParams, useSearchParams } from "react-router-dom";
-import type { Account } from "../accounts/api";
+import { useAccounts, type Account } from "../accounts/api";
 import { useNetworks } from "../api/networks";
 import { api, ApiError, type ProblemDetail } from "../api/client";
 import { roleAllows } from "../api/people";
@@ -34,7 +34,7 @@ export function ComposerPage() {
 function Composer({ workspaceId, defaultZone, postId }: { workspaceId: string; defaultZone: string; postId?: string }) {
   const base = `/v1/workspaces/${workspaceId}`;
   const networks = useNetworks();
-  const accounts = useQuery({ queryKey: ["accounts", workspaceId], queryFn: () => api<{ items: Account[] }>(`${base}/accounts`) });
+  const accounts = useAccounts(workspaceId);
   const existing = useQuery({
     queryKey: ["post", workspaceId, postId],
     queryFn: () => api<Post>(`${base}/posts/${postId}`),

@@ -5,7 +5,7 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 import { api, ApiError } from "../api/client";
 import { roleAllows } from "../api/people";
-import type { Account } from "../accounts/api";
+import { useAccounts, type Account } from "../accounts/api";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { showToast } from "../components/Toasts";
 import { wallTime, type Post } from "./api";
@@ -27,7 +27,7 @@ export function QueuePage() {
 
 function Queue({ workspaceId, canEdit }: { workspaceId: string; canEdit: boolean }) {
   const base = `/v1/workspaces/${workspaceId}`;
-  const accounts = useQuery({ queryKey: ["accounts", workspaceId], queryFn: () => api<{ items: Account[] }>(`${base}/accounts`) });
+  const accounts = useAccounts(workspaceId);
   const active = (accounts.data?.items ?? []).filter((a) => a.status !== "disconnected");
   return (
     <section className="queue">
