@@ -202,7 +202,8 @@ def _account_for(
     workspace_id: str, user_id: str, identity: Identity, options: dict[str, Any] | None = None
 ) -> account_store.AccountItem:
     """The account of `identity`: the connected one (keeping its id, slots, time zone and
-    scheduled posts) or a new one with the default posting slots."""
+    scheduled posts) or a new one with the default posting slots in the workspace's time
+    zone (its 09:00 is the workspace's 09:00)."""
     from chalicelib.domain.slots import default_slots
 
     item = _existing(workspace_id, identity) or account_store.AccountItem(
@@ -212,6 +213,7 @@ def _account_for(
         external_id=identity.external_id,
         display_name=identity.name,
         slots=account_store.slot_items([(s.weekday, s.at) for s in default_slots()]),
+        timezone=_workspace_zone(workspace_id),
         connected_by=user_id,
     )
     item.display_name = identity.name
@@ -223,6 +225,16 @@ def _account_for(
     if identity.parent_id:
         item.options["parent_id"] = identity.parent_id
     return item
+
+
+def _workspace_zone(workspace_id: str) -> str:
+    """The workspace's time zone, which a new account starts with ("UTC" if it has none)."""
+    from chalicelib.domain.timezones import is_zone
+    from chalicelib.store.workspaces import get_workspace
+
+    record = get_workspace(workspace_id)
+    zone = record.timezone if record is not None else None
+    return zone if zone and is_zone(zone) else "UTC"
 
 
 def remember_boards(item: account_store.AccountItem, token: str) -> None:

@@ -96,6 +96,35 @@ def test_reconnecting_keeps_the_account_its_slots_and_time_zone(client, sandbox)
     assert account["slots"] == [{"weekday": 0, "time": "08:15"}]
 
 
+def test_a_new_account_posts_at_the_workspace_s_local_times(client, sandbox):
+    owner = signup(client)
+    workspace = f"/v1/workspaces/{owner.workspace_id}"
+    moved = call(client, "PATCH", workspace, {"timezone": "America/New_York"}, owner.headers)
+    assert moved.status_code == 200, moved.json
+    [x_id] = connect(client, owner, "x")
+    [page_id, *_] = connect(client, owner, "facebook")  # picked from a pending grant
+    accounts = {a["id"]: a for a in accounts_of(client, owner)}
+    assert accounts[x_id]["timezone"] == accounts[page_id]["timezone"] == "America/New_York"
+    assert {"weekday": 0, "time": "09:00"} in accounts[x_id]["slots"]
+    slots = call(
+        client,
+        "GET",
+        f"{workspace}/queue/next-slots?account_id={x_id}&count=20",
+        headers=owner.headers,
+    ).json
+    assert slots["timezone"] == "America/New_York"
+    local_times = {slot["local"][11:16] for slot in slots["items"]}
+    assert local_times <= {"09:00", "12:30", "17:00", "10:00"}
+    # 09:00 in New York is 13:00 or 14:00 UTC, never 09:00 UTC.
+    assert {slot["at"][11:16] for slot in slots["items"]} & {"13:00", "14:00"}
+    # A later change of the workspace's zone leaves connected accounts as they are.
+    call(client, "PATCH", workspace, {"timezone": "Europe/Paris"}, owner.headers)
+    assert connect(client, owner, "x") == [x_id]
+    assert {a["id"]: a for a in accounts_of(client, owner)}[x_id]["timezone"] == (
+        "America/New_York"
+    )
+
+
 def test_facebook_pages_are_picked_by_the_user(client, sandbox):
     owner = signup(client)
     consent = start(client, owner, "facebook")
