@@ -67,7 +67,9 @@ def field_path(loc: tuple[Any, ...]) -> str:
 
 def validation_error(error: ValidationError, prefix: str = "") -> ApiError:
     """A pydantic error as a 400 (unparseable JSON) or 422 naming every field."""
-    problems = error.errors(include_url=False, include_context=False)
+    from chalicelib.api.wording import plain, sentence
+
+    problems = error.errors(include_url=False, include_context=True)
     if any(p["type"] == "json_invalid" for p in problems):
         reason = problems[0]["msg"]
         return BadRequest(f"The body is not valid JSON: {reason}", [field_problem("body", reason)])
@@ -75,6 +77,9 @@ def validation_error(error: ValidationError, prefix: str = "") -> ApiError:
     for problem in problems:
         loc = tuple(p for p in problem["loc"] if p not in ("function-after", "function-before"))
         name = field_path(loc)
-        details.append(field_problem(f"{prefix}{name}" if prefix else name, problem["msg"]))
-    summary = "; ".join(f"{d['field']}: {d['message']}" for d in details[:3])
-    return ValidationFailed(f"Invalid request: {summary}", details)
+        details.append(field_problem(f"{prefix}{name}" if prefix else name, plain(problem)))
+    # Plain sentences naming each field ("Password: use at least 10 characters"); the
+    # details keep the fields' own names.
+    summary = "; ".join(sentence(d["field"], d["message"]) for d in details[:3])
+    more = len(details) - 3
+    return ValidationFailed(f"{summary}{f' (and {more} more)' if more > 0 else ''}.", details)
