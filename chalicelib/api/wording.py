@@ -13,7 +13,7 @@ each detail keeps the field's own name, as API.md fixes it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 
@@ -93,7 +93,7 @@ _PLAIN: dict[str, Callable[[dict[str, Any]], str]] = {
 _RAISED = re.compile(r"^(?:Value error|Assertion failed),\s*")
 
 
-def plain(problem: dict[str, Any]) -> str:
+def plain(problem: Mapping[str, Any]) -> str:
     """One pydantic problem (`ValidationError.errors()` item) as a phrase, no field name."""
     kind = str(problem.get("type", ""))
     ctx = problem.get("ctx") or {}
