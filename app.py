@@ -16,6 +16,7 @@ from chalicelib.api.networks import networks
 from chalicelib.api.notifications import notifications
 from chalicelib.api.posts import posts
 from chalicelib.api.publishing import publishing
+from chalicelib.api.queue import queue
 from chalicelib.api.review_links import review_links
 from chalicelib.api.webhooks import webhooks
 from chalicelib.api.workspaces import workspaces
@@ -35,6 +36,7 @@ app.register_blueprint(workspaces)
 app.register_blueprint(members)
 app.register_blueprint(networks)
 app.register_blueprint(posts)
+app.register_blueprint(queue)
 app.register_blueprint(approvals)
 app.register_blueprint(media)
 app.register_blueprint(accounts)

@@ -113,3 +113,18 @@ def next_common_slot(queues: list[Queue], after: datetime, tries: int = 500) -> 
         if all(queue.is_free_slot(candidate) for queue in others):
             return candidate
     return None
+
+
+def reordered(times: dict[str, datetime], order: list[str]) -> dict[str, datetime]:
+    """The queue's times handed out again in the order the user wants: the earliest of
+    `times` (post id -> its instant) goes to `order[0]`, the next to `order[1]`, and so on.
+    Only the posts whose time changes are returned.
+
+    >>> t = datetime(2030, 1, 1, 9, tzinfo=UTC)
+    >>> reordered({"a": t, "b": t + timedelta(hours=3)}, ["b", "a"])["b"] == t
+    True
+    """
+    if sorted(times) != sorted(order):
+        raise ValueError("order must name each post of times once")
+    moved = dict(zip(order, sorted(times.values()), strict=True))
+    return {post_id: at for post_id, at in moved.items() if at != times[post_id]}

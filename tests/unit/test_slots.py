@@ -6,7 +6,14 @@ from datetime import UTC, datetime, time
 
 import pytest
 
-from chalicelib.domain.slots import Queue, Slot, default_slots, next_common_slot, next_free_slots
+from chalicelib.domain.slots import (
+    Queue,
+    Slot,
+    default_slots,
+    next_common_slot,
+    next_free_slots,
+    reordered,
+)
 
 
 def utc(*parts: int) -> datetime:
@@ -93,3 +100,13 @@ def test_accounts_without_a_shared_slot_have_no_common_slot():
     wednesdays = Queue((WED_18,), "UTC")
     assert next_common_slot([mondays, wednesdays], utc(2026, 11, 22)) is None
     assert next_common_slot([], utc(2026, 11, 22)) is None
+
+
+def test_a_reordered_queue_hands_its_own_times_out_again_in_the_new_order():
+    nine, noon, five = utc(2030, 1, 7, 9), utc(2030, 1, 7, 12), utc(2030, 1, 7, 17)
+    times = {"a": nine, "b": noon, "c": five}
+    assert reordered(times, ["c", "a", "b"]) == {"c": nine, "a": noon, "b": five}
+    assert reordered(times, ["a", "c", "b"]) == {"c": noon, "b": five}  # a stays
+    assert reordered(times, ["a", "b", "c"]) == {}
+    with pytest.raises(ValueError):
+        reordered(times, ["a", "b"])
