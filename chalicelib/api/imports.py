@@ -70,7 +70,10 @@ class PreviewRow(Model):
 
 
 class AccountCount(Model):
-    account: str
+    account: str = Field(description="network:handle, as a row names the account")
+    account_id: str | None = None
+    network: str | None = None
+    name: str | None = Field(default=None, description="the account's display name")
     posts: int
 
 

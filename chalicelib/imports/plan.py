@@ -173,7 +173,8 @@ def _row(
         targets.append((account, variant, options))
     for network, (_, column) in variants.items():
         if not any(account.network == network for account in accounts):
-            plan.add(source.row, column, f"no {network} account is named in this row")
+            name = _network_name(network, ctx)
+            plan.add(source.row, column, f"no {name} account is named in this row")
     if targets:
         body = PostIn(
             text=text,
@@ -225,6 +226,7 @@ def _row(
                 "account_id": a.account_id,
                 "network": a.network,
                 "label": a.label,
+                "name": a.display_name,
                 "text": v[0] if v else None,
                 "options": o,
             }
@@ -285,10 +287,16 @@ def _account(name: str, ctx: Context, row: int, column: str, plan: Plan) -> Acco
         plan.add(
             row,
             column,
-            f"{name!r}: {len(candidates)} {network} accounts match; name one as "
-            f"network:handle ({', '.join(a.label for a in candidates)})",
+            f"{name!r}: {len(candidates)} {_network_name(network, ctx)} accounts match; "
+            f"name one as network:handle ({', '.join(a.label for a in candidates)})",
         )
     return None
+
+
+def _network_name(network: str, ctx: Context) -> str:
+    """A network as people write it ("LinkedIn"), from its limits table."""
+    limits = ctx.limits.get(network)
+    return limits.name if limits is not None else network
 
 
 def _handle(value: str) -> str:
@@ -296,28 +304,36 @@ def _handle(value: str) -> str:
 
 
 def _time(source: SourceRow, order: str | None, zone_name: str, plan: Plan) -> datetime | None:
-    try:
-        if "datetime" in source.values:
-            cell = source.get("datetime")
-            return parse_datetime(cell, order) if cell else None
-        day, moment = source.get("date"), source.get("time")
-        if not day and not moment:
-            return None
-        if not day:
-            plan.add(source.row, source.column("date"), "a time needs a date")
-            return None
-        if not moment:
-            plan.add(source.row, source.column("time"), "a date needs a time")
-            return None
+    """The row's wall time; every problem is told at its cell, the date's even when the
+    time is wrong or missing too (2026-12-32 at 25:00 is two problems)."""
+    if "datetime" in source.values:
+        cell = source.get("datetime")
         try:
-            when = parse_time(moment)
+            return parse_datetime(cell, order) if cell else None
+        except DateProblem as error:
+            plan.add(source.row, _date_column(source), str(error))
+            return None
+    day, moment = source.get("date"), source.get("time")
+    if not day and not moment:
+        return None
+    date_part, time_part = None, None
+    if not day:
+        plan.add(source.row, source.column("date"), "a time needs a date")
+    else:
+        try:
+            date_part = parse_date(day, order)
+        except DateProblem as error:
+            plan.add(source.row, source.column("date"), str(error))
+    if not moment:
+        plan.add(source.row, source.column("time"), "a date needs a time")
+    else:
+        try:
+            time_part = parse_time(moment)
         except DateProblem as error:
             plan.add(source.row, source.column("time"), str(error))
-            return None
-        return datetime.combine(parse_date(day, order), when)
-    except DateProblem as error:
-        plan.add(source.row, _date_column(source), str(error))
+    if date_part is None or time_part is None:
         return None
+    return datetime.combine(date_part, time_part)
 
 
 def _date_column(source: SourceRow) -> str:
@@ -414,17 +430,25 @@ def _common_slot(queues: list[Queue], now: datetime) -> datetime | None:
 def summary(plan: Plan) -> dict[str, Any]:
     """Posts per account and per ISO week (Monday), over the rows that will be created."""
     by_account: Counter[str] = Counter()
+    accounts: dict[str, dict[str, Any]] = {}  # label -> who it is, for people to read
     by_week: Counter[str] = Counter()
     for row in plan.rows:
         if not row.valid:
             continue
         for target in row.targets:
             by_account[target["label"]] += 1
+            accounts[target["label"]] = {
+                "account_id": target["account_id"],
+                "network": target["network"],
+                "name": target.get("name"),
+            }
         if row.at:
             moment = datetime.fromisoformat(row.at.replace("Z", "+00:00"))
             monday = (moment - timedelta(days=moment.weekday())).date().isoformat()
             by_week[monday] += 1
     return {
-        "by_account": [{"account": k, "posts": v} for k, v in sorted(by_account.items())],
+        "by_account": [
+            {"account": k, **accounts[k], "posts": v} for k, v in sorted(by_account.items())
+        ],
         "by_week": [{"week": k, "posts": v} for k, v in sorted(by_week.items())],
     }

@@ -37,7 +37,11 @@ def test_a_schedulo_file_becomes_scheduled_posts_with_their_schedules(client, ow
     assert imported["status"] == "ready", imported["errors"]
     assert (imported["rows"], imported["valid_rows"], imported["format"]) == (2, 2, "schedulo")
     assert imported["preview"][0]["accounts"] == ["x:demo"]
-    assert imported["summary"]["by_account"] == [{"account": "x:demo", "posts": 2}]
+    [by_account] = imported["summary"]["by_account"]
+    assert (by_account["account"], by_account["posts"]) == ("x:demo", 2)
+    # who the account is, for people: its id, network and display name
+    assert (by_account["account_id"], by_account["network"]) == (x, "x")
+    assert by_account["name"]
     started = commit(client, user, imported["id"])
     assert started.status_code == 202 and started.json["status"] == "committing"
     done = wait(client, user, imported["id"])
@@ -92,6 +96,28 @@ def test_every_row_problem_is_reported_with_its_row_and_column(client, owner):
     assert imported["valid_rows"] == 1
     highlighted = {row["row"] for row in imported["preview"] if not row["valid"]}
     assert highlighted == {3, 4, 5, 6, 7, 8, 9, 10, 11}
+
+
+def test_an_impossible_date_is_flagged_even_when_the_time_is_bad_too(client, owner):
+    user, x = owner
+    year = datetime.now(UTC).year + 1
+    csv = (
+        "date,time,accounts,text,text_linkedin\n"
+        f"{year}-12-32,25:00,{x},Both wrong,\n"  # 2
+        f"{year}-12-32,,{x},No time,\n"  # 3
+        f"{day(2)},09:00,{x},Fine,For LinkedIn\n"  # 4: names no LinkedIn account
+    )
+    imported = validated(client, user, csv)
+    assert problems(imported) == {
+        (2, "date"),
+        (2, "time"),
+        (3, "date"),
+        (3, "time"),
+        (4, "text_linkedin"),
+    }
+    messages = {(e["row"], e["column"]): e["message"] for e in imported["errors"]}
+    assert "not a real date" in messages[(2, "date")]
+    assert messages[(4, "text_linkedin")] == "no LinkedIn account is named in this row"
 
 
 def test_an_ambiguous_date_names_its_column_until_an_order_is_chosen(client, owner):
