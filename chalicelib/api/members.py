@@ -26,7 +26,7 @@ from chalicelib.api.people_models import (
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
 from chalicelib.auth.guard import caller_role
 from chalicelib.domain.roles import Role
-from chalicelib.errors import NotFound
+from chalicelib.errors import NotFound, invalid
 
 if TYPE_CHECKING:  # the stores load PynamoDB, which `import app` (the cold start) avoids
     from chalicelib.store.api_keys import ApiKeyRecord
@@ -231,10 +231,25 @@ def revoke_api_key(ctx: RequestContext, ws: str, key_id: str) -> None:
     "GET", "/v1/workspaces/{ws}/audit", auth=Role.ADMIN, query=AuditQuery, response=AuditPage
 )
 def audit_log(ctx: RequestContext, ws: str, query: AuditQuery) -> AuditPage:
-    """The workspace's audit log, newest first."""
+    """The workspace's audit log, newest first; filtered by time (`from`, `to`), by who
+    (`actor`) and by kind (`action`). People and API keys are named in words."""
     from chalicelib.store.audit import list_events
 
-    events, cursor = list_events(ws, query.limit, query.cursor)
+    if query.from_ and query.to and query.to <= query.from_:
+        raise invalid("to", "must be after from")
+    actions = [a for a in (query.action or "").split(",") if a]
+    events, cursor = list_events(
+        ws,
+        query.limit,
+        query.cursor,
+        start=query.from_,
+        end=query.to,
+        actor=query.actor,
+        actions=actions or None,
+    )
+    names = _names(
+        ws, {e.actor for e in events if e.actor} | {e.target for e in events if e.target}
+    )
     return AuditPage(
         items=[
             AuditEventOut(
@@ -244,8 +259,24 @@ def audit_log(ctx: RequestContext, ws: str, query: AuditQuery) -> AuditPage:
                 target=e.target,
                 details=json.loads(e.details),
                 at=e.at,
+                actor_name=names.get(e.actor or ""),
+                target_name=names.get(e.target or ""),
             )
             for e in events
         ],
         next_cursor=cursor,
     )
+
+
+def _names(ws: str, ids: set[str]) -> dict[str, str]:
+    """People by user id, API keys (`api_key:<id>`) by their name, the system as such."""
+    from chalicelib.store.api_keys import get_api_key
+    from chalicelib.store.users import names_of
+
+    names = names_of({i for i in ids if i.startswith("u_")})
+    for key in (i for i in ids if i.startswith("api_key:")):
+        record = get_api_key(ws, key.split(":", 1)[1])
+        names[key] = f"API key “{record.name}”" if record is not None else "An API key"
+    if "system" in ids:
+        names["system"] = "Schedulo"
+    return names

@@ -198,11 +198,33 @@ class AuditEventOut(Model):
     target: str | None
     details: dict
     at: str
+    actor_name: str | None = Field(
+        default=None, description="who `actor` is, in words: a person's name or an API key's"
+    )
+    target_name: str | None = Field(
+        default=None, description="the person `target` names, when it is one"
+    )
 
 
 class AuditQuery(Model):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
     limit: int = Field(50, ge=1, le=200)
     cursor: str | None = None
+    from_: AwareDatetime | None = Field(
+        default=None, alias="from", description="events at or after this time (with offset)"
+    )
+    to: AwareDatetime | None = Field(default=None, description="events before this time")
+    actor: str | None = Field(
+        default=None, min_length=1, max_length=100, description="a user id or `api_key:<id>`"
+    )
+    action: str | None = Field(
+        default=None,
+        max_length=500,
+        pattern=r"^[a-z_]+\.?[a-z_]*(,[a-z_]+\.?[a-z_]*)*$",
+        description="comma-separated actions (`post.created`) or families ending with a "
+        "dot (`post.`, `account.`)",
+    )
 
 
 class AuditPage(Model):

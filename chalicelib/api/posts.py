@@ -154,7 +154,7 @@ def publish_now(ctx: RequestContext, ws: str, post_id: str) -> PostOut:
     from chalicelib.posts.service import publish_now as send
 
     facts = load_facts(ws, _current_media(ws, post_id))
-    return post_out(send(ws, post_id, facts, reviewer=_reviewer(ctx)))
+    return post_out(send(ws, post_id, facts, reviewer=_reviewer(ctx), actor=ctx.principal.actor))
 
 
 @posts.endpoint(
@@ -255,7 +255,7 @@ def delete_post(ctx: RequestContext, ws: str, post_id: str) -> PostOut | None:
     unpublished targets cancelled; 409 once it is on its way or published."""
     from chalicelib.posts.service import delete_post as cancel
 
-    kept = cancel(ws, post_id)
+    kept = cancel(ws, post_id, actor=ctx.principal.actor)
     return post_out(kept) if kept is not None else None
 
 

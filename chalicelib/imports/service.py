@@ -327,6 +327,7 @@ def commit(workspace_id: str, import_id: str) -> None:
     if item.status != "committing":
         return
     try:
+        actor = _reviewer(item).actor
         rows = _rows_to_create(item)
         created = _create_posts(item, rows)
         store.update(item, status="done", progress=1, created_posts=created)
@@ -334,6 +335,20 @@ def commit(workspace_id: str, import_id: str) -> None:
     except Exception as error:
         logger.exception("import commit failed", extra={"import_id": import_id})
         store.update(item, status="failed", failure=f"commit failed: {error}"[:500])
+    else:
+        _audit_committed(item, actor, created)
+
+
+def _audit_committed(item: store.ImportItem, actor: str, created: int) -> None:
+    from chalicelib.store.audit import record_event
+
+    record_event(
+        item.workspace_id,
+        "import.committed",
+        actor=actor,
+        target=item.import_id,
+        details={"posts": created, "rows": int(item.rows or 0)},
+    )
 
 
 def _rows_to_create(item: store.ImportItem) -> list[dict[str, Any]]:

@@ -264,7 +264,20 @@ def save_identity(
         remember_boards(item, secrets_["access_token"])
     store_secrets(item, secrets_)
     webhooks.account_event(item, "account.connected")
+    _audit_connected(item, user_id)
     return item.account_id
+
+
+def _audit_connected(item: account_store.AccountItem, user_id: str) -> None:
+    from chalicelib.store.audit import record_event
+
+    record_event(
+        item.workspace_id,
+        "account.connected",
+        actor=user_id,
+        target=item.account_id,
+        details={"network": item.network, "name": item.display_name, "handle": item.handle},
+    )
 
 
 def _offer(
@@ -350,5 +363,6 @@ def choose_identities(
         )
         item = _account_for(workspace_id, user_id, identity, record.extra.get("options"))
         store_secrets(item, secrets_)
+        _audit_connected(item, user_id)
         added.append(item.account_id)
     return record.network, added

@@ -139,5 +139,10 @@ def _audit(item: account_store.AccountItem, actor: str, cancelled: int) -> None:
         actor=actor,
         action="account.disconnected",
         target=item.account_id,
-        details={"network": item.network, "cancelled_targets": cancelled},
+        details={
+            "network": item.network,
+            "name": item.display_name,
+            "handle": item.handle,
+            "cancelled_targets": cancelled,
+        },
     )

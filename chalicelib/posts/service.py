@@ -115,6 +115,7 @@ def create_post(
     timeline.record(workspace_id, item.post_id, TimelineKind.CREATED, actor, {"version": 1})
     _mark_media(item, before=[])
     _send(item, now)
+    _audit(item, "post.created", actor, {"now": review.kind == "now"})
     if gated:
         approvals.announce_submitted(item, author, None)
     return item
@@ -192,12 +193,21 @@ def update_post(
     )
     _mark_media(item, before=used_before)
     _send(item, now)
+    unscheduled = status_before != PostStatus.DRAFT and item.status == PostStatus.DRAFT
+    _audit(
+        item,
+        "post.cancelled" if unscheduled else "post.edited",
+        actor,
+        {"back_to_draft": True}
+        if unscheduled
+        else {"changes": [change.label for change in changes], "retimed": retimed},
+    )
     if resubmitted:
         approvals.announce_submitted(item, editor, None)
     return item
 
 
-def delete_post(workspace_id: str, post_id: str) -> store.PostItem | None:
+def delete_post(workspace_id: str, post_id: str, actor: str | None = None) -> store.PostItem | None:
     """Cancel what is not yet published: a post not yet on its way is deleted; a failed
     or partly published one keeps its record, its unpublished targets cancelled."""
     item = _found(workspace_id, post_id)
@@ -209,6 +219,7 @@ def delete_post(workspace_id: str, post_id: str) -> store.PostItem | None:
             raise Conflict("The post changed while it was being cancelled; try again.") from None
         _release_media(item)
         timeline.forget_post(workspace_id, post_id)
+        _audit(item, "post.deleted", actor, {"was": str(item.status)})
         return None
     if item.status in (PostStatus.PUBLISHING, PostStatus.PUBLISHED):
         raise Conflict(f"The post is {item.status}: there is nothing left to cancel.")
@@ -218,6 +229,7 @@ def delete_post(workspace_id: str, post_id: str) -> store.PostItem | None:
     scheduling.disarm(post_id)
     _save(item, int(item.version))
     _release_media(item)
+    _audit(item, "post.cancelled", actor, {})
     return item
 
 
@@ -227,6 +239,7 @@ def publish_now(
     facts: Facts,
     now: datetime | None = None,
     reviewer: Reviewer | None = None,
+    actor: str | None = None,
 ) -> store.PostItem:
     """Send a draft or scheduled post at once (not one in review, nor a draft its author
     must have approved first)."""
@@ -261,6 +274,7 @@ def publish_now(
     _save(item, int(item.version))
     _mark_media(item, before=used_before)
     _send(item, now)
+    _audit(item, "post.published_now", actor or (reviewer.actor if reviewer else None), {})
     return item
 
 
@@ -287,6 +301,27 @@ def advance_series(
 
 
 # ------------------------------------------------------------------------------- helpers
+
+
+def _audit(item: store.PostItem, action: str, actor: str | None, details: dict[str, Any]) -> None:
+    """The workspace's activity log: what happened to the post, with what a reader needs to
+    recognise it (its first words, networks, status and time) once it is gone."""
+    from chalicelib.store.audit import record_event
+
+    record_event(
+        item.workspace_id,
+        action,
+        actor=actor or "system",
+        target=item.post_id,
+        details={
+            "text": item.text[:80],
+            "networks": sorted({t.network for t in item.targets}),
+            "status": str(item.status),
+            "scheduled_at": item.scheduled_at,
+            "timezone": item.timezone,
+        }
+        | details,
+    )
 
 
 def _review(body: PostIn, facts: Facts, now: datetime, check_content: bool | None) -> Review:

@@ -6,13 +6,15 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from pynamodb.attributes import UnicodeAttribute
+from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.ids import new_id
 from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
-from chalicelib.store.paging import decode_cursor, encode_cursor
+from chalicelib.store.paging import bad_cursor, decode_cursor, encode_cursor
 
 
 class AuditRecord(StoredModel):
@@ -59,13 +61,61 @@ def record_events(events: list[AuditRecord]) -> None:
 
 
 def list_events(
-    workspace_id: str, limit: int, cursor: str | None
+    workspace_id: str,
+    limit: int,
+    cursor: str | None,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    actor: str | None = None,
+    actions: list[str] | None = None,
 ) -> tuple[list[AuditRecord], str | None]:
-    page = AuditRecord.query(
+    """A page of the log, newest first, within [start, end), by `actor` and of `actions`
+    (an action, or a family when it ends with "." such as "post."). Filtered pages read on
+    until they hold `limit` events or the log ends."""
+    start_key = decode_cursor(cursor, workspace_id, ("workspace_id", "event_key"))
+    low = iso(start) if start else None
+    high = iso(end) if end else None  # "<time>Z#..." sorts after "<time>Z": end excluded
+    if start_key is not None:
+        key = start_key["event_key"]["S"]
+        if (low and key < low) or (high and key > high):
+            raise bad_cursor()  # DynamoDB refuses a start key outside the query's range
+    range_condition: Condition | None
+    if low and high:
+        range_condition = AuditRecord.event_key.between(low, high)
+    elif low:
+        range_condition = AuditRecord.event_key >= low
+    elif high:
+        range_condition = AuditRecord.event_key <= high
+    else:
+        range_condition = None
+    condition: Condition | None = None
+    if actor:
+        condition = AuditRecord.actor == actor
+    if actions:
+        kinds: Condition | None = None
+        for action in actions:
+            part = (
+                AuditRecord.action.startswith(action)
+                if action.endswith(".")
+                else AuditRecord.action == action
+            )
+            kinds = part if kinds is None else kinds | part
+        condition = kinds if condition is None else condition & kinds
+    results = AuditRecord.query(
         workspace_id,
+        range_condition,
+        filter_condition=condition,
         scan_index_forward=False,
-        limit=limit,
-        last_evaluated_key=decode_cursor(cursor, workspace_id, ("workspace_id", "event_key")),
+        last_evaluated_key=start_key,
+        page_size=limit + 1,  # one more than a page: is there a next one?
     )
-    items = list(page)
-    return items, encode_cursor(page.last_evaluated_key)
+    items: list[AuditRecord] = []
+    for item in results:
+        if len(items) == limit:
+            last = items[-1]
+            return items, encode_cursor(
+                {"workspace_id": {"S": last.workspace_id}, "event_key": {"S": last.event_key}}
+            )
+        items.append(item)
+    return items, None

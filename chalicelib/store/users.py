@@ -107,3 +107,12 @@ def find_by_email(email: str) -> UserRecord | None:
     except UserRecord.DoesNotExist:
         return None
     return get_user(claim.claimed_by) if claim.claimed_by else None
+
+
+def names_of(user_ids: set[str]) -> dict[str, str]:
+    """The names of these users (those that exist), read in one batch."""
+    wanted = [u for u in user_ids if u and not u.startswith(_EMAIL_CLAIM)]
+    names: dict[str, str] = {}
+    for record in UserRecord.batch_get(wanted, attributes_to_get=["user_id", "name", "email"]):
+        names[record.user_id] = record.name or record.email or record.user_id
+    return names
