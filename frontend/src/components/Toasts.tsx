@@ -1,10 +1,13 @@
 // One toast system: mutations that fail anywhere in the app show the API's message here.
 import { useEffect, useState } from "react";
+import { Link } from "react-router-dom";
 import { ApiError } from "../api/client";
 
 export interface Toast {
   id: number;
   message: string;
+  /** A link after the message, e.g. to the post just scheduled. */
+  link?: { to: string; label: string };
 }
 
 type Listener = (toasts: Toast[]) => void;
@@ -16,8 +19,8 @@ function publish() {
   for (const listener of listeners) listener(toasts);
 }
 
-export function showToast(message: string): void {
-  toasts = [...toasts, { id: nextId++, message }];
+export function showToast(message: string, link?: Toast["link"]): void {
+  toasts = [...toasts, { id: nextId++, message, link }];
   publish();
 }
 
@@ -51,7 +54,17 @@ export function Toasts() {
     <div className="toasts" role="region" aria-label="Messages" aria-live="assertive">
       {current.map((toast) => (
         <div key={toast.id} className="toast" role="alert">
-          <span>{toast.message}</span>
+          <span>
+            {toast.message}
+            {toast.link && (
+              <>
+                {" "}
+                <Link to={toast.link.to} onClick={() => dismissToast(toast.id)}>
+                  {toast.link.label}
+                </Link>
+              </>
+            )}
+          </span>
           <button type="button" aria-label="Dismiss message" onClick={() => dismissToast(toast.id)}>
             ×
           </button>
