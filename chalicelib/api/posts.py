@@ -59,6 +59,11 @@ class PostQuery(Model):
     )
     account_id: str | None = None
     network: str | None = None
+    q: str | None = Field(
+        default=None,
+        max_length=200,
+        description="words the post's text (or a network's variant) contains, in any case",
+    )
     limit: int = Field(default=50, ge=1, le=200)
     cursor: str | None = None
 
@@ -206,7 +211,7 @@ def list_posts(ctx: RequestContext, ws: str, query: PostQuery) -> PostList:
     statuses = _statuses(query.status)
     if statuses == [PostStatus.DRAFT]:
         start_key = decode_cursor(query.cursor, ws, ("workspace_id", "post_id"))
-        page = store.list_drafts(ws, limit=query.limit, start_key=start_key)
+        page = store.list_drafts(ws, limit=query.limit, start_key=start_key, text=query.q)
     else:
         start = _moment("from", query.from_) if query.from_ else utcnow()
         end = _moment("to", query.to) if query.to else start + DEFAULT_SPAN
@@ -224,6 +229,7 @@ def list_posts(ctx: RequestContext, ws: str, query: PostQuery) -> PostList:
             network=query.network,
             limit=query.limit,
             start_key=start_key,
+            text=query.q,
         )
     return PostList(
         items=[post_out(item) for item in page.items], next_cursor=encode_cursor(page.last_key)

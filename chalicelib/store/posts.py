@@ -16,6 +16,7 @@ the API's optimistic locking (409 on a stale version).
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -229,8 +230,10 @@ def list_scheduled(
     network: str | None = None,
     limit: int = 100,
     start_key: dict[str, Any] | None = None,
+    text: str | None = None,
 ) -> Page:
-    """Posts scheduled in [start, end), by time, filtered; a page of at most `limit`."""
+    """Posts scheduled in [start, end), by time, filtered (`text`: containing these words,
+    in any case, in the text or a network's variant); a page of at most `limit`."""
     condition = None
     for part in (
         PostItem.status.is_in(*statuses) if statuses else None,
@@ -246,11 +249,15 @@ def list_scheduled(
         last_evaluated_key=start_key,
         page_size=limit + 1,  # one more than a page: is there a next one?
     )
-    return _page(results, limit, scheduled=True)
+    return _page(_containing(results, text), limit, scheduled=True)
 
 
 def list_drafts(
-    workspace_id: str, *, limit: int = 100, start_key: dict[str, Any] | None = None
+    workspace_id: str,
+    *,
+    limit: int = 100,
+    start_key: dict[str, Any] | None = None,
+    text: str | None = None,
 ) -> Page:
     """Posts with no time yet (drafts), in id order."""
     results = PostItem.query(
@@ -259,7 +266,28 @@ def list_drafts(
         last_evaluated_key=start_key,
         page_size=limit + 1,  # one more than a page: is there a next one?
     )
-    return _page(results, limit, scheduled=False)
+    return _page(_containing(results, text), limit, scheduled=False)
+
+
+def _containing(results: Iterator[PostItem], text: str | None) -> Iterator[PostItem]:
+    """The posts whose texts hold every word of `text`, case and accents aside (DynamoDB's
+    `contains` is case-sensitive: the words are matched here, as the pages are read)."""
+    words = _folded(text or "").split()
+    if not words:
+        return results
+    return (
+        item
+        for item in results
+        if all(
+            word in _folded(" ".join([item.text, *(t.text or "" for t in item.targets)]))
+            for word in words
+        )
+    )
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,35 @@ def test_the_list_filters_by_account_network_and_status(client):
     assert ids("?status=draft") == [draft]
 
 
+def test_the_list_searches_the_texts_in_any_case_and_pages_the_matches(client):
+    owner = signup(client)
+    ws = owner.workspace_id
+    bread = [a_post(ws, f"2026-12-0{day}T09:00:00", text=f"Fresh Bread {day}") for day in (1, 2, 3)]
+    a_post(ws, "2026-12-04T09:00:00", text="Croissants")
+    creme = a_post(ws, "2026-12-05T09:00:00", text="Crème brûlée and bread")
+    draft = a_post(ws, None, text="Bread draft")
+    month = "?from=2026-12-01&to=2027-01-01"
+
+    def ids(query: str) -> list[str]:
+        response = call(client, "GET", posts_path(owner, query), headers=owner.headers)
+        assert response.status_code == 200, response.body
+        return [p["id"] for p in response.json["items"]]
+
+    assert ids(month + "&q=bread") == [*bread, creme]
+    assert ids(month + "&q=BREAD%20creme") == [creme]
+    assert ids(month + "&q=baguette") == []
+    assert ids("?status=draft&q=bread") == [draft]
+    first = call(
+        client, "GET", posts_path(owner, month + "&q=bread&limit=2"), headers=owner.headers
+    )
+    cursor = first.json["next_cursor"]
+    assert [p["id"] for p in first.json["items"]] == bread[:2] and cursor
+    assert ids(month + f"&q=bread&limit=2&cursor={cursor}") == [bread[2], creme]
+    too_long = call(client, "GET", posts_path(owner, "?q=" + "a" * 201), headers=owner.headers)
+    assert too_long.status_code in (400, 422)
+    assert too_long.json["error"]["details"][0]["field"] == "q"
+
+
 def test_a_long_list_comes_in_pages(client):
     owner = signup(client)
     made = [a_post(owner.workspace_id, f"2026-12-0{day}T09:00:00") for day in range(1, 8)]
