@@ -1,88 +1,218 @@
-// The calendar: a month, week or day of posts (or a list), coloured by network and status;
-// drag a post to another day to reschedule it, click it to edit it.
+// The calendar: a month, a week or a day (an hour grid) of posts, or a list, in the
+// workspace's time zone. Chips show the time, the network, the first words and the status;
+// drag one to another day (month) or day and hour (week, day) to reschedule it, or focus it
+// and press M; drag a draft from the drafts column onto the calendar to schedule it.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { memo, useCallback, useMemo, useState, type DragEvent } from "react";
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+  type FormEvent,
+  type KeyboardEvent,
+  type MouseEvent,
+} from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { useAccounts } from "../accounts/api";
-import { useNetworks } from "../api/networks";
 import { api, ApiError } from "../api/client";
 import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
-import { STATUS_NAMES, wallTime, type Post, type PostStatus } from "./api";
-import { addDays, dayKey, monthGrid, parseDay, rangeOf, stepDate, type View, weekDays } from "./dates";
+import { NETWORK_IDS, NetworkIcon, networkColor, networkLabel } from "../components/NetworkIcon";
+import { STATUS_NAMES, type Post, type PostStatus } from "./api";
+import {
+  addDays,
+  browserZone,
+  clockLabel,
+  dayKey,
+  longDay,
+  monthGrid,
+  parseDay,
+  rangeOf,
+  sameZone,
+  spanLabel,
+  stepDate,
+  type View,
+  wallParts,
+  type WallTime,
+  weekDays,
+  zonedInstant,
+} from "./dates";
 import { allPosts } from "./fetching";
-import "./posts.css";
+import "./calendar.css";
 
-// Posts in review stand out on the calendar: they are not going out until approved.
-const REVIEW_FLAGS: Partial<Record<PostStatus, string>> = {
+// What a chip says of its status, beside the time (a scheduled post says nothing more).
+// Posts in review stand out: they are not going out until approved.
+const STATUS_FLAGS: Partial<Record<PostStatus, string>> = {
+  draft: "Draft",
+  approved: "Approved",
+  publishing: "Sending",
+  published: "Published",
+  partially_published: "Partly sent",
+  failed: "Failed",
   pending_approval: "Needs approval",
   changes_requested: "Changes requested",
   rejected: "Rejected",
   expired: "Expired",
 };
-
+const IN_REVIEW: PostStatus[] = ["pending_approval", "changes_requested", "rejected", "expired"];
 const MOVABLE: PostStatus[] = ["draft", "pending_approval", "approved", "scheduled"];
+const VIEWS: View[] = ["month", "week", "day", "list"];
+const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
+/** Where a week or day opens when it has nothing earlier. */
+const FIRST_HOUR = 8;
+/** A draft dropped on a day of the month goes out at 09:00. */
+const DRAFT_HOUR = 9;
+const MOVE_HINT_ID = "calendar-move-hint";
+
+/** A post where the calendar shows it: its day and time in the workspace's zone. */
+interface Placed {
+  post: Post;
+  at: WallTime;
+  time: string;
+  networks: string[];
+}
+
+interface MoveTarget {
+  post: Post;
+  day: string;
+  hour: number;
+  minute: number;
+}
 
 export function CalendarPage() {
   const { workspace } = useWorkspace();
   if (!workspace) return <p>Loading…</p>;
-  return <Calendar workspaceId={workspace.id} canEdit={roleAllows(workspace.role, "editor")} />;
+  return (
+    <Calendar
+      workspaceId={workspace.id}
+      zone={workspace.timezone || "UTC"}
+      canEdit={roleAllows(workspace.role, "editor")}
+    />
+  );
 }
 
-function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: boolean }) {
+function isPhone(): boolean {
+  return typeof window !== "undefined" && !!window.matchMedia?.("(max-width: 640px)").matches;
+}
+
+function networksOf(post: Post): string[] {
+  return [...new Set(post.targets.map((t) => t.network))];
+}
+
+function firstWords(text: string, length = 60): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > length ? `${flat.slice(0, length).trimEnd()}…` : flat || "(no text)";
+}
+
+function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: string; canEdit: boolean }) {
   const base = `/v1/workspaces/${workspaceId}`;
   const [params, setParams] = useSearchParams();
-  const view = (params.get("view") as View | null) ?? "month";
-  const anchor = parseDay(params.get("date")) ?? new Date();
+  const [phone] = useState(isPhone);
+  const requested = params.get("view") as View | null;
+  const view: View = requested && VIEWS.includes(requested) ? requested : phone ? "day" : "month";
+  const today = wallParts(new Date(), zone).day;
+  const anchor = parseDay(params.get("date")) ?? parseDay(today)!;
   const status = params.get("status") ?? "";
-  const network = params.get("network") ?? "";
   const accountId = params.get("account_id") ?? "";
+  const hidden = useMemo(() => new Set((params.get("hide") ?? "").split(",").filter(Boolean)), [params]);
   const [start, end] = rangeOf(view, anchor);
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [notice, setNotice] = useState<string | null>(null);
+  const [moving, setMoving] = useState<Post | null>(null);
+  const differentZone = !sameZone(zone, browserZone());
 
-  const networks = useNetworks();
   const accounts = useAccounts(workspaceId);
-  const names = useMemo(
-    () => Object.fromEntries((networks.data ?? []).map((n) => [n.id, n.name])) as Record<string, string>,
-    [networks.data],
-  );
   const query = new URLSearchParams({ limit: "200" });
   if (!(view === "list" && status === "draft")) {
-    query.set("from", start.toISOString());
-    query.set("to", end.toISOString());
+    query.set("from", zonedInstant(dayKey(start), 0, 0, zone).toISOString());
+    query.set("to", zonedInstant(dayKey(end), 0, 0, zone).toISOString());
   }
   if (status) query.set("status", status);
-  if (network) query.set("network", network);
   if (accountId) query.set("account_id", accountId);
-  const posts = useQuery({ queryKey: ["posts", workspaceId, query.toString()], queryFn: () => allPosts(base, query) });
-
   const postsKey = ["posts", workspaceId, query.toString()];
-  // Optimistic: the chip moves at once; a refusal (409 included) puts it back.
+  const draftsKey = ["posts", workspaceId, "drafts"];
+  const posts = useQuery({ queryKey: postsKey, queryFn: () => allPosts(base, query) });
+  const drafts = useQuery({
+    queryKey: draftsKey,
+    queryFn: () => allPosts(base, new URLSearchParams({ status: "draft", limit: "200" })),
+  });
+
+  // Every post placed once per answer (a month can hold 1,000): day, hour, time label.
+  const placed = useMemo(() => placePosts(posts.data ?? [], zone), [posts.data, zone]);
+  const shown = useMemo(
+    () => (hidden.size ? placed.filter((p) => p.networks.some((n) => !hidden.has(n))) : placed),
+    [placed, hidden],
+  );
+  const listed = useMemo(
+    () => (posts.data ?? []).filter((p) => !hidden.size || networksOf(p).some((n) => !hidden.has(n))),
+    [posts.data, hidden],
+  );
+  const byDay = useMemo(() => groupBy(shown, (p) => p.at.day), [shown]);
+  const byHour = useMemo(() => groupBy(shown, (p) => `${p.at.day}T${p.at.hour}`), [shown]);
+
+  // The legend is also the network filter: the networks of the accounts and of the posts.
+  const legend = useMemo(() => {
+    const present = new Set<string>((accounts.data?.items ?? []).map((a) => a.network).filter(Boolean));
+    const counts = new Map<string, number>();
+    for (const p of placed) {
+      for (const n of p.networks) {
+        present.add(n);
+        counts.set(n, (counts.get(n) ?? 0) + 1);
+      }
+    }
+    const known = NETWORK_IDS.filter((n) => present.has(n));
+    const others = [...present].filter((n) => !(NETWORK_IDS as readonly string[]).includes(n)).sort();
+    return [...known, ...others].map((network) => ({ network, count: counts.get(network) ?? 0 }));
+  }, [accounts.data, placed]);
+
+  // Optimistic: the chip moves at once (a draft leaves the column); a refusal (409 included)
+  // puts everything back. The post keeps its own zone; a draft takes the workspace's.
   const move = useMutation({
     meta: { toast: false },
-    mutationFn: ({ post, day }: { post: Post; day: Date }) => {
-      const time = post.scheduled_at ? wallTime(post.scheduled_at, post.timezone).slice(11) : "09:00";
-      const at = `${dayKey(day)}T${time}:00`;
+    mutationFn: ({ post, day, hour, minute }: MoveTarget) => {
+      const instant = zonedInstant(day, hour, minute, zone);
+      const timezone = post.scheduled_at ? post.timezone : zone;
+      const wall = wallParts(instant, timezone);
+      const at = `${wall.day}T${pad(wall.hour)}:${pad(wall.minute)}:00`;
       return api<Post>(`${base}/posts/${post.id}`, {
         method: "PATCH",
-        body: { version: post.version, when: { at, timezone: post.timezone } },
+        body: { version: post.version, when: { at, timezone } },
       });
     },
-    onMutate: async ({ post, day }) => {
-      await queryClient.cancelQueries({ queryKey: postsKey });
+    onMutate: async ({ post, day, hour, minute }) => {
+      await queryClient.cancelQueries({ queryKey: ["posts", workspaceId] });
       const before = queryClient.getQueryData<Post[]>(postsKey);
-      const old = new Date(post.scheduled_at ?? day);
-      const moved = new Date(day.getFullYear(), day.getMonth(), day.getDate(), old.getHours(), old.getMinutes()).toISOString();
-      queryClient.setQueryData<Post[]>(postsKey, (current) =>
-        current?.map((p) => (p.id === post.id ? { ...p, scheduled_at: moved } : p)),
-      );
-      return { before };
+      const draftsBefore = queryClient.getQueryData<Post[]>(draftsKey);
+      const scheduled_at = zonedInstant(day, hour, minute, zone).toISOString();
+      queryClient.setQueryData<Post[]>(postsKey, (current) => {
+        if (!current) return current;
+        if (current.some((p) => p.id === post.id)) {
+          return current.map((p) => (p.id === post.id ? { ...p, scheduled_at } : p));
+        }
+        return [...current, { ...post, status: "scheduled", scheduled_at }];
+      });
+      queryClient.setQueryData<Post[]>(draftsKey, (current) => current?.filter((p) => p.id !== post.id));
+      return { before, draftsBefore, wasDraft: !post.scheduled_at };
     },
-    onSuccess: (moved) => setNotice(`Moved to ${new Date(moved.scheduled_at ?? "").toLocaleString()}.`),
+    onSuccess: (moved, _variables, context) => {
+      const when = moved.scheduled_at
+        ? new Date(moved.scheduled_at).toLocaleString(undefined, {
+            dateStyle: "full",
+            timeStyle: "short",
+            timeZone: zone,
+          })
+        : "no time";
+      const label = differentZone ? ` (${zone})` : "";
+      setNotice(`${context?.wasDraft ? "Scheduled for" : "Moved to"} ${when}${label}.`);
+    },
     onError: (error, _variables, context) => {
       if (context?.before) queryClient.setQueryData(postsKey, context.before);
+      if (context?.draftsBefore) queryClient.setQueryData(draftsKey, context.draftsBefore);
       setNotice(
         error instanceof ApiError && error.status === 409
           ? "Someone changed this post since the calendar loaded; it now shows the latest version. Try again."
@@ -101,59 +231,154 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
     setParams(next);
   }
 
-  const byDay = useMemo(() => postsByDay(posts.data ?? []), [posts.data]);
+  function toggleNetwork(network: string) {
+    const next = new Set(hidden);
+    if (next.has(network)) next.delete(network);
+    else next.add(network);
+    go({ hide: [...next].join(",") || null });
+  }
+
+  const findPost = useCallback(
+    (id: string) => posts.data?.find((p) => p.id === id) ?? drafts.data?.find((p) => p.id === id),
+    [posts.data, drafts.data],
+  );
+
+  const openPost = useCallback((post: Post) => navigate(postPath(post, canEdit)), [navigate, canEdit]);
+
+  const moveTo = useCallback(
+    (post: Post, day: string, hour: number | null) => {
+      if (!MOVABLE.includes(post.status)) return;
+      const was = post.scheduled_at ? wallParts(post.scheduled_at, zone) : null;
+      const target: MoveTarget = {
+        post,
+        day,
+        hour: hour ?? was?.hour ?? DRAFT_HOUR,
+        minute: was?.minute ?? 0,
+      };
+      if (was && was.day === target.day && was.hour === target.hour && was.minute === target.minute) return;
+      move.mutate(target);
+    },
+    [move, zone],
+  );
+
+  // One set of handlers for every chip and cell of a view (events bubble to the view).
+  const handlers = useMemo(() => {
+    const chipOf = (target: EventTarget) => (target as Element).closest?.<HTMLElement>("[data-post]") ?? null;
+    const slotOf = (target: EventTarget) => (target as Element).closest?.<HTMLElement>("[data-day]") ?? null;
+    return {
+      onClick: (event: MouseEvent) => {
+        const chip = chipOf(event.target);
+        const post = chip?.dataset.post ? findPost(chip.dataset.post) : undefined;
+        if (post && chip?.classList.contains("post-chip")) openPost(post);
+      },
+      onKeyDown: (event: KeyboardEvent) => {
+        if (!canEdit || event.key.toLowerCase() !== "m" || event.ctrlKey || event.metaKey || event.altKey) return;
+        const chip = chipOf(event.target);
+        const post = chip?.dataset.post ? findPost(chip.dataset.post) : undefined;
+        if (post && MOVABLE.includes(post.status)) {
+          event.preventDefault();
+          setMoving(post);
+        }
+      },
+      onDragStart: (event: DragEvent) => {
+        const chip = chipOf(event.target);
+        if (!chip?.dataset.post) return;
+        event.dataTransfer.setData("text/plain", chip.dataset.post);
+        event.dataTransfer.effectAllowed = "move";
+      },
+      onDragOver: (event: DragEvent) => {
+        if (!canEdit || !slotOf(event.target)) return;
+        event.preventDefault();
+        event.dataTransfer.dropEffect = "move";
+      },
+      onDragEnter: (event: DragEvent) => {
+        if (canEdit) slotOf(event.target)?.classList.add("drop-over");
+      },
+      onDragLeave: (event: DragEvent) => {
+        const slot = slotOf(event.target);
+        if (slot && !slot.contains(event.relatedTarget as Node | null)) slot.classList.remove("drop-over");
+      },
+      onDrop: (event: DragEvent) => {
+        const slot = slotOf(event.target);
+        if (!canEdit || !slot?.dataset.day) return;
+        event.preventDefault();
+        slot.classList.remove("drop-over");
+        const post = findPost(event.dataTransfer.getData("text/plain"));
+        if (post) moveTo(post, slot.dataset.day, slot.dataset.hour ? Number(slot.dataset.hour) : null);
+      },
+    };
+  }, [canEdit, findPost, openPost, moveTo]);
+
   const days = view === "month" ? monthGrid(anchor) : view === "week" ? weekDays(anchor) : [anchor];
   const title =
     view === "month"
       ? anchor.toLocaleDateString(undefined, { month: "long", year: "numeric" })
-      : view === "day"
-        ? anchor.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" })
-        : `${start.toLocaleDateString()} – ${addDays(end, -1).toLocaleDateString()}`;
-
-  // A post in review opens on its page, where its approvers decide; others in the composer.
-  const openPost = useCallback(
-    (post: Post) => navigate(REVIEW_FLAGS[post.status] || !canEdit ? `/posts/${post.id}` : `/posts/${post.id}/edit`),
-    [navigate, canEdit],
-  );
-
-  function dropOn(day: Date, event: DragEvent) {
-    event.preventDefault();
-    const id = event.dataTransfer.getData("text/plain");
-    const post = posts.data?.find((p) => p.id === id);
-    if (post && dayKey(new Date(post.scheduled_at ?? "")) !== dayKey(day)) move.mutate({ post, day });
-  }
+      : view === "week"
+        ? spanLabel(start, addDays(end, -1))
+        : anchor.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
 
   return (
-    <section className="calendar">
-      <h1>Calendar</h1>
-      <div className="calendar-bar">
-        <div role="group" aria-label="View">
-          {(["month", "week", "day", "list"] as View[]).map((v) => (
+    <section className="calendar" aria-labelledby="calendar-title">
+      <header className="cal-head">
+        <h1 id="calendar-title">Calendar</h1>
+        {canEdit && (
+          <Link className="cal-new" to="/compose">
+            New post
+          </Link>
+        )}
+      </header>
+      <div className="cal-toolbar">
+        <div className="cal-nav" role="group" aria-label="Dates">
+          <button type="button" onClick={() => go({ date: dayKey(stepDate(view, anchor, -1)) })}>
+            <span aria-hidden="true">‹ </span>Previous
+          </button>
+          <button type="button" onClick={() => go({ date: null })}>
+            Today
+          </button>
+          <button type="button" onClick={() => go({ date: dayKey(stepDate(view, anchor, 1)) })}>
+            Next<span aria-hidden="true"> ›</span>
+          </button>
+        </div>
+        <h2 className="cal-title" aria-live="polite">
+          {title}
+        </h2>
+        <div className="cal-views" role="group" aria-label="View">
+          {VIEWS.map((v) => (
             <button key={v} type="button" aria-pressed={view === v} onClick={() => go({ view: v })}>
               {v[0].toUpperCase() + v.slice(1)}
             </button>
           ))}
         </div>
-        <div role="group" aria-label="Dates">
-          <button type="button" onClick={() => go({ date: dayKey(stepDate(view, anchor, -1)) })}>Previous</button>
-          <button type="button" onClick={() => go({ date: null })}>Today</button>
-          <button type="button" onClick={() => go({ date: dayKey(stepDate(view, anchor, 1)) })}>Next</button>
-        </div>
+      </div>
+      <div className="cal-filters">
+        {legend.length > 0 && (
+          <div className="cal-legend" role="group" aria-label="Networks shown">
+            {legend.map(({ network, count }) => (
+              <button
+                key={network}
+                type="button"
+                className="cal-network"
+                aria-pressed={!hidden.has(network)}
+                style={{ ["--network-color" as string]: networkColor(network) }}
+                onClick={() => toggleNetwork(network)}
+              >
+                <NetworkIcon network={network} size={14} />
+                <span>{networkLabel(network)}</span>
+                <span className="cal-count" aria-label={`${count} posts`}>
+                  {count}
+                </span>
+              </button>
+            ))}
+          </div>
+        )}
         <label>
           Status{" "}
           <select value={status} onChange={(e) => go({ status: e.target.value || null })}>
             <option value="">Any</option>
             {Object.entries(STATUS_NAMES).map(([value, label]) => (
-              <option key={value} value={value}>{label}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Network{" "}
-          <select value={network} onChange={(e) => go({ network: e.target.value || null })}>
-            <option value="">Any</option>
-            {(networks.data ?? []).map((n) => (
-              <option key={n.id} value={n.id}>{n.name}</option>
+              <option key={value} value={value}>
+                {label}
+              </option>
             ))}
           </select>
         </label>
@@ -162,135 +387,499 @@ function Calendar({ workspaceId, canEdit }: { workspaceId: string; canEdit: bool
           <select value={accountId} onChange={(e) => go({ account_id: e.target.value || null })}>
             <option value="">Any</option>
             {(accounts.data?.items ?? []).map((a) => (
-              <option key={a.id} value={a.id}>{`${names[a.network] ?? a.network} · ${a.display_name}`}</option>
+              <option key={a.id} value={a.id}>{`${networkLabel(a.network)} · ${a.display_name}`}</option>
             ))}
           </select>
         </label>
-        {canEdit && <Link to="/compose">New post</Link>}
       </div>
-      <h2>{title}</h2>
+      <p className="cal-zone muted">
+        {differentZone ? (
+          <>
+            Times in <strong>{zone}</strong>, the workspace's time zone (your browser is on {browserZone()}).
+          </>
+        ) : (
+          <>Times in {zone}.</>
+        )}
+        {canEdit && view !== "list" && <> Drag a post to reschedule it, or focus it and press M.</>}
+      </p>
+      <span id={MOVE_HINT_ID} hidden>
+        Press M to move it to another day or time.
+      </span>
       {notice && (
-        <p role="status" className="notice">
-          {notice} <button type="button" onClick={() => setNotice(null)}>Dismiss</button>
+        <p role="status" className="notice cal-notice">
+          {notice}{" "}
+          <button type="button" onClick={() => setNotice(null)}>
+            Dismiss
+          </button>
         </p>
       )}
-      {posts.isPending && <p>Loading posts…</p>}
-      {posts.isError && <p role="alert">Could not load the posts: {posts.error.message}</p>}
-      {posts.data && view === "list" && (
-        posts.data.length === 0 ? <p>No posts here.</p> : (
-          <table className="post-list">
-            <thead>
-              <tr><th>When</th><th>Accounts</th><th>Status</th><th>Text</th></tr>
-            </thead>
-            <tbody>
-              {posts.data.map((post) => (
-                <tr key={post.id}>
-                  <td>{post.scheduled_at ? new Date(post.scheduled_at).toLocaleString() : "No time yet"}</td>
-                  <td>{post.targets.map((t) => names[t.network] ?? t.network).join(", ")}</td>
-                  <td>{STATUS_NAMES[post.status]}</td>
-                  <td><Link to={`/posts/${post.id}/edit`}>{post.text.slice(0, 80) || "(no text)"}</Link></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )
-      )}
-      {posts.data && view !== "list" && (
-        <div className={`calendar-grid view-${view}`} role="grid" aria-label={title}>
-          {view !== "day" && (
-            <div role="row" className="calendar-row">
-              {days.slice(0, 7).map((day) => (
-                <div key={`head-${dayKey(day)}`} role="columnheader" className="weekday">
-                  {day.toLocaleDateString(undefined, { weekday: "short" })}
-                </div>
-              ))}
-            </div>
+      <div className={`cal-body${view === "list" ? " is-list" : ""}`}>
+        <div className="cal-main">
+          {posts.isPending && <p>Loading posts…</p>}
+          {posts.isError && <p role="alert">Could not load the posts: {posts.error.message}</p>}
+          {posts.data && view === "list" && <PostList posts={listed} zone={zone} canEdit={canEdit} />}
+          {posts.data && view === "month" && (
+            <MonthGrid
+              days={days}
+              month={anchor.getMonth()}
+              title={title}
+              today={today}
+              byDay={byDay}
+              canEdit={canEdit}
+              handlers={handlers}
+            />
           )}
-          {weeksOf(days).map((week) => (
-            <div key={`row-${dayKey(week[0])}`} role="row" className="calendar-row">
-              {week.map((day) => {
-                const key = dayKey(day);
-                const outside = view === "month" && day.getMonth() !== anchor.getMonth();
-                return (
-                  <div
-                    key={key}
-                    role="gridcell"
-                    aria-label={day.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long" })}
-                    data-day={key}
-                    className={outside ? "day outside" : "day"}
-                    onDragOver={(event) => canEdit && event.preventDefault()}
-                    onDrop={(event) => canEdit && dropOn(day, event)}
-                  >
-                    <span className="day-number">{day.getDate()}</span>
-                    <DayPosts posts={byDay.get(key)} names={names} canEdit={canEdit} onOpen={openPost} />
-                  </div>
-                );
-              })}
-            </div>
-          ))}
+          {posts.data && (view === "week" || view === "day") && (
+            <HourGrid
+              days={days}
+              view={view}
+              title={title}
+              today={today}
+              nowHour={wallParts(new Date(), zone).hour}
+              byHour={byHour}
+              canEdit={canEdit}
+              handlers={handlers}
+            />
+          )}
         </div>
+        {view !== "list" && (
+          <DraftsColumn
+            drafts={drafts.data}
+            failed={drafts.isError}
+            canEdit={canEdit}
+            handlers={handlers}
+            onSchedule={setMoving}
+          />
+        )}
+      </div>
+      {moving && (
+        <MoveDialog
+          post={moving}
+          zone={zone}
+          initial={
+            moving.scheduled_at
+              ? wallParts(moving.scheduled_at, zone)
+              : { day: dayKey(anchor) < today ? today : dayKey(anchor), hour: DRAFT_HOUR, minute: 0 }
+          }
+          onClose={() => setMoving(null)}
+          onMove={(day, hour, minute) => {
+            setMoving(null);
+            move.mutate({ post: moving, day, hour, minute });
+          }}
+        />
       )}
     </section>
   );
 }
 
-/** Days in rows of seven (the grid's rows; a day view is one short row). */
+/** A post in review opens on its page, where its approvers decide; others in the composer. */
+function postPath(post: Post, canEdit: boolean): string {
+  return IN_REVIEW.includes(post.status) || !canEdit ? `/posts/${post.id}` : `/posts/${post.id}/edit`;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}
+
+/** Each post with its day, hour and time label in `zone`, in time order. */
+export function placePosts(posts: Post[], zone: string): Placed[] {
+  const placed: Placed[] = [];
+  for (const post of posts) {
+    if (!post.scheduled_at) continue;
+    const at = wallParts(post.scheduled_at, zone);
+    placed.push({ post, at, time: clockLabel(at.hour, at.minute), networks: networksOf(post) });
+  }
+  return placed.sort((a, b) => (a.post.scheduled_at ?? "").localeCompare(b.post.scheduled_at ?? ""));
+}
+
+function groupBy(placed: Placed[], key: (p: Placed) => string): Map<string, Placed[]> {
+  const groups = new Map<string, Placed[]>();
+  for (const p of placed) {
+    const k = key(p);
+    const group = groups.get(k);
+    if (group) group.push(p);
+    else groups.set(k, [p]);
+  }
+  return groups;
+}
+
+type Handlers = {
+  onClick: (event: MouseEvent) => void;
+  onKeyDown: (event: KeyboardEvent) => void;
+  onDragStart: (event: DragEvent) => void;
+  onDragOver: (event: DragEvent) => void;
+  onDragEnter: (event: DragEvent) => void;
+  onDragLeave: (event: DragEvent) => void;
+  onDrop: (event: DragEvent) => void;
+};
+
+/** Days in rows of seven (the month's weeks). */
 function weeksOf(days: Date[]): Date[][] {
   const weeks: Date[][] = [];
   for (let i = 0; i < days.length; i += 7) weeks.push(days.slice(i, i + 7));
   return weeks;
 }
 
-/** Posts grouped by the local day they go out, each day's in time order. */
-function postsByDay(posts: Post[]): Map<string, Post[]> {
-  const byDay = new Map<string, Post[]>();
-  for (const post of posts) {
-    if (!post.scheduled_at) continue;
-    const key = dayKey(new Date(post.scheduled_at));
-    const day = byDay.get(key);
-    if (day) day.push(post);
-    else byDay.set(key, [post]);
-  }
-  for (const day of byDay.values()) day.sort((a, b) => (a.scheduled_at ?? "").localeCompare(b.scheduled_at ?? ""));
-  return byDay;
-}
-
-const chipTime = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-
-// A day's chips re-render only when that day's posts change (a month can hold 1,000 posts).
-const DayPosts = memo(function DayPosts({
-  posts,
-  names,
+const MonthGrid = memo(function MonthGrid({
+  days,
+  month,
+  title,
+  today,
+  byDay,
   canEdit,
-  onOpen,
+  handlers,
 }: {
-  posts: Post[] | undefined;
-  names: Record<string, string>;
+  days: Date[];
+  month: number;
+  title: string;
+  today: string;
+  byDay: Map<string, Placed[]>;
   canEdit: boolean;
-  onOpen: (post: Post) => void;
+  handlers: Handlers;
 }) {
-  if (!posts) return null;
+  return (
+    <div className="cal-month" role="grid" aria-label={title} {...handlers}>
+      <div role="row" className="cal-row">
+        {days.slice(0, 7).map((day) => (
+          <div key={`head-${dayKey(day)}`} role="columnheader" className="cal-weekday">
+            <span aria-hidden="true">{day.toLocaleDateString(undefined, { weekday: "short" })}</span>
+            <span className="visually-hidden">{day.toLocaleDateString(undefined, { weekday: "long" })}</span>
+          </div>
+        ))}
+      </div>
+      {weeksOf(days).map((week) => (
+        <div key={`row-${dayKey(week[0])}`} role="row" className="cal-row">
+          {week.map((day) => {
+            const key = dayKey(day);
+            const classes = ["cal-day"];
+            if (day.getMonth() !== month) classes.push("outside");
+            if (key === today) classes.push("today");
+            if (key < today) classes.push("past");
+            return (
+              <div
+                key={key}
+                role="gridcell"
+                aria-label={longDay(day)}
+                aria-current={key === today ? "date" : undefined}
+                data-day={key}
+                className={classes.join(" ")}
+              >
+                <span className="cal-day-number" aria-hidden="true">
+                  {day.getDate()}
+                </span>
+                <Chips placed={byDay.get(key)} canEdit={canEdit} />
+              </div>
+            );
+          })}
+        </div>
+      ))}
+    </div>
+  );
+});
+
+const HourGrid = memo(function HourGrid({
+  days,
+  view,
+  title,
+  today,
+  nowHour,
+  byHour,
+  canEdit,
+  handlers,
+}: {
+  days: Date[];
+  view: View;
+  title: string;
+  today: string;
+  nowHour: number;
+  byHour: Map<string, Placed[]>;
+  canEdit: boolean;
+  handlers: Handlers;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const keys = days.map(dayKey);
+  const first = keys[0];
+  // Opens on the first hour with a post, or 08:00, whichever is earlier.
+  let openAt = FIRST_HOUR;
+  for (const key of keys) {
+    for (let hour = 0; hour < openAt; hour++) if (byHour.has(`${key}T${hour}`)) openAt = hour;
+  }
+  useLayoutEffect(() => {
+    const box = scroller.current;
+    const row = box?.querySelector<HTMLElement>(`[data-row-hour="${openAt}"]`);
+    const head = box?.querySelector<HTMLElement>(".cal-hours-head");
+    if (box && row) box.scrollTop = row.offsetTop - (head?.offsetHeight ?? 0);
+    // Only when the days shown change, not when a post moves.
+  }, [first, view]);
+  return (
+    <div className="cal-hours-scroll" ref={scroller}>
+      <div
+        className={`cal-hours view-${view}`}
+        style={{ ["--days" as string]: days.length }}
+        role="grid"
+        aria-label={title}
+        {...handlers}
+      >
+        <div role="row" className="cal-row">
+          <div role="columnheader" className="cal-hours-head cal-corner">
+            <span className="visually-hidden">Time</span>
+          </div>
+          {days.map((day, i) => (
+            <div
+              key={keys[i]}
+              role="columnheader"
+              className={`cal-hours-head${keys[i] === today ? " today" : ""}`}
+              aria-current={keys[i] === today ? "date" : undefined}
+            >
+              <span className="cal-head-weekday">{day.toLocaleDateString(undefined, { weekday: "short" })}</span>{" "}
+              <span className="cal-head-date">{day.getDate()}</span>
+            </div>
+          ))}
+        </div>
+        {HOURS.map((hour) => (
+          <div key={hour} role="row" className="cal-row">
+            <div role="rowheader" className="cal-hour-label" data-row-hour={hour}>
+              {clockLabel(hour)}
+            </div>
+            {days.map((day, i) => {
+              const key = keys[i];
+              const classes = ["cal-slot"];
+              if (key === today) classes.push("today");
+              if (key === today && hour === nowHour) classes.push("now");
+              if (key < today || (key === today && hour < nowHour)) classes.push("past");
+              return (
+                <div
+                  key={key}
+                  role="gridcell"
+                  aria-label={`${longDay(day)}, ${clockLabel(hour)}`}
+                  data-day={key}
+                  data-hour={hour}
+                  className={classes.join(" ")}
+                >
+                  <Chips placed={byHour.get(`${key}T${hour}`)} canEdit={canEdit} />
+                </div>
+              );
+            })}
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+});
+
+// A day's (or an hour's) chips re-render only when its posts change.
+const Chips = memo(function Chips({ placed, canEdit }: { placed: Placed[] | undefined; canEdit: boolean }) {
+  if (!placed) return null;
   return (
     <>
-      {posts.map((post) => (
-        <button
-          key={post.id}
-          type="button"
-          className={`post-chip status-${post.status} network-${post.targets[0]?.network ?? "none"}`}
-          draggable={canEdit && MOVABLE.includes(post.status)}
-          onDragStart={(event) => event.dataTransfer.setData("text/plain", post.id)}
-          onClick={() => onOpen(post)}
-          title={`${STATUS_NAMES[post.status]}: ${post.text}`}
-        >
-          {REVIEW_FLAGS[post.status] && <span className="chip-flag">{REVIEW_FLAGS[post.status]}</span>}
-          <span className="chip-time">{chipTime.format(new Date(post.scheduled_at ?? ""))}</span>{" "}
-          {post.targets.map((t) => (
-            <span key={t.account_id} className={`dot network-${t.network}`} aria-hidden="true" />
-          ))}
-          <span className="visually-hidden">{post.targets.map((t) => names[t.network] ?? t.network).join(", ")}</span>{" "}
-          {post.text.slice(0, 40) || "(no text)"}
-        </button>
+      {placed.map((p) => (
+        <Chip key={p.post.id} placed={p} canEdit={canEdit} />
       ))}
     </>
   );
 });
+
+function Chip({ placed, canEdit }: { placed: Placed; canEdit: boolean }) {
+  const { post, networks, time } = placed;
+  const movable = canEdit && MOVABLE.includes(post.status);
+  const flag = STATUS_FLAGS[post.status];
+  return (
+    <button
+      type="button"
+      className={`post-chip status-${post.status}`}
+      data-post={post.id}
+      draggable={movable}
+      aria-describedby={movable ? MOVE_HINT_ID : undefined}
+      style={{ ["--chip-color" as string]: networkColor(networks[0] ?? "") }}
+      title={`${STATUS_NAMES[post.status]}: ${post.text}`}
+    >
+      <span className="chip-meta">
+        <span className="chip-time">{time}</span>
+        {networks.map((n) => (
+          <NetworkIcon key={n} network={n} size={12} />
+        ))}
+        <span className="visually-hidden">{` ${networks.map(networkLabel).join(", ")} `}</span>
+        {flag && <span className="chip-flag">{flag}</span>}
+      </span>
+      <span className="chip-text">{firstWords(post.text)}</span>
+    </button>
+  );
+}
+
+function DraftsColumn({
+  drafts,
+  failed,
+  canEdit,
+  handlers,
+  onSchedule,
+}: {
+  drafts: Post[] | undefined;
+  failed: boolean;
+  canEdit: boolean;
+  handlers: Handlers;
+  onSchedule: (post: Post) => void;
+}) {
+  const sorted = useMemo(
+    () => [...(drafts ?? [])].sort((a, b) => b.updated_at.localeCompare(a.updated_at)),
+    [drafts],
+  );
+  return (
+    <aside className="cal-drafts" aria-labelledby="cal-drafts-title">
+      <h2 id="cal-drafts-title">
+        Drafts{drafts ? <span className="cal-count">{drafts.length}</span> : null}
+      </h2>
+      {canEdit && <p className="muted cal-drafts-help">Drag a draft onto a day or an hour to schedule it.</p>}
+      {failed && <p role="alert">Could not load the drafts.</p>}
+      {drafts && sorted.length === 0 && (
+        <p className="muted">
+          No drafts. Ideas saved without a time wait here.{" "}
+          {canEdit && <Link to="/compose">Write one</Link>}
+        </p>
+      )}
+      {sorted.length > 0 && (
+        <ul className="cal-draft-list" aria-label="Drafts" onDragStart={handlers.onDragStart}>
+          {sorted.map((post) => {
+            const networks = networksOf(post);
+            return (
+              <li
+                key={post.id}
+                className="cal-draft"
+                data-post={post.id}
+                draggable={canEdit}
+                style={{ ["--chip-color" as string]: networkColor(networks[0] ?? "") }}
+              >
+                <span className="chip-meta">
+                  {networks.map((n) => (
+                    <NetworkIcon key={n} network={n} size={14} label={networkLabel(n)} />
+                  ))}
+                </span>
+                <Link to={postPath(post, canEdit)} className="cal-draft-text">
+                  {firstWords(post.text, 90)}
+                </Link>
+                {canEdit && (
+                  <button
+                    type="button"
+                    className="cal-draft-schedule"
+                    aria-label={`Schedule: ${firstWords(post.text, 40)}`}
+                    onClick={() => onSchedule(post)}
+                  >
+                    Schedule…
+                  </button>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </aside>
+  );
+}
+
+/** The keyboard's (and a phone's) way to move a post or schedule a draft. */
+function MoveDialog({
+  post,
+  zone,
+  initial,
+  onClose,
+  onMove,
+}: {
+  post: Post;
+  zone: string;
+  initial: WallTime;
+  onClose: () => void;
+  onMove: (day: string, hour: number, minute: number) => void;
+}) {
+  const [day, setDay] = useState(initial.day);
+  const [time, setTime] = useState(`${pad(initial.hour)}:${pad(initial.minute)}`);
+  const opener = useRef<Element | null>(null);
+  const first = useRef<HTMLInputElement>(null);
+  const scheduling = !post.scheduled_at;
+
+  useEffect(() => {
+    opener.current = document.activeElement;
+    first.current?.focus();
+    return () => {
+      const back = opener.current;
+      if (back instanceof HTMLElement && back.isConnected) back.focus();
+    };
+  }, []);
+
+  function submit(event: FormEvent) {
+    event.preventDefault();
+    const match = time.match(/^(\d{2}):(\d{2})/);
+    if (!parseDay(day) || !match) return;
+    onMove(day, Number(match[1]), Number(match[2]));
+  }
+
+  return (
+    <div className="cal-dialog-backdrop" onClick={(e) => e.target === e.currentTarget && onClose()}>
+      <div
+        className="cal-dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="cal-dialog-title"
+        onKeyDown={(e) => e.key === "Escape" && onClose()}
+      >
+        <h2 id="cal-dialog-title">{scheduling ? "Schedule draft" : "Move post"}</h2>
+        <p className="cal-dialog-text">{firstWords(post.text, 120)}</p>
+        <form onSubmit={submit}>
+          <label>
+            Date
+            <input ref={first} type="date" required value={day} onChange={(e) => setDay(e.target.value)} />
+          </label>
+          <label>
+            Time ({zone})
+            <input type="time" required value={time} onChange={(e) => setTime(e.target.value)} />
+          </label>
+          <div className="cal-dialog-actions">
+            <button type="submit" className="primary">
+              {scheduling ? "Schedule" : "Move"}
+            </button>
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      </div>
+    </div>
+  );
+}
+
+function PostList({ posts, zone, canEdit }: { posts: Post[]; zone: string; canEdit: boolean }) {
+  if (posts.length === 0) return <p>No posts here.</p>;
+  return (
+    <table className="cal-list">
+      <thead>
+        <tr>
+          <th>When</th>
+          <th>Networks</th>
+          <th>Status</th>
+          <th>Text</th>
+        </tr>
+      </thead>
+      <tbody>
+        {posts.map((post) => {
+          const at = post.scheduled_at ? wallParts(post.scheduled_at, zone) : null;
+          return (
+            <tr key={post.id}>
+              <td>{at ? `${longDay(parseDay(at.day)!)}, ${clockLabel(at.hour, at.minute)}` : "No time yet"}</td>
+              <td>
+                {networksOf(post).map((n) => (
+                  <span key={n} className="cal-list-network">
+                    <NetworkIcon network={n} size={14} /> {networkLabel(n)}
+                  </span>
+                ))}
+              </td>
+              <td>
+                <span className={`status-badge status-${post.status}`}>{STATUS_NAMES[post.status]}</span>
+              </td>
+              <td>
+                <Link to={postPath(post, canEdit)}>{firstWords(post.text, 80)}</Link>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}
