@@ -4,7 +4,7 @@ disconnect, and picking which pages or organisations a grant should add."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
@@ -134,6 +134,17 @@ class OfferedIdentity(Model):
 class PendingOut(Model):
     network: str
     identities: list[OfferedIdentity]
+
+
+class PendingSummary(Model):
+    id: str = Field(description="the pending connection: GET or POST .../accounts/pending/{id}")
+    network: str
+    identities: list[OfferedIdentity]
+    expires_at: str = Field(description="UTC; after this, connect again")
+
+
+class PendingList(Model):
+    items: list[PendingSummary]
 
 
 class ChooseIn(Model):
@@ -410,6 +421,48 @@ def disconnect_account(ctx: RequestContext, ws: str, account_id: str) -> Disconn
 
     cancelled = disconnect(_account(ws, account_id), actor=ctx.principal.actor)
     return DisconnectOut(cancelled_targets=cancelled)
+
+
+@accounts.endpoint(
+    "GET", "/v1/workspaces/{ws}/accounts/pending", auth=Role.ADMIN, response=PendingList
+)
+def list_pending_connections(ctx: RequestContext, ws: str) -> PendingList:
+    """The caller's connections still waiting for them to pick pages or organisations
+    (until they expire): leaving that step does not lose them."""
+    from chalicelib.store import oauth_state
+    from chalicelib.store.base import iso
+
+    items = []
+    for record in oauth_state.pending_of(ws, ctx.principal.require_user()):
+        if record.workspace_id != ws or not isinstance(record.extra, dict):
+            continue
+        offered = [
+            OfferedIdentity(**{k: v for k, v in i.items() if k in OfferedIdentity.model_fields})
+            for i in record.extra.get("identities", [])
+        ]
+        expires = datetime.fromtimestamp(int(record.expires_at), tz=UTC)
+        items.append(
+            PendingSummary(
+                id=record.state, network=record.network, identities=offered, expires_at=iso(expires)
+            )
+        )
+    return PendingList(items=items)
+
+
+@accounts.endpoint(
+    "DELETE",
+    "/v1/workspaces/{ws}/accounts/pending/{pending_id}",
+    auth=Role.ADMIN,
+    status=204,
+)
+def discard_pending_connection(ctx: RequestContext, ws: str, pending_id: str) -> None:
+    """Forget a connection waiting for a choice (its sealed tokens with it)."""
+    from chalicelib.oauth.connect import pending_identities
+    from chalicelib.store import oauth_state
+
+    if not pending_identities(ws, ctx.principal.require_user(), pending_id):
+        raise NotFound("This choice has expired; connect again.")
+    oauth_state.consume(pending_id)
 
 
 @accounts.endpoint(

@@ -1,4 +1,10 @@
-"""OAuth states: what a connect started, kept server-side for 10 minutes, used once."""
+"""OAuth states: what a connect started, kept server-side for 10 minutes, used once.
+
+A grant that offers several identities (Facebook pages, LinkedIn organisations) waits
+here for the user's choice as a record whose `extra` holds the offered `identities`; such
+records carry `pending_owner` (workspace and user), the key of the sparse `pending-index`
+through which the Accounts page lists the connections still waiting to be finished.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,23 @@ from typing import Any
 
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 
 from chalicelib.store.base import StoredModel, table_meta
 
 STATE_TTL_SECONDS = 600
+
+
+class ByPendingOwner(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "pending-index"
+        projection = KeysOnlyProjection()  # the sealed tokens stay in the table only
+
+    pending_owner = UnicodeAttribute(hash_key=True)
+
+
+def _owner(workspace_id: str, user_id: str) -> str:
+    return f"{workspace_id}#{user_id}"
 
 
 class OAuthStateItem(StoredModel):
@@ -26,6 +45,8 @@ class OAuthStateItem(StoredModel):
     extra = JSONAttribute(default=dict)
     expires_at = NumberAttribute()
     ttl = NumberAttribute()  # DynamoDB removes the item some time after this
+    pending_owner = UnicodeAttribute(null=True)  # set on choices of identities only
+    by_pending_owner = ByPendingOwner()
 
 
 def create(
@@ -47,6 +68,7 @@ def create(
         extra=extra or {},
         expires_at=now + STATE_TTL_SECONDS,
         ttl=now + STATE_TTL_SECONDS,
+        pending_owner=_owner(workspace_id, user_id) if "identities" in (extra or {}) else None,
     )
     item.save(condition=OAuthStateItem.state.does_not_exist())
     return item
@@ -78,3 +100,15 @@ def consume(state: str) -> OAuthStateItem | None:
     if item.expires_at < time.time():
         return None
     return item
+
+
+def pending_of(workspace_id: str, user_id: str, limit: int = 20) -> list[OAuthStateItem]:
+    """This user's live choices of identities in this workspace, newest first.
+
+    The index is read eventually (a choice made a moment ago may be missing); each record
+    is then read consistently, so a used or expired one is never listed.
+    """
+    keys = OAuthStateItem.by_pending_owner.query(_owner(workspace_id, user_id), limit=limit)
+    found = [peek(key.state) for key in keys]
+    live = [item for item in found if item is not None and item.pending_owner]
+    return sorted(live, key=lambda item: -item.expires_at)
