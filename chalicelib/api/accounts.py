@@ -104,6 +104,9 @@ class AccountOut(Model):
     last_error: str | None
     options: dict[str, Any]
     scheduled_posts: int = Field(description="scheduled posts that disconnecting would cancel")
+    custom_slots: bool = Field(
+        default=False, description="the posting times were changed from a new account's"
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -162,11 +165,14 @@ class DisconnectOut(Model):
 def account_out(item: Any) -> AccountOut:
     from datetime import timedelta
 
+    from chalicelib.domain.slots import default_slots
     from chalicelib.store.base import utcnow
     from chalicelib.store.posts import taken_times
 
     now = utcnow()
     scheduled = len(taken_times(item.workspace_id, item.account_id, now, now + timedelta(days=400)))
+    slots = [Slot(weekday=int(s.weekday), time=s.time) for s in item.slots or []]
+    defaults = {(s.weekday, s.at) for s in default_slots()}
 
     return AccountOut(
         id=item.account_id,
@@ -177,11 +183,12 @@ def account_out(item: Any) -> AccountOut:
         kind=item.kind,
         status=item.status,
         token_expires_at=item.token_expires_at,
-        slots=[Slot(weekday=int(s.weekday), time=s.time) for s in item.slots or []],
+        slots=slots,
         timezone=item.timezone,
         last_error=item.last_error,
         options={k: v for k, v in (item.options or {}).items() if k in PUBLIC_OPTIONS},
         scheduled_posts=scheduled,
+        custom_slots={(s.weekday, s.time) for s in slots} != defaults,
         # To the second, as every time the API returns.
         created_at=item.created_at.replace(microsecond=0),
         updated_at=item.updated_at.replace(microsecond=0),

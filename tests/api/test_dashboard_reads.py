@@ -1,0 +1,74 @@
+"""What the dashboard reads: past failures, and what a new workspace has set up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.store import posts as store
+from chalicelib.store.base import iso, utcnow
+from tests.support.factories import call, signup
+from tests.support.posting import an_account
+
+
+def _post_at(ws: str, post_id: str, status: str, days_ago: float) -> str:
+    stamp = iso(utcnow() - timedelta(days=days_ago))
+    store.create(
+        store.PostItem(
+            ws,
+            post_id,
+            version=2,
+            status=status,
+            text=f"{post_id} text",
+            scheduled_at=stamp,
+            targets=[
+                store.TargetAttribute(
+                    target_id=f"t_{post_id}",
+                    account_id="a_x",
+                    network="x",
+                    status="failed" if status == "failed" else "published",
+                    attempts=5,
+                    error="X refused the post: duplicate content",
+                )
+            ],
+            created_at=stamp,
+            updated_at=stamp,
+        )
+    )
+    return post_id
+
+
+def test_failures_of_the_last_30_days_are_listed_from_a_start_date(client):
+    owner = signup(client)
+    ws = owner.workspace_id
+    recent = _post_at(ws, "p_recent", "failed", days_ago=2)
+    partly = _post_at(ws, "p_partly", "partially_published", days_ago=10)
+    _post_at(ws, "p_old", "failed", days_ago=40)  # older than the dashboard looks
+    _post_at(ws, "p_ok", "published", days_ago=1)
+    since = iso(utcnow() - timedelta(days=30))
+    response = call(
+        client,
+        "GET",
+        f"/v1/workspaces/{ws}/posts?from={since}&status=failed,partially_published&limit=50",
+        headers=owner.headers,
+    )
+    assert response.status_code == 200, response.json
+    items = response.json["items"]
+    assert [p["id"] for p in items] == [partly, recent]  # by scheduled time
+    assert items[1]["targets"][0]["error"] == "X refused the post: duplicate content"
+
+
+def test_an_account_says_whether_its_posting_times_were_set(client):
+    owner = signup(client)
+    ws = owner.workspace_id
+    from chalicelib.domain.slots import default_slots
+
+    account_id = an_account(
+        ws, "x", slots=[{"weekday": s.weekday, "time": s.at} for s in default_slots()]
+    )
+    path = f"/v1/workspaces/{ws}/accounts/{account_id}"
+    assert call(client, "GET", path, headers=owner.headers).json["custom_slots"] is False
+    changed = call(
+        client, "PATCH", path, {"slots": [{"weekday": 1, "time": "08:15"}]}, owner.headers
+    )
+    assert changed.status_code == 200, changed.json
+    assert changed.json["custom_slots"] is True
