@@ -158,6 +158,8 @@ class RestoreIn(Model):
 
 def diff(before: VersionContent, after: VersionContent) -> list[Change]:
     """What changed from `before` to `after`, field by field, in the order a post reads."""
+    from chalicelib.networks.registry import network_name
+
     changes: list[Change] = []
 
     def compare(field: str, label: str, old: Any, new: Any) -> None:
@@ -173,14 +175,17 @@ def diff(before: VersionContent, after: VersionContent) -> list[Change]:
         if old is None or new is None:
             compare(
                 f"targets.{account_id}",
-                f"{network.title()} account",
+                f"{network_name(network)} account",
                 "included" if old else None,
                 "included" if new else None,
             )
             continue
-        compare(f"targets.{account_id}.text", f"{network.title()} text", old.text, new.text)
+        compare(f"targets.{account_id}.text", f"{network_name(network)} text", old.text, new.text)
         compare(
-            f"targets.{account_id}.options", f"{network.title()} options", old.options, new.options
+            f"targets.{account_id}.options",
+            f"{network_name(network)} options",
+            old.options,
+            new.options,
         )
     compare("media_ids", "Media", before.media_ids, after.media_ids)
     compare("first_comment", "First comment", before.first_comment, after.first_comment)

@@ -61,6 +61,14 @@ def get_limits(network_id: str) -> NetworkLimits:
     return adapter_class(network_id).limits
 
 
+def network_name(network_id: str) -> str:
+    """A network as people write it ("LinkedIn", "Facebook Pages"); the id if unknown."""
+    try:
+        return get_limits(network_id).name
+    except UnknownNetwork:
+        return network_id
+
+
 def all_limits() -> list[NetworkLimits]:
     """The limits table of every supported network, in registry order."""
     return [get_limits(network_id) for network_id in NETWORK_IDS]
