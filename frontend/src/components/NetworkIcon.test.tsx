@@ -1,6 +1,8 @@
-import { render, screen, within } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { cleanup, render, screen, within } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
 import { NETWORK_IDS, NetworkIcon, NetworkLegend, networkColor, networkLabel } from "./NetworkIcon";
+
+afterEach(cleanup);
 
 describe("NetworkIcon", () => {
   it("gives every network a colour of its own and its proper name", () => {

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { Bell } from "lucide-react";
+import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router-dom";
 import { api } from "../api/client";
 import { useWorkspace } from "../auth/session";
@@ -23,6 +24,8 @@ interface NotificationList {
 export function NotificationBell() {
   const { workspace } = useWorkspace();
   const [open, setOpen] = useState(false);
+  const box = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
   const queryClient = useQueryClient();
   const key = ["notifications", workspace?.id];
   const list = useQuery({
@@ -35,18 +38,39 @@ export function NotificationBell() {
     mutationFn: (id: string) => api(`/v1/workspaces/${workspace!.id}/notifications/${id}/read`, { method: "POST", body: {} }),
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }),
   });
+  // Escape or a click elsewhere closes the list.
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      setOpen(false);
+      button.current?.focus();
+    };
+    const onPointer = (event: PointerEvent) => {
+      if (!box.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener("keydown", onKey);
+    document.addEventListener("pointerdown", onPointer);
+    return () => {
+      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("pointerdown", onPointer);
+    };
+  }, [open]);
   if (!workspace) return null;
   const unread = list.data?.unread ?? 0;
   return (
-    <div className="bell">
+    <div className="bell" ref={box}>
       <button
+        ref={button}
         type="button"
+        className="icon-button"
         aria-expanded={open}
         aria-controls="notification-list"
         aria-label={unread ? `Notifications, ${unread} unread` : "Notifications"}
         onClick={() => setOpen(!open)}
       >
-        🔔{unread > 0 && <span className="bell-count">{unread > 99 ? "99+" : unread}</span>}
+        <Bell aria-hidden="true" size={20} />
+        {unread > 0 && <span className="bell-count" aria-hidden="true">{unread > 99 ? "99+" : unread}</span>}
       </button>
       {open && (
         <div id="notification-list" className="bell-panel" role="region" aria-label="Notifications">
