@@ -164,12 +164,14 @@ def _set_cookie(pair: TokenPair) -> dict[str, str]:
 @auth.endpoint("GET", "/v1/me", auth=Access.PERSON, response=MeOut)
 def me(ctx: RequestContext) -> MeOut:
     """The signed-in user and their workspaces with their role in each."""
+    from chalicelib.auth.guard import is_operator
     from chalicelib.people.workspaces import workspaces_of
 
     user = ctx.principal.user()
     return MeOut(
         user=user_out(user),
         workspaces=[workspace_out(w, role) for w, role in workspaces_of(user.user_id)],
+        operator=is_operator(ctx.principal),
     )
 
 

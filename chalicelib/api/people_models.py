@@ -98,6 +98,9 @@ class SignupOut(TokensOut):
 class MeOut(Model):
     user: UserOut
     workspaces: list[WorkspaceOut]
+    operator: bool = Field(
+        default=False, description="whether the user runs this deployment (system status)"
+    )
 
 
 class WorkspaceIn(Model):

@@ -72,3 +72,12 @@ def test_an_account_says_whether_its_posting_times_were_set(client):
     )
     assert changed.status_code == 200, changed.json
     assert changed.json["custom_slots"] is True
+
+
+def test_me_says_who_is_an_operator(client, monkeypatch):
+    from tests.support.factories import make_operator
+
+    someone = signup(client)
+    assert call(client, "GET", "/v1/me", headers=someone.headers).json["operator"] is False
+    operator = make_operator(monkeypatch, signup(client))
+    assert call(client, "GET", "/v1/me", headers=operator.headers).json["operator"] is True
