@@ -92,4 +92,67 @@ describe("ComposerForm", () => {
     });
     await waitFor(() => expect(screen.getByRole("alert").textContent).toContain("not saved"));
   });
+
+  it("keeps Schedule disabled while a text is too long, saying why beside it", () => {
+    renderComposer(() => json({}));
+    fireEvent.click(screen.getByRole("checkbox", { name: /X · Shop$/ }));
+    fireEvent.click(screen.getByLabelText("Schedule at a time"));
+    fireEvent.change(screen.getByLabelText("Date and time"), { target: { value: "2030-01-01T09:00" } });
+    const button = screen.getByRole("button", { name: "Schedule" }) as HTMLButtonElement;
+    fireEvent.change(screen.getByLabelText("Text"), { target: { value: "a".repeat(292) } });
+    expect(button.disabled).toBe(true);
+    expect(screen.getByText("Too long for X by 12 characters")).toBeTruthy();
+    expect(button.getAttribute("aria-describedby")).toBeTruthy();
+    fireEvent.change(screen.getByLabelText("Text"), { target: { value: "Short" } });
+    expect(button.disabled).toBe(false);
+    expect(screen.queryByText(/Too long/)).toBeNull();
+  });
+
+  it("moves between the text tabs with the arrow keys, Home and End (one tab stop)", () => {
+    renderComposer(() => json({}));
+    fireEvent.click(screen.getByRole("checkbox", { name: /X · Shop$/ }));
+    fireEvent.click(screen.getByRole("checkbox", { name: /LinkedIn · Shop Inc/ }));
+    const all = screen.getByRole("tab", { name: "All accounts" });
+    expect(all.getAttribute("tabindex")).toBe("0");
+    expect(screen.getByRole("tab", { name: "X" }).getAttribute("tabindex")).toBe("-1");
+    fireEvent.keyDown(all, { key: "ArrowRight" });
+    const x = screen.getByRole("tab", { name: "X" });
+    expect(x.getAttribute("aria-selected")).toBe("true");
+    expect(document.activeElement).toBe(x);
+    expect(screen.getByRole("tabpanel").getAttribute("aria-labelledby")).toBe(x.id);
+    fireEvent.keyDown(x, { key: "End" });
+    expect(screen.getByRole("tab", { name: "LinkedIn" }).getAttribute("aria-selected")).toBe("true");
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowRight" });
+    expect(document.activeElement).toBe(screen.getByRole("tab", { name: "All accounts" }));
+    fireEvent.keyDown(document.activeElement!, { key: "ArrowLeft" });
+    expect(screen.getByRole("tab", { name: "LinkedIn" }).getAttribute("tabindex")).toBe("0");
+    fireEvent.keyDown(document.activeElement!, { key: "Home" });
+    expect(screen.getByLabelText("Text")).toBeTruthy();
+  });
+
+  it("sends the repeat picker's rule and confirms with the time in the post's zone", async () => {
+    const saved = {
+      id: "p_1", version: 1, status: "scheduled", text: "Weekly", media_ids: [], first_comment: null,
+      scheduled_at: "2030-01-07T08:00:00Z", timezone: "Europe/Paris", recurrence: "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12",
+      created_by: null, created_at: "", updated_at: "", targets: [],
+    };
+    const fetchMock = renderComposer(() => json(saved, 201));
+    fireEvent.click(screen.getByRole("checkbox", { name: /X · Shop$/ }));
+    fireEvent.change(screen.getByLabelText("Text"), { target: { value: "Weekly" } });
+    fireEvent.click(screen.getByLabelText("Schedule at a time"));
+    fireEvent.change(screen.getByLabelText("Date and time"), { target: { value: "2030-01-07T09:00" } });
+    fireEvent.change(screen.getByLabelText("Repeats"), { target: { value: "weekly" } });
+    fireEvent.click(screen.getByRole("checkbox", { name: "Thursday" }));
+    fireEvent.click(screen.getByRole("radio", { name: "Ends after" }));
+    fireEvent.change(screen.getByLabelText("Number of times"), { target: { value: "12" } });
+    const toasts = await import("../components/Toasts");
+    const shown = vi.spyOn(toasts, "showToast");
+    fireEvent.click(screen.getByRole("button", { name: "Schedule" }));
+    await waitFor(() => expect(fetchMock.mock.calls.some(([, init]) => init?.method === "POST")).toBe(true));
+    const post = fetchMock.mock.calls.find(([, init]) => init?.method === "POST");
+    expect(JSON.parse(String(post?.[1]?.body)).recurrence).toBe("FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12");
+    await waitFor(() => expect(shown).toHaveBeenCalled());
+    expect(shown.mock.calls[0][0]).toMatch(/^Scheduled for Mon 7 Jan 2030, 9:00 \(Paris\); every week on Monday and Thursday, 12 times$/);
+    expect(shown.mock.calls[0][1]).toEqual({ to: "/posts/p_1", label: "View the post" });
+  });
 });

@@ -1,13 +1,17 @@
 // The composer: one post for several accounts, a variant text per account, live counters
-// that count as each network does, media, first comment, and when to publish.
+// that count as each network does, media (with alt text), first comment, and when to
+// publish, once or repeating. What stops the post from going out is said beside the
+// button, per network, and the button waits until it is fixed.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { useAccounts, type Account } from "../accounts/api";
 import { useNetworks } from "../api/networks";
 import { api, ApiError, type ProblemDetail } from "../api/client";
 import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
+import { NetworkIcon } from "../components/NetworkIcon";
+import { showToast } from "../components/Toasts";
 import { TimeZoneField } from "../components/TimeZoneField";
 import { appendText, insertAt, libraryPath, type LibraryItem } from "../library/api";
 import { LibraryPanel } from "../library/LibraryPanel";
@@ -15,7 +19,15 @@ import { MediaPicker } from "../media/MediaPicker";
 import { counter } from "./counting";
 import { wallTime, type Network, type Post, type PostBody, type When } from "./api";
 import { PostPreview } from "./PostPreview";
+import { AltTextPrompt } from "./compose/AltTextPrompt";
+import { blockers, type Blocker } from "./compose/blockers";
+import { RepeatPicker } from "./compose/RepeatPicker";
+import { describeRepeat, fromRule } from "./compose/rrule";
+import { TextEditor } from "./compose/TextEditor";
+import { panelId, tabId, TextTabs } from "./compose/TextTabs";
+import { scheduledLabel } from "./compose/when";
 import "./posts.css";
+import "./compose/composer.css";
 
 type Mode = "draft" | "at" | "queue" | "now";
 
@@ -113,6 +125,7 @@ export function ComposerForm({
     onSuccess: (saved) => {
       queryClient.invalidateQueries({ queryKey: ["posts", workspaceId] });
       queryClient.invalidateQueries({ queryKey: ["post", workspaceId, saved.id] });
+      showToast(confirmation(saved, mode), { to: `/posts/${saved.id}`, label: "View the post" });
       navigate(saved.scheduled_at ? `/calendar?date=${saved.scheduled_at.slice(0, 10)}` : "/calendar?view=list&status=draft");
     },
   });
@@ -128,7 +141,9 @@ export function ComposerForm({
       first_comment: firstComment.trim() ? firstComment : null,
       when,
     };
-    if (mode === "at" && recurrence.trim()) result.recurrence = recurrence.trim();
+    const rule = mode === "at" ? recurrence.trim() : "";
+    if (rule) result.recurrence = rule;
+    else if (post?.recurrence) result.recurrence = null; // no longer repeats
     return result;
   }
 
@@ -215,152 +230,213 @@ export function ComposerForm({
   const submitLabel = { draft: "Save draft", at: "Schedule", queue: "Add to queue", now: "Publish now" }[mode];
   const conflict = save.error instanceof ApiError && save.error.status === 409;
 
+  // What stops the post from going out, known before it is sent.
+  const found: Blocker[] = blockers({
+    targets: chosen.filter((a) => byNetwork[a.network]).map((a) => ({ network: byNetwork[a.network], text: variants[a.id] ?? text })),
+    mediaCount: mediaIds.length,
+    firstComment,
+  });
+  if (mode === "at" && !at) found.push({ network: "", message: "Choose a date and time" });
+  const stopping = mode === "draft" ? found.filter((b) => b.message === "Choose at least one account") : found;
+  const stopped = stopping.length > 0;
+
+  const currentTab = chosen.some((a) => a.id === tab) ? tab : "all";
+  const sameNetwork = (account: Account) => chosen.filter((a) => a.network === account.network).length > 1;
+  const tabs = [
+    { id: "all", label: "All accounts" },
+    ...chosen.map((account) => ({
+      id: account.id,
+      label: (
+        <>
+          <NetworkIcon network={account.network} size={14} />
+          {byNetwork[account.network]?.name ?? account.network}
+          {sameNetwork(account) ? ` · ${account.display_name}` : ""}
+          {variants[account.id] !== undefined ? " (own text)" : ""}
+        </>
+      ),
+    })),
+  ];
+  const library = <LibraryPanel workspaceId={workspaceId} onInsert={insert} current={asTemplate} />;
+
   return (
     <form className="composer" onSubmit={submit} aria-label="Compose a post" noValidate>
       <h1>{post ? "Edit post" : "New post"}</h1>
-
-      <fieldset>
-        <legend>Accounts</legend>
-        {accounts.length === 0 && <p>No connected accounts yet: connect one on the Accounts page.</p>}
-        <ul className="account-picker">
-          {accounts.map((account) => (
-            <li key={account.id}>
-              <label className={`network-${account.network}`}>
-                <input type="checkbox" checked={selected.includes(account.id)} onChange={() => toggleAccount(account.id)} />{" "}
-                {byNetwork[account.network]?.name ?? account.network} · {account.display_name}
-              </label>
-              <Problems list={mark(problems.filter((p) => p.field === `targets[${targetIndex(account.id)}].account_id`))} />
-            </li>
-          ))}
-        </ul>
-        <Problems list={mark(at_("targets"))} />
-      </fieldset>
-
-      <div className="tabs" role="tablist" aria-label="Text per account">
-        <button type="button" role="tab" aria-selected={tab === "all"} onClick={() => setTab("all")}>
-          All accounts
-        </button>
-        {chosen.map((account) => (
-          <button key={account.id} type="button" role="tab" aria-selected={tab === account.id} onClick={() => setTab(account.id)}>
-            {byNetwork[account.network]?.name ?? account.network}
-            {variants[account.id] !== undefined ? " (own text)" : ""}
-          </button>
-        ))}
-      </div>
-
-      <LibraryPanel workspaceId={workspaceId} onInsert={insert} current={asTemplate} />
-
-      {tab === "all" || !chosen.some((a) => a.id === tab) ? (
-        <div className="field" role="tabpanel">
-          <label htmlFor={`${ids}-text`}>Text</label>
-          <textarea id={`${ids}-text`} ref={textArea} value={text} rows={6} onChange={(e) => setText(e.target.value)} />
-          <ul className="counters" aria-label="Length per account">
-            {chosen
-              .filter((a) => variants[a.id] === undefined)
-              .map((a) => (
-                <Counter key={a.id} label={byNetwork[a.network]?.name ?? a.network} text={text} network={byNetwork[a.network]} />
+      <div className="composer-body">
+        <div className="composer-main">
+          <fieldset className="composer-card">
+            <legend>Accounts</legend>
+            {accounts.length === 0 && <p>No connected accounts yet: connect one on the Accounts page.</p>}
+            <ul className="account-picker">
+              {accounts.map((account) => (
+                <li key={account.id}>
+                  <label className="account-choice" data-checked={selected.includes(account.id) || undefined}>
+                    <input type="checkbox" checked={selected.includes(account.id)} onChange={() => toggleAccount(account.id)} />
+                    <NetworkIcon network={account.network} size={18} />
+                    <span>
+                      {byNetwork[account.network]?.name ?? account.network} · {account.display_name}
+                    </span>
+                  </label>
+                  <Problems list={mark(problems.filter((p) => p.field === `targets[${targetIndex(account.id)}].account_id`))} />
+                </li>
               ))}
-          </ul>
-          <Problems list={mark(at_("text"))} name={accountName} />
+            </ul>
+            <Problems list={mark(at_("targets"))} />
+          </fieldset>
+
+          <section className="composer-card composer-text" aria-label="Post text">
+            <TextTabs base={ids} label="Text per account" tabs={tabs} selected={currentTab} onSelect={setTab} />
+            <div className="text-panel" role="tabpanel" id={panelId(ids)} aria-labelledby={tabId(ids, currentTab)}>
+              {currentTab === "all" ? (
+                <TextEditor id={`${ids}-text`} label="Text" value={text} onChange={setText} areaRef={textArea} tools={library}>
+                  <ul className="counters" aria-label="Length per account">
+                    {chosen
+                      .filter((a) => variants[a.id] === undefined)
+                      .map((a) => (
+                        <Counter key={a.id} label={byNetwork[a.network]?.name ?? a.network} text={text} network={byNetwork[a.network]} />
+                      ))}
+                  </ul>
+                  <Problems list={mark(at_("text"))} name={accountName} />
+                </TextEditor>
+              ) : (
+                <VariantPanel
+                  key={currentTab}
+                  account={chosen.find((a) => a.id === currentTab)!}
+                  network={byNetwork[chosen.find((a) => a.id === currentTab)!.network]}
+                  defaultText={text}
+                  variant={variants[currentTab]}
+                  onChange={(value) => setVariants((current) => ({ ...current, [currentTab]: value }))}
+                  problems={mark(at_(`targets[${targetIndex(currentTab)}].text`))}
+                  tools={library}
+                />
+              )}
+            </div>
+            {/* A problem of another tab's variant stays visible whichever tab is open. */}
+            <Problems
+              list={mark(problems.filter((p) => /^targets\[\d+\]\.text$/.test(p.field) && !shown.has(p)))}
+              name={accountName}
+            />
+          </section>
+
+          <fieldset className="composer-card">
+            <legend>Media</legend>
+            <AltTextPrompt workspaceId={workspaceId} mediaIds={mediaIds} />
+            <MediaPicker
+              workspaceId={workspaceId}
+              selected={mediaIds}
+              onChange={(next) => setMediaIds(next)}
+              max={Number.isFinite(maxMedia) ? maxMedia : undefined}
+            />
+            <Problems list={mark(problems.filter((p) => p.field.startsWith("media_ids")))} name={accountName} />
+          </fieldset>
+
+          <div className="field composer-card">
+            <label htmlFor={`${ids}-comment`}>First comment (optional)</label>
+            <textarea id={`${ids}-comment`} value={firstComment} rows={2} onChange={(e) => setFirstComment(e.target.value)} />
+            <Problems list={mark(at_("first_comment"))} name={accountName} />
+          </div>
+
+          <fieldset className="composer-card">
+            <legend>When</legend>
+            <div className="when-choices">
+              {(["draft", "at", "queue", "now"] as Mode[]).map((value) => (
+                <label key={value} className="when-choice" data-checked={mode === value || undefined}>
+                  <input type="radio" name="mode" value={value} checked={mode === value} onChange={() => setMode(value)} />{" "}
+                  {{ draft: "Save as draft", at: "Schedule at a time", queue: "Add to the queue", now: "Publish now" }[value]}
+                </label>
+              ))}
+            </div>
+            {mode === "at" && (
+              <>
+                <div className="when-at">
+                  <div className="field">
+                    <label htmlFor={`${ids}-at`}>Date and time</label>
+                    <input id={`${ids}-at`} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} required />
+                    <Problems list={mark(at_("when.at"))} />
+                  </div>
+                  <div className="field">
+                    <TimeZoneField value={zone} onChange={setZone} />
+                    <Problems list={mark(at_("when.timezone"))} />
+                  </div>
+                </div>
+                <RepeatPicker rule={recurrence} onChange={setRecurrence} start={at} />
+                <Problems list={mark(at_("recurrence"))} />
+              </>
+            )}
+            <Problems list={mark(problems.filter((p) => p.field.startsWith("when") && !shown.has(p)))} />
+          </fieldset>
+
+          <div className="composer-actions">
+            {conflict && (
+              <p role="alert" className="form-error">
+                {(save.error as ApiError).message}{" "}
+                <button type="button" onClick={() => window.location.reload()}>
+                  Reload the post
+                </button>
+              </p>
+            )}
+            {save.error && !conflict && (
+              <p role="alert" className="form-error">
+                {problems.length > 0 ? "The post was not saved: see the problems above." : save.error.message}
+              </p>
+            )}
+            <Problems list={problems.filter((p) => !shown.has(p))} name={accountName} />
+            <div className="action-row">
+              {stopped && (
+                <ul className="blockers" id={`${ids}-blockers`} aria-label={`Before you can ${submitLabel.toLowerCase()}`}>
+                  {stopping.map((blocker) => (
+                    <li key={blocker.message}>
+                      {blocker.network ? <NetworkIcon network={blocker.network} size={14} /> : null}
+                      {blocker.message}
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <button
+                type="submit"
+                className="primary"
+                disabled={save.isPending || stopped}
+                aria-describedby={stopped ? `${ids}-blockers` : undefined}
+              >
+                {save.isPending ? "Saving…" : submitLabel}
+              </button>
+            </div>
+          </div>
         </div>
-      ) : (
-        <VariantPanel
-          key={tab}
-          account={chosen.find((a) => a.id === tab)!}
-          network={byNetwork[chosen.find((a) => a.id === tab)!.network]}
-          defaultText={text}
-          variant={variants[tab]}
-          onChange={(value) => setVariants((current) => ({ ...current, [tab]: value }))}
-          problems={mark(at_(`targets[${targetIndex(tab)}].text`))}
-        />
-      )}
-      {/* A problem of another tab's variant stays visible whichever tab is open. */}
-      <Problems
-        list={mark(problems.filter((p) => /^targets\[\d+\]\.text$/.test(p.field) && !shown.has(p)))}
-        name={accountName}
-      />
 
-      {chosen.length > 0 && (
-        <section className="previews" aria-label="Previews">
-          <h2>Previews</h2>
-          {chosen.map((account) =>
-            byNetwork[account.network] ? (
-              <PostPreview
-                key={account.id}
-                workspaceId={workspaceId}
-                account={account}
-                network={byNetwork[account.network]}
-                text={variants[account.id] ?? text}
-                mediaIds={mediaIds}
-              />
-            ) : null,
-          )}
-        </section>
-      )}
-
-      <fieldset>
-        <legend>Media</legend>
-        <MediaPicker workspaceId={workspaceId} selected={mediaIds} onChange={(next) => setMediaIds(next)} max={Number.isFinite(maxMedia) ? maxMedia : undefined} />
-        <Problems list={mark(problems.filter((p) => p.field.startsWith("media_ids")))} name={accountName} />
-      </fieldset>
-
-      <div className="field">
-        <label htmlFor={`${ids}-comment`}>First comment (optional)</label>
-        <textarea id={`${ids}-comment`} value={firstComment} rows={2} onChange={(e) => setFirstComment(e.target.value)} />
-        <Problems list={mark(at_("first_comment"))} name={accountName} />
+        <aside className="composer-side" aria-label="Previews">
+          <h2>Preview</h2>
+          {chosen.length === 0 && <p className="muted">Choose an account to see how the post will look there.</p>}
+          <div className="previews">
+            {chosen.map((account) =>
+              byNetwork[account.network] ? (
+                <PostPreview
+                  key={account.id}
+                  workspaceId={workspaceId}
+                  account={account}
+                  network={byNetwork[account.network]}
+                  text={variants[account.id] ?? text}
+                  mediaIds={mediaIds}
+                />
+              ) : null,
+            )}
+          </div>
+        </aside>
       </div>
-
-      <fieldset>
-        <legend>When</legend>
-        {(["draft", "at", "queue", "now"] as Mode[]).map((value) => (
-          <label key={value} className="choice">
-            <input type="radio" name="mode" value={value} checked={mode === value} onChange={() => setMode(value)} />{" "}
-            {{ draft: "Save as draft", at: "Schedule at a time", queue: "Add to the queue", now: "Publish now" }[value]}
-          </label>
-        ))}
-        {mode === "at" && (
-          <>
-            <div className="field">
-              <label htmlFor={`${ids}-at`}>Date and time</label>
-              <input id={`${ids}-at`} type="datetime-local" value={at} onChange={(e) => setAt(e.target.value)} required />
-              <Problems list={mark(at_("when.at"))} />
-            </div>
-            <TimeZoneField value={zone} onChange={setZone} />
-            <Problems list={mark(at_("when.timezone"))} />
-            <div className="field">
-              <label htmlFor={`${ids}-rrule`}>Repeat (RFC 5545 rule, optional)</label>
-              <input
-                id={`${ids}-rrule`}
-                value={recurrence}
-                placeholder="FREQ=WEEKLY;BYDAY=MO,TH;COUNT=12"
-                onChange={(e) => setRecurrence(e.target.value)}
-              />
-              <Problems list={mark(at_("recurrence"))} />
-            </div>
-          </>
-        )}
-        <Problems list={mark(problems.filter((p) => p.field.startsWith("when") && !shown.has(p)))} />
-      </fieldset>
-
-      {conflict && (
-        <p role="alert" className="form-error">
-          {(save.error as ApiError).message}{" "}
-          <button type="button" onClick={() => window.location.reload()}>
-            Reload the post
-          </button>
-        </p>
-      )}
-      {save.error && !conflict && (
-        <p role="alert" className="form-error">
-          {problems.length > 0 ? "The post was not saved: see the problems above." : save.error.message}
-        </p>
-      )}
-      <Problems list={problems.filter((p) => !shown.has(p))} name={accountName} />
-      <button type="submit" disabled={save.isPending || selected.length === 0}>
-        {save.isPending ? "Saving…" : submitLabel}
-      </button>
     </form>
   );
+}
+
+/** What the toast says once the post is saved. */
+function confirmation(saved: Post, mode: Mode): string {
+  const when = saved.scheduled_at ? scheduledLabel(saved.scheduled_at, saved.timezone) : null;
+  const repeat = saved.recurrence ? fromRule(saved.recurrence) : null;
+  const described = repeat && saved.scheduled_at ? describeRepeat(repeat, wallTime(saved.scheduled_at, saved.timezone)) : "";
+  const repeats = described ? `; ${described.charAt(0).toLowerCase()}${described.slice(1)}` : "";
+  if (saved.status === "pending_approval") return when ? `Sent for approval, planned for ${when}` : "Sent for approval";
+  if (mode === "now") return "Publishing now";
+  if (!when) return "Draft saved";
+  if (mode === "queue") return `Added to the queue for ${when}`;
+  return `Scheduled for ${when}${repeats}`;
 }
 
 function VariantPanel({
@@ -370,6 +446,7 @@ function VariantPanel({
   variant,
   onChange,
   problems,
+  tools,
 }: {
   account: Account;
   network?: Network;
@@ -377,22 +454,30 @@ function VariantPanel({
   variant: string | undefined;
   onChange: (value: string | undefined) => void;
   problems: Problem[];
+  tools?: ReactNode;
 }) {
   const id = useId();
   const own = variant !== undefined;
   const name = network?.name ?? account.network;
   return (
-    <div className="field" role="tabpanel">
-      <label className="choice">
+    <>
+      <label className="choice own-text">
         <input type="checkbox" checked={own} onChange={() => onChange(own ? undefined : defaultText)} /> Own text for {name}
       </label>
-      <label htmlFor={id}>Text for {name}</label>
-      <textarea id={id} value={own ? variant : defaultText} rows={6} disabled={!own} onChange={(e) => onChange(e.target.value)} />
-      <ul className="counters" aria-label={`Length for ${name}`}>
-        <Counter label={name} text={own ? variant : defaultText} network={network} />
-      </ul>
-      <Problems list={problems} />
-    </div>
+      <TextEditor
+        id={id}
+        label={`Text for ${name}`}
+        value={own ? variant : defaultText}
+        disabled={!own}
+        onChange={(value) => onChange(value)}
+        tools={tools}
+      >
+        <ul className="counters" aria-label={`Length for ${name}`}>
+          <Counter label={name} text={own ? variant : defaultText} network={network} />
+        </ul>
+        <Problems list={problems} />
+      </TextEditor>
+    </>
   );
 }
 
