@@ -231,7 +231,13 @@ def scan(text: str) -> Iterator[LinkMatch]:
                 next_protocol += 1
             else:
                 by_protocol = (start, protocol.start(), protocol.group(), domain_end)
-        while by_label is None and label is not None:
+        # A link found in a label starts at most one character before it: when the next
+        # protocol's link starts earlier, the label need not be looked at yet.
+        while (
+            by_label is None
+            and label is not None
+            and (by_protocol is None or label.start() - 1 <= by_protocol[0])
+        ):
             by_label, skip_to = _first_in_label(text, p, hosts, label, position)
             if by_label is None:
                 if skip_to is not None:  # no top-level domain follows the labels up to there
@@ -248,8 +254,10 @@ def scan(text: str) -> Iterator[LinkMatch]:
             assert by_protocol is not None
             found, by_protocol = by_protocol, None
             next_protocol += 1
+            found_in_label = False
         else:
             found, by_label = by_label, None
+            found_in_label = True
         match_start, start, protocol_text, domain_end = found
         tail = p.tail.match(text, domain_end)
         assert tail is not None  # every part of the tail is optional
@@ -263,7 +271,7 @@ def scan(text: str) -> Iterator[LinkMatch]:
             end=position,
             has_path=tail["path"] is not None,
         )
-        if by_label is None and label is not None:
+        if found_in_label and label is not None:
             label = next(labels, None)  # the host ran past the label's dot
         if label is not None and label.start() < position:
             labels = _labels_from(text, p, position, last_tld)  # past the labels in the link

@@ -257,9 +257,11 @@ def _emoji_spans(text: str, config: WeightedConfig = X_WEIGHTING) -> list[tuple[
 
 def grapheme_count(text: str) -> int:
     """User-perceived characters (Unicode extended grapheme clusters), as Bluesky counts."""
+    if text.isascii():  # every ASCII character is a cluster of its own, but CR LF is one
+        return len(text) - text.count("\r\n")
     import regex
 
-    return len(regex.findall(r"\X", text))
+    return regex.subn(r"\X", "", text)[1]
 
 
 def code_point_count(text: str) -> int:

@@ -26,6 +26,14 @@ def test_each_network_counts_the_same_text_by_its_own_rule(counting, expected):
     assert count(text, counting) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "graphemes"),
+    [("a\r\nb", 3), ("\r\r\n\n", 3), ("plain text", 10), (f"a\r\n{ACCENTED}", 3), ("", 0)],
+)
+def test_a_line_break_of_cr_and_lf_is_one_grapheme_in_ascii_text_and_in_any_other(text, graphemes):
+    assert count(text, TextCounting.GRAPHEMES) == graphemes
+
+
 def test_x_counts_a_precomposed_and_a_decomposed_accent_alike():
     assert count("caf\u00e9", TextCounting.WEIGHTED) == count("cafe\u0301", TextCounting.WEIGHTED)
 
