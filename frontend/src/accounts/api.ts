@@ -22,6 +22,8 @@ export interface Account {
   timezone: string;
   last_error: string | null;
   scheduled_posts: number;
+  /** Whether its posting times were changed from a new account's. */
+  custom_slots?: boolean;
 }
 
 export interface OfferedIdentity {
