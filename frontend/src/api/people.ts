@@ -75,6 +75,10 @@ export interface AuditEvent {
   target: string | null;
   details: Record<string, unknown>;
   at: string;
+  /** Who `actor` is, in words (a person's name, an API key's name). */
+  actor_name?: string | null;
+  /** The person `target` names, when it is one. */
+  target_name?: string | null;
 }
 
 export interface Page<T> {
