@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cropRatio, firstLink, truncate } from "./preview";
+import { cropRatio, entities, firstLink, initials, titleLine, truncate } from "./preview";
 
 describe("previews", () => {
   it("cuts text where the network stops counting", () => {
@@ -29,5 +29,34 @@ describe("previews", () => {
       path: "/a/b",
     });
     expect(firstLink("no links")).toBeNull();
+  });
+});
+
+describe("preview text", () => {
+  it("finds links, hashtags and mentions, leaving the rest as text", () => {
+    expect(entities("Hi @demo.bakery, #spring sale at https://shop.test/sale. @a@mastodon.social")).toEqual([
+      { kind: "text", value: "Hi " },
+      { kind: "mention", value: "@demo.bakery" },
+      { kind: "text", value: ", " },
+      { kind: "tag", value: "#spring" },
+      { kind: "text", value: " sale at " },
+      { kind: "link", value: "https://shop.test/sale" },
+      { kind: "text", value: ". " },
+      { kind: "mention", value: "@a@mastodon.social" },
+    ]);
+    expect(entities("mail me at ann@shop.test or see #1")).toEqual([
+      { kind: "text", value: "mail me at ann@shop.test or see " },
+      { kind: "tag", value: "#1" },
+    ]);
+    expect(entities("")).toEqual([]);
+  });
+
+  it("gives initials and a title line", () => {
+    expect(initials("Demo Bakery")).toBe("DB");
+    expect(initials("@demo_bakery")).toBe("DB");
+    expect(initials("Émile")).toBe("É");
+    expect(initials("")).toBe("?");
+    expect(titleLine("Spring sale\nEverything 20% off")).toBe("Spring sale");
+    expect(titleLine("a".repeat(120), 10)).toBe(`${"a".repeat(9)}…`);
   });
 });

@@ -38,3 +38,37 @@ export function firstLink(text: string): { url: string; host: string; path: stri
     return null;
   }
 }
+
+export type EntityKind = "text" | "tag" | "mention" | "link";
+
+const ENTITY_PATTERN = /(\bhttps?:\/\/[^\s<>"]+)|(?<![\w@])(#[\p{L}\p{N}_]+)|(?<![\w@])(@[\w.]+(?:@[\w.-]+\.[a-z]{2,})?)/giu;
+
+/** `text` in runs: links, #hashtags and @mentions (coloured like the networks do) and plain text. */
+export function entities(text: string): { kind: EntityKind; value: string }[] {
+  const runs: { kind: EntityKind; value: string }[] = [];
+  let last = 0;
+  for (const match of text.matchAll(ENTITY_PATTERN)) {
+    let value = match[0];
+    const kind: EntityKind = match[1] ? "link" : match[2] ? "tag" : "mention";
+    if (kind === "link") value = value.replace(/[.,;:!?)]+$/, "");
+    else if (kind === "mention") value = value.replace(/\.+$/, "");
+    const start = match.index;
+    if (start > last) runs.push({ kind: "text", value: text.slice(last, start) });
+    runs.push({ kind, value });
+    last = start + value.length;
+  }
+  if (last < text.length) runs.push({ kind: "text", value: text.slice(last) });
+  return runs;
+}
+
+/** Up to two initials of a name, for an account without an avatar: "Demo Bakery" → "DB". */
+export function initials(name: string): string {
+  const words = name.replace(/^@/, "").split(/[\s._-]+/).filter(Boolean);
+  return words.slice(0, 2).map((word) => [...word][0].toUpperCase()).join("") || "?";
+}
+
+/** The first line of a post, as a title (YouTube, Pinterest), at most `max` characters. */
+export function titleLine(text: string, max = 100): string {
+  const line = text.trim().split("\n")[0].trim();
+  return [...line].length > max ? `${[...line].slice(0, max - 1).join("")}…` : line;
+}
