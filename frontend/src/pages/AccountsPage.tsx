@@ -4,9 +4,12 @@ import { useSearchParams } from "react-router-dom";
 import { api, ApiError } from "../api/client";
 import { roleAllows } from "../api/people";
 import { useWorkspace } from "../auth/session";
+import "../accounts/accounts.css";
 import { normaliseSlots, STATUS_LABELS, WEEKDAYS, type Account, useAccounts, type OfferedIdentity, type Slot } from "../accounts/api";
 import { useNetworks } from "../api/networks";
+import { NetworkIcon } from "../components/NetworkIcon";
 import { TimeZoneField } from "../components/TimeZoneField";
+import { plural } from "../dashboard/checklist";
 import type { Network } from "../posts/api";
 import { reloadQuery } from "../queryClient";
 
@@ -41,7 +44,8 @@ function Accounts({ workspaceId, canManage }: { workspaceId: string; canManage: 
           {failure} <button type="button" onClick={clearParams}>Dismiss</button>
         </p>
       )}
-      {choose && canManage && <ChooseIdentities base={base} pendingId={choose} onDone={clearParams} />}
+      {choose && canManage && <ChooseIdentities key={choose} base={base} pendingId={choose} onDone={clearParams} />}
+      {canManage && <PendingConnections base={base} names={names} current={choose} onResume={(id) => setParams({ choose: id }, { replace: true })} />}
 
       <h2>Your accounts</h2>
       {accounts.isPending && <p>Loading accounts…</p>}
@@ -102,7 +106,9 @@ function ConnectCard({ network, base }: { network: Network; base: string }) {
   return (
     <li className="network-card">
       <form onSubmit={submit} aria-label={`Connect ${network.name}`}>
-        <h3>{network.name}</h3>
+        <h3>
+          <NetworkIcon network={network.id} size={22} /> {network.name}
+        </h3>
         {network.id === "mastodon" && (
           <label>
             Instance URL
@@ -151,7 +157,11 @@ function AccountCard({ account, base, networkName, canManage }: { account: Accou
       <div className="account-head">
         {account.avatar_url ? <img src={account.avatar_url} alt="" width={40} height={40} className="avatar" /> : <span className="avatar" aria-hidden="true">{account.display_name.slice(0, 1)}</span>}
         <div>
-          <strong>{account.display_name}</strong> <span className="muted">{account.handle ? `@${account.handle}` : ""} · {networkName}</span>
+          <strong>{account.display_name}</strong>{" "}
+          <span className="muted account-network">
+            {account.handle ? `@${account.handle} · ` : ""}
+            <NetworkIcon network={account.network} size={14} /> {networkName}
+          </span>
           <p className="status">
             <span className={`badge badge-${account.status}`}>{STATUS_LABELS[account.status]}</span>
             {expires && <span className="muted"> · access until {expires}</span>}
@@ -254,11 +264,17 @@ function ChooseIdentities({ base, pendingId, onDone }: { base: string; pendingId
     mutationFn: () => api<{ connected: string[] }>(`${base}/pending/${pendingId}`, { method: "POST", body: { external_ids: [...picked] } }),
     onSuccess: () => {
       void reloadQuery(queryClient, ["accounts"]);
+      void reloadQuery(queryClient, ["pending-connections"]);
       onDone();
     },
   });
   if (pending.isPending) return <p>Loading what you can add…</p>;
-  if (pending.isError) return <p role="alert">{pending.error.message}</p>;
+  if (pending.isError)
+    return (
+      <p role="alert" className="form-error">
+        {pending.error.message} <button type="button" onClick={onDone}>Dismiss</button>
+      </p>
+    );
   const toggle = (id: string) => {
     const next = new Set(picked);
     if (next.has(id)) next.delete(id);
@@ -288,7 +304,75 @@ function ChooseIdentities({ base, pendingId, onDone }: { base: string; pendingId
       <button type="submit" className="primary" disabled={picked.size === 0 || choose.isPending}>
         Add {picked.size || ""} selected
       </button>{" "}
-      <button type="button" onClick={onDone}>Cancel</button>
+      <button type="button" onClick={onDone}>Not now</button>
+      <p className="muted">Not now keeps this connection under “Finish connecting” until it expires.</p>
     </form>
+  );
+}
+
+interface PendingConnection {
+  id: string;
+  network: string;
+  identities: OfferedIdentity[];
+  expires_at: string;
+}
+
+/** Connections left at the "choose pages" step: listed until they expire, to finish or discard. */
+function PendingConnections({
+  base,
+  names,
+  current,
+  onResume,
+}: {
+  base: string;
+  names: Record<string, string>;
+  current: string | null;
+  onResume: (id: string) => void;
+}) {
+  const queryClient = useQueryClient();
+  const pending = useQuery({
+    queryKey: ["pending-connections", base],
+    queryFn: () => api<{ items: PendingConnection[] }>(`${base}/pending`),
+    refetchOnMount: "always",
+  });
+  const discard = useMutation({
+    mutationFn: (id: string) => api<undefined>(`${base}/pending/${id}`, { method: "DELETE" }),
+    onSettled: () => void reloadQuery(queryClient, ["pending-connections"]),
+  });
+  const waiting = (pending.data?.items ?? []).filter((p) => p.id !== current && new Date(p.expires_at).getTime() > Date.now());
+  if (waiting.length === 0) return null;
+  return (
+    <section className="pending-connections" aria-labelledby="pending-heading">
+      <h2 id="pending-heading">Finish connecting</h2>
+      <ul className="account-list">
+        {waiting.map((p) => {
+          const network = names[p.network] ?? p.network;
+          const until = new Date(p.expires_at).toLocaleTimeString([], { hour: "numeric", minute: "2-digit" });
+          return (
+            <li key={p.id} className="account-card pending-card">
+              <div className="account-head">
+                <NetworkIcon network={p.network} size={28} />
+                <div>
+                  <strong>{network}</strong>: {plural(p.identities.length, "page or account", "pages or accounts")} to choose from
+                  <p className="muted">
+                    {p.identities.map((i) => i.name).slice(0, 3).join(", ")}
+                    {p.identities.length > 3 ? "…" : ""} · waits until {until}
+                  </p>
+                </div>
+              </div>
+              <div className="actions">
+                <button type="button" className="primary" onClick={() => onResume(p.id)}>
+                  Finish connecting {network}
+                </button>
+                <button type="button" onClick={() => discard.mutate(p.id)} disabled={discard.isPending}>
+                  Discard
+                </button>
+              </div>
+            </li>
+          );
+        })}
+      </ul>
+      {discard.isError && <p role="alert" className="form-error">{discard.error.message}</p>}
+    </section>
   );
 }
