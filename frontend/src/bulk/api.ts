@@ -32,7 +32,11 @@ export interface BulkImport {
   columns: string[];
   errors: RowError[];
   preview: PreviewRow[];
-  summary: { by_account: { account: string; posts: number }[]; by_week: { week: string; posts: number }[] };
+  summary: {
+    /** `account` as a row names it (network:handle); `name` and `network` say who it is. */
+    by_account: { account: string; account_id?: string | null; network?: string | null; name?: string | null; posts: number }[];
+    by_week: { week: string; posts: number }[];
+  };
   failure: string | null;
 }
 

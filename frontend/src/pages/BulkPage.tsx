@@ -1,8 +1,11 @@
 // Bulk scheduling: drop a CSV, read every problem at its cell, commit with a progress bar.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { api, ApiError } from "../api/client";
+import { useNetworkName } from "../api/networks";
 import { useWorkspace } from "../auth/session";
+import { NetworkIcon } from "../components/NetworkIcon";
+import { plural } from "../dashboard/checklist";
 import { BUSY, commitImport, getImport, problemsByCell, uploadCsv, type BulkImport, type UploadChoices } from "../bulk/api";
 import "../bulk/bulk.css";
 import { DropZone } from "../media/DropZone";
@@ -121,7 +124,7 @@ function ImportView({ workspaceId, imported }: { workspaceId: string; imported: 
   return (
     <div>
       <h2>
-        {imported.rows} rows ({imported.format}): {imported.valid_rows} ready
+        {plural(imported.rows, "row")} ({imported.format}): {imported.valid_rows} ready
         {invalid > 0 ? `, ${invalid} with problems` : ""}
       </h2>
       {imported.failure && <p role="alert">{imported.failure}</p>}
@@ -132,11 +135,11 @@ function ImportView({ workspaceId, imported }: { workspaceId: string; imported: 
           {invalid > 0 && (
             <label htmlFor={skipId}>
               <input id={skipId} type="checkbox" checked={skip} onChange={(e) => setSkip(e.target.checked)} /> Skip the{" "}
-              {invalid} rows with problems
+              {plural(invalid, "row")} with problems
             </label>
           )}
           <button type="button" disabled={committing || (invalid > 0 && !skip) || imported.valid_rows === 0} onClick={() => commit.mutate()}>
-            Schedule {invalid > 0 && skip ? imported.valid_rows : imported.rows} posts
+            Schedule {plural(invalid > 0 && skip ? imported.valid_rows : imported.rows, "post")}
           </button>
           {commit.isError && <UploadError error={commit.error} />}
         </div>
@@ -155,16 +158,39 @@ function ImportView({ workspaceId, imported }: { workspaceId: string; imported: 
 
 function Summary({ imported }: { imported: BulkImport }) {
   const { by_account, by_week } = imported.summary;
+  const networkName = useNetworkName();
   if (by_account.length === 0) return null;
+  const accounts: [ReactNode, number, string][] = by_account.map((a) => [
+    a.network ? (
+      <span className="bulk-account">
+        <NetworkIcon network={a.network} size={16} />
+        <span>
+          {a.name ?? a.account} <span className="muted">· {networkName(a.network)}</span>
+        </span>
+      </span>
+    ) : (
+      a.account
+    ),
+    a.posts,
+    a.account,
+  ]);
+  const weeks: [ReactNode, number, string][] = by_week.map((w) => [weekLabel(w.week), w.posts, w.week]);
   return (
     <div className="bulk-summary">
-      <CountTable label="Posts by account" heading="Account" rows={by_account.map((a) => [a.account, a.posts])} />
-      <CountTable label="Posts by week" heading="Week of" rows={by_week.map((w) => [w.week, w.posts])} />
+      <CountTable label="Posts by account" heading="Account" rows={accounts} />
+      <CountTable label="Posts by week" heading="Week of" rows={weeks} />
     </div>
   );
 }
 
-function CountTable({ label, heading, rows }: { label: string; heading: string; rows: [string, number][] }) {
+/** "Mon 7 Dec 2026" for the Monday "2026-12-07" (a calendar date: no time zone moves it). */
+function weekLabel(monday: string): string {
+  const [y, m, d] = monday.split("-").map(Number);
+  if (!y || !m || !d) return monday;
+  return new Date(y, m - 1, d).toLocaleDateString([], { weekday: "short", day: "numeric", month: "short", year: "numeric" });
+}
+
+function CountTable({ label, heading, rows }: { label: string; heading: string; rows: [ReactNode, number, string][] }) {
   return (
     <table className="table" aria-label={label}>
       <thead>
@@ -174,8 +200,8 @@ function CountTable({ label, heading, rows }: { label: string; heading: string; 
         </tr>
       </thead>
       <tbody>
-        {rows.map(([name, posts]) => (
-          <tr key={name}>
+        {rows.map(([name, posts, key]) => (
+          <tr key={key}>
             <td>{name}</td>
             <td>{posts}</td>
           </tr>
@@ -193,8 +219,7 @@ function RowTable({ imported }: { imported: BulkImport }) {
     <>
       {imported.errors.length > 0 && (
         <p role="alert">
-          {imported.errors.length} problem{imported.errors.length > 1 ? "s" : ""} in {problems.size} row
-          {problems.size > 1 ? "s" : ""}: the cells are highlighted below.
+          {plural(imported.errors.length, "problem")} in {plural(problems.size, "row")}: the cells are highlighted below.
         </p>
       )}
       <div className="bulk-table-scroll">
@@ -225,8 +250,8 @@ function RowTable({ imported }: { imported: BulkImport }) {
                       </td>
                     );
                   })}
-                  <td>{row.scheduled_at ? `${new Date(row.scheduled_at).toLocaleString()}${row.queued ? " (queue)" : ""}` : "—"}</td>
-                  <td>
+                  <td className="goes-out">{row.scheduled_at ? `${shortTime(row.scheduled_at)}${row.queued ? " (queue)" : ""}` : "—"}</td>
+                  <td className="problems-cell">
                     {rowProblems && (
                       <ul className="row-problems">
                         {[...rowProblems.entries()].flatMap(([column, messages]) =>
@@ -254,6 +279,10 @@ function RowTable({ imported }: { imported: BulkImport }) {
   );
 }
 
+function shortTime(iso: string): string {
+  return new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+}
+
 interface PostSummary {
   id: string;
   text: string;
@@ -265,13 +294,14 @@ interface PostSummary {
 function Scheduled({ workspaceId, imported }: { workspaceId: string; imported: BulkImport }) {
   const times = imported.preview.filter((r) => r.valid && r.scheduled_at).map((r) => r.scheduled_at!);
   const from = times.length ? times.reduce((a, b) => (a < b ? a : b)) : undefined;
+  const networkName = useNetworkName();
   const posts = useQuery({
     queryKey: ["posts", workspaceId, "import", imported.id],
     queryFn: () => api<{ items: PostSummary[] }>(`/v1/workspaces/${workspaceId}/posts?limit=200${from ? `&from=${encodeURIComponent(from)}` : ""}`),
   });
   return (
     <section aria-label="Scheduled posts">
-      <h2>Scheduled: {imported.created_posts} posts</h2>
+      <h2>Scheduled: {plural(imported.created_posts, "post")}</h2>
       {posts.isPending && <p>Loading the posts…</p>}
       {posts.isError && <p role="alert">Could not load the posts: {posts.error.message}</p>}
       {posts.data && posts.data.items.length === 0 && <p>No scheduled posts in this period.</p>}
@@ -287,8 +317,8 @@ function Scheduled({ workspaceId, imported }: { workspaceId: string; imported: B
           <tbody>
             {posts.data.items.map((p) => (
               <tr key={p.id}>
-                <td>{p.scheduled_at ? new Date(p.scheduled_at).toLocaleString() : "draft"}</td>
-                <td>{[...new Set(p.targets.map((t) => t.network))].join(", ")}</td>
+                <td>{p.scheduled_at ? shortTime(p.scheduled_at) : "draft"}</td>
+                <td>{[...new Set(p.targets.map((t) => t.network))].map(networkName).join(", ")}</td>
                 <td>{p.text}</td>
               </tr>
             ))}
