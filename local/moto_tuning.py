@@ -47,6 +47,11 @@ def make_dynamodb_writes_atomic() -> None:
         replace_once(DynamoDBBackend, name, _serialised)
 
 
+def dynamodb_write_lock() -> Any:
+    """The lock every write of the embedded DynamoDB holds (for a reset done outside them)."""
+    return _lock
+
+
 def _serialised(method: Any) -> Any:
     def write(*args: Any, **kwargs: Any) -> Any:
         with _lock:
