@@ -1,6 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
+import { ApiError } from "../api/client";
 import { browserTimeZone, signUp, type Me } from "../api/people";
 import { nextPath } from "../auth/RequireAuth";
 import { chooseWorkspace } from "../auth/session";
@@ -28,13 +29,33 @@ export function SignupPage() {
     event.preventDefault();
     signup.mutate();
   };
+  // The email has an account already: offer to sign in with it (and go where sign-up was going).
+  const taken = signup.error instanceof ApiError && signup.error.status === 409 && !!signup.error.fieldMessage("email");
+  const signIn = new URLSearchParams(search);
+  signIn.set("email", email);
   return (
     <main className="auth-page" id="main">
       <form className="auth-card" onSubmit={submit} aria-labelledby="signup-title">
         <p className="brand">Schedulo</p>
         <h1 id="signup-title">Create your account</h1>
         <Field label="Your name" name="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} error={signup.error} />
-        <Field label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={signup.error} />
+        <Field
+          label="Email"
+          name="email"
+          type="email"
+          autoComplete="email"
+          required
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={taken ? undefined : signup.error}
+          aria-invalid={taken ? true : undefined}
+          aria-describedby={taken ? "email-taken" : undefined}
+        />
+        {taken && (
+          <p className="field-error" id="email-taken" role="alert">
+            An account with this email already exists. <Link to={`/login?${signIn}`}>Sign in instead</Link>
+          </p>
+        )}
         <Field
           label="Password (at least 10 characters)"
           name="password"

@@ -1,0 +1,61 @@
+import { QueryClientProvider } from "@tanstack/react-query";
+import { cleanup, fireEvent, render, screen } from "@testing-library/react";
+import { MemoryRouter, Route, Routes } from "react-router-dom";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createQueryClient } from "../queryClient";
+import { SignupPage } from "./SignupPage";
+
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+function answer(status: number, error: unknown) {
+  vi.spyOn(globalThis, "fetch").mockResolvedValue(
+    new Response(JSON.stringify({ error }), { status, headers: { "Content-Type": "application/json" } }),
+  );
+}
+
+function fillAndSubmit() {
+  render(
+    <QueryClientProvider client={createQueryClient()}>
+      <MemoryRouter initialEntries={["/signup?next=%2Fbulk"]}>
+        <Routes>
+          <Route path="/signup" element={<SignupPage />} />
+        </Routes>
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  fireEvent.change(screen.getByLabelText("Your name"), { target: { value: "Ada" } });
+  fireEvent.change(screen.getByLabelText("Email"), { target: { value: "ada@example.com" } });
+  fireEvent.change(screen.getByLabelText("Password (at least 10 characters)"), { target: { value: "correct horse battery" } });
+  fireEvent.click(screen.getByRole("button", { name: "Create account" }));
+}
+
+describe("SignupPage", () => {
+  it("offers to sign in when the email already has an account", async () => {
+    answer(409, {
+      code: "conflict",
+      message: "An account with this email already exists; sign in instead.",
+      details: [{ field: "email", message: "already registered" }],
+    });
+    fillAndSubmit();
+    const link = await screen.findByRole("link", { name: "Sign in instead" });
+    const target = new URL(link.getAttribute("href")!, "http://app");
+    expect(target.pathname).toBe("/login");
+    expect(target.searchParams.get("email")).toBe("ada@example.com");
+    expect(target.searchParams.get("next")).toBe("/bulk");
+    expect(screen.getByLabelText("Email").getAttribute("aria-invalid")).toBe("true");
+  });
+
+  it("shows the API's plain words at the password field", async () => {
+    answer(422, {
+      code: "validation_error",
+      message: "Password: use at least 10 characters.",
+      details: [{ field: "password", message: "use at least 10 characters" }],
+    });
+    fillAndSubmit();
+    expect(await screen.findByText("use at least 10 characters")).toBeTruthy();
+    expect(screen.queryByRole("link", { name: "Sign in instead" })).toBeNull();
+  });
+});
