@@ -16,6 +16,19 @@ from tests.support.aws import NO_CHALICE_CONFIG, clear_state  # noqa: E402
 from tests.support.stack import StackProcess  # noqa: E402
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that start a stack (and the publisher's waits) go first: they are the
+    longest, and a long test dealt to a worker last keeps the run waiting on it alone."""
+    items.sort(key=lambda item: not _is_long(item))
+
+
+def _is_long(item: pytest.Item) -> bool:
+    group = item.get_closest_marker("xdist_group")
+    return item.get_closest_marker("stack") is not None or (
+        group is not None and group.args == ("publish_waits",)
+    )
+
+
 @pytest.fixture(autouse=True)
 def _settings_follow_the_environment():
     """Settings are read once and cached; a test that changes the environment (with

@@ -22,7 +22,7 @@ from tests.support.browser import PASSWORD, last_accept_link
 from tests.support.media_files import image_bytes
 from tests.support.stack import StackProcess
 
-pytestmark = [pytest.mark.stack]
+pytestmark = [pytest.mark.stack, pytest.mark.fuzz]
 
 EXAMPLES = 40  # per operation and generation mode: about 2,600 cases over 70 operations
 CHECKS = ("not_a_server_error", "response_schema_conformance", "status_code_conformance")
