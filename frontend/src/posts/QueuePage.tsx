@@ -228,9 +228,7 @@ function AccountQueue({
                 lastDay = day;
                 const when = formatInZone(row.at, zone, TIME_ONLY);
                 const dayLabel = heading ? (
-                  <span className="queue-day" aria-hidden="true">
-                    {heading}
-                  </span>
+                  <span className="queue-day">{heading}</span>
                 ) : null;
                 if (!row.post) {
                   return (

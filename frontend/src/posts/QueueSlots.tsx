@@ -87,39 +87,41 @@ export function QueueSlots({
               <h4>
                 <abbr title={day}>{day.slice(0, 3)}</abbr>
               </h4>
-              <ul className="slot-times" aria-label={`Posting times on ${day}`}>
-                {times.map((slot) => (
-                  <li key={slot.time} className="slot-chip">
-                    <time dateTime={slot.time}>{slotLabel(slot.time)}</time>
-                    {canEdit && (
-                      <button
-                        type="button"
-                        className="slot-remove"
-                        aria-label={`Remove ${day} ${slotLabel(slot.time)}`}
-                        onClick={() => change(slots.filter((s) => s !== slot))}
-                      >
-                        <X size={14} aria-hidden="true" />
-                      </button>
-                    )}
-                  </li>
-                ))}
-                {times.length === 0 && <li className="slot-none muted">No posts</li>}
-              </ul>
-              {canEdit &&
-                (adding === weekday ? (
-                  <AddTime
-                    day={day}
-                    onAdd={(time) => {
-                      change([...slots, { weekday, time }]);
-                      setAdding(null);
-                    }}
-                    onCancel={() => setAdding(null)}
-                  />
-                ) : (
-                  <button type="button" className="slot-add" aria-label={`Add a time on ${day}`} onClick={() => setAdding(weekday)}>
-                    <Plus size={14} aria-hidden="true" /> Add
-                  </button>
-                ))}
+              <div className="slot-line">
+                <ul className="slot-times" aria-label={`Posting times on ${day}`}>
+                  {times.map((slot) => (
+                    <li key={slot.time} className="slot-chip">
+                      <time dateTime={slot.time}>{slotLabel(slot.time)}</time>
+                      {canEdit && (
+                        <button
+                          type="button"
+                          className="slot-remove"
+                          aria-label={`Remove ${day} ${slotLabel(slot.time)}`}
+                          onClick={() => change(slots.filter((s) => s !== slot))}
+                        >
+                          <X size={14} aria-hidden="true" />
+                        </button>
+                      )}
+                    </li>
+                  ))}
+                  {times.length === 0 && <li className="slot-none muted">No posts</li>}
+                </ul>
+                {canEdit &&
+                  (adding === weekday ? (
+                    <AddTime
+                      day={day}
+                      onAdd={(time) => {
+                        change([...slots, { weekday, time }]);
+                        setAdding(null);
+                      }}
+                      onCancel={() => setAdding(null)}
+                    />
+                  ) : (
+                    <button type="button" className="slot-add" aria-label={`Add a time on ${day}`} onClick={() => setAdding(weekday)}>
+                      <Plus size={14} aria-hidden="true" /> Add
+                    </button>
+                  ))}
+              </div>
             </div>
           );
         })}
