@@ -215,8 +215,7 @@ def scan(text: str) -> Iterator[LinkMatch]:
         if m.start() == 0 or p.before.match(text, m.start() - 1)
     ]
     next_protocol = 0
-    labels = _labels_from(text, p, 0, last_tld)
-    label = next(labels, None)
+    label = _first_label(text, p, 0, last_tld)
     by_protocol: _Candidate | None = None
     by_label: _Candidate | None = None
     position = 0
@@ -240,9 +239,9 @@ def scan(text: str) -> Iterator[LinkMatch]:
         ):
             by_label, skip_to = _first_in_label(text, p, hosts, label, position)
             if by_label is None:
-                if skip_to is not None:  # no top-level domain follows the labels up to there
-                    labels = p.label_to_dot.finditer(text, skip_to, last_tld)
-                label = next(labels, None)
+                # past the labels up to `skip_to` when no top-level domain follows them
+                after = label.end() if skip_to is None else skip_to
+                label = p.label_to_dot.search(text, after, last_tld)
 
         if by_protocol is None and by_label is None:
             return
@@ -272,10 +271,9 @@ def scan(text: str) -> Iterator[LinkMatch]:
             has_path=tail["path"] is not None,
         )
         if found_in_label and label is not None:
-            label = next(labels, None)  # the host ran past the label's dot
+            label = p.label_to_dot.search(text, label.end(), last_tld)  # the host ran past it
         if label is not None and label.start() < position:
-            labels = _labels_from(text, p, position, last_tld)  # past the labels in the link
-            label = next(labels, None)
+            label = _first_label(text, p, position, last_tld)  # past the labels in the link
             by_label = None
         if by_label is not None and by_label[0] < position:
             by_label = None
@@ -283,14 +281,14 @@ def scan(text: str) -> Iterator[LinkMatch]:
             by_protocol = None  # inside the link found: passed over on the next round
 
 
-def _labels_from(text: str, p: _Patterns, at: int, end: int) -> Iterator[re.Match[str]]:
-    """The runs of label characters followed by a dot, from `at` (maybe inside a run)."""
+def _first_label(text: str, p: _Patterns, at: int, end: int) -> re.Match[str] | None:
+    """The first run of label characters followed by a dot from `at` (maybe inside a run);
+    the next one is searched from its end."""
     if at and p.label_char.match(text, at - 1):
         rest = p.label_here_to_dot.match(text, at, end)
         if rest is not None:
-            yield rest
-            at = rest.end()
-    yield from p.label_to_dot.finditer(text, at, end)
+            return rest
+    return p.label_to_dot.search(text, at, end)
 
 
 def _protocol_host(text: str, p: _Patterns, hosts: _Hosts, at: int) -> int | None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from chalicelib.domain import links
 from chalicelib.domain.limits import TextCounting
@@ -308,9 +308,9 @@ def count(text: str, counting: TextCounting, url_length: int | None = None) -> i
 # ------------------------------------------------------------------------------- entities
 
 
-@dataclass(frozen=True)
-class Entity:
-    """A link, hashtag or mention: its value (no `#`/`@`) and code-point span in the text."""
+class Entity(NamedTuple):
+    """A link, hashtag or mention: its value (no `#`/`@`) and code-point span in the text.
+    (A tuple: a text can hold tens of thousands, and a frozen dataclass costs more to make.)"""
 
     value: str
     start: int
@@ -454,10 +454,11 @@ def extract_hashtags(text: str) -> list[Entity]:
         return []
     tags = []
     for match in _hashtag_pattern().finditer(text):
-        end = match.end()  # never slice the rest of the text: that is quadratic
+        start, end = match.span("tag")  # the tag ends the match
+        # never slice the rest of the text: that is quadratic
         if text[end : end + 1] in ("#", "\uff03") or text.startswith("://", end):
             continue
-        tags.append(Entity(match["tag"], match.start("tag") - 1, match.end("tag")))
+        tags.append(Entity(text[start:end], start - 1, end))
     return _outside(tags, extract_urls(text))
 
 
@@ -487,15 +488,22 @@ def _is_latin_accent(char: str) -> bool:
 
 
 def _outside(entities: list[Entity], others: list[Entity]) -> list[Entity]:
-    """`entities` that overlap none of `others`, and none of an earlier kept one."""
-    merged = sorted([(e, True) for e in entities] + [(o, False) for o in others], key=_start)
-    kept: list[tuple[Entity, bool]] = []
-    for entity, mine in merged:
-        if kept and entity.start < kept[-1][0].end:
-            continue
-        kept.append((entity, mine))
-    return [entity for entity, mine in kept if mine]
+    """`entities` that overlap none of `others`, and none of an earlier kept one.
 
-
-def _start(pair: tuple[Entity, bool]) -> int:
-    return pair[0].start
+    Both lists are in text order and neither overlaps itself (each is one pattern's
+    matches): one merge pass, an entity first where both start at one place."""
+    if not others:
+        return entities
+    kept: list[Entity] = []
+    kept_end = 0
+    next_other = 0
+    for entity in entities:
+        while next_other < len(others) and others[next_other].start < entity.start:
+            other = others[next_other]
+            next_other += 1
+            if other.start >= kept_end:
+                kept_end = other.end
+        if entity.start >= kept_end:
+            kept.append(entity)
+            kept_end = entity.end
+    return kept
