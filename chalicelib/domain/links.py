@@ -222,14 +222,13 @@ def scan(text: str) -> Iterator[LinkMatch]:
     while True:
         while by_protocol is None and next_protocol < len(protocols):
             protocol = protocols[next_protocol]
-            start = max(protocol.start() - 1, 0)
-            domain_end = (
-                _protocol_host(text, p, hosts, protocol.end()) if start >= position else None
-            )
+            protocol_start, protocol_end = protocol.span()
+            start = max(protocol_start - 1, 0)
+            domain_end = _protocol_host(text, p, hosts, protocol_end) if start >= position else None
             if domain_end is None:
                 next_protocol += 1
             else:
-                by_protocol = (start, protocol.start(), protocol.group(), domain_end)
+                by_protocol = (start, protocol_start, text[protocol_start:protocol_end], domain_end)
         # A link found in a label starts at most one character before it: when the next
         # protocol's link starts earlier, the label need not be looked at yet.
         while (

@@ -361,6 +361,7 @@ def extract_urls(text: str) -> list[Entity]:
 @lru_cache(maxsize=8)
 def _links(text: str) -> tuple[Entity, ...]:
     plain_host = _plain_host()
+    tco_link = links.patterns().tco
     urls: list[Entity] = []
     for match in links.scan(text):
         start, end, protocol = match.start, match.end, match.protocol
@@ -378,7 +379,7 @@ def _links(text: str) -> tuple[Entity, ...]:
                 continue
         if protocol:
             url = text[start:end]
-            tco = links.patterns().tco.match(url)
+            tco = tco_link.match(url)
             if tco:
                 if len(tco.group(1)) > _MAX_TCO_SLUG_LENGTH:
                     continue
