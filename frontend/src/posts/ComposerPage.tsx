@@ -25,7 +25,7 @@ import { RepeatPicker } from "./compose/RepeatPicker";
 import { describeRepeat, fromRule } from "./compose/rrule";
 import { TextEditor } from "./compose/TextEditor";
 import { panelId, tabId, TextTabs } from "./compose/TextTabs";
-import { scheduledLabel } from "./compose/when";
+import { scheduledLabel, wallLabel } from "./compose/when";
 import "./posts.css";
 import "./compose/composer.css";
 
@@ -239,6 +239,13 @@ export function ComposerForm({
   if (mode === "at" && !at) found.push({ network: "", message: "Choose a date and time" });
   const stopping = mode === "draft" ? found.filter((b) => b.message === "Choose at least one account") : found;
   const stopped = stopping.length > 0;
+  const plan = {
+    draft: "Kept as a draft: nothing is published.",
+    at: at ? `${wallLabel(at, zone)}${recurrence.trim() ? ", then repeating" : ""}` : "",
+    queue: "In the next free slot of each account.",
+    now: "Right away.",
+  }[mode];
+  const audience = chosen.length === 1 ? accountName(chosen[0].id) : `${chosen.length} accounts`;
 
   const currentTab = chosen.some((a) => a.id === tab) ? tab : "all";
   const sameNetwork = (account: Account) => chosen.filter((a) => a.network === account.network).length > 1;
@@ -381,6 +388,11 @@ export function ComposerForm({
             )}
             <Problems list={problems.filter((p) => !shown.has(p))} name={accountName} />
             <div className="action-row">
+              {!stopped && (
+                <p className="action-plan">
+                  <strong>{audience}</strong> · {plan}
+                </p>
+              )}
               {stopped && (
                 <ul className="blockers" id={`${ids}-blockers`} aria-label={`Before you can ${submitLabel.toLowerCase()}`}>
                   {stopping.map((blocker) => (

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scheduledLabel, zoneCity } from "./when";
+import { scheduledLabel, wallLabel, zoneCity } from "./when";
 
 describe("scheduledLabel", () => {
   it("says the day and time in the post's own zone, with the zone's city", () => {
@@ -14,5 +14,14 @@ describe("scheduledLabel", () => {
 
   it("names a zone by its city", () => {
     expect(zoneCity("America/Argentina/Buenos_Aires")).toBe("Buenos Aires");
+  });
+});
+
+describe("wallLabel", () => {
+  it("says a typed wall time the same way", () => {
+    const now = new Date("2026-03-01T12:00:00Z");
+    expect(wallLabel("2026-01-12T09:00", "America/New_York", now)).toBe("Mon 12 Jan, 9:00 (New York)");
+    expect(wallLabel("2027-01-12T17:30", "UTC", now)).toBe("Tue 12 Jan 2027, 17:30 (UTC)");
+    expect(wallLabel("", "UTC", now)).toBe("");
   });
 });

@@ -25,3 +25,16 @@ export function scheduledLabel(iso: string, zone: string, now: Date = new Date()
   const year = values.year !== thisYear ? ` ${values.year}` : "";
   return `${values.weekday} ${Number(values.day)} ${values.month}${year}, ${Number(values.hour) % 24}:${values.minute} (${zoneCity(zone)})`;
 }
+
+/** The same words for a wall time typed in the composer ("2026-01-12T09:00") in `zone`. */
+export function wallLabel(wall: string, zone: string, now: Date = new Date()): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(wall);
+  if (!match) return "";
+  const [, y, m, d, hh, mm] = match;
+  const day = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
+  const names = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", weekday: "short", month: "short" }).formatToParts(day);
+  const get = (type: string) => names.find((p) => p.type === type)?.value ?? "";
+  const thisYear = new Intl.DateTimeFormat("en-GB", { timeZone: zone, year: "numeric" }).format(now);
+  const year = y !== thisYear ? ` ${y}` : "";
+  return `${get("weekday")} ${Number(d)} ${get("month")}${year}, ${Number(hh)}:${mm} (${zoneCity(zone)})`;
+}
