@@ -4,6 +4,7 @@
 // and press M; drag a draft from the drafts column onto the calendar to schedule it.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
+  Fragment,
   memo,
   useCallback,
   useEffect,
@@ -15,6 +16,7 @@ import {
   type FormEvent,
   type KeyboardEvent,
   type MouseEvent,
+  type RefObject,
 } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { useAccounts } from "../accounts/api";
@@ -125,6 +127,7 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
   const [notice, setNotice] = useState<string | null>(null);
   const [moving, setMoving] = useState<Post | null>(null);
   const differentZone = !sameZone(zone, browserZone());
+  const root = useRef<HTMLElement>(null);
 
   const accounts = useAccounts(workspaceId);
   const query = new URLSearchParams({ limit: "200" });
@@ -152,6 +155,11 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
     () => (posts.data ?? []).filter((p) => !hidden.size || networksOf(p).some((n) => !hidden.has(n))),
     [posts.data, hidden],
   );
+  const marks = useMemo(() => {
+    const extra = new Set<string>();
+    for (const p of placed) for (const n of p.networks) if (!(NETWORK_IDS as readonly string[]).includes(n)) extra.add(n);
+    return [...NETWORK_IDS, ...[...extra].sort()];
+  }, [placed]);
   const byDay = useMemo(() => groupBy(shown, (p) => p.at.day), [shown]);
   const byHour = useMemo(() => groupBy(shown, (p) => `${p.at.day}T${p.at.hour}`), [shown]);
 
@@ -318,7 +326,7 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
         : anchor.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
 
   return (
-    <section className="calendar" aria-labelledby="calendar-title">
+    <section className="calendar" aria-labelledby="calendar-title" ref={root}>
       <header className="cal-head">
         <h1 id="calendar-title">Calendar</h1>
         {canEdit && (
@@ -329,14 +337,14 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
       </header>
       <div className="cal-toolbar">
         <div className="cal-nav" role="group" aria-label="Dates">
-          <button type="button" onClick={() => go({ date: dayKey(stepDate(view, anchor, -1)) })}>
-            <span aria-hidden="true">‹ </span>Previous
+          <button type="button" className="cal-prev" onClick={() => go({ date: dayKey(stepDate(view, anchor, -1)) })}>
+            Previous
           </button>
           <button type="button" onClick={() => go({ date: null })}>
             Today
           </button>
-          <button type="button" onClick={() => go({ date: dayKey(stepDate(view, anchor, 1)) })}>
-            Next<span aria-hidden="true"> ›</span>
+          <button type="button" className="cal-next" onClick={() => go({ date: dayKey(stepDate(view, anchor, 1)) })}>
+            Next
           </button>
         </div>
         <h2 className="cal-title" aria-live="polite">
@@ -402,6 +410,7 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
         )}
         {canEdit && view !== "list" && <> Drag a post to reschedule it, or focus it and press M.</>}
       </p>
+      <NetworkMarks networks={marks} root={root} />
       <span id={MOVE_HINT_ID} hidden>
         Press M to move it to another day or time.
       </span>
@@ -683,6 +692,7 @@ function Chip({ placed, canEdit }: { placed: Placed; canEdit: boolean }) {
   const { post, networks, time } = placed;
   const movable = canEdit && MOVABLE.includes(post.status);
   const flag = STATUS_FLAGS[post.status];
+  // Kept small: a month can hold 1,000 chips (the marks are images, see NetworkMarks).
   return (
     <button
       type="button"
@@ -693,18 +703,56 @@ function Chip({ placed, canEdit }: { placed: Placed; canEdit: boolean }) {
       style={{ ["--chip-color" as string]: networkColor(networks[0] ?? "") }}
       title={`${STATUS_NAMES[post.status]}: ${post.text}`}
     >
-      <span className="chip-meta">
-        <span className="chip-time">{time}</span>
-        {networks.map((n) => (
-          <NetworkIcon key={n} network={n} size={12} />
-        ))}
-        <span className="visually-hidden">{` ${networks.map(networkLabel).join(", ")} `}</span>
-        {flag && <span className="chip-flag">{flag}</span>}
-      </span>
+      <span className="chip-time">{time}</span>{" "}
+      {networks.map((n) => (
+        <Fragment key={n}>
+          <span className="chip-mark" role="img" aria-label={networkLabel(n)} style={{ backgroundImage: markOf(n) }} />{" "}
+        </Fragment>
+      ))}
+      {flag && <span className="chip-flag">{flag}</span>}{" "}
       <span className="chip-text">{firstWords(post.text)}</span>
     </button>
   );
 }
+
+function markName(network: string): string {
+  return `--mark-${network.replace(/[^a-z0-9_-]/gi, "")}`;
+}
+
+function markOf(network: string): string {
+  return `var(${markName(network)})`;
+}
+
+/**
+ * Each network's mark, as NetworkIcon draws it, made an image once and set on the calendar
+ * (`--mark-<network>`) for the chips' backgrounds: a month can hold 1,000 chips, and an
+ * inline SVG (or a `<use>` of one) in each costs more than the rest of the month.
+ */
+const NetworkMarks = memo(function NetworkMarks({
+  networks,
+  root,
+}: {
+  networks: string[];
+  root: RefObject<HTMLElement | null>;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const target = root.current;
+    if (!target || !box.current) return;
+    const serializer = new XMLSerializer();
+    for (const svg of box.current.querySelectorAll<SVGElement>("svg[data-network]")) {
+      const markup = encodeURIComponent(serializer.serializeToString(svg));
+      target.style.setProperty(markName(svg.dataset.network ?? ""), `url("data:image/svg+xml,${markup}")`);
+    }
+  }, [networks, root]);
+  return (
+    <div ref={box} hidden>
+      {networks.map((n) => (
+        <NetworkIcon key={n} network={n} size={24} />
+      ))}
+    </div>
+  );
+});
 
 function DraftsColumn({
   drafts,
