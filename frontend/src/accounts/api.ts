@@ -62,6 +62,7 @@ export function useAccounts(workspaceId: string) {
   return useQuery({
     queryKey: ["accounts", workspaceId],
     queryFn: () => api<{ items: Account[] }>(`/v1/workspaces/${workspaceId}/accounts`),
+    enabled: Boolean(workspaceId), // a page may ask before it knows its workspace
     refetchOnMount: "always",
   });
 }

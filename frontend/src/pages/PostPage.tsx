@@ -1,5 +1,5 @@
 import { useMutation, useQueries, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useAccounts } from "../accounts/api";
 import { api, ApiError } from "../api/client";
@@ -32,11 +32,13 @@ export function PostPage() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [asking, setAsking] = useState<Asking>(null);
+  // Deleted: not read again (it would answer 404) while the page leaves for the list.
+  const [gone, setGone] = useState(false);
   const workspaceId = workspace?.id ?? "";
   const key = ["post", workspace?.id, postId];
   const post = useQuery({
     queryKey: key,
-    enabled: Boolean(workspace),
+    enabled: Boolean(workspace) && !gone,
     queryFn: () => api<Post>(`/v1/workspaces/${workspace!.id}/posts/${postId}`),
     // While it is on its way, follow the publisher's progress.
     refetchInterval: (query) => (query.state.data && IN_FLIGHT.has(query.state.data.status) ? 3000 : false),
@@ -92,7 +94,7 @@ export function PostPage() {
         showToast("The networks not yet published are cancelled.");
         return;
       }
-      queryClient.removeQueries({ queryKey: key });
+      setGone(true);
       refreshLists();
       showToast("Post deleted.");
       navigate("/posts");
@@ -107,6 +109,11 @@ export function PostPage() {
       navigate(`/posts/${copy.id}`);
     },
   });
+
+  useEffect(() => {
+    // Forget the deleted post once nothing reads it: going back to it says it is gone.
+    if (gone) return () => queryClient.removeQueries({ queryKey: ["post", workspaceId, postId], exact: true });
+  }, [gone, queryClient, workspaceId, postId]);
 
   const media = useQueries({
     queries: (post.data?.media_ids ?? []).map((id) => ({
