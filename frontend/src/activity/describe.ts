@@ -89,7 +89,8 @@ export function describe(event: AuditEvent, zone: string): Part[] {
     case "post.created":
       if (d.now) return [t("published "), post(event.target), t(` right away${on}`)];
       if (d.status === "draft") return [t("saved a draft: "), post(event.target)];
-      if (d.status === "pending_approval") return [t("submitted "), post(event.target), t(" for approval")];
+      if (d.status === "pending_approval")
+        return [t("wrote "), post(event.target), t(d.scheduled_at ? ` for ${when(d.scheduled_at)}${on}, to go out once approved` : ", to go out once approved")];
       return [t("scheduled "), post(event.target), t(` for ${when(d.scheduled_at)}${on}`)];
     case "post.edited":
       return [
