@@ -68,8 +68,11 @@ describe("TimeZoneField", () => {
     // The whole IANA list (queried by selector: jsdom's role queries are slow on 400 items).
     const options = document.querySelectorAll('[role="option"]');
     expect(options.length).toBeGreaterThan(300);
+    // It opens on the zone chosen so far.
+    const paris = [...options].findIndex((o) => o.textContent!.startsWith("Europe/Paris"));
+    expect(input.getAttribute("aria-activedescendant")).toBe(options[paris].id);
     fireEvent.keyDown(input, { key: "ArrowDown" });
-    const second = options[1];
+    const second = options[paris + 1];
     expect(input.getAttribute("aria-activedescendant")).toBe(second.id);
     fireEvent.keyDown(input, { key: "Escape" });
     expect(input.getAttribute("aria-expanded")).toBe("false");
@@ -102,6 +105,16 @@ describe("TimeZoneField", () => {
     expect(changed).toHaveBeenCalledWith("Asia/Kolkata");
     expect(screen.queryByRole("alert")).toBeNull();
     expect(input.validity.valid).toBe(true);
+  });
+
+  it("takes a zone typed in full at once, and closes the list when nothing else matches", () => {
+    const changed = vi.fn();
+    render(<Picker onChange={changed} />);
+    const input = screen.getByRole("combobox");
+    fireEvent.change(input, { target: { value: "Europe/Paris" } });
+    expect(changed).toHaveBeenCalledWith("Europe/Paris");
+    expect(input.getAttribute("aria-expanded")).toBe("false");
+    expect(screen.getByRole("status", { hidden: true }).textContent).toBe("Europe/Paris");
   });
 
   it("shows the server's message about the zone", () => {

@@ -82,16 +82,18 @@ export function TimeZoneField({
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(-1);
   const [problem, setProblem] = useState<string | null>(null);
+  // Whether the list is filtered by what was typed (not when it was opened on a chosen zone).
+  const [filtering, setFiltering] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLUListElement>(null);
 
   // A value set from outside (a loaded workspace, another account) shows as typed text.
   useEffect(() => {
-    setText(value);
+    setText((typed) => (zoneNamed([value], typed) ? typed : value));
     setProblem(null);
   }, [value]);
 
-  const shown = useMemo(() => (open ? filterZones(zones, text === value ? "" : text) : []), [open, zones, text, value]);
+  const shown = useMemo(() => (open ? filterZones(zones, filtering ? text : "") : []), [open, zones, text, filtering]);
   const serverMessage = error instanceof ApiError ? error.fieldMessage("timezone") : undefined;
   const message = problem ?? serverMessage;
 
@@ -108,9 +110,17 @@ export function TimeZoneField({
   function choose(zone: string) {
     setText(zone);
     setProblem(null);
+    setFiltering(false);
     setOpen(false);
     setActive(-1);
     if (zone !== value) onChange(zone);
+  }
+
+  /** The whole list, open on the zone chosen so far. */
+  function openList() {
+    setFiltering(false);
+    setOpen(true);
+    setActive(Math.max(0, zones.indexOf(value)));
   }
 
   /** Leaving the field: a zone typed in full is taken, anything else refused. */
@@ -132,17 +142,13 @@ export function TimeZoneField({
     switch (event.key) {
       case "ArrowDown":
         event.preventDefault();
-        if (!open) {
-          setOpen(true);
-          setActive(0);
-        } else setActive((i) => Math.min(last, i + 1));
+        if (!open) openList();
+        else setActive((i) => Math.min(last, i + 1));
         break;
       case "ArrowUp":
         event.preventDefault();
-        if (!open) {
-          setOpen(true);
-          setActive(0);
-        } else setActive((i) => Math.max(0, i - 1));
+        if (!open) openList();
+        else setActive((i) => Math.max(0, i - 1));
         break;
       case "PageDown":
         if (open) {
@@ -204,13 +210,19 @@ export function TimeZoneField({
           required
           value={text}
           onChange={(e) => {
-            setText(e.target.value);
+            const typed = e.target.value;
+            setText(typed);
             setProblem(null);
-            setOpen(true);
-            setActive(e.target.value.trim() ? 0 : -1);
+            setFiltering(true);
+            // A zone typed in full is taken at once; the list closes when it is the only match.
+            const named = zoneNamed(zones, typed);
+            const matches = filterZones(zones, typed);
+            setOpen(!(named && matches.length === 1));
+            setActive(typed.trim() ? 0 : -1);
+            if (named && named !== value) onChange(named);
           }}
           onFocus={(e) => e.target.select()}
-          onClick={() => setOpen(true)}
+          onClick={() => !open && openList()}
           onBlur={settle}
           onKeyDown={onKeyDown}
         />
@@ -219,7 +231,7 @@ export function TimeZoneField({
             {utcOffsetLabel(typed)}
           </span>
         )}
-        <ul ref={list} id={listId} role="listbox" aria-label={`${label}s`} className="tz-list" hidden={!open || shown.length === 0}>
+        <ul ref={list} id={listId} role="listbox" aria-label="Matching zones" className="tz-list" hidden={!open || shown.length === 0}>
           {shown.map((zone, index) => (
             <li
               key={zone}
