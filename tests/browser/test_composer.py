@@ -96,6 +96,12 @@ def test_composer_blocks_too_long_repeats_weekly_with_emoji_and_alt_text(page, s
     assert not schedule.is_disabled()
     reason.wait_for(state="detached")
 
+    # "Choose files" shows the keyboard's focus (its input is visually hidden).
+    form.get_by_label("Search by tag").focus()
+    page.keyboard.press("Tab")
+    choose = form.get_by_test_id("drop-zone").get_by_text("Choose files")
+    assert choose.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
+
     # An image without alt text: asked for right there, saved to the media item.
     form.get_by_role("button", name="Add bread.jpg").click()
     form.get_by_text("bread.jpg has no alt text").wait_for()
