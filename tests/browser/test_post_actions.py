@@ -15,6 +15,7 @@ import requests
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_bulk import connect_x
 from tests.browser.test_composer import upload_image
+from tests.browser.test_quality import serious_violations
 from tests.support.browser import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
@@ -107,6 +108,7 @@ def test_schedule_duplicate_cancel_delete_publish_now_and_read_the_activity(page
     live = networks.get_by_role("link", name="View on X")
     assert (live.get_attribute("href") or "").startswith("http")
     page.get_by_role("list", name="Media").get_by_role("img", name="Two loaves").wait_for()
+    assert not serious_violations(page)
     at_both_sizes(page, "published")
 
     # The posts page finds it by its words.
@@ -142,4 +144,5 @@ def test_schedule_duplicate_cancel_delete_publish_now_and_read_the_activity(page
     page.get_by_label("Type").select_option(label="Posts")
     log.get_by_text("deleted “Fresh sourdough at nine”").wait_for()
     assert log.get_by_text("connected X account").count() == 0
+    assert not serious_violations(page)
     at_both_sizes(page, "activity")
