@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_bulk import connect_x
+from tests.browser.test_quality import serious_violations
 from tests.support.browser import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
@@ -75,6 +76,7 @@ def test_shell_at_desktop_and_phone_width(page, stack):
     assert menu.get_attribute("aria-expanded") == "true"
     assert nav.get_by_role("link", name="Posts").is_visible()
     assert page.get_by_label("Workspace", exact=True).is_visible()
+    assert not serious_violations(page)
     page.screenshot(path=str(ARTIFACTS / "phone-shell-menu.png"))
     page.keyboard.press("Escape")
     nav.wait_for(state="hidden")

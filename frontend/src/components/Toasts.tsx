@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import { Link } from "react-router-dom";
 import { ApiError } from "../api/client";
+import { X } from "lucide-react";
 
 export interface Toast {
   id: number;
@@ -65,8 +66,8 @@ export function Toasts() {
               </>
             )}
           </span>
-          <button type="button" aria-label="Dismiss message" onClick={() => dismissToast(toast.id)}>
-            ×
+          <button type="button" className="icon-button toast-close" aria-label="Dismiss message" onClick={() => dismissToast(toast.id)}>
+            <X aria-hidden="true" size={16} />
           </button>
         </div>
       ))}
