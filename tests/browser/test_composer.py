@@ -97,13 +97,19 @@ def test_composer_blocks_too_long_repeats_weekly_with_emoji_and_alt_text(page, s
     reason.wait_for(state="detached")
 
     # "Choose files" shows the keyboard's focus (its input is visually hidden).
+    add = form.get_by_role("button", name="Add bread.jpg")
+    add.wait_for()
     form.get_by_label("Search by tag").focus()
     page.keyboard.press("Tab")
     choose = form.get_by_test_id("drop-zone").get_by_text("Choose files")
     assert choose.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
+    page.keyboard.press("Tab")
+    assert add.evaluate("el => el === document.activeElement")
+    # Inside the card (which clips what is outside it), so the ring is seen.
+    assert add.evaluate("el => getComputedStyle(el).outlineOffset") == "-7px"
 
     # An image without alt text: asked for right there, saved to the media item.
-    form.get_by_role("button", name="Add bread.jpg").click()
+    page.keyboard.press("Enter")
     form.get_by_text("bread.jpg has no alt text").wait_for()
     form.get_by_text("bread.jpg has no alt text").scroll_into_view_if_needed()
     snap(page, "desktop-alt-text")
