@@ -157,12 +157,7 @@ def put_policy(ctx: RequestContext, ws: str, body: ApprovalPolicy) -> PolicyOut:
 def submit_post(ctx: RequestContext, ws: str, post_id: str, body: SubmitIn) -> PostOut:
     """Submit a draft (or a post sent back, rejected or expired) for approval; it is
     checked as if it were going out. 409 with approvals off."""
-    from chalicelib.posts.approvals import decide
-
-    item = decide(
-        ws, post_id, Decision.SUBMIT, reviewer_of(ctx), body.comment, body.version, body.when
-    )
-    return post_out(item)
+    return _decide(ctx, ws, post_id, Decision.SUBMIT, body, body.when)
 
 
 @approvals.endpoint(
@@ -175,12 +170,7 @@ def submit_post(ctx: RequestContext, ws: str, post_id: str, body: SubmitIn) -> P
 def approve_post(ctx: RequestContext, ws: str, post_id: str, body: ApproveIn) -> PostOut:
     """Approve the post's current step; the last step's approval schedules it (422 without
     a new `when` once its time has passed; 403 for its author or a non-approver)."""
-    from chalicelib.posts.approvals import decide
-
-    item = decide(
-        ws, post_id, Decision.APPROVE, reviewer_of(ctx), body.comment, body.version, body.when
-    )
-    return post_out(item)
+    return _decide(ctx, ws, post_id, Decision.APPROVE, body, body.when)
 
 
 @approvals.endpoint(
@@ -192,10 +182,7 @@ def approve_post(ctx: RequestContext, ws: str, post_id: str, body: ApproveIn) ->
 )
 def reject_post(ctx: RequestContext, ws: str, post_id: str, body: CommentIn) -> PostOut:
     """Reject the post (an approver of its current step)."""
-    from chalicelib.posts.approvals import decide
-
-    item = decide(ws, post_id, Decision.REJECT, reviewer_of(ctx), body.comment, body.version)
-    return post_out(item)
+    return _decide(ctx, ws, post_id, Decision.REJECT, body)
 
 
 @approvals.endpoint(
@@ -207,12 +194,21 @@ def reject_post(ctx: RequestContext, ws: str, post_id: str, body: CommentIn) -> 
 )
 def request_changes(ctx: RequestContext, ws: str, post_id: str, body: CommentIn) -> PostOut:
     """Send the post back to its author with a comment (an approver of its current step)."""
+    return _decide(ctx, ws, post_id, Decision.REQUEST_CHANGES, body)
+
+
+def _decide(
+    ctx: RequestContext,
+    ws: str,
+    post_id: str,
+    decision: Decision,
+    body: CommentIn | SubmitIn | ApproveIn,
+    when: When | None = None,
+) -> PostOut:
     from chalicelib.posts.approvals import decide
 
-    item = decide(
-        ws, post_id, Decision.REQUEST_CHANGES, reviewer_of(ctx), body.comment, body.version
-    )
-    return post_out(item)
+    reviewer = reviewer_of(ctx)
+    return post_out(decide(ws, post_id, decision, reviewer, body.comment, body.version, when))
 
 
 @approvals.endpoint(

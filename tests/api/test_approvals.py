@@ -604,6 +604,7 @@ def _decide_and_check(client, team) -> None:
     audit = call(client, "GET", ws_path(team, "/audit"), headers=team["owner"].headers).json
     actions = [e["action"] for e in audit["items"] if e.get("target") == post["id"]]
     assert actions[::-1] == [
+        "post.created",
         "post.submitted",
         "post.changes_requested",
         "post.submitted",
