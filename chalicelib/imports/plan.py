@@ -237,7 +237,8 @@ def _row(
         at=at_utc,
         link=source.get("link") or None,
         title=source.get("title") or None,
-        queued=at is None,
+        # Only a row that names no time goes to the queue: a wrong one takes no slot.
+        queued=at is None and not any(source.get(c) for c in ("date", "time", "datetime")),
     )
     planned.valid = len(plan.errors) == errors_before
     return planned

@@ -118,6 +118,9 @@ def test_an_impossible_date_is_flagged_even_when_the_time_is_bad_too(client, own
     messages = {(e["row"], e["column"]): e["message"] for e in imported["errors"]}
     assert "not a real date" in messages[(2, "date")]
     assert messages[(4, "text_linkedin")] == "no LinkedIn account is named in this row"
+    rows = {row["row"]: row for row in imported["preview"]}
+    # a wrong time takes no queue slot
+    assert (rows[2]["queued"], rows[2]["scheduled_at"]) == (False, None)
 
 
 def test_an_ambiguous_date_names_its_column_until_an_order_is_chosen(client, owner):
