@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/re
 import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Account } from "../accounts/api";
-import type { Network } from "./api";
+import type { Network, Post } from "./api";
 import { ComposerForm } from "./ComposerPage";
 
 const NETWORKS: Network[] = [
@@ -24,7 +24,7 @@ function json(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
-function renderComposer(answer: () => Response) {
+function renderComposer(answer: () => Response, post?: Post) {
   const fetchMock = vi.spyOn(globalThis, "fetch").mockImplementation(async (_input, init) =>
     init?.method === "POST" ? answer() : json({ items: [], next_cursor: null }),
   );
@@ -32,7 +32,7 @@ function renderComposer(answer: () => Response) {
   render(
     <QueryClientProvider client={client}>
       <MemoryRouter>
-        <ComposerForm base="/v1/workspaces/w_1" workspaceId="w_1" networks={NETWORKS} accounts={ACCOUNTS} defaultZone="Europe/Paris" />
+        <ComposerForm base="/v1/workspaces/w_1" workspaceId="w_1" networks={NETWORKS} accounts={ACCOUNTS} defaultZone="Europe/Paris" post={post} />
       </MemoryRouter>
     </QueryClientProvider>,
   );
@@ -154,5 +154,25 @@ describe("ComposerForm", () => {
     await waitFor(() => expect(shown).toHaveBeenCalled());
     expect(shown.mock.calls[0][0]).toMatch(/^Scheduled for Mon 7 Jan 2030, 9:00 \(Paris\); every week on Monday and Thursday, 12 times$/);
     expect(shown.mock.calls[0][1]).toEqual({ to: "/posts/p_1", label: "View the post" });
+  });
+
+  it("reads a post's repeat back when editing, and sends null once it no longer repeats", async () => {
+    const post: Post = {
+      id: "p_9", version: 3, status: "scheduled", text: "Bread", media_ids: [], first_comment: null,
+      scheduled_at: "2030-01-07T08:00:00Z", timezone: "Europe/Paris", recurrence: "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO;UNTIL=20300630T235959",
+      created_by: null, created_at: "", updated_at: "",
+      targets: [{ account_id: "a_x", network: "x", text: null, options: {}, status: "pending", attempts: 0, external_id: null, url: null, error: null, published_at: null }],
+    };
+    const fetchMock = renderComposer(() => json({}), post);
+    expect((screen.getByLabelText("Date and time") as HTMLInputElement).value).toBe("2030-01-07T09:00");
+    expect((screen.getByLabelText("Repeats") as HTMLSelectElement).value).toBe("weekly");
+    expect((screen.getByLabelText("every") as HTMLInputElement).value).toBe("2");
+    expect((screen.getByRole("checkbox", { name: "Monday" }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByLabelText("Last day") as HTMLInputElement).value).toBe("2030-06-30");
+    fireEvent.change(screen.getByLabelText("Repeats"), { target: { value: "never" } });
+    fireEvent.click(screen.getByRole("button", { name: "Schedule" }));
+    await waitFor(() => expect(fetchMock.mock.calls.some(([, init]) => init?.method === "PATCH")).toBe(true));
+    const patch = fetchMock.mock.calls.find(([, init]) => init?.method === "PATCH");
+    expect(JSON.parse(String(patch?.[1]?.body))).toMatchObject({ version: 3, recurrence: null, when: { at: "2030-01-07T09:00", timezone: "Europe/Paris" } });
   });
 });
