@@ -167,3 +167,19 @@ def test_the_log_filters_by_person_kind_and_time(client):
     assert bad.status_code in (400, 422) and bad.json["error"]["details"][0]["field"] == "action"
     naive = call(client, "GET", f"{path}?from=2026-01-01T00:00:00", headers=owner.headers)
     assert naive.status_code in (400, 422) and naive.json["error"]["details"][0]["field"] == "from"
+
+
+def test_a_cursor_outside_the_asked_time_range_is_a_400_not_a_500(client):
+    owner = signup(client)
+    for name in ("one", "two"):
+        call(client, "POST", f"/v1/workspaces/{owner.workspace_id}/api-keys",
+             {"name": name, "role": "viewer"}, owner.headers)  # fmt: skip
+    path = f"/v1/workspaces/{owner.workspace_id}/audit"
+    cursor = call(client, "GET", f"{path}?limit=1", headers=owner.headers).json["next_cursor"]
+    assert cursor
+    later = quote((datetime.now(UTC) + timedelta(days=1)).isoformat())
+    past = quote((datetime.now(UTC) - timedelta(days=1)).isoformat())
+    outside = call(client, "GET", f"{path}?from={later}&cursor={cursor}", headers=owner.headers)
+    assert outside.status_code == 400 and outside.json["error"]["details"][0]["field"] == "cursor"
+    inside = call(client, "GET", f"{path}?from={past}&cursor={cursor}", headers=owner.headers)
+    assert inside.status_code == 200 and inside.json["items"]
