@@ -107,6 +107,11 @@ export function EmojiPicker({ onPick, disabled }: { onPick: (emoji: string) => v
     <div
       className="emoji-picker"
       ref={root}
+      onBlur={(event) => {
+        // Tabbing out of the popover closes it, as leaving a menu does.
+        const next = event.relatedTarget as Node | null;
+        if (open && next && root.current && !root.current.contains(next)) close(false);
+      }}
       onKeyDown={(event) => {
         if (event.key === "Escape" && open) {
           event.preventDefault();

@@ -49,4 +49,11 @@ describe("the emoji picker", () => {
     expect(screen.queryByRole("dialog")).toBeNull();
     expect(document.activeElement).toBe(button);
   });
+
+  it("closes when the focus leaves it", () => {
+    render(<Editor initial="" />);
+    fireEvent.click(screen.getByRole("button", { name: "Emoji" }));
+    fireEvent.blur(screen.getByRole("searchbox"), { relatedTarget: screen.getByLabelText("Text") });
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
 });
