@@ -1,6 +1,7 @@
 // "Insert emoji": a small searchable grid in a popover. Keyboard: the search box first
 // (Enter takes the first match, Down goes to the grid), arrows move in the grid, Enter or
 // Space inserts, Escape closes and gives focus back to the button.
+import { Smile } from "lucide-react";
 import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { EMOJI_GROUPS, searchEmoji, type Emoji } from "./emoji";
 
@@ -130,7 +131,7 @@ export function EmojiPicker({ onPick, disabled }: { onPick: (emoji: string) => v
         disabled={disabled}
         onClick={() => (open ? close() : setOpen(true))}
       >
-        <span aria-hidden="true">☺</span> Emoji
+        <Smile size={16} aria-hidden="true" /> Emoji
       </button>
       {open && (
         <div className="emoji-popover" id={popover} role="dialog" aria-label="Insert an emoji">
