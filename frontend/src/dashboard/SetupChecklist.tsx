@@ -17,6 +17,7 @@ function useHasPosts(workspaceId: string) {
   const base = `/v1/workspaces/${workspaceId}/posts`;
   return useQuery({
     queryKey: ["posts", workspaceId, "any"],
+    refetchOnMount: "always",
     queryFn: async () => {
       const drafts = await api<{ items: Post[] }>(`${base}?status=draft&limit=1`);
       if (drafts.items.length > 0) return true;

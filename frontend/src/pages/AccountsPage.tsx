@@ -264,6 +264,10 @@ function ChooseIdentities({ base, pendingId, onDone }: { base: string; pendingId
     mutationFn: () => api<{ connected: string[] }>(`${base}/pending/${pendingId}`, { method: "POST", body: { external_ids: [...picked] } }),
     onSuccess: () => {
       void reloadQuery(queryClient, ["accounts"]);
+      // Finished: no longer waiting (before the list is read again).
+      queryClient.setQueriesData<{ items: PendingConnection[] }>({ queryKey: ["pending-connections"] }, (old) =>
+        old ? { items: old.items.filter((p) => p.id !== pendingId) } : old,
+      );
       void reloadQuery(queryClient, ["pending-connections"]);
       onDone();
     },

@@ -41,11 +41,13 @@ function Dashboard({ workspaceId, canEdit, canManage }: { workspaceId: string; c
   const weekPosts = useQuery({ queryKey: ["posts", workspaceId, "week", week.toString()], queryFn: () => allPosts(base, week) });
   const upcoming = useQuery({
     queryKey: ["posts", workspaceId, "upcoming"],
+    refetchOnMount: "always",
     queryFn: () =>
       api<{ items: Post[] }>(`${base}/posts?${new URLSearchParams({ from: new Date().toISOString(), status: "scheduled", limit: "5" })}`),
   });
   const failed = useQuery({
     queryKey: ["posts", workspaceId, "failed"],
+    refetchOnMount: "always",
     queryFn: async () => {
       const since = new Date(Date.now() - FAILED_DAYS * 24 * 60 * 60 * 1000);
       const query = new URLSearchParams({ from: since.toISOString(), status: "failed,partially_published", limit: "50" });
@@ -267,7 +269,8 @@ function FailedPost({
           <li key={t.account_id}>
             <NetworkIcon network={t.network} size={14} />
             <span>
-              {networkName(t.network)}: {t.error ?? "no reason given"}
+              {/* The reason usually names the network already ("X refused the post…"). */}
+              {t.error?.startsWith(networkName(t.network)) ? t.error : `${networkName(t.network)}: ${t.error ?? "no reason given"}`}
             </span>
           </li>
         ))}
