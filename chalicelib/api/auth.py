@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from chalicelib.api.people_models import (
+    EmailLinkIn,
     LoginIn,
     MeOut,
+    PasswordChangeIn,
+    PasswordResetConfirmIn,
+    PasswordResetIn,
     RefreshIn,
+    SentOut,
     SignupIn,
     SignupOut,
     TokensOut,
@@ -32,6 +37,7 @@ def user_out(user: UserRecord) -> UserOut:
         email=user.email or "",
         name=user.name or "",
         created_at=user.created_at or "",
+        email_verified=bool(user.email_verified_at),
     )
 
 
@@ -67,12 +73,14 @@ def source_address(ctx: RequestContext) -> str | None:
 )
 def signup(ctx: RequestContext, body: SignupIn) -> Reply:
     """Create an account and its personal workspace, and sign in."""
+    from chalicelib.people.email_links import send_verification
     from chalicelib.people.identity import signup as create_account
 
     cookie = _cookie_session(ctx)
     user, workspace, pair = create_account(
         body.email, body.password, body.name, body.timezone, source_address(ctx)
     )
+    send_verification(user)
     reply = SignupOut(
         user=user_out(user),
         workspace=workspace_out(workspace, Role.OWNER),
@@ -184,3 +192,78 @@ def sign_out_everywhere(ctx: RequestContext) -> Reply:
 
     end_all(ctx.principal.user())
     return Reply(None, 204, session_cookie.clear_cookie())
+
+
+@auth.endpoint(
+    "POST", "/v1/auth/email-verification", auth=Access.PERSON, response=SentOut, status=202
+)
+def send_email_verification(ctx: RequestContext) -> Reply:
+    """Email the signed-in user a link that proves their address (again); 429 past 5 an hour."""
+    from chalicelib.people.email_links import send_verification
+
+    user = ctx.principal.user()
+    send_verification(user)
+    return Reply(SentOut(message=f"We sent a link to {user.email}."), 202)
+
+
+@auth.endpoint(
+    "POST",
+    "/v1/auth/email-verification/confirm",
+    auth=Access.PUBLIC,
+    body=EmailLinkIn,
+    response=UserOut,
+)
+def confirm_email_verification(ctx: RequestContext, body: EmailLinkIn) -> UserOut:
+    """Spend a verification link (once, within 3 days): the address is proven. 422 naming
+    `token` when it is unknown, used or expired."""
+    from chalicelib.people.email_links import confirm_verification
+
+    return user_out(confirm_verification(body.token))
+
+
+@auth.endpoint(
+    "POST",
+    "/v1/auth/password-reset",
+    auth=Access.PUBLIC,
+    body=PasswordResetIn,
+    response=SentOut,
+    status=202,
+)
+def request_password_reset(ctx: RequestContext, body: PasswordResetIn) -> Reply:
+    """Email a reset link (single use, 30 minutes) if the address has an account. The
+    answer is the same either way; 429 past 20 requests an hour from one address."""
+    from chalicelib.people.email_links import request_reset
+
+    request_reset(body.email, source_address(ctx))
+    message = f"If {body.email} has an account, a link to reset its password is on its way."
+    return Reply(SentOut(message=message), 202)
+
+
+@auth.endpoint(
+    "POST",
+    "/v1/auth/password-reset/confirm",
+    auth=Access.PUBLIC,
+    body=PasswordResetConfirmIn,
+    status=204,
+)
+def confirm_password_reset(ctx: RequestContext, body: PasswordResetConfirmIn) -> None:
+    """Set a new password with a reset link; every session and access token ends."""
+    from chalicelib.people.email_links import reset_password
+
+    reset_password(body.token, body.password)
+
+
+@auth.endpoint(
+    "POST", "/v1/auth/password", auth=Access.PERSON, body=PasswordChangeIn, response=TokensOut
+)
+def change_password(ctx: RequestContext, body: PasswordChangeIn) -> Reply:
+    """Change the password (the current one checked, counted as a sign-in attempt): every
+    other session and access token ends, and this one continues with the new tokens."""
+    from chalicelib.people.email_links import change_password as change
+    from chalicelib.people.identity import start_session
+
+    cookie = _cookie_session(ctx)
+    user = ctx.principal.user()
+    generation = change(user, body.current_password, body.new_password, source_address(ctx))
+    pair = start_session(user.user_id, generation)
+    return Reply(tokens_out(pair, cookie), 200, _set_cookie(pair) if cookie else {})

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from chalicelib.domain import model
 from chalicelib.domain.emails import EmailAddress
@@ -37,18 +43,43 @@ _COMMON_PASSWORDS = frozenset(
 )
 
 
+def _not_guessable(password: str) -> str:
+    if password.lower() in _COMMON_PASSWORDS or len(set(password)) < 4:
+        raise ValueError("too easy to guess: use a longer mix of words or characters")
+    return password
+
+
+# A password being chosen (sign-up, reset, change).
+NewPassword = Annotated[str, Field(min_length=10, max_length=256), AfterValidator(_not_guessable)]
+
+
 class SignupIn(Model):
     email: EmailAddress
-    password: str = Field(min_length=10, max_length=256)
+    password: NewPassword
     name: DisplayName
     timezone: TimeZoneName = "UTC"
 
-    @field_validator("password")
-    @classmethod
-    def not_guessable(cls, password: str) -> str:
-        if password.lower() in _COMMON_PASSWORDS or len(set(password)) < 4:
-            raise ValueError("too easy to guess: use a longer mix of words or characters")
-        return password
+
+class EmailLinkIn(Model):
+    token: str = Field(min_length=1, max_length=200, description="the `token` of the emailed link")
+
+
+class PasswordResetIn(Model):
+    email: EmailAddress
+
+
+class PasswordResetConfirmIn(Model):
+    token: str = Field(min_length=1, max_length=200, description="the `token` of the emailed link")
+    password: NewPassword
+
+
+class PasswordChangeIn(Model):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: NewPassword
+
+
+class SentOut(Model):
+    message: str
 
 
 class LoginIn(Model):
@@ -70,6 +101,7 @@ class UserOut(Model):
     email: str
     name: str
     created_at: str
+    email_verified: bool = Field(False, description="the address was proven by an emailed link")
 
 
 class WorkspaceOut(Model):

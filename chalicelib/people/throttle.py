@@ -31,7 +31,7 @@ SIGNUP_WINDOW_SECONDS = 60 * 60
 UNKNOWN_ADDRESS = "unknown"
 
 
-def _email_key(email: str) -> str:
+def email_key(email: str) -> str:
     """Counters name an email by a hash: the table keeps no addresses."""
     return hashlib.sha256(email.encode()).hexdigest()[:32]
 
@@ -46,7 +46,7 @@ class Attempt:
 def begin_sign_in(email: str, address: str | None) -> Attempt:
     """Count a sign-in attempt; 429 with Retry-After (nothing counted) while the pair,
     the address or the email is at its limit."""
-    where, who = address or UNKNOWN_ADDRESS, _email_key(email)
+    where, who = address or UNKNOWN_ADDRESS, email_key(email)
     taken = rate_limits.take(
         [
             (f"login-pair:{who}:{where}", MAX_FAILURES_PER_PAIR),

@@ -30,6 +30,7 @@ class UserRecord(StoredModel):
     # Access tokens and sessions carry the generation they were issued in; "sign out
     # everywhere" adds one, and older ones stop working (absent: 0).
     token_generation = NumberAttribute(null=True)
+    email_verified_at = UnicodeAttribute(null=True)  # when the current address was proven
 
     @property
     def generation(self) -> int:
@@ -98,6 +99,38 @@ def next_generation(user_id: str) -> int:
             raise LookupError(user_id) from None
         raise
     return record.generation
+
+
+def set_password(user_id: str, password_hash: str) -> int:
+    """A new password, and every session and access token of the old one ended (the
+    token generation moves on in the same write); the new generation."""
+    record = UserRecord(user_id)
+    try:
+        record.update(
+            [
+                UserRecord.password_hash.set(password_hash),
+                UserRecord.token_generation.add(1),
+            ],
+            condition=UserRecord.email.exists(),
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            raise LookupError(user_id) from None
+        raise
+    return record.generation
+
+
+def mark_email_verified(user_id: str, email: str, at: str) -> bool:
+    """Record that `email` is proven; False when the user's address is another one now."""
+    try:
+        UserRecord(user_id).update(
+            [UserRecord.email_verified_at.set(at)], condition=UserRecord.email == email
+        )
+    except UpdateError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def find_by_email(email: str) -> UserRecord | None:

@@ -18,8 +18,15 @@ def sent_messages(to: str) -> list[str]:
 
 def accept_link_token(to: str) -> str:
     """The invitation token of the last invitation emailed to `to`."""
+    return last_link(to, ACCEPT_LINK).group(1)
+
+
+def last_link(to: str, link: re.Pattern[str]) -> re.Match[str]:
+    """`link` in the last email to `to` that has one (others, such as the address's
+    verification after a sign-up, may have come since)."""
     bodies = sent_messages(to)
     assert bodies, f"no email was sent to {to}"
-    match = ACCEPT_LINK.search(bodies[-1])
-    assert match, bodies[-1]
-    return match.group(1)
+    for body in reversed(bodies):
+        if match := link.search(body):
+            return match
+    raise AssertionError(f"no email to {to} has {link.pattern}: {bodies}")

@@ -1,0 +1,147 @@
+"""Proving an address by a link sent to it: verifying the email of an account, and
+resetting a forgotten password. Changing a known password is here too: like a reset, it
+ends every other session.
+
+A link carries a random 256-bit secret; only its digest is stored, it is spent at most
+once and expires (a verification after 3 days, a reset after 30 minutes). Asking for a
+reset answers the same whether or not the address has an account.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from chalicelib.auth.passwords import hash_password, verify_password
+from chalicelib.auth.secrets import digest, new_secret
+from chalicelib.errors import RateLimited, Unauthorized, ValidationFailed
+from chalicelib.people import throttle
+from chalicelib.people.mail import send_email
+from chalicelib.settings import get_settings
+from chalicelib.store import email_links, rate_limits
+from chalicelib.store.audit import audit_event, record_events
+from chalicelib.store.base import iso, utcnow
+from chalicelib.store.members import memberships_of
+from chalicelib.store.users import (
+    UserRecord,
+    find_by_email,
+    get_user,
+    mark_email_verified,
+    set_password,
+)
+
+VERIFY = "verify_email"
+RESET = "reset_password"
+LIFETIMES = {VERIFY: timedelta(days=3), RESET: timedelta(minutes=30)}
+PAGES = {VERIFY: "verify-email", RESET: "reset-password"}
+HOUR = 3600
+# Emails a user or an address may ask for in an hour.
+MAX_VERIFICATIONS_PER_USER = 5
+MAX_RESETS_PER_EMAIL = 3
+MAX_RESETS_PER_ADDRESS = 20
+BAD_LINK = "This link is not valid any more: it was used or has expired. Ask for a new one."
+
+
+def send_verification(user: UserRecord) -> None:
+    """Email the user a link proving their address (429 past a few an hour)."""
+    taken = rate_limits.take([(f"verify:{user.user_id}", MAX_VERIFICATIONS_PER_USER)], HOUR)
+    if not taken.ok:
+        raise RateLimited(
+            f"A link was sent a few times already. Try again in {taken.retry_after} seconds.",
+            taken.retry_after,
+        )
+    _send(user, VERIFY)
+
+
+def confirm_verification(token: str) -> UserRecord:
+    link = _spend(token, VERIFY)
+    if not mark_email_verified(link.owner, link.sent_to, iso(utcnow())):
+        raise ValidationFailed(BAD_LINK, [{"field": "token", "message": "for another address"}])
+    _audit(link.owner, "user.email_verified")
+    user = get_user(link.owner, consistent=True)
+    assert user is not None  # its address was just marked
+    return user
+
+
+def request_reset(email: str, address: str | None) -> None:
+    """Email a reset link if the address has an account; the same answer either way."""
+    where = address or throttle.UNKNOWN_ADDRESS
+    taken = rate_limits.take([(f"reset-ip:{where}", MAX_RESETS_PER_ADDRESS)], HOUR)
+    if not taken.ok:
+        raise RateLimited(
+            f"Too many reset requests. Try again in {taken.retry_after} seconds.",
+            taken.retry_after,
+        )
+    user = find_by_email(email)
+    if user is None:
+        return
+    per_email = rate_limits.take(
+        [(f"reset-email:{throttle.email_key(email)}", MAX_RESETS_PER_EMAIL)], HOUR
+    )
+    if per_email.ok:  # past it, quietly nothing: the answer must not tell
+        _send(user, RESET)
+
+
+def reset_password(token: str, password: str) -> None:
+    """The new password, every session ended; the link proves the address too."""
+    link = _spend(token, RESET)
+    try:
+        set_password(link.owner, hash_password(password))
+    except LookupError:
+        raise ValidationFailed(BAD_LINK, [{"field": "token", "message": "not valid"}]) from None
+    mark_email_verified(link.owner, link.sent_to, iso(utcnow()))
+    _audit(link.owner, "user.password_reset")
+
+
+def change_password(user: UserRecord, current: str, new: str, address: str | None) -> int:
+    """Check the current password (counted as a sign-in attempt), set the new one and end
+    every session; the new token generation, for the caller's fresh session."""
+    attempt = throttle.begin_sign_in(user.email or "", address)
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed(
+            "The current password is not right.",
+            [{"field": "current_password", "message": "is not your current password"}],
+        )
+    throttle.sign_in_succeeded(attempt)
+    try:
+        generation = set_password(user.user_id, hash_password(new))
+    except LookupError:
+        raise Unauthorized("The account behind this token no longer exists.") from None
+    _audit(user.user_id, "user.password_changed")
+    return generation
+
+
+def _send(user: UserRecord, purpose: str) -> None:
+    secret = new_secret()
+    expires = utcnow() + LIFETIMES[purpose]
+    email = user.email or ""
+    email_links.save_link(digest(secret), purpose, user.user_id, email, int(expires.timestamp()))
+    link = f"{get_settings().frontend_origin.rstrip('/')}/{PAGES[purpose]}?token={secret}"
+    name = user.name or "there"
+    if purpose == VERIFY:
+        subject = "Confirm your email for Schedulo"
+        text = (
+            f"Hi {name},\n\nConfirm that {email} is yours to finish setting up Schedulo:\n\n"
+            f"{link}\n\nThe link works once, for 3 days. If you did not sign up, ignore this email."
+        )
+    else:
+        subject = "Reset your Schedulo password"
+        text = (
+            f"Hi {name},\n\nSomeone (we hope you) asked to reset the password of {email}:\n\n"
+            f"{link}\n\nThe link works once, for 30 minutes, and signs you out everywhere. "
+            "If you did not ask, ignore this email: your password stays as it is."
+        )
+    send_email(email, subject, text, {purpose: link})
+
+
+def _spend(token: str, purpose: str) -> email_links.EmailLinkRecord:
+    now = int(utcnow().timestamp())
+    link = email_links.spend_link(digest(token), purpose, now) if token else None
+    if link is None:
+        raise ValidationFailed(BAD_LINK, [{"field": "token", "message": "used or expired"}])
+    return link
+
+
+def _audit(user_id: str, action: str) -> None:
+    record_events(
+        [audit_event(m.workspace_id, action, actor=user_id) for m in memberships_of(user_id)]
+    )
