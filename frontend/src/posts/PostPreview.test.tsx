@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, render, screen, within } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { NETWORK_IDS, networkLabel } from "../components/NetworkIcon";
 import type { Network } from "./api";
@@ -55,6 +55,10 @@ describe("PostPreview", () => {
     expect(card.querySelector(".np-card-head")?.textContent).toContain("@demobakery");
     expect(card.querySelector(".np-actions")?.getAttribute("aria-hidden")).toBe("true");
     expect(screen.getByRole("link", { name: /shop\.test/ }).getAttribute("href")).toBe("https://shop.test/cake");
+    // A picture that does not load gives way to the initials.
+    fireEvent.error(card.querySelector(".np-avatar img")!);
+    expect(card.querySelector(".np-avatar img")).toBeNull();
+    expect(card.querySelector(".np-initials")?.textContent).toBe("DB");
   });
 
   it("shows Instagram's square, the caption after the handle, and where the post lands in the grid", () => {
@@ -75,6 +79,10 @@ describe("PostPreview", () => {
     preview("youtube", { text: "Spring menu\nAll week" });
     expect(screen.getByText("Spring menu").closest(".np-yt-title")).not.toBeNull();
     expect(screen.getByText("YouTube needs a video")).toBeTruthy();
+    cleanup();
+    preview("pinterest", { text: "Lemon cake\nBaked at 7am #bakery" });
+    expect(screen.getByText("Lemon cake").className).toBe("np-pin-title");
+    expect(screen.getByText(/Baked at 7am/).className).toBe("np-text");
     cleanup();
     preview("linkedin", { text: "0123456789abcdef", maxLength: 10 });
     expect(screen.getByText("… (cut at the limit)")).toBeTruthy();

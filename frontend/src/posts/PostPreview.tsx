@@ -17,7 +17,7 @@ import {
   ThumbsUp,
   type LucideIcon,
 } from "lucide-react";
-import type { ReactNode } from "react";
+import { useState, type ReactNode } from "react";
 import { api } from "../api/client";
 import type { Account } from "../accounts/api";
 import { NetworkIcon, networkColor, networkLabel } from "../components/NetworkIcon";
@@ -173,12 +173,22 @@ export function PostPreview({
         </>
       );
       break;
-    case "pinterest":
+    case "pinterest": {
+      // A pin's title is the text's first line when more lines follow as its description.
+      const [first, ...rest] = shown.split("\n");
+      const described = rest.join("\n").trim();
       content = (
         <>
           <div className="np-pin">{shownIds.length > 0 ? picture(shownIds[0]) : <div className="np-placeholder">A pin needs an image</div>}</div>
-          {shown && <strong className="np-pin-title">{titleLine(shown)}</strong>}
-          {body}
+          {described && <strong className="np-pin-title">{titleLine(first)}</strong>}
+          {described ? (
+            <p className="np-text">
+              <RichText text={described} />
+              {cut && <span className="np-cut">… (cut at the limit)</span>}
+            </p>
+          ) : (
+            body
+          )}
           <footer className="np-head np-head-compact">
             {avatar(28)}
             <span className="np-name">{name}</span>
@@ -186,6 +196,7 @@ export function PostPreview({
         </>
       );
       break;
+    }
     case "tiktok":
       content = (
         <div className="np-tiktok">
@@ -261,10 +272,12 @@ const SQUARE: AspectBounds = { min_aspect_ratio: 1, max_aspect_ratio: 1 };
 
 /** The account's picture with the network's badge on its corner, or its initials. */
 function Avatar({ account, name, size }: { account: PreviewAccount; name: string; size: number }) {
+  // A picture that does not load (an expired CDN link) gives way to the initials.
+  const [broken, setBroken] = useState<string | null>(null);
   return (
     <span className="np-avatar" style={{ width: size, height: size }}>
-      {account.avatar_url ? (
-        <img src={account.avatar_url} alt="" width={size} height={size} />
+      {account.avatar_url && broken !== account.avatar_url ? (
+        <img src={account.avatar_url} alt="" width={size} height={size} onError={() => setBroken(account.avatar_url)} />
       ) : (
         <span className="np-initials" aria-hidden="true" style={{ fontSize: size * 0.38 }}>
           {initials(name)}
