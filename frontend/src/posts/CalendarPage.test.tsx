@@ -177,6 +177,23 @@ describe("CalendarPage drag and drop", () => {
     expect(await screen.findByText(/Scheduled for/)).toBeTruthy();
   });
 
+  it("puts a draft back in its column when the server refuses the time, saying why", async () => {
+    const idea = post("p_2", "An idea for spring", null, "linkedin");
+    serve({
+      posts: [],
+      drafts: [idea],
+      patch: () =>
+        json({ error: { code: "invalid", message: "Invalid.", details: [{ field: "when.at", message: "is in the past" }] } }, 422),
+    });
+    show("/calendar?view=day&date=2030-01-16");
+    const card = await within(await screen.findByRole("list", { name: "Drafts" })).findByText("An idea for spring");
+    drag(card.closest("li")!, document.querySelector('[data-day="2030-01-16"][data-hour="8"]')!);
+    expect(await screen.findByText(/The post was not scheduled: is in the past/)).toBeTruthy();
+    const drafts = await screen.findByRole("list", { name: "Drafts" });
+    expect(within(drafts).getByText("An idea for spring")).toBeTruthy();
+    expect(document.querySelector(".post-chip")).toBeNull(); // not on the grid
+  });
+
   it("moves a post from the keyboard: M opens a date and time, Move sends it", async () => {
     const patches = serve({ posts: [launch] });
     show("/calendar?date=2030-01-01");

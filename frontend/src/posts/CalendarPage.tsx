@@ -160,6 +160,10 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
     for (const p of placed) for (const n of p.networks) if (!(NETWORK_IDS as readonly string[]).includes(n)) extra.add(n);
     return [...NETWORK_IDS, ...[...extra].sort()];
   }, [placed]);
+  const shownDrafts = useMemo(
+    () => (hidden.size ? drafts.data?.filter((p) => networksOf(p).some((n) => !hidden.has(n))) : drafts.data),
+    [drafts.data, hidden],
+  );
   const byDay = useMemo(() => groupBy(shown, (p) => p.at.day), [shown]);
   const byHour = useMemo(() => groupBy(shown, (p) => `${p.at.day}T${p.at.hour}`), [shown]);
 
@@ -218,13 +222,13 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
       const label = differentZone ? ` (${zone})` : "";
       setNotice(`${context?.wasDraft ? "Scheduled for" : "Moved to"} ${when}${label}.`);
     },
-    onError: (error, _variables, context) => {
+    onError: (error, variables, context) => {
       if (context?.before) queryClient.setQueryData(postsKey, context.before);
       if (context?.draftsBefore) queryClient.setQueryData(draftsKey, context.draftsBefore);
       setNotice(
         error instanceof ApiError && error.status === 409
           ? "Someone changed this post since the calendar loaded; it now shows the latest version. Try again."
-          : `The post was not moved: ${error instanceof ApiError && error.details[0] ? error.details[0].message : error.message}`,
+          : `The post was not ${variables.post.scheduled_at ? "moved" : "scheduled"}: ${error instanceof ApiError && error.details[0] ? error.details[0].message : error.message}`,
       );
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: ["posts", workspaceId] }),
@@ -453,7 +457,7 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
         </div>
         {view !== "list" && (
           <DraftsColumn
-            drafts={drafts.data}
+            drafts={shownDrafts}
             failed={drafts.isError}
             canEdit={canEdit}
             handlers={handlers}
