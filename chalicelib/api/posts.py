@@ -33,6 +33,11 @@ posts = ApiBlueprint(__name__)
 
 # Without `from`/`to` the list shows what is coming: the scheduling horizon is a year.
 DEFAULT_SPAN = timedelta(days=366)
+# Statuses a post reaches only once its time has come: asked for alone without `from`,
+# the list looks back (the year up to `to`, or up to now) instead of ahead.
+PAST_STATUSES = frozenset(
+    {PostStatus.PUBLISHED, PostStatus.PARTIALLY_PUBLISHED, PostStatus.FAILED, PostStatus.EXPIRED}
+)
 
 
 # What `_moment` reads (datetime.fromisoformat): a date, or a date and time.
@@ -49,7 +54,13 @@ class PostQuery(Model):
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
     from_: IsoMoment | None = Field(
-        default=None, alias="from", description="ISO date or time (UTC unless it has an offset)"
+        default=None,
+        alias="from",
+        description=(
+            "ISO date or time (UTC unless it has an offset); by default now, or, when every "
+            "status asked for comes only after a post's time (published, "
+            "partially_published, failed, expired), a year before `to`"
+        ),
     )
     to: IsoMoment | None = Field(default=None, description="exclusive end; ISO date or time")
     status: str | None = Field(
@@ -213,8 +224,13 @@ def list_posts(ctx: RequestContext, ws: str, query: PostQuery) -> PostList:
         start_key = decode_cursor(query.cursor, ws, ("workspace_id", "post_id"))
         page = store.list_drafts(ws, limit=query.limit, start_key=start_key, text=query.q)
     else:
-        start = _moment("from", query.from_) if query.from_ else utcnow()
-        end = _moment("to", query.to) if query.to else start + DEFAULT_SPAN
+        if not query.from_ and statuses and set(statuses) <= PAST_STATUSES:
+            # Failures and publications are behind us: look back, not ahead.
+            end = _moment("to", query.to) if query.to else utcnow() + timedelta(days=1)
+            start = end - DEFAULT_SPAN
+        else:
+            start = _moment("from", query.from_) if query.from_ else utcnow()
+            end = _moment("to", query.to) if query.to else start + DEFAULT_SPAN
         if end <= start:
             raise invalid("to", "must be after from")
         start_key = decode_cursor(query.cursor, ws, ("workspace_id", "post_id", "scheduled_at"))

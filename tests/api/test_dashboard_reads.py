@@ -57,6 +57,25 @@ def test_failures_of_the_last_30_days_are_listed_from_a_start_date(client):
     assert items[1]["targets"][0]["error"] == "X refused the post: duplicate content"
 
 
+def test_asking_for_failed_posts_without_a_start_looks_back(client):
+    owner = signup(client)
+    ws = owner.workspace_id
+    old = _post_at(ws, "p_old", "failed", days_ago=40)
+    recent = _post_at(ws, "p_recent", "failed", days_ago=2)
+    _post_at(ws, "p_ok", "published", days_ago=1)
+
+    def ids(query: str) -> list[str]:
+        response = call(client, "GET", f"/v1/workspaces/{ws}/posts?{query}", headers=owner.headers)
+        assert response.status_code == 200, response.json
+        return [p["id"] for p in response.json["items"]]
+
+    assert ids("status=failed") == [old, recent]  # the past year, not the year ahead
+    assert ids("status=failed,published") == [old, recent, "p_ok"]
+    assert ids("status=failed,scheduled") == []  # a status still ahead: from now on
+    until = iso(utcnow() - timedelta(days=10))
+    assert ids(f"status=failed&to={until}") == [old]
+
+
 def test_an_account_says_whether_its_posting_times_were_set(client):
     owner = signup(client)
     ws = owner.workspace_id
