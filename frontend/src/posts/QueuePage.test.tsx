@@ -10,7 +10,7 @@ import { moved, QueuePage } from "./QueuePage";
 const role = vi.hoisted(() => ({ current: "editor" }));
 vi.mock("../auth/session", () => ({
   useMe: () => ({ isPending: false, isError: false }),
-  useWorkspace: () => ({ workspace: { id: "w_1", name: "Acme", role: role.current }, workspaces: [], choose: () => {} }),
+  useWorkspace: () => ({ workspace: { id: "w_1", name: "Acme", role: role.current, timezone: "America/New_York" }, workspaces: [], choose: () => {} }),
 }));
 // The browser is in Paris, whatever the machine running the tests says.
 vi.mock("./dates", async (original) => ({ ...(await original<typeof import("./dates")>()), browserZone: () => "Europe/Paris" }));
@@ -37,11 +37,11 @@ const account = {
 
 type Handler = (path: string, body: Record<string, unknown>) => Response;
 
-function serve(write: Handler = () => json({})) {
+function serve(write: Handler = () => json({}), listed: typeof account = account) {
   return vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const url = new URL(String(input), "http://app.test");
     if (init?.method === "PATCH" || init?.method === "POST") return write(url.pathname, JSON.parse(String(init.body)));
-    if (url.pathname.endsWith("/accounts")) return json({ items: [account] });
+    if (url.pathname.endsWith("/accounts")) return json({ items: [listed] });
     if (url.pathname.endsWith("/next-slots")) return json({ account_id: "a_x", timezone: "America/New_York", items: [{ at: "2030-01-08T14:00:00Z", local: "2030-01-08T09:00" }] });
     return json({ items: [first, second], next_cursor: null });
   });
@@ -160,5 +160,23 @@ describe("QueuePage", () => {
     fireEvent.click(screen.getByRole("button", { name: /Remove Monday 12:30\sPM/ }));
     await waitFor(() => expect(writes(fetchMock)).toHaveLength(2));
     expect(writes(fetchMock)[1][2]).toEqual({ slots: [{ weekday: 0, time: "09:00" }, { weekday: 2, time: "17:45" }] });
+  });
+
+  it("offers an account in another zone than the workspace's the workspace's zone", async () => {
+    role.current = "admin";
+    const inUtc = { ...account, timezone: "UTC" };
+    const fetchMock = serve((_path, body) => json({ ...inUtc, ...body }), inUtc);
+    renderQueue();
+    expect(await screen.findByText(/The workspace is in America\/New York/, undefined, { timeout: 5000 })).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Use America/New York" }));
+    await waitFor(() => expect(writes(fetchMock)).toHaveLength(1));
+    expect(writes(fetchMock)[0]).toEqual(["PATCH", "/accounts/a_x", { timezone: "America/New_York" }]);
+    // Or any zone, with the picker.
+    fireEvent.click(screen.getByRole("button", { name: "Change time zone" }));
+    const picker = screen.getByRole("combobox", { name: "Account's time zone" });
+    fireEvent.change(picker, { target: { value: "Europe/Paris" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save time zone" }));
+    await waitFor(() => expect(writes(fetchMock)).toHaveLength(2));
+    expect(writes(fetchMock)[1][2]).toEqual({ timezone: "Europe/Paris" });
   });
 });

@@ -35,6 +35,7 @@ export function QueuePage() {
       {(workspace) => (
         <Queue
           workspaceId={workspace.id}
+          workspaceZone={workspace.timezone}
           canEdit={roleAllows(workspace.role, "editor")}
           canEditSlots={roleAllows(workspace.role, "admin")}
         />
@@ -43,7 +44,17 @@ export function QueuePage() {
   );
 }
 
-function Queue({ workspaceId, canEdit, canEditSlots }: { workspaceId: string; canEdit: boolean; canEditSlots: boolean }) {
+function Queue({
+  workspaceId,
+  workspaceZone,
+  canEdit,
+  canEditSlots,
+}: {
+  workspaceId: string;
+  workspaceZone?: string;
+  canEdit: boolean;
+  canEditSlots: boolean;
+}) {
   const accounts = useAccounts(workspaceId);
   const active = (accounts.data?.items ?? []).filter((a) => a.status !== "disconnected");
   return (
@@ -65,7 +76,14 @@ function Queue({ workspaceId, canEdit, canEditSlots }: { workspaceId: string; ca
         </div>
       )}
       {active.map((account) => (
-        <AccountQueue key={account.id} account={account} workspaceId={workspaceId} canEdit={canEdit} canEditSlots={canEditSlots} />
+        <AccountQueue
+          key={account.id}
+          account={account}
+          workspaceId={workspaceId}
+          workspaceZone={workspaceZone}
+          canEdit={canEdit}
+          canEditSlots={canEditSlots}
+        />
       ))}
     </section>
   );
@@ -103,11 +121,13 @@ function dayHeading(iso: string, zone: string, today: string, tomorrow: string):
 function AccountQueue({
   account,
   workspaceId,
+  workspaceZone,
   canEdit,
   canEditSlots,
 }: {
   account: Account;
   workspaceId: string;
+  workspaceZone?: string;
   canEdit: boolean;
   canEditSlots: boolean;
 }) {
@@ -321,7 +341,7 @@ function AccountQueue({
             {reorder.isPending ? "Saving the new order…" : announcement}
           </p>
         </div>
-        <QueueSlots account={account} workspaceId={workspaceId} canEdit={canEditSlots} />
+        <QueueSlots account={account} workspaceId={workspaceId} workspaceZone={workspaceZone} canEdit={canEditSlots} />
       </div>
     </section>
   );

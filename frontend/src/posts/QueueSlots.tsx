@@ -7,8 +7,9 @@ import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api/client";
 import { normaliseSlots, WEEKDAYS, type Account, type Slot } from "../accounts/api";
 import { errorMessage } from "../components/Toasts";
+import { TimeZoneField } from "../components/TimeZoneField";
 import { differsFromBrowser, zoneAbbreviation } from "../time/zoned";
-import { clockLabel } from "./dates";
+import { clockLabel, sameZone } from "./dates";
 
 /** "9:00 AM" (or "09:00", as the browser's locale writes it) for a slot's "HH:MM". */
 export function slotLabel(time: string): string {
@@ -25,10 +26,13 @@ export function zoneHeading(zone: string): string {
 export function QueueSlots({
   account,
   workspaceId,
+  workspaceZone,
   canEdit,
 }: {
   account: Account;
   workspaceId: string;
+  /** The workspace's zone: an account in another one is offered it. */
+  workspaceZone?: string;
   canEdit: boolean;
 }) {
   const queryClient = useQueryClient();
@@ -42,15 +46,24 @@ export function QueueSlots({
     if (pending.current === 0) setSlots(normaliseSlots(account.slots));
   }, [account.slots]);
 
+  const [zoneOpen, setZoneOpen] = useState(false);
+  const [zoneDraft, setZoneDraft] = useState(account.timezone);
+  const path = `/v1/workspaces/${workspaceId}/accounts/${account.id}`;
   const save = useMutation({
     meta: { toast: false },
-    mutationFn: (next: Slot[]) =>
-      api<Account>(`/v1/workspaces/${workspaceId}/accounts/${account.id}`, { method: "PATCH", body: { slots: next } }),
+    mutationFn: (next: Slot[] | { timezone: string }) =>
+      api<Account>(path, { method: "PATCH", body: Array.isArray(next) ? { slots: next } : next }),
     onMutate: () => {
       pending.current += 1;
       setStatus("Saving…");
     },
-    onSuccess: () => setStatus("Posting times saved."),
+    onSuccess: (_saved, next) => {
+      if (Array.isArray(next)) setStatus("Posting times saved.");
+      else {
+        setStatus(`Time zone saved: ${next.timezone.replace(/_/g, " ")}.`);
+        setZoneOpen(false);
+      }
+    },
     onError: (error) => {
       const field = error instanceof ApiError ? error.fieldMessage("slots") : undefined;
       setStatus(`Not saved: ${field ?? errorMessage(error)}`);
@@ -78,6 +91,46 @@ export function QueueSlots({
           {differsFromBrowser(zone) && <>, not your computer's time zone</>}.{" "}
           {canEdit ? "Changes save as you make them." : "An admin can change them."}
         </p>
+        {canEdit && workspaceZone && !sameZone(zone, workspaceZone) && !zoneOpen && (
+          <p className="slot-zone-offer">
+            The workspace is in {zoneHeading(workspaceZone)}.{" "}
+            <button type="button" disabled={save.isPending} onClick={() => save.mutate({ timezone: workspaceZone })}>
+              Use {workspaceZone.replace(/_/g, " ")}
+            </button>
+          </p>
+        )}
+        {canEdit &&
+          (zoneOpen ? (
+            <form
+              className="slot-zone-form"
+              aria-label={`Time zone of ${account.display_name}`}
+              onSubmit={(e) => {
+                e.preventDefault();
+                save.mutate({ timezone: zoneDraft });
+              }}
+            >
+              <TimeZoneField value={zoneDraft} onChange={setZoneDraft} error={save.error} label="Account's time zone" />
+              <div className="slot-new-actions">
+                <button type="submit" className="primary" disabled={save.isPending}>
+                  Save time zone
+                </button>
+                <button type="button" onClick={() => setZoneOpen(false)}>
+                  Cancel
+                </button>
+              </div>
+            </form>
+          ) : (
+            <button
+              type="button"
+              className="link-like"
+              onClick={() => {
+                setZoneDraft(zone);
+                setZoneOpen(true);
+              }}
+            >
+              Change time zone
+            </button>
+          ))}
       </div>
       <div className="slot-week">
         {WEEKDAYS.map((day, weekday) => {
