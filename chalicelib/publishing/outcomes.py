@@ -254,7 +254,7 @@ def audit_attempt(
             "post.publish_attempt",
             actor="system",
             target=target.target_id,
-            details=details,
+            details=details | {"text": item.text[:80]},  # the activity page names the post
         )
     ]
     if outcome in ("published", "failed", "unconfirmed"):  # a retry is not news yet

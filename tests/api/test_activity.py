@@ -3,6 +3,7 @@ words (who, what, when), and the list filters by person, kind and time."""
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
@@ -74,11 +75,23 @@ def test_every_action_on_accounts_posts_imports_and_people_is_recorded(client, s
     sent = call(client, "POST", f"/v1/workspaces/{ws}/posts/{other['id']}/publish-now", None,
                 owner.headers)  # fmt: skip
     assert sent.status_code == 200, sent.json
+    for _ in range(600):  # the publisher runs in a thread of its own
+        done = call(
+            client, "GET", f"/v1/workspaces/{ws}/posts/{other['id']}", headers=owner.headers
+        )
+        if done.json["status"] == "published":
+            break
+        time.sleep(0.05)
+    assert done.json["status"] == "published", done.json
 
     post_events = events(client, owner, "?action=post.")
     kinds = [
         (e["action"], e["target"]) for e in post_events if e["action"] != "post.publish_attempt"
     ]
+    # The publisher's attempts name the post too, by its words.
+    [attempt] = [e for e in post_events if e["action"] == "post.publish_attempt"]
+    assert attempt["details"]["post_id"] == other["id"]
+    assert attempt["details"]["text"] == "Croissants now" and attempt["actor_name"] == "Schedulo"
     assert kinds == [
         ("post.published_now", other["id"]),
         ("post.created", other["id"]),

@@ -34,6 +34,8 @@ group("activity in words", () => {
     const attempt = event("post.publish_attempt", { post_id: "p_9", network: "x", outcome: "published" }, { actor: "system", actor_name: "Schedulo", target: "t_1" });
     expect(sentence(attempt, "UTC")).toBe("Schedulo published a post on X");
     expect(describe(attempt, "UTC").find((p) => p.to)?.to).toBe("/posts/p_9");
+    const named = { ...attempt, details: { ...attempt.details, text: "Croissants now" } };
+    expect(sentence(named, "UTC")).toBe("Schedulo published “Croissants now” on X");
   });
 
   it("words people, imports and keys, and never shows a raw id for a person", () => {

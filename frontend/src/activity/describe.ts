@@ -108,7 +108,7 @@ export function describe(event: AuditEvent, zone: string): Part[] {
       return [t("published "), post(event.target), t(` now${on}`)];
     case "post.publish_attempt": {
       const net = networkLabel(str(d.network));
-      const target = post(str(d.post_id), "a post");
+      const target = post(str(d.post_id), d.text ? postTitle(d) : "a post");
       if (d.outcome === "published") return [t("published "), target, t(` on ${net}`)];
       if (d.outcome === "failed") return [t("could not publish "), target, t(` on ${net}${d.reason ? `: ${str(d.reason)}` : ""}`)];
       if (d.outcome === "unconfirmed") return [t("could not confirm "), target, t(` went out on ${net}`)];

@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
-import { useDeferredValue, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { useAccounts } from "../accounts/api";
 import { api } from "../api/client";
@@ -19,16 +19,18 @@ export function PostsPage() {
   const workspaceId = workspace?.id ?? "";
   const [params, setParams] = useSearchParams();
   const filters: PostFilters = Object.fromEntries(POST_FILTERS.map((name) => [name, params.get(name) ?? ""])) as PostFilters;
-  // The search box updates the address as one types; the list follows a moment later.
+  // The search box: the address (and the list) follow once typing pauses.
   const [typed, setTyped] = useState(filters.q);
-  const q = useDeferredValue(typed);
   useEffect(() => {
-    if (q === (params.get("q") ?? "")) return;
-    const next = new URLSearchParams(params);
-    if (q.trim()) next.set("q", q);
-    else next.delete("q");
-    setParams(next, { replace: true });
-  }, [q, params, setParams]);
+    if (typed === (params.get("q") ?? "")) return;
+    const timer = setTimeout(() => {
+      const next = new URLSearchParams(params);
+      if (typed.trim()) next.set("q", typed);
+      else next.delete("q");
+      setParams(next, { replace: true });
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [typed, params, setParams]);
   const set = (name: keyof PostFilters, value: string) => {
     const next = new URLSearchParams(params);
     if (value) next.set(name, value);
