@@ -28,7 +28,18 @@ export function LoginPage() {
         <p className="brand">Schedulo</p>
         <h1 id="login-title">Sign in</h1>
         <Field label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={login.error} />
-        <Field label="Password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={login.error} />
+        <Field
+          label="Password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          // Sent here from sign-up with the email filled in: the password is what is left.
+          autoFocus={Boolean(search.get("email"))}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+          error={login.error}
+        />
         <FormError error={login.error} fields={["email", "password"]} />
         <button type="submit" className="primary" disabled={login.isPending}>
           {login.isPending ? "Signing in…" : "Sign in"}
