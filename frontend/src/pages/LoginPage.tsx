@@ -41,6 +41,9 @@ export function LoginPage() {
           error={login.error}
         />
         <FormError error={login.error} fields={["email", "password"]} />
+        <p className="forgot-password">
+          <Link to={email ? `/forgot-password?email=${encodeURIComponent(email)}` : "/forgot-password"}>Forgot your password?</Link>
+        </p>
         <button type="submit" className="primary" disabled={login.isPending}>
           {login.isPending ? "Signing in…" : "Sign in"}
         </button>
