@@ -12,6 +12,7 @@ import requests
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_bulk import connect_x
+from tests.browser.test_quality import serious_violations
 from tests.support.browser import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
@@ -70,6 +71,16 @@ def test_week_and_day_hour_grids_drag_a_post_and_a_draft(page, stack):
     target.get_by_role("button", name="Weekly offer").wait_for()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "calendar_week.png"))
+    assert not serious_violations(page)
+
+    # From the keyboard: M on a focused chip opens a date and time to move it to.
+    target.get_by_role("button", name="Weekly offer").focus()
+    page.keyboard.press("m")
+    dialog = page.get_by_role("dialog", name="Move post")
+    assert dialog.get_by_label("Date").input_value() == thursday.isoformat()
+    assert not serious_violations(page)
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached")
 
     moved = requests.get(f"{base}/posts/{offer['id']}", headers=user.headers, timeout=10).json()
     expected = datetime(thursday.year, thursday.month, thursday.day, 15, 15, tzinfo=ZoneInfo(ZONE))

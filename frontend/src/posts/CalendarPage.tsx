@@ -572,7 +572,6 @@ const MonthGrid = memo(function MonthGrid({
               <div
                 key={key}
                 role="gridcell"
-                aria-label={longDay(day)}
                 aria-current={key === today ? "date" : undefined}
                 data-day={key}
                 className={classes.join(" ")}
@@ -580,6 +579,7 @@ const MonthGrid = memo(function MonthGrid({
                 <span className="cal-day-number" aria-hidden="true">
                   {day.getDate()}
                 </span>
+                <span className="visually-hidden">{longDay(day)}</span>
                 <Chips placed={byDay.get(key)} canEdit={canEdit} />
               </div>
             );
@@ -664,11 +664,11 @@ const HourGrid = memo(function HourGrid({
                 <div
                   key={key}
                   role="gridcell"
-                  aria-label={`${longDay(day)}, ${clockLabel(hour)}`}
                   data-day={key}
                   data-hour={hour}
                   className={classes.join(" ")}
                 >
+                  <span className="visually-hidden">{`${longDay(day)}, ${clockLabel(hour)}`}</span>
                   <Chips placed={byHour.get(`${key}T${hour}`)} canEdit={canEdit} />
                 </div>
               );
