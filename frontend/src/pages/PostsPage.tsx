@@ -156,7 +156,7 @@ export function PostsPage() {
                 <p className="post-result-text">
                   <Link to={`/posts/${post.id}`}>{post.text.length > 140 ? `${post.text.slice(0, 140).trimEnd()}…` : post.text || "(no text)"}</Link>
                 </p>
-                <TargetStatusList targets={post.targets} accounts={byId} compact />
+                <TargetStatusList targets={post.targets} accounts={byId} scheduledAt={post.scheduled_at} compact />
               </div>
               <span className={`status-badge status-${post.status}`}>{STATUS_NAMES[post.status] ?? post.status}</span>
             </li>

@@ -7,7 +7,7 @@ import { TARGET_LABELS, type Target } from "./api";
  * One line per target: the account (name, handle, network), its status, and when it went
  * out with the live link ("View on X"), when it is due, or why it did not go.
  * `accounts` names the accounts (their ids otherwise); `zone` and `scheduledAt` are the
- * post's, to say when a waiting target is due.
+ * post's, to say when a waiting target is due (`scheduledAt` null: a draft, not scheduled).
  */
 export function TargetStatusList({
   targets,
@@ -39,7 +39,9 @@ export function TargetStatusList({
               {!compact && handle && <span className="target-handle">{handle}</span>}
               {!compact && account && <span className="target-on">on {network}</span>}
             </span>{" "}
-            <span className={`status-badge status-${target.status}`}>{TARGET_LABELS[target.status]}</span>
+            <span className={`status-badge status-${target.status}`}>
+              {target.status === "pending" && scheduledAt === null ? "Not scheduled" : TARGET_LABELS[target.status]}
+            </span>
             {!compact && (
               <span className="target-when">
                 {target.status === "published" && target.published_at && (
