@@ -1,89 +1,104 @@
 import { QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, render, screen } from "@testing-library/react";
 import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { Toasts } from "../components/Toasts";
-import type { Post, Target } from "../posts/api";
+import { tokenStore } from "../api/client";
 import { createQueryClient } from "../queryClient";
 import { DashboardPage } from "./DashboardPage";
 
-vi.mock("../auth/session", () => ({
-  useMe: () => ({ isPending: false, isError: false }),
-  useWorkspace: () => ({ workspace: { id: "w_1", name: "Acme", role: "editor" }, workspaces: [], choose: () => {} }),
-}));
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+  localStorage.clear();
+});
 
-function target(network: string, status: Target["status"], error: string | null = null): Target {
-  return { account_id: `a_${network}`, network, text: null, options: {}, status, attempts: 1, external_id: null, url: null, error, published_at: null };
-}
-
-function post(id: string, status: Post["status"], targets: Target[]): Post {
-  return {
-    id, version: 1, status, text: `Post ${id}`, media_ids: [], first_comment: null, scheduled_at: new Date().toISOString(),
-    timezone: "UTC", recurrence: null, created_by: null, created_at: "", updated_at: "", targets,
-  };
-}
+const WS = "w_1";
+const HOUR = 60 * 60 * 1000;
 
 function json(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
-const failed = post("p_failed", "failed", [target("linkedin", "failed", "LinkedIn refused the post: too long.")]);
-const week = [post("p_1", "scheduled", [target("x", "pending")]), post("p_2", "published", [target("x", "published")]), failed];
+const failedPost = {
+  id: "p_failed", version: 3, status: "failed", text: "Our winter menu", media_ids: [], first_comment: null,
+  scheduled_at: new Date(Date.now() - 3 * 24 * HOUR).toISOString(), timezone: "UTC", recurrence: null,
+  created_by: "u_1", created_at: "", updated_at: "",
+  targets: [{ account_id: "a_1", network: "linkedin", text: null, options: {}, status: "failed", attempts: 5,
+    external_id: null, url: null, error: "the token was revoked", published_at: null }],
+};
 
-function serve(retry: () => Response) {
-  return vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const url = new URL(String(input), "http://app.test");
-    if (url.pathname === "/v1/health") return json({ status: "ok", checks: [{ name: "dynamodb", ok: true, detail: "" }] });
-    if (url.pathname.endsWith("/retry") && init?.method === "POST") return retry();
-    if (url.pathname.endsWith("/accounts")) {
-      return json({ items: [{ id: "a_ig", network: "instagram", display_name: "Bakery", status: "needs_reconnect", last_error: "Token revoked", slots: [] }] });
+/** The API as a new workspace (or one with a failure) answers it; returns the URLs asked. */
+function serve({ operator = false, accounts = [] as unknown[], failed = [] as unknown[] } = {}) {
+  const asked: string[] = [];
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+    const url = new URL(String(input), "http://app");
+    asked.push(url.pathname + url.search);
+    const path = url.pathname;
+    if (path === "/v1/me")
+      return json({
+        user: { id: "u_1", email: "a@example.com", name: "Ada", created_at: "" },
+        workspaces: [{ id: WS, name: "Bakery", timezone: "UTC", created_at: "", role: "owner" }],
+        operator,
+      });
+    if (path === "/v1/health") return json({ status: "ok", checks: [{ name: "dynamodb", ok: true, detail: "" }, { name: "s3", ok: true, detail: "" }] });
+    if (path === "/v1/networks") return json({ items: [{ id: "linkedin", name: "LinkedIn", capabilities: [], limits: {} }] });
+    if (path.endsWith("/accounts")) return json({ items: accounts });
+    if (path.endsWith("/members")) return json({ items: [{ user_id: "u_1" }] });
+    if (path.endsWith("/invitations")) return json({ items: [] });
+    if (path.endsWith("/posts")) {
+      const status = url.searchParams.get("status") ?? "";
+      return json({ items: status.includes("failed") ? failed : [], next_cursor: null });
     }
-    const status = url.searchParams.get("status");
-    if (status === "scheduled") return json({ items: [week[0]], next_cursor: null });
-    if (status?.startsWith("failed")) return json({ items: [failed], next_cursor: null });
-    return json({ items: week, next_cursor: null });
+    return json({ error: { code: "not_found", message: "no" } }, 404);
   });
+  return asked;
 }
 
 function renderDashboard() {
+  tokenStore.set({ access_token: "a" });
   render(
     <QueryClientProvider client={createQueryClient()}>
       <MemoryRouter>
         <DashboardPage />
-        <Toasts />
       </MemoryRouter>
     </QueryClientProvider>,
   );
 }
 
-afterEach(() => {
-  cleanup();
-  vi.restoreAllMocks();
-});
-
 describe("DashboardPage", () => {
-  it("shows the week's counts, what failed and why, and accounts to reconnect; retry sends it again", async () => {
-    const fetchMock = serve(() => json(failed));
+  it("greets a new workspace with the checklist and 'Connect your first account', no system status", async () => {
+    serve();
     renderDashboard();
-    const counts = await screen.findByText("Scheduled");
-    const list = counts.closest("dl")!;
-    expect(within(list).getAllByRole("definition").map((d) => d.textContent)).toEqual(["1", "1", "1"]);
-    expect(await screen.findByText("linkedin: LinkedIn refused the post: too long.")).toBeTruthy();
-    expect(await screen.findByText(/Bakery \(instagram\): Needs reconnecting — Token revoked/)).toBeTruthy();
-    expect(await screen.findByText("dynamodb: reachable")).toBeTruthy();
-    expect(screen.getByRole("link", { name: "Reconnect in Accounts" }).getAttribute("href")).toBe("/accounts");
-
-    fireEvent.click(screen.getByRole("button", { name: "Retry" }));
-    await waitFor(() =>
-      expect(fetchMock.mock.calls.some(([url, init]) => String(url).endsWith("/posts/p_failed/retry") && init?.method === "POST")).toBe(true),
-    );
+    expect(await screen.findByRole("link", { name: "Connect your first account" })).toBeTruthy();
+    expect(await screen.findByText("0 of 4 done")).toBeTruthy();
+    expect(screen.queryByText(/Every account is connected/)).toBeNull();
+    expect(screen.queryByRole("heading", { name: "System status" })).toBeNull();
   });
 
-  it("shows the API's message in a toast when a retry is refused", async () => {
-    serve(() => json({ error: { code: "conflict", message: "Nothing to retry: the post is publishing.", details: [] } }, 409));
+  it("asks for the last 30 days' failures and lists them with the network's name", async () => {
+    const asked = serve({ failed: [failedPost] });
     renderDashboard();
-    fireEvent.click(await screen.findByRole("button", { name: "Retry" }));
-    const toasts = screen.getByRole("region", { name: "Messages" });
-    expect(await within(toasts).findByText("Nothing to retry: the post is publishing.")).toBeTruthy();
+    expect(await screen.findByRole("link", { name: "Our winter menu" })).toBeTruthy();
+    expect(await screen.findByText("LinkedIn: the token was revoked")).toBeTruthy();
+    const query = asked.find((u) => u.includes("status=failed"))!;
+    const from = new URL(query, "http://app").searchParams.get("from");
+    expect(from).not.toBeNull();
+    const days = (Date.now() - new Date(from!).getTime()) / (24 * HOUR);
+    expect(Math.round(days)).toBe(30);
+  });
+
+  it("shows the system status in words to operators", async () => {
+    serve({ operator: true });
+    renderDashboard();
+    expect(await screen.findByRole("heading", { name: "System status" })).toBeTruthy();
+    expect(await screen.findByText(/Database \(DynamoDB\): working/)).toBeTruthy();
+  });
+
+  it("hides a dismissed checklist", async () => {
+    localStorage.setItem(`schedulo.setup-hidden.${WS}`, "1");
+    serve();
+    renderDashboard();
+    await screen.findByRole("link", { name: "Connect your first account" });
+    expect(screen.queryByText("0 of 4 done")).toBeNull();
   });
 });
