@@ -48,6 +48,11 @@ describe("Layout", () => {
     expect(button.getAttribute("aria-expanded")).toBe("false");
     expect(document.activeElement).toBe(button);
 
+    // The current page's link closes it too.
+    fireEvent.click(button);
+    fireEvent.click(within(screen.getByRole("navigation", { name: "Main" })).getByRole("link", { name: "Dashboard" }));
+    expect(button.getAttribute("aria-expanded")).toBe("false");
+
     fireEvent.click(button);
     fireEvent.click(within(screen.getByRole("navigation", { name: "Main" })).getByRole("link", { name: "Posts" }));
     expect(screen.getByRole("heading", { name: "Posts page" })).toBeTruthy();

@@ -109,7 +109,15 @@ export function Layout() {
         </div>
         <NotificationBell />
       </header>
-      <nav id="main-nav" className="sidenav" aria-label="Main">
+      {/* A link in the menu closes it, the current page's included (no path change then). */}
+      <nav
+        id="main-nav"
+        className="sidenav"
+        aria-label="Main"
+        onClick={(event) => {
+          if ((event.target as HTMLElement).closest("a")) setMenuOpen(false);
+        }}
+      >
         {NAV_GROUPS.map((group) => (
           <div className="nav-group" key={group.title}>
             <p className="nav-group-title" aria-hidden="true">
