@@ -96,7 +96,13 @@ def test_a_new_user_follows_the_checklist_sees_a_past_failure_and_imports_a_file
     finish = page.get_by_role("button", name="Finish connecting Facebook")
     finish.wait_for()
     page.reload()
-    finish.click()  # still there after a reload: resumable until it expires
+    finish.wait_for()  # still there after a reload: resumable until it expires
+    snap(page, "accounts-desktop")
+    page.set_viewport_size(PHONE)
+    assert overflow(page) == 0
+    snap(page, "accounts-phone")
+    page.set_viewport_size(DESKTOP)
+    finish.click()
     chooser.get_by_role("checkbox").first.check()
     chooser.get_by_role("button", name="Add 1 selected").click()
     chooser.wait_for(state="detached")

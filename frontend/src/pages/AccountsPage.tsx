@@ -314,6 +314,21 @@ function ChooseIdentities({ base, pendingId, onDone }: { base: string; pendingId
   );
 }
 
+/** What a kind of identity is called: "2 pages", "1 organisation", "3 accounts". */
+const KIND_NOUNS: Record<string, [string, string]> = {
+  page: ["page", "pages"],
+  organization: ["organisation", "organisations"],
+  channel: ["channel", "channels"],
+  business: ["account", "accounts"],
+  person: ["profile", "profiles"],
+};
+
+function offeredCount(identities: OfferedIdentity[]): string {
+  const kinds = new Set(identities.map((i) => i.kind));
+  const [one, many] = kinds.size === 1 ? (KIND_NOUNS[[...kinds][0]] ?? ["account", "accounts"]) : ["account", "accounts"];
+  return plural(identities.length, one, many);
+}
+
 interface PendingConnection {
   id: string;
   network: string;
@@ -357,7 +372,7 @@ function PendingConnections({
               <div className="account-head">
                 <NetworkIcon network={p.network} size={28} />
                 <div>
-                  <strong>{network}</strong>: {plural(p.identities.length, "page or account", "pages or accounts")} to choose from
+                  <strong>{network}</strong>: {offeredCount(p.identities)} to choose from
                   <p className="muted">
                     {p.identities.map((i) => i.name).slice(0, 3).join(", ")}
                     {p.identities.length > 3 ? "…" : ""} · waits until {until}
