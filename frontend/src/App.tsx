@@ -9,12 +9,16 @@ function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, n
   return lazy(async () => ({ default: (await load())[name] }));
 }
 
+const AccountSettingsPage = page(() => import("./pages/AccountSettingsPage"), "AccountSettingsPage");
 const AccountsPage = page(() => import("./pages/AccountsPage"), "AccountsPage");
 const ApiKeysPage = page(() => import("./pages/ApiKeysPage"), "ApiKeysPage");
 const ApprovalPolicyPage = page(() => import("./pages/ApprovalPolicyPage"), "ApprovalPolicyPage");
 const ApprovalsPage = page(() => import("./pages/ApprovalsPage"), "ApprovalsPage");
 const AuditPage = page(() => import("./pages/AuditPage"), "AuditPage");
 const BulkPage = page(() => import("./pages/BulkPage"), "BulkPage");
+const ForgotPasswordPage = page(() => import("./pages/ForgotPasswordPage"), "ForgotPasswordPage");
+const ResetPasswordPage = page(() => import("./pages/ResetPasswordPage"), "ResetPasswordPage");
+const VerifyEmailPage = page(() => import("./pages/VerifyEmailPage"), "VerifyEmailPage");
 const DashboardPage = page(() => import("./pages/DashboardPage"), "DashboardPage");
 const InvitationPage = page(() => import("./pages/InvitationPage"), "InvitationPage");
 const LibraryPage = page(() => import("./pages/LibraryPage"), "LibraryPage");
@@ -54,6 +58,9 @@ export function App() {
       <Routes>
         <Route path="/login" element={<LoginPage />} />
         <Route path="/signup" element={<SignupPage />} />
+        <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+        <Route path="/reset-password" element={<ResetPasswordPage />} />
+        <Route path="/verify-email" element={<VerifyEmailPage />} />
         <Route path="/invitations/:token" element={<InvitationPage />} />
         <Route path="/review/:token" element={<ReviewPage />} />
         <Route
@@ -80,6 +87,7 @@ export function App() {
           <Route path="/workspaces/new" element={<NewWorkspacePage />} />
           <Route path="/settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="/settings/workspace" replace />} />
+            <Route path="account" element={<AccountSettingsPage />} />
             <Route path="members" element={<MembersPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="webhooks" element={<WebhooksPage />} />

@@ -1,6 +1,6 @@
 import { MutationCache, QueryClient } from "@tanstack/react-query";
 import { ApiError } from "./api/client";
-import { errorMessage, showToast } from "./components/Toasts";
+import { errorMessage, showError } from "./components/Toasts";
 
 /** The app's one cache. A failed mutation shows the API's message as a toast, unless the
  * mutation says (meta.toast = false) that its page shows the problem at the field itself. */
@@ -9,7 +9,7 @@ export function createQueryClient(): QueryClient {
     mutationCache: new MutationCache({
       onError: (error, _variables, _context, mutation) => {
         if (mutation.meta?.toast === false) return;
-        showToast(errorMessage(error));
+        showError(errorMessage(error));
       },
     }),
     defaultOptions: {

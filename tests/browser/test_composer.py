@@ -150,7 +150,7 @@ def test_composer_blocks_too_long_repeats_weekly_with_emoji_and_alt_text(page, s
     page.set_viewport_size({"width": 1366, "height": 900})
 
     schedule.click()
-    toast = page.get_by_role("region", name="Messages").get_by_role("alert")
+    toast = page.get_by_role("region", name="Messages").get_by_role("status")
     toast.get_by_text("Scheduled for Mon").wait_for()
     assert "every week on Monday and Thursday, 12 times" in toast.inner_text()
     page.wait_for_url("**/calendar?date=**")  # the composer still hands over to the calendar

@@ -86,6 +86,12 @@ def sign_in_page(page: Any, base_url: str, name: str = "Browser User") -> Browse
 
 def last_accept_link(aws_url: str, to: str) -> str:
     """The accept link of the last invitation SES sent to `to` in the local stack."""
+    return last_emailed_link(aws_url, to, ACCEPT_LINK)
+
+
+def last_emailed_link(aws_url: str, to: str, link: re.Pattern[str]) -> str:
+    """`link` in the last email to `to` that has one (SES's record in the local stack):
+    another email, such as a sign-up's verification, may have come since."""
     data = requests.get(f"{aws_url}/moto-api/data.json", timeout=10).json()
     bodies = [
         m["body"]
@@ -93,7 +99,6 @@ def last_accept_link(aws_url: str, to: str) -> str:
         if to in m.get("destinations", {}).get("ToAddresses", [])
     ]
     assert bodies, f"SES sent nothing to {to}"
-    # the last email with an accept link (a sign-up's verification may have come since)
-    match = next(filter(None, map(ACCEPT_LINK.search, reversed(bodies))), None)
+    match = next(filter(None, map(link.search, reversed(bodies))), None)
     assert match, bodies
     return match.group(0)

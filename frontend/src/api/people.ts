@@ -15,6 +15,7 @@ export interface User {
   email: string;
   name: string;
   created_at: string;
+  email_verified?: boolean;
 }
 
 export interface Workspace {

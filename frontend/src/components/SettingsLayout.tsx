@@ -3,6 +3,7 @@ import { NavLink, Outlet } from "react-router-dom";
 
 export const SETTINGS_TABS = [
   { to: "/settings/workspace", label: "Workspace settings" },
+  { to: "/settings/account", label: "Your account" },
   { to: "/settings/members", label: "Members" },
   { to: "/settings/approvals", label: "Approvals" },
   { to: "/settings/api-keys", label: "API keys" },

@@ -3,10 +3,13 @@ import { useEffect, useState } from "react";
 import { Link } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { X } from "lucide-react";
+import "./toasts.css";
 
 export interface Toast {
   id: number;
   message: string;
+  /** A confirmation reads calmly; a failure is announced at once and looks like one. */
+  tone: "success" | "error";
   /** A link after the message, e.g. to the post just scheduled. */
   link?: { to: string; label: string };
 }
@@ -20,8 +23,15 @@ function publish() {
   for (const listener of listeners) listener(toasts);
 }
 
+/** Confirm what was done, e.g. "Post deleted." (with a link to where it went). */
 export function showToast(message: string, link?: Toast["link"]): void {
-  toasts = [...toasts, { id: nextId++, message, link }];
+  toasts = [...toasts, { id: nextId++, message, link, tone: "success" }];
+  publish();
+}
+
+/** Say what failed. */
+export function showError(message: string): void {
+  toasts = [...toasts, { id: nextId++, message, tone: "error" }];
   publish();
 }
 
@@ -52,9 +62,9 @@ export function Toasts() {
     return () => window.clearTimeout(timer);
   }, [current]);
   return (
-    <div className="toasts" role="region" aria-label="Messages" aria-live="assertive">
+    <div className="toasts" role="region" aria-label="Messages" aria-live="polite">
       {current.map((toast) => (
-        <div key={toast.id} className="toast" role="alert">
+        <div key={toast.id} className={`toast toast-${toast.tone}`} role={toast.tone === "error" ? "alert" : "status"}>
           <span>
             {toast.message}
             {toast.link && (

@@ -11,7 +11,7 @@ import { roleAllows } from "../api/people";
 import { useAccounts, type Account } from "../accounts/api";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { NetworkIcon, networkLabel } from "../components/NetworkIcon";
-import { errorMessage, showToast } from "../components/Toasts";
+import { errorMessage, showError } from "../components/Toasts";
 import { differsFromBrowser, formatInZone, TIME_ONLY } from "../time/zoned";
 import { wallTime, type Post } from "./api";
 import { allPosts } from "./fetching";
@@ -164,7 +164,7 @@ function AccountQueue({
       }),
     onError: (error) => {
       setOptimistic(null);
-      showToast(
+      showError(
         error instanceof ApiError && error.status === 409
           ? "Someone changed one of these posts meanwhile; the queue now shows the latest order. Try again."
           : `The posts were not reordered: ${errorMessage(error)}`,
