@@ -34,7 +34,7 @@ def main() -> int:
     print(
         f"\nSchedulo is running ({time.time() - started:.1f} s):\n"
         f"  web app and API  {urls['app']}   (API under /v1, OpenAPI at /v1/openapi.json)\n"
-        f"  sandbox networks {urls['sandbox']}  (feed page at /)\n"
+        f"  sandbox networks {urls['sandbox']}  (feed page at /, sent email at /mail)\n"
         f"  embedded AWS     {urls['aws']}\n"
         f"{operator}"
         "Press Ctrl-C to stop.",

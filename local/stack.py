@@ -163,7 +163,10 @@ class LocalStack:
         ttl = os.environ.get("SCHEDULO_SANDBOX_TOKEN_TTL")
         self.sandbox_state = SandboxState(token_ttl=int(ttl) if ttl else None)
         server = make_server(
-            HOST, self.ports.sandbox, create_app(self.sandbox_state), threaded=True
+            HOST,
+            self.ports.sandbox,
+            create_app(self.sandbox_state, self.urls["aws"]),
+            threaded=True,
         )
         threading.Thread(target=server.serve_forever, name="sandbox", daemon=True).start()
         self._stoppers.append(server.shutdown)

@@ -12,7 +12,8 @@ from local.sandbox.framework import REGISTRY
 from local.sandbox.state import FAULT_KINDS, SandboxState
 
 
-def create_app(state: SandboxState) -> Flask:
+def create_app(state: SandboxState, aws_url: str | None = None) -> Flask:
+    """The sandbox; with the embedded AWS's `aws_url`, its Mail page too (/mail)."""
     app = Flask("schedulo-sandbox")
     app.config["MAX_CONTENT_LENGTH"] = 2 * 1024**3
 
@@ -77,6 +78,10 @@ def create_app(state: SandboxState) -> Flask:
     def feed():
         return _feed_page(state)
 
+    if aws_url:
+        from local.sandbox.mail import register_mail_page
+
+        register_mail_page(app, aws_url)
     for network in REGISTRY.values():
         app.register_blueprint(network.build(state), url_prefix=f"/{network.network_id}")
     return app
