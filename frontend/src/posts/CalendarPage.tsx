@@ -73,9 +73,11 @@ const MOVE_HINT_ID = "calendar-move-hint";
 /** A post where the calendar shows it: its day and time in the workspace's zone. */
 interface Placed {
   post: Post;
+  zone: string;
   at: WallTime;
   time: string;
   networks: string[];
+  words: string;
 }
 
 interface MoveTarget {
@@ -494,13 +496,23 @@ function pad(n: number): string {
   return String(n).padStart(2, "0");
 }
 
+// A post's placement is kept with the post object: going back to a month whose answer is
+// still cached places its 1,000 posts again without formatting a date.
+const placements = new WeakMap<Post, Placed>();
+
 /** Each post with its day, hour and time label in `zone`, in time order. */
 export function placePosts(posts: Post[], zone: string): Placed[] {
   const placed: Placed[] = [];
   for (const post of posts) {
     if (!post.scheduled_at) continue;
-    const at = wallParts(post.scheduled_at, zone);
-    placed.push({ post, at, time: clockLabel(at.hour, at.minute), networks: networksOf(post) });
+    let found = placements.get(post);
+    if (!found || found.zone !== zone) {
+      const at = wallParts(post.scheduled_at, zone);
+      const time = clockLabel(at.hour, at.minute);
+      found = { post, zone, at, time, networks: networksOf(post), words: firstWords(post.text) };
+      placements.set(post, found);
+    }
+    placed.push(found);
   }
   return placed.sort((a, b) => (a.post.scheduled_at ?? "").localeCompare(b.post.scheduled_at ?? ""));
 }
@@ -714,7 +726,7 @@ function Chip({ placed, canEdit }: { placed: Placed; canEdit: boolean }) {
         </Fragment>
       ))}
       {flag && <span className="chip-flag">{flag}</span>}{" "}
-      <span className="chip-text">{firstWords(post.text)}</span>
+      <span className="chip-text">{placed.words}</span>
     </button>
   );
 }
