@@ -213,13 +213,20 @@ describe("CalendarPage drag and drop", () => {
     expect(screen.queryByRole("dialog")).toBeNull();
   });
 
-  it("Escape closes the move dialog and gives the focus back", async () => {
+  it("keeps the focus in the move dialog; Escape closes it and gives the focus back", async () => {
     const patches = serve({ posts: [launch] });
     show("/calendar?date=2030-01-01");
     const chip = await screen.findByRole("button", { name: /Launch day/ });
     chip.focus();
     fireEvent.keyDown(chip, { key: "M" });
     const dialog = await screen.findByRole("dialog");
+    // Tab goes round the dialog: from Cancel back to the date, and Shift+Tab the other way.
+    const cancel = within(dialog).getByRole("button", { name: "Cancel" });
+    cancel.focus();
+    fireEvent.keyDown(cancel, { key: "Tab" });
+    expect(document.activeElement).toBe(within(dialog).getByLabelText("Date"));
+    fireEvent.keyDown(document.activeElement!, { key: "Tab", shiftKey: true });
+    expect(document.activeElement).toBe(cancel);
     fireEvent.keyDown(within(dialog).getByLabelText("Date"), { key: "Escape" });
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(document.activeElement).toBe(chip);

@@ -868,6 +868,22 @@ function MoveDialog({
     };
   }, []);
 
+  // Escape closes; Tab goes round the dialog's controls, not out of it (it is modal).
+  function keepFocus(event: KeyboardEvent<HTMLDivElement>) {
+    if (event.key === "Escape") {
+      event.stopPropagation();
+      onClose();
+      return;
+    }
+    if (event.key !== "Tab") return;
+    const controls = [...event.currentTarget.querySelectorAll<HTMLElement>("input, button")];
+    const edge = event.shiftKey ? controls[0] : controls[controls.length - 1];
+    if (document.activeElement === edge) {
+      event.preventDefault();
+      (event.shiftKey ? controls[controls.length - 1] : controls[0]).focus();
+    }
+  }
+
   function submit(event: FormEvent) {
     event.preventDefault();
     const match = time.match(/^(\d{2}):(\d{2})/);
@@ -882,7 +898,7 @@ function MoveDialog({
         role="dialog"
         aria-modal="true"
         aria-labelledby="cal-dialog-title"
-        onKeyDown={(e) => e.key === "Escape" && onClose()}
+        onKeyDown={keepFocus}
       >
         <h2 id="cal-dialog-title">{scheduling ? "Schedule draft" : "Move post"}</h2>
         <p className="cal-dialog-text">{firstWords(post.text, 120)}</p>
