@@ -245,13 +245,13 @@ function RowTable({ imported }: { imported: BulkImport }) {
                   {columns.map((c) => {
                     const messages = rowProblems?.get(c);
                     return (
-                      <td key={c} className={messages ? "cell-error" : undefined} title={messages?.join("\n")} data-column={c}>
+                      <td key={c} className={messages ? "cell-error" : undefined} title={messages?.join("\n")} data-column={c} data-label={c}>
                         {row.cells[c] ?? ""}
                       </td>
                     );
                   })}
-                  <td className="goes-out">{row.scheduled_at ? `${shortTime(row.scheduled_at)}${row.queued ? " (queue)" : ""}` : "—"}</td>
-                  <td className="problems-cell">
+                  <td className="goes-out" data-label="Goes out">{row.scheduled_at ? `${shortTime(row.scheduled_at)}${row.queued ? " (queue)" : ""}` : "—"}</td>
+                  <td className="problems-cell" data-label="Problems">
                     {rowProblems && (
                       <ul className="row-problems">
                         {[...rowProblems.entries()].flatMap(([column, messages]) =>
