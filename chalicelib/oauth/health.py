@@ -72,6 +72,7 @@ def mark_refresh_failed(item: account_store.AccountItem, error: NetworkError) ->
 
 
 def mark_needs_reconnect_notified(item: account_store.AccountItem, reason: str) -> None:
+    from chalicelib.networks.registry import network_name
     from chalicelib.notify import notify
 
     notify(
@@ -79,8 +80,8 @@ def mark_needs_reconnect_notified(item: account_store.AccountItem, reason: str) 
         kind="account.needs_reconnect",
         title=f"Reconnect {item.display_name}",
         message=(
-            f"{item.display_name} on {item.network} no longer accepts Schedulo's access "
-            f"({reason}). Reconnect it so its scheduled posts can go out."
+            f"{item.display_name} on {network_name(item.network)} no longer accepts "
+            f"Schedulo's access ({reason}). Reconnect it so its scheduled posts can go out."
         ),
         link="/accounts",
         subject_id=item.account_id,
@@ -89,6 +90,7 @@ def mark_needs_reconnect_notified(item: account_store.AccountItem, reason: str) 
 
 
 def _notify_expiring(item: account_store.AccountItem) -> None:
+    from chalicelib.networks.registry import network_name
     from chalicelib.notify import notify
 
     notify(
@@ -96,7 +98,8 @@ def _notify_expiring(item: account_store.AccountItem) -> None:
         kind="account.expiring",
         title=f"{item.display_name}'s access expires soon",
         message=(
-            f"{item.network} does not let Schedulo renew the access of {item.display_name}; "
+            f"{network_name(item.network)} does not let Schedulo renew the access of "
+            f"{item.display_name}; "
             f"it ends on {item.token_expires_at}. Reconnect before then."
         ),
         link="/accounts",

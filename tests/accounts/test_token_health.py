@@ -85,7 +85,9 @@ def test_tokens_without_a_refresh_token_are_flagged_expiring_a_week_ahead(client
     account_store.save(item)
     assert refresh_expiring_tokens()["flagged"] == 1
     assert account(owner, account_id).status == "expiring"
-    assert notifications(client, owner)["items"][0]["kind"] == "account.expiring"
+    [note] = notifications(client, owner)["items"]
+    assert note["kind"] == "account.expiring"
+    assert note["message"].startswith("LinkedIn does not let Schedulo renew")  # not "linkedin"
 
 
 def test_instagram_tokens_are_refreshed_only_once_a_day_old(client, sandbox, monkeypatch):
