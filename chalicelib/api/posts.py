@@ -227,10 +227,10 @@ def list_posts(ctx: RequestContext, ws: str, query: PostQuery) -> PostList:
         if not query.from_ and statuses and set(statuses) <= PAST_STATUSES:
             # Failures and publications are behind us: look back, not ahead.
             end = _moment("to", query.to) if query.to else utcnow() + timedelta(days=1)
-            start = end - DEFAULT_SPAN
+            start = _shifted("to", end, -DEFAULT_SPAN)
         else:
             start = _moment("from", query.from_) if query.from_ else utcnow()
-            end = _moment("to", query.to) if query.to else start + DEFAULT_SPAN
+            end = _moment("to", query.to) if query.to else _shifted("from", start, DEFAULT_SPAN)
         if end <= start:
             raise invalid("to", "must be after from")
         start_key = decode_cursor(query.cursor, ws, ("workspace_id", "post_id", "scheduled_at"))
@@ -338,6 +338,14 @@ def _statuses(value: str | None) -> list[PostStatus]:
     except ValueError:
         known = ", ".join(status.value for status in PostStatus)
         raise invalid("status", f"use one or more of {known}") from None
+
+
+def _shifted(field: str, moment: datetime, by: timedelta) -> datetime:
+    """`moment + by`, or a 422 naming `field` when that leaves the calendar (year 1-9999)."""
+    try:
+        return moment + by
+    except OverflowError:
+        raise invalid(field, "use a date between the years 2 and 9998") from None
 
 
 def _moment(field: str, value: str) -> datetime:

@@ -100,3 +100,12 @@ def test_me_says_who_is_an_operator(client, monkeypatch):
     assert call(client, "GET", "/v1/me", headers=someone.headers).json["operator"] is False
     operator = make_operator(monkeypatch, signup(client))
     assert call(client, "GET", "/v1/me", headers=operator.headers).json["operator"] is True
+
+
+def test_a_window_off_the_calendar_is_a_422_naming_the_field(client):
+    owner = signup(client)
+    path = f"/v1/workspaces/{owner.workspace_id}/posts"
+    for query, field in (("status=failed&to=0001-01-01", "to"), ("from=9999-12-31", "from")):
+        response = call(client, "GET", f"{path}?{query}", headers=owner.headers)
+        assert response.status_code == 422, (query, response.json)
+        assert response.json["error"]["details"][0]["field"] == field
