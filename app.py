@@ -3,6 +3,7 @@
 from chalice import Chalice, Rate
 
 from chalicelib.api.accounts import accounts
+from chalicelib.api.admin import admin
 from chalicelib.api.approvals import approvals
 from chalicelib.api.auth import auth
 from chalicelib.api.collaboration import collaboration
@@ -47,6 +48,7 @@ app.register_blueprint(webhooks)
 app.register_blueprint(library)
 app.register_blueprint(review_links)
 app.register_blueprint(collaboration)
+app.register_blueprint(admin)
 
 
 @app.lambda_function(name="publisher")

@@ -71,6 +71,12 @@ class UnsupportedMediaType(ApiError):
     status, code = 415, "unsupported_media_type"
 
 
+class Locked(ApiError):
+    """The workspace is suspended by the deployment's operators."""
+
+    status, code = 423, "workspace_suspended"
+
+
 class RateLimited(ApiError):
     status, code = 429, "rate_limited"
 

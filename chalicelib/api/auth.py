@@ -15,6 +15,7 @@ from chalicelib.api.people_models import (
     SentOut,
     SignupIn,
     SignupOut,
+    SuspensionOut,
     TokensOut,
     UserOut,
     WorkspaceOut,
@@ -42,12 +43,19 @@ def user_out(user: UserRecord) -> UserOut:
 
 
 def workspace_out(workspace: WorkspaceRecord, role: Role | None) -> WorkspaceOut:
+    from chalicelib.admin.service import support_until
+    from chalicelib.store.base import utcnow
+
     return WorkspaceOut(
         id=workspace.workspace_id,
         name=workspace.name,
         timezone=workspace.timezone,
         created_at=workspace.created_at,
         role=role,
+        suspended=SuspensionOut(**{k: workspace.suspended[k] for k in ("reason", "at")})
+        if workspace.suspended
+        else None,
+        support_access_until=support_until(workspace, utcnow()),
     )
 
 

@@ -104,12 +104,23 @@ class UserOut(Model):
     email_verified: bool = Field(False, description="the address was proven by an emailed link")
 
 
+class SuspensionOut(Model):
+    reason: str
+    at: str
+
+
 class WorkspaceOut(Model):
     id: str
     name: str
     timezone: str
     created_at: str
     role: Role | None = Field(None, description="the caller's role in this workspace")
+    suspended: SuspensionOut | None = Field(
+        None, description="set while the deployment's operators suspend the workspace"
+    )
+    support_access_until: str | None = Field(
+        None, description="until when operators may see posts' content (granted by an admin)"
+    )
 
 
 class TokensOut(Model):

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 def load_facts(workspace_id: str, media_ids: Iterable[str] = ()) -> Facts:
     """The facts the review of a post in `workspace_id` needs (four reads at most)."""
+    from chalicelib.admin.suspension import check_not_suspended
     from chalicelib.networks.registry import all_limits
     from chalicelib.store import accounts as account_store
     from chalicelib.store import media as media_store
@@ -28,6 +29,7 @@ def load_facts(workspace_id: str, media_ids: Iterable[str] = ()) -> Facts:
     workspace = get_workspace(workspace_id)
     if workspace is None:
         raise NotFound("Workspace not found.")
+    check_not_suspended(workspace.suspended)  # 423: a suspended workspace changes no post
     listed = account_store.list_accounts(workspace_id)
     accounts = {item.account_id: account_facts(item) for item in listed}
     identities = {item.account_id: item.external_id for item in listed}

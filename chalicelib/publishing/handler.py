@@ -175,6 +175,9 @@ def publish_targets(
     ]
     if not chosen:
         return {}
+    from chalicelib.admin.suspension import publish_refusal
+
+    refusal = publish_refusal(item.workspace_id)  # a suspended workspace publishes nothing
 
     def run(index: int, target: store.TargetAttribute) -> TargetOutcome:
         # Per thread: each target's log lines name their post and target.
@@ -184,8 +187,8 @@ def publish_targets(
         try:
             attempt_id = claimed.get(target.target_id)
             if attempt_id is not None:
-                return publish_claimed(item, index, target, attempt_id)
-            return publish_target(item, index, target)
+                return publish_claimed(item, index, target, attempt_id, refusal)
+            return publish_target(item, index, target, refusal)
         finally:
             logger.thread_safe_remove_keys(["target_id"])
 
@@ -210,7 +213,7 @@ def _lease_over(target: store.TargetAttribute, now: datetime) -> bool:
 
 
 def publish_target(
-    item: store.PostItem, index: int, target: store.TargetAttribute
+    item: store.PostItem, index: int, target: store.TargetAttribute, refusal: str | None = None
 ) -> TargetOutcome:
     """Claim, publish and record one target."""
     ws, post_id = item.workspace_id, item.post_id
@@ -243,15 +246,22 @@ def publish_target(
         return TargetOutcome("skipped")  # another invocation holds it, or it is done
     # As claimed: the attempt about to be made is the target's next.
     target.attempts = int(target.attempts) + 1
-    return publish_claimed(item, index, target, attempt_id)
+    return publish_claimed(item, index, target, attempt_id, refusal)
 
 
 def publish_claimed(
-    item: store.PostItem, index: int, target: store.TargetAttribute, attempt_id: str
+    item: store.PostItem,
+    index: int,
+    target: store.TargetAttribute,
+    attempt_id: str,
+    refusal: str | None = None,
 ) -> TargetOutcome:
     """Publish a target this invocation holds (`target.attempts` counts this attempt) and
-    record the outcome."""
+    record the outcome; with a `refusal` (the workspace is suspended), fail it for that
+    reason without calling the network."""
     write = _Recorder(item, index, target, attempt_id, int(target.attempts))
+    if refusal is not None:
+        return write.failure(outcomes.Failure(refusal, False, kind="suspended"))
     started = time.monotonic()
     try:
         result = outcomes.publish_once(item, target)

@@ -26,6 +26,11 @@ class WorkspaceRecord(StoredModel):
     # The approval policy (chalicelib/domain/approvals.py), with who changed it last and
     # when; None: approvals are off.
     approval_policy = JSONAttribute(null=True)
+    # Operators' console (chalicelib/admin): {reason, at, by} while suspended; the support
+    # access the workspace granted {until, granted_by, granted_at}; named feature flags.
+    suspended = JSONAttribute(null=True)
+    support_access = JSONAttribute(null=True)
+    feature_flags = JSONAttribute(null=True)
 
 
 def get_workspace(workspace_id: str) -> WorkspaceRecord | None:
@@ -62,3 +67,29 @@ def set_approval_policy(workspace_id: str, policy: dict[str, Any]) -> None:
         [WorkspaceRecord.approval_policy.set(policy)],
         condition=WorkspaceRecord.workspace_id.exists(),
     )
+
+
+def set_operator_fields(workspace_id: str, **fields: dict[str, Any] | None) -> WorkspaceRecord:
+    """Set (a dict) or clear (None) `suspended`, `support_access` or `feature_flags`."""
+    attributes = {
+        "suspended": WorkspaceRecord.suspended,
+        "support_access": WorkspaceRecord.support_access,
+        "feature_flags": WorkspaceRecord.feature_flags,
+    }
+    actions: list[Action] = [
+        attributes[name].set(value) if value is not None else attributes[name].remove()
+        for name, value in fields.items()
+    ]
+    record = WorkspaceRecord(workspace_id)
+    record.update(actions, condition=WorkspaceRecord.workspace_id.exists())
+    return WorkspaceRecord.get(workspace_id, consistent_read=True)
+
+
+def scan_workspaces(limit: int) -> list[WorkspaceRecord]:
+    """Up to `limit` workspaces of the whole deployment (the operators' search only)."""
+    found: list[WorkspaceRecord] = []
+    for record in WorkspaceRecord.scan(page_size=min(limit, 500)):
+        found.append(record)
+        if len(found) >= limit:
+            break
+    return found

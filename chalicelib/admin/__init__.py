@@ -1,0 +1,1 @@
+"""The operators' console: tenants, support access, suspension, feature flags."""

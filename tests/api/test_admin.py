@@ -1,0 +1,235 @@
+"""The operators' console: operators only; a tenant's metadata, its posts' text only
+under the support access its admins grant; suspension stops publishing and post writes;
+every action lands in the operators' log and in the workspace's audit log."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.store.base import utcnow
+from tests.support.factories import add_member, call, make_operator, signup
+from tests.support.publishing import PublishingWorld, invoke_publisher
+from tests.support.sandbox import running_sandbox
+
+SECRET_TEXT = "Our unreleased spring menu"
+
+
+def _tenant(client, operator, ws):
+    answer = call(client, "GET", f"/v1/admin/workspaces/{ws}", headers=operator.headers)
+    assert answer.status_code == 200, answer.json
+    return answer.json
+
+
+def _workspace_log(ws, action):
+    from chalicelib.store.audit import list_events
+
+    events, _ = list_events(ws, 200, None)
+    return [e for e in events if e.action == action]
+
+
+def _operators_log(client, operator):
+    answer = call(client, "GET", "/v1/admin/log", headers=operator.headers)
+    assert answer.status_code == 200, answer.json
+    return answer.json["items"]
+
+
+def test_only_operators_reach_the_console(client, monkeypatch):
+    operator = make_operator(monkeypatch, signup(client))
+    owner = signup(client, name="Corner Bakery")
+    ws = owner.workspace_id
+    refused = [
+        ("GET", "/v1/admin/workspaces?q=bakery", None),
+        ("GET", f"/v1/admin/workspaces/{ws}", None),
+        ("POST", f"/v1/admin/workspaces/{ws}/suspend", {"reason": "unpaid invoices"}),
+        ("POST", f"/v1/admin/workspaces/{ws}/unsuspend", {"reason": "paid"}),
+        ("PUT", f"/v1/admin/workspaces/{ws}/feature-flags", {"flags": {"beta": True}}),
+        ("POST", f"/v1/admin/workspaces/{ws}/accounts/a_x/force-reconnect", {"reason": "abc"}),
+        ("GET", "/v1/admin/log", None),
+    ]
+    for method, path, body in refused:
+        answer = call(client, method, path, body, owner.headers)  # the tenant's own owner
+        assert answer.status_code == 403, (path, answer.json)
+        assert call(client, method, path, body, {}).status_code == 401
+    assert call(client, "GET", "/v1/me", headers=owner.headers).json["operator"] is False
+    assert call(client, "GET", "/v1/me", headers=operator.headers).json["operator"] is True
+    assert _workspace_log(ws, "workspace.suspended") == []
+
+
+def test_operators_find_a_tenant_by_name_id_or_a_members_email(client, monkeypatch):
+    operator = make_operator(monkeypatch, signup(client))
+    owner = signup(client, name="Bakery Owner")
+    call(
+        client,
+        "PATCH",
+        f"/v1/workspaces/{owner.workspace_id}",
+        {"name": "Corner Bakery"},
+        owner.headers,
+    )
+    other = signup(client)
+    for q in ("corner bak", owner.workspace_id, owner.email.upper()):
+        answer = call(client, "GET", f"/v1/admin/workspaces?q={q}", headers=operator.headers)
+        assert answer.status_code == 200, answer.json
+        ids = [item["id"] for item in answer.json["items"]]
+        assert owner.workspace_id in ids, q
+        assert other.workspace_id not in ids
+    bad = call(client, "GET", "/v1/admin/workspaces?limit=0", headers=operator.headers)
+    assert bad.status_code in (400, 422) and "limit" in json.dumps(bad.json)
+    assert any(e["action"] == "operator.searched" for e in _operators_log(client, operator))
+
+
+@pytest.fixture
+def world(client, aws, monkeypatch):
+    with running_sandbox() as sandbox, PublishingWorld(client, sandbox) as running:
+        yield running
+
+
+def _due_post(world, account, text):
+    """A post due a second ago, not armed: the test invokes the publisher itself."""
+    return world.schedule(
+        {account: "x"}, text, at=utcnow() - timedelta(seconds=1), arm=False
+    )
+
+
+def test_a_tenant_shows_metadata_only_until_its_admin_grants_support_access(
+    client, world, monkeypatch
+):
+    operator = make_operator(monkeypatch, signup(client))
+    owner, ws = world.owner, world.ws
+    editor = add_member(client, owner, "editor")
+    account = world.account("x")
+    post_id = _due_post(world, account, SECRET_TEXT)
+    invoke_publisher({"workspace_id": ws, "post_id": post_id, "version": 1})
+
+    seen = _tenant(client, operator, ws)
+    assert {m["email"] for m in seen["members"]} == {owner.email, editor.email}
+    assert [(a["id"], a["status"]) for a in seen["accounts"]] == [(account, "connected")]
+    assert seen["counts"]["published"] == 1
+    assert seen["plan"] == "free" and seen["suspended"] is None
+    assert seen["content_shown"] is False and seen["support_access_until"] is None
+    assert [p["post_id"] for p in seen["recent_posts"]] == [post_id]
+    assert SECRET_TEXT not in json.dumps(seen)
+
+    # An editor may not grant it; an admin (the owner) may, for a day or a week only.
+    grant = f"/v1/workspaces/{ws}/support-access"
+    assert call(client, "PUT", grant, {"hours": 24}, editor.headers).status_code == 403
+    bad = call(client, "PUT", grant, {"hours": 5}, owner.headers)
+    assert bad.status_code in (400, 422) and "hours" in json.dumps(bad.json)
+    granted = call(client, "PUT", grant, {"hours": 24}, owner.headers)
+    assert granted.status_code == 200, granted.json
+    until = granted.json["support_access_until"]
+    assert until > (utcnow() + timedelta(hours=23)).isoformat()
+
+    seen = _tenant(client, operator, ws)
+    assert seen["content_shown"] is True and seen["support_access_until"] == until
+    assert seen["recent_posts"][0]["text"] == SECRET_TEXT
+    assert _workspace_log(ws, "support_access.granted")[0].actor == owner.user_id
+    viewed = [json.loads(e.details) for e in _workspace_log(ws, "operator.viewed")]
+    assert [v["content"] for v in viewed] == [True, False]  # newest first
+    assert {v["operator_id"] for v in viewed} == {operator.user_id}
+
+    revoked = call(client, "DELETE", grant, headers=owner.headers)
+    assert revoked.status_code == 200 and revoked.json["support_access_until"] is None
+    assert SECRET_TEXT not in json.dumps(_tenant(client, operator, ws))
+
+
+def test_a_suspended_workspace_publishes_nothing_and_takes_no_posts(client, world, monkeypatch):
+    operator = make_operator(monkeypatch, signup(client))
+    owner, ws = world.owner, world.ws
+    account = world.account("x")
+    waiting = _due_post(world, account, "Due while suspended")
+
+    base = f"/v1/admin/workspaces/{ws}"
+    short = call(client, "POST", f"{base}/suspend", {"reason": ""}, operator.headers)
+    assert short.status_code in (400, 422) and "reason" in json.dumps(short.json)
+    answer = call(
+        client, "POST", f"{base}/suspend", {"reason": "Unpaid invoices"}, operator.headers
+    )
+    assert answer.status_code == 200, answer.json
+    assert answer.json["suspended"]["reason"] == "Unpaid invoices"
+
+    # The publisher refuses the due post, saying why, and the network hears nothing.
+    invoke_publisher({"workspace_id": ws, "post_id": waiting, "version": 1})
+    item = world.post(waiting)
+    assert item.status == "failed"
+    assert "suspended: Unpaid invoices" in item.targets[0].error
+    assert world.sandbox.posts("x") == []
+
+    # Writing posts answers 423 with the reason; the workspace says it is suspended.
+    body = {"text": "New post", "targets": [{"account_id": account}]}
+    created = call(client, "POST", f"/v1/workspaces/{ws}/posts", body, owner.headers)
+    assert created.status_code == 423, created.json
+    assert created.json["error"]["code"] == "workspace_suspended"
+    assert "Unpaid invoices" in created.json["error"]["message"]
+    me = call(client, "GET", "/v1/me", headers=owner.headers).json
+    mine = next(w for w in me["workspaces"] if w["id"] == ws)
+    assert mine["suspended"]["reason"] == "Unpaid invoices"
+
+    # Both logs hold the suspension, naming the operator.
+    event = _workspace_log(ws, "workspace.suspended")[0]
+    assert event.actor == "operator"
+    assert json.loads(event.details) == {
+        "operator_id": operator.user_id,
+        "reason": "Unpaid invoices",
+    }
+    logged = [e for e in _operators_log(client, operator) if e["action"] == "workspace.suspended"]
+    assert logged[0]["workspace_id"] == ws and logged[0]["operator_id"] == operator.user_id
+
+    # Lifted: posts are taken and published again.
+    lifted = call(client, "POST", f"{base}/unsuspend", {"reason": "Paid"}, operator.headers)
+    assert lifted.status_code == 200 and lifted.json["suspended"] is None
+    assert _workspace_log(ws, "workspace.unsuspended")
+    again = _due_post(world, account, "After the suspension")
+    invoke_publisher({"workspace_id": ws, "post_id": again, "version": 1})
+    assert world.post(again).status == "published"
+    created = call(client, "POST", f"/v1/workspaces/{ws}/posts", body, owner.headers)
+    assert created.status_code == 201, created.json
+    failures = _tenant(client, operator, ws)["recent_failures"]
+    assert [(f["post_id"], f["network"], f["kind"]) for f in failures] == [
+        (waiting, "x", "failed")
+    ]
+    assert failures[0]["reason"] is None  # metadata only without support access
+
+
+def test_operators_force_a_reconnect_and_set_feature_flags(client, world, monkeypatch):
+    operator = make_operator(monkeypatch, signup(client))
+    ws = world.ws
+    account = world.account("x")
+    base = f"/v1/admin/workspaces/{ws}"
+
+    forced = call(
+        client,
+        "POST",
+        f"{base}/accounts/{account}/force-reconnect",
+        {"reason": "token leaked in a support ticket"},
+        operator.headers,
+    )
+    assert forced.status_code == 200, forced.json
+    assert forced.json["accounts"][0]["status"] == "needs_reconnect"
+    owner_view = call(client, "GET", f"/v1/workspaces/{ws}/accounts", headers=world.owner.headers)
+    assert owner_view.json["items"][0]["status"] == "needs_reconnect"
+    missing = call(
+        client,
+        "POST",
+        f"{base}/accounts/a_none/force-reconnect",
+        {"reason": "nobody"},
+        operator.headers,
+    )
+    assert missing.status_code == 404
+    assert _workspace_log(ws, "account.reconnect_forced")[0].target == account
+
+    flags = call(
+        client, "PUT", f"{base}/feature-flags", {"flags": {"threads_beta": True}}, operator.headers
+    )
+    assert flags.status_code == 200 and flags.json["feature_flags"] == {"threads_beta": True}
+    bad = call(
+        client, "PUT", f"{base}/feature-flags", {"flags": {"Bad Name": True}}, operator.headers
+    )
+    assert bad.status_code in (400, 422), bad.json
+    assert json.loads(_workspace_log(ws, "workspace.flags_set")[0].details)["after"] == {
+        "threads_beta": True
+    }
+    actions = {e["action"] for e in _operators_log(client, operator)}
+    assert {"account.reconnect_forced", "workspace.flags_set"} <= actions
