@@ -19,6 +19,7 @@ from chalicelib.api.posts import posts
 from chalicelib.api.publishing import publishing
 from chalicelib.api.queue import queue
 from chalicelib.api.review_links import review_links
+from chalicelib.api.sessions import sessions
 from chalicelib.api.webhooks import webhooks
 from chalicelib.api.workspaces import workspaces
 from chalicelib.settings import get_settings
@@ -33,6 +34,7 @@ for event_type in ("pure_lambda", "scheduled", "sqs"):
 
 app.register_blueprint(meta)
 app.register_blueprint(auth)
+app.register_blueprint(sessions)
 app.register_blueprint(workspaces)
 app.register_blueprint(members)
 app.register_blueprint(networks)

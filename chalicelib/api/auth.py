@@ -86,7 +86,12 @@ def signup(ctx: RequestContext, body: SignupIn) -> Reply:
 
     cookie = _cookie_session(ctx)
     user, workspace, pair = create_account(
-        body.email, body.password, body.name, body.timezone, source_address(ctx)
+        body.email,
+        body.password,
+        body.name,
+        body.timezone,
+        source_address(ctx),
+        ctx.request.headers.get("user-agent"),
     )
     send_verification(user)
     reply = SignupOut(
@@ -104,7 +109,8 @@ def login(ctx: RequestContext, body: LoginIn) -> Reply:
     from chalicelib.people.identity import login as sign_in
 
     cookie = _cookie_session(ctx)
-    _, pair = sign_in(body.email, body.password, source_address(ctx))
+    agent = ctx.request.headers.get("user-agent")
+    _, pair = sign_in(body.email, body.password, source_address(ctx), agent)
     return Reply(tokens_out(pair, cookie), 200, _set_cookie(pair) if cookie else {})
 
 
@@ -117,12 +123,12 @@ def refresh(ctx: RequestContext, body: RefreshIn) -> Reply | None:
     from chalicelib.people.identity import refresh as rotate
 
     if body.refresh_token:
-        return Reply(tokens_out(rotate(body.refresh_token)))
+        return Reply(tokens_out(rotate(body.refresh_token, source_address(ctx))))
     token = _cookie_token(ctx)
     if token is None:
         return None
     try:
-        pair = rotate(token)
+        pair = rotate(token, source_address(ctx))
     except Unauthorized as error:
         error.headers.update(session_cookie.clear_cookie())
         raise
@@ -267,11 +273,14 @@ def confirm_password_reset(ctx: RequestContext, body: PasswordResetConfirmIn) ->
 def change_password(ctx: RequestContext, body: PasswordChangeIn) -> Reply:
     """Change the password (the current one checked, counted as a sign-in attempt): every
     other session and access token ends, and this one continues with the new tokens."""
+    from chalicelib.domain.devices import describe_device
     from chalicelib.people.email_links import change_password as change
     from chalicelib.people.identity import start_session
 
     cookie = _cookie_session(ctx)
     user = ctx.principal.user()
-    generation = change(user, body.current_password, body.new_password, source_address(ctx))
-    pair = start_session(user.user_id, generation)
+    address = source_address(ctx)
+    generation = change(user, body.current_password, body.new_password, address)
+    device = describe_device(ctx.request.headers.get("user-agent"))
+    pair = start_session(user.user_id, generation, device=device, address=address)
     return Reply(tokens_out(pair, cookie), 200, _set_cookie(pair) if cookie else {})

@@ -69,7 +69,9 @@ def authenticate(request: Request) -> Principal:
     from chalicelib.auth.tokens import verify_access_token
 
     claims = verify_access_token(token)
-    return Principal(user_id=claims.user_id, generation=claims.generation)
+    return Principal(
+        user_id=claims.user_id, generation=claims.generation, session_id=claims.session_id
+    )
 
 
 def role_in(principal: Principal, workspace_id: str) -> Role | None:

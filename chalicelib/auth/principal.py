@@ -17,6 +17,8 @@ class Principal:
     user_id: str | None = None
     # Set for users: the token generation their access token was issued in.
     generation: int | None = None
+    # ...and the session (refresh-token family) it belongs to, when the token names one.
+    session_id: str | None = None
     # Set for API keys: the one workspace the key works in, and its role there.
     key_id: str | None = None
     key_workspace_id: str | None = None
@@ -54,9 +56,12 @@ class Principal:
 
     def found_user(self, record: UserRecord | None) -> None:
         """Keep the user's record (read by the guard), once it checks out: the account
-        exists and the token is of its current generation (not signed out everywhere)."""
+        exists, the token is of its current generation (not signed out everywhere) and its
+        session was not ended (the user's record lists sessions ended lately)."""
         if record is None:
             raise Unauthorized("The account behind this token no longer exists.")
         if self.generation is not None and self.generation != record.generation:
+            raise Unauthorized("This session was signed out; sign in again.")
+        if self.session_id is not None and record.session_ended(self.session_id):
             raise Unauthorized("This session was signed out; sign in again.")
         self._user = record

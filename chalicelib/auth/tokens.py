@@ -2,11 +2,13 @@
 
 Each token names its issuer and audience (the stage's API) and the user's token
 generation: "sign out everywhere" moves the generation on, and the guard refuses tokens
-of an older one.
+of an older one. A token issued for a session (a refresh-token family) names it in `sid`,
+so the session can be shown as "this device" and ending it ends its access tokens too
+(tokens without `sid`, issued before it existed, stay valid until they expire).
 
->>> token = issue_access_token("u_1", generation=0)
+>>> token = issue_access_token("u_1", generation=0, session_id="f_1")
 >>> verify_access_token(token)
-AccessClaims(user_id='u_1', generation=0)
+AccessClaims(user_id='u_1', generation=0, session_id='f_1')
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def audience() -> str:
 class AccessClaims:
     user_id: str
     generation: int
+    session_id: str | None = None
 
 
 _key_lock = threading.Lock()
@@ -77,7 +80,9 @@ def _jose() -> tuple[Any, type[Exception]]:
     return JsonWebToken([ALGORITHM]), JoseError
 
 
-def issue_access_token(user_id: str, generation: int, now: float | None = None) -> str:
+def issue_access_token(
+    user_id: str, generation: int, now: float | None = None, session_id: str | None = None
+) -> str:
     issued = int(time.time() if now is None else now)
     claims = {
         "iss": issuer(),
@@ -88,6 +93,8 @@ def issue_access_token(user_id: str, generation: int, now: float | None = None) 
         "typ": "access",
         "gen": generation,
     }
+    if session_id:
+        claims["sid"] = session_id
     jwt, _ = _jose()
     return jwt.encode({"alg": ALGORITHM, "typ": "JWT"}, claims, signing_key()).decode()
 
@@ -127,6 +134,9 @@ def verify_access_token(token: str) -> AccessClaims:
     except (ValueError, TypeError, KeyError):
         raise Unauthorized(NOT_VALID) from None
     subject, generation = claims.get("sub"), claims.get("gen")
+    session_id = claims.get("sid")
     if not isinstance(subject, str) or not subject or type(generation) is not int:
         raise Unauthorized(NOT_VALID)
-    return AccessClaims(subject, generation)
+    if session_id is not None and (not isinstance(session_id, str) or not session_id):
+        raise Unauthorized(NOT_VALID)
+    return AccessClaims(subject, generation, session_id)

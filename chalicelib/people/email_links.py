@@ -1,9 +1,11 @@
 """Proving an address by a link sent to it: verifying the email of an account, and
-resetting a forgotten password. Changing a known password is here too: like a reset, it
-ends every other session.
+resetting a forgotten password, and moving an account to a new address (the link goes to
+the new address; the address changes only when it is followed, and counts as verified
+then). Changing a known password is here too: like a reset, it ends every other session.
 
 A link carries a random 256-bit secret; only its digest is stored, it is spent at most
-once and expires (a verification after 3 days, a reset after 30 minutes). Asking for a
+once and expires (a verification after 3 days, a reset after 30 minutes, a change of
+address after 24 hours). Asking for a
 reset answers the same whether or not the address has an account.
 """
 
@@ -11,18 +13,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from pynamodb.exceptions import TransactWriteError
+
 from chalicelib.auth.passwords import hash_password, verify_password
 from chalicelib.auth.secrets import digest, new_secret
-from chalicelib.errors import RateLimited, Unauthorized, ValidationFailed
+from chalicelib.errors import Conflict, RateLimited, Unauthorized, ValidationFailed
 from chalicelib.people import throttle
 from chalicelib.people.mail import send_email
 from chalicelib.settings import get_settings
 from chalicelib.store import email_links, rate_limits
 from chalicelib.store.audit import audit_event, record_events
 from chalicelib.store.base import iso, utcnow
-from chalicelib.store.members import memberships_of
+from chalicelib.store.members import MemberRecord, memberships_of
+from chalicelib.store.transactions import failed_conditions, transaction
 from chalicelib.store.users import (
     UserRecord,
+    claim_condition,
+    email_claim,
     find_by_email,
     get_user,
     mark_email_verified,
@@ -31,13 +38,18 @@ from chalicelib.store.users import (
 
 VERIFY = "verify_email"
 RESET = "reset_password"
-LIFETIMES = {VERIFY: timedelta(days=3), RESET: timedelta(minutes=30)}
-PAGES = {VERIFY: "verify-email", RESET: "reset-password"}
+CHANGE = "change_email"
+LIFETIMES = {VERIFY: timedelta(days=3), RESET: timedelta(minutes=30), CHANGE: timedelta(hours=24)}
+PAGES = {VERIFY: "verify-email", RESET: "reset-password", CHANGE: "confirm-email"}
 HOUR = 3600
 # Emails a user or an address may ask for in an hour.
 MAX_VERIFICATIONS_PER_USER = 5
 MAX_RESETS_PER_EMAIL = 3
 MAX_RESETS_PER_ADDRESS = 20
+MAX_EMAIL_CHANGES_PER_USER = 5
+EMAIL_TAKEN = "An account with this email already exists."
+# More memberships than this are updated after the transaction moving the address.
+MEMBERS_IN_TRANSACTION = 90
 BAD_LINK = "This link is not valid any more: it was used or has expired. Ask for a new one."
 
 
@@ -110,14 +122,115 @@ def change_password(user: UserRecord, current: str, new: str, address: str | Non
     return generation
 
 
-def _send(user: UserRecord, purpose: str) -> None:
+def request_email_change(
+    user: UserRecord, new_email: str, password: str, address: str | None
+) -> None:
+    """Email a link to `new_email` that moves the account there, and a notice to the
+    current address. The password is checked (counted as a sign-in attempt); 409 naming
+    `new_email` when another account has it."""
+    attempt = throttle.begin_sign_in(user.email or "", address)
+    if not verify_password(user.password_hash, password):
+        raise ValidationFailed(
+            "The password is not right.",
+            [{"field": "password", "message": "is not your current password"}],
+        )
+    throttle.sign_in_succeeded(attempt)
+    if new_email == user.email:
+        raise ValidationFailed(
+            "That is already your email.",
+            [{"field": "new_email", "message": "is your current email"}],
+        )
+    if find_by_email(new_email) is not None:
+        raise Conflict(EMAIL_TAKEN, [{"field": "new_email", "message": "already registered"}])
+    taken = rate_limits.take([(f"email-change:{user.user_id}", MAX_EMAIL_CHANGES_PER_USER)], HOUR)
+    if not taken.ok:
+        raise RateLimited(
+            f"A link was sent a few times already. Try again in {taken.retry_after} seconds.",
+            taken.retry_after,
+        )
+    _send(user, CHANGE, to=new_email)
+    name = user.name or "there"
+    send_email(
+        user.email or "",
+        "Your Schedulo email is being changed",
+        f"Hi {name},\n\nSomeone signed in to your account asked to move it from {user.email} "
+        f"to {new_email}. It moves only when the link sent to {new_email} is followed, within "
+        "24 hours.\n\nIf this was not you, change your password now and sign out your "
+        "other sessions (Settings, Your account): your email stays as it is.",
+    )
+
+
+def confirm_email_change(token: str) -> UserRecord:
+    """Spend a change-of-address link: in one transaction the account's email moves to
+    the new address (verified now), the new address is claimed and the old one freed.
+    422 naming `token` for a used, expired or outdated link; 409 naming `new_email` when
+    another account took the address meanwhile."""
+    now = utcnow()
+    secret_digest = digest(token) if token else ""
+    link = email_links.find_link(secret_digest, CHANGE, int(now.timestamp())) if token else None
+    user = get_user(link.owner, consistent=True) if link else None
+    if link is None or user is None or not user.email:
+        raise ValidationFailed(BAD_LINK, [{"field": "token", "message": "used or expired"}])
+    old, new, at = user.email, link.sent_to, iso(now)
+    members = memberships_of(user.user_id)
+    inside, after = members[:MEMBERS_IN_TRANSACTION], members[MEMBERS_IN_TRANSACTION:]
+    try:
+        # pynamodb sends deletes, then puts, then updates: the reasons come in that order.
+        with transaction() as write:
+            write.delete(  # 0: the link, spent
+                email_links.EmailLinkRecord(email_links.link_key(secret_digest)),
+                condition=email_links.EmailLinkRecord.user_id.exists(),
+            )
+            write.delete(  # 1: the old address, freed
+                UserRecord(email_claim(old, user.user_id).user_id),
+                condition=UserRecord.claimed_by == user.user_id,
+            )
+            write.save(email_claim(new, user.user_id), condition=claim_condition())  # 2
+            write.update(  # 3: the user, still at the address the link was asked from
+                UserRecord(user.user_id),
+                [UserRecord.email.set(new), UserRecord.email_verified_at.set(at)],
+                condition=UserRecord.email == old,
+            )
+            for member in inside:
+                write.update(
+                    MemberRecord(member.workspace_id, member.user_id),
+                    [MemberRecord.email.set(new)],
+                    condition=MemberRecord.user_id.exists(),
+                )
+    except TransactWriteError as error:
+        failed = failed_conditions(error)
+        if failed[2:3] == [True]:
+            raise Conflict(
+                EMAIL_TAKEN, [{"field": "new_email", "message": "already registered"}]
+            ) from None
+        if any(failed[:4]):
+            raise ValidationFailed(
+                BAD_LINK, [{"field": "token", "message": "used, or for an earlier address"}]
+            ) from None
+        raise
+    for member in after:
+        member.update([MemberRecord.email.set(new)])
+    _audit(user.user_id, "user.email_changed")
+    changed = get_user(user.user_id, consistent=True)
+    assert changed is not None  # it was just written
+    return changed
+
+
+def _send(user: UserRecord, purpose: str, to: str | None = None) -> None:
     secret = new_secret()
     expires = utcnow() + LIFETIMES[purpose]
-    email = user.email or ""
+    email = to or user.email or ""
     email_links.save_link(digest(secret), purpose, user.user_id, email, int(expires.timestamp()))
     link = f"{get_settings().frontend_origin.rstrip('/')}/{PAGES[purpose]}?token={secret}"
     name = user.name or "there"
-    if purpose == VERIFY:
+    if purpose == CHANGE:
+        subject = "Confirm your new email for Schedulo"
+        text = (
+            f"Hi {name},\n\nTo sign in to Schedulo as {email} from now on (instead of "
+            f"{user.email}), confirm it:\n\n{link}\n\nThe link works once, for 24 hours. "
+            "If you did not ask for this, ignore this email: nothing changes."
+        )
+    elif purpose == VERIFY:
         subject = "Confirm your email for Schedulo"
         text = (
             f"Hi {name},\n\nConfirm that {email} is yours to finish setting up Schedulo:\n\n"

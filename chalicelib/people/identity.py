@@ -1,18 +1,20 @@
-"""Sign-up, sign-in, refresh-token rotation and sign-out."""
+"""Sign-up, sign-in, refresh-token rotation and sign-out; the user's sessions (one per
+sign-in: its device, address and last use), and ending one of them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.auth.passwords import hash_password, verify_password
 from chalicelib.auth.secrets import digest, matches, new_secret, split_token
 from chalicelib.auth.tokens import ACCESS_TOKEN_SECONDS, issue_access_token
+from chalicelib.domain.devices import describe_device
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.roles import Role
-from chalicelib.errors import Conflict, Unauthorized
+from chalicelib.errors import Conflict, NotFound, Unauthorized
 from chalicelib.observability import logger
 from chalicelib.people import throttle
 from chalicelib.store import sessions
@@ -24,6 +26,7 @@ from chalicelib.store.users import (
     UserRecord,
     claim_condition,
     email_claim,
+    end_session_tokens,
     find_by_email,
     get_user,
     next_generation,
@@ -42,7 +45,12 @@ class TokenPair:
 
 
 def signup(
-    email: str, password: str, name: str, timezone: str, address: str | None = None
+    email: str,
+    password: str,
+    name: str,
+    timezone: str,
+    address: str | None = None,
+    user_agent: str | None = None,
 ) -> tuple[UserRecord, WorkspaceRecord, TokenPair]:
     """A new user, owner of a new personal workspace, signed in. Attempts are counted per
     source `address` first (throttle.py; 429 past the limit)."""
@@ -79,10 +87,18 @@ def signup(
                 [{"field": "email", "message": "already registered"}],
             ) from None
         raise
-    return user, workspace, start_session(user_id, user.generation)
+    return (
+        user,
+        workspace,
+        start_session(
+            user_id, user.generation, device=describe_device(user_agent), address=address
+        ),
+    )
 
 
-def login(email: str, password: str, address: str | None) -> tuple[UserRecord, TokenPair]:
+def login(
+    email: str, password: str, address: str | None, user_agent: str | None = None
+) -> tuple[UserRecord, TokenPair]:
     """Sign in; every attempt is counted first (throttle.py), and given back on success."""
     attempt = throttle.begin_sign_in(email, address)
     user = find_by_email(email)
@@ -95,21 +111,30 @@ def login(email: str, password: str, address: str | None) -> tuple[UserRecord, T
             for m in memberships_of(user.user_id)
         ]
     )
-    return user, start_session(user.user_id, user.generation)
+    return user, start_session(
+        user.user_id, user.generation, device=describe_device(user_agent), address=address
+    )
 
 
-def start_session(user_id: str, generation: int, family_id: str | None = None) -> TokenPair:
+def start_session(
+    user_id: str,
+    generation: int,
+    family_id: str | None = None,
+    device: str | None = None,
+    address: str | None = None,
+) -> TokenPair:
     """An access token and the next refresh token of a (new) family, both of the user's
-    token `generation`."""
+    token `generation`; a new family records the `device` and source `address`."""
     token_id, secret = new_id("r"), new_secret()
     token = sessions.new_token(token_id, family_id or new_id("f"), user_id, digest(secret))
     if family_id is None:
         with transaction() as write:
-            write.save(sessions.new_family(token.family_id, user_id, generation))
+            write.save(sessions.new_family(token.family_id, user_id, generation, device, address))
             write.save(token)
     else:
         token.save()
-    return TokenPair(issue_access_token(user_id, generation), f"{token_id}.{secret}")
+    access = issue_access_token(user_id, generation, session_id=token.family_id)
+    return TokenPair(access, f"{token_id}.{secret}")
 
 
 def _find_token(refresh_token: str) -> sessions.SessionRecord | None:
@@ -122,8 +147,9 @@ def _find_token(refresh_token: str) -> sessions.SessionRecord | None:
     return token
 
 
-def refresh(refresh_token: str) -> TokenPair:
-    """Spend a refresh token for a new pair; a token spent twice ends its whole family."""
+def refresh(refresh_token: str, address: str | None = None) -> TokenPair:
+    """Spend a refresh token for a new pair; a token spent twice ends its whole family.
+    The session notes its last use (and `address`)."""
     token = _find_token(refresh_token)
     family = sessions.get_session(token.family_id) if token and token.family_id else None
     user = get_user(token.user_id, consistent=True) if token else None
@@ -145,6 +171,7 @@ def refresh(refresh_token: str) -> TokenPair:
             )
             raise Unauthorized("This refresh token was already used, so its session was ended.")
         logger.info("refresh token reused within the grace", extra={"user_id": token.user_id})
+    sessions.touch_family(family, address)
     return start_session(token.user_id, user.generation, family.session_id)
 
 
@@ -176,6 +203,51 @@ def sign_out_everywhere(user: UserRecord) -> None:
     record_events(
         [
             audit_event(m.workspace_id, "user.signed_out_everywhere", actor=user.user_id)
+            for m in memberships_of(user.user_id)
+        ]
+    )
+
+
+SESSION_NOT_FOUND = "Session not found."
+
+
+def live_sessions(user: UserRecord) -> list[sessions.SessionRecord]:
+    """The user's sessions that can still refresh: not ended, not expired, of the user's
+    current token generation; most recently used first."""
+    now = utcnow()
+    live = [
+        family
+        for family in sessions.families_of(user.user_id)
+        if family.kind == "family"
+        and family.user_id == user.user_id
+        and not family.revoked_at
+        and int(family.generation or 0) == user.generation
+        and family.ttl > now
+    ]
+    return sorted(live, key=lambda f: f.last_used_at or f.created_at, reverse=True)
+
+
+def end_session(user: UserRecord, session_id: str) -> None:
+    """End one of the user's sessions: its refresh token stops working, and so do the
+    access tokens issued for it (the guard refuses them until they expire). 404 for a
+    session that is not the user's, or not live."""
+    family = sessions.get_session(session_id) if session_id.startswith("f_") else None
+    if (
+        family is None
+        or family.kind != "family"
+        or family.user_id != user.user_id
+        or family.revoked_at
+        or int(family.generation or 0) != user.generation
+    ):
+        raise NotFound(SESSION_NOT_FOUND)
+    sessions.revoke_family(session_id)
+    try:
+        end_session_tokens(user, session_id, int(utcnow().timestamp()), ACCESS_TOKEN_SECONDS + 60)
+    except UpdateError:
+        raise Unauthorized("The account behind this token no longer exists.") from None
+    record_events(
+        [
+            audit_event(m.workspace_id, "user.session_ended", actor=user.user_id)
             for m in memberships_of(user.user_id)
         ]
     )

@@ -1,4 +1,5 @@
-"""The links sent by email to prove an address (verify it, reset a password): each is
+"""The links sent by email to prove an address (verify it, reset a password, move the
+account to a new one): each is
 stored by its secret's digest in the users table, spent at most once, and refused after
 its expiry (the table's TTL removes those never used)."""
 
@@ -32,6 +33,22 @@ def save_link(secret_digest: str, purpose: str, owner: str, sent_to: str, expire
         expires_at=expires_at,
         ttl=expires_at + 24 * 3600,
     ).save()
+
+
+def link_key(secret_digest: str) -> str:
+    return f"{_LINK}{secret_digest}"
+
+
+def find_link(secret_digest: str, purpose: str, now: int) -> EmailLinkRecord | None:
+    """The link, still unspent, of this purpose and unexpired (not spent by reading it:
+    the caller deletes it in its own transaction)."""
+    try:
+        link = EmailLinkRecord.get(link_key(secret_digest), consistent_read=True)
+    except EmailLinkRecord.DoesNotExist:
+        return None
+    if link.purpose != purpose or link.expires_at <= now:
+        return None
+    return link
 
 
 def spend_link(secret_digest: str, purpose: str, now: int) -> EmailLinkRecord | None:

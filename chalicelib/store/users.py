@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
@@ -31,10 +31,18 @@ class UserRecord(StoredModel):
     # everywhere" adds one, and older ones stop working (absent: 0).
     token_generation = NumberAttribute(null=True)
     email_verified_at = UnicodeAttribute(null=True)  # when the current address was proven
+    # Sessions ended lately (family id -> epoch seconds): their access tokens, which name
+    # the session, are refused until they expire. Entries older than an access token's
+    # lifetime are dropped as new ones come.
+    ended_sessions: MapAttribute = MapAttribute(null=True)
 
     @property
     def generation(self) -> int:
         return int(self.token_generation or 0)
+
+    def session_ended(self, session_id: str) -> bool:
+        ended = self.ended_sessions.as_dict() if self.ended_sessions is not None else {}
+        return session_id in ended
 
 
 def email_claim(email: str, user_id: str) -> UserRecord:
@@ -118,6 +126,23 @@ def set_password(user_id: str, password_hash: str) -> int:
             raise LookupError(user_id) from None
         raise
     return record.generation
+
+
+def end_session_tokens(user: UserRecord, session_id: str, now: int, keep_seconds: int) -> None:
+    """Refuse the access tokens of `session_id` from now on (the guard reads the user on
+    each request anyway); entries older than `keep_seconds` go in the same write."""
+    record = UserRecord(user.user_id)
+    record.update(
+        [UserRecord.ended_sessions.set(UserRecord.ended_sessions | {})],
+        condition=UserRecord.email.exists(),
+    )
+    ended = user.ended_sessions.as_dict() if user.ended_sessions is not None else {}
+    stale = [key for key, at in ended.items() if int(at) < now - keep_seconds and key != session_id]
+    record.update(
+        [UserRecord.ended_sessions[session_id].set(now)]
+        + [UserRecord.ended_sessions[key].remove() for key in stale[:50]],
+        condition=UserRecord.email.exists(),
+    )
 
 
 def mark_email_verified(user_id: str, email: str, at: str) -> bool:
