@@ -27,6 +27,7 @@ const MediaLibraryPage = page(() => import("./pages/MediaLibraryPage"), "MediaLi
 const MembersPage = page(() => import("./pages/MembersPage"), "MembersPage");
 const NewWorkspacePage = page(() => import("./pages/NewWorkspacePage"), "NewWorkspacePage");
 const NotFoundPage = page(() => import("./pages/NotFoundPage"), "NotFoundPage");
+const OperatorsPage = page(() => import("./pages/OperatorsPage"), "OperatorsPage");
 const NotificationsPage = page(() => import("./pages/NotificationsPage"), "NotificationsPage");
 const PostPage = page(() => import("./pages/PostPage"), "PostPage");
 const PostsPage = page(() => import("./pages/PostsPage"), "PostsPage");
@@ -85,6 +86,8 @@ export function App() {
           <Route path="/posts/:postId" element={<PostPage />} />
           <Route path="/posts/:postId/edit" element={<ComposerPage />} />
           <Route path="/workspaces/new" element={<NewWorkspacePage />} />
+          <Route path="/operators" element={<OperatorsPage />} />
+          <Route path="/operators/:workspaceId" element={<OperatorsPage />} />
           <Route path="/settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="/settings/workspace" replace />} />
             <Route path="account" element={<AccountSettingsPage />} />

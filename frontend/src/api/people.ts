@@ -24,11 +24,17 @@ export interface Workspace {
   timezone: string;
   created_at: string;
   role: Role | null;
+  /** Set while the deployment's operators suspend the workspace. */
+  suspended?: { reason: string; at: string } | null;
+  /** Until when Schedulo support may read the workspace's posts (granted by an admin). */
+  support_access_until?: string | null;
 }
 
 export interface Me {
   user: User;
   workspaces: Workspace[];
+  /** Whether the user runs this deployment (the operators' console). */
+  operator?: boolean;
 }
 
 export interface Member {

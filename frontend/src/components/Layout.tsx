@@ -18,6 +18,7 @@ import {
 import { useEffect, useRef, useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router-dom";
 import { NotificationBell } from "./NotificationBell";
+import { SuspendedBanner } from "./SuspendedBanner";
 import { UserMenu, WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
 export interface NavItem {
@@ -137,6 +138,7 @@ export function Layout() {
         ))}
       </nav>
       <main id="main" className="content" tabIndex={-1}>
+        <SuspendedBanner />
         <Outlet />
       </main>
     </div>

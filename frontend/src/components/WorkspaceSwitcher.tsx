@@ -49,6 +49,7 @@ export function UserMenu() {
   return (
     <span className="user-menu">
       {me.data && <span className="muted">{me.data.user.email}</span>}
+      {me.data?.operator && <Link to="/operators">Operators</Link>}
       <button type="button" onClick={() => void out()}>
         Sign out
       </button>

@@ -7,6 +7,7 @@ import { leftWorkspace } from "../auth/session";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { Field, FormError } from "../components/Field";
 import { TimeZoneField } from "../components/TimeZoneField";
+import { SupportAccess } from "../operators/SupportAccess";
 import { reloadQuery } from "../queryClient";
 
 export function WorkspaceSettingsPage() {
@@ -56,6 +57,7 @@ function WorkspaceSettings({ workspace }: { workspace: Workspace }) {
           <dd>{workspace.timezone}</dd>
         </dl>
       )}
+      <SupportAccess workspace={workspace} />
       <h2>Leave</h2>
       <p className="muted">You are {workspace.role} of this workspace.</p>
       {!confirmLeave ? (

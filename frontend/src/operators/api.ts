@@ -1,0 +1,93 @@
+// The operators' console (API.md "admin"): types and calls, operators only.
+import { useQuery } from "@tanstack/react-query";
+import { api } from "../api/client";
+
+export interface TenantSummary {
+  id: string;
+  name: string;
+  created_at: string;
+  suspended: boolean;
+}
+
+export interface Tenant {
+  id: string;
+  name: string;
+  timezone: string;
+  created_at: string;
+  plan: string;
+  suspended: { reason: string; at: string; by?: string | null } | null;
+  support_access_until: string | null;
+  content_shown: boolean;
+  feature_flags: Record<string, boolean>;
+  members: { user_id: string; email: string; name: string; role: string; joined_at: string }[];
+  accounts: {
+    id: string;
+    network: string;
+    display_name: string;
+    handle: string | null;
+    status: string;
+    last_error: string | null;
+    token_expires_at: string | null;
+  }[];
+  counts: { scheduled: number; published: number; failed: number };
+  recent_failures: {
+    post_id: string;
+    target_id: string;
+    account_id: string;
+    network: string;
+    kind: string;
+    at: string | null;
+    reason: string | null;
+  }[];
+  recent_posts: {
+    post_id: string;
+    status: string;
+    scheduled_at: string | null;
+    networks: string[];
+    media_count: number;
+    text: string | null;
+  }[];
+}
+
+export function useTenantSearch(q: string | null) {
+  return useQuery({
+    queryKey: ["admin", "workspaces", q],
+    queryFn: () => api<{ items: TenantSummary[] }>(`/v1/admin/workspaces?q=${encodeURIComponent(q ?? "")}`),
+    enabled: q !== null,
+  });
+}
+
+export function useTenant(id: string | undefined) {
+  return useQuery({
+    queryKey: ["admin", "workspace", id],
+    queryFn: () => api<Tenant>(`/v1/admin/workspaces/${id}`),
+    enabled: !!id,
+  });
+}
+
+export type TenantAction =
+  | { kind: "suspend" | "unsuspend"; reason: string }
+  | { kind: "reconnect"; accountId: string; reason: string }
+  | { kind: "flags"; flags: Record<string, boolean> };
+
+export function runTenantAction(id: string, action: TenantAction): Promise<Tenant> {
+  const base = `/v1/admin/workspaces/${id}`;
+  switch (action.kind) {
+    case "suspend":
+    case "unsuspend":
+      return api<Tenant>(`${base}/${action.kind}`, { method: "POST", body: { reason: action.reason } });
+    case "reconnect":
+      return api<Tenant>(`${base}/accounts/${action.accountId}/force-reconnect`, {
+        method: "POST",
+        body: { reason: action.reason },
+      });
+    case "flags":
+      return api<Tenant>(`${base}/feature-flags`, { method: "PUT", body: { flags: action.flags } });
+  }
+}
+
+/** A UTC ISO time as the reader's local date and time. */
+export function when(iso: string | null | undefined): string {
+  if (!iso) return "—";
+  return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
+}
