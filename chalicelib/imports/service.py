@@ -248,6 +248,11 @@ def request_commit(
     """Start (or resume) the commit job; 422 when rows are invalid and not skipped.
     `reviewer` is who commits, with their role: under the workspace's approval policy
     their posts are written pending approval, as the composer's would be."""
+    from chalicelib.admin.suspension import check_not_suspended
+    from chalicelib.store.workspaces import get_workspace
+
+    workspace = get_workspace(workspace_id)
+    check_not_suspended(workspace.suspended if workspace else None)  # 423 while suspended
     item = _found(workspace_id, import_id)
     if item.status == "done":
         return item

@@ -346,8 +346,9 @@ class _Recorder:
         # The post's status is settled after the people are told (by `settle`).
         recorded = self._record(False, status=status, error=reason)
         outcomes.audit_attempt(self.item, self.target, self.attempt, status, reason)
-        outcomes.count_failed(self.target.network, failure)
-        outcomes.dead_letter(self.item, self.target, self.attempt, reason)
+        if failure.kind != "suspended":  # operators' own refusal: no network failure, no alarm
+            outcomes.count_failed(self.target.network, failure)
+            outcomes.dead_letter(self.item, self.target, self.attempt, reason)
         outcomes.notify_failed(self.item, self.target, reason)
         return recorded
 

@@ -30,6 +30,18 @@ def _workspace_log(ws, action):
     return [e for e in events if e.action == action]
 
 
+def _dead_letters():
+    from chalicelib.aws import client as aws_client
+    from chalicelib.settings import get_settings
+
+    queue = get_settings().dead_letter_queue_url
+    return (
+        aws_client("sqs")
+        .receive_message(QueueUrl=queue, MaxNumberOfMessages=10)
+        .get("Messages", [])
+    )
+
+
 def _operators_log(client, operator):
     answer = call(client, "GET", "/v1/admin/log", headers=operator.headers)
     assert answer.status_code == 200, answer.json
@@ -88,9 +100,7 @@ def world(client, aws, monkeypatch):
 
 def _due_post(world, account, text):
     """A post due a second ago, not armed: the test invokes the publisher itself."""
-    return world.schedule(
-        {account: "x"}, text, at=utcnow() - timedelta(seconds=1), arm=False
-    )
+    return world.schedule({account: "x"}, text, at=utcnow() - timedelta(seconds=1), arm=False)
 
 
 def test_a_tenant_shows_metadata_only_until_its_admin_grants_support_access(
@@ -156,6 +166,8 @@ def test_a_suspended_workspace_publishes_nothing_and_takes_no_posts(client, worl
     assert item.status == "failed"
     assert "suspended: Unpaid invoices" in item.targets[0].error
     assert world.sandbox.posts("x") == []
+    # An operator's own refusal is no network failure: no dead letter (nor its alarm).
+    assert _dead_letters() == []
 
     # Writing posts answers 423 with the reason; the workspace says it is suspended.
     body = {"text": "New post", "targets": [{"account_id": account}]}
@@ -187,9 +199,7 @@ def test_a_suspended_workspace_publishes_nothing_and_takes_no_posts(client, worl
     created = call(client, "POST", f"/v1/workspaces/{ws}/posts", body, owner.headers)
     assert created.status_code == 201, created.json
     failures = _tenant(client, operator, ws)["recent_failures"]
-    assert [(f["post_id"], f["network"], f["kind"]) for f in failures] == [
-        (waiting, "x", "failed")
-    ]
+    assert [(f["post_id"], f["network"], f["kind"]) for f in failures] == [(waiting, "x", "failed")]
     assert failures[0]["reason"] is None  # metadata only without support access
 
 
