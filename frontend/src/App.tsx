@@ -19,6 +19,7 @@ const BulkPage = page(() => import("./pages/BulkPage"), "BulkPage");
 const ForgotPasswordPage = page(() => import("./pages/ForgotPasswordPage"), "ForgotPasswordPage");
 const ResetPasswordPage = page(() => import("./pages/ResetPasswordPage"), "ResetPasswordPage");
 const VerifyEmailPage = page(() => import("./pages/VerifyEmailPage"), "VerifyEmailPage");
+const ConfirmEmailPage = page(() => import("./pages/ConfirmEmailPage"), "ConfirmEmailPage");
 const DashboardPage = page(() => import("./pages/DashboardPage"), "DashboardPage");
 const InvitationPage = page(() => import("./pages/InvitationPage"), "InvitationPage");
 const LibraryPage = page(() => import("./pages/LibraryPage"), "LibraryPage");
@@ -62,6 +63,7 @@ export function App() {
         <Route path="/forgot-password" element={<ForgotPasswordPage />} />
         <Route path="/reset-password" element={<ResetPasswordPage />} />
         <Route path="/verify-email" element={<VerifyEmailPage />} />
+        <Route path="/confirm-email" element={<ConfirmEmailPage />} />
         <Route path="/invitations/:token" element={<InvitationPage />} />
         <Route path="/review/:token" element={<ReviewPage />} />
         <Route

@@ -32,3 +32,31 @@ export async function changePassword(currentPassword: string, newPassword: strin
   });
   tokenStore.set({ access_token: reply.access_token });
 }
+
+/** One sign-in: the browser (or API client) that made it, where from, when last used. */
+export interface Session {
+  id: string;
+  device: string;
+  address: string | null;
+  created_at: string;
+  last_used_at: string;
+  current: boolean;
+}
+
+export function listSessions(): Promise<Session[]> {
+  return api<{ items: Session[] }>("/v1/auth/sessions").then((reply) => reply.items);
+}
+
+/** Sign one session out: its access ends at once, on that device. */
+export function endSession(id: string): Promise<void> {
+  return api<void>(`/v1/auth/sessions/${encodeURIComponent(id)}`, { method: "DELETE" });
+}
+
+/** Ask to move the account to `newEmail`: a link goes there; nothing changes until it is followed. */
+export function requestEmailChange(newEmail: string, password: string): Promise<Sent> {
+  return api<Sent>("/v1/auth/email", { method: "POST", body: { new_email: newEmail, password } });
+}
+
+export function confirmEmailChange(token: string): Promise<User> {
+  return api<User>("/v1/auth/email/confirm", { method: "POST", body: { token } });
+}

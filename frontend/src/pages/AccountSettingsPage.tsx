@@ -1,12 +1,15 @@
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
-import { changePassword, sendVerification } from "../auth/identity";
+import { relativeTime } from "../activity/describe";
+import { changePassword, endSession, listSessions, requestEmailChange, sendVerification, type Session } from "../auth/identity";
 import { useMe } from "../auth/session";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Field, FormError } from "../components/Field";
 import { showToast } from "../components/Toasts";
 import "../auth/identity.css";
 
-/** The signed-in person's own account: their address (proven or not) and password. */
+/** The signed-in person's own account: their address (proven or not, and changing it),
+ * their password, and where they are signed in. */
 export function AccountSettingsPage() {
   const me = useMe();
   const user = me.data?.user;
@@ -60,6 +63,115 @@ export function AccountSettingsPage() {
           {change.isPending ? "Saving…" : "Change password"}
         </button>
       </form>
+      <ChangeEmailForm current={user.email} />
+      <SessionsPanel />
+    </section>
+  );
+}
+
+/** A new address takes effect only once the link sent to it is followed. */
+function ChangeEmailForm({ current }: { current: string }) {
+  const [newEmail, setNewEmail] = useState("");
+  const [password, setPassword] = useState("");
+  const request = useMutation({
+    mutationFn: () => requestEmailChange(newEmail.trim(), password),
+    meta: { toast: false }, // the form shows the problem
+    onSuccess: () => setPassword(""),
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    request.mutate();
+  };
+  return (
+    <form className="account-panel stack-form" onSubmit={submit} aria-labelledby="change-email-title">
+      <h2 id="change-email-title">Change your email</h2>
+      {request.isSuccess ? (
+        <>
+          <p role="status">
+            <strong>Check your new inbox.</strong> {request.data.message}
+          </p>
+          <p className="muted">
+            The link works once, for 24 hours. Until you follow it, you sign in as {current}; we told that address too.
+          </p>
+          <button type="button" onClick={() => request.reset()}>
+            Use another address
+          </button>
+        </>
+      ) : (
+        <>
+          <Field label="New email" name="new_email" type="email" autoComplete="email" required value={newEmail} onChange={(e) => setNewEmail(e.target.value)} error={request.error} />
+          <Field label="Your password" name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} error={request.error} />
+          <p className="muted">We send a link to the new address; your email changes when you follow it.</p>
+          <FormError error={request.error} fields={["new_email", "password"]} />
+          <button type="submit" className="primary" disabled={request.isPending}>
+            {request.isPending ? "Sending…" : "Send the link"}
+          </button>
+        </>
+      )}
+    </form>
+  );
+}
+
+/** Every browser and app signed in as this person, most recently used first. */
+function SessionsPanel() {
+  const queryClient = useQueryClient();
+  const sessions = useQuery({ queryKey: ["sessions"], queryFn: listSessions });
+  const [asking, setAsking] = useState<Session | null>(null);
+  const end = useMutation({
+    mutationFn: (session: Session) => endSession(session.id),
+    onSuccess: (_, session) => {
+      setAsking(null);
+      showToast(`${session.device} was signed out.`);
+      void queryClient.invalidateQueries({ queryKey: ["sessions"] });
+    },
+    onError: () => setAsking(null),
+  });
+  return (
+    <section className="account-panel" aria-labelledby="sessions-title">
+      <h2 id="sessions-title">Where you’re signed in</h2>
+      {sessions.isPending ? (
+        <p role="status">Loading your sessions…</p>
+      ) : sessions.isError ? (
+        <p role="alert" className="form-error">
+          Could not load your sessions: {sessions.error.message}
+        </p>
+      ) : (
+        <ul className="session-list">
+          {[...sessions.data].sort((a, b) => Number(b.current) - Number(a.current)).map((session) => (
+            <li key={session.id} className="session-row">
+              <div>
+                <p className="session-device">
+                  <strong>{session.device}</strong> {session.current && <span className="badge">This device</span>}
+                </p>
+                <p className="muted">
+                  {session.address ? `${session.address} · ` : ""}
+                  {session.current ? "In use now" : `Last used ${relativeTime(session.last_used_at)}`}
+                  {" · "}signed in {new Date(session.created_at).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" })}
+                </p>
+              </div>
+              {!session.current && (
+                <button type="button" onClick={() => setAsking(session)} aria-label={`Sign out ${session.device}${session.address ? ` (${session.address})` : ""}`}>
+                  Sign out
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p className="muted">Signing a device out ends its access at once. “Sign out everywhere” at the top of the page ends every session, this one included.</p>
+      {asking && (
+        <ConfirmDialog
+          title={`Sign out ${asking.device}?`}
+          confirmLabel={end.isPending ? "Signing out…" : "Sign out"}
+          cancelLabel="Keep it signed in"
+          danger
+          busy={end.isPending}
+          onConfirm={() => end.mutate(asking)}
+          onCancel={() => setAsking(null)}
+        >
+          <p>Whoever uses it will have to sign in again with your password.</p>
+        </ConfirmDialog>
+      )}
     </section>
   );
 }
