@@ -4,7 +4,6 @@
 // and press M; drag a draft from the drafts column onto the calendar to schedule it.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
-  Fragment,
   memo,
   useCallback,
   useEffect,
@@ -12,6 +11,7 @@ import {
   useMemo,
   useRef,
   useState,
+  type CSSProperties,
   type DragEvent,
   type FormEvent,
   type KeyboardEvent,
@@ -77,6 +77,8 @@ interface Placed {
   at: WallTime;
   time: string;
   networks: string[];
+  /** The networks' names, e.g. "X, LinkedIn". */
+  names: string;
   words: string;
 }
 
@@ -157,11 +159,14 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
     () => (posts.data ?? []).filter((p) => !hidden.size || networksOf(p).some((n) => !hidden.has(n))),
     [posts.data, hidden],
   );
-  const marks = useMemo(() => {
+  // Every network's mark, and any other a post names: the same list (and no new images)
+  // from one month to the next.
+  const extraNetworks = useMemo(() => {
     const extra = new Set<string>();
     for (const p of placed) for (const n of p.networks) if (!(NETWORK_IDS as readonly string[]).includes(n)) extra.add(n);
-    return [...NETWORK_IDS, ...[...extra].sort()];
+    return [...extra].sort().join(",");
   }, [placed]);
+  const marks = useMemo(() => [...NETWORK_IDS, ...extraNetworks.split(",").filter(Boolean)], [extraNetworks]);
   const shownDrafts = useMemo(
     () => (hidden.size ? drafts.data?.filter((p) => networksOf(p).some((n) => !hidden.has(n))) : drafts.data),
     [drafts.data, hidden],
@@ -509,12 +514,15 @@ export function placePosts(posts: Post[], zone: string): Placed[] {
     if (!found || found.zone !== zone) {
       const at = wallParts(post.scheduled_at, zone);
       const time = clockLabel(at.hour, at.minute);
-      found = { post, zone, at, time, networks: networksOf(post), words: firstWords(post.text) };
+      const networks = networksOf(post);
+      const names = networks.map(networkLabel).join(", ");
+      found = { post, zone, at, time, networks, names, words: firstWords(post.text) };
       placements.set(post, found);
     }
     placed.push(found);
   }
-  return placed.sort((a, b) => (a.post.scheduled_at ?? "").localeCompare(b.post.scheduled_at ?? ""));
+  // UTC ISO strings sort as plain strings (localeCompare would collate 10,000 pairs).
+  return placed.sort((a, b) => (a.post.scheduled_at! < b.post.scheduled_at! ? -1 : a.post.scheduled_at! > b.post.scheduled_at! ? 1 : 0));
 }
 
 function groupBy(placed: Placed[], key: (p: Placed) => string): Map<string, Placed[]> {
@@ -695,48 +703,55 @@ const HourGrid = memo(function HourGrid({
 // A day's (or an hour's) chips re-render only when its posts change.
 const Chips = memo(function Chips({ placed, canEdit }: { placed: Placed[] | undefined; canEdit: boolean }) {
   if (!placed) return null;
-  return (
-    <>
-      {placed.map((p) => (
-        <Chip key={p.post.id} placed={p} canEdit={canEdit} />
-      ))}
-    </>
-  );
+  return <>{placed.map((p) => chip(p, canEdit))}</>;
 });
 
-function Chip({ placed, canEdit }: { placed: Placed; canEdit: boolean }) {
+// A plain function, not a component: a month can hold 1,000 chips, each kept small (one
+// element for its marks, which are images: see NetworkMarks; styles made once per network).
+function chip(placed: Placed, canEdit: boolean) {
   const { post, networks, time } = placed;
   const movable = canEdit && MOVABLE.includes(post.status);
   const flag = STATUS_FLAGS[post.status];
-  // Kept small: a month can hold 1,000 chips (the marks are images, see NetworkMarks).
   return (
     <button
+      key={post.id}
       type="button"
       className={`post-chip status-${post.status}`}
       data-post={post.id}
       draggable={movable}
       aria-describedby={movable ? MOVE_HINT_ID : undefined}
-      style={{ ["--chip-color" as string]: networkColor(networks[0] ?? "") }}
+      style={looks(networks[0] ?? "").chip}
       title={`${STATUS_NAMES[post.status]}: ${post.text}`}
     >
       <span className="chip-time">{time}</span>{" "}
-      {networks.map((n) => (
-        <Fragment key={n}>
-          <span className="chip-mark" role="img" aria-label={networkLabel(n)} style={{ backgroundImage: markOf(n) }} />{" "}
-        </Fragment>
-      ))}
+      <span className="chip-marks" role="img" aria-label={placed.names}>
+        {networks.map((n) => (
+          <span key={n} className="chip-mark" style={looks(n).mark} />
+        ))}
+      </span>{" "}
       {flag && <span className="chip-flag">{flag}</span>}{" "}
       <span className="chip-text">{placed.words}</span>
     </button>
   );
 }
 
-function markName(network: string): string {
-  return `--mark-${network.replace(/[^a-z0-9_-]/gi, "")}`;
+const LOOKS = new Map<string, { chip: CSSProperties; mark: CSSProperties }>();
+
+/** A network's chip colour and mark, as style objects made once. */
+function looks(network: string) {
+  let found = LOOKS.get(network);
+  if (!found) {
+    found = {
+      chip: { ["--chip-color" as string]: networkColor(network) },
+      mark: { backgroundImage: `var(${markName(network)})` },
+    };
+    LOOKS.set(network, found);
+  }
+  return found;
 }
 
-function markOf(network: string): string {
-  return `var(${markName(network)})`;
+function markName(network: string): string {
+  return `--mark-${network.replace(/[^a-z0-9_-]/gi, "")}`;
 }
 
 /**
