@@ -92,8 +92,11 @@ def support_until(workspace: Any, now: datetime) -> str | None:
     return str(until) if until and str(until) > iso(now) else None
 
 
-def tenant(operator_id: str, workspace_id: str, now: datetime | None = None) -> TenantView:
-    """A workspace as operators see it (the view itself is recorded in both logs)."""
+def tenant(
+    operator_id: str, workspace_id: str, now: datetime | None = None, *, viewed: bool = True
+) -> TenantView:
+    """A workspace as operators see it. A view (`viewed`, not the answer to an action
+    recorded already) is itself recorded in both logs."""
     from chalicelib.store import accounts as account_store
     from chalicelib.store import posts as post_store
     from chalicelib.store.members import list_members
@@ -144,7 +147,8 @@ def tenant(operator_id: str, workspace_id: str, now: datetime | None = None) -> 
         for post in recent
     ]
     failures.sort(key=lambda f: f["at"] or "", reverse=True)
-    audit_both(operator_id, workspace_id, "operator.viewed", {"content": bool(until)})
+    if viewed:
+        audit_both(operator_id, workspace_id, "operator.viewed", {"content": bool(until)})
     return TenantView(
         workspace=workspace,
         members=list_members(workspace_id),

@@ -140,10 +140,10 @@ class SupportAccessIn(Model):
     hours: Literal[24, 168] = Field(description="24 (a day) or 168 (a week)")
 
 
-def _tenant_out(ctx: RequestContext, ws: str) -> TenantOut:
+def _tenant_out(ctx: RequestContext, ws: str, viewed: bool = False) -> TenantOut:
     from chalicelib.admin.service import tenant
 
-    view = tenant(ctx.principal.actor, ws)
+    view = tenant(ctx.principal.actor, ws, viewed=viewed)
     workspace = view.workspace
     suspended = workspace.suspended
     return TenantOut(
@@ -212,7 +212,7 @@ def search_tenants(ctx: RequestContext, query: TenantQuery) -> TenantList:
 def get_tenant(ctx: RequestContext, ws: str) -> TenantOut:
     """A workspace as operators see it: members, accounts, recent posts and failures
     (posts' text only while the workspace grants support access)."""
-    return _tenant_out(ctx, ws)
+    return _tenant_out(ctx, ws, viewed=True)
 
 
 @admin.endpoint(

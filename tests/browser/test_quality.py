@@ -25,6 +25,7 @@ MAIN_PAGES = {
     "/accounts": "Accounts",
     "/media": "Media",
     "/notifications": "Notifications",
+    "/operators": "Operators",  # a signed-in non-operator is told whom it is for
     "/settings/workspace": None,
     "/settings/members": None,
     "/settings/approvals": None,
