@@ -31,6 +31,8 @@ MAIN_PAGES = {
     "/settings/approvals": None,
     "/settings/api-keys": None,
     "/settings/activity": None,
+    "/confirm-email": "Confirm your new email",  # the page a link opens; no menu there
+    "/settings/account": "Your account",
 }
 
 
