@@ -259,6 +259,10 @@ describe("CalendarPage legend and filters", () => {
     show("/calendar?date=2030-01-01");
     const chip = await screen.findByRole("button", { name: /Sent already/ });
     expect(within(chip).getByText("Published")).toBeTruthy();
+    // Its network's mark: NetworkIcon's drawing, made an image on the calendar once.
+    expect(within(chip).getByRole("img", { name: "X" }).querySelector(".chip-mark")).toBeTruthy();
+    const calendar = document.querySelector<HTMLElement>("section.calendar")!;
+    expect(calendar.style.getPropertyValue("--mark-x")).toMatch(/^url\("data:image\/svg\+xml,%3Csvg/);
     expect(chip.getAttribute("draggable")).toBe("false");
   });
 });

@@ -16,7 +16,6 @@ import {
   type FormEvent,
   type KeyboardEvent,
   type MouseEvent,
-  type RefObject,
 } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { useAccounts } from "../accounts/api";
@@ -131,7 +130,6 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
   const [notice, setNotice] = useState<string | null>(null);
   const [moving, setMoving] = useState<Post | null>(null);
   const differentZone = !sameZone(zone, browserZone());
-  const root = useRef<HTMLElement>(null);
 
   const accounts = useAccounts(workspaceId);
   const query = new URLSearchParams({ limit: "200" });
@@ -337,7 +335,7 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
         : anchor.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
 
   return (
-    <section className="calendar" aria-labelledby="calendar-title" ref={root}>
+    <section className="calendar" aria-labelledby="calendar-title">
       <header className="cal-head">
         <h1 id="calendar-title">Calendar</h1>
         {canEdit && (
@@ -421,7 +419,7 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
         )}
         {canEdit && view !== "list" && <> Drag a post to reschedule it, or focus it and press M.</>}
       </p>
-      <NetworkMarks networks={marks} root={root} />
+      <NetworkMarks networks={marks} />
       <span id={MOVE_HINT_ID} hidden>
         Press M to move it to another day or time.
       </span>
@@ -759,23 +757,19 @@ function markName(network: string): string {
  * (`--mark-<network>`) for the chips' backgrounds: a month can hold 1,000 chips, and an
  * inline SVG (or a `<use>` of one) in each costs more than the rest of the month.
  */
-const NetworkMarks = memo(function NetworkMarks({
-  networks,
-  root,
-}: {
-  networks: string[];
-  root: RefObject<HTMLElement | null>;
-}) {
+const NetworkMarks = memo(function NetworkMarks({ networks }: { networks: string[] }) {
   const box = useRef<HTMLDivElement>(null);
   useLayoutEffect(() => {
-    const target = root.current;
+    // On the calendar's element, its parent: in the DOM already (a ref to it is not yet set
+    // when this child's effect runs on the first render).
+    const target = box.current?.parentElement;
     if (!target || !box.current) return;
     const serializer = new XMLSerializer();
     for (const svg of box.current.querySelectorAll<SVGElement>("svg[data-network]")) {
       const markup = encodeURIComponent(serializer.serializeToString(svg));
       target.style.setProperty(markName(svg.dataset.network ?? ""), `url("data:image/svg+xml,${markup}")`);
     }
-  }, [networks, root]);
+  }, [networks]);
   return (
     <div ref={box} hidden>
       {networks.map((n) => (
