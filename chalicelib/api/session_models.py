@@ -26,6 +26,10 @@ class SessionList(Model):
     items: list[SessionOut]
 
 
+class SessionsEnded(Model):
+    ended: int = Field(description="how many sessions were signed out")
+
+
 class EmailChangeIn(Model):
     new_email: EmailAddress
     password: str = Field(min_length=1, max_length=256, description="the current password")

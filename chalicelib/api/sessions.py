@@ -11,6 +11,7 @@ from chalicelib.api.session_models import (
     EmailChangeIn,
     SessionList,
     SessionOut,
+    SessionsEnded,
 )
 
 sessions = ApiBlueprint(__name__)
@@ -49,6 +50,15 @@ def end_session(ctx: RequestContext, session_id: str) -> Reply:
     end(ctx.principal.user(), session_id)
     own = session_id == ctx.principal.session_id
     return Reply(None, 204, session_cookie.clear_cookie() if own else {})
+
+
+@sessions.endpoint("DELETE", "/v1/auth/sessions", auth=Access.PERSON, response=SessionsEnded)
+def end_other_sessions(ctx: RequestContext) -> SessionsEnded:
+    """Sign out every other device: every session but this request's ends, with its
+    access tokens. (`POST /v1/auth/sign-out-everywhere` ends this one too.)"""
+    from chalicelib.people.identity import end_other_sessions as end
+
+    return SessionsEnded(ended=end(ctx.principal.user(), ctx.principal.session_id))
 
 
 @sessions.endpoint(

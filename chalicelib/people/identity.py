@@ -240,14 +240,33 @@ def end_session(user: UserRecord, session_id: str) -> None:
         or int(family.generation or 0) != user.generation
     ):
         raise NotFound(SESSION_NOT_FOUND)
-    sessions.revoke_family(session_id)
-    try:
-        end_session_tokens(user, session_id, int(utcnow().timestamp()), ACCESS_TOKEN_SECONDS + 60)
-    except UpdateError:
-        raise Unauthorized("The account behind this token no longer exists.") from None
+    _end(user, session_id)
     record_events(
         [
             audit_event(m.workspace_id, "user.session_ended", actor=user.user_id)
             for m in memberships_of(user.user_id)
         ]
     )
+
+
+def end_other_sessions(user: UserRecord, keep: str | None) -> int:
+    """End every live session of the user but `keep` (the caller's); how many ended."""
+    others = [f.session_id for f in live_sessions(user) if f.session_id != keep]
+    for session_id in others:
+        _end(user, session_id)
+    if others:
+        record_events(
+            [
+                audit_event(m.workspace_id, "user.other_sessions_ended", actor=user.user_id)
+                for m in memberships_of(user.user_id)
+            ]
+        )
+    return len(others)
+
+
+def _end(user: UserRecord, session_id: str) -> None:
+    sessions.revoke_family(session_id)
+    try:
+        end_session_tokens(user, session_id, int(utcnow().timestamp()), ACCESS_TOKEN_SECONDS + 60)
+    except UpdateError:
+        raise Unauthorized("The account behind this token no longer exists.") from None

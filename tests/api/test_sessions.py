@@ -106,6 +106,22 @@ def test_another_users_session_is_not_found(client):
     assert call(client, "GET", "/v1/me", headers=owner.headers).status_code == 200
 
 
+def test_signing_out_every_other_device_keeps_this_one(client):
+    user = signup(client)
+    phone = login(client, user.email, agent=SAFARI_IPHONE)
+    laptop = login(client, user.email, agent=FIREFOX_LINUX)
+    ended = call(client, "DELETE", "/v1/auth/sessions", headers=bearer(laptop["access_token"]))
+    assert ended.status_code == 200, ended.body
+    assert ended.json == {"ended": 2}
+    assert [s["device"] for s in listed(client, laptop["access_token"])] == ["Firefox on Linux"]
+    for gone in (user.access_token, phone["access_token"]):
+        assert call(client, "GET", "/v1/me", headers=bearer(gone)).status_code == 401
+    pair = call(client, "POST", "/v1/auth/refresh", {"refresh_token": laptop["refresh_token"]})
+    assert pair.status_code == 200
+    again = call(client, "DELETE", "/v1/auth/sessions", headers=bearer(laptop["access_token"]))
+    assert again.json == {"ended": 0}
+
+
 def test_sign_out_everywhere_empties_the_list(client):
     user = signup(client)
     fresh = login(client, user.email)

@@ -52,6 +52,11 @@ export function endSession(id: string): Promise<void> {
   return api<void>(`/v1/auth/sessions/${encodeURIComponent(id)}`, { method: "DELETE" });
 }
 
+/** Sign out every session but this one; how many ended. */
+export function endOtherSessions(): Promise<number> {
+  return api<{ ended: number }>("/v1/auth/sessions", { method: "DELETE" }).then((reply) => reply.ended);
+}
+
 /** Ask to move the account to `newEmail`: a link goes there; nothing changes until it is followed. */
 export function requestEmailChange(newEmail: string, password: string): Promise<Sent> {
   return api<Sent>("/v1/auth/email", { method: "POST", body: { new_email: newEmail, password } });

@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Session } from "../auth/identity";
 import { AccountSettingsPage } from "./AccountSettingsPage";
 
 vi.mock("../auth/session", () => ({
@@ -9,7 +10,7 @@ vi.mock("../auth/session", () => ({
 }));
 
 const HOURS_AGO = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString();
-const SESSIONS = [
+const SESSIONS: Session[] = [
   { id: "f_phone", device: "Safari on iOS", address: "203.0.113.9", created_at: HOURS_AGO(48), last_used_at: HOURS_AGO(2), current: false },
   { id: "f_here", device: "Chrome on macOS", address: "198.51.100.4", created_at: HOURS_AGO(1), last_used_at: HOURS_AGO(0), current: true },
 ];
@@ -18,10 +19,11 @@ function json(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
-function renderPage(emailReply: () => Response = () => json({ message: "We sent a link to new@example.com." }, 202)) {
+function renderPage(emailReply: () => Response = () => json({ message: "We sent a link to new@example.com." }, 202), sessions = SESSIONS) {
   const fetchMock = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
     const url = String(input);
-    if (url.endsWith("/v1/auth/sessions")) return json({ items: SESSIONS });
+    if (url.endsWith("/v1/auth/sessions") && init?.method === "DELETE") return json({ ended: sessions.length - 1 });
+    if (url.endsWith("/v1/auth/sessions")) return json({ items: sessions });
     if (init?.method === "DELETE") return new Response(null, { status: 204 });
     if (url.endsWith("/v1/auth/email")) return emailReply();
     return json({}, 404);
@@ -63,6 +65,21 @@ describe("AccountSettingsPage sessions", () => {
     await vi.waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
     const deleted = fetchMock.mock.calls.find(([, init]) => init?.method === "DELETE");
     expect(String(deleted?.[0])).toContain("/v1/auth/sessions/f_phone");
+    // With only one other device, there is no "all other devices" button to confuse.
+    expect(screen.queryByRole("button", { name: "Sign out all other devices" })).toBeNull();
+  });
+});
+
+describe("AccountSettingsPage other devices", () => {
+  it("signs out every other device at once, after asking", async () => {
+    const tablet = { ...SESSIONS[0], id: "f_tablet", device: "Chrome on Android", address: null };
+    const fetchMock = renderPage(undefined, [...SESSIONS, tablet]);
+    fireEvent.click(await screen.findByRole("button", { name: "Sign out all other devices" }));
+    const dialog = screen.getByRole("alertdialog", { name: "Sign out 2 other devices?" });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Sign them out" }));
+    await vi.waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    const deleted = fetchMock.mock.calls.find(([, init]) => init?.method === "DELETE");
+    expect(String(deleted?.[0]).endsWith("/v1/auth/sessions")).toBe(true);
   });
 });
 

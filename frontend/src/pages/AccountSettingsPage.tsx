@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { relativeTime } from "../activity/describe";
-import { changePassword, endSession, listSessions, requestEmailChange, sendVerification, type Session } from "../auth/identity";
+import { changePassword, endOtherSessions, endSession, listSessions, requestEmailChange, sendVerification, type Session } from "../auth/identity";
 import { useMe } from "../auth/session";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Field, FormError } from "../components/Field";
@@ -116,7 +116,17 @@ function ChangeEmailForm({ current }: { current: string }) {
 function SessionsPanel() {
   const queryClient = useQueryClient();
   const sessions = useQuery({ queryKey: ["sessions"], queryFn: listSessions });
-  const [asking, setAsking] = useState<Session | null>(null);
+  const [asking, setAsking] = useState<Session | "others" | null>(null);
+  const endOthers = useMutation({
+    mutationFn: endOtherSessions,
+    onSuccess: (ended) => {
+      setAsking(null);
+      showToast(ended === 1 ? "1 other device was signed out." : `${ended} other devices were signed out.`);
+      void queryClient.invalidateQueries({ queryKey: ["sessions"] });
+    },
+    onError: () => setAsking(null),
+  });
+  const others = sessions.data?.filter((session) => !session.current).length ?? 0;
   const end = useMutation({
     mutationFn: (session: Session) => endSession(session.id),
     onSuccess: (_, session) => {
@@ -159,7 +169,25 @@ function SessionsPanel() {
         </ul>
       )}
       <p className="muted">Signing a device out ends its access at once. “Sign out everywhere” at the top of the page ends every session, this one included.</p>
-      {asking && (
+      {others > 1 && (
+        <button type="button" onClick={() => setAsking("others")}>
+          Sign out all other devices
+        </button>
+      )}
+      {asking === "others" && (
+        <ConfirmDialog
+          title={`Sign out ${others} other devices?`}
+          confirmLabel={endOthers.isPending ? "Signing out…" : "Sign them out"}
+          cancelLabel="Keep them signed in"
+          danger
+          busy={endOthers.isPending}
+          onConfirm={() => endOthers.mutate()}
+          onCancel={() => setAsking(null)}
+        >
+          <p>This device stays signed in; every other one will need your password again.</p>
+        </ConfirmDialog>
+      )}
+      {asking && asking !== "others" && (
         <ConfirmDialog
           title={`Sign out ${asking.device}?`}
           confirmLabel={end.isPending ? "Signing out…" : "Sign out"}
