@@ -61,6 +61,9 @@ def test_an_operator_suspends_a_tenant_and_its_owner_sees_why(page, browser, sta
     page.get_by_role("heading", name="Operators", level=1).wait_for()
     page.get_by_label("Workspace name, id or a member's email").fill(name.lower())
     page.get_by_role("button", name="Search").click()
+    # The search is itself in the operators' log, shown beneath the results.
+    log = page.get_by_role("region", name="Operators' log")
+    expect(log).to_contain_text(f"searched {name.lower()}")
     page.get_by_role("link", name=name).click()
     page.get_by_role("heading", name=name, level=2).wait_for()
     expect(page.get_by_text("No support access: metadata only")).to_be_visible()

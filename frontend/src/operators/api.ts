@@ -65,6 +65,22 @@ export function useTenant(id: string | undefined) {
   });
 }
 
+export interface OperatorEvent {
+  at: string;
+  action: string;
+  operator_id: string | null;
+  workspace_id: string | null;
+  details: Record<string, unknown>;
+}
+
+/** The operators' log; `after` (a search's answer time) reads it again once a search is logged. */
+export function useOperatorLog(after = 0) {
+  return useQuery({
+    queryKey: ["admin", "log", after],
+    queryFn: () => api<{ items: OperatorEvent[]; next_cursor: string | null }>("/v1/admin/log?limit=20"),
+  });
+}
+
 export type TenantAction =
   | { kind: "suspend" | "unsuspend"; reason: string }
   | { kind: "reconnect"; accountId: string; reason: string }

@@ -7,7 +7,15 @@ import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Field } from "../components/Field";
 import { NetworkIcon, networkLabel } from "../components/NetworkIcon";
 import { errorMessage, showError, showToast } from "../components/Toasts";
-import { runTenantAction, useTenant, useTenantSearch, when, type Tenant, type TenantAction } from "../operators/api";
+import {
+  runTenantAction,
+  useOperatorLog,
+  useTenant,
+  useTenantSearch,
+  when,
+  type Tenant,
+  type TenantAction,
+} from "../operators/api";
 import "../operators/operators.css";
 
 /** The operators' console: find a tenant, see it (metadata unless it granted support
@@ -81,7 +89,45 @@ function TenantSearch() {
           )}
         </>
       )}
+      <OperatorLog after={found.dataUpdatedAt} />
     </>
+  );
+}
+
+const ACTIONS: Record<string, string> = {
+  "operator.searched": "searched",
+  "operator.viewed": "viewed",
+  "workspace.suspended": "suspended",
+  "workspace.unsuspended": "lifted the suspension of",
+  "workspace.flags_set": "set the feature flags of",
+  "account.reconnect_forced": "forced an account to reconnect in",
+};
+
+/** The latest actions of every operator, newest first. */
+function OperatorLog({ after }: { after: number }) {
+  const log = useOperatorLog(after);
+  return (
+    <section aria-labelledby="operator-log-title">
+      <h2 id="operator-log-title">Operators' log</h2>
+      {log.isPending && <p role="status">Loading…</p>}
+      {log.isError && <p role="alert">{errorMessage(log.error)}</p>}
+      {log.data && log.data.items.length === 0 && <p className="empty-state">Nothing yet.</p>}
+      {log.data && log.data.items.length > 0 && (
+        <ul className="operator-log">
+          {log.data.items.map((e, index) => (
+            <li key={`${e.at}-${index}`}>
+              <span className="muted">{when(e.at)}</span> <code>{e.operator_id}</code> {ACTIONS[e.action] ?? e.action}{" "}
+              {e.workspace_id ? (
+                <Link to={`/operators/${e.workspace_id}`}>{e.workspace_id}</Link>
+              ) : (
+                <q>{String(e.details.q ?? "")}</q>
+              )}
+              {typeof e.details.reason === "string" && <span className="muted"> — {e.details.reason}</span>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -103,6 +149,7 @@ function TenantDetail({ id }: { id: string }) {
     onSuccess: (fresh, action) => {
       queryClient.setQueryData(["admin", "workspace", id], fresh);
       void queryClient.invalidateQueries({ queryKey: ["admin", "workspaces"] });
+      void queryClient.invalidateQueries({ queryKey: ["admin", "log"] });
       showToast(`${DONE[action.kind](fresh)} Recorded in the operators' log and the workspace's activity.`);
       setPending(null);
     },
