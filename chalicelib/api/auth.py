@@ -23,6 +23,7 @@ from chalicelib.api.people_models import (
 from chalicelib.api.responses import Reply
 from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
 from chalicelib.domain.roles import Role
+from chalicelib.domain.utm import LinkTracking
 
 if TYPE_CHECKING:
     from chalicelib.people.identity import TokenPair
@@ -56,6 +57,7 @@ def workspace_out(workspace: WorkspaceRecord, role: Role | None) -> WorkspaceOut
         if workspace.suspended
         else None,
         support_access_until=support_until(workspace, utcnow()),
+        link_tracking=LinkTracking.model_validate(workspace.link_tracking or {}),
     )
 
 

@@ -16,6 +16,7 @@ from chalicelib.domain import model
 from chalicelib.domain.emails import EmailAddress
 from chalicelib.domain.roles import Role
 from chalicelib.domain.timezones import TimeZoneName
+from chalicelib.domain.utm import LinkTracking
 
 
 class Model(model.Model):
@@ -121,6 +122,10 @@ class WorkspaceOut(Model):
     support_access_until: str | None = Field(
         None, description="until when operators may see posts' content (granted by an admin)"
     )
+    link_tracking: LinkTracking = Field(
+        default_factory=lambda: LinkTracking.model_validate({}),
+        description="whether links are tagged with UTM parameters (utm_source is the network)",
+    )
 
 
 class TokensOut(Model):
@@ -154,6 +159,9 @@ class WorkspaceIn(Model):
 class WorkspacePatch(Model):
     name: DisplayName | None = None
     timezone: TimeZoneName | None = None
+    link_tracking: LinkTracking | None = Field(
+        None, description="UTM tags for the links of posts written from now on"
+    )
 
 
 class WorkspaceList(Model):

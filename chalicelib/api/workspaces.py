@@ -58,8 +58,9 @@ def get_workspace(ctx: RequestContext, ws: str) -> WorkspaceOut:
     "PATCH", "/v1/workspaces/{ws}", auth=Role.ADMIN, body=WorkspacePatch, response=WorkspaceOut
 )
 def update_workspace(ctx: RequestContext, ws: str, body: WorkspacePatch) -> WorkspaceOut:
-    """Rename the workspace or change its default time zone."""
+    """Rename the workspace, change its default time zone, or its link tracking."""
     from chalicelib.people.workspaces import change_workspace
 
-    workspace = change_workspace(ws, ctx.principal.actor, body.name, body.timezone)
+    tracking = body.link_tracking.model_dump() if body.link_tracking is not None else None
+    workspace = change_workspace(ws, ctx.principal.actor, body.name, body.timezone, tracking)
     return workspace_out(workspace, ctx.role)

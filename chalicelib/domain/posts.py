@@ -23,6 +23,7 @@ from chalicelib.domain.model import Model
 from chalicelib.domain.recurrence import InvalidRule, first_occurrence, normalize_rule
 from chalicelib.domain.slots import Slot
 from chalicelib.domain.timezones import ZONE_NAMES, InvalidTime, parse_at, to_wall, zone
+from chalicelib.domain.utm import LinkTracking, tag_links
 from chalicelib.domain.validation import (
     DraftFields,
     MediaFacts,
@@ -282,6 +283,7 @@ def review_post(
     default_timezone: str,
     check_content: bool | None = None,
     media_as_sent: Mapping[tuple[str, str], MediaFacts] | None = None,
+    link_tracking: LinkTracking | None = None,
 ) -> Review:
     """Every problem of `post` for its targets, and its resolved time.
 
@@ -289,6 +291,7 @@ def review_post(
     saved; anything going out is checked in full (`check_content` forces either way).
     `media_as_sent[(network, media_id)]` is an image as that network will receive it (its
     rendition): a file a rendition makes fit is not refused for its original shape.
+    With `link_tracking`, each network's text is checked with its links tagged, as sent.
     """
     review = Review(kind=post.when.kind if post.when else "draft")
     full = post.when is not None if check_content is None else check_content
@@ -312,7 +315,8 @@ def review_post(
                 (media_as_sent or {}).get((account.network, facts.media_id), facts)
                 for facts in found_media
             )
-            review.problems.extend(validate_target(_draft(post, index, sent), network))
+            draft = _draft(post, index, sent, account.network, link_tracking)
+            review.problems.extend(validate_target(draft, network))
     _when(post, review, now, default_timezone)
     return review
 
@@ -367,13 +371,20 @@ def _account(
     return account
 
 
-def _draft(post: PostIn, index: int, media: tuple[MediaFacts, ...]) -> TargetDraft:
+def _draft(
+    post: PostIn,
+    index: int,
+    media: tuple[MediaFacts, ...],
+    network: str,
+    link_tracking: LinkTracking | None,
+) -> TargetDraft:
     target = post.targets[index]
     options = target.options
     prefix = f"targets[{index}]"
+    text = post.text if target.text is None else target.text
     return TargetDraft(
         target=target.account_id,
-        text=post.text if target.text is None else target.text,
+        text=tag_links(text, network, link_tracking),
         media=media,
         first_comment=post.first_comment,
         title=_option(options, "title"),

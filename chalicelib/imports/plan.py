@@ -19,6 +19,7 @@ from chalicelib.domain.limits import NetworkLimits
 from chalicelib.domain.posts import AccountFacts, PostIn, TargetIn, When, review_post
 from chalicelib.domain.slots import Queue, Slot, next_free_slots
 from chalicelib.domain.timezones import InvalidTime, iso_utc, to_utc, zone
+from chalicelib.domain.utm import LinkTracking
 from chalicelib.domain.validation import MediaFacts, Problem
 from chalicelib.imports.formats import (
     PLATFORM_ALIASES,
@@ -68,6 +69,7 @@ class Context:
     taken: Callable[[str], tuple[datetime, ...]] = lambda account_id: ()
     # (network, media id) -> the image as that network receives it (its rendition)
     media_as_sent: Mapping[tuple[str, str], MediaFacts] = field(default_factory=dict)
+    link_tracking: LinkTracking | None = None  # texts are checked with their links tagged
 
 
 @dataclass
@@ -194,6 +196,7 @@ def _row(
             now=now,
             default_timezone=ctx.default_timezone,
             media_as_sent=ctx.media_as_sent,
+            link_tracking=ctx.link_tracking,
         )
         for problem in review.problems:
             plan.add(source.row, _column(problem, source, targets), _message(problem, targets))

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib import scheduling, webhooks
 from chalicelib.aws import client
@@ -35,6 +35,9 @@ from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 from chalicelib.store import imports as store
 from chalicelib.store.base import utcnow
+
+if TYPE_CHECKING:
+    from chalicelib.store.workspaces import WorkspaceRecord
 
 WORKERS = 16  # parallel writes and schedule calls during a commit
 URL_WORKERS = 8  # parallel media fetches during validation
@@ -192,7 +195,7 @@ def _context(
         found = post_store.taken_times(workspace_id, account_id, now, now + timedelta(days=366))
         return tuple(datetime.fromisoformat(t.replace("Z", "+00:00")) for t in found)
 
-    from chalicelib.posts.facts import media_as_sent, media_facts
+    from chalicelib.posts.facts import link_tracking_of, media_as_sent, media_facts
 
     limits = {limits.network: limits for limits in all_limits()}
     # Only inspected files: a row naming one still uploading is refused as unknown.
@@ -203,6 +206,7 @@ def _context(
         media={m.media_id: media_facts(m) for m in ready},
         url_media=url_media,
         default_timezone=item.timezone or (workspace.timezone if workspace else "UTC"),
+        link_tracking=link_tracking_of(workspace.link_tracking if workspace else None),
         default_accounts=item.default_accounts or "",
         date_order=item.date_order,
         taken=taken,
@@ -365,6 +369,7 @@ def _rows_to_create(item: store.ImportItem) -> list[dict[str, Any]]:
 
 def _create_posts(item: store.ImportItem, rows: list[dict[str, Any]]) -> int:
     from chalicelib.store import posts as post_store
+    from chalicelib.store.workspaces import get_workspace
 
     ids = {row["row"]: post_id_for(item.import_id, row["row"]) for row in rows}
     # Only a resumed commit can find posts of its own already written.
@@ -379,11 +384,20 @@ def _create_posts(item: store.ImportItem, rows: list[dict[str, Any]]) -> int:
     workspace_id, created_by = item.workspace_id, item.created_by
     identities = _identities(workspace_id)
     reviewer = _reviewer(item)
-    approval = _approval(workspace_id, reviewer)
+    workspace = get_workspace(workspace_id)
+    approval = _approval(workspace, reviewer)
+    tracking = workspace.link_tracking if workspace else None  # as the rows were checked
 
     def create(row: dict[str, Any]) -> None:
         _create_one(
-            workspace_id, created_by, ids[row["row"]], row, post_store, identities, approval
+            workspace_id,
+            created_by,
+            ids[row["row"]],
+            row,
+            post_store,
+            identities,
+            approval,
+            tracking,
         )
 
     with ThreadPoolExecutor(WORKERS) as pool:
@@ -397,18 +411,16 @@ def _create_posts(item: store.ImportItem, rows: list[dict[str, Any]]) -> int:
     return len(rows)
 
 
-def _approval(workspace_id: str, reviewer: Reviewer) -> dict[str, Any] | None:
+def _approval(workspace: WorkspaceRecord | None, reviewer: Reviewer) -> dict[str, Any] | None:
     """The approval state every post of the import starts with, when the workspace's
     policy requires approval of the committer's posts; None when it does not."""
     from chalicelib.posts import approvals
     from chalicelib.posts.facts import policy_of
-    from chalicelib.store.workspaces import get_workspace
 
-    workspace = get_workspace(workspace_id)
     policy = policy_of(workspace.approval_policy if workspace else None)
-    if not approvals.required(policy, reviewer):
+    if workspace is None or not approvals.required(policy, reviewer):
         return None
-    return approvals.initial_state(workspace_id, policy, reviewer, utcnow())
+    return approvals.initial_state(workspace.workspace_id, policy, reviewer, utcnow())
 
 
 def _existing(workspace_id: str, post_ids: list[str]) -> set[str]:
@@ -441,6 +453,7 @@ def _create_one(
     post_store: Any,
     identities: dict[str, str] | None = None,
     approval: dict[str, Any] | None = None,
+    link_tracking: dict[str, Any] | None = None,
 ) -> None:
     """Arm the schedule, then write the post saying it is armed: one CreateSchedule and
     one conditional put. A schedule left without its post (the put failed) fires into a
@@ -455,6 +468,7 @@ def _create_one(
         version=1,
         status=PostStatus.SCHEDULED if approval is None else PostStatus.PENDING_APPROVAL,
         approval=approval,
+        link_tracking=link_tracking,
         text=row["text"],
         media_ids=list(row["media_ids"]),
         first_comment=row["first_comment"],

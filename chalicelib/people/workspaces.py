@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.roles import Role
 from chalicelib.store.audit import audit_event, record_event
@@ -47,9 +49,16 @@ def workspaces_of(user_id: str) -> list[tuple[WorkspaceRecord, Role]]:
 
 
 def change_workspace(
-    workspace_id: str, actor: str, name: str | None, timezone: str | None
+    workspace_id: str,
+    actor: str,
+    name: str | None,
+    timezone: str | None,
+    link_tracking: dict[str, Any] | None = None,
 ) -> WorkspaceRecord:
-    workspace = update_workspace(workspace_id, name, timezone)
-    changes = {k: v for k, v in (("name", name), ("timezone", timezone)) if v is not None}
+    """Rename, move to another time zone, or tag links differently from now on (posts
+    already written keep the tracking they were checked with)."""
+    workspace = update_workspace(workspace_id, name, timezone, link_tracking)
+    changed = (("name", name), ("timezone", timezone), ("link_tracking", link_tracking))
+    changes = {k: v for k, v in changed if v is not None}
     record_event(workspace_id, "workspace.updated", actor=actor, details=changes)
     return workspace

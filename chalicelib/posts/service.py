@@ -33,6 +33,7 @@ from chalicelib.domain.posts import (
 from chalicelib.domain.recurrence import next_occurrence
 from chalicelib.domain.slots import Queue, next_common_slot
 from chalicelib.domain.timezones import iso_utc, to_wall
+from chalicelib.domain.utm import LinkTracking
 from chalicelib.domain.validation import MediaFacts
 from chalicelib.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.observability import logger
@@ -60,6 +61,8 @@ class Facts:
     identities: Mapping[str, str] = field(default_factory=dict)
     # The workspace's approval policy (off unless the workspace set one)
     policy: ApprovalPolicy = field(default_factory=ApprovalPolicy)
+    # UTM tags for the links of its posts (None: links as written)
+    link_tracking: LinkTracking | None = None
 
 
 def validate(body: PostIn, facts: Facts, now: datetime | None = None) -> Review:
@@ -104,6 +107,7 @@ def create_post(
         series_start=_series_start(body, review),
         scheduled_at=iso_utc(scheduled_at) if scheduled_at else None,
         targets=[_target(target, facts) for target in body.targets],
+        link_tracking=_tracking(facts),
         created_by=actor,
         created_at=stamp,
         updated_at=stamp,
@@ -168,6 +172,7 @@ def update_post(
         item.status = PostStatus.SCHEDULED if body.when else PostStatus.DRAFT
     item.text, item.media_ids, item.first_comment = body.text, body.media_ids, body.first_comment
     item.targets = _merge_targets(item, body.targets, facts)
+    item.link_tracking = _tracking(facts)
     item.updated_at = iso_utc(now)
     editor = reviewer or Reviewer(actor=actor or "system")
     resubmitted = approvals.after_edit(
@@ -334,7 +339,14 @@ def _review(body: PostIn, facts: Facts, now: datetime, check_content: bool | Non
         default_timezone=facts.default_timezone,
         check_content=check_content,
         media_as_sent=facts.media_as_sent,
+        link_tracking=facts.link_tracking,
     )
+
+
+def _tracking(facts: Facts) -> dict | None:
+    """What a post keeps of the workspace's link tracking: it is published as checked."""
+    tracking = facts.link_tracking
+    return tracking.model_dump() if tracking is not None and tracking.enabled else None
 
 
 def _checked(

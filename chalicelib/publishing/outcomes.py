@@ -147,8 +147,12 @@ def publish_request(item: store.PostItem, target: store.TargetAttribute) -> Publ
         )
         for media_id in item.media_ids
     )
+    from chalicelib.domain.utm import tag_links
+    from chalicelib.posts.facts import link_tracking_of
+
+    text = target.text if target.text is not None else item.text
     return PublishRequest(
-        text=target.text if target.text is not None else item.text,
+        text=tag_links(text, target.network, link_tracking_of(item.link_tracking)),
         media=media,
         first_comment=item.first_comment,
         link=options.get("link"),

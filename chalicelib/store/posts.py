@@ -120,6 +120,9 @@ class PostItem(StoredModel):
     # Its way through the workspace's approval policy (domain/approvals.ApprovalState),
     # None for a post that never needed approval.
     approval = JSONAttribute(null=True)
+    # The workspace's link tracking when the post was last written (domain/utm.LinkTracking):
+    # its links are published tagged as they were checked. None: links as written.
+    link_tracking = JSONAttribute(null=True)
 
     scheduled_index = ScheduledIndex()
     sweep_index = SweepIndex()

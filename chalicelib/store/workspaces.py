@@ -31,6 +31,7 @@ class WorkspaceRecord(StoredModel):
     suspended = JSONAttribute(null=True)
     support_access = JSONAttribute(null=True)
     feature_flags = JSONAttribute(null=True)
+    link_tracking = JSONAttribute(null=True)  # domain/utm.LinkTracking; None: off
 
 
 def get_workspace(workspace_id: str) -> WorkspaceRecord | None:
@@ -47,13 +48,20 @@ def get_workspaces(workspace_ids: Iterable[str]) -> dict[str, WorkspaceRecord]:
     return {w.workspace_id: w for w in WorkspaceRecord.batch_get(ids, consistent_read=True)}
 
 
-def update_workspace(workspace_id: str, name: str | None, timezone: str | None) -> WorkspaceRecord:
+def update_workspace(
+    workspace_id: str,
+    name: str | None,
+    timezone: str | None,
+    link_tracking: dict[str, Any] | None = None,
+) -> WorkspaceRecord:
     record = WorkspaceRecord(workspace_id)
     actions: list[Action] = []
     if name is not None:
         actions.append(WorkspaceRecord.name.set(name))
     if timezone is not None:
         actions.append(WorkspaceRecord.timezone.set(timezone))
+    if link_tracking is not None:
+        actions.append(WorkspaceRecord.link_tracking.set(link_tracking))
     if actions:
         record.update(actions, condition=WorkspaceRecord.workspace_id.exists())
         return record

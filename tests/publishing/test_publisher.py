@@ -304,11 +304,12 @@ def test_a_tampered_token_fails_loudly_and_nothing_is_published(world):
     assert world.sandbox.posts("x") == []
 
 
-def test_a_post_on_one_network_costs_five_aws_calls(world, monkeypatch):
-    """Read the post; start it and claim its target (one write); read the account; audit
-    the attempt and add it to the post's timeline (one batch); write the outcome with the
-    post's status. The local stack's lateness under load (bench/publish.py) is mostly the
-    embedded DynamoDB answering these."""
+def test_a_post_on_one_network_costs_six_aws_calls(world, monkeypatch):
+    """Read the post; start it and claim its target (one write); read the workspace (a
+    suspended one publishes nothing); read the account; audit the attempt and add it to
+    the post's timeline (one batch); write the outcome with the post's status. The local
+    stack's lateness under load (bench/publish.py) is mostly the embedded DynamoDB
+    answering these."""
     from botocore.endpoint import Endpoint
 
     from tests.support.publishing import invoke_publisher
@@ -328,7 +329,14 @@ def test_a_post_on_one_network_costs_five_aws_calls(world, monkeypatch):
     monkeypatch.setattr(Endpoint, "make_request", counted)
     result = invoke_publisher({"workspace_id": world.ws, "post_id": post_id, "version": 1})
     assert result["status"] == "published"
-    assert calls == ["GetItem", "UpdateItem", "GetItem", "BatchWriteItem", "UpdateItem"]
+    assert calls == [
+        "GetItem",
+        "UpdateItem",
+        "GetItem",
+        "GetItem",
+        "BatchWriteItem",
+        "UpdateItem",
+    ]
     item = world.post(post_id)
     assert (item.status, item.targets[0].status, item.progress) == ("published", "published", 1)
     assert item.sweep_shard is None  # out of the sweeper's index
