@@ -139,6 +139,7 @@ def test_members_page_changes_a_role_and_removes_after_confirmation(page, stack)
     page.get_by_role("table", name="Members").get_by_text(member.email).wait_for(state="detached")
 
 
+@pytest.mark.expected_console_errors("status of 422")  # the campaign with a space
 def test_create_a_workspace_switch_to_it_and_rename_it(page, stack):
     sign_in_page(page, stack.url, name="Sam")
     switcher = page.get_by_label("Workspace", exact=True)
@@ -159,6 +160,21 @@ def test_create_a_workspace_switch_to_it_and_rename_it(page, stack):
     switcher.locator("option:checked").filter(has_text="Agency Paris (owner)").wait_for(
         state="attached"
     )
+    # Link tracking: a campaign that would break a link is named at its field.
+    tracking = page.get_by_role("form", name="Link tracking")
+    tracking.get_by_label("Tag the links of new posts").check()
+    tracking.get_by_label("Campaign (utm_campaign, optional)").fill("spring sale")
+    tracking.get_by_role("button", name="Update link tracking").click()
+    campaign = tracking.get_by_label("Campaign (utm_campaign, optional)")
+    page.wait_for_function(  # the API's message, at the field
+        "el => el.getAttribute('aria-invalid') === 'true'", arg=campaign.element_handle()
+    )
+    tracking.get_by_label("Campaign (utm_campaign, optional)").fill("spring-sale")
+    assert "utm_source=linkedin&utm_medium=social&utm_campaign=spring-sale" in (
+        tracking.inner_text()
+    )
+    tracking.get_by_role("button", name="Update link tracking").click()
+    page.get_by_text("Links of new posts will be tagged.").wait_for()
 
     switcher.select_option(label="Sam's workspace (owner)")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()

@@ -28,6 +28,14 @@ export interface Workspace {
   suspended?: { reason: string; at: string } | null;
   /** Until when Schedulo support may read the workspace's posts (granted by an admin). */
   support_access_until?: string | null;
+  /** UTM tags added to the links of its posts (utm_source is the network). */
+  link_tracking?: LinkTracking;
+}
+
+export interface LinkTracking {
+  enabled: boolean;
+  medium: string;
+  campaign: string | null;
 }
 
 export interface Me {

@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import { roleAllows, type Workspace } from "../api/people";
-import { errorMessage, showError, showToast } from "../components/Toasts";
+import { showToast } from "../components/Toasts";
 import { reloadQuery } from "../queryClient";
 
 /** Workspace settings: let Schedulo support see this workspace's posts for a while. */
@@ -16,7 +16,7 @@ export function SupportAccess({ workspace }: { workspace: Workspace }) {
       await reloadQuery(queryClient, ["me"]);
       showToast(fresh.support_access_until ? "Support access granted." : "Support access ended.");
     },
-    onError: (error) => showError(errorMessage(error)),
+    // the app's one error toast (queryClient) says what failed
   });
   const ends = until ? new Date(until).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : null;
   return (

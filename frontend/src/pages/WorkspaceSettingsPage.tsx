@@ -7,6 +7,7 @@ import { leftWorkspace } from "../auth/session";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { Field, FormError } from "../components/Field";
 import { TimeZoneField } from "../components/TimeZoneField";
+import { LinkTrackingSettings } from "../settings/LinkTracking";
 import { SupportAccess } from "../operators/SupportAccess";
 import { reloadQuery } from "../queryClient";
 
@@ -57,6 +58,7 @@ function WorkspaceSettings({ workspace }: { workspace: Workspace }) {
           <dd>{workspace.timezone}</dd>
         </dl>
       )}
+      <LinkTrackingSettings workspace={workspace} />
       <SupportAccess workspace={workspace} />
       <h2>Leave</h2>
       <p className="muted">You are {workspace.role} of this workspace.</p>
