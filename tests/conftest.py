@@ -65,6 +65,31 @@ def client(aws):
 
 
 @pytest.fixture(scope="session")
+def browser():
+    """One Chromium per worker for every test that drives one: a second Playwright in
+    the same process fails (its sync API runs on the first one's event loop)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import chromium_path
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
 def stack():
     """`make dev`'s stack as a separate process on free ports."""
     with StackProcess() as running:

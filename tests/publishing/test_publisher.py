@@ -3,6 +3,7 @@ sandbox networks and their fault control."""
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import datetime, timedelta
 
@@ -322,8 +323,11 @@ def test_a_post_on_one_network_costs_six_aws_calls(world, monkeypatch):
     calls: list[str] = []
     make_request = Endpoint.make_request
 
+    here = threading.get_ident()  # the scheduler emulator's thread makes calls of its own
+
     def counted(self, operation_model, request_dict):
-        calls.append(operation_model.name)
+        if threading.get_ident() == here:
+            calls.append(operation_model.name)
         return make_request(self, operation_model, request_dict)
 
     monkeypatch.setattr(Endpoint, "make_request", counted)

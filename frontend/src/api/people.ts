@@ -1,4 +1,5 @@
 // Types and calls of the auth and workspace endpoints (API.md "Auth and workspaces").
+import { useQuery } from "@tanstack/react-query";
 import { api, ApiError, CSRF_HEADERS, restoreSession, tokenStore, type Tokens } from "./client";
 
 export type Role = "owner" | "admin" | "editor" | "viewer";
@@ -153,4 +154,14 @@ export function timeZoneNames(): string[] {
   const supported = (Intl as unknown as { supportedValuesOf?: (key: string) => string[] }).supportedValuesOf;
   const names = supported ? supported("timeZone") : [];
   return names.includes("UTC") ? names : ["UTC", ...names];
+}
+
+/** A workspace's members. Names for display may be a minute old; `fresh` reads them again
+ * whenever the page opens (the Members page: someone may have joined since). */
+export function useMembers(workspaceId: string, { fresh = false } = {}) {
+  return useQuery({
+    queryKey: ["members", workspaceId],
+    queryFn: () => api<Page<Member>>(`/v1/workspaces/${workspaceId}/members`),
+    ...(fresh ? { refetchOnMount: "always" as const } : { staleTime: 60_000 }),
+  });
 }

@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { api, ApiError } from "../api/client";
-import { roleAllows, type Member, type Page, type Workspace } from "../api/people";
+import { roleAllows, useMembers, type Workspace } from "../api/people";
 import { useMe } from "../auth/session";
 import { wallTime, type Post } from "../posts/api";
 import {
@@ -27,11 +27,7 @@ const LABELS: Record<Action, string> = {
 };
 
 export function useMemberNames(workspaceId: string): Record<string, string> {
-  const members = useQuery({
-    queryKey: ["members", workspaceId],
-    queryFn: () => api<Page<Member>>(`/v1/workspaces/${workspaceId}/members`),
-    staleTime: 60_000,
-  });
+  const members = useMembers(workspaceId);
   return Object.fromEntries((members.data?.items ?? []).map((m) => [m.user_id, m.name || m.email]));
 }
 

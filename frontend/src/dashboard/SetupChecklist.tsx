@@ -6,7 +6,7 @@ import { useState } from "react";
 import { Link } from "react-router-dom";
 import type { Account } from "../accounts/api";
 import { api } from "../api/client";
-import type { Invitation, Member, Page } from "../api/people";
+import { useMembers, type Invitation, type Page } from "../api/people";
 import type { Post } from "../posts/api";
 import { checklistHidden, hideChecklist, progressText, setupSteps } from "./checklist";
 
@@ -36,7 +36,7 @@ export function SetupChecklist({ workspaceId, accounts }: { workspaceId: string;
   const base = `/v1/workspaces/${workspaceId}`;
   const [hidden, setHidden] = useState(() => checklistHidden(workspaceId));
   const posts = useHasPosts(workspaceId);
-  const members = useQuery({ queryKey: ["members", workspaceId], queryFn: () => api<Page<Member>>(`${base}/members`) });
+  const members = useMembers(workspaceId, { fresh: true });
   const invitations = useQuery({ queryKey: ["invitations", workspaceId], queryFn: () => api<Page<Invitation>>(`${base}/invitations`) });
   if (hidden || accounts === undefined || posts.data === undefined || !members.data) return null;
 

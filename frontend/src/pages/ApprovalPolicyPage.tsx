@@ -4,7 +4,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import { api, ApiError } from "../api/client";
-import { ROLES, roleAllows, type Member, type Page, type Role, type Workspace } from "../api/people";
+import { ROLES, roleAllows, useMembers, type Member, type Role, type Workspace } from "../api/people";
 import { newStep, OFF_POLICY, type ApprovalMode, type ApprovalPolicy, type ApprovalStep, type PolicyOut } from "../approvals/api";
 import { actorName } from "../approvals/DecisionBar";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
@@ -20,10 +20,7 @@ function PolicyLoader({ workspace }: { workspace: Workspace }) {
     queryKey: ["approval-policy", workspace.id],
     queryFn: () => api<PolicyOut>(`/v1/workspaces/${workspace.id}/approval-policy`),
   });
-  const members = useQuery({
-    queryKey: ["members", workspace.id],
-    queryFn: () => api<Page<Member>>(`/v1/workspaces/${workspace.id}/members`),
-  });
+  const members = useMembers(workspace.id, { fresh: true });
   if (policy.isPending || members.isPending) return <p>Loading the approval policy…</p>;
   if (policy.isError) return <p role="alert">Could not load the approval policy: {policy.error.message}</p>;
   return <PolicyForm workspace={workspace} current={policy.data} members={members.data?.items ?? []} />;

@@ -1,8 +1,8 @@
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link, useSearchParams } from "react-router-dom";
 import { actorName, describe, EVENT_KINDS, relativeTime } from "../activity/describe";
 import { api } from "../api/client";
-import { roleAllows, type AuditEvent, type Member, type Page, type Workspace } from "../api/people";
+import { roleAllows, useMembers, type AuditEvent, type Page, type Workspace } from "../api/people";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { formatInZone } from "../time/zoned";
 import "./activity.css";
@@ -63,10 +63,7 @@ function AuditLog({ workspace }: { workspace: Workspace }) {
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     refetchOnMount: "always",
   });
-  const members = useQuery({
-    queryKey: ["members", workspaceId],
-    queryFn: () => api<Page<Member>>(`/v1/workspaces/${workspaceId}/members`),
-  });
+  const members = useMembers(workspaceId);
   const items = events.data?.pages.flatMap((p) => p.items) ?? [];
   const zone = workspace.timezone || Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (

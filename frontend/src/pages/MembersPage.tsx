@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api } from "../api/client";
-import { roleAllows, type Invitation, type Member, type Page, type Role } from "../api/people";
+import { roleAllows, useMembers, type Invitation, type Member, type Page, type Role } from "../api/people";
 import { useMe } from "../auth/session";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { Field, FormError } from "../components/Field";
@@ -23,7 +23,7 @@ function Members({ workspaceId, myRole, workspaceName }: { workspaceId: string; 
   const me = useMe();
   const base = `/v1/workspaces/${workspaceId}`;
   const canManage = roleAllows(myRole, "admin");
-  const members = useQuery({ queryKey: ["members", workspaceId], queryFn: () => api<Page<Member>>(`${base}/members`) });
+  const members = useMembers(workspaceId, { fresh: true });
   const invitations = useQuery({
     queryKey: ["invitations", workspaceId],
     queryFn: () => api<Page<Invitation>>(`${base}/invitations`),

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
-import { api, ApiError } from "../../api/client";
-import type { Member, Page } from "../../api/people";
+import { ApiError } from "../../api/client";
+import { useMembers } from "../../api/people";
 import { addComment, collaborationKeys, deleteComment, listComments, type Comment } from "./api";
 import { matchMembers, mentionAt, mentionedIds, type Mentionable } from "./mentions";
 import { Avatar, When } from "./bits";
@@ -22,11 +22,7 @@ export function CommentThread({
   const key = collaborationKeys.comments(workspaceId, postId);
   // Teammates answer while the page is open: the thread follows.
   const comments = useQuery({ queryKey: key, queryFn: () => listComments(workspaceId, postId), refetchInterval: 20_000 });
-  const members = useQuery({
-    queryKey: ["members", workspaceId],
-    queryFn: () => api<Page<Member>>(`/v1/workspaces/${workspaceId}/members`),
-    staleTime: 60_000,
-  });
+  const members = useMembers(workspaceId);
   const everyone: Mentionable[] = useMemo(
     () => (members.data?.items ?? []).map((m) => ({ user_id: m.user_id, name: m.name, email: m.email })),
     [members.data],
