@@ -106,6 +106,9 @@ class Settings(Model):
     operator_user_ids: frozenset[str] = frozenset()
     # Sign-ups one source address may attempt per hour (SCHEDULO_SIGNUPS_PER_ADDRESS).
     signups_per_address: int = 10
+    # "minimal" hashes passwords at argon2's least cost: for the test suite only, which
+    # signs up thousands of users (SCHEDULO_PASSWORD_HASHING; default OWASP's cost).
+    password_hashing: str = "owasp"
     max_body_bytes: int = 1_000_000
     # The publisher: attempts per target, how long a claim holds, the first retry's delay,
     # and how late a post may be before the sweeper publishes it.
@@ -220,6 +223,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         allow_loopback_fetch=env.get("SCHEDULO_ALLOW_LOOPBACK_FETCH", "") == "1",
         operator_user_ids=_operator_user_ids(env),
         signups_per_address=int(get("SCHEDULO_SIGNUPS_PER_ADDRESS", "10")),
+        password_hashing=get("SCHEDULO_PASSWORD_HASHING", "owasp"),
         max_body_bytes=int(get("SCHEDULO_MAX_BODY_BYTES", "1000000")),
         publish_max_attempts=int(get("SCHEDULO_PUBLISH_MAX_ATTEMPTS", "5")),
         publish_lease_seconds=float(get("SCHEDULO_PUBLISH_LEASE_SECONDS", "900")),

@@ -9,6 +9,9 @@ from local.offline import provisioned_moto, use_offline_environment
 
 use_offline_environment("test")
 os.environ.pop("SCHEDULO_SANDBOX_URL", None)
+# Thousands of sign-ups: each hash at argon2's least cost (the local stacks the browser
+# tests start inherit it). bench/auth.py measures the real cost.
+os.environ["SCHEDULO_PASSWORD_HASHING"] = "minimal"
 
 import pytest  # noqa: E402
 
