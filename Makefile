@@ -14,9 +14,12 @@ FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.
 dev: install frontend
 	@$(BIN)/python -m local.dev
 
-## test: lint, type check, Python tests, frontend tests, browser tests, and the Python
-## tests again with the clock moved ahead (test-timeshift)
-test: install frontend chromium lint typecheck test-frontend test-python test-timeshift
+## test: lint, type check and frontend tests (side by side), Python tests with the browser
+## tests, and the Python tests again with the clock moved ahead (test-timeshift)
+test: install frontend chromium
+	$(MAKE) --no-print-directory -j3 lint typecheck test-frontend
+	$(MAKE) --no-print-directory test-python
+	$(MAKE) --no-print-directory test-timeshift
 
 install: $(STAMPS)/python $(STAMPS)/node
 
