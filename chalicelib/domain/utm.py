@@ -34,6 +34,11 @@ class LinkTracking(BaseModel):
     campaign: TagValue | None = Field(None, description="`utm_campaign`, if any")
 
 
+def link_tracking_of(stored: dict | None) -> LinkTracking | None:
+    """A workspace's (or a post's) link tracking as stored; None when it is off."""
+    return LinkTracking.model_validate(stored) if stored else None
+
+
 def tag_links(text: str, network: str, tracking: LinkTracking | None) -> str:
     """`text` with each of its links tagged for `network` (unchanged when tracking is off)."""
     if tracking is None or not tracking.enabled:

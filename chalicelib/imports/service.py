@@ -195,7 +195,8 @@ def _context(
         found = post_store.taken_times(workspace_id, account_id, now, now + timedelta(days=366))
         return tuple(datetime.fromisoformat(t.replace("Z", "+00:00")) for t in found)
 
-    from chalicelib.posts.facts import link_tracking_of, media_as_sent, media_facts
+    from chalicelib.domain.utm import link_tracking_of
+    from chalicelib.posts.facts import media_as_sent, media_facts
 
     limits = {limits.network: limits for limits in all_limits()}
     # Only inspected files: a row naming one still uploading is refused as unknown.

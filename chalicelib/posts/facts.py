@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from chalicelib.domain.approvals import OFF, ApprovalPolicy
 from chalicelib.domain.posts import AccountFacts
 from chalicelib.domain.slots import Slot
-from chalicelib.domain.utm import LinkTracking
+from chalicelib.domain.utm import link_tracking_of
 from chalicelib.domain.validation import MediaFacts
 from chalicelib.errors import NotFound
 from chalicelib.posts.service import Facts
@@ -47,11 +47,6 @@ def load_facts(workspace_id: str, media_ids: Iterable[str] = ()) -> Facts:
         policy_of(workspace.approval_policy),
         link_tracking_of(workspace.link_tracking),
     )
-
-
-def link_tracking_of(stored: dict | None) -> LinkTracking | None:
-    """The workspace's (or a post's) link tracking as stored; None when it is off."""
-    return LinkTracking.model_validate(stored) if stored else None
 
 
 def policy_of(stored: dict | None) -> ApprovalPolicy:

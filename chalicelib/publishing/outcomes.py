@@ -147,8 +147,7 @@ def publish_request(item: store.PostItem, target: store.TargetAttribute) -> Publ
         )
         for media_id in item.media_ids
     )
-    from chalicelib.domain.utm import tag_links
-    from chalicelib.posts.facts import link_tracking_of
+    from chalicelib.domain.utm import link_tracking_of, tag_links
 
     text = target.text if target.text is not None else item.text
     return PublishRequest(
