@@ -88,16 +88,28 @@ def test_comment_with_a_mention_then_restore_a_version(page, stack):
     assert serious_violations(page) == []
 
     # Someone else saves the post while this page shows version 2: the restore is refused.
-    teammate_edit = requests.patch(
-        f"{api}/posts/{created['id']}",
-        json={"version": 2, "first_comment": "#spring"},
-        headers=teammate.headers,
-        timeout=10,
-    )
-    assert teammate_edit.status_code == 200
+    # The teammate's save lands while the restore is on its way, so the page cannot have
+    # re-read the post in between (it polls).
+    teammate_edits = []
+
+    def teammate_saves_first(route):
+        if not teammate_edits:
+            teammate_edits.append(
+                requests.patch(
+                    f"{api}/posts/{created['id']}",
+                    json={"version": 2, "first_comment": "#spring"},
+                    headers=teammate.headers,
+                    timeout=10,
+                )
+            )
+        route.continue_()
+
+    page.route("**/versions/1/restore", teammate_saves_first)
     detail.get_by_role("button", name="Restore version 1…").click()
     detail.get_by_role("button", name="Restore version 1", exact=True).click()
     detail.get_by_role("alert").get_by_text("Someone changed the post meanwhile").wait_for()
+    page.unroute("**/versions/1/restore")
+    assert [edit.status_code for edit in teammate_edits] == [200]
 
     # The page reloaded the post: restoring now works, as a new version.
     page.get_by_role("button", name="Restore version 1", exact=True).click()

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_bulk import connect_x
@@ -115,8 +116,11 @@ def test_schedule_duplicate_cancel_delete_publish_now_and_read_the_activity(page
     page.goto("/posts")
     page.get_by_role("searchbox", name="Search").fill("SOURDOUGH")
     results = page.get_by_role("list", name="Posts")
+    page.wait_for_url(re.compile(r"/posts\?q=SOURDOUGH$"))
+    # The list answers the search once its debounce has fired: wait for it, not for a
+    # moment before it (the unfiltered list holds the same post).
+    expect(results.get_by_role("link")).to_have_count(1)
     results.get_by_role("link", name="Fresh sourdough at nine").wait_for()
-    assert results.get_by_role("link").count() == 1
     snap(page, "posts-search")
 
     # Activity, in words, and filtered by type.
