@@ -298,6 +298,23 @@ class PostMetrics:
     collected_at: datetime = field(default_factory=utcnow)
 
 
+# The metric keys every network maps its own names onto. A key absent from `values`
+# means the network does not give that figure (shown as "not available"), never 0.
+CANONICAL_METRICS: frozenset[str] = frozenset(
+    {"impressions", "views", "reach", "likes", "comments", "shares", "saves", "clicks", "quotes"}
+)
+
+
+@dataclass(frozen=True)
+class AccountMetrics:
+    """An account's figures on a day: its followers (page follows, channel subscribers),
+    None where the network does not give them, and any others under the network's name."""
+
+    followers: int | None
+    values: dict[str, int] = field(default_factory=dict)
+    collected_at: datetime = field(default_factory=utcnow)
+
+
 @dataclass(frozen=True)
 class Polling:
     """How long to wait for a network's media processing: bounded, never forever."""
@@ -345,6 +362,10 @@ class NetworkAdapter(ABC):
     can_revoke: ClassVar[bool] = False
     # kind ("api", "auth", ...) -> production base URL; settings may point it elsewhere
     hosts: ClassVar[dict[str, str]]
+    # The canonical keys (CANONICAL_METRICS) this network gives for a post.
+    metric_names: ClassVar[frozenset[str]] = frozenset()
+    # How many post ids one `metrics` call takes (the API's batch size; 1: one at a time).
+    metrics_batch: ClassVar[int] = 1
 
     def __init__(
         self,
@@ -391,7 +412,12 @@ class NetworkAdapter(ABC):
 
     @abstractmethod
     def metrics(self, account: AccountAuth, external_ids: list[str]) -> list[PostMetrics]:
-        """The current counters of posts this account published."""
+        """The current counters of posts this account published (at most
+        `metrics_batch` ids a call)."""
+
+    def account_metrics(self, account: AccountAuth) -> AccountMetrics:
+        """The account's followers (page follows, subscribers) and other figures now."""
+        raise NotImplementedError(f"{self.network_id}: account metrics are not built yet")
 
     # -- errors --------------------------------------------------------------------------
     @abstractmethod
