@@ -40,7 +40,12 @@ def create_app(state: SandboxState, aws_url: str | None = None) -> Flask:
             return jsonify(error=f"kind must be one of {', '.join(FAULT_KINDS)}"), 400
         if not isinstance(count, int) or count < 1:
             return jsonify(error="count must be a positive integer"), 400
-        state.add_fault(network, kind, count)
+        # "calls": "metrics" aims the fault at the network's analytics calls instead of
+        # its publishing ones (local/sandbox/analytics.py).
+        calls = body.get("calls", "publish")
+        if calls not in ("publish", "metrics"):
+            return jsonify(error="calls must be publish or metrics"), 400
+        state.add_fault(network if calls == "publish" else f"{network}/metrics", kind, count)
         return jsonify(ok=True)
 
     @app.post("/_control/latency")

@@ -49,12 +49,14 @@ class RunningSandbox:
     def posts(self, network: str) -> list[dict[str, Any]]:
         return self.state.find_posts(network)
 
-    def fault(self, network: str, kind: str, count: int = 1) -> None:
+    def fault(self, network: str, kind: str, count: int = 1, calls: str = "publish") -> None:
+        """The next `count` publishing calls (or, with calls="metrics", analytics calls)
+        on `network` suffer `kind`."""
         import requests
 
         answer = requests.post(
             f"{self.url}/_control/faults",
-            json={"network": network, "kind": kind, "count": count},
+            json={"network": network, "kind": kind, "count": count, "calls": calls},
             timeout=5,
         )
         answer.raise_for_status()
