@@ -40,6 +40,7 @@ TABLES = (
     "post_versions",
     "library",
     "review_links",
+    "metrics",
 )
 
 
@@ -68,6 +69,7 @@ class TableNames(Model):
     post_versions: str
     library: str
     review_links: str
+    metrics: str
 
 
 class Settings(Model):
@@ -87,6 +89,10 @@ class Settings(Model):
     scheduler_role_arn: str
     publisher_arn: str
     import_worker_arn: str
+    # Analytics: the group of the collector's one-time schedules (one per time bucket of
+    # due refreshes) and the collector function they invoke.
+    metrics_schedule_group: str
+    collector_arn: str
     kms_key_id: str
     jwt_secret_name: str
     # The secret CloudFront sends the API with every request (infrastructure/template.yaml):
@@ -211,6 +217,11 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         import_worker_arn=get(
             "SCHEDULO_IMPORT_WORKER_ARN",
             f"arn:aws:lambda:{region}:{account}:function:{prefix}-import_worker",
+        ),
+        metrics_schedule_group=get("SCHEDULO_METRICS_SCHEDULE_GROUP", f"{prefix}-metrics"),
+        collector_arn=get(
+            "SCHEDULO_COLLECTOR_ARN",
+            f"arn:aws:lambda:{region}:{account}:function:{prefix}-collector",
         ),
         kms_key_id=get("SCHEDULO_KMS_KEY_ID", f"alias/{prefix}-tokens"),
         jwt_secret_name=get("SCHEDULO_JWT_SECRET_NAME", f"/{prefix}/jwt-signing-key"),
