@@ -263,6 +263,7 @@ def restore_version(
     """Bring a saved version back as a new edit: `version` in the body is the post's
     version you read (409 when someone changed it since). The time stays unless
     `restore_time`."""
+    from chalicelib.api.approvals import reviewer_of
     from chalicelib.api.posts import post_out
     from chalicelib.posts.facts import load_facts
     from chalicelib.posts.versions import get_version as load
@@ -270,6 +271,7 @@ def restore_version(
 
     number = _version_number(version)
     media_ids = stored_content(load(ws, post_id, number)).media_ids
+    facts = load_facts(ws, media_ids)
     return post_out(
-        restore(ws, post_id, number, body, ctx.principal.actor, load_facts(ws, media_ids))
+        restore(ws, post_id, number, body, ctx.principal.actor, facts, reviewer=reviewer_of(ctx))
     )

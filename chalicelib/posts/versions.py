@@ -23,6 +23,7 @@ from chalicelib.errors import NotFound, invalid
 from chalicelib.observability import logger
 
 if TYPE_CHECKING:
+    from chalicelib.domain.approvals import Reviewer
     from chalicelib.posts.service import Facts
     from chalicelib.store.collaboration import VersionItem
     from chalicelib.store.posts import PostItem
@@ -129,8 +130,10 @@ def restore(
     actor: str | None,
     facts: Facts,
     now: datetime | None = None,
+    reviewer: Reviewer | None = None,
 ) -> PostItem:
-    """Bring back `version`'s content as a new edit of the version the caller read."""
+    """Bring back `version`'s content as a new edit of the version the caller read; the
+    approval policy treats it as an edit by `reviewer` (who restores, with their role)."""
     from chalicelib.domain.posts import PostPatch, TargetIn, When
     from chalicelib.posts.service import update_post
     from chalicelib.store.base import utcnow
@@ -156,4 +159,13 @@ def restore(
         )
         fields["recurrence"] = content.recurrence
     patch = PostPatch.model_validate(fields)
-    return update_post(workspace_id, post_id, patch, facts, now, actor=actor, restored_from=version)
+    return update_post(
+        workspace_id,
+        post_id,
+        patch,
+        facts,
+        now,
+        actor=actor,
+        restored_from=version,
+        reviewer=reviewer,
+    )

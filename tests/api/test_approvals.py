@@ -316,6 +316,33 @@ def test_editing_a_pending_posts_content_restarts_its_steps(client, team):
     assert retimed.json["status"] == "pending_approval"
 
 
+def test_restoring_a_version_follows_the_policy_as_an_edit_by_the_restorer(client, team):
+    set_policy(client, team, ROLE_POLICY)
+
+    def restore(post: dict, number: int, who: str):
+        path = ws_path(team, f"/posts/{post['id']}/versions/{number}/restore")
+        answer = call(client, "POST", path, {"version": post["version"]}, team[who].headers)
+        assert answer.status_code == 200, answer.json
+        return answer.json
+
+    # An admin needs no approval: restoring their own post's words keeps it scheduled.
+    mine = create(client, team, who="admin", text="The admin's first words")
+    reworded = edit(client, team, mine, who="admin", text="The admin's second words")
+    assert reworded.json["status"] == "scheduled"
+    back = restore(reworded.json, 1, "admin")
+    assert back["status"] == "scheduled" and back["text"] == "The admin's first words"
+    assert schedules(mine["id"]) == [f"post-{mine['id']}-v{back['version']}"]
+    # An approved post's words brought back are new content: approved again, by another.
+    post = create(client, team, text="Approved words")
+    changed = edit(client, team, post, text="Other words").json
+    approved = act(client, team, post["id"], "approve", "admin", {"version": changed["version"]})
+    assert approved.json["status"] == "scheduled"
+    restored = restore(approved.json, 1, "editor2")
+    assert restored["status"] == "pending_approval" and restored["text"] == "Approved words"
+    assert team["editor2"].user_id in restored["approval"]["authors"]
+    assert act(client, team, post["id"], "approve", "editor2").status_code == 403
+
+
 def test_with_approvals_turned_off_a_post_sent_back_is_scheduled_by_a_new_time(client, team):
     set_policy(client, team, ROLE_POLICY)
     post = create(client, team)
