@@ -647,9 +647,11 @@ def _tell(
     if pending:
         assert state is not None
         did = f"approved step {decided} of" if decision is Decision.APPROVE else "submitted"
+        # A step of rule all waits only for those who have not approved it yet.
+        done = {a.user_id or a.actor for a in state.approvals if a.step == state.step}
         notify_people(
             ws,
-            approvers,
+            [user_id for user_id in approvers if user_id not in done],
             "approval_requested",
             "A post waits for your approval",
             f"{who} {did} {title}: step {step} of {len(state.steps)} waits for you.{said}",

@@ -595,6 +595,47 @@ def test_the_in_app_notification_reaches_the_approvers_only_and_then_the_author(
     assert titles("editor2") == []
 
 
+def test_each_step_tells_its_own_approvers_once_and_the_last_tells_the_author(client, team):
+    policy = {
+        "mode": "steps",
+        "required_below": None,
+        "steps": [
+            {"name": "Editorial", "roles": ["editor"]},
+            {"user_ids": [team["admin"].user_id, team["owner"].user_id], "rule": "all"},
+        ],
+    }
+    set_policy(client, team, policy)
+    post = create(client, team, text="Told step by step")
+
+    def titles(who: str) -> list[str]:
+        path = ws_path(team, "/notifications")
+        answer = call(client, "GET", path, headers=team[who].headers)
+        assert answer.status_code == 200
+        return [n["title"] for n in answer.json["items"] if n["subject_id"] == post["id"]]
+
+    def emails(who: str) -> list[str]:
+        return [m for m in sent_messages(team[who].email) if "Told step by step" in m]
+
+    waits = "A post waits for your approval"
+    assert titles("editor2") == [waits] and len(emails("editor2")) == 1
+    assert titles("admin") == titles("owner") == titles("editor") == []
+    act(client, team, post["id"], "approve", "editor2", {"comment": "Reads well"})
+    for who in ("admin", "owner"):
+        assert titles(who) == [waits], who
+        [email] = emails(who)
+        assert "step 2 of 2 waits for you" in email and "Reads well" in email
+    assert titles("editor2") == [waits] and titles("editor") == []
+    # Step 2 needs both: once the admin approved, only the owner is waited for (and told).
+    act(client, team, post["id"], "approve", "admin")
+    assert titles("admin") == [waits] and len(emails("admin")) == 1
+    assert titles("owner") == [waits, waits]
+    assert titles("editor") == []
+    act(client, team, post["id"], "approve", "owner")
+    assert titles("editor") == ["Your post was approved"]
+    assert any("approved" in m for m in emails("editor"))
+    assert titles("editor2") == [waits] and titles("admin") == [waits]
+
+
 def test_each_decision_is_audited_timelined_emailed_and_sent_to_webhooks(client, team, monkeypatch):
     from tests.support.webhooks import bodies, receiving, register
 
