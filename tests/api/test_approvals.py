@@ -452,6 +452,41 @@ def test_a_post_still_pending_at_its_time_expires_and_approving_it_needs_a_new_t
     assert approved.json["scheduled_at"].startswith(ahead(9).strftime("%Y-%m-%d"))
 
 
+def test_an_expired_post_is_on_its_timeline_audited_sent_to_webhooks_and_told_in_the_app(
+    client, team, monkeypatch
+):
+    from chalicelib.posts.approvals import expire
+    from tests.support.webhooks import bodies, receiving, register
+
+    set_policy(client, team, ROLE_POLICY)
+    with receiving(monkeypatch) as (receiver, queue):
+        register(client, team["owner"], receiver.url + "/hook", ["post.expired"])
+        post = create(client, team, days=2, text="Left waiting")
+        later = utcnow() + timedelta(days=3)
+        assert expire(team["owner"].workspace_id, post["id"], 1, later) == "expired"
+        queue.deliver_all()
+        [hook] = bodies(receiver)
+    assert hook["type"] == "post.expired" and hook["data"]["post_id"] == post["id"]
+    assert hook["data"]["status"] == "expired"
+    path = ws_path(team, f"/posts/{post['id']}/timeline")
+    kinds = [
+        e["kind"] for e in call(client, "GET", path, headers=team["viewer"].headers).json["items"]
+    ]
+    assert kinds == ["created", "submitted", "expired"]
+    audit = call(client, "GET", ws_path(team, "/audit"), headers=team["owner"].headers).json
+    [event] = [e for e in audit["items"] if e["action"] == "post.expired"]
+    assert event["target"] == post["id"] and event["actor"] == "system"
+
+    def titles(who: str) -> list[str]:
+        answer = call(client, "GET", ws_path(team, "/notifications"), headers=team[who].headers)
+        return [n["title"] for n in answer.json["items"] if n["kind"] == "post_expired"]
+
+    expired = "A post expired waiting for approval"
+    for who in ("editor", "admin", "owner"):
+        assert titles(who) == [expired], who
+    assert titles("editor2") == [] and titles("viewer") == []
+
+
 def test_an_early_expiry_invocation_changes_nothing(client, team):
     from tests.support.publishing import invoke_publisher
 
@@ -503,6 +538,43 @@ def test_bulk_approve_decides_each_post_on_its_own(client, team):
         team["admin"].headers,
     )
     assert twice.status_code in (400, 422)
+
+
+def test_bulk_reject_and_request_changes_send_each_post_back_to_its_own_author(client, team):
+    set_policy(client, team, ROLE_POLICY)
+    mine = create(client, team, text="The editor's post")
+    theirs = create(client, team, who="editor2", text="The other editor's post")
+    third = create(client, team, who="editor2", text="A third post")
+    path = ws_path(team, "/approvals/bulk")
+    body = {"decision": "reject", "post_ids": [mine["id"], theirs["id"]], "comment": "Off brand"}
+    by_viewer = call(client, "POST", path, body, team["viewer"].headers)
+    assert [i["status"] for i in by_viewer.json["items"]] == [403, 403]
+    rejected = call(client, "POST", path, body, team["admin"].headers)
+    assert rejected.status_code == 200 and rejected.json["succeeded"] == 2, rejected.json
+    for post, who in ((mine, "editor"), (theirs, "editor2")):
+        after = get(client, team, post["id"])
+        assert after["status"] == "rejected" and after["approval"]["last"]["comment"] == "Off brand"
+        assert schedules(post["id"]) == []
+        told = [m for m in sent_messages(team[who].email) if "rejected" in m]
+        assert len(told) == 1 and "Off brand" in told[0] and post["text"] in told[0], who
+    asked = call(
+        client,
+        "POST",
+        path,
+        {"decision": "request_changes", "post_ids": [third["id"], mine["id"]], "comment": "Why?"},
+        team["owner"].headers,
+    )
+    assert [i["status"] for i in asked.json["items"]] == [200, 409]  # one rejected already
+    assert get(client, team, third["id"])["status"] == "changes_requested"
+    assert any("Why?" in m for m in sent_messages(team["editor2"].email))
+    assert not any("Why?" in m for m in sent_messages(team["editor"].email))
+    audit = call(client, "GET", ws_path(team, "/audit"), headers=team["owner"].headers).json
+    decided = {(e["target"], e["action"], e["actor"]) for e in audit["items"]}
+    assert {
+        (mine["id"], "post.rejected", team["admin"].user_id),
+        (theirs["id"], "post.rejected", team["admin"].user_id),
+        (third["id"], "post.changes_requested", team["owner"].user_id),
+    } <= decided
 
 
 def test_the_inbox_shows_what_waits_for_me_and_what_i_submitted(client, team):
