@@ -19,6 +19,7 @@ from chalicelib.domain.limits import (
 )
 from chalicelib.networks.base import (
     AccountAuth,
+    AccountMetrics,
     ErrorKind,
     Identity,
     IdentityKind,
@@ -67,18 +68,23 @@ LIMITS = NetworkLimits(
 SCOPES = ("pages_show_list", "pages_read_engagement", "pages_manage_posts")
 IMAGE_READ_CAP = 10 * 1024**2
 # Insight metric -> Schedulo's name. Meta renames these often: change them here.
+# Page post insights by today's names (Meta retired post_impressions* in 2025: views
+# replaced them). Meta renames these often: the one place to change them.
 INSIGHT_METRICS = {
-    "post_impressions": "impressions",
-    "post_impressions_unique": "reach",
+    "post_media_view": "views",
+    "post_total_media_view_unique": "reach",
     "post_clicks": "clicks",
-    "post_reactions_by_type_total": "likes",
+    "post_reactions_by_type_total": "likes",  # every reaction, summed over types
+    "post_activity_by_action_type": "",  # {"comment", "share", ...}: see _insight_values
 }
+ACTIONS = {"comment": "comments", "share": "shares"}
 
 
 class FacebookAdapter(GraphAdapter):
     network_id = "facebook"
     limits = LIMITS
     scopes = SCOPES
+    metric_names = frozenset({"views", "reach", "likes", "comments", "shares", "clicks"})
 
     def identities(self, grant: TokenGrant) -> list[Identity]:
         pages = self.pages(grant.access_token, "id,name,access_token,picture{url}")
@@ -220,11 +226,39 @@ class FacebookAdapter(GraphAdapter):
                 account.access_token,
                 params={"metric": ",".join(INSIGHT_METRICS), "period": "lifetime"},
             )
-            values: dict[str, int] = {}
-            for metric in body.get("data", []):
-                value = (metric.get("values") or [{}])[-1].get("value", 0)
-                if isinstance(value, dict):  # reactions by type
-                    value = sum(int(v) for v in value.values())
-                values[INSIGHT_METRICS.get(metric["name"], metric["name"])] = int(value)
-            results.append(PostMetrics(post_id, values))
+            results.append(PostMetrics(post_id, _insight_values(body.get("data") or [])))
         return results
+
+    def account_metrics(self, account: AccountAuth) -> AccountMetrics:
+        page = self.graph(
+            "GET",
+            account.external_id,
+            account.access_token,
+            params={"fields": "followers_count,fan_count"},
+        )
+        followers = page.get("followers_count")
+        likes = page.get("fan_count")
+        return AccountMetrics(
+            None if followers is None else int(followers),
+            {} if likes is None else {"page_likes": int(likes)},
+        )
+
+
+def _insight_values(data: list[dict[str, Any]]) -> dict[str, int]:
+    """Canonical figures from a post's insights; a metric Meta left out stays absent."""
+    values: dict[str, int] = {}
+    for metric in data:
+        points = metric.get("values") or []
+        value = points[-1].get("value") if points else None
+        name = metric.get("name")
+        if value is None or name not in INSIGHT_METRICS:
+            continue
+        if name == "post_activity_by_action_type":
+            if isinstance(value, dict):
+                for action, key in ACTIONS.items():
+                    values[key] = int(value.get(action, 0))
+            continue
+        if isinstance(value, dict):  # reactions by type
+            value = sum(int(v) for v in value.values())
+        values[INSIGHT_METRICS[name]] = int(value)
+    return values

@@ -19,6 +19,7 @@ from chalicelib.domain.limits import (
 )
 from chalicelib.networks.base import (
     AccountAuth,
+    AccountMetrics,
     ErrorKind,
     Identity,
     IdentityKind,
@@ -86,6 +87,7 @@ INSIGHT_METRICS = {
     "comments": "comments",
     "shares": "shares",
     "saved": "saves",
+    "total_interactions": "total_interactions",  # Instagram's own sum, kept by its name
 }
 # Instagram's cap is over a rolling 24 hours; a post frees its slot a day after it went
 # out, which the API does not tell, so a capped account is tried again after this.
@@ -96,6 +98,7 @@ class InstagramAdapter(GraphAdapter):
     network_id = "instagram"
     limits = LIMITS
     scopes = SCOPES
+    metric_names = frozenset({"views", "reach", "likes", "comments", "shares", "saves"})
 
     def identities(self, grant: TokenGrant) -> list[Identity]:
         pages = self.pages(
@@ -232,6 +235,7 @@ class InstagramAdapter(GraphAdapter):
 
     # -- metrics ---------------------------------------------------------------------------
     def metrics(self, account: AccountAuth, external_ids: list[str]) -> list[PostMetrics]:
+        # Instagram's figures can arrive up to 48 hours late; later refreshes catch up.
         results = []
         for media_id in external_ids:
             body = self.graph(
@@ -240,14 +244,28 @@ class InstagramAdapter(GraphAdapter):
                 account.access_token,
                 params={"metric": ",".join(INSIGHT_METRICS)},
             )
-            values = {
-                INSIGHT_METRICS.get(m["name"], m["name"]): int(
-                    (m.get("values") or [{}])[-1].get("value", 0)
-                )
-                for m in body.get("data", [])
-            }
+            values: dict[str, int] = {}
+            for metric in body.get("data") or []:
+                points = metric.get("values") or []
+                value = points[-1].get("value") if points else None
+                if value is not None and metric.get("name") in INSIGHT_METRICS:
+                    values[INSIGHT_METRICS[metric["name"]]] = int(value)
             results.append(PostMetrics(media_id, values))
         return results
+
+    def account_metrics(self, account: AccountAuth) -> AccountMetrics:
+        body = self.graph(
+            "GET",
+            account.external_id,
+            account.access_token,
+            params={"fields": "followers_count,follows_count,media_count"},
+        )
+        followers = body.get("followers_count")
+        others = {"following": body.get("follows_count"), "posts": body.get("media_count")}
+        return AccountMetrics(
+            None if followers is None else int(followers),
+            {k: int(v) for k, v in others.items() if v is not None},
+        )
 
 
 def _is_video(item: MediaItem) -> bool:

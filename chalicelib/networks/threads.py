@@ -24,6 +24,7 @@ from chalicelib.domain.limits import (
 )
 from chalicelib.networks.base import (
     AccountAuth,
+    AccountMetrics,
     ErrorKind,
     Identity,
     IdentityKind,
@@ -82,7 +83,9 @@ SCOPES = ("threads_basic", "threads_content_publish", "threads_manage_insights")
 URL = re.compile(r"https?://\S+")
 QUOTA_RETRY = timedelta(hours=1)  # the cap is over a rolling 24 h: look again in an hour
 METRICS = ("views", "likes", "replies", "reposts", "quotes", "shares")
-METRIC_NAMES = {"views": "views", "likes": "likes", "replies": "comments", "reposts": "shares"}
+# Threads counts reposts and shares (of the post's link, sent elsewhere) apart: both are
+# `shares` here, and reposts are also kept by their own name.
+METRIC_NAMES = {"views": "views", "likes": "likes", "replies": "comments", "quotes": "quotes"}
 
 
 class ThreadsAdapter(NetworkAdapter):
@@ -91,6 +94,7 @@ class ThreadsAdapter(NetworkAdapter):
     scopes = SCOPES
     can_refresh = True
     hosts = {"auth": "https://threads.net", "api": "https://graph.threads.net"}
+    metric_names = frozenset({"views", "likes", "comments", "shares", "quotes"})
 
     # -- OAuth ---------------------------------------------------------------------------
     def authorize_url(self, redirect_uri: str, state: str, code_challenge: str | None) -> str:
@@ -320,12 +324,35 @@ class ThreadsAdapter(NetworkAdapter):
                 account.access_token,
                 params={"metric": ",".join(METRICS)},
             )
-            values = {}
-            for entry in body.get("data", []):
-                total = entry.get("total_value") or (entry.get("values") or [{}])[0]
-                values[METRIC_NAMES.get(entry["name"], entry["name"])] = int(total.get("value", 0))
+            given = {
+                entry["name"]: int(value)
+                for entry in body.get("data") or []
+                if (value := _insight_value(entry)) is not None
+            }
+            values = {METRIC_NAMES[k]: v for k, v in given.items() if k in METRIC_NAMES}
+            if "reposts" in given or "shares" in given:
+                values["shares"] = given.get("reposts", 0) + given.get("shares", 0)
+            if "reposts" in given:
+                values["reposts"] = given["reposts"]
             results.append(PostMetrics(media_id, values))
         return results
+
+    def account_metrics(self, account: AccountAuth) -> AccountMetrics:
+        body = self._graph(
+            "GET",
+            f"{account.external_id}/threads_insights",
+            account.access_token,
+            params={"metric": "followers_count"},
+        )
+        followers = next(
+            (
+                _insight_value(entry)
+                for entry in body.get("data") or []
+                if entry.get("name") == "followers_count"
+            ),
+            None,
+        )
+        return AccountMetrics(None if followers is None else int(followers), {})
 
     # -- HTTP and errors -------------------------------------------------------------------
     def _graph(self, method: str, path: str, token: str, **kwargs: Any) -> dict[str, Any]:
@@ -335,3 +362,12 @@ class ThreadsAdapter(NetworkAdapter):
 
     def classify(self, response: Any) -> NetworkError:
         return graph_error(response)
+
+
+def _insight_value(entry: dict[str, Any]) -> Any:
+    """A Threads insight's number: `total_value` for totals, else the last of `values`."""
+    total = entry.get("total_value")
+    if isinstance(total, dict) and total.get("value") is not None:
+        return total["value"]
+    points = entry.get("values") or []
+    return points[-1].get("value") if points else None

@@ -20,6 +20,7 @@ from chalicelib.domain.limits import (
 )
 from chalicelib.networks.base import (
     AccountAuth,
+    AccountMetrics,
     ErrorKind,
     Identity,
     IdentityKind,
@@ -100,6 +101,8 @@ class XAdapter(NetworkAdapter):
     can_refresh = True
     can_revoke = True
     hosts = {"auth": "https://x.com", "api": "https://api.x.com"}
+    metric_names = frozenset({"impressions", "likes", "comments", "shares", "quotes", "saves"})
+    metrics_batch = 100  # ids per GET /2/tweets
 
     # -- OAuth ---------------------------------------------------------------------------
     def authorize_url(self, redirect_uri: str, state: str, code_challenge: str | None) -> str:
@@ -290,25 +293,43 @@ class XAdapter(NetworkAdapter):
     # -- metrics ---------------------------------------------------------------------------
     def metrics(self, account: AccountAuth, external_ids: list[str]) -> list[PostMetrics]:
         results: list[PostMetrics] = []
-        for start in range(0, len(external_ids), 100):  # GET /2/tweets takes 100 ids
+        for start in range(0, len(external_ids), self.metrics_batch):
+            # `post.fields` is the name in X's current API description (tweet.fields
+            # before the rename; the API takes both).
             body = self._api(
                 "GET",
                 "/2/tweets",
                 account.access_token,
                 params={
-                    "ids": ",".join(external_ids[start : start + 100]),
+                    "ids": ",".join(external_ids[start : start + self.metrics_batch]),
                     "post.fields": "public_metrics",
                 },
             )
+            # A deleted or hidden post is in `errors`, not `data`: it has no figures.
             for tweet in body.get("data", []):
-                counts = tweet.get("public_metrics", {})
-                results.append(
-                    PostMetrics(
-                        tweet["id"],
-                        {METRIC_NAMES.get(k, k): int(v) for k, v in counts.items()},
-                    )
-                )
+                counts = tweet.get("public_metrics") or {}
+                values = {
+                    METRIC_NAMES[k]: int(v)
+                    for k, v in counts.items()
+                    if k in METRIC_NAMES and v is not None
+                }
+                results.append(PostMetrics(tweet["id"], values))
         return results
+
+    def account_metrics(self, account: AccountAuth) -> AccountMetrics:
+        me = self._api(
+            "GET", "/2/users/me", account.access_token, params={"user.fields": "public_metrics"}
+        )["data"]
+        counts = me.get("public_metrics") or {}
+        followers = counts.get("followers_count")
+        others = {
+            "following": counts.get("following_count"),
+            "posts": counts.get("post_count", counts.get("tweet_count")),
+        }
+        return AccountMetrics(
+            None if followers is None else int(followers),
+            {k: int(v) for k, v in others.items() if v is not None},
+        )
 
     # -- HTTP and errors -------------------------------------------------------------------
     def classify(self, response: Any) -> NetworkError:

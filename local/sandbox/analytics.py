@@ -42,6 +42,11 @@ REACH_OF_FOLLOWERS = 0.3  # impressions of a post / followers, before the slot f
 DAY_ZERO = 20089  # 2025-01-01 in days since the epoch
 
 
+def clock() -> float:
+    """The sandbox's now (tests move it to age posts without moving the machine's)."""
+    return time.time()
+
+
 def _unit(*parts: object) -> float:
     """A number in [0, 1) fixed by `parts`."""
     digest = hashlib.sha256("/".join(str(p) for p in parts).encode()).digest()
@@ -74,7 +79,7 @@ def growth(age_seconds: float) -> float:
 
 def followers(network: str, account_external_id: str, at: float | None = None) -> int:
     """The account's followers on the UTC day of `at` (default now)."""
-    day = int((time.time() if at is None else at) // 86400)
+    day = int((clock() if at is None else at) // 86400)
     base = 300 + int(_unit("followers", network, account_external_id) * 20000)
     slope = base * (0.0005 + 0.002 * _unit("slope", network, account_external_id))
     jitter = (_unit("jitter", network, account_external_id, day) - 0.5) * base * 0.004
@@ -86,7 +91,7 @@ def post_metrics(
 ) -> dict[str, int]:
     """Every canonical figure of a post published at `created_at` (epoch seconds) as of
     `at` (default now); each network reports the ones it gives, under its own names."""
-    now = time.time() if at is None else at
+    now = clock() if at is None else at
     published = time.gmtime(created_at)
     factor = slot_factor(network, account_external_id, published.tm_wday, published.tm_hour)
     audience = followers(network, account_external_id, created_at)

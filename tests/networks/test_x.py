@@ -16,7 +16,15 @@ from chalicelib.networks.base import (
     ThreadPart,
     TokenGrant,
 )
-from tests.support.networks import GeneratedVideo, adapter, connect, image_item, jpeg, png
+from tests.support.networks import (
+    GeneratedVideo,
+    adapter,
+    age_posts,
+    connect,
+    image_item,
+    jpeg,
+    png,
+)
 
 
 @pytest.fixture
@@ -102,9 +110,17 @@ def test_a_thread_and_first_comment_are_a_chain_of_replies(sandbox, x):
 def test_metrics_are_read_back(sandbox, x):
     _, account = connected(x)
     ids = [x.publish(account, PublishRequest(text=f"post {i}")).external_id for i in range(2)]
+    age_posts(sandbox, "x", hours=5)
     metrics = x.metrics(account, ids)
     assert [m.external_id for m in metrics] == ids
-    assert {"impressions", "likes", "comments", "shares"} <= set(metrics[0].values)
+    assert set(metrics[0].values) == {
+        "impressions",
+        "likes",
+        "comments",
+        "shares",
+        "quotes",
+        "saves",
+    }
     assert metrics[0].values["impressions"] > 0
 
 

@@ -141,3 +141,10 @@ def gif(width: int = 200, height: int = 100) -> bytes:
     buffer = io.BytesIO()
     frames[0].save(buffer, "GIF", save_all=True, append_images=frames[1:], duration=100)
     return buffer.getvalue()
+
+
+def age_posts(sandbox, network: str, hours: float) -> None:
+    """Moves the sandbox's posts on `network` `hours` into the past, as if published then,
+    so their figures have grown (the sandbox's metrics rise with a post's age)."""
+    for post in sandbox.posts(network):
+        post["received_at"] -= hours * 3600

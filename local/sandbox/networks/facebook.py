@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from local.sandbox import analytics
 from local.sandbox.framework import SandboxNetwork, fault_or_none, register
 from local.sandbox.networks.common import image_info, media_entry, stable_number, video_type
-from local.sandbox.networks.graph import GraphSandbox, graph_error, graph_fault
+from local.sandbox.networks.graph import GraphSandbox, graph_error, graph_fault, usage_limit
 from local.sandbox.state import SandboxState, Token
 
 NETWORK = "facebook"
@@ -27,13 +27,15 @@ MAX_MESSAGE = 63_206
 PHOTO_TYPES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
 PHOTO_MAX = 10 * 1024**2
 VIDEO_CHUNK = 4 * 1024**2
+# Post insights Meta serves today (the impressions family was retired in 2025).
 INSIGHTS = {
-    "post_impressions",
-    "post_impressions_unique",
+    "post_media_view",
+    "post_total_media_view_unique",
     "post_clicks",
     "post_reactions_by_type_total",
-    "post_engaged_users",
+    "post_activity_by_action_type",
 }
+INSIGHT_READS_PER_HOUR = 200  # per Page
 
 
 def pages(user: str) -> list[dict[str, Any]]:
@@ -262,17 +264,44 @@ def build(state: SandboxState) -> Blueprint:
             return graph_error(
                 400, f"(#100) The value must be a valid insights metric: {','.join(unknown)}", 100
             )
-        return jsonify(
+        limited = usage_limit(state, NETWORK, post["account"], INSIGHT_READS_PER_HOUR)
+        if isinstance(limited, Response):
+            return limited
+        response = jsonify(
             data=[
                 {
                     "name": name,
                     "period": "lifetime",
                     "values": [{"value": _metric(post, name)}],
+                    "title": name.replace("_", " ").capitalize(),
                     "id": f"{post_id}/insights/{name}/lifetime",
                 }
                 for name in names
-            ]
+            ],
+            paging={"previous": "", "next": ""},
         )
+        response.headers.update(limited)
+        return response
+
+    @bp.get("/<version>/<node_id>")
+    def page_node(version: str, node_id: str):
+        """A Page's own fields: its followers (the count Meta shows today) and likes."""
+        token = graph.page_token(node_id, "pages_read_engagement")
+        if isinstance(token, Response):
+            return token
+        limited = usage_limit(state, NETWORK, node_id, INSIGHT_READS_PER_HOUR)
+        if isinstance(limited, Response):
+            return limited
+        fields = [f for f in request.args.get("fields", "id").split(",") if f]
+        followers = analytics.followers(NETWORK, node_id)
+        known: dict[str, Any] = {
+            "id": node_id,
+            "followers_count": followers,
+            "fan_count": followers * 9 // 10,
+        }
+        response = jsonify({f: known[f] for f in fields if f in known})
+        response.headers.update(limited)
+        return response
 
     return bp
 
@@ -327,10 +356,17 @@ def _photo_bytes() -> bytes | Response:
 
 
 def _metric(post: dict[str, Any], name: str) -> Any:
-    seed = sum(map(ord, post["id"])) + int(time.time() - post["received_at"])
+    values = analytics.of_post(NETWORK, post)
     if name == "post_reactions_by_type_total":
-        return {"like": seed % 40 + 1, "love": seed % 7}
-    return {"post_impressions": 200, "post_impressions_unique": 150}.get(name, 10) + seed % 100
+        love = values["likes"] // 6
+        return {"like": values["likes"] - love, "love": love}
+    if name == "post_activity_by_action_type":
+        return {"comment": values["comments"], "like": values["likes"], "share": values["shares"]}
+    return {
+        "post_media_view": values["views"],
+        "post_total_media_view_unique": values["reach"],
+        "post_clicks": values["clicks"],
+    }[name]
 
 
 register(

@@ -252,3 +252,35 @@ class GraphSandbox:
             token_type="bearer",
             expires_in=token_lifetime(self.state, seconds),
         )
+
+
+def usage_limit(state: SandboxState, network: str, node: str, per_hour: int) -> Response | dict:
+    """Counts an insights read against `node`'s (a Page's or an Instagram or Threads
+    account's) hourly budget, as Graph's Business Use Case limits do: an injected
+    metrics fault or the budget spent answers code 32 (or the fault) with
+    `X-Business-Use-Case-Usage`; otherwise the headers to send with the answer."""
+    from local.sandbox import analytics
+
+    fault = analytics.metrics_fault(state, network)
+    if fault is not None:
+        return graph_fault(fault, node)
+    allowed, left, reset = analytics.rate_window(state, f"{network}:{node}", per_hour, 3600)
+    used = 100 * (per_hour - left) // per_hour
+    wait = 0 if allowed else max(1, (reset - int(time.time()) + 59) // 60)
+    usage = json.dumps(
+        {
+            node: [
+                {
+                    "type": "pages",
+                    "call_count": used,
+                    "total_cputime": used // 2,
+                    "total_time": used // 2,
+                    "estimated_time_to_regain_access": wait,
+                }
+            ]
+        }
+    )
+    headers = {"X-Business-Use-Case-Usage": usage}
+    if not allowed:
+        return graph_error(400, "(#32) Page request limit reached", 32, headers=headers)
+    return headers

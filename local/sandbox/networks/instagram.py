@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from local.sandbox import analytics
 from local.sandbox.framework import SandboxNetwork, avatar_url, fault_or_none, register
 from local.sandbox.networks.common import (
     elapsed,
@@ -20,7 +21,7 @@ from local.sandbox.networks.common import (
     stable_number,
     video_type,
 )
-from local.sandbox.networks.graph import GraphSandbox, graph_error, graph_fault
+from local.sandbox.networks.graph import GraphSandbox, graph_error, graph_fault, usage_limit
 from local.sandbox.state import SandboxState, Token
 
 NETWORK = "instagram"
@@ -37,6 +38,7 @@ CAPTION_MAX, HASHTAGS_MAX, MENTIONS_MAX = 2200, 30, 20
 IMAGE_MAX = 8 * 1024**2
 QUOTA_TOTAL, QUOTA_SECONDS = 100, 86400
 INSIGHTS = {"views", "reach", "likes", "comments", "shares", "saved", "total_interactions"}
+INSIGHT_READS_PER_HOUR = 200  # per Instagram account
 MEDIA_TYPES = {None, "IMAGE", "VIDEO", "REELS", "STORIES", "CAROUSEL"}
 
 
@@ -207,11 +209,40 @@ def build(state: SandboxState) -> Blueprint:
         wait = processing_seconds(state) if is_video else 0
         return "FINISHED" if elapsed(container["created"]) >= wait else "IN_PROGRESS"
 
+    def ig_account(node: str) -> Response | None:
+        """The account's own fields (followers), when `node` is one of the caller's
+        Instagram accounts."""
+        token = graph.token("instagram_basic")
+        if isinstance(token, Response):
+            return token
+        mine = [p["instagram"] for p in pages(token.account) if p.get("instagram")]
+        account = next((a for a in mine if a["id"] == node), None)
+        if account is None:
+            return None
+        limited = usage_limit(state, NETWORK, node, INSIGHT_READS_PER_HOUR)
+        if isinstance(limited, Response):
+            return limited
+        followers = analytics.followers(NETWORK, node)
+        known = {
+            "id": node,
+            "username": account.get("username"),
+            "followers_count": followers,
+            "follows_count": 200 + followers % 500,
+            "media_count": len(state.find_posts(NETWORK, node)),
+        }
+        fields = request.args.get("fields", "id").split(",")
+        response = jsonify({f: known[f] for f in fields if f in known})
+        response.headers.update(limited)
+        return response
+
     @bp.get("/<version>/<node>")
     def node(version: str, node: str):
         container = state.objects.get(f"instagram:container:{node}")
         media = _media(state, node)
         if container is None and media is None:
+            account = ig_account(node)
+            if account is not None:
+                return account
             return graph_error(400, f"(#100) Object with ID '{node}' does not exist", 100, 33)
         token = owner(container["owner"] if container else media["account"], "instagram_basic")
         if isinstance(token, Response):
@@ -338,19 +369,28 @@ def build(state: SandboxState) -> Blueprint:
                 + ", ".join(sorted(INSIGHTS)),
                 100,
             )
-        seed = sum(map(ord, media_id)) + int(time.time() - media["received_at"])
-        return jsonify(
+        limited = usage_limit(state, NETWORK, media["account"], INSIGHT_READS_PER_HOUR)
+        if isinstance(limited, Response):
+            return limited
+        values = analytics.of_post(NETWORK, media)
+        values["saved"] = values["saves"]
+        values["total_interactions"] = sum(
+            values[k] for k in ("likes", "comments", "shares", "saves")
+        )
+        response = jsonify(
             data=[
                 {
                     "name": name,
                     "period": "lifetime",
-                    "values": [{"value": 5 + (seed * (i + 3)) % 200}],
+                    "values": [{"value": values[name]}],
                     "title": name.title(),
                     "id": f"{media_id}/insights/{name}/lifetime",
                 }
-                for i, name in enumerate(names)
+                for name in names
             ]
         )
+        response.headers.update(limited)
+        return response
 
     return bp
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from local.sandbox import analytics
 from local.sandbox.framework import SandboxNetwork, fault_or_none, register
 from local.sandbox.networks.common import (
     authorize_request,
@@ -27,10 +28,11 @@ from local.sandbox.networks.common import (
     token_lifetime,
     video_type,
 )
-from local.sandbox.networks.graph import graph_error, graph_fault
+from local.sandbox.networks.graph import graph_error, graph_fault, usage_limit
 from local.sandbox.state import SandboxState, Token
 
 NETWORK = "threads"
+INSIGHT_READS_PER_HOUR = 200  # per profile
 SHORT_SECONDS, LONG_SECONDS = 3600, 60 * 86400
 REFRESH_MIN_AGE = 86400
 SCOPES = {
@@ -285,17 +287,26 @@ def build(state: SandboxState) -> Blueprint:
         post = next((p for p in state.find_posts(NETWORK) if p["id"] == node), None)
         if post is None:
             return graph_error(400, "Unsupported get request.", 100, 33)
-        seed = int(node[-4:])
+        if post["account"] != user_id(token.account):
+            return graph_error(403, "(#10) Application does not have permission", 10)
+        limited = usage_limit(state, NETWORK, post["account"], INSIGHT_READS_PER_HOUR)
+        if isinstance(limited, Response):
+            return limited
+        values = analytics.of_post(NETWORK, post)
+        link_shares = values["shares"] // 3
         known = {
-            "views": 100 + seed % 900,
-            "likes": seed % 50,
-            "replies": seed % 7,
-            "reposts": seed % 5,
-            "quotes": seed % 3,
-            "shares": seed % 4,
+            "views": values["views"],
+            "likes": values["likes"],
+            "replies": values["comments"],
+            "reposts": values["shares"] - link_shares,
+            "quotes": values["quotes"],
+            "shares": link_shares,
         }
         names = request.args.get("metric", "").split(",")
-        return jsonify(
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            return graph_error(400, f"(#100) Param metric contains unknown value {unknown[0]}", 100)
+        response = jsonify(
             data=[
                 {
                     "name": name,
@@ -305,9 +316,40 @@ def build(state: SandboxState) -> Blueprint:
                     "id": f"{node}/insights/{name}/lifetime",
                 }
                 for name in names
-                if name in known
             ]
         )
+        response.headers.update(limited)
+        return response
+
+    @bp.get("/v1.0/<owner>/threads_insights")
+    def user_insights(owner: str):
+        """The profile's insights; only followers_count is served (a total, no series)."""
+        token = token_of("threads_basic", "threads_manage_insights")
+        if isinstance(token, Response):
+            return token
+        if owner not in ("me", user_id(token.account)):
+            return graph_error(403, "(#10) Application does not have permission", 10)
+        account = user_id(token.account)
+        names = [n for n in request.args.get("metric", "").split(",") if n]
+        if names != ["followers_count"]:
+            return graph_error(400, "(#100) Param metric must be followers_count here", 100)
+        limited = usage_limit(state, NETWORK, account, INSIGHT_READS_PER_HOUR)
+        if isinstance(limited, Response):
+            return limited
+        response = jsonify(
+            data=[
+                {
+                    "name": "followers_count",
+                    "period": "day",
+                    "title": "followers_count",
+                    "description": "This is the total number of followers on Threads.",
+                    "total_value": {"value": analytics.followers(NETWORK, account)},
+                    "id": f"{account}/insights/followers_count/day",
+                }
+            ]
+        )
+        response.headers.update(limited)
+        return response
 
     @bp.get("/v1.0/<node>")
     def node(node: str):

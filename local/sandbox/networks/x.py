@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from local.sandbox import analytics
 from local.sandbox.framework import SandboxNetwork, avatar_url, fault_or_none, register
 from local.sandbox.networks.common import (
     authorize_request,
@@ -43,6 +44,8 @@ SCOPES = {
     "follows.read",
 }
 POSTS_PER_WINDOW, WINDOW_SECONDS = 100, 900
+# Per user and 15-minute window: GET /2/tweets and GET /2/users/me (X's Basic tier).
+LOOKUPS_PER_WINDOW, USERS_ME_PER_WINDOW = 900, 75
 MAX_WEIGHT = 280
 MEDIA_TYPES = {
     "tweet_image": {"image/jpeg", "image/png", "image/webp", "image/bmp", "image/pjpeg"},
@@ -260,14 +263,30 @@ def build(state: SandboxState) -> Blueprint:
         if isinstance(token, Response):
             return token
         name = token.account
-        return jsonify(
-            data={
-                "id": user_id(name),
-                "name": name.title(),
-                "username": name,
-                "profile_image_url": avatar_url("x", name),
+        # Only the analytics reads count against the window here: connecting an account
+        # is not what a sandbox run should be throttled on.
+        wants_counts = "public_metrics" in request.args.get("user.fields", "").split(",")
+        limited = metrics_limit("me", user_id(name), USERS_ME_PER_WINDOW) if wants_counts else {}
+        if isinstance(limited, Response):
+            return limited
+        data: dict[str, Any] = {
+            "id": user_id(name),
+            "name": name.title(),
+            "username": name,
+            "profile_image_url": avatar_url("x", name),
+        }
+        if wants_counts:
+            followers = analytics.followers(NETWORK, user_id(name))
+            data["public_metrics"] = {
+                "followers_count": followers,
+                "following_count": 150 + followers % 300,
+                "post_count": len(state.find_posts(NETWORK, user_id(name))),
+                "listed_count": followers // 200,
+                "like_count": followers % 1000,
             }
-        )
+        response = jsonify(data=data)
+        response.headers.update(limited)
+        return response
 
     # -- media ---------------------------------------------------------------------------
     @bp.post("/2/media/upload/initialize")
@@ -482,11 +501,34 @@ def build(state: SandboxState) -> Blueprint:
         response.headers.update(_rate_headers(left - 1, reset))
         return response
 
+    def metrics_limit(what: str, user: str, per_window: int) -> Response | dict[str, str]:
+        """An injected metrics fault, or the user's window for `what` spent (429 with the
+        reset), or the rate-limit headers to send with the answer."""
+        fault = analytics.metrics_fault(state, NETWORK)
+        if fault is not None:
+            return fault_response(fault)
+        allowed, left, reset = analytics.rate_window(
+            state, f"x:{what}:{user}", per_window, WINDOW_SECONDS
+        )
+        headers = {
+            "x-rate-limit-limit": str(per_window),
+            "x-rate-limit-remaining": str(left),
+            "x-rate-limit-reset": str(reset),
+        }
+        if not allowed:
+            response = problem(429, "Too Many Requests", "Too Many Requests")
+            response.headers.update(headers)
+            return response
+        return headers
+
     @bp.get("/2/tweets")
     def lookup_tweets():
         token = authorized("tweet.read")
         if isinstance(token, Response):
             return token
+        limited = metrics_limit("lookup", user_id(token.account), LOOKUPS_PER_WINDOW)
+        if isinstance(limited, Response):
+            return limited
         ids = [i for i in request.args.get("ids", "").split(",") if i]
         if not ids or len(ids) > 100:
             return invalid("ids: between 1 and 100 ids are required", "ids")
@@ -521,7 +563,9 @@ def build(state: SandboxState) -> Blueprint:
         body: dict[str, Any] = {"data": data} if data else {}
         if errors:
             body["errors"] = errors
-        return jsonify(body)
+        response = jsonify(body)
+        response.headers.update(limited)
+        return response
 
     return bp
 
@@ -553,15 +597,14 @@ def _attached_media(
 
 
 def _public_metrics(post: dict[str, Any]) -> dict[str, int]:
-    seed = int(post["id"][-6:]) if post["id"][-6:].isdigit() else 7
-    age = max(1, int(time.time() - post["received_at"]))
+    values = analytics.of_post(NETWORK, post)
     return {
-        "repost_count": seed % 7,
-        "reply_count": seed % 5,
-        "like_count": seed % 50 + 1,
-        "quote_count": seed % 3,
-        "bookmark_count": seed % 4,
-        "impression_count": 100 + seed % 900 + age,
+        "repost_count": values["shares"],
+        "reply_count": values["comments"],
+        "like_count": values["likes"],
+        "quote_count": values["quotes"],
+        "bookmark_count": values["saves"],
+        "impression_count": values["impressions"],
     }
 
 

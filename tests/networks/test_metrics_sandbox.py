@@ -1,0 +1,163 @@
+"""Each adapter's post and account metrics against the sandbox networks: the figures the
+sandbox serves (local/sandbox/analytics.py) come back under the canonical names, only
+those the network gives, in batches the network takes; rate limits and injected faults
+are sorted like publishing's."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from chalicelib.networks.base import (
+    CANONICAL_METRICS,
+    AccountAuth,
+    ErrorKind,
+    NetworkAdapter,
+    NetworkError,
+    auth_for,
+)
+from local.sandbox import analytics
+from tests.support.networks import adapter, connect
+
+NETWORKS = (
+    "x",
+    "facebook",
+    "instagram",
+    "threads",
+)
+
+
+def _first(network: str) -> Callable[[Any], tuple[NetworkAdapter, AccountAuth]]:
+    def connected(_sandbox: Any) -> tuple[NetworkAdapter, AccountAuth]:
+        network_adapter = adapter(network)
+        grant = connect(network_adapter)
+        identity = network_adapter.identities(grant)[0]
+        return network_adapter, auth_for(identity, grant)
+
+    return connected
+
+
+ACCOUNTS: dict[str, Callable[[Any], tuple[NetworkAdapter, AccountAuth]]] = {
+    "x": _first("x"),
+    "facebook": _first("facebook"),
+    "instagram": _first("instagram"),
+    "threads": _first("threads"),
+}
+
+
+def post_id(network: str, account: AccountAuth, n: int) -> str:
+    """An id shaped like the network's own for a seeded post."""
+    if network == "facebook":
+        return f"{account.external_id}_{9000 + n}"
+    return str(17_000_000_000_000_000 + n)
+
+
+def seed(sandbox, network: str, account: AccountAuth, n: int, hours_ago: float) -> dict:
+    """A post the account published `hours_ago` hours ago (as if it went out then)."""
+    return sandbox.state.record_post(
+        network,
+        account.external_id,
+        f"seeded {n}",
+        id=post_id(network, account, n),
+        received_at=time.time() - hours_ago * 3600,
+        username="demo",
+        media_type="IMAGE",
+    )
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+def test_post_metrics_come_back_under_the_canonical_names(sandbox, network):
+    network_adapter, account = ACCOUNTS[network](sandbox)
+    posts = [seed(sandbox, network, account, n, hours_ago=30 + n) for n in range(3)]
+    ids = [p["id"] for p in posts]
+
+    before = time.time()
+    metrics = network_adapter.metrics(account, ids)
+    after = time.time()
+
+    assert [m.external_id for m in metrics] == ids
+    names = network_adapter.metric_names
+    assert names and names <= CANONICAL_METRICS
+    for post, got in zip(posts, metrics, strict=True):
+        # Only what the network gives: everything else is absent, never 0.
+        canonical = {k: v for k, v in got.values.items() if k in CANONICAL_METRICS}
+        assert set(canonical) == names
+        for name in names:
+            at_start = analytics.of_post(network, post, before)[name]
+            at_end = analytics.of_post(network, post, after)[name]
+            assert at_start <= canonical[name] <= at_end, (name, canonical)
+        assert canonical.get("likes", 1) > 0
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+def test_figures_rise_fast_then_level_off(sandbox, network, monkeypatch):
+    network_adapter, account = ACCOUNTS[network](sandbox)
+    post = seed(sandbox, network, account, 1, hours_ago=0)
+    readings = []
+    for hours in (1, 24, 24 * 7, 24 * 30):
+        later = post["received_at"] + hours * 3600
+        monkeypatch.setattr(analytics, "clock", lambda later=later: later)
+        [got] = network_adapter.metrics(account, [post["id"]])
+        readings.append(got.values)
+    key = "impressions" if "impressions" in network_adapter.metric_names else "likes"
+    if key not in network_adapter.metric_names:
+        key = sorted(network_adapter.metric_names)[0]
+    first, day, week, month = (r[key] for r in readings)
+    assert 0 < first < day <= week <= month
+    assert day >= 0.7 * month  # most of it within a day
+    assert month - week <= 0.1 * month  # then a plateau
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+def test_account_followers_are_the_sandbox_figure(sandbox, network):
+    network_adapter, account = ACCOUNTS[network](sandbox)
+    result = network_adapter.account_metrics(account)
+    assert result.followers == analytics.followers(network, account.external_id)
+    assert result.collected_at.tzinfo is not None
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+def test_an_injected_429_on_metrics_is_throttled_with_a_time(sandbox, network):
+    network_adapter, account = ACCOUNTS[network](sandbox)
+    post = seed(sandbox, network, account, 1, hours_ago=5)
+    sandbox.fault(network, "429", calls="metrics")
+    with pytest.raises(NetworkError) as caught:
+        network_adapter.metrics(account, [post["id"]])
+    assert caught.value.kind is ErrorKind.THROTTLED and caught.value.retry_at is not None
+    # The fault was for metrics only and is spent: the next read works.
+    [got] = network_adapter.metrics(account, [post["id"]])
+    assert got.values
+
+
+@pytest.mark.parametrize("network", NETWORKS)
+def test_an_injected_401_on_account_metrics_asks_to_reconnect(sandbox, network):
+    network_adapter, account = ACCOUNTS[network](sandbox)
+    sandbox.fault(network, "401", calls="metrics")
+    with pytest.raises(NetworkError) as caught:
+        network_adapter.account_metrics(account)
+    assert caught.value.kind is ErrorKind.REAUTH
+
+
+def test_the_planted_best_slot_gives_the_best_engagement_rate():
+    for account in ("1", "2", "did:plc:abc"):
+        day, hour = analytics.planted_best_slot("x", account)
+        assert 0 <= day <= 6 and 9 <= hour <= 20
+        best = analytics.slot_factor("x", account, day, hour)
+        others = [
+            analytics.slot_factor("x", account, d, h)
+            for d in range(7)
+            for h in range(24)
+            if (d, h) != (day, hour)
+        ]
+        assert best > max(others)
+
+
+def test_followers_move_from_day_to_day_and_are_repeatable():
+    now = time.time()
+    days = [analytics.followers("x", "42", now + d * 86400) for d in range(10)]
+    assert len(set(days)) > 5
+    assert days == [analytics.followers("x", "42", now + d * 86400) for d in range(10)]
+    assert days[-1] > days[0]  # a growing account, with daily jitter
