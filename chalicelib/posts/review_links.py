@@ -253,6 +253,8 @@ def can_decide(opened: Opened) -> tuple[bool, str | None]:
 
     post = opened.post
     status = PostStatus(post.status)  # type: ignore[attr-defined]
+    if _time_passed(post):
+        return False, TIME_PASSED
     if status not in DECIDABLE:
         return False, {
             PostStatus.DRAFT: "This post has not been submitted for approval yet.",
@@ -271,6 +273,26 @@ def can_decide(opened: Opened) -> tuple[bool, str | None]:
     return True, None
 
 
+TIME_PASSED = (
+    "This post's time passed before it was approved, so it was not published: "
+    "the team will give it a new time."
+)
+
+
+def _time_passed(post: object, now: datetime | None = None) -> bool:
+    """Whether a post in review has missed its time: approving it needs a new one, which
+    only the team gives (a client's approval would be refused for want of it)."""
+    status = PostStatus(post.status)  # type: ignore[attr-defined]
+    if status == PostStatus.EXPIRED:
+        return True
+    at = post.scheduled_at  # type: ignore[attr-defined]
+    return (
+        status == PostStatus.PENDING_APPROVAL
+        and at is not None
+        and datetime.fromisoformat(at) <= (now or utcnow())
+    )
+
+
 def decide_by_link(
     token: str,
     decision: str,
@@ -284,6 +306,8 @@ def decide_by_link(
     opened = open_link(token)
     link = opened.link
     throttle(link, "decide", DECISIONS_PER_HOUR)
+    if _time_passed(opened.post):
+        raise Conflict(TIME_PASSED)
     decide(
         link.workspace_id,
         link.post_id,

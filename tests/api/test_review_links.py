@@ -170,6 +170,32 @@ def test_a_client_is_refused_where_the_policy_has_no_client_step(client, team):
     assert refused.status_code == 403
 
 
+def test_a_client_cannot_decide_once_the_posts_time_has_passed(client, team):
+    from chalicelib.posts.approvals import expire
+    from chalicelib.store.base import utcnow
+
+    owner, editor = team
+    _policy(client, owner, [{"allow_client": True}])
+    post = _pending_post(client, owner, editor)
+    token = _link(client, editor, post["id"]).json["token"]
+    later = utcnow() + timedelta(days=21)
+    assert expire(owner.workspace_id, post["id"], post["version"], later) == "expired"
+    view = _public(client, token).json
+    assert view["status"] == "expired" and view["can_decide"] is False
+    assert "new time" in view["reason"]
+    for decision in ({"decision": "approve"}, {"decision": "request_changes", "comment": "x"}):
+        refused = _public(client, token, decision | {"version": view["version"]})
+        assert refused.status_code == 409, refused.body
+        assert "new time" in refused.json["error"]["message"]
+    after = call(
+        client,
+        "GET",
+        f"/v1/workspaces/{owner.workspace_id}/posts/{post['id']}",
+        headers=owner.headers,
+    ).json
+    assert after["status"] == "expired" and after["version"] == view["version"]
+
+
 def test_a_revoked_link_stops_at_once(client, team):
     owner, editor = team
     _policy(client, owner, [{"allow_client": True}])
