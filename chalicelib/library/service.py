@@ -49,6 +49,18 @@ def _check(kind: Kind, item: LibraryItem) -> None:
         raise invalid(*problem)
 
 
+def _check_media(workspace_id: str, media_ids: list[str]) -> None:
+    """A template's media are this workspace's own: the composer puts them in a post."""
+    if not media_ids:
+        return
+    from chalicelib.store.media import get_many
+
+    found = get_many(workspace_id, media_ids)
+    for index, media_id in enumerate(media_ids):
+        if media_id not in found:
+            raise invalid(f"media_ids[{index}]", "no such media in this workspace")
+
+
 def _index(item: LibraryItem) -> None:
     item.search = search_blob(
         item.name,
@@ -85,6 +97,7 @@ def create(workspace_id: str, actor: str | None, body: LibraryItemIn) -> Library
         updated_at=now,
     )
     _check(body.kind, item)
+    _check_media(workspace_id, list(item.media_ids or []))
     if count_items(workspace_id) >= MAX_ITEMS_PER_WORKSPACE:
         raise Conflict(
             f"The library holds at most {MAX_ITEMS_PER_WORKSPACE} items: delete some first."
@@ -120,6 +133,8 @@ def update(
             value = "" if name == "text" else {} if name == "variants" else []
         setattr(item, name, value)
     _check(Kind(item.kind), item)
+    if "media_ids" in changes:
+        _check_media(workspace_id, list(item.media_ids or []))
     _index(item)
     read = int(item.version)
     item.version = read + 1

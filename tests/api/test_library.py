@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.factories import add_member, call, signup
+from tests.support.posting import a_picture
 
 
 def _path(user, item_id: str | None = None) -> str:
@@ -28,6 +29,7 @@ def test_an_editor_saves_each_kind_and_a_viewer_reads_them(client):
     )
     assert tags.status_code == 201, tags.body
     assert tags.json["hashtags"] == ["#Spring", "#sale"]
+    picture = a_picture(owner.workspace_id)
     template = _create(
         client,
         editor,
@@ -35,7 +37,7 @@ def test_an_editor_saves_each_kind_and_a_viewer_reads_them(client):
         name="Weekly launch",
         text="New this week: {product}",
         variants={"x": "New: {product} 🚀", "linkedin": "This week we launch {product}."},
-        media_ids=["m_0123"],
+        media_ids=[picture],
         first_comment="Link in bio",
         hashtags=["launch"],
     )
@@ -45,7 +47,7 @@ def test_an_editor_saves_each_kind_and_a_viewer_reads_them(client):
         "x": "New: {product} 🚀",
         "linkedin": "This week we launch {product}.",
     }
-    assert body["media_ids"] == ["m_0123"] and body["first_comment"] == "Link in bio"
+    assert body["media_ids"] == [picture] and body["first_comment"] == "Link in bio"
     assert body["version"] == 1 and body["created_by"] == editor.user_id
 
     listed = call(client, "GET", _path(owner), headers=viewer.headers)
@@ -149,6 +151,24 @@ def test_bad_items_are_refused_naming_the_field(client, body, field):
     assert response.status_code == 422, response.body
     fields = [d["field"] for d in response.json["error"]["details"]]
     assert any(f == field or f.startswith(field) for f in fields), fields
+
+
+def test_a_templates_media_are_the_workspaces_own(client):
+    owner = signup(client)
+    outsider = signup(client)
+    mine, theirs = a_picture(owner.workspace_id), a_picture(outsider.workspace_id)
+    refused = _create(client, owner, kind="template", name="T", media_ids=[mine, theirs])
+    assert refused.status_code == 422, refused.body
+    assert refused.json["error"]["details"][0]["field"] == "media_ids[1]"
+    made = _create(client, owner, kind="template", name="T", media_ids=[mine])
+    assert made.status_code == 201, made.body
+    path = _path(owner, made.json["id"])
+    patch = {"version": 1, "media_ids": ["m_" + "0" * 24]}
+    changed = call(client, "PATCH", path, patch, owner.headers)
+    assert changed.status_code == 422
+    assert changed.json["error"]["details"][0]["field"] == "media_ids[0]"
+    renamed = call(client, "PATCH", path, {"version": 1, "name": "Renamed"}, owner.headers)
+    assert renamed.status_code == 200 and renamed.json["media_ids"] == [mine]
 
 
 def test_an_edit_checks_the_version_and_a_delete_removes_the_item(client):
