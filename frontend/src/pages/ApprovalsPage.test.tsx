@@ -77,4 +77,38 @@ describe("ApprovalsPage", () => {
     const bulk = fetchMock.mock.calls.find(([url]) => String(url).includes("/approvals/bulk"))!;
     expect(JSON.parse(String(bulk[1]!.body))).toEqual({ decision: "reject", post_ids: ["p_2", "p_3"], comment: null });
   });
+
+  it("asks for a new time to approve a post that expired waiting, and sends it", async () => {
+    const expired: Post = { ...post("p_9", "Missed its time"), status: "expired" };
+    let waiting = [expired];
+    const fetchMock = vi.spyOn(globalThis, "fetch").mockImplementation(async (input) => {
+      const url = String(input);
+      if (url.endsWith("/posts/p_9/approve")) {
+        waiting = [];
+        return json({ ...expired, status: "scheduled", scheduled_at: "2030-02-03T10:30:00Z", approval: { ...STATE, step: 1, approved_at: "2030-01-01T00:00:00Z" } });
+      }
+      if (url.includes("/approvals?")) return json({ items: waiting, next_cursor: null });
+      if (url.endsWith("/approval-policy")) return json({ policy: { mode: "steps", required_below: null, steps: STATE.steps, allow_self_approval: false, reapprove_on_reschedule: false }, updated_by: null, updated_at: null });
+      return json({ items: [], next_cursor: null });
+    });
+    const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+    render(
+      <QueryClientProvider client={client}>
+        <MemoryRouter initialEntries={["/approvals"]}>
+          <ApprovalsPage />
+        </MemoryRouter>
+      </QueryClientProvider>,
+    );
+    const item = await screen.findByRole("article", { name: "Missed its time" });
+    within(item).getByText("Its time passed while it waited: approving it needs a new time.");
+    fireEvent.change(within(item).getByLabelText("New time (UTC)"), { target: { value: "2030-02-03T10:30" } });
+    fireEvent.click(within(item).getByRole("button", { name: "Approve" }));
+    await screen.findByText("Nothing waits for your approval.");
+    const approve = fetchMock.mock.calls.find(([url]) => String(url).endsWith("/posts/p_9/approve"))!;
+    expect(JSON.parse(String(approve[1]!.body))).toEqual({
+      version: 2,
+      comment: null,
+      when: { at: "2030-02-03T10:30", timezone: "UTC" },
+    });
+  });
 });
