@@ -4,6 +4,7 @@ from chalice import Chalice, Rate
 
 from chalicelib.api.accounts import accounts
 from chalicelib.api.admin import admin
+from chalicelib.api.analytics import analytics
 from chalicelib.api.approvals import approvals
 from chalicelib.api.auth import auth
 from chalicelib.api.collaboration import collaboration
@@ -26,7 +27,9 @@ from chalicelib.settings import get_settings
 
 # Chalice's own log handler stays off: Powertools Logger writes one JSON line per request.
 app = Chalice(app_name="schedulo", configure_logs=False)
-app.api.binary_types = []
+# The analytics report: API Gateway passes it through as bytes (clients send Accept:
+# application/pdf); every other response is text.
+app.api.binary_types = ["application/pdf"]
 
 app.register_middleware(http_middleware, "http")
 for event_type in ("pure_lambda", "scheduled", "sqs"):
@@ -51,6 +54,7 @@ app.register_blueprint(library)
 app.register_blueprint(review_links)
 app.register_blueprint(collaboration)
 app.register_blueprint(admin)
+app.register_blueprint(analytics)
 
 
 @app.lambda_function(name="publisher")

@@ -145,10 +145,14 @@ def post_unavailable(names: frozenset[str], values: Mapping[str, int]) -> list[s
 class TargetFigures(Protocol):
     """What totals read of a target (chalicelib.store.metrics.TargetMetricsRow is one)."""
 
-    account_id: str
-    network: str
-    published_at: datetime
-    latest: dict[str, int]
+    @property
+    def account_id(self) -> str: ...
+    @property
+    def network(self) -> str: ...
+    @property
+    def published_at(self) -> datetime: ...
+    @property
+    def latest(self) -> dict[str, int]: ...
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,11 @@ def totals(
     published = 0
     for target in targets:
         published += 1
+        # A figure a network reports beyond what it declares (say, X's clicks where the
+        # token allows them) is given too.
+        for metric in TOTAL_METRICS:
+            if not given[metric] and gives(frozenset(target.latest), metric):
+                given[metric] = True
         names = names_of.get(target.network, frozenset())
         values = target.latest
         shown = impressions_of(values)
