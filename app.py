@@ -97,3 +97,21 @@ def webhook_deliverer(event):
     from chalicelib.webhooks.delivery import handle_sqs_event
 
     handle_sqs_event(list(event))
+
+
+@app.lambda_function(name="collector")
+def collector(event, context):
+    """Analytics: a bucket's schedule `{bucket}` (every refresh due), or `{followers}`."""
+    from chalicelib.analytics.collection import handle_collector
+
+    return handle_collector(event)
+
+
+@app.schedule(Rate(1, unit=Rate.DAYS), name="collect-followers")
+def collect_followers(event):
+    """Each connected account's followers of the day; and any refresh left due."""
+    from chalicelib.analytics.collection import collect_due
+    from chalicelib.analytics.collection import collect_followers as followers
+
+    followers()
+    collect_due()

@@ -199,11 +199,37 @@ def _run_local(invoker: Invoker, arn: str, payload: dict[str, Any]) -> None:
         logger.exception("local invocation failed", extra={"input": payload})
 
 
-def _put(name: str, when: datetime, payload: dict[str, Any], description: str) -> None:
+def arm_collection(name: str, when: datetime, payload: dict[str, Any], description: str) -> bool:
+    """A one-time schedule in the metrics group invoking the analytics collector at `when`
+    (chalicelib/analytics/collection.py); one that exists already is left as it is (False)."""
+    settings = get_settings()
+    return _put(
+        name,
+        when,
+        payload,
+        description,
+        group=settings.metrics_schedule_group,
+        target_arn=settings.collector_arn,
+        replace=False,
+    )
+
+
+def _put(
+    name: str,
+    when: datetime,
+    payload: dict[str, Any],
+    description: str,
+    *,
+    group: str | None = None,
+    target_arn: str | None = None,
+    replace: bool = True,
+) -> bool:
+    """Create the schedule; one of that name is moved to the new time (`replace`) or left
+    (False is answered then)."""
     settings = get_settings()
     scheduler = client("scheduler")
     request = {
-        "GroupName": settings.schedule_group,
+        "GroupName": group or settings.schedule_group,
         "Name": name,
         "Description": description[:512],
         "ScheduleExpression": at_expression(when),
@@ -212,7 +238,7 @@ def _put(name: str, when: datetime, payload: dict[str, Any], description: str) -
         "ActionAfterCompletion": "DELETE",
         "State": "ENABLED",
         "Target": {
-            "Arn": settings.publisher_arn,
+            "Arn": target_arn or settings.publisher_arn,
             "RoleArn": settings.scheduler_role_arn,
             "Input": json.dumps(payload, sort_keys=True),
             "RetryPolicy": RETRY_POLICY,
@@ -222,9 +248,12 @@ def _put(name: str, when: datetime, payload: dict[str, Any], description: str) -
     try:
         _throttled_retry(scheduler.create_schedule, request)
     except scheduler.exceptions.ConflictException:
+        if not replace:
+            return False
         # Armed before (a retried request, or the sweeper): move it to the new time.
         _throttled_retry(scheduler.update_schedule, request)
     _changed(name)
+    return True
 
 
 def _throttled_retry(call: Callable[..., Any], request: dict[str, Any]) -> Any:

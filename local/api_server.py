@@ -45,6 +45,8 @@ def _error(code: str, message: str, status: int) -> tuple[int, dict[str, str], b
 
 # What Chalice's gateway says for a path with no route, without and with a bearer header.
 NO_ROUTE_BODIES = (b"Missing Authentication Token", b"Authorization header requires")
+# The local stack's "collect analytics now" (local/analytics.py), outside the API's /v1.
+LOCAL_COLLECT = "/_local/analytics/collect"
 HANDLED_METHODS = ("GET", "PUT", "POST", "HEAD", "DELETE", "PATCH", "OPTIONS")
 
 
@@ -80,6 +82,9 @@ class SchedulodRequestHandler(ChaliceRequestHandler):
 
     def _generic_handle(self) -> None:
         path = self.path.split("?", 1)[0]
+        if path == LOCAL_COLLECT and self.command == "POST":
+            self._collect_now()
+            return
         if not path.startswith("/v1/") and path != "/v1":
             self._serve_static(path)
             return
@@ -120,6 +125,15 @@ class SchedulodRequestHandler(ChaliceRequestHandler):
             )
             return
         super()._send_error_response(error)
+
+    def _collect_now(self) -> None:
+        """Analytics collection at once (local/analytics.py): the local stack only."""
+        from local.analytics import collect_now
+
+        length = int(self.headers.get("content-length") or 0)
+        status, body = collect_now(self.rfile.read(length) if length else b"")
+        headers = {"Content-Type": "application/json", **API_HEADERS}
+        self._send_http_response(status, headers, json.dumps(body).encode())
 
     def _serve_static(self, path: str) -> None:
         if self.command not in ("GET", "HEAD"):

@@ -90,7 +90,10 @@ def provision(session: boto3.session.Session, stage: str, endpoint_url: str | No
     _wait_for(cfn, stack)
     _create_secrets(client("secretsmanager"), stage)
     _put_media_cors(client("s3"), stage)
-    client("scheduler").create_schedule_group(Name=f"schedulo-{stage}-posts")
+    for resource in load_template()["Resources"].values():  # the posts' and the metrics'
+        if resource["Type"] == "AWS::Scheduler::ScheduleGroup":
+            name = resource["Properties"]["Name"]["Fn::Sub"].replace("${Stage}", stage)
+            client("scheduler").create_schedule_group(Name=name)
     queue_name = f"schedulo-{stage}-dead-letters"
     topics = client("sns").list_topics()["Topics"]
     topic = next(

@@ -73,6 +73,7 @@ class LocalStack:
         self.state_dir = state_dir
         self._stoppers: list[Any] = []
         self.emulator: Any = None
+        self.metrics_emulator: Any = None
         self.webhook_poller: Any = None
         self.aws_process: subprocess.Popen | None = None
         self.sandbox_state: Any = None
@@ -207,8 +208,24 @@ class LocalStack:
             # The app reports what it arms and disarms: the listing only catches the rest.
             refresh_seconds=30.0,
         ).start()
-        scheduling.use_local_watcher(self.emulator.notice)
         self._stoppers.append(self.emulator.stop)
+        # Analytics: the collector's bucket schedules, in their own group.
+        self.metrics_emulator = SchedulerEmulator(
+            scheduler=session.client("scheduler", endpoint_url=self.urls["aws"]),
+            sqs=session.client("sqs", endpoint_url=self.urls["aws"]),
+            group=settings.metrics_schedule_group,
+            invoke=invoke,
+            refresh_seconds=30.0,
+            workers=4,
+        ).start()
+        self._stoppers.append(self.metrics_emulator.stop)
+        emulators = (self.emulator, self.metrics_emulator)
+
+        def notice(name: str) -> None:
+            for emulator in emulators:
+                emulator.notice(name)
+
+        scheduling.use_local_watcher(notice)
         self._stoppers.append(lambda: scheduling.use_local_watcher(None))
 
     def _start_webhook_poller(self, app_module: Any) -> None:

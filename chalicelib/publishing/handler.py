@@ -313,8 +313,12 @@ class _Recorder:
         )
 
     def success(self, result: Any, seconds: float) -> TargetOutcome:
+        # Its analytics row, refreshes planned, goes in the audit's batch: no extra write.
+        planned = outcomes.planned_metrics(self.item, self.target, result)
         # The audit first: whoever sees the post published finds the attempt there too.
-        outcomes.audit_attempt(self.item, self.target, self.attempt, "published", None, result)
+        outcomes.audit_attempt(
+            self.item, self.target, self.attempt, "published", None, result, also=planned
+        )
         published_at = iso(result.published_at)
         recorded = self._record(
             True,
@@ -325,6 +329,7 @@ class _Recorder:
             error="; ".join(result.warnings) or None,
         )
         outcomes.count_published(self.item, self.target, result.published_at, seconds)
+        outcomes.arm_metrics(planned)
         return recorded
 
     def failure(self, failure: outcomes.Failure) -> TargetOutcome:

@@ -236,7 +236,10 @@ def audit_attempt(
     outcome: str,
     reason: str | None,
     result: PublishResult | None = None,
+    also: list[Any] | None = None,
 ) -> None:
+    """The attempt in the audit log (and, once settled, the post's timeline), with `also`
+    (the target's analytics row) in the same batch."""
     from chalicelib.store.audit import audit_event
     from chalicelib.store.base import save_together
 
@@ -262,11 +265,34 @@ def audit_attempt(
     ]
     if outcome in ("published", "failed", "unconfirmed"):  # a retry is not news yet
         records.append(timeline.event(item.workspace_id, item.post_id, outcome, None, details))
+    records += also or []
     try:
-        save_together(records)  # the audit and the timeline in one round trip
+        save_together(records)  # the audit, the timeline and the row in one round trip
     except Exception:  # the outcome is written on the post; the log line keeps the rest
         logger.exception("audit write failed", extra=details)
     webhooks.post_event(item, target, outcome, reason, result)
+
+
+def planned_metrics(
+    item: store.PostItem, target: store.TargetAttribute, result: PublishResult
+) -> list[Any]:
+    """The published target's analytics row with its refreshes planned (none if it
+    cannot be built: analytics never stand in the way of publishing)."""
+    from chalicelib.analytics.collection import planned_row
+
+    try:
+        return [planned_row(item, target, result)]
+    except Exception:
+        logger.exception("planning metrics failed", extra={"target": target.target_id})
+        return []
+
+
+def arm_metrics(planned: list[Any]) -> None:
+    """The schedule of the bucket the first refresh falls in (once per bucket and
+    container; a failure is logged and caught up by the collector's next run)."""
+    from chalicelib.analytics.collection import arm_for
+
+    arm_for(row.due_at for row in planned)
 
 
 def count(network: str, name: str, value: float = 1, unit: str = "Count") -> None:

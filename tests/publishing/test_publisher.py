@@ -333,6 +333,11 @@ def test_a_post_on_one_network_costs_six_aws_calls(world, monkeypatch):
     monkeypatch.setattr(Endpoint, "make_request", counted)
     result = invoke_publisher({"workspace_id": world.ws, "post_id": post_id, "version": 1})
     assert result["status"] == "published"
+    # The target's analytics row rides in the audit's batch; its first refresh's bucket
+    # is armed once per 10-minute bucket and container (the warm-up's, unless the
+    # counted publish fell just past a bucket's edge).
+    if calls[-1:] == ["CreateSchedule"]:
+        calls.pop()
     assert calls == [
         "GetItem",
         "UpdateItem",

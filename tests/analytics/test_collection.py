@@ -1,0 +1,252 @@
+"""Analytics collection (chalicelib/analytics/collection.py): targets published by the real
+publisher get their refreshes planned and their bucket's schedule armed; the collector
+fetches the sandbox networks' figures in batches, within each account's budget, and
+appends snapshots; failures are planned again; a refused token pauses the account."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+import requests
+
+from chalicelib.analytics import collection
+from chalicelib.store import metrics
+from chalicelib.store.base import iso, utcnow
+from tests.support.analytics import collect_now
+from tests.support.publishing import PublishingWorld
+from tests.support.sandbox import running_sandbox
+
+
+@pytest.fixture
+def sandbox(aws):
+    with running_sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def world(client, sandbox, monkeypatch):
+    monkeypatch.setenv("SCHEDULO_RETRY_BASE_SECONDS", "1")
+    with PublishingWorld(client, sandbox) as running:
+        yield running
+
+
+def published(world, network: str = "x", text: str = "Fresh bread at 7") -> tuple[str, str]:
+    """(account id, post id) of a post the publisher put out on a new account."""
+    account = world.account(network)
+    post_id = world.schedule({account: network}, text, at=utcnow())
+    assert world.wait_for(post_id).status == "published"
+    return account, post_id
+
+
+def metrics_fault(sandbox, network: str, kind: str, count: int = 1) -> None:
+    answer = requests.post(
+        f"{sandbox.url}/_control/faults",
+        json={"network": network, "kind": kind, "count": count, "calls": "metrics"},
+        timeout=5,
+    )
+    answer.raise_for_status()
+
+
+def lookups(sandbox) -> list:
+    return [c for c in sandbox.calls_to("/x/2/tweets") if c.method == "GET"]
+
+
+def seeded_targets(world, sandbox, account: str, count: int) -> list[str]:
+    """`count` posts on the account's sandbox X, each with its metrics row due now."""
+    from chalicelib.store import accounts
+
+    user = accounts.get(world.ws, account).external_id
+    published_at = utcnow() - timedelta(hours=2)
+    ids = []
+    for n in range(count):
+        post = sandbox.state.record_post("x", user, f"post {n}", id=f"19{n:017d}")
+        ids.append(post["id"])
+        row = metrics.TargetMetricsRow(
+            workspace_id=world.ws,
+            post_id=f"p_{n}",
+            target_id=f"t_{n:04d}",
+            account_id=account,
+            network="x",
+            external_id=post["id"],
+            url=None,
+            excerpt=f"post {n}",
+            media_id=None,
+            published_at=published_at,
+        )
+        metrics.put_target_row(row, due_at=published_at + timedelta(hours=1))
+    return ids
+
+
+def test_a_published_target_gets_its_refreshes_planned_and_its_bucket_armed(world):
+    from chalicelib.aws import client
+    from chalicelib.settings import get_settings
+
+    _, post_id = published(world)
+    [row] = metrics.post_rows(world.ws, post_id)
+    item = world.post(post_id)
+    target = item.targets[0]
+    assert (row.target_id, row.external_id, row.url) == (
+        target.target_id,
+        target.external_id,
+        target.url,
+    )
+    assert row.excerpt == "Fresh bread at 7" and row.state == "collecting" and row.snapshots == []
+    stored = metrics.get_target(world.ws, metrics.target_key(row.published_at, row.target_id))
+    due = datetime.fromisoformat(stored.due_at)
+    assert due == row.published_at + timedelta(hours=1)
+    # One schedule for the 10-minute bucket the first refresh falls in, invoking the collector.
+    end = collection.bucket_end(due)
+    assert timedelta(0) <= end - due < timedelta(minutes=10)
+    settings = get_settings()
+    schedule = client("scheduler").get_schedule(
+        GroupName=settings.metrics_schedule_group, Name=collection.bucket_name(end)
+    )
+    assert schedule["ScheduleExpression"] == f"at({iso(end)[:-1]})"
+    assert schedule["Target"]["Arn"] == settings.collector_arn
+    assert json.loads(schedule["Target"]["Input"]) == {"bucket": iso(end)}
+    assert schedule["ActionAfterCompletion"] == "DELETE"
+
+
+def test_the_buckets_schedule_runs_the_collector_which_appends_snapshots_in_order(world, sandbox):
+    from chalice.local import LambdaContext
+
+    import app
+
+    _, post_id = published(world)
+    [row] = metrics.post_rows(world.ws, post_id)
+    end = collection.bucket_end(row.published_at + timedelta(hours=1))
+    context = LambdaContext(function_name="collector", memory_size=1024, max_runtime_ms=900_000)
+    report = app.collector({"bucket": iso(end)}, context)  # what the bucket's schedule sends
+    assert (report["snapshots"], report["calls"]) == (1, 1)
+    for _ in range(4):  # the +24 h, +72 h, +7 d and +30 d refreshes, forced now
+        assert collect_now(None, world.ws)["refreshes"]["snapshots"] == 1
+    [row] = metrics.post_rows(world.ws, post_id)
+    assert row.state == "done" and len(row.snapshots) == 5
+    times = [at for at, _ in row.snapshots]
+    assert times == sorted(times) and row.collected_at == times[-1]
+    likes = [values["likes"] for _, values in row.snapshots]
+    assert likes == sorted(likes)  # the sandbox's figures only grow
+    assert {"impressions", "likes", "comments", "shares"} <= set(row.latest)
+    assert "reach" not in row.latest  # X does not give it: absent, never 0
+    assert collect_now(None, world.ws)["refreshes"]["calls"] == 0  # nothing left to do
+
+
+def test_150_x_targets_of_one_account_take_two_calls(world, sandbox):
+    account = world.account("x")
+    seeded_targets(world, sandbox, account, 150)
+    before = len(lookups(sandbox))
+    report = collection.collect_due(utcnow())
+    calls = lookups(sandbox)[before:]
+    assert [len(c.args["ids"].split(",")) for c in calls] == [100, 50]
+    assert (report.calls, report.snapshots, report.accounts) == (2, 150, 1)
+    rows = list(metrics.target_rows(world.ws, utcnow() - timedelta(days=1), utcnow()))
+    assert len(rows) == 150 and all(len(r.snapshots) == 1 for r in rows)
+
+
+def test_an_account_over_its_budget_is_planned_for_the_end_of_the_window(
+    world, sandbox, monkeypatch
+):
+    monkeypatch.setitem(collection.BUDGETS, "x", (1, 900))  # one call per 15 minutes
+    account = world.account("x")
+    seeded_targets(world, sandbox, account, 150)
+    before = len(lookups(sandbox))
+    report = collection.collect_due(utcnow())
+    assert len(lookups(sandbox)) - before == 1  # the budget held: no second call
+    assert (report.snapshots, report.replanned, report.throttled) == (100, 50, 1)
+    later = [e for e in metrics.workspace_due(world.ws) if e.refresh_step == 0]
+    assert len(later) == 50
+    assert all(e.due_at > iso(utcnow() + timedelta(seconds=1)) for e in later)
+    assert all(e.attempts == 0 for e in later)  # being throttled is not a failure
+
+
+def test_a_throttled_fetch_is_planned_later_and_keeps_the_earlier_snapshots(world, sandbox):
+    _, post_id = published(world)
+    collect_now(None, world.ws)
+    [first] = metrics.post_rows(world.ws, post_id)
+    metrics_fault(sandbox, "x", "429")
+    report = collect_now(None, world.ws)["refreshes"]
+    assert (report["snapshots"], report["replanned"], report["throttled"]) == (0, 1, 1)
+    [row] = metrics.post_rows(world.ws, post_id)
+    assert row.snapshots == first.snapshots and row.state == "collecting"
+    [entry] = metrics.workspace_due(world.ws)
+    assert entry.refresh_step == 1 and entry.due_at > iso(utcnow())
+    metrics_fault(sandbox, "x", "5xx")  # a server error: backoff, one attempt counted
+    collect_now(None, world.ws)
+    [entry] = metrics.workspace_due(world.ws)
+    assert (entry.refresh_step, entry.attempts) == (1, 1)
+    collect_now(None, world.ws)
+    [row] = metrics.post_rows(world.ws, post_id)
+    assert len(row.snapshots) == 2 and row.snapshots[0] == first.snapshots[0]
+
+
+def test_a_refused_token_pauses_the_accounts_rows_and_stops_polling_it(world, sandbox):
+    from chalicelib.store import accounts, notifications
+
+    account, post_id = published(world)
+    second = world.schedule({account: "x"}, "A second post", at=utcnow())
+    assert world.wait_for(second).status == "published"
+    metrics_fault(sandbox, "x", "401")
+    report = collect_now(None, world.ws)["refreshes"]
+    assert (report["paused"], report["snapshots"]) == (2, 0)
+    assert {
+        r.state for r in metrics.target_rows(world.ws, utcnow() - timedelta(hours=1), utcnow())
+    } == {"paused"}
+    assert accounts.get(world.ws, account).status == "needs_reconnect"
+    kinds = {n.kind for n in notifications.list_page(world.ws, 50, None)[0]}
+    assert "account.needs_reconnect" in kinds  # as publishing tells the owners
+    assert metrics.workspace_due(world.ws) == []
+    before = len(lookups(sandbox))
+    for _ in range(2):
+        collect_now(None, world.ws)
+    assert len(lookups(sandbox)) == before  # polled no more
+    # Reconnected (the accounts flow's business), its rows collect again.
+    assert metrics.resume_account(world.ws, account, utcnow()) == 2
+    assert metrics.post_rows(world.ws, post_id)[0].state == "collecting"
+
+
+def test_the_daily_job_writes_each_connected_accounts_followers(world, sandbox):
+    from chalice.local import LambdaContext
+
+    import app
+    from chalicelib.store import accounts
+    from local.scheduler import rate_jobs
+
+    account = world.account("x")
+    gone = world.bluesky_account()
+    item = accounts.get(world.ws, gone)
+    item.status = "disconnected"
+    accounts.save(item)
+    context = lambda: LambdaContext(function_name="f", memory_size=128, max_runtime_ms=900_000)  # noqa: E731
+    [job] = [j for j in rate_jobs(app, context) if j.name == "collect-followers"]
+    assert job.every_seconds == 86400
+    job.run()
+    today = utcnow().date()
+    [day] = metrics.account_days(world.ws, account, today, today)
+    assert isinstance(day.followers, int) and day.followers > 0 and day.network == "x"
+    assert metrics.account_days(world.ws, gone, today, today) == []
+    calls = len(sandbox.calls_to("/x/2/users/me"))
+    job.run()  # again the same day: nothing fetched twice
+    assert len(sandbox.calls_to("/x/2/users/me")) == calls
+
+
+def test_collection_never_crosses_tenants(world, client, sandbox):
+    from tests.support.connect import connect
+    from tests.support.factories import signup
+
+    _, post_id = published(world)
+    other = signup(client)
+    other_account = connect(client, other, "x")[0]
+    original_ws = world.owner
+    world.owner = other
+    other_post = world.schedule({other_account: "x"}, "Someone else's bread", at=utcnow())
+    assert world.wait_for(other_post).status == "published"
+    world.owner = original_ws
+    before = len(lookups(sandbox))
+    report = collect_now(None, world.ws)["refreshes"]
+    assert report["snapshots"] == 1 and len(lookups(sandbox)) - before == 1
+    assert metrics.post_rows(other.workspace_id, other_post)[0].snapshots == []
+    assert metrics.post_rows(world.ws, other_post) == []
+    mine = metrics.target_rows(world.ws, utcnow() - timedelta(hours=1), utcnow())
+    assert [r.post_id for r in mine] == [post_id]
