@@ -271,14 +271,31 @@ def publish_now(
     )
     _checked(body, facts, now)
     used_before = _media_in_use(item)
+    status_before = PostStatus(item.status)
     item.status, item.scheduled_at, item.updated_at = (
         PostStatus.SCHEDULED,
         iso_utc(now),
         iso_utc(now),
     )
+    editor = reviewer or Reviewer(actor=actor or "system")
+    # "Now" is a new time: where the policy wants a new time approved, it waits for that
+    # approval and goes at once when given.
+    resubmitted = approvals.after_edit(
+        item,
+        facts.policy,
+        editor,
+        now,
+        before=status_before,
+        content_changed=False,
+        retimed=True,
+        publish_now=True,
+    )
     _save(item, int(item.version))
     _mark_media(item, before=used_before)
     _send(item, now)
+    if resubmitted:
+        approvals.announce_submitted(item, editor, None)  # audited as submitted
+        return item
     _audit(item, "post.published_now", actor or (reviewer.actor if reviewer else None), {})
     return item
 

@@ -299,6 +299,32 @@ def test_the_policy_can_require_approval_again_for_a_new_time(client, team):
     assert moved.json["status"] == "pending_approval"
 
 
+def test_publishing_an_approved_post_now_is_a_new_time_as_the_policy_says(client, team):
+    def publish_now(post: dict):
+        path = ws_path(team, f"/posts/{post['id']}/publish-now")
+        answer = call(client, "POST", path, None, team["editor"].headers)
+        assert answer.status_code == 200, answer.json
+        return answer.json
+
+    set_policy(client, team, ROLE_POLICY)
+    approved = act(client, team, create(client, team)["id"], "approve", "admin").json
+    gone = publish_now(approved)
+    assert gone["status"] == "scheduled" and gone["scheduled_at"] < approved["scheduled_at"]
+    # Where a new time needs approval again, so does "now": it waits, then goes at once.
+    set_policy(client, team, ROLE_POLICY | {"reapprove_on_reschedule": True})
+    post = create(client, team, text="Now, if approved again")
+    approved = act(client, team, post["id"], "approve", "admin").json
+    waiting = publish_now(approved)
+    assert waiting["status"] == "pending_approval" and waiting["scheduled_at"] is None
+    assert waiting["approval"]["publish_now"] is True and waiting["approval"]["approvals"] == []
+    assert schedules(post["id"]) == []
+    assert any(
+        "waits for you" in m and "Now, if approved" in m for m in sent_messages(team["admin"].email)
+    )
+    again = act(client, team, post["id"], "approve", "admin").json
+    assert again["status"] == "scheduled" and again["scheduled_at"] < approved["scheduled_at"]
+
+
 def test_editing_a_pending_posts_content_restarts_its_steps(client, team):
     policy = {
         "mode": "steps",
