@@ -210,6 +210,12 @@ def test_a_revoked_link_stops_at_once(client, team):
     assert refused.status_code == 404
     listed = call(client, "GET", path.rsplit("/", 1)[0], headers=owner.headers).json["items"]
     assert listed[0]["status"] == "revoked"
+    audit = call(
+        client, "GET", f"/v1/workspaces/{owner.workspace_id}/audit", headers=owner.headers
+    ).json["items"]
+    logged = [(e["action"], e["actor"], e["details"].get("link_id")) for e in audit]
+    assert ("review_link.created", editor.user_id, link["id"]) in logged
+    assert ("review_link.revoked", editor.user_id, link["id"]) in logged
 
 
 def test_an_expired_link_stops_at_its_time(client, team, monkeypatch):
