@@ -269,10 +269,15 @@ def _step_name(state: ApprovalState) -> str:
     return state.steps[state.step].name or f"step {state.step + 1}"
 
 
-def approve(state: ApprovalState, reviewer: Reviewer, at: str) -> bool:
+def approve(
+    state: ApprovalState, reviewer: Reviewer, at: str, members: set[str] | None = None
+) -> bool:
     """Record `reviewer`'s approval of the current step; True when it was the last step's
-    final approval (the post is approved)."""
+    final approval (the post is approved). `members`: the workspace's members now; a step
+    of rule all no longer waits for someone who has left."""
     via = eligibility(state, reviewer)
+    if members is not None:
+        state.required = [[who for who in ids if who in members] for ids in state.required]
     state.approvals.append(
         Approval(
             step=state.step,

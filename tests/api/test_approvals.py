@@ -204,6 +204,23 @@ def test_a_two_step_flow_with_any_then_all(client, team):
     assert [a["via"] for a in last.json["approval"]["approvals"]] == ["editor", "named", "named"]
 
 
+def test_a_step_of_rule_all_stops_waiting_for_a_member_who_left(client, team):
+    approvers = [team["admin"].user_id, team["owner"].user_id]
+    policy = {
+        "mode": "steps",
+        "required_below": None,
+        "steps": [{"user_ids": approvers, "rule": "all"}],
+    }
+    set_policy(client, team, policy)
+    post = create(client, team, text="Waiting on two")
+    assert post["approval"]["required"] == [sorted(approvers)]
+    path = ws_path(team, f"/members/{team['admin'].user_id}")
+    assert call(client, "DELETE", path, headers=team["owner"].headers).status_code == 204
+    approved = act(client, team, post["id"], "approve", "owner")
+    assert approved.status_code == 200, approved.json
+    assert approved.json["status"] == "scheduled"
+
+
 def test_request_changes_then_edit_and_submit_again_then_reject(client, team):
     set_policy(client, team, ROLE_POLICY)
     post = create(client, team)
