@@ -415,9 +415,10 @@ class NetworkAdapter(ABC):
         """The current counters of posts this account published (at most
         `metrics_batch` ids a call)."""
 
+    @abstractmethod
     def account_metrics(self, account: AccountAuth) -> AccountMetrics:
-        """The account's followers (page follows, subscribers) and other figures now."""
-        raise NotImplementedError(f"{self.network_id}: account metrics are not built yet")
+        """The account's followers (page follows, subscribers) and other figures now:
+        called once a day per account."""
 
     # -- errors --------------------------------------------------------------------------
     @abstractmethod

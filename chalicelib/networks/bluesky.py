@@ -35,6 +35,7 @@ from chalicelib.domain.limits import (
 )
 from chalicelib.networks.base import (
     AccountAuth,
+    AccountMetrics,
     ClientCredentials,
     ErrorKind,
     Identity,
@@ -92,6 +93,13 @@ VIDEO_AUTH_SECONDS = 30 * 60
 REAUTH_CODES = {"ExpiredToken", "InvalidToken", "AuthenticationRequired", "AuthMissing"}
 EXISTS_CODES = {"InvalidRequest", "InternalServerError", "RecordAlreadyExists"}
 RATE_WAIT = timedelta(minutes=5)  # when no ratelimit-reset is sent
+# app.bsky.feed.defs#postView counts -> the canonical names
+BLUESKY_COUNTS = {
+    "likeCount": "likes",
+    "repostCount": "shares",
+    "replyCount": "comments",
+    "quoteCount": "quotes",
+}
 TID_ALPHABET = "234567abcdefghijklmnopqrstuvwxyz"
 # Record keys derived from an idempotency key carry a time in this window (2023-01-01
 # plus ~12 days): a TID's time only orders records; Bluesky orders posts by createdAt.
@@ -172,6 +180,9 @@ class BlueskyAdapter(NetworkAdapter):
     can_refresh = True
     can_revoke = True
     hosts = {"api": "https://bsky.social", "video": "https://video.bsky.app"}
+    # Bluesky counts no impressions or views: engagement is measured against followers.
+    metric_names = frozenset({"likes", "shares", "comments", "quotes"})
+    metrics_batch = 25  # URIs per app.bsky.feed.getPosts
 
     def __init__(
         self,
@@ -453,26 +464,35 @@ class BlueskyAdapter(NetworkAdapter):
     # -- metrics ---------------------------------------------------------------------------
     def metrics(self, account: AccountAuth, external_ids: list[str]) -> list[PostMetrics]:
         results = []
-        for start in range(0, len(external_ids), 25):  # getPosts takes 25 URIs
+        for start in range(0, len(external_ids), self.metrics_batch):
             body = self._xrpc(
                 "GET",
                 "app.bsky.feed.getPosts",
                 account.access_token,
-                params=[("uris", uri) for uri in external_ids[start : start + 25]],
+                params=[("uris", uri) for uri in external_ids[start : start + self.metrics_batch]],
             )
             for post in body.get("posts", []):
-                results.append(
-                    PostMetrics(
-                        post["uri"],
-                        {
-                            "likes": int(post.get("likeCount", 0)),
-                            "shares": int(post.get("repostCount", 0)),
-                            "comments": int(post.get("replyCount", 0)),
-                            "quotes": int(post.get("quoteCount", 0)),
-                        },
-                    )
-                )
+                values = {
+                    name: int(post[field])
+                    for field, name in BLUESKY_COUNTS.items()
+                    if post.get(field) is not None
+                }
+                results.append(PostMetrics(post["uri"], values))
         return results
+
+    def account_metrics(self, account: AccountAuth) -> AccountMetrics:
+        profile = self._xrpc(
+            "GET",
+            "app.bsky.actor.getProfile",
+            account.access_token,
+            params={"actor": account.external_id},
+        )
+        followers = profile.get("followersCount")
+        others = {"following": profile.get("followsCount"), "posts": profile.get("postsCount")}
+        return AccountMetrics(
+            None if followers is None else int(followers),
+            {k: int(v) for k, v in others.items() if v is not None},
+        )
 
     # -- HTTP and errors -------------------------------------------------------------------
     def _xrpc(

@@ -21,6 +21,7 @@ from chalicelib.domain.limits import (
 )
 from chalicelib.networks.base import (
     AccountAuth,
+    AccountMetrics,
     ErrorKind,
     Identity,
     IdentityKind,
@@ -77,8 +78,29 @@ SCOPES = (
     "r_organization_social",
     "w_organization_social",
     "rw_organization_admin",
+    # analytics: a member's own post figures and follower count
+    "r_member_postAnalytics",
+    "r_member_followersCount",
 )
 LINKEDIN_VERSION = "202510"
+# organizationalEntityShareStatistics' totalShareStatistics -> the canonical names
+SHARE_STATISTICS = {
+    "impressionCount": "impressions",
+    "uniqueImpressionsCount": "reach",
+    "clickCount": "clicks",
+    "likeCount": "likes",
+    "commentCount": "comments",
+    "shareCount": "shares",
+}
+# memberCreatorPostAnalytics' queryType (one a call) -> the canonical names
+MEMBER_POST_METRICS = {
+    "IMPRESSION": "impressions",
+    "MEMBERS_REACHED": "reach",
+    "REACTION": "likes",
+    "COMMENT": "comments",
+    "RESHARE": "shares",
+}
+ORG_STATS_BATCH = 20  # post URNs per organizationalEntityShareStatistics call
 RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 IMAGE_READ_CAP = 36_152_320
 # LinkedIn's 429 says nothing about when to come back: wait this long.
@@ -102,6 +124,9 @@ class LinkedInAdapter(NetworkAdapter):
     can_refresh = True
     can_revoke = True
     hosts = {"auth": "https://www.linkedin.com", "api": "https://api.linkedin.com"}
+    # Organisations get all six; members' post analytics have no clicks.
+    metric_names = frozenset({"impressions", "reach", "clicks", "likes", "comments", "shares"})
+    metrics_batch = ORG_STATS_BATCH
 
     # -- OAuth ---------------------------------------------------------------------------
     def authorize_url(self, redirect_uri: str, state: str, code_challenge: str | None) -> str:
@@ -338,15 +363,79 @@ class LinkedInAdapter(NetworkAdapter):
 
     # -- metrics ---------------------------------------------------------------------------
     def metrics(self, account: AccountAuth, external_ids: list[str]) -> list[PostMetrics]:
-        results = []
-        for urn in external_ids:
+        if account.external_id.startswith("urn:li:organization:"):
+            return self._organization_metrics(account, external_ids)
+        return [self._member_post_metrics(account, urn) for urn in external_ids]
+
+    def _organization_metrics(
+        self, account: AccountAuth, external_ids: list[str]
+    ) -> list[PostMetrics]:
+        results: list[PostMetrics] = []
+        for start in range(0, len(external_ids), ORG_STATS_BATCH):
+            batch = external_ids[start : start + ORG_STATS_BATCH]
+            # Rest.li lists: each URN encoded inside List(...), the list itself not.
+            query = [
+                ("q", "organizationalEntity"),
+                ("organizationalEntity", quote(account.external_id, safe="")),
+            ]
+            for kind, param in (("share", "shares"), ("ugcPost", "ugcPosts")):
+                urns = [u for u in batch if u.startswith(f"urn:li:{kind}:")]
+                if urns:
+                    query.append((param, f"List({','.join(quote(u, safe='') for u in urns)})"))
             body = self._rest(
-                "GET", f"/rest/socialActions/{quote(urn, safe='')}", account.access_token
+                "GET",
+                "/rest/organizationalEntityShareStatistics?"
+                + "&".join(f"{k}={v}" for k, v in query),
+                account.access_token,
             )
-            likes = (body.get("likesSummary") or {}).get("totalLikes", 0)
-            comments = (body.get("commentsSummary") or {}).get("aggregatedTotalComments", 0)
-            results.append(PostMetrics(urn, {"likes": int(likes), "comments": int(comments)}))
+            by_urn: dict[str, dict[str, int]] = {}
+            for element in body.get("elements", []):
+                urn = element.get("share") or element.get("ugcPost")
+                totals = element.get("totalShareStatistics") or {}
+                by_urn[urn] = {
+                    name: int(totals[field])
+                    for field, name in SHARE_STATISTICS.items()
+                    if totals.get(field) is not None
+                }
+            results.extend(PostMetrics(urn, by_urn[urn]) for urn in batch if urn in by_urn)
         return results
+
+    def _member_post_metrics(self, account: AccountAuth, urn: str) -> PostMetrics:
+        """A member's own post: LinkedIn gives one metric a call, as a lifetime total."""
+        kind = "ugcPost" if urn.startswith("urn:li:ugcPost:") else "share"
+        values: dict[str, int] = {}
+        for query_type, name in MEMBER_POST_METRICS.items():
+            body = self._rest(
+                "GET",
+                "/rest/memberCreatorPostAnalytics?q=entity"
+                f"&entity=({kind}:{quote(urn, safe='')})"
+                f"&queryType={query_type}&aggregation=TOTAL",
+                account.access_token,
+            )
+            counts = [
+                e.get("count") for e in body.get("elements", []) if e.get("count") is not None
+            ]
+            if counts:
+                values[name] = int(sum(counts))
+        return PostMetrics(urn, values)
+
+    def account_metrics(self, account: AccountAuth) -> AccountMetrics:
+        if account.external_id.startswith("urn:li:organization:"):
+            body = self._rest(
+                "GET",
+                f"/rest/networkSizes/{quote(account.external_id, safe='')}"
+                "?edgeType=COMPANY_FOLLOWED_BY_MEMBER",
+                account.access_token,
+            )
+            size = body.get("firstDegreeSize")
+            return AccountMetrics(None if size is None else int(size), {})
+        body = self._rest("GET", "/rest/memberFollowersCount?q=me", account.access_token)
+        counts = [
+            e.get("memberFollowersCount")
+            for e in body.get("elements", [])
+            if e.get("memberFollowersCount") is not None
+        ]
+        return AccountMetrics(int(counts[0]) if counts else None, {})
 
     # -- HTTP and errors -------------------------------------------------------------------
     def _rest_response(self, method: str, path: str, token: str, **kwargs: Any) -> Any:

@@ -24,6 +24,7 @@ from chalicelib.domain.limits import (
 )
 from chalicelib.networks.base import (
     AccountAuth,
+    AccountMetrics,
     ErrorKind,
     Identity,
     IdentityKind,
@@ -105,6 +106,7 @@ class PinterestAdapter(NetworkAdapter):
     scopes = SCOPES
     can_refresh = True
     hosts = {"auth": "https://www.pinterest.com", "api": "https://api.pinterest.com"}
+    metric_names = frozenset({"impressions", "saves", "clicks", "comments", "likes"})
 
     # -- OAuth ---------------------------------------------------------------------------
     def authorize_url(self, redirect_uri: str, state: str, code_challenge: str | None) -> str:
@@ -312,9 +314,24 @@ class PinterestAdapter(NetworkAdapter):
                 },
             )
             summary = (body.get("all") or {}).get("summary_metrics") or {}
-            values = {METRICS[k]: int(v) for k, v in summary.items() if k in METRICS}
+            values = {
+                METRICS[k]: int(v) for k, v in summary.items() if k in METRICS and v is not None
+            }
             results.append(PostMetrics(pin_id, values))
         return results
+
+    def account_metrics(self, account: AccountAuth) -> AccountMetrics:
+        me = self._api("GET", "/v5/user_account", account.access_token)
+        followers = me.get("follower_count")
+        others = {
+            "following": me.get("following_count"),
+            "pins": me.get("pin_count"),
+            "monthly_views": me.get("monthly_views"),
+        }
+        return AccountMetrics(
+            None if followers is None else int(followers),
+            {k: int(v) for k, v in others.items() if v is not None and int(v) >= 0},
+        )
 
     # -- HTTP and errors -------------------------------------------------------------------
     def classify(self, response: Any) -> NetworkError:

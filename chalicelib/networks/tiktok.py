@@ -25,6 +25,7 @@ from chalicelib.domain.limits import (
 )
 from chalicelib.networks.base import (
     AccountAuth,
+    AccountMetrics,
     ErrorKind,
     Identity,
     IdentityKind,
@@ -68,7 +69,8 @@ LIMITS = NetworkLimits(
     title_max=90,  # photo posts
 )
 
-SCOPES = ("user.info.basic", "video.publish", "video.upload", "video.list")
+# user.info.stats: follower counts for analytics.
+SCOPES = ("user.info.basic", "user.info.stats", "video.publish", "video.upload", "video.list")
 MIN_CHUNK = 5 * 1024**2
 CHUNK_BYTES = 10 * 1024**2  # 5-64 MB allowed; the last chunk takes the remainder
 PRIVACY_DEFAULT = "PUBLIC_TO_EVERYONE"
@@ -109,6 +111,8 @@ class TikTokAdapter(NetworkAdapter):
     can_refresh = True
     can_revoke = True
     hosts = {"auth": "https://www.tiktok.com", "api": "https://open.tiktokapis.com"}
+    metric_names = frozenset({"views", "likes", "comments", "shares"})
+    metrics_batch = 20  # ids per /v2/video/query/
 
     # -- OAuth ---------------------------------------------------------------------------
     def authorize_url(self, redirect_uri: str, state: str, code_challenge: str | None) -> str:
@@ -362,18 +366,40 @@ class TikTokAdapter(NetworkAdapter):
     # -- metrics ---------------------------------------------------------------------------
     def metrics(self, account: AccountAuth, external_ids: list[str]) -> list[PostMetrics]:
         results = []
-        for start in range(0, len(external_ids), 20):  # video/query takes 20 ids
+        for start in range(0, len(external_ids), self.metrics_batch):
             body = self._api(
                 "POST",
                 "/v2/video/query/",
                 account.access_token,
                 params={"fields": "id,view_count,like_count,comment_count,share_count"},
-                json={"filters": {"video_ids": external_ids[start : start + 20]}},
+                json={"filters": {"video_ids": external_ids[start : start + self.metrics_batch]}},
             )
             for video in body.get("videos", []):
-                values = {METRIC_NAMES[k]: int(v) for k, v in video.items() if k in METRIC_NAMES}
+                values = {
+                    METRIC_NAMES[k]: int(v)
+                    for k, v in video.items()
+                    if k in METRIC_NAMES and v is not None
+                }
                 results.append(PostMetrics(str(video["id"]), values))
         return results
+
+    def account_metrics(self, account: AccountAuth) -> AccountMetrics:
+        user = self._api(
+            "GET",
+            "/v2/user/info/",
+            account.access_token,
+            params={"fields": "open_id,follower_count,following_count,likes_count,video_count"},
+        ).get("user", {})
+        followers = user.get("follower_count")
+        others = {
+            "following": user.get("following_count"),
+            "profile_likes": user.get("likes_count"),
+            "videos": user.get("video_count"),
+        }
+        return AccountMetrics(
+            None if followers is None else int(followers),
+            {k: int(v) for k, v in others.items() if v is not None},
+        )
 
     # -- HTTP and errors -------------------------------------------------------------------
     def _api(self, method: str, path: str, token: str, **kwargs: Any) -> dict[str, Any]:

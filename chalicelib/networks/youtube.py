@@ -24,6 +24,7 @@ from chalicelib.domain.limits import (
 )
 from chalicelib.networks.base import (
     AccountAuth,
+    AccountMetrics,
     ErrorKind,
     Identity,
     IdentityKind,
@@ -75,7 +76,6 @@ METRIC_NAMES = {
     "viewCount": "views",
     "likeCount": "likes",
     "commentCount": "comments",
-    "favoriteCount": "favorites",
 }
 
 
@@ -99,6 +99,8 @@ class YouTubeAdapter(NetworkAdapter):
     uses_pkce = True
     can_refresh = True
     can_revoke = True
+    metric_names = frozenset({"views", "likes", "comments"})
+    metrics_batch = 50  # ids per videos.list
     hosts = {
         "auth": "https://accounts.google.com",
         "token": "https://oauth2.googleapis.com",
@@ -306,18 +308,45 @@ class YouTubeAdapter(NetworkAdapter):
     # -- metrics ---------------------------------------------------------------------------
     def metrics(self, account: AccountAuth, external_ids: list[str]) -> list[PostMetrics]:
         results = []
-        for start in range(0, len(external_ids), 50):  # videos.list takes 50 ids
+        for start in range(0, len(external_ids), self.metrics_batch):
             body = self._api(
                 "GET",
                 "/youtube/v3/videos",
                 account.access_token,
-                params={"part": "statistics", "id": ",".join(external_ids[start : start + 50])},
+                params={
+                    "part": "statistics",
+                    "id": ",".join(external_ids[start : start + self.metrics_batch]),
+                },
             )
             for item in body.get("items", []):
-                counts = item.get("statistics", {})
-                values = {METRIC_NAMES[k]: int(v) for k, v in counts.items() if k in METRIC_NAMES}
+                # A count the owner hid (likes) or turned off (comments) is missing, not 0.
+                counts = item.get("statistics") or {}
+                values = {
+                    METRIC_NAMES[k]: int(v)
+                    for k, v in counts.items()
+                    if k in METRIC_NAMES and v is not None
+                }
                 results.append(PostMetrics(item["id"], values))
         return results
+
+    def account_metrics(self, account: AccountAuth) -> AccountMetrics:
+        body = self._api(
+            "GET",
+            "/youtube/v3/channels",
+            account.access_token,
+            params={"part": "statistics", "mine": "true"},
+        )
+        channel = next(
+            (c for c in body.get("items", []) if c.get("id") == account.external_id),
+            (body.get("items") or [{}])[0],
+        )
+        counts = channel.get("statistics") or {}
+        hidden = counts.get("hiddenSubscriberCount") or counts.get("subscriberCount") is None
+        others = {"channel_views": counts.get("viewCount"), "videos": counts.get("videoCount")}
+        return AccountMetrics(
+            None if hidden else int(counts["subscriberCount"]),
+            {k: int(v) for k, v in others.items() if v is not None},
+        )
 
     # -- HTTP and errors -------------------------------------------------------------------
     def classify(self, response: Any) -> NetworkError:

@@ -18,7 +18,7 @@ from chalicelib.networks.base import (
 )
 from chalicelib.networks.bluesky import facets, record_key
 from local.sandbox.lexicon import TID, Validator, documents
-from tests.support.networks import GeneratedVideo, adapter, image_item, jpeg
+from tests.support.networks import GeneratedVideo, adapter, age_posts, image_item, jpeg
 
 APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 
@@ -201,8 +201,11 @@ def test_record_keys_are_valid_stable_tids():
 def test_metrics_are_read_back(sandbox, bluesky):
     account = connected(bluesky)
     result = bluesky.publish(account, PublishRequest(text="counted"))
+    age_posts(sandbox, "bluesky", hours=5)
     [metrics] = bluesky.metrics(account, [result.external_id])
     assert metrics.external_id == result.external_id and metrics.values["likes"] >= 1
+    # No impressions or views on Bluesky: absent, not 0.
+    assert set(metrics.values) == {"likes", "shares", "comments", "quotes"}
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,14 @@ from chalicelib.networks.base import (
 )
 from chalicelib.networks.mastodon import instance_base, status_length
 from chalicelib.networks.registry import get_adapter
-from tests.support.networks import REDIRECT_URI, GeneratedVideo, connect, image_item, jpeg
+from tests.support.networks import (
+    REDIRECT_URI,
+    GeneratedVideo,
+    age_posts,
+    connect,
+    image_item,
+    jpeg,
+)
 from tests.support.openapi import check_request, check_response
 
 SPEC = "mastodon/openapi.json"
@@ -149,8 +156,10 @@ def test_text_is_counted_as_the_instance_counts_it(sandbox):
 def test_metrics_are_read_back(sandbox):
     mastodon, _, account = connected(sandbox)
     result = mastodon.publish(account, PublishRequest(text="counted"))
+    age_posts(sandbox, "mastodon", hours=5)
     [metrics] = mastodon.metrics(account, [result.external_id])
-    assert metrics.values["likes"] >= 1 and {"shares", "comments"} <= set(metrics.values)
+    assert metrics.values["likes"] >= 1 and set(metrics.values) == {"likes", "shares", "comments"}
+    assert mastodon.account_metrics(account).followers
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,15 @@ from datetime import UTC, datetime
 import pytest
 
 from chalicelib.networks.base import AccountAuth, ErrorKind, NetworkError, PublishRequest
-from tests.support.networks import GeneratedVideo, adapter, connect, image_item, jpeg, png
+from tests.support.networks import (
+    GeneratedVideo,
+    adapter,
+    age_posts,
+    connect,
+    image_item,
+    jpeg,
+    png,
+)
 from tests.support.openapi import check_request, check_response
 
 SPEC = "pinterest/openapi.json"
@@ -129,8 +137,11 @@ def test_fields_over_their_limits_and_a_missing_board_are_refused(sandbox, pinte
 def test_analytics_are_read_back(sandbox, pinterest):
     account, board = connected(pinterest)
     result = pin(pinterest, account, board, text="m", media=(image_item(jpeg(100, 100)),))
+    age_posts(sandbox, "pinterest", hours=5)
     [metrics] = pinterest.metrics(account, [result.external_id])
     assert metrics.values["impressions"] >= 200 and "saves" in metrics.values
+    assert set(metrics.values) == pinterest.metric_names | {"outbound_clicks"}
+    pinterest.account_metrics(account)
     conforms(sandbox)
 
 

@@ -11,7 +11,7 @@ import pytest
 from chalicelib.networks.base import AccountAuth, ErrorKind, NetworkError, PublishRequest
 from chalicelib.networks.youtube import CHUNK_BYTES, next_pacific_midnight
 from tests.support.discovery import check_answer, check_call
-from tests.support.networks import GeneratedVideo, adapter, connect
+from tests.support.networks import GeneratedVideo, adapter, age_posts, connect
 
 CALLS = {
     ("POST", "/youtube/upload/youtube/v3/videos"): ("videos", "insert"),
@@ -123,9 +123,11 @@ def test_a_300_mb_video_goes_in_bounded_chunks(sandbox, youtube):
 def test_statistics_are_read_back(sandbox, youtube):
     account = connected(youtube)
     result = publish_video(youtube, account, GeneratedVideo(1000))
+    age_posts(sandbox, "youtube", hours=5)
     [metrics] = youtube.metrics(account, [result.external_id])
     assert metrics.external_id == result.external_id
-    assert {"views", "likes", "comments"} <= set(metrics.values)
+    assert set(metrics.values) == {"views", "likes", "comments"} and metrics.values["views"]
+    assert youtube.account_metrics(account).followers
     conforms(sandbox)
 
 

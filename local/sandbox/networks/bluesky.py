@@ -21,6 +21,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from local.sandbox import analytics
 from local.sandbox.framework import SandboxNetwork, fault_or_none, register
 from local.sandbox.lexicon import TID, Validator
 from local.sandbox.networks.common import (
@@ -41,6 +42,8 @@ HANDLE = re.compile(r"^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]{
 BLOB_LIMIT = 50 * 1024**2
 VIDEO_LIMIT = 100_000_000
 POINTS_PER_HOUR, CREATE_COST = 5000, 3
+# The AppView's reads (getPosts, getProfile) per account and 5-minute window.
+READS_PER_WINDOW, READ_WINDOW = 3000, 300
 B32 = "abcdefghijklmnopqrstuvwxyz234567"
 
 
@@ -390,14 +393,24 @@ def build(state: SandboxState) -> Blueprint:
         uris = request.args.getlist("uris")
         if not uris or len(uris) > 25:
             return xrpc_error(400, "InvalidRequest", "uris must hold 1 to 25 AT URIs")
+        limited = read_limit(token)
+        if isinstance(limited, Response):
+            return limited
+        published = {p["id"]: p for p in state.find_posts(NETWORK)}
         posts = []
         for uri in uris:
+            post = published.get(uri)
+            if post is None:
+                continue  # deleted or never there: left out, as the AppView does
             _, _, rest = uri.partition("at://")
-            found = state.objects.get(f"bluesky:record:{rest}")
-            if found is None:
-                continue
-            seed = int(hashlib.sha256(uri.encode()).hexdigest()[:6], 16)
             did = rest.split("/")[0]
+            created = datetime.fromtimestamp(post["received_at"], UTC)
+            stamp = created.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+            found = state.objects.get(f"bluesky:record:{rest}") or {
+                "cid": cid_of(uri.encode(), "bafyrei"),
+                "value": {"$type": "app.bsky.feed.post", "text": post["text"], "createdAt": stamp},
+            }
+            figures = analytics.of_post(NETWORK, post)
             posts.append(
                 {
                     "uri": uri,
@@ -407,14 +420,63 @@ def build(state: SandboxState) -> Blueprint:
                         "handle": token.account if did == token.extra["did"] else did,
                     },
                     "record": found["value"],
-                    "replyCount": seed % 9,
-                    "repostCount": seed % 13,
-                    "likeCount": seed % 70 + 1,
-                    "quoteCount": seed % 3,
-                    "indexedAt": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                    "replyCount": figures["comments"],
+                    "repostCount": figures["shares"],
+                    "likeCount": figures["likes"],
+                    "quoteCount": figures["quotes"],
+                    "indexedAt": stamp,
                 }
             )
-        return jsonify(posts=posts)
+        response = jsonify(posts=posts)
+        response.headers.update(limited)
+        return response
+
+    @bp.get("/xrpc/app.bsky.actor.getProfile")
+    def get_profile():
+        token = session()
+        if isinstance(token, Response):
+            return token
+        actor = request.args.get("actor", "")
+        if not actor:
+            return xrpc_error(400, "InvalidRequest", "Error: Params must have the property actor")
+        did = actor if actor.startswith("did:") else did_of(actor)
+        handle = token.account if did == token.extra["did"] else actor
+        limited = read_limit(token)
+        if isinstance(limited, Response):
+            return limited
+        followers = analytics.followers(NETWORK, did)
+        response = jsonify(
+            did=did,
+            handle=handle,
+            displayName=handle.split(".")[0].title(),
+            followersCount=followers,
+            followsCount=100 + followers % 400,
+            postsCount=len(state.find_posts(NETWORK, did)),
+            indexedAt=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        )
+        response.headers.update(limited)
+        return response
+
+    def read_limit(token: Token) -> Response | dict[str, str]:
+        """An injected metrics fault, or the AppView's read window spent (429 with
+        `ratelimit-reset`), or the headers to send."""
+        fault = analytics.metrics_fault(state, NETWORK)
+        if fault is not None:
+            return fault_response(fault)
+        allowed, left, reset = analytics.rate_window(
+            state, f"bluesky:reads:{token.extra['did']}", READS_PER_WINDOW, READ_WINDOW
+        )
+        headers = {
+            "ratelimit-limit": str(READS_PER_WINDOW),
+            "ratelimit-remaining": str(left),
+            "ratelimit-reset": str(reset),
+            "ratelimit-policy": f"{READS_PER_WINDOW};w={READ_WINDOW}",
+        }
+        if not allowed:
+            response = xrpc_error(429, "RateLimitExceeded", "Rate Limit Exceeded")
+            response.headers.update(headers)
+            return response
+        return headers
 
     return bp
 

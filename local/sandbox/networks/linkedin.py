@@ -12,6 +12,7 @@ from urllib.parse import unquote
 
 from flask import Blueprint, Response, jsonify, request
 
+from local.sandbox import analytics
 from local.sandbox.framework import SandboxNetwork, avatar_url, fault_or_none, register
 from local.sandbox.networks.common import (
     bearer,
@@ -37,7 +38,11 @@ SCOPES = {
     "r_organization_social",
     "w_organization_social",
     "rw_organization_admin",
+    "r_member_postAnalytics",
+    "r_member_followersCount",
 }
+# Analytics reads per member and app a day (LinkedIn's APPLICATION_AND_MEMBER DAY limit).
+READS_PER_DAY = 20_000
 PART_BYTES = 4 * 1024**2
 COMMENTARY_MAX = 3000
 RESERVED = set("\\|{}@[]()<>#*_~")
@@ -519,6 +524,150 @@ def build(state: SandboxState) -> Blueprint:
         response.status_code = 201
         response.headers["x-restli-id"] = urn_id
         return response
+
+    def read_limit(token: Token) -> Response | None:
+        """An injected metrics fault, or the member's daily analytics calls spent: LinkedIn
+        answers 429 with no header saying when to come back."""
+        fault = analytics.metrics_fault(state, NETWORK)
+        if fault is not None:
+            return fault_response(fault)
+        allowed, _, _ = analytics.rate_window(
+            state, f"linkedin:reads:{token.account}", READS_PER_DAY, 86400
+        )
+        return None if allowed else fault_response("429")
+
+    def figures_of(post: dict[str, Any]) -> dict[str, int]:
+        figures = analytics.of_post(NETWORK, post)
+        # Comments made through the API (first comments) count too.
+        figures["comments"] += len(post.get("comments", []))
+        return figures
+
+    @bp.get("/rest/organizationalEntityShareStatistics")
+    def share_statistics():
+        token = rest("r_organization_social")
+        if isinstance(token, Response):
+            return token
+        args = request.args
+        org = args.get("organizationalEntity", "")
+        mine = {f"urn:li:organization:{o['id']}" for o in organizations(token.account)}
+        if args.get("q") != "organizationalEntity" or org not in mine:
+            return error(
+                403, f"Not enough permissions to access statistics of {org}", "ACCESS_DENIED", 100
+            )
+        refused = read_limit(token)
+        if refused is not None:
+            return refused
+        wanted = []
+        for param, kind in (("shares", "share"), ("ugcPosts", "ugcPost")):
+            raw = args.get(param)
+            if raw is None:
+                continue
+            listed = re.fullmatch(r"List\((.*)\)", raw)
+            if listed is None:
+                return error(400, f"{param} must be List(urn,...)", "ILLEGAL_ARGUMENT")
+            wanted += [(kind, unquote(u)) for u in listed.group(1).split(",") if u]
+        elements = []
+        for kind, urn in wanted:
+            post = post_of(urn)
+            if post is None or post["account"] != org:
+                continue
+            figures = figures_of(post)
+            likes, comments, shares = figures["likes"], figures["comments"], figures["shares"]
+            impressions, clicks = figures["impressions"], figures["clicks"]
+            elements.append(
+                {
+                    kind: urn,
+                    "organizationalEntity": org,
+                    "totalShareStatistics": {
+                        "uniqueImpressionsCount": figures["reach"],
+                        "shareCount": shares,
+                        "engagement": (
+                            (likes + comments + shares + clicks) / impressions
+                            if impressions
+                            else 0.0
+                        ),
+                        "clickCount": clicks,
+                        "likeCount": likes,
+                        "impressionCount": impressions,
+                        "commentCount": comments,
+                    },
+                }
+            )
+        return jsonify(elements=elements, paging={"count": 10, "start": 0, "links": []})
+
+    @bp.get("/rest/memberCreatorPostAnalytics")
+    def member_post_analytics():
+        token = rest("r_member_postAnalytics")
+        if isinstance(token, Response):
+            return token
+        args = request.args
+        entity = re.fullmatch(r"\((share|ugcPost):(.+)\)", args.get("entity", ""))
+        names = {
+            "IMPRESSION": "impressions",
+            "MEMBERS_REACHED": "reach",
+            "REACTION": "likes",
+            "COMMENT": "comments",
+            "RESHARE": "shares",
+        }
+        query_type = args.get("queryType", "")
+        if args.get("q") != "entity" or entity is None or query_type not in names:
+            return error(
+                400,
+                "q=entity, entity=(share:urn) and a queryType of "
+                + ", ".join(names)
+                + " are required",
+                "ILLEGAL_ARGUMENT",
+            )
+        post = post_of(entity.group(2))
+        if post is None or post["account"] != f"urn:li:person:{member_id(token.account)}":
+            return error(404, f"{unquote(entity.group(2))} not found", "NOT_FOUND")
+        refused = read_limit(token)
+        if refused is not None:
+            return refused
+        count = figures_of(post)[names[query_type]]
+        return jsonify(
+            elements=[
+                {
+                    "count": count,
+                    "metricType": {
+                        "com.linkedin.adsexternalapi.memberanalytics.v1."
+                        "CreatorPostAnalyticsMetricTypeV1": query_type
+                    },
+                }
+            ],
+            paging={"count": 10, "start": 0, "links": []},
+        )
+
+    @bp.get("/rest/networkSizes/<path:urn>")
+    def network_sizes(urn: str):
+        token = rest("r_organization_social")
+        if isinstance(token, Response):
+            return token
+        org = unquote(urn)
+        if org not in {f"urn:li:organization:{o['id']}" for o in organizations(token.account)}:
+            return error(403, f"Not enough permissions to access {org}", "ACCESS_DENIED", 100)
+        if request.args.get("edgeType") != "COMPANY_FOLLOWED_BY_MEMBER":
+            return error(400, "edgeType must be COMPANY_FOLLOWED_BY_MEMBER", "ILLEGAL_ARGUMENT")
+        refused = read_limit(token)
+        if refused is not None:
+            return refused
+        return jsonify(firstDegreeSize=analytics.followers(NETWORK, org))
+
+    @bp.get("/rest/memberFollowersCount")
+    def member_followers():
+        token = rest("r_member_followersCount")
+        if isinstance(token, Response):
+            return token
+        if request.args.get("q") != "me":
+            return error(400, "q must be me", "ILLEGAL_ARGUMENT")
+        refused = read_limit(token)
+        if refused is not None:
+            return refused
+        person = f"urn:li:person:{member_id(token.account)}"
+        return jsonify(
+            elements=[{"memberFollowersCount": analytics.followers(NETWORK, person)}],
+            paging={"count": 10, "start": 0, "links": []},
+        )
 
     @bp.get("/rest/socialActions/<path:urn>")
     def social_actions(urn: str):

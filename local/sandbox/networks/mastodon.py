@@ -22,6 +22,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from local.sandbox import analytics
 from local.sandbox.framework import SandboxNetwork, fault_or_none, register
 from local.sandbox.networks.common import (
     bearer,
@@ -52,6 +53,7 @@ IMAGE_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif
 VIDEO_TYPES = ["video/mp4", "video/quicktime", "video/webm"]
 VISIBILITY = {"public", "unlisted", "private", "direct"}
 WINDOW, LIMIT = 300, 300
+MAX_STATUS_IDS = 20  # GET /api/v1/statuses?id[]=
 URL = re.compile(r"https?://\S+")
 
 
@@ -314,7 +316,19 @@ def build(state: SandboxState) -> Blueprint:
         token = authorized("read:accounts")
         if isinstance(token, Response):
             return token
-        return jsonify(credential_account(token.account, base()))
+        limited = read_limit(token)
+        if isinstance(limited, Response):
+            return limited
+        account = credential_account(token.account, base())
+        followers = analytics.followers(NETWORK, account["id"])
+        account.update(
+            followers_count=followers,
+            following_count=30 + followers % 120,
+            statuses_count=len(state.find_posts(NETWORK, account["id"])),
+        )
+        response = jsonify(account)
+        response.headers.update(limited)
+        return response
 
     @bp.get("/api/v2/instance")
     def instance():
@@ -531,23 +545,82 @@ def build(state: SandboxState) -> Blueprint:
         )
         return jsonify(status)
 
+    def counted(status_id: str) -> dict[str, Any] | None:
+        """The status with its counts as of now, or None when there is no such status."""
+        post = next((p for p in state.find_posts(NETWORK) if p["id"] == status_id), None)
+        status = state.objects.get(f"mastodon:status:{status_id}")
+        if post is None:
+            return None
+        if status is None:  # a post seeded straight into the state (tests, benchmarks)
+            created = datetime.fromtimestamp(post["received_at"], UTC)
+            status = {
+                "id": status_id,
+                "created_at": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "visibility": "public",
+                "content": f"<p>{html.escape(post['text'])}</p>",
+                "account": {"id": post["account"]},
+            }
+        figures = analytics.of_post(NETWORK, post)
+        return {
+            **status,
+            "favourites_count": figures["likes"],
+            "reblogs_count": figures["shares"],
+            "replies_count": figures["comments"],
+        }
+
+    def read_limit(token: Token) -> Response | dict[str, str]:
+        """An injected metrics fault, or the account's 5-minute window spent (429 with
+        X-RateLimit-Reset), or the headers to send."""
+        fault = analytics.metrics_fault(state, NETWORK)
+        if fault is not None:
+            return fault_response(fault)
+        allowed, left, reset = analytics.rate_window(
+            state, f"mastodon:reads:{token.account}", LIMIT, WINDOW
+        )
+        headers = {
+            "X-RateLimit-Limit": str(LIMIT),
+            "X-RateLimit-Remaining": str(left),
+            "X-RateLimit-Reset": datetime.fromtimestamp(reset, UTC).isoformat(
+                timespec="milliseconds"
+            ),
+        }
+        if not allowed:
+            response = error(429, "Too many requests")
+            response.headers.update(headers)
+            return response
+        return headers
+
     @bp.get("/api/v1/statuses/<status_id>")
     def get_status(status_id: str):
         token = authorized("read:statuses")
         if isinstance(token, Response):
             return token
-        status = state.objects.get(f"mastodon:status:{status_id}")
+        limited = read_limit(token)
+        if isinstance(limited, Response):
+            return limited
+        status = counted(status_id)
         if status is None:
             return error(404, "Record not found")
-        seed = int(status_id[-4:])
-        return jsonify(
-            {
-                **status,
-                "favourites_count": seed % 40 + 1,
-                "reblogs_count": seed % 9,
-                "replies_count": seed % 5,
-            }
-        )
+        response = jsonify(status)
+        response.headers.update(limited)
+        return response
+
+    @bp.get("/api/v1/statuses")
+    def get_statuses():
+        """Several statuses at once (Mastodon 4.3+); unknown ids are left out."""
+        token = authorized("read:statuses")
+        if isinstance(token, Response):
+            return token
+        ids = request.args.getlist("id[]") or request.args.getlist("id")
+        if len(ids) > MAX_STATUS_IDS:
+            return error(422, f"At most {MAX_STATUS_IDS} ids are allowed")
+        limited = read_limit(token)
+        if isinstance(limited, Response):
+            return limited
+        found = [s for s in (counted(i) for i in ids) if s is not None]
+        response = jsonify(found)
+        response.headers.update(limited)
+        return response
 
     return bp
 

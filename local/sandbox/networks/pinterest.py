@@ -18,6 +18,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from local.sandbox import analytics as analytics_figures
 from local.sandbox.framework import SandboxNetwork, fault_or_none, register
 from local.sandbox.networks.common import (
     authorize_request,
@@ -42,6 +43,7 @@ BOARD_NAMES = ("Recipes", "Bakery", "Ideas")
 TITLE_MAX, DESCRIPTION_MAX, LINK_MAX, ALT_MAX = 100, 800, 2048, 500
 IMAGE_MAX = 20 * 1024**2
 RATE_LIMIT = 1000
+ANALYTICS_PER_MINUTE = 300  # pin analytics reads per user (Pinterest's analytics category)
 
 
 def error(status: int, code: int, message: str) -> Response:
@@ -168,7 +170,12 @@ def build(state: SandboxState) -> Blueprint:
         token = authorized("user_accounts:read")
         if isinstance(token, Response):
             return token
+        fault = analytics_figures.metrics_fault(state, NETWORK)
+        if fault is not None:
+            return fault_response(fault)
         user = token.account
+        followers = analytics_figures.followers(NETWORK, user_id(user))
+        pins = state.find_posts(NETWORK, user_id(user))
         return jsonify(
             account_type="BUSINESS",
             id=user_id(user),
@@ -177,6 +184,10 @@ def build(state: SandboxState) -> Blueprint:
             profile_image=f"https://i.pinimg.com/75x75_RS/{user}.jpg",
             website_url=f"https://{user}.example",
             board_count=len(BOARD_NAMES),
+            follower_count=followers,
+            following_count=40 + followers % 150,
+            pin_count=len(pins),
+            monthly_views=sum(analytics_figures.of_post(NETWORK, p)["impressions"] for p in pins),
         )
 
     @bp.get("/v5/boards")
@@ -382,18 +393,33 @@ def build(state: SandboxState) -> Blueprint:
         post = next((p for p in state.find_posts(NETWORK) if p["id"] == pin_id), None)
         if post is None:
             return error(404, 404, "Pin not found.")
-        seed = int(pin_id[-4:])
+        fault = analytics_figures.metrics_fault(state, NETWORK)
+        if fault is not None:
+            return fault_response(fault)
+        allowed, left, reset = analytics_figures.rate_window(
+            state, f"pinterest:analytics:{token.account}", ANALYTICS_PER_MINUTE, 60
+        )
+        headers = {
+            "x-ratelimit-limit": str(ANALYTICS_PER_MINUTE),
+            "x-ratelimit-remaining": str(left),
+            "x-ratelimit-reset": str(max(1, reset - int(time.time()))),
+        }
+        if not allowed:
+            response = error(429, 8, "You have exceeded your rate limit. Try again later.")
+            response.headers.update(headers)
+            return response
+        figures = analytics_figures.of_post(NETWORK, post)
         values = {
-            "IMPRESSION": 200 + seed % 800,
-            "SAVE": seed % 30,
-            "PIN_CLICK": seed % 60,
-            "OUTBOUND_CLICK": seed % 20,
-            "TOTAL_COMMENTS": seed % 5,
-            "TOTAL_REACTIONS": seed % 25,
+            "IMPRESSION": figures["impressions"],
+            "SAVE": figures["saves"],
+            "PIN_CLICK": figures["clicks"],
+            "OUTBOUND_CLICK": figures["clicks"] // 3,
+            "TOTAL_COMMENTS": figures["comments"],
+            "TOTAL_REACTIONS": figures["likes"],
         }
         wanted = args["metric_types"].split(",")
         summary = {k: v for k, v in values.items() if k in wanted or "ALL" in wanted}
-        return jsonify(
+        response = jsonify(
             all={
                 "daily_metrics": [
                     {"date": args["end_date"], "data_status": "READY", "metrics": summary}
@@ -402,6 +428,8 @@ def build(state: SandboxState) -> Blueprint:
                 "lifetime_metrics": {},
             }
         )
+        response.headers.update(headers)
+        return response
 
     return bp
 

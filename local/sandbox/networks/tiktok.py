@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from local.sandbox import analytics
 from local.sandbox.framework import SandboxNetwork, fault_or_none, register
 from local.sandbox.networks.common import (
     authorize_request,
@@ -35,7 +36,9 @@ from local.sandbox.state import SandboxState, Token
 NETWORK = "tiktok"
 ACCESS_SECONDS = 86400
 REFRESH_SECONDS = 365 * 86400
-SCOPES = {"user.info.basic", "video.publish", "video.upload", "video.list"}
+SCOPES = {"user.info.basic", "user.info.stats", "video.publish", "video.upload", "video.list"}
+# Per access token and endpoint, in a rolling minute (TikTok answers 429 beyond it).
+READS_PER_MINUTE = 600
 MIN_CHUNK, MAX_CHUNK, MAX_LAST_CHUNK = 5 * 1024**2, 64 * 1024**2, 128 * 1024**2
 MAX_VIDEO_BYTES = 4 * 1024**3
 MAX_TITLE = 2200
@@ -170,14 +173,41 @@ def build(state: SandboxState) -> Blueprint:
             return token
         user = token.account
         fields = request.args.get("fields", "open_id").split(",")
-        known = {
+        known: dict[str, Any] = {
             "open_id": open_id(user),
             "union_id": "u" + open_id(user),
             "avatar_url": f"https://p16-sign.tiktokcdn.com/{user}.jpeg",
             "display_name": user.title(),
             "username": user,
         }
+        stats = {"follower_count", "following_count", "likes_count", "video_count"}
+        if stats & set(fields):
+            if "user.info.stats" not in token.scopes:
+                return error(
+                    401, "scope_not_authorized", "The user did not authorize the scope required."
+                )
+            limited = read_limit(token, "user_info")
+            if limited is not None:
+                return limited
+            followers = analytics.followers(NETWORK, open_id(user))
+            videos = state.find_posts(NETWORK, open_id(user))
+            known.update(
+                follower_count=followers,
+                following_count=80 + followers % 200,
+                likes_count=sum(analytics.of_post(NETWORK, v)["likes"] for v in videos),
+                video_count=len(videos),
+            )
         return ok({"user": {f: known[f] for f in fields if f in known}})
+
+    def read_limit(token: Token, endpoint: str) -> Response | None:
+        """An injected metrics fault, or this token's minute on `endpoint` spent."""
+        fault = analytics.metrics_fault(state, NETWORK)
+        if fault is not None:
+            return fault_response(fault)
+        allowed, _, _ = analytics.rate_window(
+            state, f"tiktok:{endpoint}:{token.value}", READS_PER_MINUTE, 60
+        )
+        return None if allowed else fault_response("429")
 
     # -- publishing ----------------------------------------------------------------------
     def creator(user: str) -> dict[str, Any]:
@@ -444,6 +474,9 @@ def build(state: SandboxState) -> Blueprint:
         ids = ((request.get_json(silent=True) or {}).get("filters") or {}).get("video_ids") or []
         if not ids or len(ids) > 20:
             return error(400, "invalid_params", "filters.video_ids takes 1 to 20 ids")
+        limited = read_limit(token, "video_query")
+        if limited is not None:
+            return limited
         fields = request.args.get("fields", "id").split(",")
         mine = {p["id"]: p for p in state.find_posts(NETWORK, open_id(token.account))}
         videos = []
@@ -451,14 +484,15 @@ def build(state: SandboxState) -> Blueprint:
             post = mine.get(str(video_id))
             if post is None:
                 continue
-            seed = int(post["id"][-5:])
+            figures = analytics.of_post(NETWORK, post)
             values = {
                 "id": post["id"],
-                "view_count": 500 + seed % 1000,
-                "like_count": seed % 90 + 1,
-                "comment_count": seed % 12,
-                "share_count": seed % 7,
+                "view_count": figures["views"],
+                "like_count": figures["likes"],
+                "comment_count": figures["comments"],
+                "share_count": figures["shares"],
                 "title": post["text"],
+                "create_time": int(post["received_at"]),
             }
             videos.append({k: v for k, v in values.items() if k in fields})
         return ok({"videos": videos, "cursor": 0, "has_more": False})

@@ -19,6 +19,7 @@ from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
 
+from local.sandbox import analytics
 from local.sandbox.framework import SandboxNetwork, register
 from local.sandbox.networks.common import (
     authorize_request,
@@ -36,7 +37,7 @@ ACCESS_SECONDS = 3599
 UPLOAD_SCOPE = "https://www.googleapis.com/auth/youtube.upload"
 READ_SCOPE = "https://www.googleapis.com/auth/youtube.readonly"
 SCOPES = {UPLOAD_SCOPE, READ_SCOPE, "https://www.googleapis.com/auth/youtube"}
-DAILY_QUOTA, INSERT_COST = 10_000, 1_600
+DAILY_QUOTA, INSERT_COST, READ_COST = 10_000, 1_600, 1
 GRANULARITY = 256 * 1024
 READ_PIECE = 1024**2
 PRIVACY = {"public", "unlisted", "private"}
@@ -52,6 +53,16 @@ def google_error(status: int, reason: str, message: str, domain: str = "global")
     )
     response.status_code = status
     return response
+
+
+def quota_exceeded() -> Response:
+    return google_error(
+        403,
+        "quotaExceeded",
+        "The request cannot be completed because you have exceeded your "
+        '<a href="/youtube/v3/getting-started#quota">quota</a>.',
+        "youtube.quota",
+    )
 
 
 def fault_response(kind: str) -> Response:
@@ -186,26 +197,39 @@ def build(state: SandboxState) -> Blueprint:
         token = authorized(READ_SCOPE)
         if isinstance(token, Response):
             return token
-        if request.args.get("mine") != "true" or "snippet" not in request.args.get("part", ""):
-            return google_error(400, "invalidParameter", "part=snippet and mine=true expected")
+        parts = set(request.args.get("part", "").split(","))
+        if request.args.get("mine") != "true" or not parts & {"snippet", "statistics"}:
+            return google_error(
+                400, "invalidParameter", "part=snippet or statistics and mine=true expected"
+            )
+        if "statistics" in parts:
+            refused = read_quota(token)
+            if refused is not None:
+                return refused
         user = token.account
+        channel: dict[str, Any] = {"kind": "youtube#channel", "id": channel_id(user)}
+        if "snippet" in parts:
+            channel["snippet"] = {
+                "title": f"{user.title()} Channel",
+                "description": "",
+                "customUrl": f"@{user}",
+                "thumbnails": {
+                    "default": {"url": f"https://yt3.ggpht.com/{user}=s88", "width": 88}
+                },
+            }
+        if "statistics" in parts:
+            subscribers = analytics.followers(NETWORK, channel_id(user))
+            videos = state.find_posts(NETWORK, channel_id(user))
+            channel["statistics"] = {
+                "viewCount": str(sum(analytics.of_post(NETWORK, v)["views"] for v in videos)),
+                "subscriberCount": str(subscribers),
+                "hiddenSubscriberCount": False,
+                "videoCount": str(len(videos)),
+            }
         return jsonify(
             kind="youtube#channelListResponse",
             pageInfo={"totalResults": 1, "resultsPerPage": 5},
-            items=[
-                {
-                    "kind": "youtube#channel",
-                    "id": channel_id(user),
-                    "snippet": {
-                        "title": f"{user.title()} Channel",
-                        "description": "",
-                        "customUrl": f"@{user}",
-                        "thumbnails": {
-                            "default": {"url": f"https://yt3.ggpht.com/{user}=s88", "width": 88}
-                        },
-                    },
-                }
-            ],
+            items=[channel],
         )
 
     # -- resumable upload ------------------------------------------------------------------
@@ -220,13 +244,23 @@ def build(state: SandboxState) -> Blueprint:
             time.sleep(30)
         return None if kind is None else fault_response(kind)
 
-    def spend_quota(client_id: str) -> bool:
+    def spend_quota(client_id: str, cost: int = INSERT_COST) -> bool:
         key = f"youtube:quota-used:{client_id}:{datetime.now(UTC).date()}"
         used = state.objects.get(key, 0)
-        if used + INSERT_COST > state.objects.get("youtube:quota", DAILY_QUOTA):
+        if used + cost > state.objects.get("youtube:quota", DAILY_QUOTA):
             return False
-        state.objects[key] = used + INSERT_COST
+        state.objects[key] = used + cost
         return True
+
+    def read_quota(token: Token) -> Response | None:
+        """An injected metrics fault, or the project's daily quota spent on a read (1 unit,
+        as videos.list and channels.list cost)."""
+        fault = analytics.metrics_fault(state, NETWORK)
+        if fault is not None:
+            return fault_response(fault)
+        if not spend_quota(token.extra.get("client_id", ""), READ_COST):
+            return quota_exceeded()
+        return None
 
     @bp.post("/upload/youtube/v3/videos")
     def start_upload():
@@ -264,13 +298,7 @@ def build(state: SandboxState) -> Blueprint:
         if fault is not None:
             return fault
         if not spend_quota(token.extra.get("client_id", "")):
-            return google_error(
-                403,
-                "quotaExceeded",
-                "The request cannot be completed because you have exceeded your "
-                '<a href="/youtube/v3/getting-started#quota">quota</a>.',
-                "youtube.quota",
-            )
+            return quota_exceeded()
         upload_id = secrets.token_urlsafe(24)
         state.objects[f"youtube:upload:{upload_id}"] = session
         response = Response(status=200)
@@ -412,22 +440,26 @@ def build(state: SandboxState) -> Blueprint:
         ids = [i for i in request.args.get("id", "").split(",") if i]
         if not ids or len(ids) > 50 or "statistics" not in request.args.get("part", ""):
             return google_error(400, "invalidParameter", "part=statistics and 1-50 ids expected")
+        refused = read_quota(token)
+        if refused is not None:
+            return refused
         found = {p["id"]: p for p in state.find_posts(NETWORK)}
         items = []
         for video_id in ids:
             post = found.get(video_id)
             if post is None:
-                continue
-            seed = int(video_id[-4:])
+                continue  # YouTube leaves out what it cannot find
+            values = analytics.of_post(NETWORK, post)
             items.append(
                 {
                     "kind": "youtube#video",
+                    "etag": f"sandbox-{video_id}",
                     "id": video_id,
                     "statistics": {
-                        "viewCount": str(100 + seed % 5000),
-                        "likeCount": str(seed % 300),
+                        "viewCount": str(values["views"]),
+                        "likeCount": str(values["likes"]),
                         "favoriteCount": "0",
-                        "commentCount": str(seed % 40),
+                        "commentCount": str(values["comments"]),
                     },
                 }
             )
