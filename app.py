@@ -115,3 +115,11 @@ def collect_followers(event):
 
     followers()
     collect_due()
+
+
+@app.schedule(Rate(1, unit=Rate.DAYS), name="best-times-priors")
+def best_times_priors(event):
+    """Each network's prior of best times, from every account of it in the deployment."""
+    from chalicelib.analytics.service import refresh_network_priors
+
+    refresh_network_priors()

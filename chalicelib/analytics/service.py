@@ -273,6 +273,8 @@ def post_metrics(workspace_id: str, post_id: str) -> dict[str, Any]:
     from chalicelib.store import posts as post_store
     from chalicelib.store.metrics import post_rows
 
+    if len(post_id) > 64:  # no post has such an id (and DynamoDB keys are bounded)
+        raise NotFound("No such post in this workspace.")
     rows = post_rows(workspace_id, post_id)
     if not rows and post_store.get(workspace_id, post_id) is None:
         raise NotFound("No such post in this workspace.")
@@ -548,7 +550,8 @@ def refresh_network_priors(networks: Iterable[str] | None = None) -> dict[str, i
     wanted = set(networks or NETWORK_IDS)
     histories: dict[str, list[list[bt.Observation]]] = defaultdict(list)
     today = datetime.now(UTC).date()
-    for record in WorkspaceRecord.scan(page_size=200):
+    # Across tenants by design (as the followers job): each workspace's own reads follow.
+    for record in WorkspaceRecord.scan(page_size=200, attributes_to_get=["workspace_id"]):
         ws = record.workspace_id
         for account in account_store.list_accounts(ws):
             if account.network not in wanted:

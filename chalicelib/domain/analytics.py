@@ -52,6 +52,8 @@ TOP_METRICS = (
     "clicks",
 )
 MAX_RANGE_DAYS = 400
+# Dates a period may name (social networks' posts are all within these).
+EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 DEFAULT_RANGE_DAYS = 28
 
 # What each network gives for a post, while an adapter does not say (its `metric_names`
@@ -304,6 +306,9 @@ class Period:
 def period(start: date | None, end: date | None, today: date) -> Period:
     """The period asked for: `to` defaults to today, `from` to 27 days before `to`.
     ValueError naming the field when it is backwards or too long."""
+    for name, value in (("from", start), ("to", end)):
+        if value is not None and not EARLIEST <= value <= LATEST:
+            raise PeriodError(name, f"must be between {EARLIEST} and {LATEST}")
     end = end or today
     start = start or end - timedelta(days=DEFAULT_RANGE_DAYS - 1)
     if start > end:

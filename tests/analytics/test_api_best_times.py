@@ -183,3 +183,33 @@ def test_next_slots_for_several_accounts(client):
     none = call(client, "GET", path(owner, "/next-slots"), headers=owner.headers)
     assert none.status_code == 422
     assert none.json["error"]["details"][0]["field"] == "account_id"
+
+
+def test_the_daily_job_learns_each_networks_prior_from_every_workspace(client):
+    from chalice.local import LambdaContext
+
+    from app import best_times_priors
+    from chalicelib.store import metrics
+    from local.scheduler import scheduled_event
+
+    # Two workspaces whose X accounts do best on Thursdays at 18:00 (UTC).
+    for _ in range(2):
+        other = signup(client)
+        account = an_account(other.workspace_id, "x", timezone="UTC")
+        history(other.workspace_id, account, 30, best=(3, 18))
+    best_times_priors(
+        scheduled_event("best-times-priors"),
+        LambdaContext(function_name="local", memory_size=1024, max_runtime_ms=60_000),
+    )
+    stored = metrics.network_prior("x")
+    assert stored is not None and stored["source"] == "deployment" and stored["accounts"] == 2
+    assert metrics.network_prior("mastodon")["source"] == "default"  # no account: the default
+
+    # A new X account elsewhere is offered what the deployment learnt, not the default.
+    owner = signup(client)
+    fresh = an_account(owner.workspace_id, "x", timezone="UTC")
+    body = call(
+        client, "GET", path(owner, f"/best-times?account_id={fresh}"), headers=owner.headers
+    ).json
+    assert body["source"] == "prior"
+    assert (body["slots"][0]["weekday"], body["slots"][0]["hour"]) == (3, 18)

@@ -79,6 +79,9 @@ def test_the_previous_period_has_equal_length_and_ranges_are_checked():
     with pytest.raises(an.PeriodError) as backwards:
         an.period(date(2030, 3, 2), date(2030, 3, 1), today=date(2030, 4, 1))
     assert backwards.value.field == "from"
+    with pytest.raises(an.PeriodError) as ancient:
+        an.period(date(1, 1, 1), date(1, 1, 2), today=date(2030, 4, 1))
+    assert ancient.value.field == "from"
     with pytest.raises(an.PeriodError, match="400 days"):
         an.period(date(2028, 1, 1), date(2030, 1, 1), today=date(2030, 4, 1))
 
