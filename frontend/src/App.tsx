@@ -11,6 +11,7 @@ function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, n
 
 const AccountSettingsPage = page(() => import("./pages/AccountSettingsPage"), "AccountSettingsPage");
 const AccountsPage = page(() => import("./pages/AccountsPage"), "AccountsPage");
+const AnalyticsPage = page(() => import("./analytics/AnalyticsPage"), "AnalyticsPage");
 const ApiKeysPage = page(() => import("./pages/ApiKeysPage"), "ApiKeysPage");
 const ApprovalPolicyPage = page(() => import("./pages/ApprovalPolicyPage"), "ApprovalPolicyPage");
 const ApprovalsPage = page(() => import("./pages/ApprovalsPage"), "ApprovalsPage");
@@ -78,6 +79,7 @@ export function App() {
           <Route path="/calendar" element={<CalendarPage />} />
           <Route path="/compose" element={<ComposerPage />} />
           <Route path="/queue" element={<QueuePage />} />
+          <Route path="/analytics" element={<AnalyticsPage />} />
           <Route path="/approvals" element={<ApprovalsPage />} />
           <Route path="/bulk" element={<BulkPage />} />
           <Route path="/media" element={<MediaLibraryPage />} />

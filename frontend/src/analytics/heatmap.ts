@@ -72,3 +72,8 @@ export function cellDescription(cell: HeatCell): string {
   const rank = cell.rank ? ` (suggested time ${cell.rank})` : "";
   return `${when}: ${formatRate(cell.value)} expected engagement${rank}`;
 }
+
+/** What the page says when an account has too little history: the API's words, else ours. */
+export function priorMessage(message: string | null | undefined, network: string): string {
+  return message?.trim() || `Not enough history yet: these are ${network}'s usual good times.`;
+}

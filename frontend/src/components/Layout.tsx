@@ -1,6 +1,7 @@
 import {
   Bell,
   CalendarDays,
+  ChartColumn,
   ClipboardCheck,
   Files,
   FileUp,
@@ -38,6 +39,7 @@ export const NAV_GROUPS: { title: string; items: NavItem[] }[] = [
       { to: "/compose", label: "Compose", icon: SquarePen },
       { to: "/posts", label: "Posts", icon: Files },
       { to: "/queue", label: "Queue", icon: ListOrdered },
+      { to: "/analytics", label: "Analytics", icon: ChartColumn },
       { to: "/approvals", label: "Approvals", icon: ClipboardCheck },
     ],
   },
