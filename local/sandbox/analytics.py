@@ -143,3 +143,37 @@ def rate_window(
     stamps.append(now)
     state.objects[name] = stamps
     return True, limit - len(stamps), reset
+
+
+def seed_post(
+    state: SandboxState,
+    network: str,
+    account_external_id: str,
+    published_at: float,
+    text: str = "",
+) -> str:
+    """Records a post as if the account (its Schedulo `external_id`) had published it at
+    `published_at` (epoch seconds), with an id shaped like the network's own: the id the
+    adapter's `metrics` takes. For tests and benchmarks that need history without
+    publishing each post (also `POST /_control/posts`)."""
+    n = state.next_id()
+    if network == "facebook":
+        post_id = f"{account_external_id}_{8_000_000_000 + n}"
+    elif network == "linkedin":
+        post_id = f"urn:li:share:{7_200_000_000_000_000_000 + n}"
+    elif network == "youtube":
+        post_id = f"seed{n:07d}"
+    elif network == "bluesky":
+        post_id = f"at://{account_external_id}/app.bsky.feed.post/3seed{n:08d}"
+    else:
+        post_id = str(18_000_000_000_000_000 + n)
+    state.record_post(
+        network,
+        account_external_id,
+        text or f"seeded post {n}",
+        id=post_id,
+        received_at=published_at,
+        username="demo",
+        media_type="IMAGE",
+    )
+    return post_id

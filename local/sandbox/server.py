@@ -29,6 +29,23 @@ def create_app(state: SandboxState, aws_url: str | None = None) -> Flask:
         posts = state.find_posts(request.args.get("network"), request.args.get("account"))
         return jsonify(posts)
 
+    @app.post("/_control/posts")
+    def control_seed_posts():
+        """Posts as if published at given times, for analytics history:
+        {"network", "account" (the account's external id), "published_at": [epoch, ...]}
+        -> {"ids": [...]} (local/sandbox/analytics.py::seed_post)."""
+        from local.sandbox.analytics import seed_post
+
+        body = request.get_json(force=True, silent=True) or {}
+        network, account, times = body.get("network"), body.get("account"), body.get("published_at")
+        if network not in REGISTRY:
+            return jsonify(error=f"unknown network {network!r}"), 400
+        if not isinstance(account, str) or not account:
+            return jsonify(error="account must be the account's external id"), 400
+        if not isinstance(times, list) or not all(isinstance(t, int | float) for t in times):
+            return jsonify(error="published_at must be a list of epoch seconds"), 400
+        return jsonify(ids=[seed_post(state, network, account, float(t)) for t in times])
+
     @app.post("/_control/faults")
     def control_faults():
         body = request.get_json(force=True, silent=True) or {}
