@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 import requests
@@ -17,6 +18,8 @@ from chalicelib.store.base import iso, utcnow
 from tests.support.analytics import collect_now
 from tests.support.publishing import PublishingWorld
 from tests.support.sandbox import running_sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -250,3 +253,35 @@ def test_collection_never_crosses_tenants(world, client, sandbox):
     assert metrics.post_rows(world.ws, other_post) == []
     mine = metrics.target_rows(world.ws, utcnow() - timedelta(hours=1), utcnow())
     assert [r.post_id for r in mine] == [post_id]
+
+
+def test_the_template_and_policies_hold_what_collection_names():
+    from chalicelib.settings import settings_from
+    from local.cfn_yaml import load_template
+
+    settings = settings_from({"SCHEDULO_STAGE": "dev"})
+    resources = load_template()["Resources"]
+    groups = {
+        r["Properties"]["Name"]["Fn::Sub"].replace("${Stage}", "dev")
+        for r in resources.values()
+        if r["Type"] == "AWS::Scheduler::ScheduleGroup"
+    }
+    assert settings.metrics_schedule_group in groups
+    invoke = resources["SchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    targets = json.dumps(invoke)
+    assert "function:schedulo-${Stage}-collector" in targets
+    backlog = resources["CollectionBacklogAlarm"]["Properties"]
+    assert backlog["MetricName"] == "MetricsBacklogSeconds"
+    assert backlog["AlarmActions"] == [{"Ref": "OperatorsTopic"}]
+    due = next(
+        i
+        for i in resources["MetricsTable"]["Properties"]["GlobalSecondaryIndexes"]
+        if i["IndexName"] == "due-index"
+    )
+    assert set(due["Projection"]["NonKeyAttributes"]) >= {"account_id", "external_id"}
+    for stage in ("dev", "prod"):
+        policy = (ROOT / ".chalice" / f"policy-{stage}.json").read_text()
+        assert f"schedule/schedulo-{stage}-metrics/*" in policy
+        assert f"function:schedulo-{stage}-collector" in policy
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    assert config["stages"]["prod"]["lambda_functions"]["collector"]["lambda_timeout"] == 900
