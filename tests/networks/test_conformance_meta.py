@@ -84,6 +84,7 @@ def exercise_facebook(sandbox) -> dict[str, str]:
         facebook.publish(account, PublishRequest(text="v", media=(video.item(),))),
     ]
     facebook.metrics(account, [ids[0].external_id])
+    facebook.account_metrics(account)
     facebook.revoke(grant)
     kinds = {page.external_id: "Page", "me": "User"}
     kinds.update({p["id"]: "PagePost" for p in sandbox.posts("facebook")})
@@ -122,6 +123,7 @@ def exercise_instagram(sandbox) -> dict[str, str]:
         PublishRequest(media=(image_item(jpeg(), url=url),), options={"placement": "story"}),
     )
     instagram.metrics(account, [single.external_id])
+    instagram.account_metrics(account)
     kinds = {business.external_id: "IGUser", "me": "User"}
     kinds.update({p["id"]: "IGMedia" for p in sandbox.posts("instagram")})
     for call in sandbox.calls:
@@ -162,6 +164,7 @@ def test_facebook_calls_use_described_edges_and_parameters(sandbox):
         "POST Page/videos",
         "POST PagePost/comments",
         "GET PagePost/insights",
+        "GET Page/",
     }
 
 
@@ -177,4 +180,5 @@ def test_instagram_calls_use_described_edges_and_parameters(sandbox):
         "GET IGMedia/",
         "POST IGMedia/comments",
         "GET IGMedia/insights",
+        "GET IGUser/",
     }

@@ -74,6 +74,7 @@ def test_the_adapter_and_the_sandbox_speak_the_x_api_as_described(sandbox, spec)
         ),
     )
     x.metrics(account, [first.external_id, *first.follow_up_ids])
+    x.account_metrics(account)
 
     checked = set()
     for call in sandbox.calls_to("/x/"):

@@ -160,6 +160,7 @@ def test_metrics_are_read_back(sandbox):
     [metrics] = mastodon.metrics(account, [result.external_id])
     assert metrics.values["likes"] >= 1 and set(metrics.values) == {"likes", "shares", "comments"}
     assert mastodon.account_metrics(account).followers
+    conforms(sandbox)
 
 
 @pytest.mark.parametrize(
