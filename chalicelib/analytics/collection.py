@@ -260,7 +260,9 @@ def collect_due(
             report.add(left=len(group))
             return
         own = networks.setdefault(group[0].network, CollectionReport())
-        planned = _AccountRun(key[0], key[1], group, now, force, own, writer).run()
+        planned = _AccountRun(
+            key[0], key[1], group, now, force, own, writer, started + RUN_SECONDS
+        ).run()
         with due_lock:
             due_next.extend(planned)
 
@@ -292,9 +294,10 @@ class _AccountRun:
         force: bool,
         report: CollectionReport,
         writer: ThreadPoolExecutor | None = None,
+        deadline: float | None = None,
     ) -> None:
         self.ws, self.account_id, self.entries = workspace_id, account_id, entries
-        self.writer = writer
+        self.writer, self.deadline = writer, deadline
         self.network = entries[0].network
         self.now, self.force, self.report = now, force, report
         self.planned: list[str] = []  # due times written, whose buckets need arming
@@ -328,6 +331,9 @@ class _AccountRun:
         batches = [self.entries[i : i + size] for i in range(0, len(self.entries), size)]
         for index, batch in enumerate(batches):
             rest = [entry for later in batches[index:] for entry in later]
+            if self.deadline is not None and monotonic() > self.deadline:
+                self.report.add(left=len(rest))  # still due: the next run takes them
+                break
             wait = _take_budget(self.account_id, self.network)
             if wait is not None:
                 self.report.add(throttled=1)

@@ -164,6 +164,28 @@ def test_an_account_over_its_budget_is_planned_for_the_end_of_the_window(
     assert all(e.attempts == 0 for e in later)  # being throttled is not a failure
 
 
+def test_a_run_out_of_time_leaves_the_rest_due_and_arms_the_next_bucket(
+    world, sandbox, monkeypatch
+):
+    from chalicelib.aws import client
+    from chalicelib.settings import get_settings
+
+    monkeypatch.setattr(collection, "RUN_SECONDS", -1.0)  # out of time from the start
+    account = world.account("x")
+    seeded_targets(world, sandbox, account, 30)
+    before = len(lookups(sandbox))
+    now = utcnow()
+    report = collection.collect_due(now)
+    assert (report.left, report.snapshots, len(lookups(sandbox)) - before) == (30, 0, 0)
+    assert len(metrics.workspace_due(world.ws)) == 30  # nothing lost: still due
+    end = collection.bucket_end(now + collection.BUCKET)
+    client("scheduler").get_schedule(  # the next bucket's run takes them
+        GroupName=get_settings().metrics_schedule_group, Name=collection.bucket_name(end)
+    )
+    monkeypatch.setattr(collection, "RUN_SECONDS", 480.0)
+    assert collection.collect_due(utcnow()).snapshots == 30
+
+
 def test_a_throttled_fetch_is_planned_later_and_keeps_the_earlier_snapshots(world, sandbox):
     _, post_id = published(world)
     collect_now(None, world.ws)
