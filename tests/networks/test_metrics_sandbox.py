@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -172,17 +173,23 @@ def test_an_injected_401_on_account_metrics_asks_to_reconnect(sandbox, case):
 
 
 def test_the_planted_best_slot_gives_the_best_engagement_rate():
-    for account in ("1", "2", "did:plc:abc"):
-        day, hour = analytics.planted_best_slot("x", account)
+    accounts = [("x", "1"), ("bluesky", "did:plc:abc")]
+    accounts += [(network, str(n)) for network in ("facebook", "youtube") for n in range(200)]
+    for network, account in accounts:
+        day, hour = analytics.planted_best_slot(network, account)
         assert 0 <= day <= 6 and 9 <= hour <= 20
-        best = analytics.slot_factor("x", account, day, hour)
+        best = analytics.slot_factor(network, account, day, hour)
         others = [
-            analytics.slot_factor("x", account, d, h)
+            analytics.slot_factor(network, account, d, h)
             for d in range(7)
             for h in range(24)
             if (d, h) != (day, hour)
         ]
-        assert best > max(others)
+        assert best > 1.05 * max(others)
+        assert best > 2 * sorted(others)[len(others) // 2]  # well above a typical slot
+    # The planted slots are spread over the week, not one slot for everyone.
+    slots = {analytics.planted_best_slot("facebook", str(n)) for n in range(200)}
+    assert len({d for d, _ in slots}) == 7 and len(slots) > 50
 
 
 def test_followers_move_from_day_to_day_and_are_repeatable():
@@ -238,3 +245,25 @@ def test_history_can_be_seeded_through_the_control_api(sandbox):
         timeout=5,
     )
     assert refused.status_code == 400 and "published_at" in refused.json()["error"]
+
+
+def test_posts_at_the_planted_slot_engage_more_as_served(sandbox):
+    x, account = ACCOUNTS["x"](sandbox)
+    day, hour = analytics.planted_best_slot("x", account.external_id)
+    now = datetime.now(UTC)
+    # The planted slot three weeks back or more, and the opposite weekday and hour.
+    start = (now - timedelta(days=21)).replace(hour=hour, minute=0, second=0, microsecond=0)
+    best = start - timedelta(days=(start.weekday() - day) % 7)
+    worst = best - timedelta(days=3, hours=12)
+    ids = [
+        analytics.seed_post(sandbox.state, "x", account.external_id, when.timestamp())
+        for when in (best, worst)
+    ]
+    at_best, at_worst = x.metrics(account, ids)
+
+    def rate(values: dict[str, int]) -> float:
+        engaged = sum(values[k] for k in ("likes", "comments", "shares", "saves"))
+        return engaged / values["impressions"]
+
+    assert rate(at_best.values) > 1.8 * rate(at_worst.values)
+    assert at_best.values["impressions"] > at_worst.values["impressions"]
