@@ -33,12 +33,11 @@ def save(session: Any, endpoint: str, settings: Settings, directory: Path) -> No
             keys.append(obj["Key"])
     scheduler = session.client("scheduler", endpoint_url=endpoint)
     schedules = []
-    for page in scheduler.get_paginator("list_schedules").paginate(
-        GroupName=settings.schedule_group
-    ):
-        for summary in page["Schedules"]:
-            detail = scheduler.get_schedule(GroupName=settings.schedule_group, Name=summary["Name"])
-            schedules.append({k: detail[k] for k in _SCHEDULE_FIELDS if k in detail})
+    for group in (settings.schedule_group, settings.metrics_schedule_group):
+        for page in scheduler.get_paginator("list_schedules").paginate(GroupName=group):
+            for summary in page["Schedules"]:
+                detail = scheduler.get_schedule(GroupName=group, Name=summary["Name"])
+                schedules.append({k: detail[k] for k in _SCHEDULE_FIELDS if k in detail})
     state = {"tables": tables, "media_keys": keys, "schedules": schedules}
     tmp = directory / "state.json.tmp"
     tmp.write_text(json.dumps(state, default=str))
