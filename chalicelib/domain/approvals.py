@@ -270,14 +270,21 @@ def _step_name(state: ApprovalState) -> str:
 
 
 def approve(
-    state: ApprovalState, reviewer: Reviewer, at: str, members: set[str] | None = None
+    state: ApprovalState, reviewer: Reviewer, at: str, members: dict[str, Role] | None = None
 ) -> bool:
     """Record `reviewer`'s approval of the current step; True when it was the last step's
-    final approval (the post is approved). `members`: the workspace's members now; a step
-    of rule all no longer waits for someone who has left."""
+    final approval (the post is approved). `members`: {user id: role} now; a step of rule
+    all no longer waits for someone who has left or whose role no longer counts."""
     via = eligibility(state, reviewer)
     if members is not None:
-        state.required = [[who for who in ids if who in members] for ids in state.required]
+        state.required = [
+            [
+                who
+                for who in ids
+                if who in members and (who in step.user_ids or members[who] in step.roles)
+            ]
+            for step, ids in zip(state.steps, state.required, strict=False)
+        ]
     state.approvals.append(
         Approval(
             step=state.step,

@@ -367,7 +367,7 @@ def _review(
             _new_time(item, when, now)
         elif passed:
             raise invalid("when", "the post's time has passed: approve it with a new time")
-        final = approve(state, reviewer, stamp, set(_roles(item.workspace_id)))
+        final = approve(state, reviewer, stamp, _roles(item.workspace_id))
         if final and state.publish_now and item.scheduled_at is None:
             item.scheduled_at = stamp
         if not final:

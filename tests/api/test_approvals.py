@@ -204,7 +204,7 @@ def test_a_two_step_flow_with_any_then_all(client, team):
     assert [a["via"] for a in last.json["approval"]["approvals"]] == ["editor", "named", "named"]
 
 
-def test_a_step_of_rule_all_stops_waiting_for_a_member_who_left(client, team):
+def test_a_step_of_rule_all_stops_waiting_for_a_member_who_left_or_changed_role(client, team):
     approvers = [team["admin"].user_id, team["owner"].user_id]
     policy = {
         "mode": "steps",
@@ -219,6 +219,21 @@ def test_a_step_of_rule_all_stops_waiting_for_a_member_who_left(client, team):
     approved = act(client, team, post["id"], "approve", "owner")
     assert approved.status_code == 200, approved.json
     assert approved.json["status"] == "scheduled"
+    # Nor for one whose role no longer counts for it.
+    roles = {
+        "mode": "steps",
+        "required_below": None,
+        "steps": [{"roles": ["editor"], "rule": "all"}],
+    }
+    set_policy(client, team, roles)
+    post = create(client, team, who="owner", text="Waiting on editors")
+    required = {team["editor"].user_id, team["editor2"].user_id}
+    assert set(post["approval"]["required"][0]) == required
+    path = ws_path(team, f"/members/{team['editor2'].user_id}")
+    changed = call(client, "PATCH", path, {"role": "viewer"}, team["owner"].headers)
+    assert changed.status_code == 200, changed.json
+    approved = act(client, team, post["id"], "approve", "editor")
+    assert approved.status_code == 200 and approved.json["status"] == "scheduled"
 
 
 def test_request_changes_then_edit_and_submit_again_then_reject(client, team):
