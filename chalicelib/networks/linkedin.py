@@ -405,19 +405,33 @@ class LinkedInAdapter(NetworkAdapter):
         kind = "ugcPost" if urn.startswith("urn:li:ugcPost:") else "share"
         values: dict[str, int] = {}
         for query_type, name in MEMBER_POST_METRICS.items():
-            body = self._rest(
-                "GET",
-                "/rest/memberCreatorPostAnalytics?q=entity"
-                f"&entity=({kind}:{quote(urn, safe='')})"
-                f"&queryType={query_type}&aggregation=TOTAL",
-                account.access_token,
-            )
+            try:
+                body = self._rest(
+                    "GET",
+                    "/rest/memberCreatorPostAnalytics?q=entity"
+                    f"&entity=({kind}:{quote(urn, safe='')})"
+                    f"&queryType={query_type}&aggregation=TOTAL",
+                    account.access_token,
+                )
+            except NetworkError as error:
+                if error.status != 403:
+                    raise
+                # The member analytics permission is granted to approved apps only (and
+                # to grants made since): the post's likes and comments are still public.
+                return self._social_actions(account, urn)
             counts = [
                 e.get("count") for e in body.get("elements", []) if e.get("count") is not None
             ]
             if counts:
                 values[name] = int(sum(counts))
         return PostMetrics(urn, values)
+
+    def _social_actions(self, account: AccountAuth, urn: str) -> PostMetrics:
+        body = self._rest("GET", f"/rest/socialActions/{quote(urn, safe='')}", account.access_token)
+        likes = (body.get("likesSummary") or {}).get("totalLikes")
+        comments = (body.get("commentsSummary") or {}).get("aggregatedTotalComments")
+        given = {"likes": likes, "comments": comments}
+        return PostMetrics(urn, {k: int(v) for k, v in given.items() if v is not None})
 
     def account_metrics(self, account: AccountAuth) -> AccountMetrics:
         if account.external_id.startswith("urn:li:organization:"):
@@ -429,7 +443,12 @@ class LinkedInAdapter(NetworkAdapter):
             )
             size = body.get("firstDegreeSize")
             return AccountMetrics(None if size is None else int(size), {})
-        body = self._rest("GET", "/rest/memberFollowersCount?q=me", account.access_token)
+        try:
+            body = self._rest("GET", "/rest/memberFollowersCount?q=me", account.access_token)
+        except NetworkError as error:
+            if error.status != 403:
+                raise
+            return AccountMetrics(None, {})  # not granted: followers not available
         counts = [
             e.get("memberFollowersCount")
             for e in body.get("elements", [])

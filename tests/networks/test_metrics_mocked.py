@@ -382,6 +382,31 @@ def test_linkedin_member_post_analytics_one_metric_a_call():
 
 
 @responses.activate
+def test_linkedin_member_without_the_analytics_permission_gets_public_counts():
+    responses.get(
+        f"{LINKEDIN}/memberCreatorPostAnalytics",
+        status=403,
+        json={"status": 403, "code": "ACCESS_DENIED", "message": "Not enough permissions"},
+    )
+    responses.get(
+        f"{LINKEDIN}/socialActions/urn%3Ali%3Ashare%3A7",
+        json={
+            "likesSummary": {"totalLikes": 14},
+            "commentsSummary": {"aggregatedTotalComments": 3},
+        },
+    )
+    responses.get(
+        f"{LINKEDIN}/memberFollowersCount",
+        status=403,
+        json={"status": 403, "code": "ACCESS_DENIED", "message": "Not enough permissions"},
+    )
+    linkedin, member = adapter("linkedin"), AccountAuth("urn:li:person:abc", TOKEN)
+    [got] = linkedin.metrics(member, ["urn:li:share:7"])
+    assert got.values == {"likes": 14, "comments": 3}
+    assert linkedin.account_metrics(member).followers is None
+
+
+@responses.activate
 def test_linkedin_followers_of_an_organisation_and_a_member():
     linkedin = adapter("linkedin")
     responses.get(

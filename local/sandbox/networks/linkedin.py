@@ -677,11 +677,11 @@ def build(state: SandboxState) -> Blueprint:
         post = post_of(urn)
         if post is None:
             return error(404, f"{unquote(urn)} not found", "NOT_FOUND")
-        seed = sum(map(ord, post["id"])) + int(time.time() - post["received_at"])
-        comments = len(post.get("comments", []))
+        figures = figures_of(post)
+        comments = figures["comments"]
         return jsonify(
             target=post["id"],
-            likesSummary={"totalLikes": seed % 30 + 1, "likedByCurrentUser": False},
+            likesSummary={"totalLikes": figures["likes"], "likedByCurrentUser": False},
             commentsSummary={
                 "totalFirstLevelComments": comments,
                 "aggregatedTotalComments": comments,
