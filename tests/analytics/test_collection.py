@@ -136,6 +136,50 @@ def test_the_buckets_schedule_runs_the_collector_which_appends_snapshots_in_orde
     assert collect_now(None, world.ws)["refreshes"]["calls"] == 0  # nothing left to do
 
 
+def test_the_scheduler_fires_the_bucket_and_the_collector_takes_the_snapshot(
+    world, sandbox, monkeypatch
+):
+    """The whole loop with buckets of 2 seconds: publish, the bucket's one-time schedule
+    fires (the scheduler emulator, as EventBridge Scheduler would), the collector runs."""
+    import time
+
+    from chalice.local import LambdaContext
+
+    import app
+    from chalicelib.aws import client
+    from chalicelib.settings import get_settings
+    from local.scheduler import SchedulerEmulator
+
+    monkeypatch.setattr(collection, "REFRESH_OFFSETS", (timedelta(seconds=1), timedelta(days=1)))
+    monkeypatch.setattr(collection, "BUCKET", timedelta(seconds=2))
+    monkeypatch.setattr(collection, "ARM_MARGIN", timedelta(seconds=1))
+    fired: list[dict] = []
+
+    def invoke(arn: str, payload: dict) -> None:
+        assert arn == get_settings().collector_arn
+        fired.append(payload)
+        app.collector(payload, LambdaContext("collector", 1024, 900_000))
+
+    emulator = SchedulerEmulator(
+        scheduler=client("scheduler"),
+        sqs=client("sqs"),
+        group=get_settings().metrics_schedule_group,
+        invoke=invoke,
+        refresh_seconds=0.2,
+        log=lambda line: None,
+    ).start()
+    try:
+        _, post_id = published(world)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not metrics.post_rows(world.ws, post_id)[0].snapshots:
+            time.sleep(0.2)
+    finally:
+        emulator.stop()
+    [row] = metrics.post_rows(world.ws, post_id)
+    assert len(row.snapshots) == 1 and row.state == "collecting"
+    assert fired and set(fired[0]) == {"bucket"}
+
+
 def test_150_x_targets_of_one_account_take_two_calls(world, sandbox):
     account = world.account("x")
     seeded_targets(world, sandbox, account, 150)
