@@ -164,6 +164,24 @@ describe("PostPage", () => {
     expect(toasts).toContain("Schedule cancelled: the post is back in your drafts.");
   });
 
+  it("says so when publishing now waits for approval of the new time", async () => {
+    toasts.length = 0;
+    const scheduled = post([target("x", "pending")], "scheduled");
+    const waiting = { ...scheduled, status: "pending_approval", scheduled_at: null, version: 4 };
+    const fetchMock = routes({
+      "/v1/workspaces/w_1/posts/p_1": scheduled,
+      "/v1/workspaces/w_1/accounts": ACCOUNTS,
+      "POST /v1/workspaces/w_1/posts/p_1/publish-now": waiting,
+    });
+    renderPage();
+    fireEvent.click(await screen.findByRole("button", { name: "Publish now" }));
+    const dialog = screen.getByRole("alertdialog", { name: "Publish this post now?" });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Publish now" }));
+    await waitFor(() => expect(toasts).toContain("A new time needs approval here: the post goes out as soon as it is approved."));
+    expect(toasts.some((t) => t.startsWith("Publishing now"))).toBe(false);
+    expect(fetchMock.mock.calls.some(([path, init]) => String(path).endsWith("/publish-now") && init?.method === "POST")).toBe(true);
+  });
+
   it("deletes only once confirmed, then leaves for the list", async () => {
     const fetchMock = routes({
       "/v1/workspaces/w_1/posts/p_1": post([target("x", "pending")], "scheduled"),

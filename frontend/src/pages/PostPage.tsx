@@ -13,6 +13,7 @@ import { retryable, retryPost, STATUS_NAMES, type Post } from "../posts/api";
 import { actionsFor, duplicateBody, lastPublishedAt, listWords, unscheduleBody } from "../posts/postActions";
 import { TargetStatusList } from "../posts/TargetStatusList";
 import { PostCollaboration } from "../posts/collaboration/PostCollaboration";
+import { PostMetrics } from "../analytics/PostMetrics";
 import { DecisionBar } from "../approvals/DecisionBar";
 import { ReviewLinks } from "../approvals/ReviewLinks";
 import { reloadQuery } from "../queryClient";
@@ -73,6 +74,11 @@ export function PostPage() {
     onSuccess: (next) => {
       setAsking(null);
       updated(next);
+      if (next.status === "pending_approval") {
+        // The workspace wants a new time approved: "now" waits for its approvers.
+        showToast("A new time needs approval here: the post goes out as soon as it is approved.");
+        return;
+      }
       const names = listWords([...new Set(next.targets.map((t) => networkLabel(t.network)))]);
       showToast(`Publishing now to ${names}.`);
     },
@@ -230,6 +236,7 @@ export function PostPage() {
           {retry.isError && <p role="alert">Could not retry: {retry.error.message}</p>}
         </div>
       )}
+      <PostMetrics workspaceId={workspace.id} post={data} accounts={byId} />
       {canWrite && REVIEWABLE.has(data.status) && <ReviewLinks workspaceId={workspace.id} postId={data.id} />}
       <PostCollaboration workspace={workspace} post={data} postKey={key} />
       {asking === "delete" && (
