@@ -17,6 +17,7 @@ import { HeadlineCards } from "./HeadlineCards";
 import { previousRange, rangeFromParams, rangeLabel, todayIn, type DateRange, type PresetId } from "./ranges";
 import { RangePicker } from "./RangePicker";
 import { TopPosts } from "./TopPosts";
+import "./parts.css";
 import "./analytics.css";
 
 // The chart library is most of this page's code: it loads beside the numbers (asked for as

@@ -13,7 +13,11 @@ export function Downloads({ workspaceId, range }: { workspaceId: string; range: 
   async function save(kind: Kind) {
     setBusy(kind);
     try {
-      await download(analyticsPath(workspaceId, `export.${kind}`, { from: range.from, to: range.to }), `analytics-${range.from}-${range.to}.${kind}`);
+      await download(
+        analyticsPath(workspaceId, `export.${kind}`, { from: range.from, to: range.to }),
+        `analytics-${range.from}-${range.to}.${kind}`,
+        kind === "pdf" ? "application/pdf" : "text/csv",
+      );
     } catch (error) {
       showError(`The ${kind.toUpperCase()} was not downloaded: ${errorMessage(error)}`);
     } finally {

@@ -9,6 +9,7 @@ import { networkLabel } from "../components/NetworkIcon";
 import { showToast } from "../components/Toasts";
 import { analyticsPath, useBestTimes } from "./api";
 import { priorMessage, slotName } from "./heatmap";
+import "./parts.css";
 
 export function UseBestTimes({ workspaceId, account }: { workspaceId: string; account: Account }) {
   const id = useId();

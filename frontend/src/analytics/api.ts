@@ -97,10 +97,12 @@ export function attachmentName(disposition: string | null, fallback: string): st
 }
 
 /** Fetch `path` with the session's token and hand it to the browser as a saved file. */
-export async function download(path: string, fallbackName: string): Promise<string> {
+export async function download(path: string, fallbackName: string, accept = "*/*"): Promise<string> {
   const fetchIt = () => {
     const token = tokenStore.get()?.access_token;
-    return fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {}, credentials: "same-origin" });
+    // Accept names the type: API Gateway hands a binary body (the PDF) back only then.
+    const headers: Record<string, string> = { Accept: accept, ...(token ? { Authorization: `Bearer ${token}` } : {}) };
+    return fetch(path, { headers, credentials: "same-origin" });
   };
   let response = await fetchIt();
   if (response.status === 401 && (await restoreSession())) response = await fetchIt();

@@ -15,6 +15,7 @@ import { showToast } from "../components/Toasts";
 import { TimeZoneField } from "../components/TimeZoneField";
 import { appendText, insertAt, libraryPath, type LibraryItem } from "../library/api";
 import { LibraryPanel } from "../library/LibraryPanel";
+import { SuggestedSlots } from "../analytics/SuggestedSlots";
 import { MediaPicker } from "../media/MediaPicker";
 import { counter } from "./counting";
 import { wallTime, type Network, type Post, type PostBody, type When } from "./api";
@@ -352,6 +353,18 @@ export function ComposerForm({
                 </label>
               ))}
             </div>
+            {mode !== "now" && (
+              <SuggestedSlots
+                workspaceId={workspaceId}
+                accountIds={chosen.map((a) => a.id)}
+                chosen={mode === "at" ? { at, zone } : undefined}
+                onPick={(slot, wall) => {
+                  setMode("at");
+                  setZone(slot.timezone);
+                  setAt(wall);
+                }}
+              />
+            )}
             {mode === "at" && (
               <>
                 <div className="when-at">

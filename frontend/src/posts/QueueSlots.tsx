@@ -8,6 +8,7 @@ import { api, ApiError } from "../api/client";
 import { normaliseSlots, WEEKDAYS, type Account, type Slot } from "../accounts/api";
 import { errorMessage } from "../components/Toasts";
 import { TimeZoneField } from "../components/TimeZoneField";
+import { UseBestTimes } from "../analytics/UseBestTimes";
 import { differsFromBrowser, zoneAbbreviation } from "../time/zoned";
 import { clockLabel, sameZone } from "./dates";
 
@@ -131,6 +132,7 @@ export function QueueSlots({
               Change time zone
             </button>
           ))}
+        {canEdit && <UseBestTimes workspaceId={workspaceId} account={account} />}
       </div>
       <div className="slot-week">
         {WEEKDAYS.map((day, weekday) => {
