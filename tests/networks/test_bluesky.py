@@ -289,3 +289,21 @@ def test_disconnecting_deletes_the_session(sandbox, bluesky):
         with pytest.raises(NetworkError) as gone:
             call(grant)
         assert gone.value.kind is ErrorKind.REAUTH
+
+
+def test_metrics_answers_are_lexicon_shaped(sandbox, bluesky):
+    if not documents():
+        pytest.skip("../shared/specs/bluesky/lexicons is absent: lexicon conformance skipped")
+    account = connected(bluesky)
+    result = bluesky.publish(account, PublishRequest(text="counted"))
+    bluesky.metrics(account, [result.external_id])
+    bluesky.account_metrics(account)
+    [posts] = [c.response for c in sandbox.calls_to("/bluesky/xrpc/app.bsky.feed.getPosts")]
+    [profile] = [c.response for c in sandbox.calls_to("/bluesky/xrpc/app.bsky.actor.getProfile")]
+    validator, errors = Validator(), []
+    for post in posts["posts"]:
+        view = {"type": "ref", "ref": "app.bsky.feed.defs#postView"}
+        validator._check(view, post, "post", "app.bsky.feed.getPosts", errors)
+    detailed = {"type": "ref", "ref": "app.bsky.actor.defs#profileViewDetailed"}
+    validator._check(detailed, profile, "profile", "app.bsky.actor.getProfile", errors)
+    assert posts["posts"] and errors == []
