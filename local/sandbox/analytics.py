@@ -18,7 +18,8 @@ A post's figures are `final * growth(age)`:
                  * (0.85 + 0.15 * cos(2π(hour - 14)/24))`
   where dh is the circular distance in hours (0..12) and dd in weekdays (0..3) from
   `planted_best_slot(network, account)`: x2.6 at the best cell, x2.3 an hour away,
-  x1.5 on the next day at the same hour, ~1 far from it, a little lower at night.
+  x1.5 on the next day at the same hour, ~1 far from it (before the gentle daily term,
+  a little lower at night). Views are 0.8 x impressions, reach 0.72 x impressions.
 
 Followers move day by day: `base + slope * days_since_2025-01-01 + jitter(day)`, each
 term from a hash of (network, account) and the UTC day.
@@ -33,7 +34,6 @@ from typing import Any
 
 from local.sandbox.state import SandboxState
 
-CANONICAL = ("impressions", "views", "reach", "likes", "comments", "shares", "saves", "clicks")
 # Shares of a post's engagements; quotes come on top of them.
 ENGAGEMENT_MIX = {"likes": 0.62, "comments": 0.08, "shares": 0.10, "saves": 0.07, "clicks": 0.13}
 QUOTE_SHARE = 0.02
