@@ -351,3 +351,42 @@ def test_the_template_and_policies_hold_what_collection_names():
         assert f"function:schedulo-{stage}-collector" in policy
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
     assert config["stages"]["prod"]["lambda_functions"]["collector"]["lambda_timeout"] == 900
+
+
+def test_a_token_about_to_expire_is_refreshed_before_collecting_as_publishing_does(world, sandbox):
+    from chalicelib.oauth.tokens import open_secrets, store_secrets
+    from chalicelib.store import accounts
+
+    account, _ = published(world)
+    item = accounts.get(world.ws, account)
+    secrets = open_secrets(item)
+    store_secrets(item, {**secrets, "expires_at": (utcnow() + timedelta(minutes=1)).isoformat()})
+    refreshes = len(sandbox.calls_to("/x/2/oauth2/token"))
+    report = collect_now(None, world.ws)["refreshes"]
+    assert report["snapshots"] == 1
+    assert len(sandbox.calls_to("/x/2/oauth2/token")) == refreshes + 1
+    fresh = accounts.get(world.ws, account)
+    assert datetime.fromisoformat(fresh.token_expires_at) > utcnow() + timedelta(minutes=30)
+
+
+def test_a_throttled_followers_fetch_is_retried_by_a_schedule_of_its_own(world, sandbox):
+    from chalicelib.aws import client
+    from chalicelib.settings import get_settings
+
+    account = world.account("x")
+    metrics_fault(sandbox, "x", "429")
+    report = collection.collect_followers(workspace_id=world.ws)
+    today = utcnow().date()
+    assert report.followers == 0 and metrics.account_days(world.ws, account, today, today) == []
+    group = get_settings().metrics_schedule_group
+    names = [
+        s["Name"]
+        for s in client("scheduler").list_schedules(GroupName=group)["Schedules"]
+        if s["Name"].startswith(f"followers-{world.ws}-")
+    ]
+    [name] = names
+    schedule = client("scheduler").get_schedule(GroupName=group, Name=name)
+    event = json.loads(schedule["Target"]["Input"])
+    assert event == {"followers": {"workspace_id": world.ws}}
+    assert collection.handle_collector(event)["followers"] == 1  # what the schedule runs
+    assert metrics.account_days(world.ws, account, today, today)[0].followers > 0
