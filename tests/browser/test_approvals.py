@@ -1,8 +1,8 @@
 """Approvals in the web app (issue 21): the owner sets a two-step policy in the settings,
 an editor's post waits (flagged on the calendar), an admin approves step 1 from the
-Approvals inbox, the owner opens it from the calendar and sends a client review link from
-the post page, and the client, without an account, sees the previews and approves step 2:
-the post is scheduled."""
+Approvals inbox, the owner finds it on the calendar (where they could decide), opens its
+page and sends a client review link from there, and the client, without an account, sees
+the previews and approves step 2: the post is scheduled."""
 
 from __future__ import annotations
 
@@ -88,11 +88,16 @@ def test_two_step_approval_across_three_people_and_a_client_link(page, stack, br
         item.get_by_role("button", name="Approve").click()
         admin_page.get_by_text("Nothing waits for your approval.").wait_for()
 
-        # The owner opens the waiting post from the calendar and makes a client review link.
+        # The owner, an approver of step 2, finds the post on the calendar: it opens where
+        # they could decide at once; they open its page and make a client review link.
         page.goto(f"/calendar?date={day.isoformat()}")
         page.locator(f'[role="gridcell"][data-day="{day.isoformat()}"]').get_by_role(
             "button", name="Spring sale"
         ).click()
+        deciding = page.get_by_role("dialog", name="Waiting for your approval")
+        deciding.get_by_text("Step 2 of 2 · Client", exact=False).wait_for()
+        deciding.get_by_role("button", name="Approve").wait_for()
+        deciding.get_by_role("link", name="Open the post").click()
         page.wait_for_url("**/posts/p_*")
         bar = page.get_by_role("region", name="Approval")
         bar.get_by_text("Ada Admin").wait_for()

@@ -13,6 +13,7 @@ configure({ asyncUtilTimeout: 5000 });
 const workspace = { id: "w_1", name: "Acme", role: "editor", timezone: "UTC" };
 vi.mock("../auth/session", () => ({
   useWorkspace: () => ({ workspace, workspaces: [], choose: () => {} }),
+  useMe: () => ({ data: { user: { id: "u_me", email: "me@example.com", name: "Me", created_at: "" }, workspaces: [] } }),
 }));
 
 function target(network: string) {
@@ -264,5 +265,53 @@ describe("CalendarPage legend and filters", () => {
     const calendar = document.querySelector<HTMLElement>("section.calendar")!;
     expect(calendar.style.getPropertyValue("--mark-x")).toMatch(/^url\("data:image\/svg\+xml,%3Csvg/);
     expect(chip.getAttribute("draggable")).toBe("false");
+  });
+});
+
+describe("CalendarPage approvals", () => {
+  const waiting = post("p_7", "Spring sale", new Date(2030, 0, 12, 10, 0).toISOString(), "x", {
+    status: "pending_approval",
+    approval: {
+      steps: [{ name: "Editorial", roles: ["editor"], user_ids: [], rule: "any", allow_client: false }],
+      required: [[]], step: 0, approvals: [], authors: ["u_author"], allow_self_approval: false,
+      submitted_by: "u_author", submitted_at: null, approved_at: null, publish_now: false, last: null, round: 1,
+    },
+  });
+
+  function serveReview(answer: Post) {
+    const decisions: { url: string; body: unknown }[] = [];
+    let posts = [waiting];
+    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+      const url = String(input);
+      if (init?.method === "POST") {
+        decisions.push({ url, body: JSON.parse(String(init.body)) });
+        posts = [answer];
+        return json(answer);
+      }
+      if (url.includes("/v1/networks")) return json({ items: [{ id: "x", name: "X", capabilities: [], limits: {} }] });
+      if (url.endsWith("/members")) return json({ items: [], next_cursor: null });
+      if (url.endsWith("/approval-policy")) {
+        return json({ policy: { mode: "steps", required_below: null, steps: waiting.approval!.steps, allow_self_approval: false, reapprove_on_reschedule: false }, updated_by: null, updated_at: null });
+      }
+      if (url.includes("/accounts") || url.includes("status=draft")) return json({ items: [], next_cursor: null });
+      return json({ items: posts, next_cursor: null });
+    });
+    return decisions;
+  }
+
+  it("lets an approver decide on a post waiting for them without leaving the calendar", async () => {
+    const scheduled = { ...waiting, status: "scheduled" as const, version: 3 };
+    const decisions = serveReview(scheduled);
+    show("/calendar?date=2030-01-01");
+    const chip = await screen.findByRole("button", { name: /Spring sale/ });
+    expect(within(chip).getByText("Needs approval")).toBeTruthy();
+    fireEvent.click(chip);
+    const dialog = screen.getByRole("dialog", { name: "Waiting for your approval" });
+    expect(within(dialog).getByRole("link", { name: "Open the post" }).getAttribute("href")).toBe("/posts/p_7");
+    fireEvent.change(within(dialog).getByLabelText("Comment (sent to the author)"), { target: { value: "Go" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Approve" }));
+    await screen.findByText("“Spring sale” is now scheduled.", { exact: false });
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(decisions).toEqual([{ url: "/v1/workspaces/w_1/posts/p_7/approve", body: { version: 2, comment: "Go" } }]);
   });
 });

@@ -20,8 +20,10 @@ import {
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { useAccounts } from "../accounts/api";
 import { api, ApiError } from "../api/client";
-import { roleAllows } from "../api/people";
-import { useWorkspace } from "../auth/session";
+import { roleAllows, type Workspace } from "../api/people";
+import { DecisionBar } from "../approvals/DecisionBar";
+import { mayDecide } from "../approvals/api";
+import { useMe, useWorkspace } from "../auth/session";
 import { NETWORK_IDS, NetworkIcon, networkColor, networkLabel } from "../components/NetworkIcon";
 import { STATUS_NAMES, type Post, type PostStatus } from "./api";
 import {
@@ -93,6 +95,7 @@ export function CalendarPage() {
   if (!workspace) return <p>Loading…</p>;
   return (
     <Calendar
+      workspace={workspace}
       workspaceId={workspace.id}
       zone={workspace.timezone || "UTC"}
       canEdit={roleAllows(workspace.role, "editor")}
@@ -113,7 +116,17 @@ function firstWords(text: string, length = 60): string {
   return flat.length > length ? `${flat.slice(0, length).trimEnd()}…` : flat || "(no text)";
 }
 
-function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: string; canEdit: boolean }) {
+function Calendar({
+  workspace,
+  workspaceId,
+  zone,
+  canEdit,
+}: {
+  workspace: Workspace;
+  workspaceId: string;
+  zone: string;
+  canEdit: boolean;
+}) {
   const base = `/v1/workspaces/${workspaceId}`;
   const [params, setParams] = useSearchParams();
   const [phone] = useState(isPhone);
@@ -129,6 +142,8 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
   const navigate = useNavigate();
   const [notice, setNotice] = useState<string | null>(null);
   const [moving, setMoving] = useState<Post | null>(null);
+  const [deciding, setDeciding] = useState<Post | null>(null);
+  const userId = useMe().data?.user.id ?? "";
   const differentZone = !sameZone(zone, browserZone());
 
   const accounts = useAccounts(workspaceId);
@@ -260,7 +275,15 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
     [posts.data, drafts.data],
   );
 
-  const openPost = useCallback((post: Post) => navigate(postPath(post, canEdit)), [navigate, canEdit]);
+  // A post waiting for the viewer's approval opens where they decide on it, over the
+  // calendar; any other opens on its page (or in the composer).
+  const openPost = useCallback(
+    (post: Post) => {
+      if (mayDecide(post, { userId, role: workspace.role })) setDeciding(post);
+      else navigate(postPath(post, canEdit));
+    },
+    [navigate, canEdit, userId, workspace.role],
+  );
 
   const moveTo = useCallback(
     (post: Post, day: string, hour: number | null) => {
@@ -486,11 +509,22 @@ function Calendar({ workspaceId, zone, canEdit }: { workspaceId: string; zone: s
           }}
         />
       )}
+      {deciding && (
+        <DecideDialog
+          workspace={workspace}
+          post={deciding}
+          onClose={() => setDeciding(null)}
+          onDecided={(post) => {
+            setDeciding(null);
+            setNotice(`“${firstWords(post.text, 40)}” is now ${STATUS_NAMES[post.status].toLowerCase()}.`);
+          }}
+        />
+      )}
     </section>
   );
 }
 
-/** A post in review opens on its page, where its approvers decide; others in the composer. */
+/** A post in review opens on its page (its approvers decide over the calendar); others in the composer. */
 function postPath(post: Post, canEdit: boolean): string {
   return IN_REVIEW.includes(post.status) || !canEdit ? `/posts/${post.id}` : `/posts/${post.id}/edit`;
 }
@@ -877,22 +911,6 @@ function MoveDialog({
     };
   }, []);
 
-  // Escape closes; Tab goes round the dialog's controls, not out of it (it is modal).
-  function keepFocus(event: KeyboardEvent<HTMLDivElement>) {
-    if (event.key === "Escape") {
-      event.stopPropagation();
-      onClose();
-      return;
-    }
-    if (event.key !== "Tab") return;
-    const controls = [...event.currentTarget.querySelectorAll<HTMLElement>("input, button")];
-    const edge = event.shiftKey ? controls[0] : controls[controls.length - 1];
-    if (document.activeElement === edge) {
-      event.preventDefault();
-      (event.shiftKey ? controls[controls.length - 1] : controls[0]).focus();
-    }
-  }
-
   function submit(event: FormEvent) {
     event.preventDefault();
     const match = time.match(/^(\d{2}):(\d{2})/);
@@ -907,7 +925,7 @@ function MoveDialog({
         role="dialog"
         aria-modal="true"
         aria-labelledby="cal-dialog-title"
-        onKeyDown={keepFocus}
+        onKeyDown={(event) => keepFocus(event, onClose)}
       >
         <h2 id="cal-dialog-title">{scheduling ? "Schedule draft" : "Move post"}</h2>
         <p className="cal-dialog-text">{firstWords(post.text, 120)}</p>
@@ -929,6 +947,74 @@ function MoveDialog({
             </button>
           </div>
         </form>
+      </div>
+    </div>
+  );
+}
+
+// A dialog's keys: Escape closes; Tab goes round its controls, not out of it (it is modal).
+function keepFocus(event: KeyboardEvent<HTMLDivElement>, onClose: () => void) {
+  if (event.key === "Escape") {
+    event.stopPropagation();
+    onClose();
+    return;
+  }
+  if (event.key !== "Tab") return;
+  const controls = [
+    ...event.currentTarget.querySelectorAll<HTMLElement>("a[href], input, textarea, button:not([disabled])"),
+  ];
+  const edge = event.shiftKey ? controls[0] : controls[controls.length - 1];
+  if (document.activeElement === edge) {
+    event.preventDefault();
+    (event.shiftKey ? controls[controls.length - 1] : controls[0]).focus();
+  }
+}
+
+/** Approve, request changes or reject a post waiting for you, without leaving the calendar. */
+function DecideDialog({
+  workspace,
+  post,
+  onClose,
+  onDecided,
+}: {
+  workspace: Workspace;
+  post: Post;
+  onClose: () => void;
+  onDecided: (post: Post) => void;
+}) {
+  const opener = useRef<Element | null>(null);
+  const box = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    opener.current = document.activeElement;
+    box.current?.querySelector<HTMLElement>("a[href]")?.focus();
+    return () => {
+      const back = opener.current;
+      if (back instanceof HTMLElement && back.isConnected) back.focus();
+    };
+  }, []);
+
+  return (
+    <div className="cal-dialog-backdrop" onClick={(e) => e.target === e.currentTarget && onClose()}>
+      <div
+        ref={box}
+        className="cal-dialog cal-decide"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="cal-decide-title"
+        onKeyDown={(event) => keepFocus(event, onClose)}
+      >
+        <h2 id="cal-decide-title">Waiting for your approval</h2>
+        <p className="cal-dialog-text">{firstWords(post.text, 200)}</p>
+        <p>
+          <Link to={`/posts/${post.id}`}>Open the post</Link> to see its previews, comments and versions.
+        </p>
+        <DecisionBar workspace={workspace} post={post} compact onDecided={onDecided} />
+        <div className="cal-dialog-actions">
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </div>
       </div>
     </div>
   );
