@@ -210,6 +210,7 @@ def arm_collection(name: str, when: datetime, payload: dict[str, Any], descripti
         description,
         group=settings.metrics_schedule_group,
         target_arn=settings.collector_arn,
+        dead_letter_arn=settings.metrics_dead_letter_queue_arn,
         replace=False,
     )
 
@@ -222,6 +223,7 @@ def _put(
     *,
     group: str | None = None,
     target_arn: str | None = None,
+    dead_letter_arn: str | None = None,
     replace: bool = True,
 ) -> bool:
     """Create the schedule; one of that name is moved to the new time (`replace`) or left
@@ -242,7 +244,7 @@ def _put(
             "RoleArn": settings.scheduler_role_arn,
             "Input": json.dumps(payload, sort_keys=True),
             "RetryPolicy": RETRY_POLICY,
-            "DeadLetterConfig": {"Arn": settings.dead_letter_queue_arn},
+            "DeadLetterConfig": {"Arn": dead_letter_arn or settings.dead_letter_queue_arn},
         },
     }
     try:

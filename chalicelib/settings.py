@@ -93,6 +93,8 @@ class Settings(Model):
     # due refreshes) and the collector function they invoke.
     metrics_schedule_group: str
     collector_arn: str
+    # Bucket invocations Scheduler gave up on (their refreshes stay due in DynamoDB).
+    metrics_dead_letter_queue_arn: str
     kms_key_id: str
     jwt_secret_name: str
     # The secret CloudFront sends the API with every request (infrastructure/template.yaml):
@@ -222,6 +224,10 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         collector_arn=get(
             "SCHEDULO_COLLECTOR_ARN",
             f"arn:aws:lambda:{region}:{account}:function:{prefix}-collector",
+        ),
+        metrics_dead_letter_queue_arn=get(
+            "SCHEDULO_METRICS_DEAD_LETTER_QUEUE_ARN",
+            f"arn:aws:sqs:{region}:{account}:{prefix}-metrics-dead-letters",
         ),
         kms_key_id=get("SCHEDULO_KMS_KEY_ID", f"alias/{prefix}-tokens"),
         jwt_secret_name=get("SCHEDULO_JWT_SECRET_NAME", f"/{prefix}/jwt-signing-key"),

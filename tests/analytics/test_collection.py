@@ -110,6 +110,9 @@ def test_a_published_target_gets_its_refreshes_planned_and_its_bucket_armed(worl
     assert schedule["Target"]["Arn"] == settings.collector_arn
     assert json.loads(schedule["Target"]["Input"]) == {"bucket": iso(end)}
     assert schedule["ActionAfterCompletion"] == "DELETE"
+    # An invocation Scheduler gives up on goes to the metrics' own dead letters (the posts'
+    # queue is for posts that failed for good).
+    assert schedule["Target"]["DeadLetterConfig"]["Arn"] == settings.metrics_dead_letter_queue_arn
 
 
 def test_the_buckets_schedule_runs_the_collector_which_appends_snapshots_in_order(world, sandbox):
@@ -336,6 +339,14 @@ def test_the_template_and_policies_hold_what_collection_names():
     invoke = resources["SchedulerRole"]["Properties"]["Policies"][0]["PolicyDocument"]
     targets = json.dumps(invoke)
     assert "function:schedulo-${Stage}-collector" in targets
+    queue = settings.metrics_dead_letter_queue_arn.rsplit(":", 1)[-1]
+    assert resources["MetricsDeadLetterQueue"]["Properties"]["QueueName"] == {
+        "Fn::Sub": queue.replace("dev", "${Stage}", 1)
+    }
+    letters = resources["MetricsDeadLettersAlarm"]["Properties"]
+    assert letters["Dimensions"][0]["Value"] == {
+        "Fn::GetAtt": ["MetricsDeadLetterQueue", "QueueName"]
+    }
     backlog = resources["CollectionBacklogAlarm"]["Properties"]
     assert backlog["MetricName"] == "MetricsBacklogSeconds"
     assert backlog["AlarmActions"] == [{"Ref": "OperatorsTopic"}]

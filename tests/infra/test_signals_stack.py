@@ -71,6 +71,7 @@ def alarms(topic: str) -> dict[str, dict[str, Any]]:
     names = {
         "DeadLetterQueue.QueueName": f"schedulo-{STAGE}-dead-letters",
         "WebhookQueue.QueueName": f"schedulo-{STAGE}-webhooks",
+        "MetricsDeadLetterQueue.QueueName": f"schedulo-{STAGE}-metrics-dead-letters",
     }
 
     def resolve(value: Any) -> Any:
