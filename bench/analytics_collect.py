@@ -241,6 +241,8 @@ def run(sandbox) -> None:
     )
     ok = refreshed == seeded and not throttled_by_network and worst[0] <= 1
     print("OK" if ok else "NOT OK")
+    if not ok:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":
