@@ -260,9 +260,7 @@ def collect_due(
             report.add(left=len(group))
             return
         own = networks.setdefault(group[0].network, CollectionReport())
-        planned = _AccountRun(
-            key[0], key[1], group, now, force, own, writer, started + RUN_SECONDS
-        ).run()
+        planned = _AccountRun(key[0], key[1], group, now, own, writer, started + RUN_SECONDS).run()
         with due_lock:
             due_next.extend(planned)
 
@@ -291,7 +289,6 @@ class _AccountRun:
         account_id: str,
         entries: list[store.DueEntry],
         now: datetime,
-        force: bool,
         report: CollectionReport,
         writer: ThreadPoolExecutor | None = None,
         deadline: float | None = None,
@@ -299,7 +296,7 @@ class _AccountRun:
         self.ws, self.account_id, self.entries = workspace_id, account_id, entries
         self.writer, self.deadline = writer, deadline
         self.network = entries[0].network
-        self.now, self.force, self.report = now, force, report
+        self.now, self.report = now, report
         self.planned: list[str] = []  # due times written, whose buckets need arming
 
     def run(self) -> list[str]:
