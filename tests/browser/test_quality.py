@@ -20,6 +20,7 @@ MAIN_PAGES = {
     "/compose": "New post",
     "/posts": "Posts",
     "/queue": "Queue",
+    "/analytics": "Analytics",
     "/approvals": "Approvals",
     "/library": "Library",
     "/accounts": "Accounts",

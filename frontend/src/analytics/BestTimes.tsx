@@ -7,7 +7,7 @@ import { WEEKDAYS, type Account } from "../accounts/api";
 import { NetworkIcon, networkLabel } from "../components/NetworkIcon";
 import { useBestTimes } from "./api";
 import { formatRate } from "./format";
-import { cellDescription, confidenceLabel, darkCell, heatCells, heatColor, hourLabel, priorMessage, slotName } from "./heatmap";
+import { cellDescription, confidenceLabel, heatCells, heatColor, hourLabel, priorMessage, slotName } from "./heatmap";
 import { ListSkeleton } from "./TopPosts";
 import { UseBestTimes } from "./UseBestTimes";
 
@@ -127,11 +127,14 @@ function Heatmap({
                 <td
                   key={cell.hour}
                   className={cell.rank ? "heat-cell heat-best" : "heat-cell"}
-                  data-dark={darkCell(cell.level) || undefined}
                   style={{ background: heatColor(cell.level) }}
                   title={cellDescription(cell)}
                 >
-                  {cell.rank && <span aria-hidden="true">{cell.rank}</span>}
+                  {cell.rank && (
+                    <span className="heat-rank" aria-hidden="true">
+                      {cell.rank}
+                    </span>
+                  )}
                   <span className="visually-hidden">{cellDescription(cell)}</span>
                 </td>
               ))}

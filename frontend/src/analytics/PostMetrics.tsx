@@ -1,6 +1,6 @@
-// A published post's numbers on its page: per account, each metric its network gives (one
-// it does not give says so), where collection stands, and the readings over time.
-import { ExternalLink } from "lucide-react";
+// A published post's numbers on its page (the live post is linked above them): per account,
+// each metric its network gives (one it does not give says so), where collection stands,
+// and the readings over time.
 import { useId } from "react";
 import { Link } from "react-router-dom";
 import type { Account } from "../accounts/api";
@@ -13,7 +13,7 @@ import type { TargetMetrics } from "./types";
 import "./parts.css";
 
 /** The canonical metrics first, in this order; a network's own ones after them. */
-const ORDER = ["impressions", "views", "reach", "likes", "comments", "shares", "saves", "clicks", "quotes"];
+const ORDER = ["impressions", "views", "reach", "engagements", "likes", "comments", "shares", "saves", "clicks", "quotes"];
 
 export function metricOrder(metrics: Record<string, number | null>): string[] {
   const rank = (key: string) => (ORDER.includes(key) ? ORDER.indexOf(key) : ORDER.length);
@@ -71,13 +71,6 @@ function TargetCard({ target, account, zone }: { target: TargetMetrics; account?
           </span>
         ) : (
           <span className="metric-state muted">{STATES[target.state] ?? target.state}</span>
-        )}
-        {target.url && (
-          <a className="live-link" href={target.url} target="_blank" rel="noreferrer">
-            View on {network}
-            <ExternalLink size={14} aria-hidden="true" />
-            <span className="visually-hidden"> (opens in a new tab)</span>
-          </a>
         )}
       </div>
       {keys.length === 0 ? (

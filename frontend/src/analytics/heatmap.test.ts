@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cellDescription, darkCell, heatCells, heatColor } from "./heatmap";
+import { cellDescription, heatCells, heatColor } from "./heatmap";
 
 function grid(fill: number | null): (number | null)[][] {
   return Array.from({ length: 7 }, () => Array.from({ length: 24 }, () => fill));
@@ -25,12 +25,10 @@ describe("heatCells", () => {
 });
 
 describe("cell shades and words", () => {
-  it("shades from the panel to the accent and switches to light text on dark cells", () => {
+  it("shades from the panel to the accent", () => {
     expect(heatColor(null)).toBe("transparent");
     expect(heatColor(0)).toBe("color-mix(in srgb, var(--accent) 8%, var(--panel))");
     expect(heatColor(1)).toBe("color-mix(in srgb, var(--accent) 100%, var(--panel))");
-    expect(darkCell(0.9)).toBe(true);
-    expect(darkCell(0.2)).toBe(false);
   });
 
   it("describes a cell for a screen reader", () => {

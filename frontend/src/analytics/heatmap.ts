@@ -38,11 +38,6 @@ export function heatColor(level: number | null): string {
   return `color-mix(in srgb, var(--accent) ${share}%, var(--panel))`;
 }
 
-/** Whether the cell's shade is dark enough to need light text. */
-export function darkCell(level: number | null): boolean {
-  return level !== null && level > 0.55;
-}
-
 const hourFormat = new Intl.DateTimeFormat(undefined, { hour: "numeric", timeZone: "UTC" });
 
 /** "9 AM" or "09", as the browser's language writes an hour. */
