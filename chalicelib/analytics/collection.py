@@ -34,7 +34,8 @@ the trigger, as for posts; there is no polling loop.
 - **Reconnect.** A refused token (REAUTH) marks the account `needs_reconnect` and tells
   the owners, exactly as publishing does (`oauth.health.mark_refresh_failed`), and every
   collecting row of the account becomes `paused`: out of the index, polled no more.
-  `resume_account` plans them again once the account is reconnected.
+  Connecting it again (`oauth.tokens.store_secrets` on an account that needed
+  reconnecting or was disconnected) calls `resume_collection`: its rows are due at once.
 - **Followers.** A daily job (`collect_followers`) reads each workspace's accounts (one
   query per workspace), calls `account_metrics` for the connected ones, and writes their
   day rows in one batch per workspace; a throttled or failing account is retried later by
@@ -159,6 +160,29 @@ def plan_collection(item: Any, target: Any, result: Any) -> None:
     planned = planned_row(item, target, result)
     planned.save()
     arm_for([planned.due_at])
+
+
+def resume_collection(workspace_id: str, account_id: str, now: datetime | None = None) -> int:
+    """The account is connected again: its paused rows collect again, their next refresh
+    due now and its bucket armed. How many rows resumed. Never raises: reconnecting
+    succeeded whatever analytics make of it (a failure is logged)."""
+    now = now or utcnow()
+    try:
+        resumed = store.resume_account(workspace_id, account_id, now)
+        if resumed:
+            arm_for([iso(now)])
+    except Exception:
+        logger.exception(
+            "resuming metrics collection failed",
+            extra={"workspace_id": workspace_id, "account_id": account_id},
+        )
+        return 0
+    if resumed:
+        logger.info(
+            "metrics collection resumed: the account was reconnected",
+            extra={"workspace_id": workspace_id, "account_id": account_id, "rows": resumed},
+        )
+    return resumed
 
 
 def arm_for(due_times: Iterable[str | None]) -> None:

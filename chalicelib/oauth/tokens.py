@@ -29,6 +29,7 @@ def store_secrets(item: account_store.AccountItem, secrets: dict[str, Any]) -> N
     from chalicelib.oauth.vault import vault
 
     secrets = {**secrets, "issued_at": secrets.get("issued_at") or utcnow().isoformat()}
+    reconnecting = item.status in ("needs_reconnect", "disconnected")
     item.sealed_tokens = vault().seal(item.workspace_id, item.account_id, secrets)
     expires = parse_time(secrets.get("expires_at"))
     item.token_expires_at = iso(expires) if expires else None
@@ -37,6 +38,11 @@ def store_secrets(item: account_store.AccountItem, secrets: dict[str, Any]) -> N
     item.refresh_shard = account_store.shard_for(item.account_id) if expires else None
     item.status = status_for(expires, bool(secrets.get("refresh_token")), item.network)
     account_store.save(item)
+    if reconnecting:
+        # Collection paused the account's analytics when it stopped accepting Schedulo.
+        from chalicelib.analytics.collection import resume_collection
+
+        resume_collection(item.workspace_id, item.account_id)
 
 
 def status_for(expires: datetime | None, refreshable: bool, network: str) -> str:

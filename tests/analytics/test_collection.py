@@ -256,7 +256,7 @@ def test_a_throttled_fetch_is_planned_later_and_keeps_the_earlier_snapshots(worl
 def test_a_refused_token_pauses_the_accounts_rows_and_stops_polling_it(world, sandbox):
     from chalicelib.store import accounts, notifications
 
-    account, post_id = published(world)
+    account, _ = published(world)
     second = world.schedule({account: "x"}, "A second post", at=utcnow())
     assert world.wait_for(second).status == "published"
     metrics_fault(sandbox, "x", "401")
@@ -273,9 +273,45 @@ def test_a_refused_token_pauses_the_accounts_rows_and_stops_polling_it(world, sa
     for _ in range(2):
         collect_now(None, world.ws)
     assert len(lookups(sandbox)) == before  # polled no more
-    # Reconnected (the accounts flow's business), its rows collect again.
-    assert metrics.resume_account(world.ws, account, utcnow()) == 2
-    assert metrics.post_rows(world.ws, post_id)[0].state == "collecting"
+
+
+def test_reconnecting_the_account_through_the_consent_flow_resumes_its_collection(
+    world, client, sandbox
+):
+    from chalicelib.aws import client as aws_client
+    from chalicelib.settings import get_settings
+    from chalicelib.store import accounts
+    from tests.support.connect import connect
+    from tests.support.factories import call
+
+    account, post_id = published(world)
+    metrics_fault(sandbox, "x", "401")
+    assert collect_now(None, world.ws)["refreshes"]["paused"] == 1
+    path = f"/v1/workspaces/{world.ws}/analytics/posts/{post_id}"
+    [target] = call(client, "GET", path, headers=world.owner.headers).json["targets"]
+    assert target["state"] == "paused" and target["snapshots"] == []
+    before = utcnow()
+    # The owner reconnects it as the Accounts page sends them: consent page, then callback.
+    assert connect(client, world.owner, "x") == [account]
+    assert accounts.get(world.ws, account).status == "connected"
+    [entry] = metrics.workspace_due(world.ws)  # due again, from the refresh it was at
+    assert entry.refresh_step == 0 and iso(before) <= entry.due_at <= iso(utcnow())
+    # Its bucket is armed: the collector runs within one bucket of the reconnection.
+    due = datetime.fromisoformat(entry.due_at)
+    schedules = aws_client("scheduler").list_schedules(
+        GroupName=get_settings().metrics_schedule_group
+    )["Schedules"]
+    ends = [datetime.strptime(s["Name"], "metrics-%Y%m%dT%H%M") for s in schedules]
+    assert any(
+        timedelta(0)
+        < end.replace(tzinfo=due.tzinfo) - due
+        <= collection.BUCKET + timedelta(minutes=1)
+        for end in ends
+    ), ends
+    assert collect_now(None, world.ws)["refreshes"]["snapshots"] == 1
+    [target] = call(client, "GET", path, headers=world.owner.headers).json["targets"]
+    assert target["state"] == "collecting" and len(target["snapshots"]) == 1
+    assert target["metrics"]["likes"] is not None
 
 
 def test_the_daily_job_writes_each_connected_accounts_followers(world, sandbox):
