@@ -7,6 +7,7 @@ from chalicelib.api.admin import admin
 from chalicelib.api.analytics import analytics
 from chalicelib.api.approvals import approvals
 from chalicelib.api.auth import auth
+from chalicelib.api.billing import billing
 from chalicelib.api.collaboration import collaboration
 from chalicelib.api.imports import imports
 from chalicelib.api.library import library
@@ -55,6 +56,7 @@ app.register_blueprint(review_links)
 app.register_blueprint(collaboration)
 app.register_blueprint(admin)
 app.register_blueprint(analytics)
+app.register_blueprint(billing)
 
 
 @app.lambda_function(name="publisher")

@@ -41,6 +41,7 @@ TABLES = (
     "library",
     "review_links",
     "metrics",
+    "billing",
 )
 
 
@@ -70,6 +71,7 @@ class TableNames(Model):
     library: str
     review_links: str
     metrics: str
+    billing: str
 
 
 class Settings(Model):
@@ -134,6 +136,15 @@ class Settings(Model):
     webhook_retry_window_seconds: float = 86400.0
     webhook_disable_after_seconds: float = 3 * 86400.0
     webhook_timeout_seconds: float = 15.0
+    # Billing: on only with a Stripe secret key (self-hosted without one: every feature, no
+    # limits). The API base is Stripe's unless set (the local stack's emulator).
+    stripe_secret_key: str | None = None
+    stripe_api_base: str | None = None
+    stripe_webhook_secret: str | None = None
+
+    @property
+    def billing_enabled(self) -> bool:
+        return bool(self.stripe_secret_key)
 
     def network_url(self, network: str, kind: str, default: str) -> str:
         """The base URL of one of a network's hosts (`kind` is e.g. "api" or "auth")."""
@@ -257,6 +268,14 @@ def settings_from(env: Mapping[str, str]) -> Settings:
             get("SCHEDULO_WEBHOOK_DISABLE_AFTER_SECONDS", str(3 * 86400))
         ),
         webhook_timeout_seconds=float(get("SCHEDULO_WEBHOOK_TIMEOUT_SECONDS", "15")),
+        stripe_secret_key=env.get("SCHEDULO_STRIPE_SECRET_KEY") or None,
+        stripe_api_base=env.get("SCHEDULO_STRIPE_API_BASE")
+        or (
+            f"{env['SCHEDULO_SANDBOX_URL'].rstrip('/')}/stripe"
+            if env.get("SCHEDULO_SANDBOX_URL")
+            else None
+        ),
+        stripe_webhook_secret=env.get("SCHEDULO_STRIPE_WEBHOOK_SECRET") or None,
     )
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -286,6 +286,7 @@ def request_commit(
                 [{"field": "rows", "message": "no valid row"}],
             )
     expected = item.status
+    unbill = _bill(item, workspace, document, late)
     if not store.update(
         item,
         expected_status=expected,
@@ -294,10 +295,32 @@ def request_commit(
         commit_attempts=int(item.commit_attempts or 0) + 1,
         committed_by=_committer(item, reviewer),
     ):
+        unbill()
         raise Conflict("The import changed meanwhile; reload it.")
     item.status = "committing"
     _dispatch(workspace_id, import_id, "commit")
     return item
+
+
+def _bill(
+    item: store.ImportItem,
+    workspace: WorkspaceRecord | None,
+    document: dict[str, Any],
+    late: list[int],
+) -> Callable[[], None]:
+    """The first commit counts its rows in their months' scheduled posts (402, naming the
+    rows past the plan's limit, and nothing scheduled); a resumed commit was counted."""
+    from chalicelib.billing.entitlements import bill_rows
+
+    if item.commit_attempts:
+        return lambda: None
+    skipped = set(late)
+    rows = {
+        row["row"]: datetime.fromisoformat(row["at"].replace("Z", "+00:00"))
+        for row in document["rows"]
+        if row["valid"] and row["at"] and row["row"] not in skipped
+    }
+    return bill_rows(item.workspace_id, workspace.timezone if workspace else "UTC", rows)
 
 
 def _committer(item: store.ImportItem, reviewer: Reviewer | None) -> dict[str, Any] | None:
@@ -388,6 +411,7 @@ def _create_posts(item: store.ImportItem, rows: list[dict[str, Any]]) -> int:
     workspace = get_workspace(workspace_id)
     approval = _approval(workspace, reviewer)
     tracking = workspace.link_tracking if workspace else None  # as the rows were checked
+    billed_timezone = _billed_timezone(workspace)
 
     def create(row: dict[str, Any]) -> None:
         _create_one(
@@ -399,6 +423,7 @@ def _create_posts(item: store.ImportItem, rows: list[dict[str, Any]]) -> int:
             identities,
             approval,
             tracking,
+            billed_timezone,
         )
 
     with ThreadPoolExecutor(WORKERS) as pool:
@@ -410,6 +435,12 @@ def _create_posts(item: store.ImportItem, rows: list[dict[str, Any]]) -> int:
 
         announce_import(workspace_id, item.import_id, len(todo), reviewer, approval)
     return len(rows)
+
+
+def _billed_timezone(workspace: WorkspaceRecord | None) -> str | None:
+    from chalicelib.billing.entitlements import enabled
+
+    return (workspace.timezone if workspace else "UTC") if enabled() else None
 
 
 def _approval(workspace: WorkspaceRecord | None, reviewer: Reviewer) -> dict[str, Any] | None:
@@ -455,6 +486,7 @@ def _create_one(
     identities: dict[str, str] | None = None,
     approval: dict[str, Any] | None = None,
     link_tracking: dict[str, Any] | None = None,
+    billed_timezone: str | None = None,
 ) -> None:
     """Arm the schedule, then write the post saying it is armed: one CreateSchedule and
     one conditional put. A schedule left without its post (the put failed) fires into a
@@ -492,6 +524,10 @@ def _create_one(
         created_at=stamp,
         updated_at=stamp,
     )
+    if billed_timezone is not None:  # counted when the commit was requested
+        from chalicelib.billing.entitlements import month_of
+
+        post.billed_month = month_of(when, billed_timezone)
     payload = {"workspace_id": workspace_id, "post_id": post_id, "version": 1}
     if approval is not None:
         scheduling.arm_expiry(workspace_id, post_id, 1, when, new=True)

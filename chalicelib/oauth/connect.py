@@ -136,16 +136,21 @@ def connect_bluesky(
     """Bluesky has no redirect: a session from the handle and an app password. The app
     password is sealed with the tokens, so a session can be opened again when its
     refresh token runs out."""
-    from chalicelib.billing.entitlements import check_can_connect
+    from chalicelib.billing.entitlements import check_can_connect, release_accounts
     from chalicelib.oauth.adapters import adapter_for_network
 
     options = {"service_url": service_url} if service_url else {}
     adapter = cast("BlueskyAdapter", adapter_for_network("bluesky", options))
     grant, identity = adapter.create_session(handle, app_password)
-    check_can_connect(workspace_id, adding=_new_count(workspace_id, [identity]))
-    return save_identity(
-        workspace_id, user_id, grant, identity, options, {"app_password": app_password}
-    )
+    adding = _new_count(workspace_id, [identity])
+    check_can_connect(workspace_id, adding=adding)
+    try:
+        return save_identity(
+            workspace_id, user_id, grant, identity, options, {"app_password": app_password}
+        )
+    except Exception:
+        release_accounts(workspace_id, adding)
+        raise
 
 
 def _store(
@@ -157,15 +162,28 @@ def _store(
     redirect_to: str | None,
     options: dict[str, Any],
 ) -> ConnectOutcome:
-    from chalicelib.billing.entitlements import check_can_connect
+    from chalicelib.billing.entitlements import check_can_connect, release_accounts
 
     outcome = ConnectOutcome(workspace_id, network, redirect_to or "/accounts")
     known = [i for i in identities if _existing(workspace_id, i) is not None]
     new = [i for i in identities if _existing(workspace_id, i) is None]
-    outcome.connected += [save_identity(workspace_id, user_id, grant, i, options) for i in known]
+    # A disconnected account connected again counts again.
+    returning = _new_count(workspace_id, known)
+    check_can_connect(workspace_id, adding=returning)
+    try:
+        outcome.connected += [
+            save_identity(workspace_id, user_id, grant, i, options) for i in known
+        ]
+    except Exception:
+        release_accounts(workspace_id, returning)
+        raise
     if len(new) == 1 and not known:
         check_can_connect(workspace_id, adding=1)
-        outcome.connected.append(save_identity(workspace_id, user_id, grant, new[0], options))
+        try:
+            outcome.connected.append(save_identity(workspace_id, user_id, grant, new[0], options))
+        except Exception:
+            release_accounts(workspace_id, 1)
+            raise
     elif new:
         outcome.pending_id = _offer(workspace_id, user_id, network, grant, new, options)
     return outcome
@@ -176,7 +194,9 @@ def _existing(workspace_id: str, identity: Identity) -> account_store.AccountIte
 
 
 def _new_count(workspace_id: str, identities: list[Identity]) -> int:
-    return sum(1 for i in identities if _existing(workspace_id, i) is None)
+    """How many of `identities` connecting would add to the connected accounts."""
+    found = [_existing(workspace_id, i) for i in identities]
+    return sum(1 for item in found if item is None or item.status == "disconnected")
 
 
 def sealed_secrets(grant: TokenGrant, identity: Identity) -> dict[str, Any]:
@@ -337,19 +357,36 @@ def choose_identities(
     workspace_id: str, user_id: str, pending_id: str, external_ids: list[str]
 ) -> tuple[str, list[str]] | None:
     """Add the picked identities; None when the choice expired or is not this user's."""
-    from chalicelib.billing.entitlements import check_can_connect
-    from chalicelib.networks.base import IdentityKind
-    from chalicelib.oauth.tokens import store_secrets
-    from chalicelib.oauth.vault import vault
+    from chalicelib.billing.entitlements import check_can_connect, release_accounts
 
     record = _pending(workspace_id, user_id, pending_id)
     if record is None:
         return None
     picked = [i for i in record.extra["identities"] if i["external_id"] in set(external_ids)]
     check_can_connect(workspace_id, adding=len(picked))
-    if oauth_state.consume(pending_id) is None:
-        return None
-    added = []
+    added: list[str] = []
+    try:
+        if oauth_state.consume(pending_id) is None:
+            release_accounts(workspace_id, len(picked))
+            return None
+        _add_picked(workspace_id, user_id, record, picked, added)
+    except Exception:
+        release_accounts(workspace_id, len(picked) - len(added))
+        raise
+    return record.network, added
+
+
+def _add_picked(
+    workspace_id: str,
+    user_id: str,
+    record: Any,
+    picked: list[dict[str, Any]],
+    added: list[str],
+) -> None:
+    from chalicelib.networks.base import IdentityKind
+    from chalicelib.oauth.tokens import store_secrets
+    from chalicelib.oauth.vault import vault
+
     for offered in picked:
         secrets_ = vault().open(workspace_id, record.extra["pending_key"], offered["sealed"])
         identity = Identity(
@@ -365,4 +402,3 @@ def choose_identities(
         store_secrets(item, secrets_)
         _audit_connected(item, user_id)
         added.append(item.account_id)
-    return record.network, added

@@ -124,8 +124,13 @@ def disconnect(item: account_store.AccountItem, actor: str) -> int:
     item.sealed_tokens = None
     item.refresh_shard = None
     item.token_expires_at = None
+    was_connected = item.status != "disconnected"
     item.status = "disconnected"
     account_store.save(item)
+    if was_connected:
+        from chalicelib.billing.entitlements import release_accounts
+
+        release_accounts(item.workspace_id, 1)
     reason = f"{item.display_name} was disconnected"
     cancelled = cancel_account_targets(item.workspace_id, item.account_id, reason)
     for post_id in cancelled.emptied:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib.auth.principal import Principal
 from chalicelib.auth.secrets import digest, matches, new_secret, split_token
+from chalicelib.billing import entitlements
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.roles import Role
 from chalicelib.errors import ApiError, Conflict, Forbidden, NotFound
@@ -47,6 +48,7 @@ def invite(
             [{"field": "email", "message": "already a member"}],
         )
     inviter_name = inviter.user().name if inviter.user_id else "An API client"
+    entitlements.take_member_seat(workspace.workspace_id)
     now = utcnow()
     secret = new_secret()
     invitation = InvitationRecord(
@@ -61,7 +63,11 @@ def invite(
         expires_at=iso(now + LIFETIME),
         ttl=now + LIFETIME + timedelta(days=30),
     )
-    invitation.save()
+    try:
+        invitation.save()
+    except Exception:
+        entitlements.release_member_seat(workspace.workspace_id)
+        raise
     link = accept_url(f"{workspace.workspace_id}.{invitation.invitation_id}.{secret}")
     try:
         send_email(
@@ -74,6 +80,7 @@ def invite(
     except Exception:
         # No invitation without its email: the inviter sees the failure and tries again.
         invitation.delete()
+        entitlements.release_member_seat(workspace.workspace_id)
         logger.exception("invitation email failed", extra={"workspace_id": workspace.workspace_id})
         raise ApiError(
             "The invitation email could not be sent; nothing was saved. Try again."
@@ -94,7 +101,14 @@ def revoke(workspace_id: str, invitation_id: str, actor: str) -> None:
         raise NotFound("Invitation not found.")
     if status_of(invitation) != "pending":
         raise Conflict(f"The invitation is already {status_of(invitation)}.")
-    invitation.update([InvitationRecord.status.set("revoked")])
+    try:
+        invitation.update(
+            [InvitationRecord.status.set("revoked")],
+            condition=InvitationRecord.status == "pending",
+        )
+    except UpdateError:
+        raise Conflict("The invitation was accepted or revoked meanwhile.") from None
+    entitlements.release_member_seat(workspace_id)
     record_event(workspace_id, "invitation.revoked", actor=actor, target=invitation.email)
 
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import scheduling, webhooks
+from chalicelib.billing import entitlements
 from chalicelib.domain.approvals import ApprovalPolicy, Reviewer
 from chalicelib.domain.collaboration import TimelineKind
 from chalicelib.domain.ids import new_id
@@ -35,7 +36,7 @@ from chalicelib.domain.slots import Queue, next_common_slot
 from chalicelib.domain.timezones import iso_utc, to_wall
 from chalicelib.domain.utm import LinkTracking
 from chalicelib.domain.validation import MediaFacts
-from chalicelib.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.errors import Conflict, NotFound, PlanLimit, ValidationFailed
 from chalicelib.observability import logger
 from chalicelib.posts import timeline, versions
 from chalicelib.store import posts as store
@@ -114,7 +115,12 @@ def create_post(
     )
     if gated:
         approvals.start(item, facts.policy, author, now, publish_now=review.kind == "now")
-    store.create(item)
+    unbill = entitlements.bill_post(item, facts.default_timezone, now)
+    try:
+        store.create(item)
+    except Exception:
+        unbill()
+        raise
     versions.keep(item, actor, "created")
     timeline.record(workspace_id, item.post_id, TimelineKind.CREATED, actor, {"version": 1})
     _mark_media(item, before=[])
@@ -185,7 +191,7 @@ def update_post(
         retimed=retimed,
         publish_now=bool(retimed and body.when is not None and body.when.now),
     )
-    _save(item, patch.version)
+    _save_billed(item, patch.version, facts.default_timezone, now)
     reason = TimelineKind.RESTORED if restored_from else TimelineKind.EDITED
     changes = versions.keep(item, actor, reason, before, restored_from)
     timeline.record(
@@ -222,6 +228,7 @@ def delete_post(workspace_id: str, post_id: str, actor: str | None = None) -> st
             store.delete(workspace_id, post_id, int(item.version))
         except store.StaleVersion:
             raise Conflict("The post changed while it was being cancelled; try again.") from None
+        entitlements.unbill_post(item)
         _release_media(item)
         timeline.forget_post(workspace_id, post_id)
         _audit(item, "post.deleted", actor, {"was": str(item.status)})
@@ -290,7 +297,7 @@ def publish_now(
         retimed=True,
         publish_now=True,
     )
-    _save(item, int(item.version))
+    _save_billed(item, int(item.version), facts.default_timezone, now)
     _mark_media(item, before=used_before)
     _send(item, now)
     if resubmitted:
@@ -317,7 +324,16 @@ def advance_series(
         target.status, target.attempts, target.error = TargetStatus.PENDING, 0, None
         target.external_id = target.url = target.published_at = None
     item.updated_at = iso_utc(utcnow())
-    _save(item, int(item.version))
+    item.billed_month = None  # the next occurrence counts in its own month
+    try:
+        _save_billed(item, int(item.version), _workspace_timezone(workspace_id), utcnow())
+    except PlanLimit:
+        # The month is full: the series waits as a draft (nothing is lost; the owner can
+        # schedule it again once the plan allows).
+        item.status, item.scheduled_at = PostStatus.DRAFT, None
+        _save(item, int(item.version))
+        _audit(item, "post.held_by_plan_limit", None, {"next": iso_utc(following)})
+        return item
     _send(item, utcnow())
     return item
 
@@ -521,6 +537,23 @@ def _editable(workspace_id: str, post_id: str, version: int) -> store.PostItem:
             [{"field": "version", "message": f"version {item.version} is current"}],
         )
     return item
+
+
+def _workspace_timezone(workspace_id: str) -> str:
+    from chalicelib.store.workspaces import get_workspace
+
+    workspace = get_workspace(workspace_id)
+    return workspace.timezone if workspace else "UTC"
+
+
+def _save_billed(item: store.PostItem, read_version: int, timezone: str, now: datetime) -> None:
+    """`_save`, counting the post in the month it now goes out in (402 when full)."""
+    unbill = entitlements.bill_post(item, timezone, now)
+    try:
+        _save(item, read_version)
+    except Exception:
+        unbill()
+        raise
 
 
 def _save(item: store.PostItem, read_version: int) -> None:

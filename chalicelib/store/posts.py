@@ -123,6 +123,9 @@ class PostItem(StoredModel):
     # The workspace's link tracking when the post was last written (domain/utm.LinkTracking):
     # its links are published tagged as they were checked. None: links as written.
     link_tracking = JSONAttribute(null=True)
+    # The month (YYYY-MM, the workspace's time zone) whose scheduled-posts counter counts
+    # this post (chalicelib/billing/entitlements.py); None: counted nowhere.
+    billed_month = UnicodeAttribute(null=True)
 
     scheduled_index = ScheduledIndex()
     sweep_index = SweepIndex()

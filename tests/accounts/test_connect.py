@@ -188,14 +188,16 @@ def test_bad_connect_requests_name_the_field(client, sandbox, body, field):
 
 
 def test_the_plan_limit_is_checked_when_connecting(client, sandbox, monkeypatch):
-    from chalicelib.billing import entitlements
+    from chalicelib.settings import get_settings
 
+    monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", "sk_test_schedulo_tests")  # billing on
+    get_settings.cache_clear()
     owner = signup(client)
-    connect(client, owner, "x")
-    monkeypatch.setattr(entitlements, "max_accounts", lambda workspace_id: 1)
+    for network in ("x", "tiktok", "pinterest"):  # Free allows three
+        connect(client, owner, network)
     response = callback(client, "instagram", start(client, owner, "instagram"))
-    assert response.status_code == 402 and b"plan allows 1 connected accounts" in response.body
-    assert [a["network"] for a in accounts_of(client, owner)] == ["x"]
+    assert response.status_code == 402 and b"plan allows 3 connected accounts" in response.body
+    assert sorted(a["network"] for a in accounts_of(client, owner)) == ["pinterest", "tiktok", "x"]
 
 
 def test_a_tampered_token_fails_loudly_and_is_never_used(client, sandbox):

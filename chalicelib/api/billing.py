@@ -1,0 +1,183 @@
+"""Billing: the workspace's plan and usage, Checkout and the billing portal (owners), and
+Stripe's webhook."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
+from chalicelib.domain.model import Model
+from chalicelib.domain.roles import Role
+
+billing = ApiBlueprint(__name__)
+
+PlanName = Literal["free", "pro", "business", "enterprise"]
+IntervalName = Literal["month", "year"]
+
+
+class PriceOut(Model):
+    interval: IntervalName
+    amount: int = Field(description="in the currency's smallest unit (cents)")
+    currency: str
+
+
+class PlanOut(Model):
+    id: PlanName
+    name: str
+    description: str
+    rank: int
+    trial_days: int
+    prices: list[PriceOut]
+    limits: dict[str, int | None] = Field(description="per meter; null is unlimited")
+    features: list[str]
+
+
+class MeterOut(Model):
+    meter: str
+    used: int
+    limit: int | None = Field(description="null: unlimited")
+    month: str | None = Field(default=None, description="YYYY-MM, for monthly meters")
+
+
+class BillingOut(Model):
+    enabled: bool = Field(description="false: self-hosted without Stripe, nothing limited")
+    plan: PlanOut
+    status: str | None = Field(description="Stripe's subscription status; null: never paid")
+    trial_end: str | None
+    trial_days_left: int | None
+    current_period_end: str | None
+    cancel_at_period_end: bool
+    meters: list[MeterOut]
+    features: list[str]
+    plans: list[PlanOut] = Field(description="every plan, for comparison")
+    can_manage: bool = Field(description="the caller may upgrade or open the portal")
+    has_customer: bool
+
+
+class CheckoutIn(Model):
+    plan: Literal["pro", "business", "enterprise"]
+    interval: IntervalName = "month"
+
+
+class UrlOut(Model):
+    url: str
+
+
+class WebhookReceived(Model):
+    received: bool
+    outcome: Literal["applied", "duplicate", "stale", "ignored"]
+
+
+def plan_out(plan: object) -> PlanOut:
+    from chalicelib.billing.plans import Plan
+
+    assert isinstance(plan, Plan)
+    return PlanOut(
+        id=plan.id.value,
+        name=plan.name,
+        description=plan.description,
+        rank=plan.rank,
+        trial_days=plan.trial_days,
+        prices=[
+            PriceOut(interval=p.interval.value, amount=p.amount, currency=p.currency)
+            for p in plan.prices
+        ],
+        limits={meter.value: value for meter, value in plan.limits.items()},
+        features=sorted(f.value for f in plan.features),
+    )
+
+
+@billing.endpoint("GET", "/v1/workspaces/{ws}/billing", auth=Role.VIEWER, response=BillingOut)
+def get_billing(ctx: RequestContext, ws: str) -> BillingOut:
+    """The workspace's plan, subscription, usage of each meter and the plans on offer."""
+    from math import ceil
+
+    from chalicelib.billing.plans import PLANS
+    from chalicelib.billing.service import summary
+    from chalicelib.store.base import iso, utcnow
+    from chalicelib.store.workspaces import get_workspace
+
+    workspace = get_workspace(ws)
+    now = utcnow()
+    found = summary(ws, workspace.timezone if workspace else "UTC", now)
+    trial_left = None
+    if found.status == "trialing" and found.trial_end is not None:
+        trial_left = max(0, ceil((found.trial_end - now).total_seconds() / 86400))
+    return BillingOut(
+        enabled=found.enabled,
+        plan=plan_out(found.plan),
+        status=found.status,
+        trial_end=iso(found.trial_end) if found.trial_end else None,
+        trial_days_left=trial_left,
+        current_period_end=iso(found.current_period_end) if found.current_period_end else None,
+        cancel_at_period_end=found.cancel_at_period_end,
+        meters=[
+            MeterOut(meter=m.meter.value, used=m.used, limit=m.limit, month=m.month)
+            for m in found.meters
+        ],
+        features=sorted(f.value for f in found.plan.features),
+        plans=[plan_out(p) for p in PLANS] if found.enabled else [],
+        can_manage=found.enabled and ctx.role is Role.OWNER,
+        has_customer=found.has_customer,
+    )
+
+
+@billing.endpoint(
+    "POST",
+    "/v1/workspaces/{ws}/billing/checkout",
+    auth=Role.OWNER,
+    body=CheckoutIn,
+    response=UrlOut,
+    statuses=(409, 502),
+)
+def create_checkout(ctx: RequestContext, ws: str, body: CheckoutIn) -> UrlOut:
+    """A Stripe Checkout page where the owner subscribes to a plan."""
+    from chalicelib.billing.plans import Interval, PlanId
+    from chalicelib.billing.service import checkout
+    from chalicelib.store.workspaces import get_workspace
+
+    user = ctx.principal.user() if ctx.principal.user_id else None
+    workspace = get_workspace(ws)
+    url = checkout(
+        ws,
+        PlanId(body.plan),
+        Interval(body.interval),
+        user.email if user else None,
+        workspace.name if workspace else ws,
+    )
+    return UrlOut(url=url)
+
+
+@billing.endpoint(
+    "POST",
+    "/v1/workspaces/{ws}/billing/portal",
+    auth=Role.OWNER,
+    response=UrlOut,
+    statuses=(409, 502),
+)
+def create_portal(ctx: RequestContext, ws: str) -> UrlOut:
+    """A Stripe billing portal page: change plan, card, cancel, invoices."""
+    from chalicelib.billing.service import portal
+
+    return UrlOut(url=portal(ws))
+
+
+@billing.endpoint(
+    "POST",
+    "/v1/webhooks/stripe",
+    auth=Access.PUBLIC,
+    response=WebhookReceived,
+    statuses=(400, 404),
+    raw_body={"application/json": None},
+)
+def stripe_webhook(ctx: RequestContext) -> WebhookReceived:
+    """Stripe's events (signed): the workspace's subscription follows them."""
+    from chalicelib.billing.service import receive
+
+    raw = ctx.request.raw_body or b""
+    received = receive(
+        raw.encode() if isinstance(raw, str) else raw, ctx.header("Stripe-Signature")
+    )
+    return WebhookReceived(received=True, outcome=received.outcome)  # type: ignore[arg-type]

@@ -1,0 +1,317 @@
+"""Billing with Stripe: a workspace's billing summary, Checkout and the billing portal,
+and Stripe's webhook events applied to the workspace's plan.
+
+One Stripe customer per workspace, created once (idempotency key per workspace; the
+first one recorded wins). Webhook events are verified with the SDK, applied once per
+event id, and order-independent: the subscription is read again from Stripe and written
+only when the event is not older than what was applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.billing import entitlements
+from chalicelib.billing.plans import (
+    DEFAULT_PLAN,
+    Interval,
+    Meter,
+    Plan,
+    PlanId,
+    get_plan,
+    plan_for_lookup_key,
+)
+from chalicelib.errors import ApiError, BadRequest, Conflict, NotFound, invalid
+from chalicelib.observability import logger
+from chalicelib.settings import get_settings
+
+# The events applied; others are acknowledged and ignored.
+HANDLED = frozenset(
+    {
+        "checkout.session.completed",
+        "customer.subscription.created",
+        "customer.subscription.updated",
+        "customer.subscription.deleted",
+        "invoice.paid",
+        "invoice.payment_failed",
+    }
+)
+ENFORCED = (Meter.CONNECTED_ACCOUNTS, Meter.SCHEDULED_POSTS_PER_MONTH, Meter.TEAM_MEMBERS)
+
+
+class StripeUnavailable(ApiError):
+    status, code = 502, "billing_unavailable"
+
+
+def client() -> Any:
+    """The official SDK's client for the configured account (the local Stripe locally)."""
+    import stripe
+
+    settings = get_settings()
+    if not settings.billing_enabled:
+        raise NotFound("Billing is not enabled on this deployment.")
+    base: Any = {"api": settings.stripe_api_base} if settings.stripe_api_base else None
+    return stripe.StripeClient(
+        settings.stripe_secret_key or "", base_addresses=base, max_network_retries=2
+    )
+
+
+# ------------------------------------------------------------------------------ summary
+
+
+@dataclass(frozen=True)
+class MeterUsage:
+    meter: Meter
+    used: int
+    limit: int | None
+    month: str | None = None
+
+
+@dataclass(frozen=True)
+class Summary:
+    enabled: bool
+    plan: Plan
+    status: str | None
+    trial_end: datetime | None
+    current_period_end: datetime | None
+    cancel_at_period_end: bool
+    meters: list[MeterUsage]
+    has_customer: bool
+
+
+def summary(workspace_id: str, timezone: str, now: datetime) -> Summary:
+    from chalicelib.store import billing as store
+
+    if not entitlements.enabled():
+        return Summary(False, get_plan(PlanId.ENTERPRISE), None, None, None, False, [], False)
+    sub = store.subscription(workspace_id)
+    plan = entitlements.plan_of_subscription(sub)
+    month = entitlements.month_of(now, timezone)
+    meters = [
+        MeterUsage(
+            meter,
+            entitlements.usage(
+                workspace_id, meter, month if meter is Meter.SCHEDULED_POSTS_PER_MONTH else None
+            ),
+            plan.limits[meter],
+            month if meter is Meter.SCHEDULED_POSTS_PER_MONTH else None,
+        )
+        for meter in ENFORCED
+    ]
+    return Summary(
+        True,
+        plan,
+        sub.status if sub else None,
+        _when(sub.trial_end) if sub else None,
+        _when(sub.current_period_end) if sub else None,
+        bool(sub.cancel_at_period_end) if sub else False,
+        meters,
+        bool(sub and sub.customer_id),
+    )
+
+
+def _when(unix: Any) -> datetime | None:
+    return datetime.fromtimestamp(int(unix), UTC) if unix else None
+
+
+# ----------------------------------------------------------------------- checkout, portal
+
+
+def customer_for(workspace_id: str, email: str | None, name: str) -> str:
+    """The workspace's Stripe customer, created once."""
+    from chalicelib.store import billing as store
+
+    sub = store.subscription(workspace_id)
+    if sub is not None and sub.customer_id:
+        return sub.customer_id
+    params: dict[str, Any] = {"name": name, "metadata": {"workspace_id": workspace_id}}
+    if email:
+        params["email"] = email
+    customer = _call(
+        lambda: client().v1.customers.create(
+            params=params, options={"idempotency_key": f"schedulo-customer-{workspace_id}"}
+        )
+    )
+    return store.set_customer(workspace_id, customer.id)
+
+
+def checkout(
+    workspace_id: str, plan_id: PlanId, interval: Interval, email: str | None, name: str
+) -> str:
+    """A Checkout Session (subscription mode) for the plan; its URL."""
+    from chalicelib.store import billing as store
+
+    plan = get_plan(plan_id)
+    price = plan.price(interval)
+    if price is None:
+        raise invalid("plan", f"{plan.name} cannot be bought {interval.value}ly")
+    sub = store.subscription(workspace_id)
+    if sub is not None and sub.subscription_id and sub.status in entitlements.PAID_STATUSES:
+        raise Conflict(
+            "This workspace already has a subscription: change plan in the billing portal.",
+            [{"field": "plan", "message": "already subscribed"}],
+        )
+    customer = customer_for(workspace_id, email, name)
+    stripe_client = client()
+    prices = _call(
+        lambda: stripe_client.v1.prices.list(
+            params={"lookup_keys": [price.lookup_key], "active": True, "limit": 1}
+        )
+    )
+    if not prices.data:
+        raise StripeUnavailable(
+            f"Stripe has no price {price.lookup_key}: run `make stripe-sync`.", []
+        )
+    origin = get_settings().frontend_origin.rstrip("/")
+    session = _call(
+        lambda: stripe_client.v1.checkout.sessions.create(
+            params={
+                "mode": "subscription",
+                "customer": customer,
+                "client_reference_id": workspace_id,
+                "line_items": [{"price": prices.data[0].id, "quantity": 1}],
+                "success_url": f"{origin}/billing?checkout=success",
+                "cancel_url": f"{origin}/billing?checkout=cancelled",
+                "metadata": {"workspace_id": workspace_id},
+                "subscription_data": {"metadata": {"workspace_id": workspace_id}},
+            }
+        )
+    )
+    return str(session.url)
+
+
+def portal(workspace_id: str) -> str:
+    from chalicelib.store import billing as store
+
+    sub = store.subscription(workspace_id)
+    if sub is None or not sub.customer_id:
+        raise Conflict("This workspace has never subscribed: choose a plan first.")
+    origin = get_settings().frontend_origin.rstrip("/")
+    session = _call(
+        lambda: client().v1.billing_portal.sessions.create(
+            params={"customer": sub.customer_id, "return_url": f"{origin}/billing"}
+        )
+    )
+    return str(session.url)
+
+
+def _call(do: Any) -> Any:
+    import stripe
+
+    try:
+        return do()
+    except stripe.StripeError as error:
+        logger.warning("stripe call failed", extra={"error": str(error)})
+        raise StripeUnavailable(
+            "Stripe could not be reached or refused the request; try again.", []
+        ) from None
+
+
+# ------------------------------------------------------------------------------ webhooks
+
+
+@dataclass(frozen=True)
+class Received:
+    """What a webhook delivery did: applied, a replay, stale, or ignored."""
+
+    outcome: str
+    event_id: str
+    event_type: str
+
+
+def receive(payload: bytes, signature: str | None) -> Received:
+    """Verify, record and apply one delivery. Forged or too old: 400; a replay or an
+    older event: 200 and nothing changes."""
+    import stripe
+
+    settings = get_settings()
+    if not settings.billing_enabled:
+        raise NotFound("Billing is not enabled on this deployment.")
+    if not settings.stripe_webhook_secret:
+        raise ApiError("The Stripe webhook secret is not configured.")
+    if not signature:
+        raise BadRequest(
+            "The Stripe-Signature header is missing.",
+            [{"field": "Stripe-Signature", "message": "required"}],
+        )
+    try:
+        event = stripe.Webhook.construct_event(
+            payload, signature, settings.stripe_webhook_secret, tolerance=300
+        )
+    except stripe.SignatureVerificationError:
+        raise BadRequest(
+            "The Stripe signature does not match this payload, or is too old.",
+            [{"field": "Stripe-Signature", "message": "invalid"}],
+        ) from None
+    except ValueError:
+        raise BadRequest(
+            "The body is not a Stripe event.", [{"field": "body", "message": "invalid"}]
+        ) from None
+    from chalicelib.store import billing as store
+
+    if event.type not in HANDLED:
+        return Received("ignored", event.id, event.type)
+    if not store.remember_event(event.id):
+        return Received("duplicate", event.id, event.type)
+    try:
+        outcome = _apply(event)
+    except Exception:
+        store.forget_event(event.id)  # Stripe delivers it again
+        raise
+    return Received(outcome, event.id, event.type)
+
+
+def _apply(event: Any) -> str:
+    from chalicelib.store import billing as store
+
+    obj = event.data.object
+    subscription_id = obj.id if event.type.startswith("customer.subscription.") else None
+    subscription_id = subscription_id or _field(obj, "subscription")
+    customer_id = _field(obj, "customer")
+    workspace_id = _workspace_of(obj, customer_id)
+    if workspace_id is None:
+        logger.warning("stripe event for no workspace", extra={"event": event.id})
+        return "ignored"
+    if customer_id and event.type == "checkout.session.completed":
+        store.set_customer(workspace_id, customer_id)
+    if not subscription_id:
+        return "ignored"
+    # Read again: whatever order events arrive in, what is written is Stripe's current
+    # state, and an event older than the one applied writes nothing.
+    subscription = _call(lambda: client().v1.subscriptions.retrieve(subscription_id))
+    fields = subscription_fields(subscription)
+    applied = store.apply_subscription(workspace_id, int(event.created), **fields)
+    return "applied" if applied else "stale"
+
+
+def subscription_fields(subscription: Any) -> dict[str, Any]:
+    item = subscription["items"].data[0] if subscription["items"].data else None
+    price = item.price if item is not None else None
+    known = (
+        plan_for_lookup_key(price.lookup_key) if price is not None and price.lookup_key else None
+    )
+    plan, plan_price = known if known else (get_plan(DEFAULT_PLAN), None)
+    return {
+        "subscription_id": subscription.id,
+        "plan": plan.id.value,
+        "interval": plan_price.interval.value if plan_price else None,
+        "status": subscription.status,
+        "trial_end": subscription.trial_end,
+        "current_period_end": _field(item, "current_period_end") if item is not None else None,
+        "cancel_at_period_end": bool(subscription.cancel_at_period_end),
+    }
+
+
+def _field(obj: Any, name: str) -> Any:
+    value = obj.get(name) if obj is not None else None
+    return value.id if value is not None and hasattr(value, "id") else value
+
+
+def _workspace_of(obj: Any, customer_id: str | None) -> str | None:
+    """Only a customer Schedulo created (and recorded) names a workspace: an event's
+    metadata alone is not trusted."""
+    from chalicelib.store import billing as store
+
+    return store.workspace_of_customer(customer_id) if customer_id else None

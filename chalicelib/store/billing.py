@@ -1,0 +1,242 @@
+"""Billing's table: each workspace's subscription as Stripe last told it, its usage
+counters, the Stripe customer -> workspace map and the Stripe events already applied.
+
+Usage counters are atomic: `take` adds to one or more counters in one transaction, each
+with the condition that it stays within its limit, so however many requests arrive
+together a counter never passes its limit; `give_back` undoes a take whose write failed
+or whose thing is gone. A counter that mirrors stored things (accounts, members) is seeded
+once from a count of them (`seed`, conditional: the first seed wins).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
+
+from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
+from chalicelib.store.transactions import failed_conditions, transaction
+
+EVENT_MEMORY = timedelta(days=30)  # Stripe retries an event for three days
+
+
+class CounterItem(StoredModel):
+    Meta = table_meta("billing")
+
+    pk = UnicodeAttribute(hash_key=True)  # usage#<workspace>#<meter>[#<YYYY-MM>]
+    used = NumberAttribute(default=0)
+    ttl = TTLAttribute(null=True)
+
+
+class SubscriptionItem(StoredModel):
+    """A workspace's plan as the last applied Stripe event (or sign-up's trial) left it."""
+
+    Meta = table_meta("billing")
+
+    pk = UnicodeAttribute(hash_key=True)  # ws#<workspace>
+    workspace_id = UnicodeAttribute()
+    customer_id = UnicodeAttribute(null=True)
+    subscription_id = UnicodeAttribute(null=True)
+    plan = UnicodeAttribute(default="free")
+    interval = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(null=True)  # Stripe's: trialing, active, past_due, canceled...
+    trial_end = NumberAttribute(null=True)  # unix seconds
+    current_period_end = NumberAttribute(null=True)
+    cancel_at_period_end = BooleanAttribute(default=False)
+    # The Stripe `created` of the event (or the read) the state comes from: older ones are
+    # not applied over it.
+    stripe_at = NumberAttribute(default=0)
+    updated_at = UnicodeAttribute(null=True)
+
+
+class LinkItem(StoredModel):
+    """customer#<id> -> the workspace it bills; event#<id> -> applied (kept a while)."""
+
+    Meta = table_meta("billing")
+
+    pk = UnicodeAttribute(hash_key=True)
+    workspace_id = UnicodeAttribute(null=True)
+    ttl = TTLAttribute(null=True)
+
+
+# ------------------------------------------------------------------------------ counters
+
+
+def counter_key(workspace_id: str, meter: str, month: str | None = None) -> str:
+    return f"usage#{workspace_id}#{meter}" + (f"#{month}" if month else "")
+
+
+@dataclass(frozen=True)
+class Want:
+    """`amount` more on counter `key`, which may not pass `limit` (None: no limit)."""
+
+    key: str
+    amount: int
+    limit: int | None
+
+
+def take(wants: Sequence[Want]) -> Want | None:
+    """Add every want, or none: returns the first want that would pass its limit (nothing
+    changed then), or None when all were added."""
+    wants = [w for w in wants if w.amount]
+    if not wants:
+        return None
+    try:
+        with transaction() as write:
+            for want in wants:
+                write.update(
+                    CounterItem(want.key),
+                    actions=[CounterItem.used.add(want.amount)],
+                    condition=_within(want),
+                )
+    except TransactWriteError as error:
+        failed = failed_conditions(error)
+        if not any(failed):
+            raise
+        return wants[failed.index(True)]
+    return None
+
+
+def _within(want: Want) -> Any:
+    if want.limit is None:
+        return None
+    if want.amount < 0:
+        return None
+    room = want.limit - want.amount
+    if room < 0:
+        # Asking for more than the whole limit: refused whatever the count.
+        return CounterItem.used < -1
+    return CounterItem.used.does_not_exist() | (CounterItem.used <= room)
+
+
+def give_back(key: str, amount: int) -> None:
+    """Undo `amount` of an earlier take (never below zero)."""
+    if amount <= 0:
+        return
+    try:
+        CounterItem(key).update(
+            actions=[CounterItem.used.add(-amount)], condition=CounterItem.used >= amount
+        )
+    except UpdateError as error:
+        if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise
+        CounterItem(key).update(
+            actions=[CounterItem.used.set(0)], condition=CounterItem.used.exists()
+        )
+
+
+def used(key: str) -> int | None:
+    """The counter's value; None when it was never seeded nor taken."""
+    try:
+        return int(CounterItem.get(key, consistent_read=True).used)
+    except CounterItem.DoesNotExist:
+        return None
+
+
+def used_many(keys: Sequence[str]) -> dict[str, int]:
+    keys = list(dict.fromkeys(keys))
+    if not keys:
+        return {}
+    return {item.pk: int(item.used) for item in CounterItem.batch_get(keys, consistent_read=True)}
+
+
+def seed(key: str, count: Callable[[], int]) -> None:
+    """Start counter `key` at `count()` unless it exists (the first seed wins)."""
+    if used(key) is not None:
+        return
+    try:
+        CounterItem(key, used=count()).save(condition=CounterItem.pk.does_not_exist())
+    except PutError as error:
+        if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise
+
+
+# -------------------------------------------------------------------------- subscriptions
+
+
+def subscription(workspace_id: str) -> SubscriptionItem | None:
+    try:
+        return SubscriptionItem.get(f"ws#{workspace_id}", consistent_read=True)
+    except SubscriptionItem.DoesNotExist:
+        return None
+
+
+def apply_subscription(workspace_id: str, stripe_at: int, **fields: Any) -> bool:
+    """Write the subscription state unless a newer one is stored (`stripe_at` orders
+    them); False when it was older and nothing changed."""
+    item = SubscriptionItem(f"ws#{workspace_id}")
+    actions: list[Action] = [SubscriptionItem.workspace_id.set(workspace_id)]
+    actions += [SubscriptionItem.stripe_at.set(stripe_at)]
+    actions += [SubscriptionItem.updated_at.set(iso(utcnow()))]
+    for name, value in fields.items():
+        attribute = getattr(SubscriptionItem, name)
+        actions.append(attribute.set(value) if value is not None else attribute.remove())
+    try:
+        item.update(
+            actions=actions,
+            condition=SubscriptionItem.stripe_at.does_not_exist()
+            | (SubscriptionItem.stripe_at <= stripe_at),
+        )
+    except UpdateError as error:
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def set_customer(workspace_id: str, customer_id: str) -> str:
+    """Record the workspace's Stripe customer unless one is recorded; the one kept."""
+    try:
+        SubscriptionItem(f"ws#{workspace_id}").update(
+            actions=[
+                SubscriptionItem.workspace_id.set(workspace_id),
+                SubscriptionItem.customer_id.set(customer_id),
+            ],
+            condition=SubscriptionItem.customer_id.does_not_exist(),
+        )
+    except UpdateError as error:
+        if getattr(error, "cause_response_code", None) != "ConditionalCheckFailedException":
+            raise
+        kept = subscription(workspace_id)
+        assert kept is not None and kept.customer_id
+        return kept.customer_id
+    LinkItem(f"customer#{customer_id}", workspace_id=workspace_id).save()
+    return customer_id
+
+
+def workspace_of_customer(customer_id: str) -> str | None:
+    try:
+        return LinkItem.get(f"customer#{customer_id}", consistent_read=True).workspace_id
+    except LinkItem.DoesNotExist:
+        return None
+
+
+# --------------------------------------------------------------------------------- events
+
+
+def remember_event(event_id: str) -> bool:
+    """Mark the event applied; False when it already was (a replay)."""
+    try:
+        LinkItem(f"event#{event_id}", ttl=utcnow() + EVENT_MEMORY).save(
+            condition=LinkItem.pk.does_not_exist()
+        )
+    except PutError as error:
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def forget_event(event_id: str) -> None:
+    """An event whose application failed: Stripe's retry applies it."""
+    LinkItem(f"event#{event_id}").delete()

@@ -1,0 +1,302 @@
+"""Plan limits through the API: each meter below, at and above its limit, parallel
+requests at the limit (never one over), and self-hosted mode (no Stripe key: no limits).
+
+The plan a workspace is on is arranged in the billing store where a test needs a paid
+one (tests/billing/test_billing_api.py reaches it through Checkout and the webhook)."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.billing.plans import Meter
+from chalicelib.settings import get_settings
+from chalicelib.store import billing as billing_store
+from chalicelib.store import posts as post_store
+from tests.support.clock import ahead, wall
+from tests.support.factories import call, signup, unique_email
+from tests.support.posting import an_account
+from tests.support.sandbox import running_sandbox
+
+APP_PASSWORD = "abcd-efgh-ijkl-mnop"
+
+
+@pytest.fixture
+def billing_on(monkeypatch):
+    """A deployment with a Stripe key: plans are enforced."""
+    monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", "sk_test_schedulo_tests")
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def sandbox(aws):
+    with running_sandbox() as running:
+        yield running
+
+
+def on_plan(workspace_id: str, plan: str) -> None:
+    billing_store.apply_subscription(
+        workspace_id, 1, plan=plan, status="active", subscription_id="sub_arranged"
+    )
+
+
+def use(workspace_id: str, meter: Meter, amount: int, month: str | None = None) -> None:
+    """Arrange `amount` already used on a meter (as earlier requests would have)."""
+    from chalicelib.billing.entitlements import usage
+
+    usage(workspace_id, meter, month)  # seeded from what is stored first
+    key = billing_store.counter_key(workspace_id, meter.value, month)
+    assert billing_store.take([billing_store.Want(key, amount, None)]) is None
+
+
+def refused(response, meter: str, limit: int, used: int) -> dict:
+    assert response.status_code == 402, response.body
+    error = response.json["error"]
+    assert error["code"] == "plan_limit"
+    [detail] = [d for d in error["details"] if d["meter"] == meter]
+    assert (detail["limit"], detail["used"]) == (limit, used)
+    assert str(limit) in error["message"]
+    return detail
+
+
+def usage_of(client, owner) -> dict[str, tuple[int, int | None]]:
+    got = call(client, "GET", f"/v1/workspaces/{owner.workspace_id}/billing", None, owner.headers)
+    assert got.status_code == 200, got.body
+    return {m["meter"]: (m["used"], m["limit"]) for m in got.json["meters"]}
+
+
+# ---------------------------------------------------------------------------- posts
+
+
+def month_start():
+    """The first day of a month well ahead (wall time, UTC), and its YYYY-MM."""
+    first = ahead(70, "09:00").replace(day=1)
+    return first, first.strftime("%Y-%m")
+
+
+def post(client, owner, account_id: str, when=None, text: str = "Hello"):
+    body: dict = {"text": text, "targets": [{"account_id": account_id}]}
+    if when is not None:
+        body["when"] = {"at": wall(when), "timezone": "UTC"}
+    return call(client, "POST", f"/v1/workspaces/{owner.workspace_id}/posts", body, owner.headers)
+
+
+def test_scheduled_posts_a_month_below_at_and_above_the_limit(client, billing_on):
+    owner = signup(client)
+    ws = owner.workspace_id
+    account = an_account(ws, "mastodon")
+    first, month = month_start()
+    use(ws, Meter.SCHEDULED_POSTS_PER_MONTH, 28, month)
+
+    below = post(client, owner, account, first)
+    assert below.status_code == 201, below.body
+    at = post(client, owner, account, first + timedelta(hours=1))
+    assert at.status_code == 201, at.body
+    over = post(client, owner, account, first + timedelta(hours=2))
+    detail = refused(over, "scheduled_posts_per_month", 30, 30)
+    assert detail["month"] == month
+    # Nothing half-written: no third post in that month.
+    assert len(post_store.list_scheduled(ws, first, first + timedelta(days=1)).items) == 2
+
+    # A draft counts nowhere; the next month has its own count.
+    draft = post(client, owner, account)
+    assert draft.status_code == 201
+    assert post(client, owner, account, first + timedelta(days=40)).status_code == 201
+
+    # A draft scheduled into the full month is refused and stays a draft.
+    patched = call(
+        client,
+        "PATCH",
+        f"/v1/workspaces/{ws}/posts/{draft.json['id']}",
+        {"version": draft.json["version"], "when": {"at": wall(first), "timezone": "UTC"}},
+        owner.headers,
+    )
+    refused(patched, "scheduled_posts_per_month", 30, 30)
+    assert post_store.get(ws, draft.json["id"]).status == "draft"
+
+    # Deleting a scheduled post gives its place back.
+    gone = call(
+        client, "DELETE", f"/v1/workspaces/{ws}/posts/{below.json['id']}", None, owner.headers
+    )
+    assert gone.status_code in (200, 204)
+    assert post(client, owner, account, first + timedelta(hours=3)).status_code == 201
+
+
+def test_a_post_counts_in_the_month_of_the_workspace_time_zone(client, billing_on):
+    owner = signup(client)
+    ws = owner.workspace_id
+    renamed = call(
+        client, "PATCH", f"/v1/workspaces/{ws}", {"timezone": "Pacific/Kiritimati"}, owner.headers
+    )
+    assert renamed.status_code == 200, renamed.body
+    account = an_account(ws, "mastodon")
+    first, month = month_start()  # 1st of the month, 09:00 UTC
+    use(ws, Meter.SCHEDULED_POSTS_PER_MONTH, 30, month)
+    # 11:00 UTC on the last day before is already the 1st in Kiritimati (UTC+14).
+    eve = first - timedelta(hours=22)
+    refused(post(client, owner, account, eve), "scheduled_posts_per_month", 30, 30)
+    # 09:00 UTC the day before is 23:00 there: the previous month.
+    assert post(client, owner, account, first - timedelta(hours=24)).status_code == 201
+
+
+def test_parallel_posts_at_the_limit_never_get_one_over(client, billing_on):
+    owner = signup(client)
+    ws = owner.workspace_id
+    account = an_account(ws, "mastodon")
+    first, month = month_start()
+    use(ws, Meter.SCHEDULED_POSTS_PER_MONTH, 26, month)
+
+    def attempt(i: int) -> int:
+        return post(client, owner, account, first + timedelta(minutes=i), f"Post {i}").status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(attempt, range(10)))
+    assert statuses == [201] * 4 + [402] * 6
+    assert len(post_store.list_scheduled(ws, first, first + timedelta(days=1)).items) == 4
+    assert usage_of(client, owner)  # the summary answers at the limit
+    assert (
+        billing_store.used(
+            billing_store.counter_key(ws, Meter.SCHEDULED_POSTS_PER_MONTH.value, month)
+        )
+        == 30
+    )
+
+
+# ------------------------------------------------------------------------- accounts
+
+
+def connect_bluesky(client, owner, handle: str):
+    return call(
+        client,
+        "POST",
+        f"/v1/workspaces/{owner.workspace_id}/accounts/connect",
+        {"network": "bluesky", "handle": f"{handle}.bsky.social", "app_password": APP_PASSWORD},
+        owner.headers,
+    )
+
+
+def test_connected_accounts_below_at_and_above_the_limit(client, sandbox, billing_on):
+    owner = signup(client)
+    created = [connect_bluesky(client, owner, f"shop{i}") for i in range(3)]
+    assert [r.status_code for r in created] == [201, 201, 201], created[-1].body
+    assert usage_of(client, owner)["connected_accounts"] == (3, 3)
+    refused(connect_bluesky(client, owner, "shop3"), "connected_accounts", 3, 3)
+    listed = call(
+        client, "GET", f"/v1/workspaces/{owner.workspace_id}/accounts", None, owner.headers
+    )
+    assert len(listed.json["items"]) == 3
+
+    # Reconnecting one already connected adds nothing; disconnecting frees a place.
+    assert connect_bluesky(client, owner, "shop0").status_code == 201
+    account_id = created[0].json["account"]["id"]
+    gone = call(
+        client,
+        "DELETE",
+        f"/v1/workspaces/{owner.workspace_id}/accounts/{account_id}",
+        None,
+        owner.headers,
+    )
+    assert gone.status_code == 200, gone.body
+    assert usage_of(client, owner)["connected_accounts"] == (2, 3)
+    assert connect_bluesky(client, owner, "shop3").status_code == 201
+
+
+def test_parallel_connections_at_the_limit_never_get_one_over(client, sandbox, billing_on):
+    owner = signup(client)
+
+    def attempt(i: int) -> int:
+        return connect_bluesky(client, owner, f"rush{i}").status_code
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        statuses = sorted(pool.map(attempt, range(6)))
+    assert statuses == [201] * 3 + [402] * 3
+    listed = call(
+        client, "GET", f"/v1/workspaces/{owner.workspace_id}/accounts", None, owner.headers
+    )
+    assert len(listed.json["items"]) == 3
+    assert usage_of(client, owner)["connected_accounts"] == (3, 3)
+
+
+# -------------------------------------------------------------------------- members
+
+
+def invite(client, owner, email: str | None = None):
+    return call(
+        client,
+        "POST",
+        f"/v1/workspaces/{owner.workspace_id}/invitations",
+        {"email": email or unique_email("invitee"), "role": "editor"},
+        owner.headers,
+    )
+
+
+def test_team_members_with_pending_invitations_below_at_and_above_the_limit(client, billing_on):
+    owner = signup(client)
+    # Free: the owner alone.
+    refused(invite(client, owner), "team_members", 1, 1)
+    on_plan(owner.workspace_id, "pro")  # two members
+    first = invite(client, owner)
+    assert first.status_code == 201, first.body
+    refused(invite(client, owner), "team_members", 2, 2)  # the pending invitation counts
+    revoked = call(
+        client,
+        "DELETE",
+        f"/v1/workspaces/{owner.workspace_id}/invitations/{first.json['id']}",
+        None,
+        owner.headers,
+    )
+    assert revoked.status_code in (200, 204), revoked.body
+    assert usage_of(client, owner)["team_members"] == (1, 2)
+    assert invite(client, owner).status_code == 201
+
+
+def test_an_expired_invitation_gives_its_seat_back(client, billing_on):
+    from chalicelib.store.invitations import InvitationRecord, get_invitation
+
+    owner = signup(client)
+    on_plan(owner.workspace_id, "pro")
+    first = invite(client, owner)
+    assert first.status_code == 201
+    record = get_invitation(owner.workspace_id, first.json["id"])
+    record.update([InvitationRecord.expires_at.set("2000-01-01T00:00:00Z")])
+    assert invite(client, owner).status_code == 201
+    assert usage_of(client, owner)["team_members"] == (2, 2)
+
+
+def test_parallel_invitations_at_the_limit_never_get_one_over(client, billing_on):
+    owner = signup(client)
+    on_plan(owner.workspace_id, "business")  # ten members: nine seats left
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        statuses = sorted(pool.map(lambda _: invite(client, owner).status_code, range(12)))
+    assert statuses == [201] * 9 + [402] * 3
+    listed = call(
+        client, "GET", f"/v1/workspaces/{owner.workspace_id}/invitations", None, owner.headers
+    )
+    assert len([i for i in listed.json["items"] if i["status"] == "pending"]) == 9
+
+
+# ---------------------------------------------------------------------- self-hosted
+
+
+def test_self_hosted_without_a_stripe_key_limits_nothing(client, monkeypatch):
+    monkeypatch.delenv("SCHEDULO_STRIPE_SECRET_KEY", raising=False)
+    get_settings.cache_clear()
+    owner = signup(client)
+    assert invite(client, owner).status_code == 201  # Free would allow the owner alone
+    assert invite(client, owner).status_code == 201
+    got = call(client, "GET", f"/v1/workspaces/{owner.workspace_id}/billing", None, owner.headers)
+    assert got.status_code == 200
+    assert got.json["enabled"] is False and got.json["meters"] == []
+    assert (
+        call(
+            client,
+            "POST",
+            f"/v1/workspaces/{owner.workspace_id}/billing/checkout",
+            {"plan": "pro"},
+            owner.headers,
+        ).status_code
+        == 404
+    )
