@@ -65,6 +65,9 @@ class _Patterns:
     link_start: re.Pattern[str]  # a host character after a character that may precede a link
     label_char: re.Pattern[str]
     label_to_dot: re.Pattern[str]  # a whole run of label characters with a dot after it
+    # a label starting a link, a dot, a run of label characters, no label or dot around
+    # them, and the tail
+    lone_host: re.Pattern[str]
     label_here_to_dot: re.Pattern[str]  # the same from inside a run
     labels: re.Pattern[str]  # host labels, each followed by its dot
     protocol: re.Pattern[str]
@@ -109,13 +112,16 @@ def patterns() -> _Patterns:
     not_before = f"A-Za-z0-9@\uff20$#\uff03{INVALID_GROUP}"
     before = f"(?:[^{not_before}]|[{DIRECTIONAL_MARKERS}])"
     domain_char = f"[^{PUNCTUATION}{SPACES}{INVALID_GROUP}{DIRECTIONAL_MARKERS}]"
-    label_char = f"[^{_PUNCTUATION_BUT_DASHES}{SPACES}{INVALID_GROUP}{DIRECTIONAL_MARKERS}]"
+    label_class = f"^{_PUNCTUATION_BUT_DASHES}{SPACES}{INVALID_GROUP}{DIRECTIONAL_MARKERS}"
+    label_char = f"[{label_class}]"
+    label_char_but_underscore = f"[{label_class}_]"
     path_char = rf"[a-z{CYRILLIC}0-9!*';:=+,.$/%#\[\]\-\u2013_~@|&{LATIN_ACCENTS}]"
     balanced_parens = rf"\((?:{path_char}+|(?:{path_char}*\({path_char}+\){path_char}*))\)"
     path_end = rf"(?:[+\-a-z{CYRILLIC}0-9=_#/{LATIN_ACCENTS}]|{balanced_parens})"
     path = rf"(?:(?:{path_char}*(?:{balanced_parens}{path_char}*)*{path_end})|(?:@{path_char}+/))"
     query_char = rf"[a-z0-9!?*'\"@();:&=+$/%#\[\]\-_.,~|{{}}{CYRILLIC}{LATIN_ACCENTS}]"
     query_end = r"[a-z0-9\-_&=#/]"
+    tail = rf"(?::[0-9]+)?(?P<path>/{path}*)?(?:\?{query_char}*{query_end})?"
     ascii_label_char = rf"[\-a-z0-9{LATIN_ACCENTS}]"
     # Neither a letter, a digit, `@`, `+` nor `-` may follow a top-level domain.
     tld_end = r"(?![0-9a-z@+\-])"
@@ -132,7 +138,12 @@ def patterns() -> _Patterns:
         label_here_to_dot=re.compile(f"{label_char}++(?=\\.)", flags),
         labels=re.compile(f"(?:{domain_char}{label_char}*+(?<![_\\-])\\.)*+", flags),
         protocol=re.compile(r"https?://", flags),
-        tail=re.compile(rf"(?::[0-9]+)?(?P<path>/{path}*)?(?:\?{query_char}*{query_end})?", flags),
+        tail=re.compile(tail, flags),
+        lone_host=re.compile(
+            f"(?<!{label_char})(?<!\\.)(?<={before})"
+            f"{domain_char}{label_char_but_underscore}*+(?<!-)\\.({label_char}++)(?!\\.){tail}",
+            flags,
+        ),
         ascii_label_to_dot=re.compile(f"(?<!{ascii_label_char}){ascii_label_char}++(?=\\.)", flags),
         ascii_labels=re.compile(f"(?:{ascii_label_char}++\\.)*+", flags),
         tld=re.compile(tld),
@@ -203,23 +214,110 @@ _Candidate = tuple[int, int, str, int]
 
 
 def scan(text: str) -> Iterator[LinkMatch]:
-    """The matches of twitter-text's link expression, left to right, as `finditer` finds them."""
+    """The matches of twitter-text's link expression, left to right, as `finditer` finds them.
+
+    Most links in a long text are the usual host: a label, a dot and a top-level domain,
+    with neither a label character nor a dot on either side, the label preceded by what may
+    precede a link. `_Patterns.lone_host` finds those with their tail in one go, and one is
+    the next match when nothing between the last match and it can start a link: no
+    top-level domain (every host ends in one) and no protocol. Anything else goes through
+    `_Search`, which follows the expression from any position.
+    """
     p = patterns()
     hosts = _Hosts(text, p.labels)
     if not hosts.tlds:
         return  # every link ends its host with a top-level domain
-    last_tld = hosts.positions[-1]
+    tlds, tld_positions = hosts.tlds, hosts.positions
+    last_tld = tld_positions[-1]
     protocols = [
         m
         for m in p.protocol.finditer(text, 0, last_tld)
         if m.start() == 0 or p.before.match(text, m.start() - 1)
     ]
-    next_protocol = 0
-    label = _first_label(text, p, 0, last_tld)
-    by_protocol: _Candidate | None = None
-    by_label: _Candidate | None = None
-    position = 0
+    # past the last protocol: a start no link reaches
+    protocol_starts = [m.start() for m in protocols] + [len(text)]
+    search = _Search(text, p, hosts, protocols)
+    lone_hosts = p.lone_host.finditer(text)
+    lone = next(lone_hosts, None)
+    next_tld = next_protocol = position = 0
     while True:
+        while tld_positions[next_tld] < position:
+            next_tld += 1
+            if next_tld == len(tld_positions):
+                return  # no top-level domain left to end a host
+        while protocol_starts[next_protocol] < position:
+            next_protocol += 1
+        while lone is not None and lone.start() < position:
+            lone = next(lone_hosts, None)
+        if lone is not None:
+            start = lone.start()
+            tld_start, domain_end = lone.span(1)
+            # (At 0 and 1 the expression's start of text comes into play: left to _Search.)
+            if (
+                start >= position
+                and start > 1
+                and tld_positions[next_tld] == tld_start
+                and protocol_starts[next_protocol] > start
+                and tlds.get(tld_start) == domain_end
+            ):
+                if start == position:
+                    # The last match took the character before: this one precedes the link.
+                    after = p.link_start.match(text, start + 1, tld_start - 1) or (
+                        p.link_start.search(text, start + 1, tld_start - 1)
+                    )
+                    start = -1 if after is None else after.start()
+                if start >= 0:
+                    position = lone.end()
+                    yield LinkMatch(
+                        text[start - 1 : start],
+                        start,
+                        None,
+                        start,
+                        domain_end,
+                        position,
+                        lone.start("path") >= 0,
+                    )
+                    continue
+        found = search.next_match(position)
+        if found is None:
+            return
+        position = found.end
+        yield found
+
+
+class _Search:
+    """twitter-text's expression searched from any position, in linear time over all the
+    positions asked for (each larger than the last): what was looked at is remembered."""
+
+    def __init__(
+        self, text: str, p: _Patterns, hosts: _Hosts, protocols: list[re.Match[str]]
+    ) -> None:
+        self.text, self.p, self.hosts, self.protocols = text, p, hosts, protocols
+        self.last_tld = hosts.positions[-1]
+        self.next_protocol = 0
+        self.label = _first_label(text, p, 0, self.last_tld)
+        self.by_protocol: _Candidate | None = None
+        self.by_label: _Candidate | None = None
+
+    def next_match(self, position: int) -> LinkMatch | None:
+        """The first match from `position` (where the last match ended), or None."""
+        text, p, hosts, protocols, last_tld = (
+            self.text,
+            self.p,
+            self.hosts,
+            self.protocols,
+            self.last_tld,
+        )
+        label, by_protocol, by_label = self.label, self.by_protocol, self.by_label
+        next_protocol = self.next_protocol
+        # What was found before `position` is inside the last match: passed over.
+        if label is not None and label.start() < position:
+            label = _first_label(text, p, position, last_tld)
+            by_label = None
+        if by_label is not None and by_label[0] < position:
+            by_label = None
+        if by_protocol is not None and by_protocol[0] < position:
+            by_protocol = None
         while by_protocol is None and next_protocol < len(protocols):
             protocol = protocols[next_protocol]
             protocol_start, protocol_end = protocol.span()
@@ -243,7 +341,9 @@ def scan(text: str) -> Iterator[LinkMatch]:
                 label = p.label_to_dot.search(text, after, last_tld)
 
         if by_protocol is None and by_label is None:
-            return
+            self.label, self.by_protocol, self.by_label = label, by_protocol, by_label
+            self.next_protocol = next_protocol
+            return None
         # At the very start a link after a first character is tried before one at 0.
         if by_label is None or (
             by_protocol is not None
@@ -252,32 +352,24 @@ def scan(text: str) -> Iterator[LinkMatch]:
             assert by_protocol is not None
             found, by_protocol = by_protocol, None
             next_protocol += 1
-            found_in_label = False
         else:
             found, by_label = by_label, None
-            found_in_label = True
+            if label is not None:
+                label = p.label_to_dot.search(text, label.end(), last_tld)  # the host ran past it
+        self.label, self.by_protocol, self.by_label = label, by_protocol, by_label
+        self.next_protocol = next_protocol
         match_start, start, protocol_text, domain_end = found
         tail = p.tail.match(text, domain_end)
         assert tail is not None  # every part of the tail is optional
-        position = tail.end()
-        yield LinkMatch(
+        return LinkMatch(
             before=text[match_start:start],
             start=start,
             protocol=protocol_text or None,
             domain_start=start + len(protocol_text),
             domain_end=domain_end,
-            end=position,
+            end=tail.end(),
             has_path=tail["path"] is not None,
         )
-        if found_in_label and label is not None:
-            label = p.label_to_dot.search(text, label.end(), last_tld)  # the host ran past it
-        if label is not None and label.start() < position:
-            label = _first_label(text, p, position, last_tld)  # past the labels in the link
-            by_label = None
-        if by_label is not None and by_label[0] < position:
-            by_label = None
-        if by_protocol is not None and by_protocol[0] < position:
-            by_protocol = None  # inside the link found: passed over on the next round
 
 
 def _first_label(text: str, p: _Patterns, at: int, end: int) -> re.Match[str] | None:

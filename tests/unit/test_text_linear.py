@@ -135,6 +135,12 @@ ADVERSARIAL = [
     "$a.com" * 100,
     "a.co\u212a." * 100,  # the Kelvin sign is a k to case-insensitive matching
     "\u0130nfo.\u0130nfo." * 50,
+    # Many links, each right after the last (the usual host taken at once).
+    "a.co " * 100,
+    "t.co/\U0001f600" * 60,
+    "mat.co/\u0440\u0444 \u212a" * 30,
+    "_@http://\u212a.com" * 30,
+    "\u00e9t.co/com " * 40,
 ]
 
 
@@ -167,6 +173,25 @@ ALPHABET = [
 def test_generated_texts_give_the_links_twitter_text_gives(text):
     assert linear_matches(text) == reference_matches(text)
     assert links.ascii_hosts(text) == reference_hosts(text)
+
+
+# Links side by side: where one ends, the next may start (or only its character before).
+NEIGHBOURS = [
+    *list("/ _-x.@()?#1\u00e9\u212a\U0001f600"),
+    "a.co",
+    "a.co/",
+    "t.co/",
+    "a.com:80",
+    "?x",
+    "http://",
+    "\u0440\u0444",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(NEIGHBOURS), max_size=40).map("".join))
+def test_links_side_by_side_give_the_links_twitter_text_gives(text):
+    assert linear_matches(text) == reference_matches(text)
 
 
 # --------------------------------------------------------- what the product does with them
