@@ -25,8 +25,10 @@ The method (empirical Bayes over a 7 x 24 grid, Monday = 0, hours in the account
    posted in (an account that only posts at good times is not taken for a strong one).
    The expected engagement rate of a cell is level x lift.
    A post is evidence for its own cell (weight 1) and, at lower weight, for the cells an
-   hour (0.5) and two hours (0.25) away on the same clock: an audience online at 10:00 is
-   mostly still there at 11:00, and a handful of posts then says something about both.
+   hour (0.5) and two hours (0.25) away, and for the same hour the day before and after
+   (0.25): an audience online at 10:00 is mostly still there at 11:00, and keeps much the
+   same routine from one day to the next, so a handful of posts says something about
+   their neighbours too.
    `n_c` is that weighted count.
 4. **Suggestions** are the cells with at least `MIN_CELL_POSTS` (weighted) posts of the
    account's, best first (then, to fill up to seven, the best cells the account has not
@@ -58,8 +60,17 @@ MEDIUM_POSTS, HIGH_POSTS = 4, 8
 DEFAULT_STRENGTH = 5.0  # pseudo-posts a default prior cell is worth
 MIN_STRENGTH, MAX_STRENGTH = 2.0, 30.0
 TOP_SLOTS = 7
-# A post counts fully in its own cell, half an hour away, a quarter two hours away.
-_NEAR_HOURS = ((0, 1.0), (-1, 0.5), (1, 0.5), (-2, 0.25), (2, 0.25))
+# A post counts fully in its own cell, half an hour away, a quarter two hours away and
+# at the same hour the day before or after (offsets in hours on the weekly clock).
+_NEAR_HOURS = (
+    (0, 1.0),
+    (-1, 0.5),
+    (1, 0.5),
+    (-2, 0.25),
+    (2, 0.25),
+    (-24, 0.25),
+    (24, 0.25),
+)
 NIGHT_LIFT = 0.6
 # Settled: metrics a day after publication have done most of their rising.
 SETTLED_AFTER = timedelta(hours=24)

@@ -31,7 +31,8 @@ def test_a_planted_slot_is_found_with_60_posts_and_said_to_be_the_accounts():
     assert result.posts_considered == 60
     top = result.slots[0]
     assert (top.weekday, top.hour) == (3, 13)
-    assert top.posts == 3 and top.confidence == "low"  # 3 posts in the cell (+ neighbours)
+    # 3 posts of its own, and 3 each at 13:00 the day before and after (a quarter each).
+    assert top.posts == 3 and top.confidence == "medium"
     assert top.expected_engagement_rate == pytest.approx(result.heatmap[3][13])
     assert len(result.slots) == 7
     rates = [s.expected_engagement_rate for s in result.slots]
