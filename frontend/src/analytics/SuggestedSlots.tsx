@@ -37,7 +37,7 @@ export function SuggestedSlots({
       <p>
         <Sparkles size={14} aria-hidden="true" /> <strong>Suggested times</strong>{" "}
         <span className="muted">
-          {usual ? "(the networks' usual good times: too few posts yet to learn yours)" : "(when these accounts' posts do best)"}
+          {usual ? "(usual good times: too few posts yet to learn your own)" : "(when these accounts' posts do best)"}
         </span>
       </p>
       <ul className="suggested-list" aria-label="Suggested times">
@@ -48,14 +48,10 @@ export function SuggestedSlots({
           const taken = chosen?.at === wall && chosen.zone === slot.timezone;
           return (
             <li key={slot.at}>
-              <button
-                type="button"
-                aria-pressed={taken}
-                aria-label={`Schedule for ${when}${rate ? `, ${rate} expected engagement` : ""}`}
-                onClick={() => onPick(slot, wall)}
-              >
+              <button type="button" aria-pressed={taken} onClick={() => onPick(slot, wall)}>
+                <span className="visually-hidden">Schedule for </span>
                 {when}
-                {rate && <span className="muted">{rate}</span>}
+                {rate && <span className="muted">{rate} expected</span>}
               </button>
             </li>
           );
