@@ -26,11 +26,12 @@ the trigger, as for posts; there is no polling loop.
   for posts.
 - **Snapshots are appended, never rewritten.** Each refresh appends one snapshot in a
   write conditional on the row still waiting for that refresh step, so a duplicate
-  delivery appends nothing. A fetch that fails (throttled: at the network's reset time or
-  the end of the budget's window; transient or missing from the answer: with exponential
-  backoff) is planned again into a later bucket; earlier snapshots are untouched. After
-  `MAX_ATTEMPTS` failures that refresh is given up and the next one planned. After the
-  +30 d refresh the row is `done` and leaves the index.
+  delivery appends nothing. A target's first snapshot also puts a `metrics` line, with
+  its headline figures, on its post's timeline. A fetch that fails (throttled: at the
+  network's reset time or the end of the budget's window; transient or missing from the
+  answer: with exponential backoff) is planned again into a later bucket; earlier
+  snapshots are untouched. After `MAX_ATTEMPTS` failures that refresh is given up and the
+  next one planned. After the +30 d refresh the row is `done` and leaves the index.
 - **Reconnect.** A refused token (REAUTH) marks the account `needs_reconnect` and tells
   the owners, exactly as publishing does (`oauth.health.mark_refresh_failed`), and every
   collecting row of the account becomes `paused`: out of the index, polled no more.
@@ -392,18 +393,22 @@ class _AccountRun:
 
         def write(entry: store.DueEntry, figures: Any) -> None:
             following = self._next_due(entry, entry.refresh_step + 1)
-            if store.record_snapshot(
+            values = {str(k): int(v) for k, v in figures.values.items()}
+            appended = store.record_snapshot(
                 self.ws,
                 entry.item_key,
                 entry.refresh_step,
                 figures.collected_at or self.now,
-                {str(k): int(v) for k, v in figures.values.items()},
+                values,
                 following,
                 self.account_id,
-            ):
+            )
+            if appended:
                 self.report.add(snapshots=1)
                 if following is not None:
                     self.planned.append(iso(following))
+                if appended.first:
+                    _first_figures(self.ws, appended.post_id, entry, values)
 
         if self.writer is None or len(fetched) == 1:
             for entry, figures in fetched:
@@ -469,6 +474,27 @@ class _AccountRun:
             "metrics collection paused: the account needs reconnecting",
             extra={"workspace_id": self.ws, "account_id": self.account_id, "rows": paused},
         )
+
+
+# The figures a post's timeline line shows (those the network gives; absent: not given).
+HEADLINE = ("impressions", "views", "reach", "likes", "comments", "shares", "saves", "clicks")
+
+
+def _first_figures(
+    workspace_id: str, post_id: str, entry: store.DueEntry, values: dict[str, int]
+) -> None:
+    """The post's timeline says when a target's first figures arrived (once per target:
+    only the write that appended its first snapshot gets here). Never fails the run."""
+    from chalicelib.domain.collaboration import TimelineKind
+    from chalicelib.posts import timeline
+
+    details = {
+        "network": entry.network,
+        "account_id": entry.account_id,
+        "target_id": entry.target_id,
+        "metrics": {name: values[name] for name in HEADLINE if name in values},
+    }
+    timeline.record(workspace_id, post_id, TimelineKind.METRICS, None, details)
 
 
 def _published_at(entry: store.DueEntry) -> datetime:

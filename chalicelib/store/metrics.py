@@ -39,6 +39,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
+from pynamodb.constants import ALL_OLD, NONE
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
 
@@ -75,6 +76,14 @@ class AccountDayRow:
     day: date
     followers: int | None
     values: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Appended:
+    """A snapshot `record_snapshot` appended; `first`: the target's first figures."""
+
+    post_id: str
+    first: bool
 
 
 @dataclass(frozen=True)
@@ -326,10 +335,10 @@ def record_snapshot(
     values: dict[str, int],
     next_due: datetime | None,
     account_id: str,
-) -> bool:
+) -> Appended | None:
     """Append one snapshot of the refresh `step` and plan the next one at `next_due`
     (None: the row is `done`). Conditional on the row still waiting for that step, so a
-    second collector that fetched the same refresh appends nothing. False if refused."""
+    second collector that fetched the same refresh appends nothing. None if refused."""
     stamp = iso(at)
     actions: list[Any] = [
         TargetMetricsItem.snapshots.set(
@@ -342,7 +351,11 @@ def record_snapshot(
         TargetMetricsItem.last_error.remove(),
     ]
     actions += _plan_actions(next_due, account_id)
-    return _update(workspace_id, item_key, actions, _waiting_for(step))
+    # The row as it was (no extra read): whether it had figures, and its post.
+    old = _update_returning(workspace_id, item_key, actions, _waiting_for(step), ALL_OLD)
+    if old is None:
+        return None
+    return Appended(post_id=old["post_id"]["S"], first="collected_at" not in old)
 
 
 def replan(
@@ -433,21 +446,27 @@ def _waiting_for(step: int) -> Any:
 
 
 def _update(workspace_id: str, item_key: str, actions: list[Any], condition: Any) -> bool:
-    from pynamodb.constants import NONE
+    return _update_returning(workspace_id, item_key, actions, condition, NONE) is not None
 
+
+def _update_returning(
+    workspace_id: str, item_key: str, actions: list[Any], condition: Any, returning: str
+) -> dict[str, Any] | None:
+    """The conditional update; None when its condition failed, else the attributes asked
+    for by `returning` (DynamoDB's ReturnValues), in DynamoDB's wire format."""
     try:
-        TargetMetricsItem._get_connection().update_item(
+        answer = TargetMetricsItem._get_connection().update_item(
             workspace_id,
             item_key,
             actions=actions,
             condition=condition & TargetMetricsItem.item_key.exists(),
-            return_values=NONE,
+            return_values=returning,
         )
     except UpdateError as error:
         if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
-            return False
+            return None
         raise
-    return True
+    return dict((answer or {}).get("Attributes") or {})
 
 
 def due_entries(until: datetime, shard: str | None = None) -> Iterator[DueEntry]:

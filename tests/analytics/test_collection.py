@@ -437,3 +437,34 @@ def test_a_throttled_followers_fetch_is_retried_by_a_schedule_of_its_own(world, 
     assert event == {"followers": {"workspace_id": world.ws}}
     assert collection.handle_collector(event)["followers"] == 1  # what the schedule runs
     assert metrics.account_days(world.ws, account, today, today)[0].followers > 0
+
+
+def test_each_targets_first_figures_are_on_the_posts_timeline_once(world, client, sandbox):
+    from tests.support.factories import call
+
+    x_account = world.account("x")
+    bluesky_account = world.bluesky_account()
+    post_id = world.schedule({x_account: "x", bluesky_account: "bluesky"}, "Croissants at 8")
+    assert world.wait_for(post_id).status == "published"
+    path = f"/v1/workspaces/{world.ws}/posts/{post_id}/timeline"
+
+    def metrics_events() -> list[dict]:
+        answer = call(client, "GET", path, headers=world.owner.headers)
+        assert answer.status_code == 200, answer.json
+        return [e for e in answer.json["items"] if e["kind"] == "metrics"]
+
+    assert metrics_events() == []  # published, no figures yet
+    assert collect_now(None, world.ws)["refreshes"]["snapshots"] == 2
+    events = {e["details"]["network"]: e["details"] for e in metrics_events()}
+    rows = {r.network: r for r in metrics.post_rows(world.ws, post_id)}
+    assert set(events) == {"x", "bluesky"}
+    for network, details in events.items():
+        [(_, first)] = rows[network].snapshots
+        assert details["target_id"] == rows[network].target_id
+        assert details["account_id"] == rows[network].account_id
+        # The headline figures of that first reading (the sandbox's just after publishing).
+        assert details["metrics"] == {k: v for k, v in first.items() if k in collection.HEADLINE}
+    assert {"impressions", "likes"} <= set(events["x"]["metrics"])
+    assert "impressions" not in events["bluesky"]["metrics"]  # Bluesky gives none: absent
+    assert collect_now(None, world.ws)["refreshes"]["snapshots"] == 2  # the +24 h readings
+    assert len(metrics_events()) == 2  # still one line per target
