@@ -134,3 +134,39 @@ def test_the_pdf_report_says_the_periods_figures(client):
     assert "Top posts by engagements" in text and "our launch" in text
     bad = get(client, owner, "export.pdf?from=2020-13-01", {"Accept": "application/pdf"})
     assert bad.status_code == 422
+
+
+def test_top_posts_show_the_first_pictures_thumbnail(client):
+    from chalicelib.domain.ids import new_id
+    from chalicelib.store import media as media_store
+
+    owner = signup(client)
+    ws = owner.workspace_id
+    x = an_account(ws, "x", timezone="UTC")
+    media_id = new_id("m")
+    item = media_store.create(
+        ws, media_id, filename="a.jpg", declared_content_type="image/jpeg",
+        declared_size=1000, max_bytes=1000, upload_key=f"uploads/{media_id}", created_by="u_1",
+    )  # fmt: skip
+    media_store.mark_ready(
+        item,
+        inspection={"kind": "image", "content_type": "image/jpeg", "size": 1000},
+        key=f"media/{media_id}",
+        thumbnail_key=f"media/{media_id}/thumbnail.jpg",
+    )
+    a_target(ws, x, "x", local_noon(1), {"impressions": 10, "likes": 1}, media_id=media_id)
+    [item_out] = get(client, owner, "top-posts").json["items"]
+    assert f"media/{media_id}/thumbnail.jpg" in item_out["thumbnail_url"]
+
+
+def test_exports_hold_only_the_workspaces_own_targets(client):
+    owner, rows = seeded(client)
+    stranger = signup(client)
+    theirs = an_account(stranger.workspace_id, "x", timezone="UTC")
+    a_target(stranger.workspace_id, theirs, "x", local_noon(2), {"impressions": 9, "likes": 9},
+             excerpt="their secret launch")  # fmt: skip
+    table = list(csv.DictReader(io.StringIO(get(client, owner, "export.csv").body.decode())))
+    assert {r["target_id"] for r in table} == {r.target_id for r in rows.values()}
+    top = get(client, owner, "top-posts?limit=100").json["items"]
+    assert "their secret launch" not in [i["excerpt"] for i in top]
+    assert len(top) == 3
