@@ -153,6 +153,11 @@ def checkout(
             "This workspace already has a subscription: change plan in the billing portal.",
             [{"field": "plan", "message": "already subscribed"}],
         )
+    # The plan's trial, once: a workspace that subscribed before starts paying at once.
+    trial_days = plan.trial_days if sub is None or not sub.subscription_id else 0
+    subscription_data: dict[str, Any] = {"metadata": {"workspace_id": workspace_id}}
+    if trial_days:
+        subscription_data["trial_period_days"] = trial_days
     customer = customer_for(workspace_id, email, name)
     stripe_client = client()
     prices = _call(
@@ -175,7 +180,7 @@ def checkout(
                 "success_url": f"{origin}/billing?checkout=success",
                 "cancel_url": f"{origin}/billing?checkout=cancelled",
                 "metadata": {"workspace_id": workspace_id},
-                "subscription_data": {"metadata": {"workspace_id": workspace_id}},
+                "subscription_data": subscription_data,
             }
         )
     )
@@ -287,7 +292,8 @@ def _apply(event: Any) -> str:
 
 
 def subscription_fields(subscription: Any) -> dict[str, Any]:
-    item = subscription["items"].data[0] if subscription["items"].data else None
+    items = subscription["items"].data
+    item = items[0] if items else None
     price = item.price if item is not None else None
     known = (
         plan_for_lookup_key(price.lookup_key) if price is not None and price.lookup_key else None
@@ -305,7 +311,7 @@ def subscription_fields(subscription: Any) -> dict[str, Any]:
 
 
 def _field(obj: Any, name: str) -> Any:
-    value = obj.get(name) if obj is not None else None
+    value = getattr(obj, name, None) if obj is not None else None
     return value.id if value is not None and hasattr(value, "id") else value
 
 

@@ -1,0 +1,244 @@
+"""Checkout, the portal and Stripe's webhook through the API, against the local Stripe
+with the official SDK: the events the emulator delivers (signed) are handed to
+POST /v1/webhooks/stripe exactly as received. Forged, too old, replayed and out-of-order
+events change nothing."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import requests
+
+from chalicelib.settings import get_settings
+from local.sandbox.stripe_engine import signature_header
+from tests.billing.conftest import SECRET_KEY, LocalStripe, Receiver
+from tests.support.factories import call, signup
+
+APP_PASSWORD = "abcd-efgh-ijkl-mnop"
+DAY = 86400
+
+
+@pytest.fixture
+def stripe_app(aws, local_stripe: LocalStripe, receiver: Receiver, catalogue, monkeypatch):
+    """The app billing through the local Stripe, its webhook secret the endpoint's."""
+    catalogue()
+    monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", SECRET_KEY)
+    monkeypatch.setenv("SCHEDULO_STRIPE_WEBHOOK_SECRET", receiver.secret)
+    get_settings.cache_clear()
+    return local_stripe
+
+
+def deliver(client, received) -> requests.Response:
+    """One delivery the local Stripe made, handed to the app as Stripe would send it."""
+    return client.http.request(
+        "POST",
+        "/v1/webhooks/stripe",
+        headers={
+            "Content-Type": "application/json",
+            "Stripe-Signature": received.headers["stripe-signature"],
+        },
+        body=received.body,
+    )
+
+
+def deliver_all(client, receiver: Receiver, after: int = 0) -> list[dict]:
+    outcomes = []
+    for received in list(receiver.served.received)[after:]:
+        answer = deliver(client, received)
+        assert answer.status_code == 200, answer.body
+        outcomes.append(json.loads(answer.body))
+    return outcomes
+
+
+def billing_of(client, owner) -> dict:
+    got = call(client, "GET", f"/v1/workspaces/{owner.workspace_id}/billing", None, owner.headers)
+    assert got.status_code == 200, got.body
+    return got.json
+
+
+def connect_bluesky(client, owner, handle: str):
+    return call(
+        client,
+        "POST",
+        f"/v1/workspaces/{owner.workspace_id}/accounts/connect",
+        {"network": "bluesky", "handle": f"{handle}.bsky.social", "app_password": APP_PASSWORD},
+        owner.headers,
+    )
+
+
+def checkout(client, owner, plan: str = "pro"):
+    return call(
+        client,
+        "POST",
+        f"/v1/workspaces/{owner.workspace_id}/billing/checkout",
+        {"plan": plan},
+        owner.headers,
+    )
+
+
+def test_checkout_then_the_webhook_lifts_the_limit(client, stripe_app, receiver):
+    owner = signup(client)
+    for i in range(3):
+        assert connect_bluesky(client, owner, f"free{i}").status_code == 201
+    assert connect_bluesky(client, owner, "free3").status_code == 402
+    before = billing_of(client, owner)
+    assert before["plan"]["id"] == "free" and before["can_manage"] is True
+
+    started = checkout(client, owner)
+    assert started.status_code == 200, started.body
+    paid = stripe_app.pay(started.json["url"], "4242 4242 4242 4242")
+    assert paid.status_code in (302, 303)
+    assert paid.headers["Location"].endswith("/billing?checkout=success")
+    receiver.wait_for("checkout.session.completed", "customer.subscription.created", "invoice.paid")
+    outcomes = deliver_all(client, receiver)
+    assert {"applied"} <= {o["outcome"] for o in outcomes}
+
+    after = billing_of(client, owner)
+    # Pro's 14-day trial, the card kept for when it ends.
+    assert (after["plan"]["id"], after["status"]) == ("pro", "trialing")
+    assert after["trial_days_left"] == 14
+    assert after["current_period_end"] and after["has_customer"] is True
+    assert {m["meter"]: m["limit"] for m in after["meters"]}["connected_accounts"] == 10
+    assert connect_bluesky(client, owner, "free3").status_code == 201
+
+    # One customer per workspace: a second checkout is refused (the portal changes plans)
+    # and no second customer was created.
+    assert checkout(client, owner, "business").status_code == 409
+    customers = stripe_app.client.v1.customers.list(params={"limit": 100}).data
+    assert (
+        len(
+            [c for c in customers if c.metadata.to_dict().get("workspace_id") == owner.workspace_id]
+        )
+        == 1
+    )
+    portal = call(
+        client, "POST", f"/v1/workspaces/{owner.workspace_id}/billing/portal", None, owner.headers
+    )
+    assert portal.status_code == 200 and "/billing_portal/" in portal.json["url"]
+
+    # Replayed deliveries change nothing.
+    replayed = deliver_all(client, receiver)
+    assert {o["outcome"] for o in replayed} <= {"duplicate", "ignored"}
+    assert billing_of(client, owner)["plan"]["id"] == "pro"
+
+
+def test_a_cancelled_subscription_is_free_again_and_older_events_do_not_undo_it(
+    client, stripe_app, receiver
+):
+    owner = signup(client)
+    started = checkout(client, owner, "business")
+    stripe_app.pay(started.json["url"], "4242424242424242")
+    events = receiver.wait_for("customer.subscription.created", "invoice.paid")
+    created_event = next(e for e in events if e.type == "customer.subscription.created")
+    held_back = [
+        r for r in list(receiver.served.received) if json.loads(r.body)["id"] == created_event.id
+    ]
+    for received in list(receiver.served.received):
+        if received not in held_back:
+            assert deliver(client, received).status_code == 200
+    assert billing_of(client, owner)["plan"]["id"] == "business"
+
+    seen = receiver.count()
+    stripe_app.advance(60)  # the cancellation's event is newer than the creation's
+    stripe_app.client.v1.subscriptions.cancel(created_event.data.object.id)
+    receiver.wait_for("customer.subscription.deleted", after=seen)
+    deliver_all(client, receiver, after=seen)
+    cancelled = billing_of(client, owner)
+    assert (cancelled["plan"]["id"], cancelled["status"]) == ("free", "canceled")
+
+    # The creation event arrives last (Stripe does not keep order): it is older, so stale.
+    [late] = held_back
+    answer = deliver(client, late)
+    assert answer.status_code == 200 and json.loads(answer.body)["outcome"] == "stale"
+    assert billing_of(client, owner)["plan"]["id"] == "free"
+
+
+def test_a_card_failing_at_the_trial_end_is_past_due_then_free(client, stripe_app, receiver):
+    owner = signup(client)
+    started = checkout(client, owner)
+    assert stripe_app.pay(started.json["url"], "4000 0000 0000 0341").status_code == 303
+    receiver.wait_for("checkout.session.completed", "customer.subscription.created")
+    deliver_all(client, receiver)
+    assert billing_of(client, owner)["status"] == "trialing"
+
+    seen = receiver.count()
+    stripe_app.advance(14 * DAY + 60)  # the trial ends; the charge fails
+    receiver.wait_for("invoice.payment_failed", "customer.subscription.updated", after=seen)
+    deliver_all(client, receiver, after=seen)
+    state = billing_of(client, owner)
+    # Stripe retries the card: the plan holds meanwhile.
+    assert (state["plan"]["id"], state["status"]) == ("pro", "past_due")
+
+    seen = receiver.count()
+    stripe_app.advance(8 * DAY)  # the last retry fails: Stripe cancels
+    receiver.wait_for("customer.subscription.deleted", after=seen)
+    deliver_all(client, receiver, after=seen)
+    state = billing_of(client, owner)
+    assert (state["plan"]["id"], state["status"]) == ("free", "canceled")
+
+
+def signed(secret: str, body: dict, at: int | None = None) -> tuple[bytes, str]:
+    payload = json.dumps(body)
+    return payload.encode(), signature_header(secret, payload, at or int(time.time()))
+
+
+def post_event(client, payload: bytes, signature: str | None):
+    headers = {"Content-Type": "application/json"}
+    if signature is not None:
+        headers["Stripe-Signature"] = signature
+    return client.http.request("POST", "/v1/webhooks/stripe", headers=headers, body=payload)
+
+
+def test_forged_stale_and_unsigned_events_are_refused(client, stripe_app, receiver):
+    owner = signup(client)
+    started = checkout(client, owner)
+    stripe_app.pay(started.json["url"], "4242424242424242")
+    receiver.wait_for("customer.subscription.created")
+    genuine = next(
+        r
+        for r in receiver.served.received
+        if json.loads(r.body)["type"] == "customer.subscription.created"
+    )
+    body = json.loads(genuine.body)
+
+    # Forged: a body signed with another secret, or a genuine signature over another body.
+    forged, signature = signed("whsec_not_the_secret", body)
+    assert post_event(client, forged, signature).status_code == 400
+    tampered = json.dumps({**body, "id": "evt_forged"}).encode()
+    assert post_event(client, tampered, genuine.headers["stripe-signature"]).status_code == 400
+    # Signed with the secret, but 10 minutes old (tolerance: 5 minutes).
+    old, signature = signed(receiver.secret, body, int(time.time()) - 600)
+    assert post_event(client, old, signature).status_code == 400
+    missing = post_event(client, genuine.body, None)
+    assert missing.status_code == 400
+    assert "Stripe-Signature" in missing.body.decode()
+    assert billing_of(client, owner)["plan"]["id"] == "free"
+
+    # The genuine one applies once.
+    assert json.loads(deliver(client, genuine).body)["outcome"] == "applied"
+    assert json.loads(deliver(client, genuine).body)["outcome"] == "duplicate"
+
+
+def test_only_owners_manage_billing_others_see_the_plan(client, stripe_app):
+    from chalicelib.store import billing as billing_store
+    from tests.support.factories import add_member
+
+    owner = signup(client)
+    billing_store.apply_subscription(
+        owner.workspace_id, 1, plan="business", status="active", subscription_id="sub_x"
+    )
+    editor = add_member(client, owner, "editor")
+    seen = billing_of(client, editor)
+    assert seen["plan"]["id"] == "business" and seen["can_manage"] is False
+    refused = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{owner.workspace_id}/billing/checkout",
+        {"plan": "pro"},
+        editor.headers,
+    )
+    assert refused.status_code == 403
+    bad = checkout(client, owner, "free")
+    assert bad.status_code in (400, 422) and "plan" in bad.body.decode()
