@@ -107,6 +107,9 @@ def test_published_posts_numbers_show_on_analytics_the_post_and_fill_the_queue(p
     csv = Path(downloading.value.path()).read_text(encoding="utf-8")
     assert downloading.value.suggested_filename.endswith(".csv")
     assert all(text in csv for text in TEXTS), csv[:500]
+    with page.expect_download() as downloading:
+        page.get_by_role("button", name="Download PDF").click()
+    assert Path(downloading.value.path()).read_bytes().startswith(b"%PDF")
     assert serious_violations(page) == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "analytics-desktop.png"), full_page=True)

@@ -67,10 +67,12 @@ function Analytics({ workspace }: { workspace: Workspace }) {
       <header className="analytics-head">
         <div>
           <h1 id="analytics-title">Analytics</h1>
-          <p className="muted">
-            {rangeLabel(range)}
-            {compare && <> · compared with {rangeLabel(previous)}</>} · days in {zone.replace(/_/g, " ")} time
-          </p>
+          {!noAccounts && (
+            <p className="muted">
+              {rangeLabel(range)}
+              {compare && <> · compared with {rangeLabel(previous)}</>} · days in {zone.replace(/_/g, " ")} time
+            </p>
+          )}
         </div>
         {!noAccounts && <Downloads workspaceId={workspace.id} range={range} />}
       </header>
