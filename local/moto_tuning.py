@@ -40,11 +40,18 @@ def make_dynamodb_writes_atomic() -> None:
     step. moto's backend checks, then writes, with nothing in between to stop another
     thread doing the same, so two conditional writes racing can both succeed. The
     publisher's exactly-once claims depend on that atomicity: here every write of the
-    embedded DynamoDB runs under one lock (AWS needs no such thing)."""
+    embedded DynamoDB runs under one lock (AWS needs no such thing).
+
+    Reads take it too: moto hands a read the stored item itself and turns it into JSON
+    afterwards, so a write changing that item meanwhile broke the read ("dictionary changed
+    size during iteration", seen under load). Each request, from parsing to its answer,
+    runs under the lock; the backend's writes keep it for callers outside a request."""
     from moto.dynamodb.models import DynamoDBBackend
+    from moto.dynamodb.responses import DynamoHandler
 
     for name in WRITES:
         replace_once(DynamoDBBackend, name, _serialised)
+    replace_once(DynamoHandler, "call_action", _serialised)
 
 
 def dynamodb_write_lock() -> Any:

@@ -81,3 +81,35 @@ def test_item_operations_answer_what_motos_serialiser_would(answers):
     }
     for operation, written, moto_would in answers:
         assert written == moto_would, operation
+
+
+def test_reads_of_an_item_being_rewritten_never_break(aws):
+    """A read turned a live item into JSON while a write added attributes to it: "dictionary
+    changed size during iteration" (seen once in CI under load). Reads and writes of the
+    same item from many threads all answer."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    dynamodb, table = client("dynamodb"), get_settings().tables.posts
+    key = {"workspace_id": {"S": "w_1"}, "post_id": {"S": "p_1"}}
+    dynamodb.put_item(TableName=table, Item={**key, "options": {"M": {}}})
+
+    def write(n: int) -> None:
+        dynamodb.update_item(
+            TableName=table,
+            Key=key,
+            UpdateExpression="SET #o.#k = :v",
+            ExpressionAttributeNames={"#o": "options", "#k": f"k{n}"},
+            ExpressionAttributeValues={":v": {"M": {"n": {"N": str(n)}}}},
+        )
+
+    def read(_: int) -> int:
+        return len(dynamodb.get_item(TableName=table, Key=key)["Item"]["options"]["M"])
+
+    with ThreadPoolExecutor(8) as pool:
+        writes = [pool.submit(write, n) for n in range(200)]
+        reads = [pool.submit(read, n) for n in range(200)]
+        sizes = [r.result() for r in reads]
+        for w in writes:
+            w.result()
+    assert all(0 <= size <= 200 for size in sizes)
+    assert read(0) == 200
