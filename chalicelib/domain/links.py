@@ -217,11 +217,11 @@ def scan(text: str) -> Iterator[LinkMatch]:
     """The matches of twitter-text's link expression, left to right, as `finditer` finds them.
 
     Most links in a long text are the usual host: a label, a dot and a top-level domain,
-    with neither a label character nor a dot on either side, the label preceded by what may
+    with neither a label character nor a dot on either side, after a protocol or what may
     precede a link. `_Patterns.lone_host` finds those with their tail in one go, and one is
     the next match when nothing between the last match and it can start a link: no
-    top-level domain (every host ends in one) and no protocol. Anything else goes through
-    `_Search`, which follows the expression from any position.
+    top-level domain (every host ends in one) and no protocol but its own. Anything else
+    goes through `_Search`, which follows the expression from any position.
     """
     p = patterns()
     hosts = _Hosts(text, p.labels)
@@ -236,6 +236,7 @@ def scan(text: str) -> Iterator[LinkMatch]:
     ]
     # past the last protocol: a start no link reaches
     protocol_starts = [m.start() for m in protocols] + [len(text)]
+    protocol_ends = [m.end() for m in protocols] + [len(text)]
     search = _Search(text, p, hosts, protocols)
     lone_hosts = p.lone_host.finditer(text)
     lone = next(lone_hosts, None)
@@ -249,40 +250,57 @@ def scan(text: str) -> Iterator[LinkMatch]:
             next_protocol += 1
         while lone is not None and lone.start() < position:
             lone = next(lone_hosts, None)
+        start = -1
         if lone is not None:
-            start = lone.start()
-            tld_start, domain_end = lone.span(1)
-            # (At 0 and 1 the expression's start of text comes into play: left to _Search.)
-            if (
-                start >= position
-                and start > 1
-                and tld_positions[next_tld] == tld_start
-                and protocol_starts[next_protocol] > start
-                and tlds.get(tld_start) == domain_end
-            ):
-                if start == position:
+            host_start = lone.start()
+            tld_start, run_end = lone.span(1)
+            domain_end = tlds.get(tld_start, -1)
+            protocol_start = protocol_starts[next_protocol]
+            if domain_end < 0 or tld_positions[next_tld] != tld_start:
+                pass
+            elif protocol_start > host_start:
+                # (At 0 and 1 the expression's start of text comes into play: _Search's.)
+                if host_start > position and host_start > 1:
+                    start = host_start
+                elif host_start == position and host_start > 1:
                     # The last match took the character before: this one precedes the link.
-                    after = p.link_start.match(text, start + 1, tld_start - 1) or (
-                        p.link_start.search(text, start + 1, tld_start - 1)
+                    after = p.link_start.match(text, host_start + 1, tld_start - 1) or (
+                        p.link_start.search(text, host_start + 1, tld_start - 1)
                     )
-                    start = -1 if after is None else after.start()
-                if start >= 0:
-                    position = lone.end()
-                    yield LinkMatch(
-                        text[start - 1 : start],
-                        start,
-                        None,
-                        start,
-                        domain_end,
-                        position,
-                        lone.start("path") >= 0,
-                    )
-                    continue
-        found = search.next_match(position)
-        if found is None:
-            return
-        position = found.end
-        yield found
+                    if after is not None:
+                        start = after.start()
+                before = text[start - 1 : start]
+                protocol = None
+            elif protocol_ends[next_protocol] == host_start and (
+                protocol_start > position or protocol_start == 0
+            ):
+                start = protocol_start
+                before = text[start - 1 : start] if start else ""
+                protocol = text[start:host_start]
+        if start < 0 or lone is None:
+            found = search.next_match(position)
+            if found is None:
+                return
+            position = found.end
+            yield found
+            continue
+        if domain_end == run_end:
+            position = lone.end()
+            has_path = lone.start("path") >= 0
+        else:  # a top-level domain followed by `_` or a letter of no top-level domain
+            tail = p.tail.match(text, domain_end)
+            assert tail is not None  # every part of the tail is optional
+            position = tail.end()
+            has_path = tail.start("path") >= 0
+        yield LinkMatch(
+            before,
+            start,
+            protocol,
+            host_start if protocol else start,
+            domain_end,
+            position,
+            has_path,
+        )
 
 
 class _Search:

@@ -141,6 +141,8 @@ ADVERSARIAL = [
     "mat.co/\u0440\u0444 \u212a" * 30,
     "_@http://\u212a.com" * 30,
     "\u00e9t.co/com " * 40,
+    "xn--" + "https://a.com/(" * 20 + "\u00e9.com",
+    "http://a.com_" * 30,
 ]
 
 
