@@ -2,7 +2,7 @@
 // numbers as a table for anyone who cannot read a chart. A metric no network in scope
 // gives says so instead of drawing a flat zero line.
 import { useId, useState } from "react";
-import { Area, AreaChart, CartesianGrid, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { Area, Bar, CartesianGrid, ComposedChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatCount, missingOn, notAvailable } from "./format";
 import { shortDay } from "./ranges";
 import type { SeriesPoint, Summary } from "./types";
@@ -59,7 +59,7 @@ export function TrendChart({ summary }: { summary: Summary }) {
           </figcaption>
           <div className="chart-box" role="img" aria-label={`${label} per day chart`}>
             <ResponsiveContainer width="100%" height="100%">
-              <AreaChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+              <ComposedChart data={series} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
                 <defs>
                   <linearGradient id={`${id}-fill`} x1="0" y1="0" x2="0" y2="1">
                     <stop offset="0%" stopColor={color} stopOpacity={0.28} />
@@ -77,8 +77,11 @@ export function TrendChart({ summary }: { summary: Summary }) {
                   allowDecimals={false}
                   domain={metric === "followers" ? ["auto", "auto"] : [0, "auto"]}
                 />
+                {/* Posts published each day, faint behind the line: what moved it. */}
+                <YAxis yAxisId="posts" hide allowDecimals={false} domain={[0, (max: number) => Math.max(4, max * 3)]} />
+                <Bar yAxisId="posts" dataKey="posts" name="Posts published" fill="#d9d9e6" radius={[3, 3, 0, 0]} maxBarSize={18} isAnimationActive={false} />
                 <Tooltip
-                  formatter={(value) => [typeof value === "number" ? formatCount(value) : "—", label]}
+                  formatter={(value, name) => [typeof value === "number" ? formatCount(value) : "—", name]}
                   labelFormatter={(d) => shortDay(String(d))}
                 />
                 <Area
@@ -91,9 +94,12 @@ export function TrendChart({ summary }: { summary: Summary }) {
                   connectNulls={metric === "followers"}
                   isAnimationActive={false}
                 />
-              </AreaChart>
+              </ComposedChart>
             </ResponsiveContainer>
           </div>
+          <p className="chart-key muted" aria-hidden="true">
+            <span className="key-line" style={{ background: color }} /> {label} <span className="key-bar" /> Posts published
+          </p>
           <details className="chart-table">
             <summary>Show the numbers</summary>
             <table className="table">
