@@ -155,6 +155,22 @@ describe("AnalyticsPage", () => {
     expect(screen.queryByRole("button", { name: "Download CSV" })).toBeNull();
   });
 
+  it("asks for a preset's days and hides the changes when not comparing", async () => {
+    const fetchMock = serve();
+    renderPage();
+    const cards = await screen.findByRole("list", { name: "Headline numbers" });
+    fireEvent.click(screen.getByLabelText("Last 7 days"));
+    await waitFor(() => {
+      const asked = fetchMock.mock.calls.map(([url]) => new URL(String(url), "http://app.test")).filter((u) => u.pathname.endsWith("/summary"));
+      const last = asked[asked.length - 1];
+      const days = (Date.parse(last.searchParams.get("to")!) - Date.parse(last.searchParams.get("from")!)) / 86_400_000 + 1;
+      expect(days).toBe(7);
+    });
+    expect(within(cards).queryByText("+12%")).toBeTruthy();
+    fireEvent.click(screen.getByLabelText(/Compare with the previous period/));
+    await waitFor(() => expect(within(screen.getByRole("list", { name: "Headline numbers" })).queryByText("+12%")).toBeNull());
+  });
+
   it("checks a custom range before asking for it", async () => {
     const fetchMock = serve();
     renderPage();
