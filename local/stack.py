@@ -99,6 +99,7 @@ class LocalStack:
         self._start_sandbox()
         app_module = importlib.import_module("app")
         self._start_api(app_module)
+        self._start_billing()
         self._start_scheduler(app_module)
         self._start_webhook_poller(app_module)
         if self.state_dir:
@@ -178,6 +179,32 @@ class LocalStack:
         server = make_api_server(app_module.app, HOST, self.ports.api)
         threading.Thread(target=server.server.serve_forever, name="api", daemon=True).start()
         self._stoppers.append(server.shutdown)
+
+    def _start_billing(self) -> None:
+        """With SCHEDULO_STRIPE_SECRET_KEY set, billing runs against the local Stripe: the
+        plans are synchronised into it and a webhook endpoint for the app is registered
+        there, its secret given to the app (SCHEDULO_STRIPE_WEBHOOK_SECRET)."""
+        from chalicelib.settings import get_settings
+        from infrastructure.stripe_sync import sync
+
+        settings = get_settings()
+        sandbox_stripe = f"{self.urls['sandbox']}/stripe"
+        if not settings.billing_enabled or settings.stripe_api_base != sandbox_stripe:
+            return
+        import stripe
+
+        client = stripe.StripeClient(
+            settings.stripe_secret_key or "", base_addresses={"api": sandbox_stripe}
+        )
+        sync(client, log=lambda line: None)
+        url = f"{self.urls['app']}/v1/webhooks/stripe"
+        # A restored local Stripe may hold this URL's endpoint with a secret no one knows.
+        for old in client.v1.webhook_endpoints.list(params={"limit": 100}).data:
+            if old.url == url:
+                client.v1.webhook_endpoints.delete(old.id)
+        endpoint = client.v1.webhook_endpoints.create(params={"url": url, "enabled_events": ["*"]})
+        os.environ["SCHEDULO_STRIPE_WEBHOOK_SECRET"] = endpoint.secret or ""
+        get_settings.cache_clear()
 
     def _start_scheduler(self, app_module: Any) -> None:
         from chalice.local import LambdaContext

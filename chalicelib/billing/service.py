@@ -177,8 +177,8 @@ def checkout(
                 "customer": customer,
                 "client_reference_id": workspace_id,
                 "line_items": [{"price": prices.data[0].id, "quantity": 1}],
-                "success_url": f"{origin}/billing?checkout=success",
-                "cancel_url": f"{origin}/billing?checkout=cancelled",
+                "success_url": f"{origin}/settings/billing?checkout=success",
+                "cancel_url": f"{origin}/settings/billing?checkout=cancelled",
                 "metadata": {"workspace_id": workspace_id},
                 "subscription_data": subscription_data,
             }
@@ -196,7 +196,7 @@ def portal(workspace_id: str) -> str:
     origin = get_settings().frontend_origin.rstrip("/")
     session = _call(
         lambda: client().v1.billing_portal.sessions.create(
-            params={"customer": sub.customer_id, "return_url": f"{origin}/billing"}
+            params={"customer": sub.customer_id, "return_url": f"{origin}/settings/billing"}
         )
     )
     return str(session.url)

@@ -16,6 +16,7 @@ const ApiKeysPage = page(() => import("./pages/ApiKeysPage"), "ApiKeysPage");
 const ApprovalPolicyPage = page(() => import("./pages/ApprovalPolicyPage"), "ApprovalPolicyPage");
 const ApprovalsPage = page(() => import("./pages/ApprovalsPage"), "ApprovalsPage");
 const AuditPage = page(() => import("./pages/AuditPage"), "AuditPage");
+const BillingPage = page(() => import("./billing/BillingPage"), "BillingPage");
 const BulkPage = page(() => import("./pages/BulkPage"), "BulkPage");
 const ForgotPasswordPage = page(() => import("./pages/ForgotPasswordPage"), "ForgotPasswordPage");
 const ResetPasswordPage = page(() => import("./pages/ResetPasswordPage"), "ResetPasswordPage");
@@ -101,6 +102,7 @@ export function App() {
             <Route path="approvals" element={<ApprovalPolicyPage />} />
             <Route path="workspace" element={<WorkspaceSettingsPage />} />
             <Route path="activity" element={<AuditPage />} />
+            <Route path="billing" element={<BillingPage />} />
           </Route>
           <Route path="*" element={<NotFoundPage />} />
         </Route>

@@ -1,6 +1,6 @@
 import { MutationCache, QueryClient } from "@tanstack/react-query";
 import { ApiError } from "./api/client";
-import { errorMessage, showError } from "./components/Toasts";
+import { errorLink, errorMessage, showError } from "./components/Toasts";
 
 /** The app's one cache. A failed mutation shows the API's message as a toast, unless the
  * mutation says (meta.toast = false) that its page shows the problem at the field itself. */
@@ -8,8 +8,10 @@ export function createQueryClient(): QueryClient {
   return new QueryClient({
     mutationCache: new MutationCache({
       onError: (error, _variables, _context, mutation) => {
-        if (mutation.meta?.toast === false) return;
-        showError(errorMessage(error));
+        const link = errorLink(error);
+        // A page showing problems at the field still gets the way to upgrade.
+        if (mutation.meta?.toast === false && !link) return;
+        showError(errorMessage(error), link);
       },
     }),
     defaultOptions: {

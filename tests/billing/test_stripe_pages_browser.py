@@ -67,3 +67,68 @@ def test_checkout_and_portal_pages_in_a_browser(
         e.type == "customer.subscription.updated" and e.data.object.cancel_at_period_end
         for e in updated
     )
+
+
+@pytest.mark.browser
+@pytest.mark.stack
+@pytest.mark.expected_console_errors("402")
+def test_the_account_limit_leads_to_checkout_and_is_lifted_without_reloading(browser):
+    """On Free, a fourth account is refused with a way to upgrade; Checkout on the local
+    Stripe's page starts Pro's trial, and the same page connects the account."""
+    import requests
+    from playwright.sync_api import expect
+
+    from tests.support.browser import sign_in_page
+    from tests.support.stack import StackProcess
+
+    with StackProcess({"SCHEDULO_STRIPE_SECRET_KEY": "sk_test_schedulo_browser"}) as stack:
+        context = browser.new_context(base_url=stack.url, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        try:
+            user = sign_in_page(page, stack.url)
+            for i in range(3):  # Free's three accounts
+                added = requests.post(
+                    f"{stack.url}/v1/workspaces/{user.workspace_id}/accounts/connect",
+                    json={
+                        "network": "bluesky",
+                        "handle": f"shop{i}.bsky.social",
+                        "app_password": "abcd-efgh-ijkl-mnop",
+                    },
+                    headers=user.headers,
+                    timeout=10,
+                )
+                assert added.status_code == 201, added.text
+
+            page.goto("/accounts")
+            bluesky = page.get_by_role("form", name="Connect Bluesky")
+            bluesky.get_by_label("Handle").fill("shop3.bsky.social")
+            bluesky.get_by_label("App password").fill("abcd-efgh-ijkl-mnop")
+            bluesky.get_by_role("button", name="Connect Bluesky").click()
+            expect(bluesky.get_by_role("alert")).to_contain_text("allows 3 connected accounts")
+            page.get_by_role("link", name="See plans and upgrade").click()
+
+            expect(page.get_by_role("heading", name="Billing")).to_be_visible()
+            expect(page.get_by_label("Connected accounts: 3 of 3")).to_be_visible()
+            pro = page.get_by_role("article", name="Pro plan")
+            pro.get_by_role("button", name="Start 14-day trial of Pro").click()
+
+            page.get_by_label("Card number").fill("4242 4242 4242 4242")
+            page.get_by_role("button", name="Start trial").click()
+            page.wait_for_url("**/settings/billing?checkout=success")
+            # The webhook arrives meanwhile; the page follows without a reload.
+            expect(page.get_by_text("14 days left in your trial")).to_be_visible(timeout=15000)
+            expect(page.get_by_label("Connected accounts: 3 of 10")).to_be_visible()
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "billing_page.png"), full_page=True)
+
+            page.get_by_role("link", name="Accounts").first.click()
+            bluesky = page.get_by_role("form", name="Connect Bluesky")
+            bluesky.get_by_label("Handle").fill("shop3.bsky.social")
+            bluesky.get_by_label("App password").fill("abcd-efgh-ijkl-mnop")
+            bluesky.get_by_role("button", name="Connect Bluesky").click()
+            expect(page.get_by_text("shop3.bsky.social").first).to_be_visible()
+        finally:
+            context.close()
+    assert errors == []

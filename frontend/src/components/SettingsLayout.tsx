@@ -9,6 +9,7 @@ export const SETTINGS_TABS = [
   { to: "/settings/api-keys", label: "API keys" },
   { to: "/settings/webhooks", label: "Webhooks" },
   { to: "/settings/activity", label: "Activity" },
+  { to: "/settings/billing", label: "Billing" },
 ];
 
 /** Settings: one heading, its sub-pages as tabs (links, so each has its own address). */

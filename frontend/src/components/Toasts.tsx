@@ -29,9 +29,9 @@ export function showToast(message: string, link?: Toast["link"]): void {
   publish();
 }
 
-/** Say what failed. */
-export function showError(message: string): void {
-  toasts = [...toasts, { id: nextId++, message, tone: "error" }];
+/** Say what failed (with a way on, e.g. to upgrade the plan). */
+export function showError(message: string, link?: Toast["link"]): void {
+  toasts = [...toasts, { id: nextId++, message, link, tone: "error" }];
   publish();
 }
 
@@ -47,6 +47,11 @@ export function errorMessage(error: unknown): string {
     return detail ? `${error.message} (${detail.field}: ${detail.message})` : error.message;
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Where a failure leads on: a plan limit (402) to the plan, never a dead end. */
+export function errorLink(error: unknown): Toast["link"] | undefined {
+  return error instanceof ApiError && error.status === 402 ? { to: "/settings/billing", label: "See plans and upgrade" } : undefined;
 }
 
 export function Toasts() {
