@@ -164,6 +164,75 @@ def test_parallel_posts_at_the_limit_never_get_one_over(client, billing_on):
     )
 
 
+def test_queue_and_publish_now_are_held_to_the_months_limit(client, billing_on):
+    from datetime import UTC, datetime
+
+    from chalicelib.billing.entitlements import month_of
+
+    owner = signup(client)
+    ws = owner.workspace_id
+    account = an_account(ws, "mastodon", timezone="UTC")  # a slot on Mondays at 09:00
+    now = datetime.now(UTC)
+    this_month = month_of(now, "UTC")
+    next_month = month_of(now + timedelta(days=8), "UTC")
+    for month in {this_month, next_month}:  # the next Monday is in one of them
+        use(ws, Meter.SCHEDULED_POSTS_PER_MONTH, 30, month)
+    queued = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{ws}/posts",
+        {"text": "Queued", "targets": [{"account_id": account}], "when": {"queue": True}},
+        owner.headers,
+    )
+    refused(queued, "scheduled_posts_per_month", 30, 30)
+
+    draft = post(client, owner, account)
+    assert draft.status_code == 201
+    sent = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{ws}/posts/{draft.json['id']}/publish-now",
+        None,
+        owner.headers,
+    )
+    detail = refused(sent, "scheduled_posts_per_month", 30, 30)
+    assert detail["month"] == this_month
+    assert post_store.get(ws, draft.json["id"]).status == "draft"
+
+
+def test_a_recurring_post_waits_as_a_draft_when_its_next_month_is_full(client, billing_on):
+    from chalicelib.posts import service
+
+    owner = signup(client)
+    ws = owner.workspace_id
+    account = an_account(ws, "mastodon", timezone="UTC")
+    first, month = month_start()
+    last = first + timedelta(days=27)  # a monthly rule's next occurrence is the next month
+    created = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{ws}/posts",
+        {
+            "text": "Monthly news",
+            "targets": [{"account_id": account}],
+            "when": {"at": wall(last), "timezone": "UTC"},
+            "recurrence": "FREQ=MONTHLY",
+        },
+        owner.headers,
+    )
+    assert created.status_code == 201, created.body
+    following = (last + timedelta(days=31)).strftime("%Y-%m")
+    use(ws, Meter.SCHEDULED_POSTS_PER_MONTH, 30, following)
+
+    # What the publisher does once this occurrence went out.
+    item = service.advance_series(ws, created.json["id"], last)
+    assert item is not None and item.status == "draft" and item.scheduled_at is None
+    stored = post_store.get(ws, created.json["id"])
+    assert stored.status == "draft" and stored.recurrence
+    counter = billing_store.counter_key(ws, Meter.SCHEDULED_POSTS_PER_MONTH.value, month)
+    assert billing_store.used(counter) == 1  # the published occurrence stays counted
+
+
 # ------------------------------------------------------------------------- accounts
 
 
