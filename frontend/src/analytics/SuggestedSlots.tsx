@@ -49,7 +49,7 @@ export function SuggestedSlots({
           return (
             <li key={slot.at}>
               <button type="button" aria-pressed={taken} onClick={() => onPick(slot, wall)}>
-                <span className="visually-hidden">Schedule for </span>
+                <span className="visually-hidden">Post at </span>
                 {when}
                 {rate && <span className="muted">{rate} expected</span>}
               </button>

@@ -127,7 +127,7 @@ describe("SuggestedSlots", () => {
     const list = await screen.findByRole("list", { name: "Suggested times" });
     const buttons = within(list).getAllByRole("button");
     expect(buttons).toHaveLength(2);
-    expect(buttons[0].textContent).toMatch(/^Schedule for .*5\.2% expected$/);
+    expect(buttons[0].textContent).toMatch(/^Post at .*5\.2% expected$/);
     fireEvent.click(buttons[0]);
     expect(picked).toHaveBeenCalledWith(expect.objectContaining({ at: "2030-03-05T08:00:00Z" }), "2030-03-05T09:00");
     expect(String(fetchMock.mock.calls[0][0])).toBe("/v1/workspaces/w_1/analytics/next-slots?account_id=a_sky&account_id=a_x&count=3");
