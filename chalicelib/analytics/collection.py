@@ -20,8 +20,10 @@ the trigger, as for posts; there is no polling loop.
   token as publishing does (`oauth.tokens.access_for`: refreshed when near expiry), calls
   the adapter's `metrics` with up to `metrics_batch` ids a call (X 100, YouTube 50), each
   call first counted against the account's budget for its network (`BUDGETS`, a shared
-  fixed-window counter in the rate-limits table, so concurrent collectors share it). A
-  run that finds a schedule missing (arming failed) or a bucket left over catches up on
+  fixed-window counter in the rate-limits table, so concurrent collectors share it). Each
+  refresh is claimed before it is fetched (a write conditional on its due time being the
+  one read, moving it `CLAIM` ahead), so overlapping runs never fetch it twice. A run
+  that finds a schedule missing (arming failed) or a bucket left over catches up on
   the next firing; the daily job runs `collect_due` too, as the safety net the sweeper is
   for posts.
 - **Snapshots are appended, never rewritten.** Each refresh appends one snapshot in a
@@ -80,9 +82,13 @@ MAX_ATTEMPTS = 5  # failed fetches of one refresh before it is given up
 RETRY_BASE = timedelta(minutes=15)  # then doubling, with jitter
 RETRY_CAP = timedelta(hours=6)
 # A collector run takes no new account after this many seconds: what is left stays due
-# and the next bucket's run (armed before leaving) takes it. Below the 10-minute bucket,
-# so two runs rarely fetch the same refresh (and if they do, only one snapshot is kept).
+# and the next bucket's run (armed before leaving) takes it. Below the 10-minute bucket.
 RUN_SECONDS = 480.0
+# A run claims each refresh before fetching it (its due time moved this far ahead, on the
+# condition it is still the one read), so overlapping runs (the daily job beside a
+# bucket's, a duplicate delivery) never fetch the same refresh twice. Should the run die
+# holding it, the refresh is due again at the claim's end, whose bucket is armed.
+CLAIM = timedelta(minutes=15)
 WORKERS = 8  # accounts collected at once in one run
 WRITERS = 16  # snapshot writes at once in one run (each target is its own item)
 # Schedulo's budget of metrics calls per account: (calls, window in seconds). Below each
@@ -119,6 +125,7 @@ class CollectionReport:
     throttled: int = 0  # accounts that hit their budget or the network's limit
     accounts: int = 0
     left: int = 0  # refreshes left due for the next run (out of time)
+    skipped: int = 0  # refreshes another run had claimed (or had done) first
     followers: int = 0  # account day rows written
     backlog_seconds: float = 0.0  # how late the oldest refresh found due was
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -351,11 +358,15 @@ class _AccountRun:
             return self.planned
         size = max(1, int(getattr(adapter, "metrics_batch", 1) or 1))
         batches = [self.entries[i : i + size] for i in range(0, len(self.entries), size)]
-        for index, batch in enumerate(batches):
-            rest = [entry for later in batches[index:] for entry in later]
+        for index, planned_batch in enumerate(batches):
             if self.deadline is not None and monotonic() > self.deadline:
-                self.report.add(left=len(rest))  # still due: the next run takes them
+                left = sum(len(later) for later in batches[index:])
+                self.report.add(left=left)  # still due: the next run takes them
                 break
+            batch = self._claim(planned_batch)
+            if not batch:
+                continue
+            rest = batch + [entry for later in batches[index + 1 :] for entry in later]
             wait = _take_budget(self.account_id, self.network)
             if wait is not None:
                 self.report.add(throttled=1)
@@ -384,6 +395,25 @@ class _AccountRun:
                 continue
             self._record(batch, {m.external_id: m for m in found})
         return self.planned
+
+    def _claim(self, batch: list[store.DueEntry]) -> list[store.DueEntry]:
+        """The refreshes of `batch` this run takes (one conditional write each, on the
+        writer threads); the others another run took first, or did already."""
+        until = max(self.now, utcnow()) + CLAIM
+
+        def claim(entry: store.DueEntry) -> bool:
+            return store.claim(self.ws, entry.item_key, entry.refresh_step, entry.due_at, until)
+
+        if self.writer is None or len(batch) == 1:
+            taken = [claim(entry) for entry in batch]
+        else:
+            taken = list(self.writer.map(claim, batch))
+        claimed = [entry for entry, ok in zip(batch, taken, strict=True) if ok]
+        if len(claimed) < len(batch):
+            self.report.add(skipped=len(batch) - len(claimed))
+        if claimed:
+            self.planned.append(iso(until))  # in case this run dies holding them
+        return claimed
 
     def _record(self, batch: list[store.DueEntry], found: dict[str, Any]) -> None:
         """One conditional append per target (each is its own item), on the run's writer

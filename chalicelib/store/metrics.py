@@ -358,6 +358,14 @@ def record_snapshot(
     return Appended(post_id=old["post_id"]["S"], first="collected_at" not in old)
 
 
+def claim(workspace_id: str, item_key: str, step: int, due_at: str, until: datetime) -> bool:
+    """A collector run takes the refresh `step` planned at `due_at`: its due time moves to
+    `until` (when it is due again should the run die). False when another run took it
+    first or it moved on (a due index read is eventually consistent)."""
+    condition = _waiting_for(step) & (TargetMetricsItem.due_at == due_at)
+    return _update(workspace_id, item_key, [TargetMetricsItem.due_at.set(iso(until))], condition)
+
+
 def replan(
     workspace_id: str,
     item_key: str,

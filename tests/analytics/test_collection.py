@@ -468,3 +468,47 @@ def test_each_targets_first_figures_are_on_the_posts_timeline_once(world, client
     assert "impressions" not in events["bluesky"]["metrics"]  # Bluesky gives none: absent
     assert collect_now(None, world.ws)["refreshes"]["snapshots"] == 2  # the +24 h readings
     assert len(metrics_events()) == 2  # still one line per target
+
+
+def test_overlapping_runs_never_fetch_the_same_refresh_twice(world, sandbox, monkeypatch):
+    """Two runs read the same due refreshes (the daily job beside a bucket's run, or a
+    duplicate delivery); each refresh is claimed by one of them before it is fetched."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    account = world.account("x")
+    seeded_targets(world, sandbox, account, 150)
+    read = collection.store.due_entries
+    both_read = threading.Barrier(2, timeout=20)
+
+    def read_then_wait(until, shard=None):
+        entries = list(read(until, shard))
+        both_read.wait()  # neither run goes on before the other has read the same list
+        return iter(entries)
+
+    monkeypatch.setattr(collection.store, "due_entries", read_then_wait)
+    before = len(lookups(sandbox))
+    now = utcnow()
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: collection.collect_due(now), range(2)))
+    fetched = [i for c in lookups(sandbox)[before:] for i in c.args["ids"].split(",")]
+    assert len(fetched) == len(set(fetched)) == 150  # each target fetched once
+    assert sum(r.snapshots for r in reports) == 150
+    assert sum(r.skipped for r in reports) == 150  # what one run took, the other left
+    rows = list(metrics.target_rows(world.ws, utcnow() - timedelta(days=1), utcnow()))
+    assert all(len(r.snapshots) == 1 and r.state == "collecting" for r in rows)
+    assert {e.refresh_step for e in metrics.workspace_due(world.ws)} == {1}  # +24 h next
+
+
+def test_a_refresh_claimed_by_a_run_that_died_is_due_again_when_the_claim_ends(world, sandbox):
+    account = world.account("x")
+    seeded_targets(world, sandbox, account, 1)
+    [entry] = metrics.workspace_due(world.ws)
+    now = utcnow()
+    # A run claimed it, then died before fetching it.
+    assert metrics.claim(world.ws, entry.item_key, 0, entry.due_at, now + collection.CLAIM)
+    assert not metrics.claim(world.ws, entry.item_key, 0, entry.due_at, now + collection.CLAIM)
+    before = len(lookups(sandbox))
+    assert collection.collect_due(now).refreshes == 0  # held by that run: not due
+    assert len(lookups(sandbox)) == before
+    assert collection.collect_due(now + collection.CLAIM).snapshots == 1  # due again
