@@ -65,11 +65,11 @@ class _Patterns:
     link_start: re.Pattern[str]  # a host character after a character that may precede a link
     label_char: re.Pattern[str]
     label_to_dot: re.Pattern[str]  # a whole run of label characters with a dot after it
-    # a label starting a link, a dot, a run of label characters, no label or dot around
-    # them, and the tail
-    lone_host: re.Pattern[str]
     label_here_to_dot: re.Pattern[str]  # the same from inside a run
     labels: re.Pattern[str]  # host labels, each followed by its dot
+    # a label where a link may start (group 1), a dot and a run of label characters (group
+    # 2), no label character or dot around them, and the tail
+    lone_host: re.Pattern[str]
     protocol: re.Pattern[str]
     tail: re.Pattern[str]  # port, path and query
     ascii_label_to_dot: re.Pattern[str]
@@ -140,8 +140,11 @@ def patterns() -> _Patterns:
         protocol=re.compile(r"https?://", flags),
         tail=re.compile(tail, flags),
         lone_host=re.compile(
-            f"(?<!{label_char})(?<!\\.)(?<={before})"
-            f"{domain_char}{label_char_but_underscore}*+(?<!-)\\.({label_char}++)(?!\\.){tail}",
+            # the label's characters up to its last `_`, then the first that may start a
+            # link (group 1), then the rest of the label, its dot and the top-level domain
+            f"(?<!{label_char})(?<!\\.)(?:{label_char_but_underscore}*+_)*+"
+            f"(?>{label_char_but_underscore}*?(?<={before})({domain_char}))"
+            f"{label_char_but_underscore}*+(?<!-)\\.({label_char}++)(?!\\.){tail}",
             flags,
         ),
         ascii_label_to_dot=re.compile(f"(?<!{ascii_label_char}){ascii_label_char}++(?=\\.)", flags),
@@ -217,11 +220,11 @@ def scan(text: str) -> Iterator[LinkMatch]:
     """The matches of twitter-text's link expression, left to right, as `finditer` finds them.
 
     Most links in a long text are the usual host: a label, a dot and a top-level domain,
-    with neither a label character nor a dot on either side, after a protocol or what may
-    precede a link. `_Patterns.lone_host` finds those with their tail in one go, and one is
-    the next match when nothing between the last match and it can start a link: no
-    top-level domain (every host ends in one) and no protocol but its own. Anything else
-    goes through `_Search`, which follows the expression from any position.
+    with neither a label character nor a dot on either side, after a protocol or where a
+    link may start in the label. `_Patterns.lone_host` finds those with their tail in one
+    go, and one is the next match when nothing between the last match and it can start a
+    link: no top-level domain (every host ends in one) and no protocol but its own.
+    Anything else goes through `_Search`, which follows the expression from any position.
     """
     p = patterns()
     hosts = _Hosts(text, p.labels)
@@ -252,17 +255,20 @@ def scan(text: str) -> Iterator[LinkMatch]:
             lone = next(lone_hosts, None)
         start = -1
         if lone is not None:
-            host_start = lone.start()
-            tld_start, run_end = lone.span(1)
+            host_start = lone.start(1)
+            tld_start, run_end = lone.span(2)
             domain_end = tlds.get(tld_start, -1)
             protocol_start = protocol_starts[next_protocol]
             if domain_end < 0 or tld_positions[next_tld] != tld_start:
                 pass
             elif protocol_start > host_start:
-                # (At 0 and 1 the expression's start of text comes into play: _Search's.)
-                if host_start > position and host_start > 1:
+                # (In a label at 0 the expression's start of text comes into play: left
+                # to _Search.)
+                if lone.start() < 2:
+                    pass
+                elif host_start > position:
                     start = host_start
-                elif host_start == position and host_start > 1:
+                elif host_start == position:
                     # The last match took the character before: this one precedes the link.
                     after = p.link_start.match(text, host_start + 1, tld_start - 1) or (
                         p.link_start.search(text, host_start + 1, tld_start - 1)

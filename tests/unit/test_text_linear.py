@@ -143,6 +143,9 @@ ADVERSARIAL = [
     "\u00e9t.co/com " * 40,
     "xn--" + "https://a.com/(" * 20 + "\u00e9.com",
     "http://a.com_" * 30,
+    "@\u200d@\u200da$\U0001f600t.co/" * 30,  # the link starts inside its label
+    "ca):-\u212at.co/" * 30,
+    "xn--a.co",
 ]
 
 
