@@ -121,6 +121,8 @@ describe("AnalyticsPage", () => {
     const live = await screen.findByRole("link", { name: /View on Bluesky/ });
     expect(live.getAttribute("href")).toBe("https://bsky.app/profile/acme/post/1");
     expect(screen.getByRole("link", { name: "Our spring launch is here" }).getAttribute("href")).toBe("/posts/p_1");
+    const row = screen.getByRole("link", { name: "Our spring launch is here" }).closest("li")!;
+    expect(row.querySelector("img")?.getAttribute("src")).toBe("/thumb.png");
     expect(screen.getByText("Impressions: not available on Bluesky")).toBeTruthy();
     expect(await screen.findByText("Not enough history yet: these are X's usual good times.")).toBeTruthy();
     const suggested = screen.getByRole("list", { name: "Suggested times for Acme on X" });
