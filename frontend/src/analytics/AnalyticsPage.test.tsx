@@ -149,6 +149,13 @@ describe("AnalyticsPage", () => {
     expect(screen.getByText("Show the numbers")).toBeTruthy();
   });
 
+  it("says which accounts need reconnecting before their numbers update again", async () => {
+    serve({ accounts: [accounts[0], { ...accounts[1], status: "needs_reconnect" }] });
+    renderPage();
+    const note = await screen.findByText(/Acme Sky needs reconnecting/);
+    expect(within(note).getByRole("link", { name: "Reconnect" }).getAttribute("href")).toBe("/accounts");
+  });
+
   it("tells a workspace without accounts what to do", async () => {
     serve({ accounts: [] });
     renderPage();

@@ -10,6 +10,7 @@ import { roleAllows, type Workspace } from "../api/people";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { networkLabel } from "../components/NetworkIcon";
 import { useSummary, type Scope } from "./api";
+import { listWords } from "./format";
 import { BestTimes } from "./BestTimes";
 import { Breakdown } from "./Breakdown";
 import { Downloads } from "./Downloads";
@@ -46,6 +47,7 @@ function Analytics({ workspace }: { workspace: Workspace }) {
   const active = (accounts.data?.items ?? []).filter((a) => a.status !== "disconnected");
   const byId = new Map((accounts.data?.items ?? []).map((a) => [a.id, a]));
   const networks = [...new Set(active.map((a) => a.network))];
+  const paused = active.filter((a) => a.status === "needs_reconnect");
   const inScope = active.filter((a) => (!networkFilter || a.network === networkFilter) && (!accountFilter || a.id === accountFilter));
 
   function change(next: Record<string, string | null>) {
@@ -126,6 +128,12 @@ function Analytics({ workspace }: { workspace: Workspace }) {
             </div>
           </div>
 
+          {paused.length > 0 && (
+            <p className="best-note" role="note">
+              {listWords(paused.map((a) => a.display_name))} {paused.length === 1 ? "needs" : "need"} reconnecting: {paused.length === 1 ? "its" : "their"}{" "}
+              numbers stop updating until then. <Link to="/accounts">Reconnect</Link>
+            </p>
+          )}
           {summary.isError && (
             <div className="analytics-error" role="alert">
               <p>Could not load the numbers: {summary.error.message}</p>
