@@ -358,12 +358,20 @@ class _AccountRun:
             return self.planned
         size = max(1, int(getattr(adapter, "metrics_batch", 1) or 1))
         batches = [self.entries[i : i + size] for i in range(0, len(self.entries), size)]
+        looked: set[str] = set()  # item keys this run tried to claim
+        held: set[str] = set()  # and those it holds
         for index, planned_batch in enumerate(batches):
             if self.deadline is not None and monotonic() > self.deadline:
                 left = sum(len(later) for later in batches[index:])
                 self.report.add(left=left)  # still due: the next run takes them
                 break
-            batch = self._claim(planned_batch)
+            if planned_batch[0].item_key not in looked:
+                # Claimed a few batches ahead, so networks of one id a call (Meta,
+                # Pinterest) claim WRITERS at once rather than one by one.
+                group = _enough(batches[index:], WRITERS)
+                looked.update(entry.item_key for entry in group)
+                held.update(entry.item_key for entry in self._claim(group))
+            batch = [entry for entry in planned_batch if entry.item_key in held]
             if not batch:
                 continue
             rest = batch + [entry for later in batches[index + 1 :] for entry in later]
@@ -525,6 +533,16 @@ def _first_figures(
         "metrics": {name: values[name] for name in HEADLINE if name in values},
     }
     timeline.record(workspace_id, post_id, TimelineKind.METRICS, None, details)
+
+
+def _enough(batches: list[list[store.DueEntry]], count: int) -> list[store.DueEntry]:
+    """The entries of the first batches, whole, that make at least `count` entries."""
+    group: list[store.DueEntry] = []
+    for batch in batches:
+        if len(group) >= count:
+            break
+        group.extend(batch)
+    return group
 
 
 def _published_at(entry: store.DueEntry) -> datetime:
