@@ -70,6 +70,7 @@ class _Patterns:
     # a label where a link may start (group 1), a dot and a run of label characters (group
     # 2), no label character or dot around them, and the tail
     lone_host: re.Pattern[str]
+    lone_host_here: re.Pattern[str]  # the same from inside a run
     protocol: re.Pattern[str]
     tail: re.Pattern[str]  # port, path and query
     ascii_label_to_dot: re.Pattern[str]
@@ -122,11 +123,19 @@ def patterns() -> _Patterns:
     query_char = rf"[a-z0-9!?*'\"@();:&=+$/%#\[\]\-_.,~|{{}}{CYRILLIC}{LATIN_ACCENTS}]"
     query_end = r"[a-z0-9\-_&=#/]"
     tail = rf"(?::[0-9]+)?(?P<path>/{path}*)?(?:\?{query_char}*{query_end})?"
+    # A label's characters up to its last `_`, then the first that may start a link (group
+    # 1), the rest of the label, its dot, a run of label characters (group 2) and the tail.
+    lone_host = (
+        f"(?:{label_char_but_underscore}*+_)*+"
+        f"(?>{label_char_but_underscore}*?(?<={before})({domain_char}))"
+        f"{label_char_but_underscore}*+(?<!-)\\.({label_char}++)(?!\\.){tail}"
+    )
     ascii_label_char = rf"[\-a-z0-9{LATIN_ACCENTS}]"
     # Neither a letter, a digit, `@`, `+` nor `-` may follow a top-level domain.
     tld_end = r"(?![0-9a-z@+\-])"
+    # (the dot first: the engine looks for it at once)
     tld = (
-        f"(?<=\\.)(?:{_trie(GENERIC_TLDS, tld_end)}|{_trie(COUNTRY_TLDS, tld_end)}"
+        f"\\.(?<={label_char}\\.)(?:{_trie(GENERIC_TLDS, tld_end)}|{_trie(COUNTRY_TLDS, tld_end)}"
         r"|xn--[\-0-9a-z]++)"
     )
     return _Patterns(
@@ -139,14 +148,8 @@ def patterns() -> _Patterns:
         labels=re.compile(f"(?:{domain_char}{label_char}*+(?<![_\\-])\\.)*+", flags),
         protocol=re.compile(r"https?://", flags),
         tail=re.compile(tail, flags),
-        lone_host=re.compile(
-            # the label's characters up to its last `_`, then the first that may start a
-            # link (group 1), then the rest of the label, its dot and the top-level domain
-            f"(?<!{label_char})(?<!\\.)(?:{label_char_but_underscore}*+_)*+"
-            f"(?>{label_char_but_underscore}*?(?<={before})({domain_char}))"
-            f"{label_char_but_underscore}*+(?<!-)\\.({label_char}++)(?!\\.){tail}",
-            flags,
-        ),
+        lone_host=re.compile(f"(?<!{label_char})(?<!{label_char}\\.){lone_host}", flags),
+        lone_host_here=re.compile(lone_host, flags),
         ascii_label_to_dot=re.compile(f"(?<!{ascii_label_char}){ascii_label_char}++(?=\\.)", flags),
         ascii_labels=re.compile(f"(?:{ascii_label_char}++\\.)*+", flags),
         tld=re.compile(tld),
@@ -168,7 +171,7 @@ class _Hosts:
         folded = _fold(text)
         if len(folded) != len(text):  # lower() lengthened a character: fold one by one
             folded = "".join(_fold(char)[:1] or char for char in text)
-        self.tlds = {found.start(): found.end() for found in patterns().tld.finditer(folded)}
+        self.tlds = {found.start() + 1: found.end() for found in patterns().tld.finditer(folded)}
         self.positions = sorted(self.tlds)
         # (start, end, rightmost host end) of the last run of labels looked at
         self.run: tuple[int, int, int | None] = (-1, -1, None)
@@ -252,37 +255,44 @@ def scan(text: str) -> Iterator[LinkMatch]:
         while protocol_starts[next_protocol] < position:
             next_protocol += 1
         while lone is not None and lone.start() < position:
+            if position < lone.start(2) - 1:  # the last match ended inside this label
+                here = p.lone_host_here.match(text, position)
+                if here is not None:
+                    lone = here  # it ends where the one found would have ended
+                    break
             lone = next(lone_hosts, None)
         start = -1
         if lone is not None:
             host_start = lone.start(1)
             tld_start, run_end = lone.span(2)
             domain_end = tlds.get(tld_start, -1)
-            protocol_start = protocol_starts[next_protocol]
-            if domain_end < 0 or tld_positions[next_tld] != tld_start:
-                pass
-            elif protocol_start > host_start:
-                # (In a label at 0 the expression's start of text comes into play: left
-                # to _Search.)
-                if lone.start() < 2:
+            if domain_end >= 0 and tld_positions[next_tld] == tld_start:
+                # Of the protocols before the host only one ending where it starts can have
+                # a host: another's would end in a top-level domain before this one.
+                last = next_protocol
+                while protocol_starts[last] < host_start and protocol_starts[last + 1] < host_start:
+                    last += 1  # (the last start is the text's end: past any host)
+                protocol_start = protocol_starts[last]
+                if (
+                    protocol_start < host_start
+                    and protocol_ends[last] == host_start
+                    and (protocol_start > position or protocol_start == 0)
+                ):
+                    start = protocol_start
+                    protocol: str | None = text[start:host_start]
+                # (In a label at 0 the expression's start of text comes into play: left to
+                # _Search.)
+                elif lone.start() < 2:
                     pass
                 elif host_start > position:
-                    start = host_start
+                    start, protocol = host_start, None
                 elif host_start == position:
                     # The last match took the character before: this one precedes the link.
                     after = p.link_start.match(text, host_start + 1, tld_start - 1) or (
                         p.link_start.search(text, host_start + 1, tld_start - 1)
                     )
                     if after is not None:
-                        start = after.start()
-                before = text[start - 1 : start]
-                protocol = None
-            elif protocol_ends[next_protocol] == host_start and (
-                protocol_start > position or protocol_start == 0
-            ):
-                start = protocol_start
-                before = text[start - 1 : start] if start else ""
-                protocol = text[start:host_start]
+                        start, protocol = after.start(), None
         if start < 0 or lone is None:
             found = search.next_match(position)
             if found is None:
@@ -299,7 +309,7 @@ def scan(text: str) -> Iterator[LinkMatch]:
             position = tail.end()
             has_path = tail.start("path") >= 0
         yield LinkMatch(
-            before,
+            text[start - 1 : start] if start else "",
             start,
             protocol,
             host_start if protocol else start,

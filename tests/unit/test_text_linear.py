@@ -146,6 +146,10 @@ ADVERSARIAL = [
     "@\u200d@\u200da$\U0001f600t.co/" * 30,  # the link starts inside its label
     "ca):-\u212at.co/" * 30,
     "xn--a.co",
+    "t.co/\u00e9\u200d\u0440xn--m" * 30,  # the last link ends inside the next label
+    "/.\U0001f600.com!\u0444@" * 30,
+    ":\u00e9t.co/http://\U0001f600http://" * 30,  # protocols without a host
+    "t.co/ .com!" * 30,
 ]
 
 
