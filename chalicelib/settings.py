@@ -141,6 +141,8 @@ class Settings(Model):
     stripe_secret_key: str | None = None
     stripe_api_base: str | None = None
     stripe_webhook_secret: str | None = None
+    # Days of the plan's trial a new sign-up starts with, no card asked (0: none).
+    trial_days: int = 14
 
     @property
     def billing_enabled(self) -> bool:
@@ -276,6 +278,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
             else None
         ),
         stripe_webhook_secret=env.get("SCHEDULO_STRIPE_WEBHOOK_SECRET") or None,
+        trial_days=int(get("SCHEDULO_TRIAL_DAYS", "14")),
     )
 
 

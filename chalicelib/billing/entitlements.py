@@ -17,7 +17,7 @@ Over a limit: 402 `plan_limit`, its details naming the meter, the limit and the 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.billing.plans import DEFAULT_PLAN, Meter, Plan, PlanId, get_plan
@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 # Stripe statuses that keep the paid plan (past_due: Stripe is still retrying the card).
 PAID_STATUSES = frozenset({"active", "trialing", "past_due"})
+# What a new sign-up tries for SCHEDULO_TRIAL_DAYS, without a card (no Stripe call).
+TRIAL_PLAN = PlanId.PRO
 
 NOUNS = {
     Meter.CONNECTED_ACCOUNTS: "connected accounts",
@@ -42,8 +44,36 @@ def enabled() -> bool:
     return get_settings().billing_enabled
 
 
-def plan_of_subscription(sub: SubscriptionItem | None) -> Plan:
-    if sub is None or sub.status not in PAID_STATUSES:
+def status_of(sub: SubscriptionItem | None, now: datetime | None = None) -> str | None:
+    """Stripe's status, or the sign-up trial's: `trialing` until it ends, `trial_ended`."""
+    if sub is None:
+        return None
+    if sub.status == "trialing" and not sub.subscription_id:
+        moment = (now or datetime.now(UTC)).timestamp()
+        return "trialing" if sub.trial_end and moment < int(sub.trial_end) else "trial_ended"
+    return sub.status
+
+
+def trial_item(workspace_id: str, now: datetime) -> SubscriptionItem | None:
+    """A new workspace's trial, written with the sign-up; None when billing is off or
+    the deployment gives no trial."""
+    from chalicelib.store.billing import SubscriptionItem
+
+    days = get_settings().trial_days
+    if not enabled() or days <= 0:
+        return None
+    return SubscriptionItem(
+        f"ws#{workspace_id}",
+        workspace_id=workspace_id,
+        plan=TRIAL_PLAN.value,
+        status="trialing",
+        trial_end=int((now + timedelta(days=days)).timestamp()),
+        stripe_at=0,
+    )
+
+
+def plan_of_subscription(sub: SubscriptionItem | None, now: datetime | None = None) -> Plan:
+    if sub is None or status_of(sub, now) not in PAID_STATUSES:
         return get_plan(DEFAULT_PLAN)
     try:
         return get_plan(sub.plan)

@@ -87,7 +87,7 @@ def summary(workspace_id: str, timezone: str, now: datetime) -> Summary:
     if not entitlements.enabled():
         return Summary(False, get_plan(PlanId.ENTERPRISE), None, None, None, False, [], False)
     sub = store.subscription(workspace_id)
-    plan = entitlements.plan_of_subscription(sub)
+    plan = entitlements.plan_of_subscription(sub, now)
     month = entitlements.month_of(now, timezone)
     meters = [
         MeterUsage(
@@ -103,7 +103,7 @@ def summary(workspace_id: str, timezone: str, now: datetime) -> Summary:
     return Summary(
         True,
         plan,
-        sub.status if sub else None,
+        entitlements.status_of(sub, now),
         _when(sub.trial_end) if sub else None,
         _when(sub.current_period_end) if sub else None,
         bool(sub.cancel_at_period_end) if sub else False,
@@ -153,8 +153,7 @@ def checkout(
             "This workspace already has a subscription: change plan in the billing portal.",
             [{"field": "plan", "message": "already subscribed"}],
         )
-    # The plan's trial, once: a workspace that subscribed before starts paying at once.
-    trial_days = plan.trial_days if sub is None or not sub.subscription_id else 0
+    trial_days = _trial_left(plan, sub)
     subscription_data: dict[str, Any] = {"metadata": {"workspace_id": workspace_id}}
     if trial_days:
         subscription_data["trial_period_days"] = trial_days
@@ -185,6 +184,19 @@ def checkout(
         )
     )
     return str(session.url)
+
+
+def _trial_left(plan: Plan, sub: Any) -> int:
+    """The trial Checkout gives: the plan's, once; what is left of the sign-up's trial
+    (none once it ended); none for a workspace that subscribed before."""
+    if sub is None:
+        return plan.trial_days
+    if sub.subscription_id:
+        return 0
+    if sub.status == "trialing" and sub.trial_end:
+        left = int(sub.trial_end) - int(datetime.now(UTC).timestamp())
+        return max(0, -(-left // 86400)) if plan.trial_days else 0
+    return plan.trial_days
 
 
 def portal(workspace_id: str) -> str:

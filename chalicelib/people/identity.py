@@ -73,6 +73,9 @@ def signup(
     member = MemberRecord(
         workspace_id, user_id, role=Role.OWNER.value, email=email, name=name, joined_at=now
     )
+    from chalicelib.billing.entitlements import trial_item
+
+    trial = trial_item(workspace_id, utcnow())
     try:
         with transaction() as write:
             write.save(email_claim(email, user_id), condition=claim_condition())
@@ -80,6 +83,8 @@ def signup(
             write.save(workspace)
             write.save(member)
             write.save(audit_event(workspace_id, "user.signed_up", actor=user_id))
+            if trial is not None:  # the plan's trial, no card asked
+                write.save(trial)
     except TransactWriteError as error:
         if failed_conditions(error)[:1] == [True]:
             raise Conflict(

@@ -191,6 +191,7 @@ def test_the_plan_limit_is_checked_when_connecting(client, sandbox, monkeypatch)
     from chalicelib.settings import get_settings
 
     monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", "sk_test_schedulo_tests")  # billing on
+    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "0")  # on Free from the start
     get_settings.cache_clear()
     owner = signup(client)
     for network in ("x", "tiktok", "pinterest"):  # Free allows three

@@ -26,6 +26,7 @@ def stripe_app(aws, local_stripe: LocalStripe, receiver: Receiver, catalogue, mo
     catalogue()
     monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", SECRET_KEY)
     monkeypatch.setenv("SCHEDULO_STRIPE_WEBHOOK_SECRET", receiver.secret)
+    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "0")  # new workspaces start on Free
     get_settings.cache_clear()
     return local_stripe
 
@@ -242,3 +243,36 @@ def test_only_owners_manage_billing_others_see_the_plan(client, stripe_app):
     assert refused.status_code == 403
     bad = checkout(client, owner, "free")
     assert bad.status_code in (400, 422) and "plan" in bad.body.decode()
+
+
+def test_a_sign_up_tries_pro_for_14_days_without_a_card_then_is_on_free(
+    client, stripe_app, receiver, monkeypatch
+):
+    from chalicelib.store import billing as billing_store
+
+    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "14")
+    get_settings.cache_clear()
+    owner = signup(client)
+    trial = billing_of(client, owner)
+    assert (trial["plan"]["id"], trial["status"], trial["trial_days_left"]) == (
+        "pro",
+        "trialing",
+        14,
+    )
+    assert trial["has_customer"] is False  # no Stripe call at sign-up
+    limits = {m["meter"]: m["limit"] for m in trial["meters"]}
+    assert limits["connected_accounts"] == 10
+
+    # Checkout during the trial carries what is left of it, not a new one.
+    started = checkout(client, owner)
+    page = requests.get(started.json["url"], timeout=10).text
+    assert "14 days free" in page and "Start trial" in page
+
+    # Once it ends (moved to the past here): Free, and it says so.
+    item = billing_store.subscription(owner.workspace_id)
+    item.update([billing_store.SubscriptionItem.trial_end.set(int(time.time()) - 60)])
+    ended = billing_of(client, owner)
+    assert (ended["plan"]["id"], ended["status"]) == ("free", "trial_ended")
+    for i in range(3):
+        assert connect_bluesky(client, owner, f"after{i}").status_code == 201
+    assert connect_bluesky(client, owner, "after3").status_code == 402

@@ -6,6 +6,7 @@ one (tests/billing/test_billing_api.py reaches it through Checkout and the webho
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
@@ -25,8 +26,10 @@ APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 
 @pytest.fixture
 def billing_on(monkeypatch):
-    """A deployment with a Stripe key: plans are enforced."""
+    """A deployment with a Stripe key: plans are enforced. No sign-up trial: a new
+    workspace starts on Free (test_trial_at_sign_up covers the trial)."""
     monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", "sk_test_schedulo_tests")
+    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "0")
     get_settings.cache_clear()
 
 
@@ -49,6 +52,20 @@ def use(workspace_id: str, meter: Meter, amount: int, month: str | None = None) 
     usage(workspace_id, meter, month)  # seeded from what is stored first
     key = billing_store.counter_key(workspace_id, meter.value, month)
     assert billing_store.take([billing_store.Want(key, amount, None)]) is None
+
+
+def in_parallel(attempt, times: int, workers: int = 8) -> list:
+    """`attempt(i)` for i in range(times) on `workers` threads, results sorted.
+
+    The Chalice test client swaps `os.environ` for a copy around each request; requests
+    on several threads can leave a copy in place, which would outlive the test's
+    monkeypatch. The real mapping is put back."""
+    real = os.environ
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return sorted(pool.map(attempt, range(times)))
+    finally:
+        os.environ = real  # noqa: B003 (putting the real mapping back is the point)
 
 
 def refused(response, meter: str, limit: int, used: int) -> dict:
@@ -151,8 +168,7 @@ def test_parallel_posts_at_the_limit_never_get_one_over(client, billing_on):
     def attempt(i: int) -> int:
         return post(client, owner, account, first + timedelta(minutes=i), f"Post {i}").status_code
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        statuses = sorted(pool.map(attempt, range(10)))
+    statuses = in_parallel(attempt, 10)
     assert statuses == [201] * 4 + [402] * 6
     assert len(post_store.list_scheduled(ws, first, first + timedelta(days=1)).items) == 4
     assert usage_of(client, owner)  # the summary answers at the limit
@@ -278,8 +294,7 @@ def test_parallel_connections_at_the_limit_never_get_one_over(client, sandbox, b
     def attempt(i: int) -> int:
         return connect_bluesky(client, owner, f"rush{i}").status_code
 
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        statuses = sorted(pool.map(attempt, range(6)))
+    statuses = in_parallel(attempt, 6, workers=6)
     assert statuses == [201] * 3 + [402] * 3
     listed = call(
         client, "GET", f"/v1/workspaces/{owner.workspace_id}/accounts", None, owner.headers
@@ -338,8 +353,7 @@ def test_parallel_invitations_at_the_limit_never_get_one_over(client, billing_on
     owner = signup(client)
     on_plan(owner.workspace_id, "business")  # ten members: nine seats left
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        statuses = sorted(pool.map(lambda _: invite(client, owner).status_code, range(12)))
+    statuses = in_parallel(lambda _: invite(client, owner).status_code, 12)
     assert statuses == [201] * 9 + [402] * 3
     listed = call(
         client, "GET", f"/v1/workspaces/{owner.workspace_id}/invitations", None, owner.headers

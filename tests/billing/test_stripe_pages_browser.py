@@ -81,7 +81,9 @@ def test_the_account_limit_leads_to_checkout_and_is_lifted_without_reloading(bro
     from tests.support.browser import sign_in_page
     from tests.support.stack import StackProcess
 
-    with StackProcess({"SCHEDULO_STRIPE_SECRET_KEY": "sk_test_schedulo_browser"}) as stack:
+    # No sign-up trial: the workspace starts on Free.
+    billing = {"SCHEDULO_STRIPE_SECRET_KEY": "sk_test_schedulo_browser", "SCHEDULO_TRIAL_DAYS": "0"}
+    with StackProcess(billing) as stack:
         context = browser.new_context(base_url=stack.url, viewport={"width": 1280, "height": 900})
         page = context.new_page()
         errors: list[str] = []

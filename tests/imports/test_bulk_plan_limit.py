@@ -21,6 +21,7 @@ METER = "scheduled_posts_per_month"
 @pytest.fixture
 def billing_on(monkeypatch):
     monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", "sk_test_schedulo_tests")
+    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "0")
     get_settings.cache_clear()
 
 
