@@ -56,31 +56,15 @@ MAX_RANGE_DAYS = 400
 EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
 DEFAULT_RANGE_DAYS = 28
 
-# What each network gives for a post, while an adapter does not say (its `metric_names`
-# is empty): from the endpoints issue 20 names.
-_FALLBACK_METRICS: dict[str, frozenset[str]] = {
-    "x": frozenset({"impressions", "likes", "comments", "shares", "quotes", "saves", "clicks"}),
-    "facebook": frozenset({"views", "reach", "likes", "comments", "shares", "clicks"}),
-    "instagram": frozenset({"views", "reach", "likes", "comments", "shares", "saves"}),
-    "linkedin": frozenset({"impressions", "reach", "likes", "comments", "shares", "clicks"}),
-    "tiktok": frozenset({"views", "likes", "comments", "shares"}),
-    "youtube": frozenset({"views", "likes", "comments"}),
-    "pinterest": frozenset({"impressions", "clicks", "saves"}),
-    "threads": frozenset({"views", "likes", "comments", "shares", "quotes"}),
-    "bluesky": frozenset({"likes", "comments", "shares", "quotes"}),
-    "mastodon": frozenset({"likes", "comments", "shares"}),
-}
-
 
 def metric_names(network: str) -> frozenset[str]:
     """The canonical metrics `network` gives for a post (its adapter's `metric_names`)."""
     from chalicelib.networks.registry import UnknownNetwork, adapter_class
 
     try:
-        declared = adapter_class(network).metric_names
+        return adapter_class(network).metric_names
     except UnknownNetwork:
-        declared = frozenset()
-    return declared or _FALLBACK_METRICS.get(network, frozenset())
+        return frozenset()
 
 
 def gives(names: frozenset[str], metric: str) -> bool:
