@@ -255,13 +255,35 @@ def _emoji_spans(text: str, config: WeightedConfig = X_WEIGHTING) -> list[tuple[
 # ------------------------------------------------------------------- the other counting rules
 
 
+# Characters that never join a neighbour into a cluster (their Grapheme_Cluster_Break is
+# Other or Control, and neither joins one): ASCII but CR, Latin, IPA, Greek, Cyrillic,
+# letterlike symbols, CJK ideographs, most emoji. Between two of them is always a boundary.
+SINGLE_CLUSTER = (
+    "\x00-\x0c\x0e-\x7f\u00a0-\u02ff\u0370-\u0482\u048a-\u052f\u2100-\u214f\u4e00-\u9fff"
+    "\U0001f300-\U0001f3fa\U0001f400-\U0001f64f\U0001f680-\U0001f6ff\U0001f900-\U0001f9ff"
+)
+
+
+@cache
+def _single_cluster_runs() -> re.Pattern[str]:
+    """The inside of a run of such characters (each one a cluster)."""
+    import re
+
+    return re.compile(f"(?<=[{SINGLE_CLUSTER}])[{SINGLE_CLUSTER}]{{2,}}(?=[{SINGLE_CLUSTER}])")
+
+
 def grapheme_count(text: str) -> int:
-    """User-perceived characters (Unicode extended grapheme clusters), as Bluesky counts."""
+    """User-perceived characters (Unicode extended grapheme clusters), as Bluesky counts.
+
+    The cluster expression costs about 0.2 µs a character: the inside of each run of
+    characters that are clusters of their own is counted by its length and left out (a
+    NUL, a cluster of its own, keeps the ends of the run apart)."""
     if text.isascii():  # every ASCII character is a cluster of its own, but CR LF is one
         return len(text) - text.count("\r\n")
     import regex
 
-    return regex.subn(r"\X", "", text)[1]
+    shorter = _single_cluster_runs().sub("\x00", text)
+    return len(text) - len(shorter) + regex.subn(r"\X", "", shorter)[1]
 
 
 def code_point_count(text: str) -> int:

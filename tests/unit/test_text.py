@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from chalicelib.domain.limits import TextCounting
-from chalicelib.domain.text import count, extract_hashtags, extract_mentions, extract_urls
+from chalicelib.domain.text import (
+    SINGLE_CLUSTER,
+    count,
+    extract_hashtags,
+    extract_mentions,
+    extract_urls,
+)
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"  # one emoji, 7 code points
 ACCENTED = "e\u0301"  # e + combining acute: one grapheme, two code points
@@ -49,3 +57,45 @@ def test_links_hashtags_and_mentions_are_told_apart():
     assert [u.value for u in extract_urls(text)] == ["example.com/launch#notes", "https://t.co/abc"]
     assert [t.value for t in extract_hashtags(text)] == ["ship"]
     assert [m.value for m in extract_mentions(text)] == ["ana"]
+
+
+# ------------------------------------------------------- graphemes counted around the runs
+
+# Characters that join their neighbours (marks, joiners, flags' letters, Hangul jamo,
+# prepended signs, CR) among ones that never do.
+_JOINING = (
+    "\u0301\u0483\u200d\u200c\ufe0f\U0001f3fb\U0001f1e6\U0001f1e8\u0600\u1100\u1161\u11a8"
+    "\uac00\u094d\u0903\u0e33\U000e0067\U000e007f\r"
+)
+_SINGLE = (
+    "ab \n\x00\u00e9\u02ff\u0370\u0440\u212a\u4e00\U0001f600\U0001f468\U0001f3f4\u0915\u0924\u00a9"
+)
+
+
+def _clusters(text: str) -> int:
+    import regex
+
+    return len(regex.findall(r"\X", text))
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(list(_JOINING + _SINGLE)), max_size=30).map("".join))
+def test_graphemes_are_counted_as_the_cluster_expression_counts_them(text):
+    assert count(text, TextCounting.GRAPHEMES) == _clusters(text)
+    assert count(text * 3 + "abcdef" + text, TextCounting.GRAPHEMES) == _clusters(
+        text * 3 + "abcdef" + text
+    )
+
+
+def test_no_character_counted_as_a_cluster_of_its_own_joins_a_neighbour():
+    import re
+
+    import regex
+
+    joining = regex.compile(
+        r"[\p{GCB=Extend}\p{GCB=ZWJ}\p{GCB=SpacingMark}\p{GCB=Prepend}\p{GCB=Regional_Indicator}"
+        r"\p{GCB=L}\p{GCB=V}\p{GCB=T}\p{GCB=LV}\p{GCB=LVT}\p{GCB=CR}]"
+    )
+    single = re.compile(f"[{SINGLE_CLUSTER}]")
+    characters = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert [hex(ord(c)) for c in single.findall(characters) if joining.match(c)] == []
