@@ -91,7 +91,7 @@ RUN_SECONDS = 480.0
 CLAIM = timedelta(minutes=15)
 WORKERS = 8  # accounts collected at once in one run
 WRITERS = 16  # snapshot writes at once in one run (each target is its own item)
-# Schedulo's budget of metrics calls per account: (calls, window in seconds). Below each
+# Schedulo's budget of metrics requests per account: (requests, window in seconds). Below each
 # network's own per-user limit for these endpoints, leaving room for publishing.
 BUDGETS: dict[str, tuple[int, int]] = {
     "x": (300, 900),  # GET /2/tweets: 900 / 15 min per user (Pro)
@@ -356,7 +356,7 @@ class _AccountRun:
             else:
                 self._failed(self.entries, error)
             return self.planned
-        size = max(1, int(getattr(adapter, "metrics_batch", 1) or 1))
+        size, cost = _batching(adapter, account)
         batches = [self.entries[i : i + size] for i in range(0, len(self.entries), size)]
         looked: set[str] = set()  # item keys this run tried to claim
         held: set[str] = set()  # and those it holds
@@ -375,7 +375,7 @@ class _AccountRun:
             if not batch:
                 continue
             rest = batch + [entry for later in batches[index + 1 :] for entry in later]
-            wait = _take_budget(self.account_id, self.network)
+            wait = _take_budget(self.account_id, self.network, cost)
             if wait is not None:
                 self.report.add(throttled=1)
                 self._again(rest, self.now + timedelta(seconds=wait), None)
@@ -555,14 +555,28 @@ def _backoff(attempts: int) -> timedelta:
     return delay + delay * random.uniform(0, 0.25)
 
 
-def _take_budget(account_id: str, network: str) -> int | None:
-    """Count one metrics call against the account's budget; None when it may be made,
-    else the seconds until the budget's window ends."""
+def _batching(adapter: Any, account: Any) -> tuple[int, int]:
+    """Ids per metrics call, and the requests one such call makes (its cost against the
+    budget). LinkedIn gives a member's post analytics one metric a request: a member's
+    post costs one request per metric, so members go one post a call, counted as such."""
+    if account.network == "linkedin" and not account.external_id.startswith("urn:li:organization:"):
+        from chalicelib.networks.linkedin import MEMBER_POST_METRICS
+
+        return 1, len(MEMBER_POST_METRICS)
+    return max(1, int(getattr(adapter, "metrics_batch", 1) or 1)), 1
+
+
+def _take_budget(account_id: str, network: str, cost: int = 1) -> int | None:
+    """Count `cost` requests against the account's budget; None when they may be made,
+    else the seconds until the budget's window ends (what was counted stays counted)."""
     from chalicelib.store.rate_limits import take
 
     calls, window = BUDGETS.get(network, DEFAULT_BUDGET)
-    taken = take([(f"metrics#{network}#{account_id}", calls)], window)
-    return None if taken.ok else taken.retry_after
+    for _ in range(cost):
+        taken = take([(f"metrics#{network}#{account_id}", calls)], window)
+        if not taken.ok:
+            return taken.retry_after
+    return None
 
 
 def _emit(report: CollectionReport, networks: dict[str, CollectionReport]) -> None:

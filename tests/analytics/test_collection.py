@@ -512,3 +512,36 @@ def test_a_refresh_claimed_by_a_run_that_died_is_due_again_when_the_claim_ends(w
     assert collection.collect_due(now).refreshes == 0  # held by that run: not due
     assert len(lookups(sandbox)) == before
     assert collection.collect_due(now + collection.CLAIM).snapshots == 1  # due again
+
+
+def test_a_linkedin_members_requests_are_counted_one_per_metric(
+    world, client, sandbox, monkeypatch
+):
+    """LinkedIn gives a member's post analytics one metric a request: five requests a
+    post, each counted against the account's budget (not one per batch of 20)."""
+    from chalicelib.networks.linkedin import MEMBER_POST_METRICS
+    from chalicelib.store import accounts
+    from local.sandbox import analytics
+    from tests.support.connect import connect
+
+    per_post = len(MEMBER_POST_METRICS)
+    monkeypatch.setitem(collection.BUDGETS, "linkedin", (2 * per_post + 2, 3600))
+    member = next(
+        a
+        for a in connect(client, world.owner, "linkedin")
+        if accounts.get(world.ws, a).external_id.startswith("urn:li:person:")
+    )
+    external_id = accounts.get(world.ws, member).external_id
+    published_at = utcnow() - timedelta(hours=2)
+    for n in range(3):
+        urn = analytics.seed_post(sandbox.state, "linkedin", external_id, published_at.timestamp())
+        row = metrics.TargetMetricsRow(
+            world.ws, f"p_{n}", f"t_{n}", member, "linkedin", urn, None, f"post {n}", None,
+            published_at,
+        )  # fmt: skip
+        metrics.put_target_row(row, due_at=published_at + timedelta(hours=1))
+    report = collection.collect_due(utcnow())
+    requests_made = sandbox.calls_to("/linkedin/rest/memberCreatorPostAnalytics")
+    assert len(requests_made) == 2 * per_post  # the budget held: no third post fetched
+    assert (report.snapshots, report.replanned, report.throttled) == (2, 1, 1)
+    assert all(c.status == 200 for c in requests_made)
