@@ -64,7 +64,8 @@ class _Patterns:
     domain_char: re.Pattern[str]
     link_start: re.Pattern[str]  # a host character after a character that may precede a link
     label_char: re.Pattern[str]
-    label_to_dot: re.Pattern[str]  # a whole run of label characters with a dot after it
+    # a whole run of label characters with a dot after it (none ends a host with `_` or `-`)
+    label_to_dot: re.Pattern[str]
     label_here_to_dot: re.Pattern[str]  # the same from inside a run
     labels: re.Pattern[str]  # host labels, each followed by its dot
     # a label where a link may start (group 1), a dot and a run of label characters (group
@@ -143,7 +144,7 @@ def patterns() -> _Patterns:
         domain_char=re.compile(domain_char, flags),
         link_start=re.compile(f"(?<={before}){domain_char}", flags),
         label_char=re.compile(label_char, flags),
-        label_to_dot=re.compile(f"(?<!{label_char}){label_char}++(?=\\.)", flags),
+        label_to_dot=re.compile(f"(?<!{label_char}){label_char}++(?<![_\\-])(?=\\.)", flags),
         label_here_to_dot=re.compile(f"{label_char}++(?=\\.)", flags),
         labels=re.compile(f"(?:{domain_char}{label_char}*+(?<![_\\-])\\.)*+", flags),
         protocol=re.compile(r"https?://", flags),
