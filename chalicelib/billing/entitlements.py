@@ -82,9 +82,10 @@ def plan_of_subscription(sub: SubscriptionItem | None, now: datetime | None = No
 
 
 def plan_for(workspace_id: str) -> Plan:
+    """The plan enforced now (as this container read it at most PLAN_CACHE_SECONDS ago)."""
     from chalicelib.store import billing as store
 
-    return plan_of_subscription(store.subscription(workspace_id))
+    return plan_of_subscription(store.subscription(workspace_id, store.PLAN_CACHE_SECONDS))
 
 
 def limit_of(workspace_id: str, meter: Meter) -> int | None:

@@ -10,6 +10,7 @@ once from a count of them (`seed`, conditional: the first seed wins).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -91,6 +92,17 @@ def take(wants: Sequence[Want]) -> Want | None:
     wants = [w for w in wants if w.amount]
     if not wants:
         return None
+    if len(wants) == 1:  # one conditional update: half a transaction's write cost
+        want = wants[0]
+        try:
+            CounterItem(want.key).update(
+                actions=[CounterItem.used.add(want.amount)], condition=_within(want)
+            )
+        except UpdateError as error:
+            if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+                return want
+            raise
+        return None
     try:
         with transaction() as write:
             for want in wants:
@@ -164,16 +176,43 @@ def seed(key: str, count: Callable[[], int]) -> None:
 # -------------------------------------------------------------------------- subscriptions
 
 
-def subscription(workspace_id: str) -> SubscriptionItem | None:
+# Enforcement reads the plan on every create; a container keeps what it read this long
+# (a plan change made elsewhere reaches it within that time; here, at once).
+PLAN_CACHE_SECONDS = 30.0
+_recent: dict[str, tuple[float, SubscriptionItem | None]] = {}
+
+
+def subscription(workspace_id: str, max_age: float = 0.0) -> SubscriptionItem | None:
+    """The workspace's subscription; with `max_age`, as read by this container at most
+    that many seconds ago."""
+    if max_age > 0:
+        kept = _recent.get(workspace_id)
+        if kept is not None and time.monotonic() - kept[0] < max_age:
+            return kept[1]
     try:
-        return SubscriptionItem.get(f"ws#{workspace_id}", consistent_read=True)
+        found: SubscriptionItem | None = SubscriptionItem.get(
+            f"ws#{workspace_id}", consistent_read=True
+        )
     except SubscriptionItem.DoesNotExist:
-        return None
+        found = None
+    if len(_recent) > 10_000:
+        _recent.clear()
+    _recent[workspace_id] = (time.monotonic(), found)
+    return found
+
+
+def forget_recent(workspace_id: str | None = None) -> None:
+    """Drop what this container keeps of a subscription (of all, with None)."""
+    if workspace_id is None:
+        _recent.clear()
+    else:
+        _recent.pop(workspace_id, None)
 
 
 def apply_subscription(workspace_id: str, stripe_at: int, **fields: Any) -> bool:
     """Write the subscription state unless a newer one is stored (`stripe_at` orders
     them); False when it was older and nothing changed."""
+    forget_recent(workspace_id)
     item = SubscriptionItem(f"ws#{workspace_id}")
     actions: list[Action] = [SubscriptionItem.workspace_id.set(workspace_id)]
     actions += [SubscriptionItem.stripe_at.set(stripe_at)]
@@ -191,6 +230,8 @@ def apply_subscription(workspace_id: str, stripe_at: int, **fields: Any) -> bool
         if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
             return False
         raise
+    finally:
+        forget_recent(workspace_id)
     return True
 
 
