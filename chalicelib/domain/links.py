@@ -125,11 +125,13 @@ def patterns() -> _Patterns:
     query_end = r"[a-z0-9\-_&=#/]"
     tail = rf"(?::[0-9]+)?(?P<path>/{path}*)?(?:\?{query_char}*{query_end})?"
     # A label's characters up to its last `_`, then the first that may start a link (group
-    # 1), the rest of the label, its dot, a run of label characters (group 2) and the tail.
+    # 1), the rest of the label, its dot, a run of label characters (group 2) and the tail;
+    # or a label where no link starts, its dot and the run, without the tail.
     lone_host = (
-        f"(?:{label_char_but_underscore}*+_)*+"
+        f"(?:(?:{label_char_but_underscore}*+_)*+"
         f"(?>{label_char_but_underscore}*?(?<={before})({domain_char}))"
-        f"{label_char_but_underscore}*+(?<!-)\\.({label_char}++)(?!\\.){tail}"
+        f"{label_char_but_underscore}*+(?<!-)|{label_char}++)"
+        f"\\.({label_char}++)(?!\\.)(?(1){tail})"
     )
     ascii_label_char = rf"[\-a-z0-9{LATIN_ACCENTS}]"
     # Neither a letter, a digit, `@`, `+` nor `-` may follow a top-level domain.
@@ -248,8 +250,9 @@ def scan(text: str) -> Iterator[LinkMatch]:
     lone_hosts = p.lone_host.finditer(text)
     lone = next(lone_hosts, None)
     next_tld = next_protocol = position = 0
+    clear = 0  # where the labels where no link starts, from `position` on, end
     while True:
-        while tld_positions[next_tld] < position:
+        while tld_positions[next_tld] < clear:
             next_tld += 1
             if next_tld == len(tld_positions):
                 return  # no top-level domain left to end a host
@@ -267,6 +270,11 @@ def scan(text: str) -> Iterator[LinkMatch]:
             host_start = lone.start(1)
             tld_start, run_end = lone.span(2)
             domain_end = tlds.get(tld_start, -1)
+            if host_start < 0 and tld_positions[next_tld] >= tld_start and lone.start() > 1:
+                # No link starts in this label (nor does a protocol's before it): passed.
+                clear = run_end
+                lone = next(lone_hosts, None)
+                continue
             if domain_end >= 0 and tld_positions[next_tld] == tld_start:
                 # Of the protocols before the host only one ending where it starts can have
                 # a host: another's would end in a top-level domain before this one.
@@ -298,16 +306,16 @@ def scan(text: str) -> Iterator[LinkMatch]:
             found = search.next_match(position)
             if found is None:
                 return
-            position = found.end
+            position = clear = found.end
             yield found
             continue
         if domain_end == run_end:
-            position = lone.end()
+            position = clear = lone.end()
             has_path = lone.start("path") >= 0
         else:  # a top-level domain followed by `_` or a letter of no top-level domain
             tail = p.tail.match(text, domain_end)
             assert tail is not None  # every part of the tail is optional
-            position = tail.end()
+            position = clear = tail.end()
             has_path = tail.start("path") >= 0
         yield LinkMatch(
             text[start - 1 : start] if start else "",

@@ -150,6 +150,9 @@ ADVERSARIAL = [
     "/.\U0001f600.com!\u0444@" * 30,
     ":\u00e9t.co/http://\U0001f600http://" * 30,  # protocols without a host
     "t.co/ .com!" * 30,
+    "#a.com " * 30 + "a.com",  # labels where no link starts, then one
+    "@a.com/b.co " * 30,
+    "a-.com " * 30 + "http://a_b.com b.com",
 ]
 
 
