@@ -341,11 +341,18 @@ def _cookie(header: str | None, name: str) -> str | None:
 def _callback_page(status: int, message: str) -> Response:
     from html import escape
 
-    back = f"{get_settings().frontend_origin}/accounts?error={quote(message)}"
+    origin = get_settings().frontend_origin
+    back = f"{origin}/accounts?error={quote(message)}"
+    # Past the plan's limit, the way on is the plans.
+    upgrade = (
+        f"<p><a href='{escape(origin)}/settings/billing'>See plans and upgrade</a></p>"
+        if status == 402
+        else ""
+    )
     body = (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<title>Connection failed</title></head><body>"
-        f"<h1>The account was not connected</h1><p>{escape(message)}</p>"
+        f"<h1>The account was not connected</h1><p>{escape(message)}</p>{upgrade}"
         f"<p><a href='{escape(back)}'>Back to Schedulo</a></p></body></html>"
     )
     return Response(body=body, status_code=status, headers={"Content-Type": "text/html"})

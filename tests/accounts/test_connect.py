@@ -198,6 +198,7 @@ def test_the_plan_limit_is_checked_when_connecting(client, sandbox, monkeypatch)
         connect(client, owner, network)
     response = callback(client, "instagram", start(client, owner, "instagram"))
     assert response.status_code == 402 and b"plan allows 3 connected accounts" in response.body
+    assert b"/settings/billing'>See plans and upgrade" in response.body
     assert sorted(a["network"] for a in accounts_of(client, owner)) == ["pinterest", "tiktok", "x"]
 
 

@@ -54,6 +54,7 @@ const FEATURES: Record<string, string> = {
 };
 const STATUS: Record<string, string> = {
   trialing: "Trial",
+  trial_ended: "Your trial has ended: you are on Free",
   active: "Active",
   past_due: "Payment failed: Stripe is retrying your card",
   canceled: "Cancelled",
@@ -208,7 +209,7 @@ function Billing({ workspaceId, workspaceName }: { workspaceId: string; workspac
                   </button>
                 ) : (
                   <button type="button" className="primary" onClick={() => checkout.mutate(p.id)} disabled={checkout.isPending}>
-                    {p.trial_days ? `Start ${p.trial_days}-day trial of ${p.name}` : `Upgrade to ${p.name}`}
+                    {b.status === "trialing" ? `Choose ${p.name}` : p.trial_days && b.status === null ? `Start ${p.trial_days}-day trial of ${p.name}` : `Upgrade to ${p.name}`}
                   </button>
                 )
               ) : null}
