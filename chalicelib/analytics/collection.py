@@ -568,15 +568,12 @@ def _batching(adapter: Any, account: Any) -> tuple[int, int]:
 
 def _take_budget(account_id: str, network: str, cost: int = 1) -> int | None:
     """Count `cost` requests against the account's budget; None when they may be made,
-    else the seconds until the budget's window ends (what was counted stays counted)."""
+    else the seconds until the budget's window ends."""
     from chalicelib.store.rate_limits import take
 
     calls, window = BUDGETS.get(network, DEFAULT_BUDGET)
-    for _ in range(cost):
-        taken = take([(f"metrics#{network}#{account_id}", calls)], window)
-        if not taken.ok:
-            return taken.retry_after
-    return None
+    taken = take([(f"metrics#{network}#{account_id}", calls)], window, cost=cost)
+    return None if taken.ok else taken.retry_after
 
 
 def _emit(report: CollectionReport, networks: dict[str, CollectionReport]) -> None:

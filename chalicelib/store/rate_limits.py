@@ -47,9 +47,14 @@ class Taken:
         return self.refused is None
 
 
-def take(limits: Sequence[tuple[str, int]], window_seconds: int, now: float | None = None) -> Taken:
-    """Count one hit on every `(key, limit)` counter, or on none when any of them is at
-    its limit already (then `refused` names the first such key)."""
+def take(
+    limits: Sequence[tuple[str, int]],
+    window_seconds: int,
+    now: float | None = None,
+    cost: int = 1,
+) -> Taken:
+    """Count `cost` hits on every `(key, limit)` counter, or on none when any of them has
+    fewer than `cost` left (then `refused` names the first such key)."""
     now = time.time() if now is None else now
     windows = [(_window(key, window_seconds, now), limit) for key, limit in limits]
     retry_after = max(1, windows[0][0][1] - int(now)) if windows else 0
@@ -59,11 +64,12 @@ def take(limits: Sequence[tuple[str, int]], window_seconds: int, now: float | No
                 write.update(
                     CounterRecord(window_key),
                     actions=[
-                        CounterRecord.hits.add(1),
+                        CounterRecord.hits.add(cost),
                         CounterRecord.window_ends.set(ends),
                         CounterRecord.ttl.set(datetime.fromtimestamp(ends + 60, UTC)),
                     ],
-                    condition=CounterRecord.hits.does_not_exist() | (CounterRecord.hits < limit),
+                    condition=CounterRecord.hits.does_not_exist()
+                    | (CounterRecord.hits <= limit - cost),
                 )
     except TransactWriteError as error:
         failed = failed_conditions(error)
