@@ -34,6 +34,7 @@ HANDLED = frozenset(
         "customer.subscription.created",
         "customer.subscription.updated",
         "customer.subscription.deleted",
+        "customer.subscription.trial_will_end",
         "invoice.paid",
         "invoice.payment_failed",
     }
@@ -300,7 +301,36 @@ def _apply(event: Any) -> str:
     subscription = _call(lambda: client().v1.subscriptions.retrieve(subscription_id))
     fields = subscription_fields(subscription)
     applied = store.apply_subscription(workspace_id, int(event.created), **fields)
+    _tell_owners(workspace_id, event, subscription)
     return "applied" if applied else "stale"
+
+
+def _tell_owners(workspace_id: str, event: Any, subscription: Any) -> None:
+    """What the owners must act on: a trial about to end, a payment that failed (each
+    event is applied once, so they hear it once)."""
+    from chalicelib.notify import notify
+
+    if event.type == "customer.subscription.trial_will_end" and subscription.status == "trialing":
+        ends = _when(subscription.trial_end)
+        notify(
+            workspace_id,
+            "billing.trial_will_end",
+            "Your trial ends soon",
+            f"Your trial ends on {ends:%B %d, %Y} (UTC); the card on file is charged then. "
+            "Change plan or cancel from Billing."
+            if ends
+            else "Your trial ends soon.",
+            link="/settings/billing",
+        )
+    elif event.type == "invoice.payment_failed":
+        notify(
+            workspace_id,
+            "billing.payment_failed",
+            "A payment failed",
+            "Stripe could not charge the card on file and will try again. Update the card "
+            "from Billing to keep your plan.",
+            link="/settings/billing",
+        )
 
 
 def subscription_fields(subscription: Any) -> dict[str, Any]:

@@ -169,8 +169,11 @@ def test_a_card_failing_at_the_trial_end_is_past_due_then_free(client, stripe_ap
     receiver.wait_for("invoice.payment_failed", "customer.subscription.updated", after=seen)
     deliver_all(client, receiver, after=seen)
     state = billing_of(client, owner)
-    # Stripe retries the card: the plan holds meanwhile.
+    # Stripe retries the card: the plan holds meanwhile, and the owners are told once.
     assert (state["plan"]["id"], state["status"]) == ("pro", "past_due")
+    assert kinds(client, owner).count("billing.payment_failed") == 1
+    deliver_all(client, receiver, after=seen)  # replayed: not told again
+    assert kinds(client, owner).count("billing.payment_failed") == 1
 
     seen = receiver.count()
     stripe_app.advance(8 * DAY)  # the last retry fails: Stripe cancels
@@ -178,6 +181,42 @@ def test_a_card_failing_at_the_trial_end_is_past_due_then_free(client, stripe_ap
     deliver_all(client, receiver, after=seen)
     state = billing_of(client, owner)
     assert (state["plan"]["id"], state["status"]) == ("free", "canceled")
+
+
+def kinds(client, owner) -> list[str]:
+    got = call(
+        client, "GET", f"/v1/workspaces/{owner.workspace_id}/notifications", None, owner.headers
+    )
+    assert got.status_code == 200, got.body
+    return [n["kind"] for n in got.json["items"]]
+
+
+def test_owners_hear_that_the_trial_ends_soon(client, stripe_app, receiver):
+    owner = signup(client)
+    started = checkout(client, owner)
+    stripe_app.pay(started.json["url"], "4242424242424242")
+    receiver.wait_for("customer.subscription.created")
+    deliver_all(client, receiver)
+    subscription_id = (
+        stripe_app.client.v1.checkout.sessions.list(params={"limit": 1}).data[0].subscription
+    )
+    # Stripe sends it three days before the end; the local Stripe does not: signed here
+    # with the endpoint's secret, shaped as Stripe's.
+    event = {
+        "id": "evt_trial_will_end_1",
+        "object": "event",
+        "api_version": "2026-10-28.endive",
+        "created": stripe_app.now(),
+        "type": "customer.subscription.trial_will_end",
+        "livemode": False,
+        "pending_webhooks": 1,
+        "request": {"id": None, "idempotency_key": None},
+        "data": {"object": stripe_app.raw(f"/v1/subscriptions/{subscription_id}")},
+    }
+    payload, signature = signed(receiver.secret, event)
+    answer = post_event(client, payload, signature)
+    assert answer.status_code == 200 and json.loads(answer.body)["outcome"] == "applied"
+    assert kinds(client, owner).count("billing.trial_will_end") == 1
 
 
 def signed(secret: str, body: dict, at: int | None = None) -> tuple[bytes, str]:
