@@ -249,6 +249,10 @@ def scan(text: str) -> Iterator[LinkMatch]:
     search = _Search(text, p, hosts, protocols)
     lone_hosts = p.lone_host.finditer(text)
     lone = next(lone_hosts, None)
+    # (the spans of the match and its groups: the host's start, the run after the dot, the
+    # path; read at once, a method call each costs)
+    no_lone = ((-1, -1),) * 4
+    spans = no_lone if lone is None else lone.regs
     next_tld = next_protocol = position = 0
     clear = 0  # where the labels where no link starts, from `position` on, end
     while True:
@@ -258,22 +262,24 @@ def scan(text: str) -> Iterator[LinkMatch]:
                 return  # no top-level domain left to end a host
         while protocol_starts[next_protocol] < position:
             next_protocol += 1
-        while lone is not None and lone.start() < position:
-            if position < lone.start(2) - 1:  # the last match ended inside this label
+        while lone is not None and spans[0][0] < position:
+            if position < spans[2][0] - 1:  # the last match ended inside this label
                 here = p.lone_host_here.match(text, position)
                 if here is not None:
                     lone = here  # it ends where the one found would have ended
+                    spans = here.regs
                     break
             lone = next(lone_hosts, None)
+            spans = no_lone if lone is None else lone.regs
         start = -1
         if lone is not None:
-            host_start = lone.start(1)
-            tld_start, run_end = lone.span(2)
+            (lone_start, lone_end), (host_start, _), (tld_start, run_end), (path_start, _) = spans
             domain_end = tlds.get(tld_start, -1)
-            if host_start < 0 and tld_positions[next_tld] >= tld_start and lone.start() > 1:
+            if host_start < 0 and tld_positions[next_tld] >= tld_start and lone_start > 1:
                 # No link starts in this label (nor does a protocol's before it): passed.
                 clear = run_end
                 lone = next(lone_hosts, None)
+                spans = no_lone if lone is None else lone.regs
                 continue
             if domain_end >= 0 and tld_positions[next_tld] == tld_start:
                 # Of the protocols before the host only one ending where it starts can have
@@ -291,7 +297,7 @@ def scan(text: str) -> Iterator[LinkMatch]:
                     protocol: str | None = text[start:host_start]
                 # (In a label at 0 the expression's start of text comes into play: left to
                 # _Search.)
-                elif lone.start() < 2:
+                elif lone_start < 2:
                     pass
                 elif host_start > position:
                     start, protocol = host_start, None
@@ -302,7 +308,7 @@ def scan(text: str) -> Iterator[LinkMatch]:
                     )
                     if after is not None:
                         start, protocol = after.start(), None
-        if start < 0 or lone is None:
+        if start < 0:
             found = search.next_match(position)
             if found is None:
                 return
@@ -310,8 +316,8 @@ def scan(text: str) -> Iterator[LinkMatch]:
             yield found
             continue
         if domain_end == run_end:
-            position = clear = lone.end()
-            has_path = lone.start("path") >= 0
+            position = clear = lone_end
+            has_path = path_start >= 0
         else:  # a top-level domain followed by `_` or a letter of no top-level domain
             tail = p.tail.match(text, domain_end)
             assert tail is not None  # every part of the tail is optional
