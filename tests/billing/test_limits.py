@@ -349,6 +349,22 @@ def test_an_expired_invitation_gives_its_seat_back(client, billing_on):
     assert usage_of(client, owner)["team_members"] == (2, 2)
 
 
+def test_an_invitation_expired_before_billing_is_counted_once(client, monkeypatch):
+    from chalicelib.store.invitations import InvitationRecord, get_invitation
+
+    owner = signup(client)  # billing off: nothing counted
+    old = invite(client, owner)
+    assert old.status_code == 201
+    record = get_invitation(owner.workspace_id, old.json["id"])
+    record.update([InvitationRecord.expires_at.set("2000-01-01T00:00:00Z")])
+    monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", "sk_test_schedulo_tests")
+    get_settings.cache_clear()
+    on_plan(owner.workspace_id, "pro")
+    assert usage_of(client, owner)["team_members"] == (1, 2)  # seeded: the owner
+    assert invite(client, owner).status_code == 201
+    assert usage_of(client, owner)["team_members"] == (2, 2)
+
+
 def test_parallel_invitations_at_the_limit_never_get_one_over(client, billing_on):
     owner = signup(client)
     on_plan(owner.workspace_id, "business")  # ten members: nine seats left
