@@ -207,29 +207,36 @@ def weighted_length(text: str, config: WeightedConfig = X_WEIGHTING) -> int:
 
 
 @cache
-def _emoji_pattern() -> regex.Pattern[str]:
+def _emoji_pattern(sequences_only: bool = False) -> regex.Pattern[str]:
+    """One emoji as a user sees it; with `sequences_only`, the same matches but those of one
+    code point (a pictograph with neither selector, skin tone nor joiner after it)."""
     import regex
 
-    # One emoji as a user sees it: a keycap, a flag, a tag sequence (subdivision flags) or
-    # pictographs with presentation selectors and skin tones joined by ZWJ. (c) and (R)
-    # are emoji only with the emoji presentation selector, as in twemoji.
-    element = (
-        r"(?:[\u00a9\u00ae]\ufe0f"
-        r"|(?![\u00a9\u00ae])[\p{Extended_Pictographic}\p{Emoji_Modifier}]\ufe0f?\p{Emoji_Modifier}?)"
-    )
+    # A keycap, a flag, a tag sequence (subdivision flags) or pictographs with presentation
+    # selectors and skin tones joined by ZWJ. (c) and (R) are emoji only with the emoji
+    # presentation selector, as in twemoji.
+    pictograph = r"(?![\u00a9\u00ae])[\p{Extended_Pictographic}\p{Emoji_Modifier}]"
+    element = rf"(?:[\u00a9\u00ae]\ufe0f|{pictograph}\ufe0f?\p{{Emoji_Modifier}}?)"
+    joined = rf"(?:\u200d{element})"
+    if sequences_only:
+        elements = (
+            rf"[\u00a9\u00ae]\ufe0f{joined}*"
+            rf"|{pictograph}(?:\ufe0f\p{{Emoji_Modifier}}?|\p{{Emoji_Modifier}}){joined}*"
+            rf"|{pictograph}{joined}+"
+        )
+    else:
+        elements = rf"{element}{joined}*"
     return regex.compile(
         r"[#*0-9]\ufe0f?\u20e3"
         r"|\p{Regional_Indicator}{2}"
         r"|\U0001f3f4[\U000e0020-\U000e007e]+\U000e007f"
-        rf"|{element}(?:\u200d{element})*"
+        rf"|{elements}"
     )
 
 
 # What an emoji of more than one code point holds: a presentation selector, a keycap, a
-# joiner, a regional indicator, a tag or a skin tone.
-_SEQUENCE_MARKERS = (
-    "[\ufe0f\u20e3\u200d\U0001f1e6-\U0001f1ff\U000e0020-\U000e007f\U0001f3fb-\U0001f3ff]"
-)
+# joiner, a regional indicator, the tag that ends a tag sequence or a skin tone.
+_SEQUENCE_MARKERS = "[\ufe0f\u20e3\u200d\U0001f1e6-\U0001f1ff\U000e007f\U0001f3fb-\U0001f3ff]"
 
 
 def _emoji_spans(text: str, config: WeightedConfig = X_WEIGHTING) -> list[tuple[int, int]]:
@@ -243,11 +250,12 @@ def _emoji_spans(text: str, config: WeightedConfig = X_WEIGHTING) -> list[tuple[
     default_ranges = config.ranges == X_WEIGHTING.ranges
     if default_ranges and not re.search(_SEQUENCE_MARKERS, text):
         return []
+    if default_ranges:
+        return [match.span() for match in _emoji_pattern(sequences_only=True).finditer(text)]
     return [
         match.span()
         for match in _emoji_pattern().finditer(text)
-        if not default_ranges
-        or match.end() - match.start() > 1
+        if match.end() - match.start() > 1
         or config.weight(ord(match.group())) != config.default_weight
     ]
 

@@ -99,3 +99,22 @@ def test_no_character_counted_as_a_cluster_of_its_own_joins_a_neighbour():
     single = re.compile(f"[{SINGLE_CLUSTER}]")
     characters = "".join(chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
     assert [hex(ord(c)) for c in single.findall(characters) if joining.match(c)] == []
+
+
+# ---------------------------------------------------------- emoji sequences found directly
+
+_EMOJI_PARTS = (
+    "a#1*\ufe0f\u20e3\u200d\U0001f1e6\U0001f1e8\U0001f3f4\U000e0067\U000e007f\U0001f3fb"
+    "\u00a9\u00ae\U0001f600\U0001f468 "
+)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(list(_EMOJI_PARTS)), max_size=30).map("".join))
+def test_emoji_sequences_are_the_emoji_of_more_than_one_code_point(text):
+    from chalicelib.domain.text import _emoji_pattern
+
+    every = [m.span() for m in _emoji_pattern().finditer(text)]
+    assert [m.span() for m in _emoji_pattern(sequences_only=True).finditer(text)] == [
+        (start, end) for start, end in every if end - start > 1
+    ]
