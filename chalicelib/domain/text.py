@@ -498,24 +498,28 @@ def extract_mentions(text: str) -> list[Entity]:
     if "@" not in text and "\uff20" not in text:
         return []
     mentions = []
+    accent = _latin_accent()
     for match in _mention_pattern().finditer(text):
-        end = match.end()
+        # (the spans read at once: the match, `before`, `name`, `list`)
+        (_, end), _, (start, name_end), (list_start, _) = match.regs
         following = text[end : end + 1]
         if (
             following in ("@", "\uff20")
             or text.startswith("://", end)
-            or _is_latin_accent(following)
+            or (following >= "\u00c0" and accent.match(following) is not None)
         ):
             continue
-        if not match["list"]:
-            mentions.append(Entity(match["name"], match.start("name") - 1, match.end("name")))
+        if list_start < 0:
+            mentions.append(Entity(text[start:name_end], start - 1, name_end))
     return mentions
 
 
-def _is_latin_accent(char: str) -> bool:
+@cache
+def _latin_accent() -> re.Pattern[str]:
+    """A Latin letter with an accent (none lies below U+00C0)."""
     import re
 
-    return bool(char) and re.match(f"[{links.LATIN_ACCENTS}]", char) is not None
+    return re.compile(f"[{links.LATIN_ACCENTS}]")
 
 
 def _outside(entities: list[Entity], others: list[Entity]) -> list[Entity]:
