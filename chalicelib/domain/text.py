@@ -394,11 +394,13 @@ def _links(text: str) -> tuple[Entity, ...]:
     tco_link = links.patterns().tco
     urls: list[Entity] = []
     for match in links.scan(text):
-        start, end, protocol = match.start, match.end, match.protocol
+        before, start, protocol, domain_start, domain_end, end, has_path = match
+        if not protocol and before and before[-1] in "-_./":
+            continue
         prefix = len(protocol) if protocol else len("https://")
         if prefix + end - start > _MAX_URL_LENGTH:
             continue  # encoding the host never shortens it
-        domain = text[match.domain_start : match.domain_end]
+        domain = text[domain_start:domain_end]
         # The usual host: ASCII labels of at most 63 characters, its own encoding.
         plain = domain.isascii() and plain_host.fullmatch(domain) is not None
         if not plain:
@@ -415,13 +417,11 @@ def _links(text: str) -> tuple[Entity, ...]:
                     continue
                 url, end = tco.group(0), start + len(tco.group(0))
             urls.append(Entity(url, start, end))
-        elif match.before and match.before[-1] in "-_./":
-            continue
         elif plain:  # the whole host is the one ASCII host in it
-            if match.has_path:
-                urls.append(Entity(text[match.domain_start : end], match.domain_start, end))
+            if has_path:
+                urls.append(Entity(text[domain_start:end], domain_start, end))
             else:
-                urls.append(Entity(domain, match.domain_start, match.domain_end))
+                urls.append(Entity(domain, domain_start, domain_end))
         else:
             urls.extend(_bare_domain_urls(text, match))
     return tuple(urls)
