@@ -253,6 +253,8 @@ def scan(text: str) -> Iterator[LinkMatch]:
     # path; read at once, a method call each costs)
     no_lone = ((-1, -1),) * 4
     spans = no_lone if lone is None else lone.regs
+    pending: re.Match[str] | None = None  # the next one found while one inside a run is used
+    here_tried = 0
     next_tld = next_protocol = position = 0
     clear = 0  # where the labels where no link starts, from `position` on, end
     while True:
@@ -269,8 +271,15 @@ def scan(text: str) -> Iterator[LinkMatch]:
                     lone = here  # it ends where the one found would have ended
                     spans = here.regs
                     break
-            lone = next(lone_hosts, None)
+            lone, pending = pending or next(lone_hosts, None), None
             spans = no_lone if lone is None else lone.regs
+        if position and here_tried < position and (lone is None or spans[0][0] > position + 1):
+            # A label may start inside the last match (no lone host for the search, which
+            # starts after the match).
+            here_tried = position
+            here = p.lone_host_here.match(text, position)
+            if here is not None:
+                lone, pending, spans = here, lone, here.regs
         start = -1
         if lone is not None:
             (lone_start, lone_end), (host_start, _), (tld_start, run_end), (path_start, _) = spans
@@ -278,7 +287,7 @@ def scan(text: str) -> Iterator[LinkMatch]:
             if host_start < 0 and tld_positions[next_tld] >= tld_start and lone_start > 1:
                 # No link starts in this label (nor does a protocol's before it): passed.
                 clear = run_end
-                lone = next(lone_hosts, None)
+                lone, pending = pending or next(lone_hosts, None), None
                 spans = no_lone if lone is None else lone.regs
                 continue
             if domain_end >= 0 and tld_positions[next_tld] == tld_start:

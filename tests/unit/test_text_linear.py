@@ -153,6 +153,8 @@ ADVERSARIAL = [
     "#a.com " * 30 + "a.com",  # labels where no link starts, then one
     "@a.com/b.co " * 30,
     "a-.com " * 30 + "http://a_b.com b.com",
+    "t.co/?xn--\U0001f600c" * 30,  # each label starts inside the last link's query
+    ".com\u0444.com\u0440?" * 30,
 ]
 
 
