@@ -44,6 +44,7 @@ CYRILLIC = "\u0400-\u04ff"
 
 # The non-ASCII characters Python's case-insensitive matching takes for ASCII letters.
 _ASCII_FOLD = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"})
+_FOLDED = "\u0130\u0131\u017f\u212a"
 
 
 class LinkMatch(NamedTuple):
@@ -162,7 +163,9 @@ def patterns() -> _Patterns:
 
 def _fold(text: str) -> str:
     """`text` lower-cased as case-insensitive matching sees it, one character for one."""
-    return text.translate(_ASCII_FOLD).lower()
+    if not text.isascii() and any(char in text for char in _FOLDED):
+        text = text.translate(_ASCII_FOLD)  # (slow on long text: only when needed)
+    return text.lower()
 
 
 class _Hosts:

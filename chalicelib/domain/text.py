@@ -166,10 +166,25 @@ def _plain_weight(text: str, config: WeightedConfig) -> int:
     ascii_weight = _ascii_weight(config)
     if ascii_weight is not None and text.isascii():
         return ascii_weight * len(text)
+    outside = _outside_ranges(config)
+    if outside is not None:  # the ranges share one weight: count what lies outside them
+        weight, pattern = outside
+        return weight * len(text) + (config.default_weight - weight) * pattern.subn("", text)[1]
     weighted = config.default_weight * len(text)
     for weight, pattern in _weight_classes(config):
         weighted += (weight - config.default_weight) * pattern.subn("", text)[1]
     return weighted
+
+
+@cache
+def _outside_ranges(config: WeightedConfig) -> tuple[int, re.Pattern[str]] | None:
+    """When every range has one weight (X's do): it, and the characters in no range."""
+    import re
+
+    if not config.ranges or len({r.weight for r in config.ranges}) != 1:
+        return None
+    inside = "".join(f"\\U{r.start:08x}-\\U{r.end:08x}" for r in config.ranges)
+    return config.ranges[0].weight, re.compile(f"[^{inside}]")
 
 
 @cache

@@ -118,3 +118,17 @@ def test_emoji_sequences_are_the_emoji_of_more_than_one_code_point(text):
     assert [m.span() for m in _emoji_pattern(sequences_only=True).finditer(text)] == [
         (start, end) for start, end in every if end - start > 1
     ]
+
+
+_WEIGHT_EDGES = [0, 65, 233, 4351, 4352, 8191, 8192, 8205, 8206, 8208, 8223, 8224, 8242, 8247]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_WEIGHT_EDGES, 8248, 0x1F600]), max_size=40))
+def test_x_weighs_each_character_by_its_range_counted_in_bulk(code_points):
+    from chalicelib.domain.text import X_WEIGHTING, WeightedConfig, parse_weighted
+
+    text = "".join(map(chr, code_points))
+    no_emoji = WeightedConfig(**{**X_WEIGHTING.__dict__, "emoji_parsing": False})
+    expected = sum(X_WEIGHTING.weight(c) for c in code_points) * 50 // X_WEIGHTING.scale
+    assert parse_weighted(text * 50, no_emoji).weighted_length == expected
