@@ -500,7 +500,7 @@ def extract_hashtags(text: str) -> list[Entity]:
         return []
     tags = []
     for match in _hashtag_pattern().finditer(text):
-        start, end = match.span("tag")  # the tag ends the match
+        start, end = match.regs[2]  # `tag`, which ends the match
         # never slice the rest of the text: that is quadratic
         if text[end : end + 1] in ("#", "\uff03") or text.startswith("://", end):
             continue
