@@ -15,6 +15,7 @@ the best of 3 runs of each shape).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import time
@@ -122,6 +123,7 @@ def _timed_once(function: Callable[[str], object], text: str) -> float:
 
     for remembered in (
         text_module._links,
+        text_module._matches,
         text_module._ascii_host_length,
         text_module._encoded_label_length,
         links._ascii_hosts,
@@ -167,8 +169,13 @@ def main() -> None:
     split = ", ".join(f"{part} {timed(fn, worst_text):.1f} ms" for part, fn in parts.items())
     print(f"worst: {worst:.1f} ms ({name}): {split}")
     print(f"median: {results[len(results) // 2][0]:.1f} ms")
-    verdict = "met" if worst < GOAL_MS else "NOT met"
+    over = [(elapsed, name) for elapsed, name in results if elapsed >= GOAL_MS]
+    verdict = "met" if not over else f"NOT met ({len(over)} over)"
     print(f"goal: every shape under {GOAL_MS:.0f} ms: {verdict}")
+    for elapsed, name in over[5:]:
+        print(f"  {elapsed:8.1f} ms  {name}")
+    # CPU time still grows with the neighbours' load (shared caches, hyperthreads)
+    print("load average: " + ", ".join(f"{load:.2f}" for load in os.getloadavg()))
 
 
 if __name__ == "__main__":

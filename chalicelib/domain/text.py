@@ -99,7 +99,8 @@ def parse_weighted(text: str, config: WeightedConfig = X_WEIGHTING) -> WeightedL
     normalized = unicodedata.normalize("NFC", text)
     scale_limit = config.max_weighted_length * config.scale
     entities = {
-        url.start: (url.end, config.url_length * config.scale) for url in extract_urls(normalized)
+        url.start: (url.end, config.url_length * config.scale)
+        for url in _normalized_urls(text, normalized)
     }
     if config.emoji_parsing:
         for start, end in _emoji_spans(normalized, config):
@@ -403,12 +404,34 @@ def extract_urls(text: str) -> list[Entity]:
     return list(_links(text))
 
 
+def _normalized_urls(text: str, normalized: str) -> tuple[Entity, ...]:
+    """The links of `normalized`, `text` in NFC (what X counts).
+
+    NFC often changes only the Kelvin sign (to K): to case-insensitive matching both are a
+    k, so the links lie at the same places and the text's own search is used."""
+    if "." not in normalized:
+        return ()
+    if normalized != text and text.replace("\u212a", "K") == normalized:
+        return _entities(normalized, _matches(text))
+    return _links(normalized)
+
+
+@lru_cache(maxsize=8)
+def _matches(text: str) -> tuple[links.LinkMatch, ...]:
+    return tuple(links.scan(text))
+
+
 @lru_cache(maxsize=8)
 def _links(text: str) -> tuple[Entity, ...]:
+    return _entities(text, _matches(text))
+
+
+def _entities(text: str, matches: tuple[links.LinkMatch, ...]) -> tuple[Entity, ...]:
+    """The links twitter-text keeps of its expression's matches in `text`."""
     plain_host = _plain_host()
     tco_link = links.patterns().tco
     urls: list[Entity] = []
-    for match in links.scan(text):
+    for match in matches:
         before, start, protocol, domain_start, domain_end, end, has_path = match
         if not protocol and before and before[-1] in "-_./":
             continue

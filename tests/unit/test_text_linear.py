@@ -259,3 +259,25 @@ def test_a_fixed_link_length_counts_links_among_combining_marks_as_one_by_one(co
     }[counting]
     one_by_one = sum(counter(text[u.start : u.end]) for u in urls)
     assert count(text, counting, url_length=23) == counter(text) - one_by_one + 23 * len(urls)
+
+
+# X counts the NFC text; where NFC only turns the Kelvin sign into K, the text's own
+# matches are used for it.
+KELVIN_PARTS = ["\u212a", "K", "k", "a.co", ".", "/", " ", "_", "http://", "t.co/", "@", "x", "é"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(KELVIN_PARTS), max_size=30).map("".join))
+def test_the_kelvin_sign_and_k_give_matches_at_the_same_places(text):
+    assert list(links.scan(text)) == list(links.scan(text.replace("\u212a", "K")))
+
+
+def test_x_counts_the_links_of_the_normalized_text():
+    text = "see \u212amat.co/x \u212a" + "a" * 60 + ".com and b\u212a.org"
+    normalized = text.replace("\u212a", "K")
+    assert parse_weighted(text) == parse_weighted(normalized)
+    assert [u.value for u in extract_urls(normalized)] == [
+        "Kmat.co/x",
+        "K" + "a" * 60 + ".com",
+        "bK.org",
+    ]
