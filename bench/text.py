@@ -71,6 +71,11 @@ MOTIFS = [
     "rt @a",
     "\uff03a",
     "a ",
+    # As many links as fit: the usual host, several labels, and NFC moving them (X counts
+    # the NFC text, the other networks the text as written: two searches).
+    "a.co ",
+    "a.b.co ",
+    "a.co e\u0301 ",
 ]
 
 # Prefixes and suffixes that turn a run into something the expression has to finish.
