@@ -125,14 +125,19 @@ def patterns() -> _Patterns:
     query_char = rf"[a-z0-9!?*'\"@();:&=+$/%#\[\]\-_.,~|{{}}{CYRILLIC}{LATIN_ACCENTS}]"
     query_end = r"[a-z0-9\-_&=#/]"
     tail = rf"(?::[0-9]+)?(?P<path>/{path}*)?(?:\?{query_char}*{query_end})?"
-    # A label's characters up to its last `_`, then the first that may start a link (group
-    # 1), the rest of the label, its dot, a run of label characters (group 2) and the tail;
-    # or a label where no link starts, its dot and the run, without the tail.
+    # A host's first label, its dot, the run of label characters after the host's last dot
+    # (group 5) and the tail; the first label is either the only one (the link starts after
+    # its last `_`, at the first character that may start one: group 1), or one of several
+    # (the link starts at the first character that may start one: group 2; the labels after
+    # it: group 3), or one where no link starts (group 4, empty; no tail then).
     lone_host = (
         f"(?:(?:{label_char_but_underscore}*+_)*+"
         f"(?>{label_char_but_underscore}*?(?<={before})({domain_char}))"
-        f"{label_char_but_underscore}*+(?<!-)|{label_char}++)"
-        f"\\.({label_char}++)(?!\\.)(?(1){tail})"
+        f"{label_char_but_underscore}*+(?<!-)"
+        f"|(?>{label_char}*?(?<={before})({domain_char})){label_char}*+(?<![_\\-])"
+        f"((?:\\.{domain_char}{label_char}*+(?<![_\\-]))+)"
+        f"|{label_char}++())"
+        f"\\.({label_char}++)(?!\\.)(?(4)|{tail})"
     )
     ascii_label_char = rf"[\-a-z0-9{LATIN_ACCENTS}]"
     # Neither a letter, a digit, `@`, `+` nor `-` may follow a top-level domain.
@@ -254,7 +259,7 @@ def scan(text: str) -> Iterator[LinkMatch]:
     lone = next(lone_hosts, None)
     # (the spans of the match and its groups: the host's start, the run after the dot, the
     # path; read at once, a method call each costs)
-    no_lone = ((-1, -1),) * 4
+    no_lone = ((-1, -1),) * 7
     spans = no_lone if lone is None else lone.regs
     pending: re.Match[str] | None = None  # the next one found while one inside a run is used
     here_tried = 0
@@ -268,7 +273,7 @@ def scan(text: str) -> Iterator[LinkMatch]:
         while protocol_starts[next_protocol] < position:
             next_protocol += 1
         while lone is not None and spans[0][0] < position:
-            if position < spans[2][0] - 1:  # the last match ended inside this label
+            if position < spans[5][0] - 1:  # the last match ended inside these labels
                 here = p.lone_host_here.match(text, position)
                 if here is not None:
                     lone = here  # it ends where the one found would have ended
@@ -285,15 +290,31 @@ def scan(text: str) -> Iterator[LinkMatch]:
                 lone, pending, spans = here, lone, here.regs
         start = -1
         if lone is not None:
-            (lone_start, lone_end), (host_start, _), (tld_start, run_end), (path_start, _) = spans
+            (
+                (lone_start, lone_end),
+                (host_start, _),
+                (labels_start, _),
+                (middle_start, _),
+                _,
+                (tld_start, run_end),
+                (path_start, _),
+            ) = spans
             domain_end = tlds.get(tld_start, -1)
+            first_dot = tld_start - 1
+            if middle_start >= 0:  # several labels
+                host_start = labels_start
+                first_dot = middle_start
+                # The last label may not hold `_` (else an earlier top-level domain may end
+                # the host): left to _Search.
+                if text.find("_", text.rfind(".", 0, tld_start - 1), tld_start - 1) >= 0:
+                    domain_end = -1
             if host_start < 0 and tld_positions[next_tld] >= tld_start and lone_start > 1:
                 # No link starts in this label (nor does a protocol's before it): passed.
                 clear = run_end
                 lone, pending = pending or next(lone_hosts, None), None
                 spans = no_lone if lone is None else lone.regs
                 continue
-            if domain_end >= 0 and tld_positions[next_tld] == tld_start:
+            if domain_end >= 0 and tld_positions[next_tld] >= lone_start:
                 # Of the protocols before the host only one ending where it starts can have
                 # a host: another's would end in a top-level domain before this one.
                 last = next_protocol
@@ -315,8 +336,8 @@ def scan(text: str) -> Iterator[LinkMatch]:
                     start, protocol = host_start, None
                 elif host_start == position:
                     # The last match took the character before: this one precedes the link.
-                    after = p.link_start.match(text, host_start + 1, tld_start - 1) or (
-                        p.link_start.search(text, host_start + 1, tld_start - 1)
+                    after = p.link_start.match(text, host_start + 1, first_dot) or (
+                        p.link_start.search(text, host_start + 1, first_dot)
                     )
                     if after is not None:
                         start, protocol = after.start(), None

@@ -155,6 +155,8 @@ ADVERSARIAL = [
     "a-.com " * 30 + "http://a_b.com b.com",
     "t.co/?xn--\U0001f600c" * 30,  # each label starts inside the last link's query
     ".com\u0444.com\u0440?" * 30,
+    "a.b.co " * 30 + "x.a_b.co y.b.a_b.co \u00e9.a-.co z.co.uk/p",  # hosts of several labels
+    "t.co/\U0001f600.b.co" * 30,
 ]
 
 
@@ -193,6 +195,7 @@ def test_generated_texts_give_the_links_twitter_text_gives(text):
 NEIGHBOURS = [
     *list("/ _-x.@()?#1\u00e9\u212a\U0001f600"),
     "a.co",
+    "a.b.co",
     "a.co/",
     "t.co/",
     "a.com:80",
