@@ -13,7 +13,11 @@ matches without backtracking over the host:
 - a top-level domain is looked up in a set (the ASCII letters and digits that follow a
   dot, or the few lengths of the internationalised ones), once per position;
 - port, path and query are matched by the expression's own tail from the host's end:
-  matches do not overlap, so each character is read there at most once.
+  matches do not overlap, so each character is read there at most once;
+- most links are a run of labels with nothing that could start a link between it and the
+  last link: one expression finds such a run, where its link starts and its tail, and the
+  Python work per link is a few comparisons (bench/text.py: 100,000 characters of 20,000
+  links in about 75 ms on the shared development VM).
 
 `scan` yields what the expression's `finditer` yielded; tests/unit/test_text_linear.py
 compares the two on generated texts.
@@ -233,12 +237,13 @@ _Candidate = tuple[int, int, str, int]
 def scan(text: str) -> Iterator[LinkMatch]:
     """The matches of twitter-text's link expression, left to right, as `finditer` finds them.
 
-    Most links in a long text are the usual host: a label, a dot and a top-level domain,
-    with neither a label character nor a dot on either side, after a protocol or where a
-    link may start in the label. `_Patterns.lone_host` finds those with their tail in one
-    go, and one is the next match when nothing between the last match and it can start a
-    link: no top-level domain (every host ends in one) and no protocol but its own.
-    Anything else goes through `_Search`, which follows the expression from any position.
+    Most links in a long text are the usual host: labels and a top-level domain, with
+    neither a label character nor a dot on either side, after a protocol or where a link
+    may start in the first label. `_Patterns.lone_host` finds those with their tail in one
+    go (and labels where no link starts), and one is the next match when nothing between
+    the last match and it can start a link: no top-level domain (every host ends in one)
+    and no protocol but its own. Anything else goes through `_Search`, which follows the
+    expression from any position.
     """
     p = patterns()
     hosts = _Hosts(text, p.labels)
