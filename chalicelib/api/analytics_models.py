@@ -195,9 +195,9 @@ class ApplyIn(Model):
 class NextSlotsQuery(Model):
     model_config = ConfigDict(extra="ignore")
 
-    account_id: Annotated[list[str], Field(min_length=1, max_length=50)] = Field(
-        description="repeat for each account: ?account_id=a&account_id=b"
-    )
+    account_id: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=64)]], Field(min_length=1, max_length=50)
+    ] = Field(description="repeat for each account: ?account_id=a&account_id=b")
     count: int = Field(default=3, ge=1, le=10)
 
     @field_validator("account_id", mode="before")
@@ -207,7 +207,7 @@ class NextSlotsQuery(Model):
         return [value] if isinstance(value, str) else value
 
 
-class NextSlot(Model):
+class SuggestedTime(Model):
     at: dt.datetime = Field(description="UTC")
     timezone: str
     account_ids: list[str]
@@ -216,4 +216,4 @@ class NextSlot(Model):
 
 
 class NextSlotsOut(Model):
-    slots: list[NextSlot]
+    slots: list[SuggestedTime]

@@ -49,7 +49,7 @@ class ApproveIn(Model):
     )
 
 
-class CommentIn(Model):
+class DecisionCommentIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     comment: str | None = Field(default=None, max_length=MAX_COMMENT)
@@ -177,10 +177,10 @@ def approve_post(ctx: RequestContext, ws: str, post_id: str, body: ApproveIn) ->
     "POST",
     "/v1/workspaces/{ws}/posts/{post_id}/reject",
     auth=Role.VIEWER,
-    body=CommentIn,
+    body=DecisionCommentIn,
     response=PostOut,
 )
-def reject_post(ctx: RequestContext, ws: str, post_id: str, body: CommentIn) -> PostOut:
+def reject_post(ctx: RequestContext, ws: str, post_id: str, body: DecisionCommentIn) -> PostOut:
     """Reject the post (an approver of its current step)."""
     return _decide(ctx, ws, post_id, Decision.REJECT, body)
 
@@ -189,10 +189,10 @@ def reject_post(ctx: RequestContext, ws: str, post_id: str, body: CommentIn) -> 
     "POST",
     "/v1/workspaces/{ws}/posts/{post_id}/request-changes",
     auth=Role.VIEWER,
-    body=CommentIn,
+    body=DecisionCommentIn,
     response=PostOut,
 )
-def request_changes(ctx: RequestContext, ws: str, post_id: str, body: CommentIn) -> PostOut:
+def request_changes(ctx: RequestContext, ws: str, post_id: str, body: DecisionCommentIn) -> PostOut:
     """Send the post back to its author with a comment (an approver of its current step)."""
     return _decide(ctx, ws, post_id, Decision.REQUEST_CHANGES, body)
 
@@ -202,7 +202,7 @@ def _decide(
     ws: str,
     post_id: str,
     decision: Decision,
-    body: CommentIn | SubmitIn | ApproveIn,
+    body: DecisionCommentIn | SubmitIn | ApproveIn,
     when: When | None = None,
 ) -> PostOut:
     from chalicelib.posts.approvals import decide

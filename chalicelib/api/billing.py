@@ -130,7 +130,7 @@ def get_billing(ctx: RequestContext, ws: str) -> BillingOut:
     auth=Role.OWNER,
     body=CheckoutIn,
     response=UrlOut,
-    statuses=(409, 502),
+    errors=(502,),
 )
 def create_checkout(ctx: RequestContext, ws: str, body: CheckoutIn) -> UrlOut:
     """A Stripe Checkout page where the owner subscribes to a plan."""
@@ -155,7 +155,7 @@ def create_checkout(ctx: RequestContext, ws: str, body: CheckoutIn) -> UrlOut:
     "/v1/workspaces/{ws}/billing/portal",
     auth=Role.OWNER,
     response=UrlOut,
-    statuses=(409, 502),
+    errors=(502,),
 )
 def create_portal(ctx: RequestContext, ws: str) -> UrlOut:
     """A Stripe billing portal page: change plan, card, cancel, invoices."""
@@ -169,7 +169,7 @@ def create_portal(ctx: RequestContext, ws: str) -> UrlOut:
     "/v1/webhooks/stripe",
     auth=Access.PUBLIC,
     response=WebhookReceived,
-    statuses=(400, 404),
+    errors=(404,),
     raw_body={"application/json": None},
 )
 def stripe_webhook(ctx: RequestContext) -> WebhookReceived:

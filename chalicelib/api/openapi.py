@@ -74,7 +74,7 @@ def error_statuses(endpoint: Endpoint) -> set[int]:
         statuses.add(404)
     if endpoint.method != "GET":
         statuses |= {402, 409}  # plan limits, and the resource's state
-    return statuses
+    return statuses | set(endpoint.errors)
 
 
 def _path_parameter(name: str) -> dict[str, Any]:
@@ -89,15 +89,22 @@ def _path_parameter(name: str) -> dict[str, Any]:
 def _schema_ref(model: type[BaseModel], components: dict[str, Any]) -> dict[str, str]:
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     for name, definition in schema.pop("$defs", {}).items():
-        components[name] = definition
-    components[model.__name__] = schema
+        _component(components, name, definition)
+    _component(components, model.__name__, schema)
     return {"$ref": f"#/components/schemas/{model.__name__}"}
+
+
+def _component(components: dict[str, Any], name: str, schema: dict[str, Any]) -> None:
+    # Components are named after their models: two models of one name would have one
+    # schema in the document, and one endpoint would be documented with the other's.
+    if components.setdefault(name, schema) != schema:
+        raise ValueError(f"two different models are named {name}: rename one")
 
 
 def _query_parameters(model: type[BaseModel], components: dict[str, Any]) -> list[dict[str, Any]]:
     schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
     for name, definition in schema.pop("$defs", {}).items():  # an enum's values, say
-        components[name] = definition
+        _component(components, name, definition)
     required = set(schema.get("required", []))
     return [
         {"name": name, "in": "query", "required": name in required, "schema": _not_null(prop)}

@@ -79,6 +79,8 @@ class Endpoint:
     statuses: tuple[int, ...] = field(default=())
     # A body the view reads itself: its model per content type (None: text), for the document.
     raw_body: dict[str, type[BaseModel] | None] | None = None
+    # Errors the view raises beyond those its auth, path and method imply (the Error body).
+    errors: tuple[int, ...] = field(default=())
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -153,6 +155,7 @@ class ApiBlueprint(Blueprint):
         tags: tuple[str, ...] = (),
         statuses: tuple[int, ...] = (),
         raw_body: dict[str, type[BaseModel] | None] | None = None,
+        errors: tuple[int, ...] = (),
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def register(view: Callable[..., Any]) -> Callable[..., Any]:
             summary = (view.__doc__ or view.__name__).strip().splitlines()[0]
@@ -174,6 +177,7 @@ class ApiBlueprint(Blueprint):
                 tags or (self._import_name.rsplit(".", 1)[-1],),
                 tuple(sorted({*statuses, *empty})),
                 raw_body,
+                errors,
             )
             self._registry.append(spec)
 

@@ -183,6 +183,9 @@ def test_next_slots_for_several_accounts(client):
     none = call(client, "GET", path(owner, "/next-slots"), headers=owner.headers)
     assert none.status_code == 422
     assert none.json["error"]["details"][0]["field"] == "account_id"
+    empty = call(client, "GET", path(owner, "/next-slots?account_id="), headers=owner.headers)
+    assert empty.status_code == 422
+    assert empty.json["error"]["details"][0]["field"] == "account_id[0]"
 
 
 def test_the_daily_job_learns_each_networks_prior_from_every_workspace(client):
