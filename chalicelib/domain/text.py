@@ -411,9 +411,58 @@ def _normalized_urls(text: str, normalized: str) -> tuple[Entity, ...]:
     k, so the links lie at the same places and the text's own search is used."""
     if "." not in normalized:
         return ()
-    if normalized != text and text.replace("\u212a", "K") == normalized:
+    if normalized == text:
+        return _links(text)
+    if text.replace("\u212a", "K") == normalized:
         return _entities(normalized, _matches(text))
-    return _links(normalized)
+    return _by_piece(text, normalized) or _links(normalized)
+
+
+def _by_piece(text: str, normalized: str) -> tuple[Entity, ...] | None:
+    """The links of `normalized` from the text's own, where NFC left the text alone.
+
+    A link never holds a space, and the expression starts afresh at one: cut before each
+    space, a piece's links are the same in the text and alone. NFC composes nothing
+    across a space, so each piece normalizes on its own; only the pieces it changed that
+    may hold a link are searched again. None when there are few pieces, or many to search
+    (then the normalized text is searched whole)."""
+    import re
+    import unicodedata
+
+    pieces = re.split(f"(?=[{links.SPACES}])", text)
+    if len(pieces) < 8:
+        return None
+    changed = [not unicodedata.is_normalized("NFC", piece) for piece in pieces]
+    if sum(1 for piece, moved in zip(pieces, changed, strict=True) if moved and "." in piece) > 64:
+        return None
+    own = _links(text)
+    found: list[Entity] = []
+    next_own = 0
+    start = shift = 0  # where the piece starts in the text; how far NFC moved it
+    for piece, moved in zip(pieces, changed, strict=True):
+        end = start + len(piece)
+        first = next_own
+        while next_own < len(own) and own[next_own].start < end:
+            next_own += 1
+        if not moved and shift == 0:
+            found.extend(own[first:next_own])
+        elif not moved:
+            found.extend(
+                Entity(url.value, url.start + shift, url.end + shift) for url in own[first:next_own]
+            )
+        else:
+            composed = unicodedata.normalize("NFC", piece)
+            if "." in composed:
+                at = start + shift
+                found.extend(
+                    Entity(url.value, url.start + at, url.end + at)
+                    for url in _entities(composed, tuple(links.scan(composed)))
+                )
+            shift += len(composed) - len(piece)
+        start = end
+    if len(text) + shift != len(normalized):
+        return None  # (not expected: NFC composed across a space)
+    return tuple(found)
 
 
 @lru_cache(maxsize=8)

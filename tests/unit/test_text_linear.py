@@ -284,3 +284,30 @@ def test_x_counts_the_links_of_the_normalized_text():
         "K" + "a" * 60 + ".com",
         "bK.org",
     ]
+
+
+# Where NFC moves the text (composing accents), X's links are the text's own, moved, but in
+# the pieces (between spaces) NFC changed.
+NFC_PARTS = [
+    *["a.co", "e\u0301", " ", "\u00a0", "\u2000", "\u3000", "\u0301", "\u0344", "\u0338"],
+    *["x", ".", "/", "?", "=", "_", "-", "co", "http://", "t.co/", "a.b.co", "\u212a"],
+    *["\u1100\u1161", "\u11a8", "\u00e9"],
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(NFC_PARTS), max_size=4).map("".join), min_size=8, max_size=30
+    ).map(" ".join)
+)
+def test_the_normalized_text_has_the_links_of_its_pieces(text):
+    import unicodedata
+
+    from chalicelib.domain import text as text_module
+
+    normalized = unicodedata.normalize("NFC", text)
+    by_piece = text_module._by_piece(text, normalized)
+    whole = text_module._entities(normalized, tuple(links.scan(normalized)))
+    assert by_piece == whole
+    assert parse_weighted(text).weighted_length == parse_weighted(normalized).weighted_length
