@@ -330,6 +330,7 @@ class _AccountRun:
         self.network = entries[0].network
         self.now, self.report = now, report
         self.planned: list[str] = []  # due times written, whose buckets need arming
+        self.time_limited: frozenset[str] = frozenset()  # the adapter's, set by run()
 
     def run(self) -> list[str]:
         from chalicelib.oauth.adapters import adapter_for
@@ -357,6 +358,7 @@ class _AccountRun:
                 self._failed(self.entries, error)
             return self.planned
         size, cost = _batching(adapter, account)
+        self.time_limited = frozenset(getattr(adapter, "time_limited_metrics", frozenset()))
         batches = [self.entries[i : i + size] for i in range(0, len(self.entries), size)]
         looked: set[str] = set()  # item keys this run tried to claim
         held: set[str] = set()  # and those it holds
@@ -440,6 +442,7 @@ class _AccountRun:
                 values,
                 following,
                 self.account_id,
+                self._latest(entry, values),
             )
             if appended:
                 self.report.add(snapshots=1)
@@ -455,6 +458,15 @@ class _AccountRun:
             list(self.writer.map(lambda pair: write(*pair), fetched))
         if missing:
             self._failed(missing, "The network gave no figures for this post.")
+
+    def _latest(self, entry: store.DueEntry, values: dict[str, int]) -> dict[str, int] | None:
+        """The row's latest figures when a time-limited metric is missing from `values`
+        (X's clicks after 30 days): its last known value carried forward. A read only
+        then; no other collector writes this row meanwhile (the refresh is claimed)."""
+        lacking = self.time_limited - values.keys()
+        if not lacking:
+            return None
+        return carried_forward(store.latest_of(self.ws, entry.item_key), values, lacking)
 
     def _next_due(self, entry: store.DueEntry, step: int) -> datetime | None:
         if step >= len(REFRESH_OFFSETS):
@@ -516,6 +528,15 @@ class _AccountRun:
 
 # The figures a post's timeline line shows (those the network gives; absent: not given).
 HEADLINE = ("impressions", "views", "reach", "likes", "comments", "shares", "saves", "clicks")
+
+
+def carried_forward(
+    previous: dict[str, Any], values: dict[str, int], time_limited: Iterable[str]
+) -> dict[str, int]:
+    """`values`, plus the previous latest value of each time-limited metric they lack.
+    Other absent keys stay absent (not given by the network)."""
+    kept = {k: int(previous[k]) for k in time_limited if k not in values and k in previous}
+    return {**values, **kept}
 
 
 def _first_figures(

@@ -366,6 +366,9 @@ class NetworkAdapter(ABC):
     metric_names: ClassVar[frozenset[str]] = frozenset()
     # How many post ids one `metrics` call takes (the API's batch size; 1: one at a time).
     metrics_batch: ClassVar[int] = 1
+    # Metrics the network stops giving after a while (X's non-public figures after 30
+    # days): a later snapshot without them keeps their last value as the latest.
+    time_limited_metrics: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self,

@@ -91,6 +91,19 @@ METRIC_NAMES = {
     "quote_count": "quotes",
     "bookmark_count": "saves",
 }
+# Non-public (all) and organic (unpaid) figures: the first given wins.
+PRIVATE_METRIC_NAMES = {
+    "url_link_clicks": "clicks",
+    "user_profile_clicks": "user_profile_clicks",
+}
+PRIVATE_FIELDS = "public_metrics,non_public_metrics,organic_metrics"
+# The problems X answers for a field the token may not read on a post (older than 30
+# days, or not the author's).
+FIELD_REFUSED = (
+    "https://api.x.com/2/problems/not-authorized-for-field",
+    "https://api.x.com/2/problems/field-unauthorized",
+    "https://api.twitter.com/2/problems/not-authorized-for-field",
+)
 
 
 class XAdapter(NetworkAdapter):
@@ -101,8 +114,12 @@ class XAdapter(NetworkAdapter):
     can_refresh = True
     can_revoke = True
     hosts = {"auth": "https://x.com", "api": "https://api.x.com"}
-    metric_names = frozenset({"impressions", "likes", "comments", "shares", "quotes", "saves"})
+    metric_names = frozenset(
+        {"impressions", "likes", "comments", "shares", "quotes", "saves", "clicks"}
+    )
     metrics_batch = 100  # ids per GET /2/tweets
+    # Non-public figures: X stops giving them 30 days after the post.
+    time_limited_metrics = frozenset({"clicks", "user_profile_clicks"})
 
     # -- OAuth ---------------------------------------------------------------------------
     def authorize_url(self, redirect_uri: str, state: str, code_challenge: str | None) -> str:
@@ -294,27 +311,42 @@ class XAdapter(NetworkAdapter):
     def metrics(self, account: AccountAuth, external_ids: list[str]) -> list[PostMetrics]:
         results: list[PostMetrics] = []
         for start in range(0, len(external_ids), self.metrics_batch):
-            # `post.fields` is the name in X's current API description (tweet.fields
-            # before the rename; the API takes both).
-            body = self._api(
-                "GET",
-                "/2/tweets",
-                account.access_token,
-                params={
-                    "ids": ",".join(external_ids[start : start + self.metrics_batch]),
-                    "post.fields": "public_metrics",
-                },
+            results += self._metrics_batch(
+                account, external_ids[start : start + self.metrics_batch]
             )
-            # A deleted or hidden post is in `errors`, not `data`: it has no figures.
-            for tweet in body.get("data", []):
-                counts = tweet.get("public_metrics") or {}
-                values = {
-                    METRIC_NAMES[k]: int(v)
-                    for k, v in counts.items()
-                    if k in METRIC_NAMES and v is not None
-                }
-                results.append(PostMetrics(tweet["id"], values))
         return results
+
+    def _metrics_batch(self, account: AccountAuth, ids: list[str]) -> list[PostMetrics]:
+        """Public, non-public and organic figures; X gives the last two only for the
+        author's own posts younger than 30 days and answers the others in `errors` as a
+        field it refuses (not in `data`): those are asked again for public figures only."""
+        try:
+            body = self._lookup(account, ids, PRIVATE_FIELDS)
+        except NetworkError as error:
+            # A token or tier that may not read the private fields at all.
+            if error.kind is not ErrorKind.PERMANENT or error.status not in (400, 401, 403):
+                raise
+            body = {"errors": [{"resource_id": i, "type": FIELD_REFUSED[0]} for i in ids]}
+        refused = {
+            str(problem.get("resource_id") or problem.get("value"))
+            for problem in body.get("errors") or []
+            if isinstance(problem, dict) and problem.get("type") in FIELD_REFUSED
+        }
+        tweets = [t for t in body.get("data") or [] if t.get("id") not in refused]
+        again = [i for i in ids if i in refused]
+        if again:
+            tweets += self._lookup(account, again, "public_metrics").get("data") or []
+        return [PostMetrics(tweet["id"], _post_values(tweet)) for tweet in tweets]
+
+    def _lookup(self, account: AccountAuth, ids: list[str], fields: str) -> Any:
+        # `post.fields` is the name in X's current API description (tweet.fields before
+        # the rename; the API takes both). A deleted or hidden post is in `errors`.
+        return self._api(
+            "GET",
+            "/2/tweets",
+            account.access_token,
+            params={"ids": ",".join(ids), "post.fields": fields},
+        )
 
     def account_metrics(self, account: AccountAuth) -> AccountMetrics:
         me = self._api(
@@ -365,3 +397,16 @@ def _message(body: Any) -> str:
         first = errors[0]
         return str(first.get("message") or first.get("detail") or first)
     return str(body.get("title") or body.get("error") or "")
+
+
+def _post_values(tweet: dict[str, Any]) -> dict[str, int]:
+    counts = tweet.get("public_metrics") or {}
+    values = {
+        METRIC_NAMES[k]: int(v) for k, v in counts.items() if k in METRIC_NAMES and v is not None
+    }
+    for section in ("non_public_metrics", "organic_metrics"):
+        for name, key in PRIVATE_METRIC_NAMES.items():
+            count = (tweet.get(section) or {}).get(name)
+            if count is not None and key not in values:
+                values[key] = int(count)
+    return values

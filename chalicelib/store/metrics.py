@@ -324,6 +324,12 @@ def get_target(workspace_id: str, item_key: str) -> TargetMetricsItem | None:
         return None
 
 
+def latest_of(workspace_id: str, item_key: str) -> dict[str, int]:
+    """A target's latest figures ({} when it has none or is gone)."""
+    item = get_target(workspace_id, item_key)
+    return {} if item is None else _counts(item.latest)
+
+
 # -- the collector's writes ----------------------------------------------------------------
 
 
@@ -335,16 +341,18 @@ def record_snapshot(
     values: dict[str, int],
     next_due: datetime | None,
     account_id: str,
+    latest: dict[str, int] | None = None,
 ) -> Appended | None:
     """Append one snapshot of the refresh `step` and plan the next one at `next_due`
     (None: the row is `done`). Conditional on the row still waiting for that step, so a
-    second collector that fetched the same refresh appends nothing. None if refused."""
+    second collector that fetched the same refresh appends nothing. None if refused.
+    `latest`: the row's latest figures when they are not `values` (carried forward)."""
     stamp = iso(at)
     actions: list[Any] = [
         TargetMetricsItem.snapshots.set(
             TargetMetricsItem.snapshots.append([SnapshotAttribute(at=stamp, values=dict(values))])
         ),
-        TargetMetricsItem.latest.set(dict(values)),
+        TargetMetricsItem.latest.set(dict(values if latest is None else latest)),
         TargetMetricsItem.collected_at.set(stamp),
         TargetMetricsItem.refresh_step.set(step + 1),
         TargetMetricsItem.attempts.set(0),

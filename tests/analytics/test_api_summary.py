@@ -10,7 +10,7 @@ from tests.analytics.seeding import a_follower_day, a_target, days_ago, local_no
 from tests.support.factories import call, signup
 from tests.support.posting import an_account
 
-# What X gives: no reach, no clicks.
+# What X gives: no reach; clicks only on the author's posts younger than 30 days (none here).
 X_POST = {"impressions": 1000, "likes": 40, "comments": 5, "shares": 3, "saves": 2, "quotes": 1}
 
 
@@ -43,7 +43,8 @@ def test_totals_this_period_and_the_one_before(client):
     assert totals["engagements"] == (40 + 5 + 3 + 2) + (140 + 5 + 3 + 2)
     assert totals["engagement_rate"] == round(totals["engagements"] / 4000, 6)
     assert totals["engagement_rate_basis"] == "impressions"
-    assert totals["reach"] is None and totals["clicks"] is None  # X gives neither: null, not 0
+    assert totals["reach"] is None  # X does not give it: null, not 0
+    assert totals["clicks"] == 0  # X gives clicks (for 30 days): none recorded here
     assert totals["followers"] == 560 and totals["followers_change"] == 60
     before = body["previous_totals"]
     assert before["posts_published"] == 1 and before["likes"] == 20
@@ -100,7 +101,7 @@ def test_networks_side_by_side_each_say_what_they_lack(client):
     networks = {n["network"]: n for n in body["networks"]}
     assert networks["mastodon"]["totals"]["impressions"] is None
     assert networks["mastodon"]["unavailable"] == ["impressions", "reach", "saves", "clicks"]
-    assert networks["x"]["unavailable"] == ["reach", "clicks"]
+    assert networks["x"]["unavailable"] == ["reach"]
     only = summary(client, owner, "?network=mastodon").json
     assert only["totals"]["likes"] == 7 and [a["account_id"] for a in only["accounts"]] == [
         mastodon

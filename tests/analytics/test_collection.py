@@ -545,3 +545,30 @@ def test_a_linkedin_members_requests_are_counted_one_per_metric(
     assert len(requests_made) == 2 * per_post  # the budget held: no third post fetched
     assert (report.snapshots, report.replanned, report.throttled) == (2, 1, 1)
     assert all(c.status == 200 for c in requests_made)
+
+
+def test_x_clicks_stay_in_the_latest_figures_once_x_stops_giving_them(world, sandbox, monkeypatch):
+    from local.sandbox import analytics
+
+    _, post_id = published(world)
+    collect_now(None, world.ws)
+    [first] = metrics.post_rows(world.ws, post_id)
+    clicks = first.latest["clicks"]  # the author's post, younger than 30 days
+    assert "user_profile_clicks" in first.latest
+
+    later = analytics.clock() + 31 * 86400  # X gives no private figures any more
+    monkeypatch.setattr(analytics, "clock", lambda: later)
+    assert collect_now(None, world.ws)["refreshes"]["snapshots"] == 1
+
+    [row] = metrics.post_rows(world.ws, post_id)
+    newest = row.snapshots[-1][1]
+    assert "clicks" not in newest and newest["likes"] >= first.latest["likes"]
+    assert row.latest["clicks"] == clicks  # carried forward: X marks it time-limited
+    assert row.latest["likes"] == newest["likes"]
+    assert "reach" not in row.latest  # never given by X: still absent
+
+
+def test_only_time_limited_metrics_are_carried_forward():
+    previous = {"clicks": 7, "likes": 3, "reach": 9}
+    kept = collection.carried_forward(previous, {"likes": 5}, frozenset({"clicks"}))
+    assert kept == {"likes": 5, "clicks": 7}

@@ -93,7 +93,7 @@ def test_x_reads_public_metrics_100_ids_a_call():
     assert len(responses.calls) == 2
     first, second = (query(c) for c in responses.calls)
     assert len(first["ids"][0].split(",")) == 100 and second["ids"] == ["1100"]
-    assert first["post.fields"] == ["public_metrics"]
+    assert first["post.fields"] == ["public_metrics,non_public_metrics,organic_metrics"]
     assert responses.calls[0].request.headers["Authorization"] == f"Bearer {TOKEN}"
     assert [m.external_id for m in metrics] == [i for i in ids if i != "1050"]
     assert metrics[0].values == {
@@ -104,6 +104,102 @@ def test_x_reads_public_metrics_100_ids_a_call():
         "saves": 5,
         "impressions": 900,
     }
+
+
+def _refused(tweet_id: str, field: str) -> dict:
+    """X's answer for a private field it refuses on a post (NotAuthorizedForFieldProblem)."""
+    return {
+        "value": tweet_id,
+        "detail": f"Sorry, you are not authorized to access '{field}' on the Post with ids "
+        f"[{tweet_id}].",
+        "title": "Field Authorization Error",
+        "resource_type": "tweet",
+        "parameter": "post.fields",
+        "resource_id": tweet_id,
+        "field": field,
+        "section": "data",
+        "type": "https://api.x.com/2/problems/not-authorized-for-field",
+    }
+
+
+PUBLIC = {
+    "repost_count": 2,
+    "reply_count": 3,
+    "like_count": 40,
+    "quote_count": 1,
+    "bookmark_count": 5,
+    "impression_count": 900,
+}
+
+
+@responses.activate
+def test_x_asks_for_private_metrics_and_falls_back_to_public_for_refused_posts():
+    x = adapter("x")
+    account = AccountAuth("2244994945", TOKEN)
+    fresh, old = "2001", "2002"  # the author's post of today, and one of 40 days ago
+
+    def answer(request):
+        asked = parse_qs(urlsplit(request.url).query)
+        ids = asked["ids"][0].split(",")
+        if "non_public_metrics" not in asked["post.fields"][0]:
+            data = [{"id": i, "text": "t", "public_metrics": PUBLIC} for i in ids]
+            return 200, {}, json.dumps({"data": data})
+        private = {"impression_count": 950, "url_link_clicks": 17, "user_profile_clicks": 4}
+        data = [
+            {
+                "id": fresh,
+                "text": "t",
+                "public_metrics": PUBLIC,
+                "non_public_metrics": private,
+                "organic_metrics": {**private, "url_link_clicks": 12},
+            }
+        ]
+        errors = [_refused(old, "non_public_metrics"), _refused(old, "organic_metrics")]
+        return 200, {}, json.dumps({"data": data, "errors": errors})
+
+    responses.add_callback(responses.GET, "https://api.x.com/2/tweets", callback=answer)
+    metrics = {m.external_id: m.values for m in x.metrics(account, [fresh, old])}
+
+    first, second = (query(c) for c in responses.calls)
+    assert first["ids"] == [f"{fresh},{old}"]
+    assert first["post.fields"] == ["public_metrics,non_public_metrics,organic_metrics"]
+    assert second["ids"] == [old] and second["post.fields"] == ["public_metrics"]
+    public = {"shares": 2, "comments": 3, "likes": 40, "quotes": 1, "saves": 5}
+    # url_link_clicks of all (non-public) traffic, not just organic; impressions stay public.
+    assert metrics[fresh] == {
+        **public,
+        "impressions": 900,
+        "clicks": 17,
+        "user_profile_clicks": 4,
+    }
+    assert metrics[old] == {**public, "impressions": 900}  # no clicks: absent, not 0
+    assert x.time_limited_metrics == {"clicks", "user_profile_clicks"}
+
+
+@responses.activate
+def test_x_falls_back_to_public_metrics_when_the_token_may_not_read_private_ones():
+    x = adapter("x")
+    account = AccountAuth("2244994945", TOKEN)
+    responses.add(
+        responses.GET,
+        "https://api.x.com/2/tweets",
+        status=403,
+        json={
+            "title": "Forbidden",
+            "detail": "Your client app is not configured with the appropriate oauth1 app "
+            "permissions for this endpoint.",
+            "type": "https://api.x.com/2/problems/client-forbidden",
+            "status": 403,
+        },
+    )
+    responses.add(
+        responses.GET,
+        "https://api.x.com/2/tweets",
+        json={"data": [{"id": "3001", "text": "t", "public_metrics": PUBLIC}]},
+    )
+    [got] = x.metrics(account, ["3001"])
+    assert query(responses.calls[1])["post.fields"] == ["public_metrics"]
+    assert got.values["likes"] == 40 and "clicks" not in got.values
 
 
 @responses.activate

@@ -267,3 +267,41 @@ def test_posts_at_the_planted_slot_engage_more_as_served(sandbox):
 
     assert rate(at_best.values) > 1.8 * rate(at_worst.values)
     assert at_best.values["impressions"] > at_worst.values["impressions"]
+
+
+def test_x_gives_clicks_for_30_days_then_public_figures_only(sandbox):
+    x, account = ACCOUNTS["x"](sandbox)
+    fresh = seed(sandbox, "x", account, hours_ago=30)
+    old = seed(sandbox, "x", account, hours_ago=24 * 31)
+    someone_else = analytics.seed_post(sandbox.state, "x", "999000111", time.time() - 3600)
+    ids = [fresh["id"], old["id"], someone_else]
+
+    got = {m.external_id: m.values for m in x.metrics(account, ids)}
+
+    # X's own answer for the refused ones: left out of `data`, a problem per field.
+    lookups = [c for c in sandbox.calls_to("/x/2/tweets") if c.method == "GET"]
+    assert len(lookups) == 2  # every post asked with private fields, the refused again
+    assert "clicks" in got[fresh["id"]] and "user_profile_clicks" in got[fresh["id"]]
+    assert got[fresh["id"]]["clicks"] >= analytics.of_post("x", fresh, time.time() - 60)["clicks"]
+    for refused in (old["id"], someone_else):
+        assert "clicks" not in got[refused] and "user_profile_clicks" not in got[refused]
+        assert got[refused]["likes"] > 0  # the public figures still come back
+
+
+def test_the_sandbox_refuses_x_private_fields_as_x_does(sandbox):
+    import requests
+
+    x, account = ACCOUNTS["x"](sandbox)
+    old = seed(sandbox, "x", account, hours_ago=24 * 31)
+    answer = requests.get(
+        x.url("api", "/2/tweets"),
+        params={"ids": old["id"], "post.fields": "public_metrics,non_public_metrics"},
+        headers={"Authorization": f"Bearer {account.access_token}"},
+        timeout=5,
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert "data" not in body
+    [problem] = body["errors"]
+    assert problem["type"] == "https://api.x.com/2/problems/not-authorized-for-field"
+    assert (problem["field"], problem["resource_id"]) == ("non_public_metrics", old["id"])

@@ -552,6 +552,11 @@ def build(state: SandboxState) -> Blueprint:
                     }
                 )
                 continue
+            private = [f for f in PRIVATE_FIELDS if f in fields]
+            if private and not _private_allowed(post, user_id(token.account)):
+                # As X: the post is left out of `data`, one problem per refused field.
+                errors += [_field_refused(tweet_id, field) for field in private]
+                continue
             tweet: dict[str, Any] = {
                 "id": tweet_id,
                 "text": post["text"],
@@ -559,6 +564,8 @@ def build(state: SandboxState) -> Blueprint:
             }
             if "public_metrics" in fields:
                 tweet["public_metrics"] = _public_metrics(post)
+            for field in private:
+                tweet[field] = _private_metrics(post, field)
             data.append(tweet)
         body: dict[str, Any] = {"data": data} if data else {}
         if errors:
@@ -594,6 +601,48 @@ def _attached_media(
         entry.update(content_type=upload["media_type"], alt_text=upload.get("alt_text"))
         media.append(entry)
     return media, None
+
+
+# Non-public figures: X gives them only to the post's author, for 30 days.
+PRIVATE_FIELDS = ("non_public_metrics", "organic_metrics")
+PRIVATE_DAYS = 30
+
+
+def _private_allowed(post: dict[str, Any], user: str) -> bool:
+    age = analytics.clock() - post["received_at"]
+    return str(post["account"]) == user and age <= PRIVATE_DAYS * 86400
+
+
+def _field_refused(tweet_id: str, field: str) -> dict[str, Any]:
+    return {
+        "value": tweet_id,
+        "detail": f"Sorry, you are not authorized to access '{field}' on the Post with ids "
+        f"[{tweet_id}].",
+        "title": "Field Authorization Error",
+        "resource_type": "tweet",
+        "parameter": "post.fields",
+        "resource_id": tweet_id,
+        "field": field,
+        "section": "data",
+        "type": "https://api.x.com/2/problems/not-authorized-for-field",
+    }
+
+
+def _private_metrics(post: dict[str, Any], field: str) -> dict[str, int]:
+    """Link and profile clicks (the sandbox has no paid reach: organic = all)."""
+    values = analytics.of_post(NETWORK, post)
+    figures = {
+        "impression_count": values["impressions"],
+        "url_link_clicks": values["clicks"],
+        "user_profile_clicks": round(values["clicks"] * 0.4),
+    }
+    if field == "organic_metrics":
+        figures.update(
+            like_count=values["likes"],
+            reply_count=values["comments"],
+            retweet_count=values["shares"],
+        )
+    return figures
 
 
 def _public_metrics(post: dict[str, Any]) -> dict[str, int]:
