@@ -21,6 +21,13 @@ A post's figures are `final * growth(age)`:
   x1.5 on the next day at the same hour, ~1 far from it (before the gentle daily term,
   a little lower at night). Views are 0.8 x impressions, reach 0.72 x impressions.
 
+Instagram's insights arrive late (up to 48 hours, as Meta says): the insights endpoint
+answers `final * growth(insights_age(age))`, where each post has its own delay `d` (0 to
+48 h, from a hash of its id) and `insights_age(age) = max(0, age - d * (1 - age/48 h))`
+below 48 h, `age` from then on. So a young post's insights lag the figures the other
+networks would show at the same age (zero for its first `d`-ish hours, then rising
+faster), never go down, and have caught up by 48 h.
+
 Followers move day by day: `base + slope * days_since_2025-01-01 + jitter(day)`, each
 term from a hash of (network, account) and the UTC day.
 """
@@ -114,6 +121,32 @@ def post_metrics(
 def of_post(network: str, post: dict[str, Any], at: float | None = None) -> dict[str, int]:
     """`post_metrics` of a post in the sandbox state."""
     return post_metrics(network, str(post["account"]), str(post["id"]), post["received_at"], at)
+
+
+INSIGHTS_DELAY_MAX = 48 * 3600  # seconds; Instagram: "up to 48 hours"
+
+
+def insights_delay(network: str, post_id: str) -> float:
+    """How late (seconds, 0 to 48 h) this post's insights arrive."""
+    return _unit("insights-delay", network, post_id) * INSIGHTS_DELAY_MAX
+
+
+def insights_age(age_seconds: float, delay_seconds: float) -> float:
+    """The age whose figures a post's late insights show at `age_seconds`: behind by
+    `delay_seconds` at first, the gap closing linearly to nothing at 48 h."""
+    if age_seconds >= INSIGHTS_DELAY_MAX:
+        return age_seconds
+    return max(0.0, age_seconds - delay_seconds * (1 - age_seconds / INSIGHTS_DELAY_MAX))
+
+
+def late_insights_of_post(
+    network: str, post: dict[str, Any], at: float | None = None
+) -> dict[str, int]:
+    """`of_post` as insights that arrive late report it (Instagram)."""
+    now = clock() if at is None else at
+    age = now - post["received_at"]
+    shown = insights_age(age, insights_delay(network, str(post["id"])))
+    return of_post(network, post, post["received_at"] + shown)
 
 
 def find_post(state: SandboxState, network: str, post_id: str) -> dict[str, Any] | None:

@@ -372,7 +372,7 @@ def build(state: SandboxState) -> Blueprint:
         limited = usage_limit(state, NETWORK, media["account"], INSIGHT_READS_PER_HOUR)
         if isinstance(limited, Response):
             return limited
-        values = analytics.of_post(NETWORK, media)
+        values = analytics.late_insights_of_post(NETWORK, media)  # up to 48 h late
         values["saved"] = values["saves"]
         values["total_interactions"] = sum(
             values[k] for k in ("likes", "comments", "shares", "saves")
