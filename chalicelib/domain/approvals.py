@@ -10,6 +10,13 @@ States of a post: `draft` -> `pending_approval` (submitted) -> `approved`/`sched
 (the last step approved), `changes_requested` (back to the author) or `rejected`; a post
 still pending at its time becomes `expired`, and approving it then needs a new time.
 
+Members come and go while a post waits (`staff`): a step of rule `all` stops waiting for
+a member who has left or whose role no longer counts for it, and a step left with no
+member who may approve it (its named members all gone, nobody holding its roles) and no
+client review link may be decided by owners and admins instead, so a post never waits
+on nobody. Should the leaver be the last one a step of rule `all` waited for, the step
+is complete at once (`advance`).
+
 >>> policy = ApprovalPolicy(mode="role", required_below="admin")
 >>> needs_approval(policy, Role.EDITOR), needs_approval(policy, Role.ADMIN)
 (True, False)
@@ -79,7 +86,11 @@ class ApprovalStep(Model):
 
 
 class ApprovalPolicy(Model):
-    """The workspace's approval policy (owners and admins edit it)."""
+    """The workspace's approval policy (owners and admins edit it).
+
+    A step whose approvers are all gone (its named members left, nobody holds its roles
+    any more) and which allows no client is decided by owners and admins instead: a post
+    never waits on nobody, even under a policy not yet edited since someone left."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -150,7 +161,11 @@ class Approval(Model):
     step: int
     actor: str = Field(description="user id, api_key:<id> or client:<link id>")
     user_id: str | None = Field(default=None, description="the person (an API key's owner)")
-    via: str | None = Field(default=None, description="a role, 'named' or 'client'")
+    via: str | None = Field(
+        default=None,
+        description="a role, 'named', 'client', or 'stand_in' (an owner or admin deciding "
+        "a step nobody else may decide)",
+    )
     at: str
     name: str | None = None
 
@@ -173,6 +188,11 @@ class ApprovalState(Model):
         description="per step of rule all: the members who must each approve it",
     )
     step: int = Field(default=0, description="the current step, 0-based")
+    unstaffed: list[int] = Field(
+        default_factory=list,
+        description="steps (0-based) with no member left who may approve them: owners "
+        "and admins decide these",
+    )
     approvals: list[Approval] = Field(default_factory=list)
     authors: list[str] = Field(
         default_factory=list, description="who wrote it: they may not approve it"
@@ -202,6 +222,9 @@ class Reviewer:
         return {who for who in (self.actor, self.user_id) if who}
 
 
+STAND_INS = frozenset({Role.OWNER, Role.ADMIN})  # who decides a step nobody else may
+
+
 class Refused(Exception):
     """The reviewer may not decide this step (403)."""
 
@@ -218,7 +241,7 @@ def new_state(
     authors = sorted({*(previous.authors if previous else ()), *author.identities})
     steps = steps_of(policy)
     exclude = set() if policy.allow_self_approval else set(authors)
-    return ApprovalState(
+    state = ApprovalState(
         steps=steps,
         required=[
             approver_ids(step, members, exclude) if step.rule is StepRule.ALL else []
@@ -232,6 +255,8 @@ def new_state(
         last=LastDecision(decision=Decision.SUBMIT, actor=author.actor, at=at),
         round=(previous.round + 1) if previous else 1,
     )
+    staff(state, members)
+    return state
 
 
 def eligibility(state: ApprovalState, reviewer: Reviewer) -> str:
@@ -243,6 +268,8 @@ def eligibility(state: ApprovalState, reviewer: Reviewer) -> str:
     if not state.allow_self_approval and reviewer.identities & set(state.authors):
         raise Refused("You wrote this post: someone else must decide on it.")
     via = _via(step, reviewer)
+    if via is None and state.step in state.unstaffed and not reviewer.client:
+        via = "stand_in" if reviewer.role in STAND_INS else None
     if via is None:
         raise Refused(f"You are not an approver of step {state.step + 1} ({_step_name(state)}).")
     done = {a.actor for a in state.approvals if a.step == state.step}
@@ -275,16 +302,9 @@ def approve(
     """Record `reviewer`'s approval of the current step; True when it was the last step's
     final approval (the post is approved). `members`: {user id: role} now; a step of rule
     all no longer waits for someone who has left or whose role no longer counts."""
-    via = eligibility(state, reviewer)
     if members is not None:
-        state.required = [
-            [
-                who
-                for who in ids
-                if who in members and (who in step.user_ids or members[who] in step.roles)
-            ]
-            for step, ids in zip(state.steps, state.required, strict=False)
-        ]
+        staff(state, members)
+    via = eligibility(state, reviewer)
     state.approvals.append(
         Approval(
             step=state.step,
@@ -297,6 +317,43 @@ def approve(
     )
     if _step_complete(state, [a for a in state.approvals if a.step == state.step]):
         state.step += 1
+    if state.step >= len(state.steps):
+        state.approved_at = at
+        return True
+    return False
+
+
+def staff(state: ApprovalState, members: dict[str, Role]) -> None:
+    """Bring `state` up to date with the members now ({user id: role}): a step of rule
+    all no longer waits for someone who has left or whose role no longer counts for it,
+    and a step no member may approve any more (and no client either) is open to owners
+    and admins."""
+    state.required = [
+        [
+            who
+            for who in ids
+            if who in members and (who in step.user_ids or members[who] in step.roles)
+        ]
+        for step, ids in zip(state.steps, state.required, strict=False)
+    ]
+    state.unstaffed = [
+        index
+        for index, step in enumerate(state.steps)
+        if not step.allow_client and not approver_ids(step, members, exclude=set())
+    ]
+
+
+def advance(state: ApprovalState, at: str, members: dict[str, Role]) -> bool | None:
+    """After members changed: None when the current step still waits for someone;
+    otherwise the step is complete now (its approvals already cover everyone it still
+    needs), it is passed as an approval would pass it, and the answer is whether that was
+    the last step (the post is approved)."""
+    staff(state, members)
+    if state.step >= len(state.steps):
+        return None
+    if not _step_complete(state, [a for a in state.approvals if a.step == state.step]):
+        return None
+    state.step += 1
     if state.step >= len(state.steps):
         state.approved_at = at
         return True

@@ -93,6 +93,7 @@ def change_role(
 
     _commit(member, writes, owner_delta)
     member.role = new_role.value
+    _settle_approvals(workspace_id, user_id)
     return member
 
 
@@ -118,3 +119,11 @@ def remove_member(workspace_id: str, actor: str, actor_role: Role | None, user_i
     from chalicelib.people.api_keys import revoke_keys_behind
 
     revoke_keys_behind(workspace_id, user_id, actor)
+    _settle_approvals(workspace_id, user_id)
+
+
+def _settle_approvals(workspace_id: str, user_id: str) -> None:
+    """Posts in review may have been waiting for this member (issue 21)."""
+    from chalicelib.posts.approvals import members_changed
+
+    members_changed(workspace_id, user_id)

@@ -23,18 +23,21 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib import webhooks
 from chalicelib.domain.approvals import (
+    STAND_INS,
     ApprovalPolicy,
     ApprovalState,
     Decision,
     LastDecision,
     Refused,
     Reviewer,
+    advance,
     approve,
     approver_ids,
     eligibility,
     needs_approval,
     new_state,
     restart,
+    staff,
     waiting_on,
 )
 from chalicelib.domain.collaboration import TimelineKind
@@ -353,6 +356,8 @@ def _review(
     if state is None:
         raise Conflict("This post was never submitted for approval.")
     stamp = iso_utc(now)
+    members = _roles(item.workspace_id)
+    staff(state, members)
     try:
         eligibility(state, reviewer)
     except Refused as refused:
@@ -367,15 +372,8 @@ def _review(
             _new_time(item, when, now)
         elif passed:
             raise invalid("when", "the post's time has passed: approve it with a new time")
-        final = approve(state, reviewer, stamp, _roles(item.workspace_id))
-        if final and state.publish_now and item.scheduled_at is None:
-            item.scheduled_at = stamp
-        if not final:
-            item.status = PostStatus.PENDING_APPROVAL
-        elif item.scheduled_at is None:
-            item.status = PostStatus.APPROVED  # approved, to be given a time
-        else:
-            item.status = PostStatus.SCHEDULED
+        final = approve(state, reviewer, stamp, members)
+        _settle(item, state, final, stamp)
     else:
         item.status = _OUTCOME[decision]
     state.last = LastDecision(
@@ -383,6 +381,18 @@ def _review(
     )
     _keep(item, state)
     return final
+
+
+def _settle(item: PostItem, state: ApprovalState, final: bool, stamp: str) -> None:
+    """The status a post takes once a step of it is approved."""
+    if final and state.publish_now and item.scheduled_at is None:
+        item.scheduled_at = stamp
+    if not final:
+        item.status = PostStatus.PENDING_APPROVAL
+    elif item.scheduled_at is None:
+        item.status = PostStatus.APPROVED  # approved, to be given a time
+    else:
+        item.status = PostStatus.SCHEDULED
 
 
 def _new_time(item: PostItem, when: When, now: datetime) -> None:
@@ -473,6 +483,80 @@ def expire(workspace_id: str, post_id: str, version: int, now: datetime | None =
     service._send(item, now)  # disarms whatever is left
     _announce(item, Decision.EXPIRE, Reviewer(actor="system"), None, final=False)
     return "expired"
+
+
+# ------------------------------------------------------------------- members come and go
+
+
+def members_changed(workspace_id: str, user_id: str, now: datetime | None = None) -> None:
+    """`user_id` left the workspace, was removed, or changed role: every post in review
+    is brought up to date (domain `staff`), and a pending post whose current step waited
+    only for them is passed as an approval would pass it (audited, on its timeline, its
+    next approvers or authors told). Never fails the membership change: a post that
+    cannot be settled now is settled at its next decision."""
+    from chalicelib.posts import service
+    from chalicelib.store import posts as store
+
+    now = now or utcnow()
+    stamp = iso_utc(now)
+    statuses = [str(PostStatus.PENDING_APPROVAL), str(PostStatus.EXPIRED)]
+    cursor: str | None = None
+    try:
+        members = _roles(workspace_id)
+        while True:
+            page = store.list_in_review(workspace_id, statuses, limit=100, cursor=cursor)
+            for item in page.items:
+                try:
+                    _settle_after_leaving(item, members, now, stamp, service)
+                except Exception:
+                    logger.exception(
+                        "settling a post after a membership change failed",
+                        extra={"post_id": item.post_id, "member": user_id},
+                    )
+            cursor = page.next_cursor
+            if cursor is None:
+                return
+    except Exception:
+        logger.exception("settling posts after a membership change failed")
+
+
+def _settle_after_leaving(
+    item: PostItem, members: dict[str, Role], now: datetime, stamp: str, service: Any
+) -> None:
+    state = state_of(item)
+    if state is None:
+        return
+    read_version = int(item.version)
+    before = state.model_dump(mode="json")
+    step = state.step
+    passed = item.scheduled_at is not None and datetime.fromisoformat(item.scheduled_at) <= now
+    final: bool | None = None
+    if item.status == PostStatus.PENDING_APPROVAL:
+        trial = state.model_copy(deep=True)
+        final = advance(trial, stamp, members)
+        if final and passed:
+            final = None  # its time has passed: approving it needs a new time (it expires)
+        else:
+            state = trial
+    if final is None:
+        staff(state, members)
+        if state.model_dump(mode="json") == before:
+            return
+        _keep(item, state)
+        item.updated_at = stamp
+        service._save(item, read_version)
+        return
+    system = Reviewer(actor="system", name="Schedulo")
+    note = "No longer waiting for a member who left or changed role."
+    state.last = LastDecision(
+        decision=Decision.APPROVE, actor=system.actor, at=stamp, comment=note, step=step + 1
+    )
+    _settle(item, state, final, stamp)
+    _keep(item, state)
+    item.updated_at = stamp
+    service._save(item, read_version)
+    service._send(item, now)
+    _announce(item, Decision.APPROVE, system, note, final=final)
 
 
 # ------------------------------------------------------------------------------ the inbox
@@ -637,9 +721,13 @@ def _tell(
     pending = item.status == PostStatus.PENDING_APPROVAL and state is not None
     approvers: list[str] = []
     current = waiting_on(state) if state is not None else None
-    if current is not None:
-        exclude = set() if state is None or state.allow_self_approval else set(state.authors)
+    if current is not None and state is not None:
+        exclude = set() if state.allow_self_approval else set(state.authors)
         approvers = approver_ids(current, roles, exclude)
+        if state.step in state.unstaffed:  # nobody else may: owners and admins decide it
+            approvers = sorted(
+                {*approvers, *(u for u, r in roles.items() if r in STAND_INS and u not in exclude)}
+            )
     who = reviewer.name or _name(members, reviewer)
     title = _excerpt(item.text)
     link = f"/posts/{post_id}"

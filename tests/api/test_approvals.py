@@ -236,6 +236,85 @@ def test_a_step_of_rule_all_stops_waiting_for_a_member_who_left_or_changed_role(
     assert approved.status_code == 200 and approved.json["status"] == "scheduled"
 
 
+def audited(client, team, action: str) -> list[dict]:
+    audit = call(client, "GET", ws_path(team, "/audit"), headers=team["owner"].headers).json
+    return [e for e in audit["items"] if e["action"] == action]
+
+
+def test_a_step_of_rule_all_waiting_only_for_a_member_who_leaves_passes_at_once(client, team):
+    both = [team["admin"].user_id, team["editor2"].user_id]
+    policy = {
+        "mode": "steps",
+        "required_below": None,
+        "steps": [{"user_ids": both, "rule": "all"}, {"roles": ["owner"]}],
+    }
+    set_policy(client, team, policy)
+    post = create(client, team, text="Two steps")
+    assert act(client, team, post["id"], "approve", "admin").status_code == 200
+    assert get(client, team, post["id"])["approval"]["step"] == 0  # still waits for editor2
+    left = call(client, "POST", ws_path(team, "/leave"), {}, team["editor2"].headers)
+    assert left.status_code == 204, left.json
+    moved = get(client, team, post["id"])
+    assert moved["status"] == "pending_approval" and moved["approval"]["step"] == 1
+    assert moved["approval"]["last"]["actor"] == "system"
+    [event] = audited(client, team, "post.step_approved")[:1]
+    assert event["target"] == post["id"] and event["actor"] == "system"
+    path = ws_path(team, f"/posts/{post['id']}/timeline")
+    kinds = [
+        e["kind"] for e in call(client, "GET", path, headers=team["owner"].headers).json["items"]
+    ]
+    assert kinds[-1] == "approved"
+    answer = call(client, "GET", ws_path(team, "/notifications"), headers=team["owner"].headers)
+    assert "A post waits for your approval" in [n["title"] for n in answer.json["items"]]
+    assert schedules(post["id"]) and all("expire" in name for name in schedules(post["id"]))
+
+    # The last step: the post is approved and scheduled, armed to publish.
+    set_policy(client, team, {**policy, "steps": [{"roles": ["admin", "editor"], "rule": "all"}]})
+    post = create(client, team, who="owner", text="One step")
+    assert set(post["approval"]["required"][0]) == {team["admin"].user_id, team["editor"].user_id}
+    assert act(client, team, post["id"], "approve", "admin").status_code == 200
+    path = ws_path(team, f"/members/{team['editor'].user_id}")
+    assert call(client, "DELETE", path, headers=team["owner"].headers).status_code == 204
+    done = get(client, team, post["id"])
+    assert done["status"] == "scheduled" and done["approval"]["approved_at"]
+    [event] = [e for e in audited(client, team, "post.approved") if e["target"] == post["id"]]
+    assert event["actor"] == "system" and event["details"]["final"] is True
+    assert schedules(post["id"]) and not any("expire" in n for n in schedules(post["id"]))
+
+
+def test_a_step_whose_only_named_approver_left_is_decided_by_owners_and_admins(client, team):
+    policy = {
+        "mode": "steps",
+        "required_below": None,
+        "steps": [{"user_ids": [team["editor2"].user_id]}],
+    }
+    set_policy(client, team, policy)
+    before = create(client, team, who="owner", text="Submitted before")
+    assert before["approval"]["unstaffed"] == []
+    left = call(client, "POST", ws_path(team, "/leave"), {}, team["editor2"].headers)
+    assert left.status_code == 204
+    # The web app reads who may decide from the post: the step is now open to admins.
+    assert get(client, team, before["id"])["approval"]["unstaffed"] == [0]
+    after = create(client, team, who="owner", text="Submitted after")
+    assert after["approval"]["unstaffed"] == [0]
+
+    # So does the inbox: it waits for the admin now, never for a plain member.
+    def waiting(who: str) -> set[str]:
+        path = ws_path(team, "/approvals?box=waiting")
+        return {p["id"] for p in call(client, "GET", path, headers=team[who].headers).json["items"]}
+
+    assert waiting("admin") == {before["id"], after["id"]} and waiting("editor") == set()
+    for post in (before, after):
+        refused = act(client, team, post["id"], "approve", "editor")
+        assert refused.status_code == 403, refused.json
+        assert act(client, team, post["id"], "reject", "viewer").status_code == 403
+        approved = act(client, team, post["id"], "approve", "admin")
+        assert approved.status_code == 200, approved.json
+        assert approved.json["status"] == "scheduled"
+        assert approved.json["approval"]["approvals"][0]["via"] == "stand_in"
+    assert waiting("admin") == set()
+
+
 def test_request_changes_then_edit_and_submit_again_then_reject(client, team):
     set_policy(client, team, ROLE_POLICY)
     post = create(client, team)

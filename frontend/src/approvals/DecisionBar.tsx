@@ -110,7 +110,11 @@ export function DecisionBar({
           </ol>
           {state.step < state.steps.length && (post.status === "pending_approval" || expired) && (
             <p className="muted">
-              {stepLabel(state)}: waits for {approversOf(state.steps[state.step], names)}.
+              {stepLabel(state)}:{" "}
+              {(state.unstaffed ?? []).includes(state.step)
+                ? "its approvers have left, so an owner or admin decides it"
+                : `waits for ${approversOf(state.steps[state.step], names)}`}
+              .
             </p>
           )}
           {state.last && state.last.decision !== "submit" && (

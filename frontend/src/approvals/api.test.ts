@@ -22,6 +22,13 @@ describe("approvals helpers", () => {
     expect(mayDecide(post(done), { userId: "u_ed", role: "editor" })).toBe(false);
     expect(mayDecide(post(state(), "scheduled"), { userId: "u_ed", role: "editor" })).toBe(false);
   });
+  it("lets owners and admins decide a step whose approvers all left, as the server does", () => {
+    const orphaned = state({ step: 1, unstaffed: [1] });
+    expect(mayDecide(post(orphaned), { userId: "u_admin", role: "admin" })).toBe(true);
+    expect(mayDecide(post(orphaned), { userId: "u_owner", role: "owner" })).toBe(true);
+    expect(mayDecide(post(orphaned), { userId: "u_ed", role: "editor" })).toBe(false);
+    expect(mayDecide(post(state({ step: 1 })), { userId: "u_admin", role: "admin" })).toBe(false);
+  });
   it("names the step and its approvers", () => {
     expect(stepLabel(state({ step: 1 }))).toBe("Step 2 of 2 · Legal");
     expect(approversOf({ ...newStep(), roles: ["admin"], user_ids: ["u_1"] }, { u_1: "Ann" })).toBe("any one of admins or Ann");
