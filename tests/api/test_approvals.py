@@ -282,6 +282,22 @@ def test_a_step_of_rule_all_waiting_only_for_a_member_who_leaves_passes_at_once(
     assert schedules(post["id"]) and not any("expire" in n for n in schedules(post["id"]))
 
 
+def test_a_step_of_rule_all_passes_when_the_member_it_waits_for_loses_the_role(client, team):
+    policy = {
+        "mode": "steps",
+        "required_below": None,
+        "steps": [{"roles": ["editor"], "rule": "all"}],
+    }
+    set_policy(client, team, policy)
+    post = create(client, team, who="owner", text="Waiting on editors")
+    assert act(client, team, post["id"], "approve", "editor").status_code == 200
+    assert get(client, team, post["id"])["status"] == "pending_approval"
+    path = ws_path(team, f"/members/{team['editor2'].user_id}")
+    changed = call(client, "PATCH", path, {"role": "viewer"}, team["owner"].headers)
+    assert changed.status_code == 200, changed.json
+    assert get(client, team, post["id"])["status"] == "scheduled"
+
+
 def test_a_step_whose_only_named_approver_left_is_decided_by_owners_and_admins(client, team):
     policy = {
         "mode": "steps",
