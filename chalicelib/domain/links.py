@@ -129,20 +129,24 @@ def patterns() -> _Patterns:
     query_char = rf"[a-z0-9!?*'\"@();:&=+$/%#\[\]\-_.,~|{{}}{CYRILLIC}{LATIN_ACCENTS}]"
     query_end = r"[a-z0-9\-_&=#/]"
     tail = rf"(?::[0-9]+)?(?P<path>/{path}*)?(?:\?{query_char}*{query_end})?"
+
     # A host's first label, its dot, the run of label characters after the host's last dot
     # (group 5) and the tail; the first label is either the only one (the link starts after
     # its last `_`, at the first character that may start one: group 1), or one of several
     # (the link starts at the first character that may start one: group 2; the labels after
     # it: group 3), or one where no link starts (group 4, empty; no tail then).
-    lone_host = (
-        f"(?:(?:{label_char_but_underscore}*+_)*+"
-        f"(?>{label_char_but_underscore}*?(?<={before})({domain_char}))"
-        f"{label_char_but_underscore}*+(?<!-)"
-        f"|(?>{label_char}*?(?<={before})({domain_char})){label_char}*+(?<![_\\-])"
-        f"((?:\\.{domain_char}{label_char}*+(?<![_\\-]))+)"
-        f"|{label_char}++())"
-        f"\\.({label_char}++)(?!\\.)(?(4)|{tail})"
-    )
+    def lone_host(several: bool) -> str:
+        return (
+            f"(?:(?:{label_char_but_underscore}*+_)*+"
+            f"(?>{label_char_but_underscore}*?(?<={before})({domain_char}))"
+            f"{label_char_but_underscore}*+(?<!-)"
+            f"|{'' if several else '(?!)'}"
+            f"(?>{label_char}*?(?<={before})({domain_char})){label_char}*+(?<![_\\-])"
+            f"((?:\\.{domain_char}{label_char}*+(?<![_\\-]))+)"
+            f"|{label_char}++())"
+            f"\\.({label_char}++)(?!\\.)(?(4)|{tail})"
+        )
+
     ascii_label_char = rf"[\-a-z0-9{LATIN_ACCENTS}]"
     # Neither a letter, a digit, `@`, `+` nor `-` may follow a top-level domain.
     tld_end = r"(?![0-9a-z@+\-])"
@@ -161,8 +165,10 @@ def patterns() -> _Patterns:
         labels=re.compile(f"(?:{domain_char}{label_char}*+(?<![_\\-])\\.)*+", flags),
         protocol=re.compile(r"https?://", flags),
         tail=re.compile(tail, flags),
-        lone_host=re.compile(f"(?<!{label_char})(?<!{label_char}\\.){lone_host}", flags),
-        lone_host_here=re.compile(lone_host, flags),
+        lone_host=re.compile(f"(?<!{label_char})(?<!{label_char}\\.){lone_host(True)}", flags),
+        # (not several labels: from inside a run, that would read the rest of the run
+        # again at each link)
+        lone_host_here=re.compile(lone_host(False), flags),
         ascii_label_to_dot=re.compile(f"(?<!{ascii_label_char}){ascii_label_char}++(?=\\.)", flags),
         ascii_labels=re.compile(f"(?:{ascii_label_char}++\\.)*+", flags),
         tld=re.compile(tld),

@@ -157,6 +157,7 @@ ADVERSARIAL = [
     ".com\u0444.com\u0440?" * 30,
     "a.b.co " * 30 + "x.a_b.co y.b.a_b.co \u00e9.a-.co z.co.uk/p",  # hosts of several labels
     "t.co/\U0001f600.b.co" * 30,
+    ".com\U0001f600_ao\u00e9" * 40,  # one long run of labels, a link in each
 ]
 
 
