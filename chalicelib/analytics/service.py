@@ -300,12 +300,19 @@ def post_metrics(workspace_id: str, post_id: str) -> dict[str, Any]:
     return {"post_id": post_id, "targets": targets}
 
 
-def _period_rows(workspace_id: str, zone: str, period: an.Period) -> list[Any]:
+def _period_rows(
+    workspace_id: str,
+    zone: str,
+    period: an.Period,
+    *,
+    account_id: str | None = None,
+    network: str | None = None,
+) -> list[Any]:
     from chalicelib.store.metrics import target_rows
 
     start = _start_of(period.start, zone)
     end = _start_of(period.end + timedelta(days=1), zone)
-    return list(target_rows(workspace_id, start, end))
+    return list(target_rows(workspace_id, start, end, account_id=account_id, network=network))
 
 
 def _followers_now(
@@ -328,9 +335,17 @@ def _value(
 
 
 def top_posts(
-    workspace_id: str, zone: str, period: an.Period, metric: str, limit: int
+    workspace_id: str,
+    zone: str,
+    period: an.Period,
+    metric: str,
+    limit: int,
+    scope: Scope | None = None,
 ) -> dict[str, Any]:
-    rows = _period_rows(workspace_id, zone, period)
+    account_id, network = (scope.account_id, scope.network) if scope else (None, None)
+    if account_id:
+        check_account(workspace_id, account_id)
+    rows = _period_rows(workspace_id, zone, period, account_id=account_id, network=network)
     names = _names(r.network for r in rows)
     followers = _followers_now(workspace_id, {r.account_id for r in rows}, period.end)
     ranked = []

@@ -72,11 +72,13 @@ def analytics_post(ctx: RequestContext, ws: str, post_id: str) -> PostMetricsOut
     "GET", f"{BASE}/top-posts", auth=Role.VIEWER, query=TopPostsQuery, response=TopPostsOut
 )
 def analytics_top_posts(ctx: RequestContext, ws: str, query: TopPostsQuery) -> TopPostsOut:
-    """The period's best targets by one metric (targets whose network lacks it are left out)."""
-    from chalicelib.analytics.service import top_posts
+    """The period's best targets by one metric (targets whose network lacks it are left
+    out), of one account or network when asked, as the summary."""
+    from chalicelib.analytics.service import Scope, top_posts
 
     zone, period = _period(ws, query)
-    return TopPostsOut.model_validate(top_posts(ws, zone, period, query.metric, query.limit))
+    scope = Scope(ws, zone, query.account_id, query.network)
+    return TopPostsOut.model_validate(top_posts(ws, zone, period, query.metric, query.limit, scope))
 
 
 def _download(body: str | bytes, content_type: str, name: str) -> Response:

@@ -47,6 +47,8 @@ class SummaryQuery(RangeQuery):
 
 
 class TopPostsQuery(RangeQuery):
+    account_id: str | None = Field(default=None, min_length=1, max_length=64)
+    network: NetworkName | None = None
     metric: TopMetric = "engagements"
     limit: int = Field(default=10, ge=1, le=100)
 

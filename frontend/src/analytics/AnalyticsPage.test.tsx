@@ -130,6 +130,19 @@ describe("AnalyticsPage", () => {
     expect(screen.getAllByText(/Tuesday .*: 5\.0% expected engagement \(suggested time 1\)/).length).toBeGreaterThan(0);
   });
 
+  it("asks the API for the page's account and network's own top posts and shows what it ranks", async () => {
+    const fetchMock = serve();
+    renderPage("/analytics?network=bluesky&account=a_bsky");
+    await screen.findByRole("link", { name: "Our spring launch is here" });
+    const asked = fetchMock.mock.calls
+      .map(([url]) => new URL(String(url), "http://app.test"))
+      .filter((u) => u.pathname.endsWith("/analytics/top-posts"));
+    const last = asked[asked.length - 1];
+    expect(last.searchParams.get("network")).toBe("bluesky");
+    expect(last.searchParams.get("account_id")).toBe("a_bsky");
+    expect(last.searchParams.get("limit")).toBe("10");
+  });
+
   it("a metric no network in scope gives is not drawn as zero", async () => {
     serve({
       summary: {

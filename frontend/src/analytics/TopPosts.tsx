@@ -30,10 +30,8 @@ export function TopPosts({
   const id = useId();
   const [metric, setMetric] = useState<TopMetric>("engagements");
   const top = useTopPosts(workspaceId, range, metric, scope);
-  // The same scope as the rest of the page, whatever the endpoint filters itself.
-  const items = (top.data?.items ?? []).filter(
-    (item) => (!scope.account_id || item.account_id === scope.account_id) && (!scope.network || item.network === scope.network),
-  );
+  // The endpoint ranks within the page's account or network filter itself.
+  const items = top.data?.items ?? [];
   return (
     <section className="analytics-card top-posts" aria-labelledby={id} aria-busy={top.isFetching || undefined}>
       <div className="card-head">
