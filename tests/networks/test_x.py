@@ -120,6 +120,8 @@ def test_metrics_are_read_back(sandbox, x):
         "shares",
         "quotes",
         "saves",
+        "clicks",  # non-public: the author's own post, younger than 30 days
+        "user_profile_clicks",
     }
     assert metrics[0].values["impressions"] > 0
 
