@@ -118,9 +118,10 @@ function VersionDetail({
       setConfirming(false);
       onRestored();
     },
-    onError: (error) => {
-      if (error instanceof ApiError && error.status === 409) void queryClient.invalidateQueries({ queryKey: postKey });
-    },
+    // A stale page re-reads the post before it says so (the mutation stays pending until
+    // then), so a second click restores onto the version now current, not a 409 again.
+    onError: (error) =>
+      error instanceof ApiError && error.status === 409 ? queryClient.invalidateQueries({ queryKey: postKey }) : undefined,
   });
   const timeChanges = diff.data?.changes.some((c) => c.field === "scheduled_at") ?? false;
   return (
