@@ -41,16 +41,6 @@ POST_METRICS = (
     "clicks",
     "quotes",
 )
-TOP_METRICS = (
-    "impressions",
-    "engagements",
-    "engagement_rate",
-    "likes",
-    "comments",
-    "shares",
-    "saves",
-    "clicks",
-)
 MAX_RANGE_DAYS = 400
 # Dates a period may name (social networks' posts are all within these).
 EARLIEST, LATEST = date(1970, 1, 1), date(2999, 12, 31)
