@@ -184,6 +184,7 @@ class LocalStack:
         """With SCHEDULO_STRIPE_SECRET_KEY set, billing runs against the local Stripe: the
         plans are synchronised into it and a webhook endpoint for the app is registered
         there, its secret given to the app (SCHEDULO_STRIPE_WEBHOOK_SECRET)."""
+        from chalicelib.billing.service import client as stripe_client
         from chalicelib.settings import get_settings
         from infrastructure.stripe_sync import sync
 
@@ -191,11 +192,7 @@ class LocalStack:
         sandbox_stripe = f"{self.urls['sandbox']}/stripe"
         if not settings.billing_enabled or settings.stripe_api_base != sandbox_stripe:
             return
-        import stripe
-
-        client = stripe.StripeClient(
-            settings.stripe_secret_key or "", base_addresses={"api": sandbox_stripe}
-        )
+        client = stripe_client()  # the app's own: the same key and the local Stripe
         sync(client, log=lambda line: None)
         url = f"{self.urls['app']}/v1/webhooks/stripe"
         # A restored local Stripe may hold this URL's endpoint with a secret no one knows.
