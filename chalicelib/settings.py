@@ -143,6 +143,12 @@ class Settings(Model):
     stripe_webhook_secret: str | None = None
     # Days of the plan's trial a new sign-up starts with, no card asked (0: none).
     trial_days: int = 14
+    # Writing help and content plans: a Bedrock model id (empty: the offline writer), an
+    # optional Bedrock endpoint (a local Converse server in tests), and generations one
+    # workspace may ask for per hour.
+    ai_model_id: str = ""
+    bedrock_endpoint: str | None = None
+    ai_generations_per_hour: int = 60
 
     @property
     def billing_enabled(self) -> bool:
@@ -279,6 +285,9 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         ),
         stripe_webhook_secret=env.get("SCHEDULO_STRIPE_WEBHOOK_SECRET") or None,
         trial_days=int(get("SCHEDULO_TRIAL_DAYS", "14")),
+        ai_model_id=env.get("SCHEDULO_AI_MODEL_ID", "").strip(),
+        bedrock_endpoint=env.get("SCHEDULO_BEDROCK_ENDPOINT") or None,
+        ai_generations_per_hour=int(get("SCHEDULO_AI_GENERATIONS_PER_HOUR", "60")),
     )
 
 
