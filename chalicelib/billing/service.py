@@ -363,3 +363,67 @@ def _workspace_of(obj: Any, customer_id: str | None) -> str | None:
     from chalicelib.store import billing as store
 
     return store.workspace_of_customer(customer_id) if customer_id else None
+
+
+# ---------------------------------------------------------------------------- operators
+
+
+MAX_TRIAL_EXTENSION_DAYS = 90
+
+
+def extend_trial(workspace_id: str, days: int, by: str) -> None:
+    """An operator gives the workspace `days` more of its trial (from its end, or from now
+    when it already ended): the sign-up trial's end moves (a workspace without one gets
+    Schedulo's trial plan from now); a subscription trialing in Stripe has its `trial_end`
+    moved in Stripe (no proration), and the state Stripe answers is applied at once.
+    Recorded in the workspace's audit log as `billing.trial_extended` with `by`.
+
+    422 naming `days` outside 1..MAX_TRIAL_EXTENSION_DAYS; 409 when billing is off or the
+    workspace pays for a subscription that is not trialing (nothing to extend)."""
+    from chalicelib.store import billing as store
+    from chalicelib.store.audit import record_event
+    from chalicelib.store.base import utcnow
+
+    if not isinstance(days, int) or not 1 <= days <= MAX_TRIAL_EXTENSION_DAYS:
+        raise invalid("days", f"must be a whole number from 1 to {MAX_TRIAL_EXTENSION_DAYS}")
+    if not entitlements.enabled():
+        raise Conflict(
+            "Billing is not enabled on this deployment: there is no trial to extend.",
+            [{"field": "days", "message": "billing is off"}],
+        )
+    now = utcnow()
+    sub = store.subscription(workspace_id)
+    if sub is not None and sub.subscription_id and sub.status not in (None, "canceled"):
+        if sub.status != "trialing":
+            raise Conflict(
+                f"This workspace's subscription is {sub.status}, not trialing: "
+                "there is no trial to extend.",
+                [{"field": "days", "message": f"subscription is {sub.status}"}],
+            )
+        start = max(int(sub.trial_end or 0), int(now.timestamp()))
+        new_end = start + days * 86400
+        stripe_client = client()
+        subscription = _call(
+            lambda: stripe_client.v1.subscriptions.update(
+                sub.subscription_id,
+                params={"trial_end": new_end, "proration_behavior": "none"},
+            )
+        )
+        stamp = max(int(sub.stripe_at or 0), int(now.timestamp()))
+        store.apply_subscription(workspace_id, stamp, **subscription_fields(subscription))
+    else:
+        running = sub is not None and entitlements.status_of(sub, now) == "trialing"
+        start_at = int(sub.trial_end) if running and sub and sub.trial_end else int(now.timestamp())
+        new_end = start_at + days * 86400
+        store.extend_signup_trial(
+            workspace_id,
+            plan=sub.plan if running and sub else entitlements.TRIAL_PLAN.value,
+            trial_end=new_end,
+        )
+    record_event(
+        workspace_id,
+        "billing.trial_extended",
+        actor=by,
+        target=workspace_id,
+        details={"days": days, "trial_end": new_end, "by": by},
+    )

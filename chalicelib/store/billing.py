@@ -235,6 +235,28 @@ def apply_subscription(workspace_id: str, stripe_at: int, **fields: Any) -> bool
     return True
 
 
+def extend_signup_trial(workspace_id: str, plan: str, trial_end: int) -> None:
+    """The workspace tries `plan` until `trial_end` (unix seconds), without a card: the
+    sign-up trial's item, kept apart from any Stripe subscription it had (a canceled one's
+    id goes, so the trial is read as the sign-up's)."""
+    forget_recent(workspace_id)
+    try:
+        SubscriptionItem(f"ws#{workspace_id}").update(
+            actions=[
+                SubscriptionItem.workspace_id.set(workspace_id),
+                SubscriptionItem.plan.set(plan),
+                SubscriptionItem.status.set("trialing"),
+                SubscriptionItem.trial_end.set(trial_end),
+                SubscriptionItem.subscription_id.remove(),
+                SubscriptionItem.current_period_end.remove(),
+                SubscriptionItem.cancel_at_period_end.set(False),
+                SubscriptionItem.updated_at.set(iso(utcnow())),
+            ]
+        )
+    finally:
+        forget_recent(workspace_id)
+
+
 def set_customer(workspace_id: str, customer_id: str) -> str:
     """Record the workspace's Stripe customer unless one is recorded; the one kept."""
     try:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import requests
 
+from chalicelib.settings import get_settings
 from tests.support.http_server import Route, Served, serve
 from tests.support.sandbox import RunningSandbox, running_sandbox
 
@@ -140,3 +141,16 @@ def catalogue(local_stripe: LocalStripe) -> Callable[[], dict[str, Any]]:
         return {p.lookup_key: p for p in prices.data if p.lookup_key}
 
     return run
+
+
+@pytest.fixture
+def stripe_app(
+    aws, local_stripe: LocalStripe, receiver: Receiver, catalogue, monkeypatch
+) -> LocalStripe:
+    """The app billing through the local Stripe, its webhook secret the endpoint's."""
+    catalogue()
+    monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", SECRET_KEY)
+    monkeypatch.setenv("SCHEDULO_STRIPE_WEBHOOK_SECRET", receiver.secret)
+    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "0")  # new workspaces start on Free
+    get_settings.cache_clear()
+    return local_stripe

@@ -8,27 +8,15 @@ from __future__ import annotations
 import json
 import time
 
-import pytest
 import requests
 
 from chalicelib.settings import get_settings
 from local.sandbox.stripe_engine import signature_header
-from tests.billing.conftest import SECRET_KEY, LocalStripe, Receiver
+from tests.billing.conftest import Receiver
 from tests.support.factories import call, signup
 
 APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 DAY = 86400
-
-
-@pytest.fixture
-def stripe_app(aws, local_stripe: LocalStripe, receiver: Receiver, catalogue, monkeypatch):
-    """The app billing through the local Stripe, its webhook secret the endpoint's."""
-    catalogue()
-    monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", SECRET_KEY)
-    monkeypatch.setenv("SCHEDULO_STRIPE_WEBHOOK_SECRET", receiver.secret)
-    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "0")  # new workspaces start on Free
-    get_settings.cache_clear()
-    return local_stripe
 
 
 def deliver(client, received) -> requests.Response:
