@@ -9,6 +9,7 @@ from flask import Flask, jsonify, request
 
 from local.sandbox import networks  # noqa: F401  (registers the networks)
 from local.sandbox.framework import REGISTRY
+from local.sandbox.sites import register_sites
 from local.sandbox.state import FAULT_KINDS, SandboxState
 
 
@@ -104,6 +105,7 @@ def create_app(state: SandboxState, aws_url: str | None = None) -> Flask:
         from local.sandbox.mail import register_mail_page
 
         register_mail_page(app, aws_url)
+    register_sites(app)
     for network in REGISTRY.values():
         app.register_blueprint(network.build(state), url_prefix=f"/{network.network_id}")
     return app
