@@ -42,6 +42,7 @@ TABLES = (
     "review_links",
     "metrics",
     "billing",
+    "content",
 )
 
 
@@ -72,6 +73,7 @@ class TableNames(Model):
     review_links: str
     metrics: str
     billing: str
+    content: str
 
 
 class Settings(Model):
@@ -91,6 +93,8 @@ class Settings(Model):
     scheduler_role_arn: str
     publisher_arn: str
     import_worker_arn: str
+    # Content plans' generation (chalicelib/plans/service.py), invoked asynchronously.
+    plan_worker_arn: str = ""
     # Analytics: the group of the collector's one-time schedules (one per time bucket of
     # due refreshes) and the collector function they invoke.
     metrics_schedule_group: str
@@ -238,6 +242,10 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         import_worker_arn=get(
             "SCHEDULO_IMPORT_WORKER_ARN",
             f"arn:aws:lambda:{region}:{account}:function:{prefix}-import_worker",
+        ),
+        plan_worker_arn=get(
+            "SCHEDULO_PLAN_WORKER_ARN",
+            f"arn:aws:lambda:{region}:{account}:function:{prefix}-plan_worker",
         ),
         metrics_schedule_group=get("SCHEDULO_METRICS_SCHEDULE_GROUP", f"{prefix}-metrics"),
         collector_arn=get(
