@@ -1,0 +1,226 @@
+"""Issue 24: a brand's facts read from its website (`chalicelib.ai.brand.site_facts`), on
+the sandbox's sample sites; the SSRF guard, size and time caps on the way."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+
+import pytest
+
+from chalicelib.ai import brand
+from chalicelib.ai.brand import css_custom_properties, key_phrases, parse_colour, site_facts
+from chalicelib.errors import ValidationFailed
+from local.sandbox.sites import SAMPLE_SITES, SITES
+from tests.support.http_server import Route, serve
+from tests.support.sandbox import running_sandbox
+
+
+@pytest.fixture
+def loopback_allowed(monkeypatch):
+    """As on the local stack: the sandbox is on loopback, which production refuses."""
+    from chalicelib.settings import get_settings
+
+    monkeypatch.setenv("SCHEDULO_ALLOW_LOOPBACK_FETCH", "1")
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with running_sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def resolver(monkeypatch):
+    """Host names answered by the test (no DNS query leaves the machine); `looked_up`
+    records every name asked for."""
+    answers: dict[str, list[str]] = {}
+    looked_up: list[str] = []
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        looked_up.append(host)
+        if host in answers:
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in answers[host]]
+        if _is_address(host):  # a literal address needs no DNS
+            return real(host, port, *args, **kwargs)
+        raise socket.gaierror(f"{host} is not answered in tests")
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return answers, looked_up
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
+
+
+@pytest.fixture
+def dns(resolver, monkeypatch):
+    """As `resolver`, and any connection attempt fails the test."""
+
+    def no_connection(*args, **kwargs):
+        raise AssertionError("a refused site must not be connected to")
+
+    import urllib3
+
+    monkeypatch.setattr(urllib3.HTTPConnectionPool, "urlopen", no_connection)
+    return resolver[0]
+
+
+def refusal(url: str) -> str:
+    """site_facts(url)'s 422 message, checked to name the url field and the url."""
+    with pytest.raises(ValidationFailed) as raised:
+        site_facts(url)
+    error = raised.value
+    assert error.status == 422
+    assert error.details[0]["field"] == "url"
+    assert url in error.message
+    return error.message
+
+
+@pytest.mark.parametrize("slug", SAMPLE_SITES)
+def test_each_sample_site_gives_its_title_logo_colours_and_phrases(loopback_allowed, sandbox, slug):
+    site = SITES[slug]
+    facts = site_facts(f"{sandbox.url}/sites/{slug}/")
+
+    assert facts.title.startswith(site.name)
+    assert facts.description == site.description
+    assert facts.headings == list(site.headings)
+    assert facts.og_image == f"{sandbox.url}/sites/{slug}/og.png"
+    # The <img class="site-logo"> wins over the favicon (same file here, but found first).
+    assert facts.logo == f"{sandbox.url}/sites/{slug}/logo.png"
+    # theme-color first; the logo's two colours (from the PNG's pixels) among them.
+    assert facts.colours[0] == site.theme_color
+    assert set(site.logo_colours) <= set(facts.colours)
+    assert all(len(c) == 7 and c.startswith("#") for c in facts.colours)
+    # Greys of the page's text and footer are not brand colours.
+    assert "#2b2b2b" not in facts.colours and "#999999" not in facts.colours
+    first_heading_words = set(site.headings[0].lower().split())
+    assert any(set(p.split()) & first_heading_words for p in facts.key_phrases)
+
+
+def test_the_logo_colours_are_read_from_the_logo_file(loopback_allowed, sandbox):
+    """Without theme-color or CSS, the colours come from the logo PNG alone."""
+    from local.sandbox.sites import _logo_png
+
+    page = b'<!doctype html><title>Bare</title><img src="/logo.png" alt="Bare logo">'
+    with serve(
+        {
+            "/": Route(body=page, headers={"Content-Type": "text/html"}),
+            "/logo.png": Route(body=_logo_png("bikes"), headers={"Content-Type": "image/png"}),
+        }
+    ) as site:
+        facts = site_facts(f"{site.url}/")
+    assert facts.logo == f"{site.url}/logo.png"
+    assert set(facts.colours) == set(SITES["bikes"].logo_colours)
+
+
+def test_a_stylesheet_on_another_site_is_not_fetched(loopback_allowed, resolver):
+    """A CDN's framework CSS says nothing of the brand; its host is not even resolved."""
+    page = (
+        b"<!doctype html><title>Shop</title>"
+        b'<link rel="stylesheet" href="http://cdn.example.net/bootstrap.css">'
+        b'<link rel="stylesheet" href="/own.css">'
+    )
+    css = b":root { --brand: #0a7b83; --text: #222222; }"
+    with serve(
+        {
+            "/": Route(body=page, headers={"Content-Type": "text/html"}),
+            "/own.css": Route(body=css, headers={"Content-Type": "text/css"}),
+        }
+    ) as site:
+        facts = site_facts(f"{site.url}/")
+        assert site.hits == ["/", "/own.css"]
+    assert "cdn.example.net" not in resolver[1]
+    assert facts.colours == ["#0a7b83"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.5/",
+        "http://192.168.1.1/",
+        "http://[::ffff:169.254.169.254]/",
+    ],
+)
+def test_private_and_metadata_addresses_are_refused(loopback_allowed, dns, url):
+    message = refusal(url)
+    assert "private or reserved" in message
+
+
+def test_a_name_resolving_to_a_private_address_is_refused(dns):
+    dns["intranet.example.com"] = ["10.1.2.3"]
+    assert "private or reserved" in refusal("https://intranet.example.com/")
+
+
+def test_loopback_is_refused_outside_the_local_stack(sandbox):
+    assert "private or reserved" in refusal(f"{sandbox.url}/sites/bakery/")
+
+
+def test_a_redirect_to_the_metadata_service_is_refused(loopback_allowed):
+    with serve(
+        {"/": Route(302, headers={"Location": "http://169.254.169.254/latest/meta-data/"})}
+    ) as site:
+        assert "private or reserved" in refusal(f"{site.url}/")
+
+
+@pytest.mark.parametrize("chunked", [False, True])
+def test_an_oversized_page_is_refused(loopback_allowed, chunked):
+    page = b"<!doctype html><title>Huge</title>" + b"<p>crumbs</p>" * 200_000  # 2.6 MB
+    with serve(
+        {"/": Route(body=page, headers={"Content-Type": "text/html"}, chunked=chunked)}
+    ) as site:
+        assert "larger than" in refusal(f"{site.url}/")
+
+
+def test_a_slow_site_is_refused_at_the_deadline(loopback_allowed, monkeypatch):
+    monkeypatch.setattr(brand, "DEADLINE_SECONDS", 0.5)
+    with serve({"/": Route(body=b"<title>late</title>", delay_seconds=3)}) as site:
+        assert "too long" in refusal(f"{site.url}/")
+
+
+def test_a_non_html_answer_is_refused(loopback_allowed, sandbox):
+    assert "not a web page" in refusal(f"{sandbox.url}/sites/bakery/logo.png")
+
+
+def test_a_missing_page_and_an_unreachable_site_are_refused(loopback_allowed, sandbox):
+    assert "HTTP 404" in refusal(f"{sandbox.url}/sites/no-such-shop/")
+    with serve({}) as site:
+        closed = site.url
+    assert "cannot be read" in refusal(f"{closed}/")
+
+
+@pytest.mark.parametrize("url", ["", "ftp://files.example.com/", "https://"])
+def test_a_bad_address_is_refused(url):
+    with pytest.raises(ValidationFailed) as raised:
+        site_facts(url)
+    assert raised.value.details[0]["field"] == "url"
+
+
+def test_css_colours_and_custom_properties():
+    assert parse_colour("#AbC") == "#aabbcc"
+    assert parse_colour("#11223380") == "#112233"
+    assert parse_colour("rgb(255, 0, 10)") == "#ff000a"
+    assert parse_colour("rgba(0 128 255 / 50%)") == "#0080ff"
+    assert parse_colour("hsl(120, 100%, 25%)") == "#008000"
+    assert parse_colour("red") is None
+    css = ":root { --base: #e63946; --brand-primary: var(--base); --gap: 4px }"
+    assert css_custom_properties(css) == [("--base", "#e63946"), ("--brand-primary", "#e63946")]
+
+
+def test_key_phrases_prefer_repeated_two_word_phrases_without_stopwords():
+    phrases = key_phrases(
+        [
+            "Fresh sourdough bread | The Bakery",
+            "Our sourdough bread and the best seasonal pastries",
+            "Seasonal pastries for you",
+        ]
+    )
+    assert phrases[:2] == ["sourdough bread", "seasonal pastries"]
+    assert not {"the", "our", "for", "you"} & {w for p in phrases for w in p.split()}
