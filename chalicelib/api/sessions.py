@@ -97,3 +97,7 @@ def confirm_email_change(ctx: RequestContext, body: EmailChangeConfirmIn) -> Use
     from chalicelib.people.email_links import confirm_email_change as confirm
 
     return user_out(confirm(body.token))
+
+
+# Signing in with Google lives in its own module, on this blueprint.
+from chalicelib.api import oidc as _oidc  # noqa: E402, F401

@@ -57,10 +57,37 @@ def signup(
     from chalicelib.settings import get_settings
 
     throttle.count_sign_up(address, get_settings().signups_per_address)
+    user, workspace = create_account(email, name, timezone, hash_password(password))
+    return (
+        user,
+        workspace,
+        start_session(
+            user.user_id, user.generation, device=describe_device(user_agent), address=address
+        ),
+    )
+
+
+def create_account(
+    email: str,
+    name: str,
+    timezone: str,
+    password_hash: str | None,
+    verified_at: str | None = None,
+    claims: tuple[str, ...] = (),
+) -> tuple[UserRecord, WorkspaceRecord]:
+    """A new user (with a password, or none when another provider proves who they are),
+    owner of a new personal workspace, in one transaction; `claims` are further keys
+    (an OpenID subject) reserved for the user with the email. 409 naming `email` when
+    the address has an account."""
     now = iso(utcnow())
     user_id, workspace_id = new_id("u"), new_id("w")
     user = UserRecord(
-        user_id, email=email, name=name, password_hash=hash_password(password), created_at=now
+        user_id,
+        email=email,
+        name=name,
+        password_hash=password_hash,
+        created_at=now,
+        email_verified_at=verified_at,
     )
     workspace = WorkspaceRecord(
         workspace_id,
@@ -79,6 +106,8 @@ def signup(
     try:
         with transaction() as write:
             write.save(email_claim(email, user_id), condition=claim_condition())
+            for key in claims:
+                write.save(UserRecord(key, claimed_by=user_id), condition=claim_condition())
             write.save(user)
             write.save(workspace)
             write.save(member)
@@ -86,19 +115,13 @@ def signup(
             if trial is not None:  # the plan's trial, no card asked
                 write.save(trial)
     except TransactWriteError as error:
-        if failed_conditions(error)[:1] == [True]:
+        if any(failed_conditions(error)[: 1 + len(claims)]):
             raise Conflict(
                 "An account with this email already exists; sign in instead.",
                 [{"field": "email", "message": "already registered"}],
             ) from None
         raise
-    return (
-        user,
-        workspace,
-        start_session(
-            user_id, user.generation, device=describe_device(user_agent), address=address
-        ),
-    )
+    return user, workspace
 
 
 def login(

@@ -108,6 +108,9 @@ def create_app(state: SandboxState, aws_url: str | None = None) -> Flask:
     register_sites(app)
     for network in REGISTRY.values():
         app.register_blueprint(network.build(state), url_prefix=f"/{network.network_id}")
+    from local.sandbox import oidc
+
+    app.register_blueprint(oidc.build(state), url_prefix=f"/{oidc.PREFIX}")
     return app
 
 
