@@ -40,6 +40,7 @@ TABLES = (
     "post_versions",
     "library",
     "review_links",
+    "short_links",
     "metrics",
     "billing",
     "content",
@@ -71,6 +72,7 @@ class TableNames(Model):
     post_versions: str
     library: str
     review_links: str
+    short_links: str
     metrics: str
     billing: str
     content: str
@@ -109,6 +111,9 @@ class Settings(Model):
     email_sender: str
     frontend_origin: str
     api_base_url: str
+    # What a short link's code follows (SCHEDULO_SHORT_LINK_BASE): the API's own /l by
+    # default, or a short domain of the business's pointed at the API.
+    short_link_base: str
     # When set, every network's API and consent pages are served by the sandbox at
     # <sandbox_url>/<network>; individual overrides still win.
     sandbox_url: str | None
@@ -262,6 +267,9 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         email_sender=get("SCHEDULO_EMAIL_SENDER", "no-reply@schedulo.local"),
         frontend_origin=get("SCHEDULO_FRONTEND_ORIGIN", public_url),
         api_base_url=get("SCHEDULO_API_BASE_URL", public_url),
+        short_link_base=get(
+            "SCHEDULO_SHORT_LINK_BASE", f"{get('SCHEDULO_API_BASE_URL', public_url)}/l"
+        ).rstrip("/"),
         sandbox_url=env.get("SCHEDULO_SANDBOX_URL") or None,
         network_urls=_network_overrides(env),
         allow_loopback_fetch=env.get("SCHEDULO_ALLOW_LOOPBACK_FETCH", "") == "1",

@@ -85,7 +85,8 @@ class SchedulodRequestHandler(ChaliceRequestHandler):
         if path == LOCAL_COLLECT and self.command == "POST":
             self._collect_now()
             return
-        if not path.startswith("/v1/") and path != "/v1":
+        # Short links (/l/<code>) are the API's too, as CloudFront routes them.
+        if not path.startswith(("/v1/", "/l/")) and path != "/v1":
             self._serve_static(path)
             return
         length = int(self.headers.get("content-length") or 0)

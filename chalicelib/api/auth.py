@@ -45,6 +45,7 @@ def user_out(user: UserRecord) -> UserOut:
 
 def workspace_out(workspace: WorkspaceRecord, role: Role | None) -> WorkspaceOut:
     from chalicelib.admin.service import support_until
+    from chalicelib.settings import get_settings
     from chalicelib.store.base import utcnow
 
     return WorkspaceOut(
@@ -58,6 +59,7 @@ def workspace_out(workspace: WorkspaceRecord, role: Role | None) -> WorkspaceOut
         else None,
         support_access_until=support_until(workspace, utcnow()),
         link_tracking=LinkTracking.model_validate(workspace.link_tracking or {}),
+        short_link_base=get_settings().short_link_base,
     )
 
 

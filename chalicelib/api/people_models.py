@@ -124,7 +124,13 @@ class WorkspaceOut(Model):
     )
     link_tracking: LinkTracking = Field(
         default_factory=lambda: LinkTracking.model_validate({}),
-        description="whether links are tagged with UTM parameters (utm_source is the network)",
+        description="whether links are tagged with UTM parameters (utm_source is the network) "
+        "and shortened",
+    )
+    short_link_base: str = Field(
+        "",
+        description="what a short link's 8-character code follows (link_tracking.shorten): "
+        "a text is counted with its links this long",
     )
 
 

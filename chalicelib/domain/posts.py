@@ -23,7 +23,7 @@ from chalicelib.domain.model import Model
 from chalicelib.domain.recurrence import InvalidRule, first_occurrence, normalize_rule
 from chalicelib.domain.slots import Slot
 from chalicelib.domain.timezones import ZONE_NAMES, InvalidTime, parse_at, to_wall, zone
-from chalicelib.domain.utm import LinkTracking, tag_links
+from chalicelib.domain.utm import LinkTracking, links_as_sent
 from chalicelib.domain.validation import (
     DraftFields,
     MediaFacts,
@@ -291,7 +291,8 @@ def review_post(
     saved; anything going out is checked in full (`check_content` forces either way).
     `media_as_sent[(network, media_id)]` is an image as that network will receive it (its
     rendition): a file a rendition makes fit is not refused for its original shape.
-    With `link_tracking`, each network's text is checked with its links tagged, as sent.
+    With `link_tracking`, each network's text is checked with its links tagged (and
+    shortened), as sent.
     """
     review = Review(kind=post.when.kind if post.when else "draft")
     full = post.when is not None if check_content is None else check_content
@@ -384,7 +385,7 @@ def _draft(
     text = post.text if target.text is None else target.text
     return TargetDraft(
         target=target.account_id,
-        text=tag_links(text, network, link_tracking),
+        text=links_as_sent(text, network, link_tracking),
         media=media,
         first_comment=post.first_comment,
         title=_option(options, "title"),

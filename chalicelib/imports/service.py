@@ -207,7 +207,9 @@ def _context(
         media={m.media_id: media_facts(m) for m in ready},
         url_media=url_media,
         default_timezone=item.timezone or (workspace.timezone if workspace else "UTC"),
-        link_tracking=link_tracking_of(workspace.link_tracking if workspace else None),
+        link_tracking=link_tracking_of(
+            workspace.link_tracking if workspace else None, get_settings().short_link_base
+        ),
         default_accounts=item.default_accounts or "",
         date_order=item.date_order,
         taken=taken,

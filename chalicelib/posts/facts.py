@@ -23,6 +23,7 @@ def load_facts(workspace_id: str, media_ids: Iterable[str] = ()) -> Facts:
     """The facts the review of a post in `workspace_id` needs (four reads at most)."""
     from chalicelib.admin.suspension import check_not_suspended
     from chalicelib.networks.registry import all_limits
+    from chalicelib.settings import get_settings
     from chalicelib.store import accounts as account_store
     from chalicelib.store import media as media_store
     from chalicelib.store.workspaces import get_workspace
@@ -45,7 +46,7 @@ def load_facts(workspace_id: str, media_ids: Iterable[str] = ()) -> Facts:
         media_as_sent(items, limits),
         identities,
         policy_of(workspace.approval_policy),
-        link_tracking_of(workspace.link_tracking),
+        link_tracking_of(workspace.link_tracking, get_settings().short_link_base),
     )
 
 

@@ -379,7 +379,8 @@ def _review(body: PostIn, facts: Facts, now: datetime, check_content: bool | Non
 def _tracking(facts: Facts) -> dict | None:
     """What a post keeps of the workspace's link tracking: it is published as checked."""
     tracking = facts.link_tracking
-    return tracking.model_dump() if tracking is not None and tracking.enabled else None
+    kept = tracking is not None and (tracking.enabled or tracking.shorten)
+    return tracking.model_dump() if tracking is not None and kept else None
 
 
 def _checked(

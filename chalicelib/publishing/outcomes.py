@@ -147,11 +147,19 @@ def publish_request(item: store.PostItem, target: store.TargetAttribute) -> Publ
         )
         for media_id in item.media_ids
     )
-    from chalicelib.domain.utm import link_tracking_of, tag_links
+    from chalicelib.domain.utm import link_tracking_of, links_as_sent
+    from chalicelib.posts.short_links import shortener
+    from chalicelib.settings import get_settings
 
     text = target.text if target.text is not None else item.text
+    tracking = link_tracking_of(item.link_tracking, get_settings().short_link_base)
+    shorten = (
+        shortener(item.workspace_id, item.post_id, target.network, tracking.short_base)
+        if tracking is not None and tracking.shorten and tracking.short_base
+        else None
+    )
     return PublishRequest(
-        text=tag_links(text, target.network, link_tracking_of(item.link_tracking)),
+        text=links_as_sent(text, target.network, tracking, shorten),
         media=media,
         first_comment=item.first_comment,
         link=options.get("link"),

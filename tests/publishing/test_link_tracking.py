@@ -32,7 +32,7 @@ def publish_now(world, targets, text):  # type: ignore[no-untyped-def]
 
 
 def test_each_network_receives_its_links_tagged_as_the_workspace_says(world):
-    assert turn_on(world)["link_tracking"] == TRACKING
+    assert turn_on(world)["link_tracking"] == {**TRACKING, "shorten": False}
     x, linkedin = world.account("x"), world.account("linkedin")
     created = publish_now(world, [x, linkedin], "Spring sale: https://shop.example.com/sale")
     assert created.status_code == 201, created.body
