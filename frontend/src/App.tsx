@@ -34,6 +34,7 @@ const OperatorsPage = page(() => import("./pages/OperatorsPage"), "OperatorsPage
 const NotificationsPage = page(() => import("./pages/NotificationsPage"), "NotificationsPage");
 const PostPage = page(() => import("./pages/PostPage"), "PostPage");
 const PostsPage = page(() => import("./pages/PostsPage"), "PostsPage");
+const PlansPage = page(() => import("./plans/PlansPage"), "PlansPage");
 const SignupPage = page(() => import("./pages/SignupPage"), "SignupPage");
 const WebhooksPage = page(() => import("./pages/WebhooksPage"), "WebhooksPage");
 const WorkspaceSettingsPage = page(() => import("./pages/WorkspaceSettingsPage"), "WorkspaceSettingsPage");
@@ -83,6 +84,7 @@ export function App() {
           <Route path="/analytics" element={<AnalyticsPage />} />
           <Route path="/approvals" element={<ApprovalsPage />} />
           <Route path="/bulk" element={<BulkPage />} />
+          <Route path="/plans" element={<PlansPage />} />
           <Route path="/media" element={<MediaLibraryPage />} />
           <Route path="/library" element={<LibraryPage />} />
           <Route path="/accounts" element={<AccountsPage />} />

@@ -27,7 +27,7 @@ describe("Layout", () => {
     const nav = screen.getByRole("navigation", { name: "Main" });
     const names = within(nav).getAllByRole("link").map((link) => link.textContent);
     expect(names).toEqual([
-      "Dashboard", "Calendar", "Compose", "Posts", "Queue", "Analytics", "Approvals", "Bulk", "Media", "Library", "Accounts", "Notifications", "Settings",
+      "Dashboard", "Calendar", "Compose", "Posts", "Queue", "Analytics", "Approvals", "Content plans", "Bulk", "Media", "Library", "Accounts", "Notifications", "Settings",
     ]);
     expect(within(nav).getByRole("link", { name: "Dashboard" }).getAttribute("aria-current")).toBe("page");
     // The icons are decoration: the links' names are their words.

@@ -11,6 +11,7 @@ import {
   ListOrdered,
   Menu,
   Settings,
+  Sparkles,
   SquarePen,
   Users,
   X,
@@ -46,6 +47,7 @@ export const NAV_GROUPS: { title: string; items: NavItem[] }[] = [
   {
     title: "Content",
     items: [
+      { to: "/plans", label: "Content plans", icon: Sparkles },
       { to: "/bulk", label: "Bulk", icon: FileUp },
       { to: "/media", label: "Media", icon: Images },
       { to: "/library", label: "Library", icon: Library },

@@ -1,0 +1,178 @@
+// Content plans (issue 24): the brand profile, posting rules, a month's brief, the plan the
+// writer makes of them and its items. Types follow chalicelib/api/plans_models.py.
+import { useQuery } from "@tanstack/react-query";
+import { api, ApiError } from "../api/client";
+
+export const FOCUSES = ["new_clients", "education", "community", "launch", "seasonal", "other"] as const;
+export type Focus = (typeof FOCUSES)[number];
+export const TONES = ["neutral", "educational", "promotional", "playful"] as const;
+export type Tone = (typeof TONES)[number];
+export const WINDOWS = ["morning", "afternoon", "evening"] as const;
+export type Window = (typeof WINDOWS)[number];
+export const DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+export type Day = (typeof DAYS)[number];
+
+export interface BrandProfile {
+  business_name: string;
+  what_we_do: string;
+  audience: string;
+  voice: string;
+  words_to_use: string[];
+  words_to_avoid: string[];
+  colours: string[];
+  logo_media_id: string | null;
+  logo_url: string | null;
+  website: string | null;
+  written_by: string;
+}
+
+export interface Brief {
+  month: string;
+  focus: Focus;
+  focus_details: string;
+  promotion: boolean;
+  promotion_details: string;
+  tone: Tone;
+  pillars: string[];
+  account_ids: string[];
+}
+
+export interface PostingRule {
+  account_id: string | null;
+  per_week: number;
+  days: Day[];
+  window: Window;
+  use_best_times: boolean;
+}
+
+export type PlanStatus = "generating" | "ready" | "failed";
+export type ItemStatus = "draft" | "approved" | "scheduled";
+
+export interface ItemCaption {
+  account_id: string;
+  network: string;
+  text: string;
+  hashtags: string[];
+  count: number;
+  limit: number;
+}
+
+export interface PlanItem {
+  item_id: string;
+  kind: "post" | "promo";
+  pillar: string;
+  title: string;
+  /** ISO 8601 with the account's offset. */
+  slot: string | null;
+  post_id: string | null;
+  status: ItemStatus;
+  writer: string;
+  captions: ItemCaption[];
+  media_id: string | null;
+  image_template: string | null;
+  headline: string | null;
+}
+
+export interface Plan {
+  plan_id: string;
+  month: string;
+  status: PlanStatus;
+  progress: number;
+  writer: string | null;
+  items: PlanItem[];
+  /** Why a plan failed, when it did. */
+  failure?: string | null;
+}
+
+const base = (ws: string) => `/v1/workspaces/${ws}`;
+
+/** A resource the workspace has not made yet reads as null rather than as an error. */
+async function orNull<T>(request: Promise<T>): Promise<T | null> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+export const keys = {
+  brand: (ws: string) => ["brand", ws] as const,
+  rules: (ws: string) => ["posting-rules", ws] as const,
+  brief: (ws: string, month: string) => ["brief", ws, month] as const,
+  plans: (ws: string, month: string) => ["plans", ws, month] as const,
+  plan: (ws: string, planId: string) => ["plan", ws, planId] as const,
+};
+
+export function useBrand(ws: string) {
+  return useQuery({ queryKey: keys.brand(ws), queryFn: () => orNull(api<BrandProfile>(`${base(ws)}/brand`)) });
+}
+
+export function saveBrand(ws: string, profile: BrandProfile): Promise<BrandProfile> {
+  return api<BrandProfile>(`${base(ws)}/brand`, { method: "PUT", body: profile });
+}
+
+export function extractBrand(ws: string, url: string): Promise<BrandProfile> {
+  return api<BrandProfile>(`${base(ws)}/brand/extract`, { method: "POST", body: { url } });
+}
+
+export function useRules(ws: string) {
+  return useQuery({
+    queryKey: keys.rules(ws),
+    queryFn: async () => (await orNull(api<{ rules: PostingRule[] }>(`${base(ws)}/posting-rules`)))?.rules ?? [],
+  });
+}
+
+export function saveRules(ws: string, rules: PostingRule[]): Promise<{ rules: PostingRule[] }> {
+  return api<{ rules: PostingRule[] }>(`${base(ws)}/posting-rules`, { method: "PUT", body: { rules } });
+}
+
+export function useBrief(ws: string, month: string) {
+  return useQuery({ queryKey: keys.brief(ws, month), queryFn: () => orNull(api<Brief>(`${base(ws)}/briefs/${month}`)) });
+}
+
+export function saveBrief(ws: string, brief: Brief): Promise<Brief> {
+  return api<Brief>(`${base(ws)}/briefs/${brief.month}`, { method: "PUT", body: brief });
+}
+
+/** The month's plans, newest first (the page shows the newest). */
+export function usePlans(ws: string, month: string) {
+  return useQuery({
+    queryKey: keys.plans(ws, month),
+    queryFn: async () => {
+      const found = await api<{ items: Plan[] } | Plan[]>(`${base(ws)}/plans?month=${month}`);
+      return Array.isArray(found) ? found : found.items;
+    },
+  });
+}
+
+/** One plan, read again every second while the writer is still at it. */
+export function usePlan(ws: string, planId: string | null) {
+  return useQuery({
+    queryKey: keys.plan(ws, planId ?? ""),
+    queryFn: () => api<Plan>(`${base(ws)}/plans/${planId}`),
+    enabled: Boolean(planId),
+    refetchInterval: (query) => (query.state.data?.status === "generating" ? 1000 : false),
+  });
+}
+
+export function generatePlan(ws: string, month: string): Promise<Plan> {
+  return api<Plan>(`${base(ws)}/plans`, { method: "POST", body: { month } });
+}
+
+export function patchItem(
+  ws: string,
+  planId: string,
+  itemId: string,
+  change: { title?: string; slot?: string; captions?: { account_id: string; text: string }[] },
+): Promise<PlanItem> {
+  return api<PlanItem>(`${base(ws)}/plans/${planId}/items/${itemId}`, { method: "PATCH", body: change });
+}
+
+export function regenerateItem(ws: string, planId: string, itemId: string, part: "text" | "image"): Promise<PlanItem> {
+  return api<PlanItem>(`${base(ws)}/plans/${planId}/items/${itemId}/regenerate`, { method: "POST", body: { part } });
+}
+
+export function approve(ws: string, planId: string, itemIds?: string[]): Promise<Plan> {
+  return api<Plan>(`${base(ws)}/plans/${planId}/approve`, { method: "POST", body: itemIds ? { item_ids: itemIds } : {} });
+}
