@@ -17,12 +17,12 @@ from chalicelib.api.meta import meta
 from chalicelib.api.middleware import event_middleware, http_middleware
 from chalicelib.api.networks import networks
 from chalicelib.api.notifications import notifications
+from chalicelib.api.plans import plans
 from chalicelib.api.posts import posts
 from chalicelib.api.publishing import publishing
 from chalicelib.api.queue import queue
 from chalicelib.api.review_links import review_links
 from chalicelib.api.sessions import sessions
-from chalicelib.api.short_links import short_links
 from chalicelib.api.webhooks import webhooks
 from chalicelib.api.workspaces import workspaces
 from chalicelib.settings import get_settings
@@ -54,11 +54,11 @@ app.register_blueprint(imports)
 app.register_blueprint(webhooks)
 app.register_blueprint(library)
 app.register_blueprint(review_links)
-app.register_blueprint(short_links)
 app.register_blueprint(collaboration)
 app.register_blueprint(admin)
 app.register_blueprint(analytics)
 app.register_blueprint(billing)
+app.register_blueprint(plans)
 
 
 @app.lambda_function(name="publisher")
@@ -81,6 +81,14 @@ def sweeper(event):
 def import_worker(event, context):
     """A bulk import's background job: {workspace_id, import_id, job: validate|commit}."""
     from chalicelib.imports.service import run_job
+
+    run_job(event)
+
+
+@app.lambda_function(name="plan_worker")
+def plan_worker(event, context):
+    """A content plan's generation: {workspace_id, plan_id} (chalicelib/plans/service.py)."""
+    from chalicelib.plans.service import run_job
 
     run_job(event)
 

@@ -21,22 +21,22 @@ PlanStatus = Literal["generating", "ready", "failed"]
 ItemStatus = Literal["draft", "approved", "scheduled"]
 
 __all__ = [
-    "ApproveIn",
     "BrandExtractIn",
     "BrandProfile",
     "Brief",
     "BriefIn",
-    "CaptionOut",
-    "CaptionPatch",
-    "ItemPatch",
-    "PlanCreate",
+    "ContentPlanCreate",
+    "ContentPlanList",
+    "ContentPlanOut",
+    "ContentPlanQuery",
+    "PlanApproveIn",
+    "PlanCaptionOut",
+    "PlanCaptionPatch",
     "PlanItemOut",
-    "PlanList",
-    "PlanOut",
-    "PlanQuery",
+    "PlanItemPatch",
+    "PlanItemRegenerate",
     "PostingRule",
     "PostingRules",
-    "RegenerateIn",
 ]
 
 
@@ -92,19 +92,19 @@ class BriefIn(Brief):
     )
 
 
-class PlanCreate(Model):
+class ContentPlanCreate(Model):
     model_config = ConfigDict(extra="forbid")
 
     month: str = Field(pattern=MONTH_PATTERN, description="YYYY-MM: the brief's month")
 
 
-class PlanQuery(Model):
+class ContentPlanQuery(Model):
     model_config = ConfigDict(extra="forbid")
 
     month: str | None = Field(default=None, pattern=MONTH_PATTERN)
 
 
-class CaptionOut(Model):
+class PlanCaptionOut(Model):
     account_id: str
     network: str
     text: str = Field(description="the caption as posted, hashtags included")
@@ -129,7 +129,7 @@ class PlanItemOut(Model):
     )
     post_status: str | None = Field(default=None, description="the post's own status")
     writer: str | None = Field(description='who wrote the text: "offline" or "bedrock:<model>"')
-    captions: list[CaptionOut]
+    captions: list[PlanCaptionOut]
     media_id: str | None
     image_template: str
     headline: str
@@ -139,7 +139,7 @@ class PlanItemOut(Model):
     version: int
 
 
-class PlanOut(Model):
+class ContentPlanOut(Model):
     plan_id: str
     month: str
     status: PlanStatus
@@ -151,18 +151,18 @@ class PlanOut(Model):
     items: list[PlanItemOut] = Field(default_factory=list)
 
 
-class PlanList(Model):
-    items: list[PlanOut]
+class ContentPlanList(Model):
+    items: list[ContentPlanOut]
 
 
-class CaptionPatch(Model):
+class PlanCaptionPatch(Model):
     model_config = ConfigDict(extra="forbid")
 
     account_id: str = Field(min_length=1, max_length=64)
     text: str = Field(max_length=70_000, description="the caption as posted, hashtags included")
 
 
-class ItemPatch(Model):
+class PlanItemPatch(Model):
     model_config = ConfigDict(extra="forbid")
 
     version: int | None = Field(default=None, ge=1, description="409 when not the current one")
@@ -173,16 +173,16 @@ class ItemPatch(Model):
         max_length=64,
         description="ISO time; with no offset it is read in the item's time zone",
     )
-    captions: list[CaptionPatch] | None = Field(default=None, max_length=50)
+    captions: list[PlanCaptionPatch] | None = Field(default=None, max_length=50)
 
 
-class RegenerateIn(Model):
+class PlanItemRegenerate(Model):
     model_config = ConfigDict(extra="forbid")
 
     part: Literal["text", "image"]
 
 
-class ApproveIn(Model):
+class PlanApproveIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     item_ids: list[str] | None = Field(

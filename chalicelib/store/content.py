@@ -164,11 +164,12 @@ def update_plan(plan: PlanRecord, **changes: Any) -> None:
     plan.update(actions=actions)
 
 
-def add_done(plan: PlanRecord, tokens_in: int, tokens_out: int) -> int:
-    """One more item written (atomic, items are written side by side): the new count."""
+def add_done(plan: PlanRecord, tokens_in: int, tokens_out: int, items: int = 1) -> int:
+    """`items` more written, and the tokens they took (atomic: items are written side by
+    side). The new count of items written."""
     plan.update(
         actions=[
-            PlanRecord.done.add(1),
+            PlanRecord.done.add(items),
             PlanRecord.input_tokens.add(tokens_in),
             PlanRecord.output_tokens.add(tokens_out),
             PlanRecord.updated_at.set(iso(utcnow())),

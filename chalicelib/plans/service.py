@@ -1,0 +1,778 @@
+"""Content plans: from a month's brief and a brand profile to a month of draft posts, then
+approved and scheduled on their slots.
+
+Generation runs off the request, as bulk imports do (chalicelib/imports/service.py): `start`
+checks the brief, works out the month's slots from the posting rules (what the target
+accounts already have scheduled, and the drafts of the month's other plans, left clear),
+spends the AI credits (402/429 here, before anything is written), stores the plan as
+`generating` and invokes the `plan_worker` Lambda asynchronously (a thread in the local
+stack and the tests). The worker (`generate`) asks the writer for the month's outline, then
+writes the items side by side: per target account a caption for its network
+(`writer.caption`, made to fit with `ai.fit`), one branded image (`images.store_item_images`)
+and a DRAFT post through the posts service (`posts.service.create_post`: the composer's own
+checks, the approval flow's draft). Progress is the share of items written.
+
+Each item remembers its plan and the brief's month (the item record names the post). Editing
+an item edits its post through the posts service; approving schedules the post on the item's
+slot with `update_post` (the schedule armed, the plan limit counted, and the workspace's
+approval policy applied: an editor's post waits for its approvers, the item says "approved").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from chalicelib import scheduling
+from chalicelib.domain.approvals import Reviewer
+from chalicelib.domain.ids import new_id
+from chalicelib.domain.posting_rules import Rule, month_bounds, month_slots, rule_for
+from chalicelib.domain.timezones import iso_utc, to_utc, to_wall
+from chalicelib.errors import ApiError, Conflict, NotFound, invalid
+from chalicelib.observability import logger
+from chalicelib.settings import get_settings
+from chalicelib.store import content as store
+from chalicelib.store.base import utcnow
+
+if TYPE_CHECKING:
+    from chalicelib.ai.writer import BrandProfile, Brief, Caption, ItemIdea, Writer
+    from chalicelib.store.accounts import AccountItem
+    from chalicelib.store.posts import PostItem
+
+WORKERS = 4  # items written side by side (captions, image, draft)
+# A slot is at least this far ahead when the plan is made, so approving it soon after
+# still finds it in the future.
+LEAD = timedelta(minutes=15)
+# AI credits: one for the outline, one for each caption; one for reading a website.
+OUTLINE_CREDITS = 1
+CAPTION_CREDITS = 1
+PROFILE_CREDITS = 1
+PLAN_STATUSES = ("generating", "ready", "failed")
+# The post's status -> the item's.
+_ITEM_STATUS = {
+    "draft": "draft",
+    "changes_requested": "draft",
+    "rejected": "draft",
+    "expired": "draft",
+    "pending_approval": "approved",
+    "approved": "approved",
+}
+_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
+
+
+@dataclass(frozen=True)
+class Target:
+    account_id: str
+    network: str
+
+
+# ------------------------------------------------------------------------------ brand
+
+
+def get_brand(workspace_id: str) -> BrandProfile | None:
+    from chalicelib.ai.writer import BrandProfile
+
+    record = store.get_document(workspace_id, store.BRAND)
+    return BrandProfile.model_validate(record.data) if record else None
+
+
+def put_brand(workspace_id: str, profile: BrandProfile, actor: str | None) -> BrandProfile:
+    store.put_document(workspace_id, store.BRAND, profile.model_dump(mode="json"), actor)
+    return profile
+
+
+def extract_brand(workspace_id: str, url: str) -> BrandProfile:
+    """A profile written from the website at `url` (not saved: PUT /brand saves it)."""
+    from chalicelib.ai import brand
+    from chalicelib.ai.writer import writer_for_settings
+
+    if not re.match(r"^https?://", url.strip(), re.IGNORECASE):
+        raise invalid("url", "an http or https address such as https://example.com")
+    facts = brand.site_facts(url.strip())  # 422 naming url when it cannot be read
+    _spend(workspace_id, PROFILE_CREDITS)
+    written = writer_for_settings().profile(facts)
+    profile = written.value
+    if not profile.website:
+        profile = profile.model_copy(update={"website": facts.url})
+    return profile
+
+
+# ------------------------------------------------------------------------------ rules
+
+
+def get_rules(workspace_id: str) -> list[dict[str, Any]]:
+    record = store.get_document(workspace_id, store.RULES)
+    return list(record.data.get("rules", [])) if record else []
+
+
+def put_rules(
+    workspace_id: str, rules: list[dict[str, Any]], actor: str | None
+) -> list[dict[str, Any]]:
+    from chalicelib.store import accounts as account_store
+
+    known = {a.account_id for a in account_store.list_accounts(workspace_id)}
+    seen: set[str | None] = set()
+    for index, rule in enumerate(rules):
+        account_id = rule.get("account_id")
+        if account_id is not None and account_id not in known:
+            raise invalid(f"rules[{index}].account_id", "no such account in this workspace")
+        if account_id in seen:
+            which = "this account" if account_id else "the workspace (no account_id)"
+            raise invalid(f"rules[{index}].account_id", f"{which} has a rule already")
+        seen.add(account_id)
+    store.put_document(workspace_id, store.RULES, {"rules": rules}, actor)
+    return rules
+
+
+def _rules(workspace_id: str) -> list[Rule]:
+    return [
+        Rule.of(
+            per_week=int(rule.get("per_week", 3)),
+            days=rule.get("days") or (),
+            window=rule.get("window") or "morning",
+            use_best_times=bool(rule.get("use_best_times")),
+            account_id=rule.get("account_id"),
+        )
+        for rule in get_rules(workspace_id)
+    ]
+
+
+# ----------------------------------------------------------------------------- briefs
+
+
+def get_brief(workspace_id: str, month: str) -> Brief | None:
+    from chalicelib.ai.writer import Brief
+
+    record = store.get_document(workspace_id, store.brief_key(_month(month)))
+    return Brief.model_validate(record.data) if record else None
+
+
+def put_brief(workspace_id: str, month: str, fields: dict[str, Any], actor: str | None) -> Brief:
+    from chalicelib.ai.writer import Brief
+    from chalicelib.store import accounts as account_store
+
+    month = _month(month)
+    if fields.get("month") not in (None, month):
+        raise invalid("month", f"the path's month is {month}")
+    brief = Brief.model_validate(fields | {"month": month})
+    known = {a.account_id for a in account_store.list_accounts(workspace_id)}
+    for index, account_id in enumerate(brief.account_ids):
+        if account_id not in known:
+            raise invalid(f"account_ids[{index}]", "no such account in this workspace")
+    if len(set(brief.account_ids)) != len(brief.account_ids):
+        raise invalid("account_ids", "an account is named twice")
+    store.put_document(workspace_id, store.brief_key(month), brief.model_dump(mode="json"), actor)
+    return brief
+
+
+def _month(month: str, field: str = "month") -> str:
+    try:
+        month_bounds(month)
+    except ValueError:
+        raise invalid(field, "a month such as 2026-12 (YYYY-MM)") from None
+    if not re.fullmatch(r"\d{4}-\d{2}", month):
+        raise invalid(field, "a month such as 2026-12 (YYYY-MM)")
+    return month
+
+
+# ------------------------------------------------------------------------------ plans
+
+
+def start(workspace_id: str, month: str, reviewer: Reviewer) -> store.PlanRecord:
+    """Check, place and pay for a month's plan, then generate it in the background."""
+    from chalicelib.ai.writer import BrandProfile
+    from chalicelib.store.workspaces import get_workspace
+
+    month = _month(month)
+    brief = get_brief(workspace_id, month)
+    if brief is None:
+        raise invalid("month", f"no brief for {month} yet: PUT /briefs/{month} first")
+    if not brief.account_ids:
+        raise invalid("account_ids", f"the brief for {month} names no target account")
+    targets, lead = _targets(workspace_id, brief.account_ids)
+    workspace = get_workspace(workspace_id)
+    if workspace is None:
+        raise NotFound("Workspace not found.")
+    profile = get_brand(workspace_id) or BrandProfile(
+        business_name=workspace.name, written_by="offline"
+    )
+    zone = lead.timezone or workspace.timezone or "UTC"
+    now = utcnow()
+    slots = plan_slots(workspace_id, month, lead, [t.account_id for t in targets], zone, now)
+    if not slots:
+        raise invalid(
+            "month", f"{month} has no free slot left for these rules (past, or all taken)"
+        )
+    _spend(workspace_id, OUTLINE_CREDITS + CAPTION_CREDITS * len(slots) * len(targets))
+    plan = store.PlanRecord(
+        workspace_id,
+        store.plan_key(""),
+        plan_id=new_id("plan"),
+        month=month,
+        status="generating",
+        progress=0,
+        total=len(slots),
+        done=0,
+        brief=brief.model_dump(mode="json"),
+        profile=profile.model_dump(mode="json"),
+        slots=[iso_utc(slot) for slot in slots],
+        timezone=zone,
+        requested_by=_who(reviewer),
+    )
+    store.create_plan(plan)
+    _dispatch(workspace_id, plan.plan_id)
+    return plan
+
+
+def plan_slots(
+    workspace_id: str,
+    month: str,
+    lead: AccountItem,
+    account_ids: list[str],
+    zone: str,
+    now: datetime,
+) -> list[datetime]:
+    """The month's slots by the lead account's rule, clear of what the target accounts
+    have scheduled and of the drafts the month's other plans placed."""
+    from chalicelib.store import posts as post_store
+
+    rule = rule_for(_rules(workspace_id), lead.account_id)
+    first, last = month_bounds(month)
+    start = max(now, datetime.combine(first, datetime.min.time(), UTC) - timedelta(days=1))
+    end = datetime.combine(last, datetime.min.time(), UTC) + timedelta(days=2)
+    taken: list[datetime] = []
+    if end > start:
+        for account_id in account_ids:
+            taken += [
+                _instant(at) for at in post_store.taken_times(workspace_id, account_id, start, end)
+            ]
+    for other in store.list_plans(workspace_id, month):
+        if other.status == "failed":
+            continue
+        if other.status == "generating":
+            taken += [_instant(at) for at in other.slots]
+            continue
+        taken += [
+            _instant(item.slot)
+            for item in store.list_items(workspace_id, other.plan_id)
+            if item.status == "draft"
+        ]
+    lift = _best_times(workspace_id, lead) if rule.use_best_times else None
+    return month_slots(rule, zone, month, now + LEAD, taken, lift)
+
+
+def _best_times(workspace_id: str, account: AccountItem) -> list[list[float]] | None:
+    """The account's lift by weekday x hour (analytics' best times), or None."""
+    from chalicelib.analytics.service import best_times_of
+
+    try:
+        return [list(row) for row in best_times_of(workspace_id, account).lift] or None
+    except Exception:  # best times are a refinement: the window's usual time will do
+        logger.exception("best times unavailable for a plan", extra={"account": account.account_id})
+        return None
+
+
+def _targets(workspace_id: str, account_ids: list[str]) -> tuple[list[Target], AccountItem]:
+    from chalicelib.store import accounts as account_store
+
+    accounts = {a.account_id: a for a in account_store.list_accounts(workspace_id)}
+    found = []
+    for index, account_id in enumerate(account_ids):
+        account = accounts.get(account_id)
+        if account is None:
+            raise invalid(f"account_ids[{index}]", "no such account in this workspace")
+        found.append(Target(account_id, account.network))
+    return found, accounts[account_ids[0]]
+
+
+def _dispatch(workspace_id: str, plan_id: str) -> None:
+    scheduling.invoke_async(
+        get_settings().plan_worker_arn, {"workspace_id": workspace_id, "plan_id": plan_id}
+    )
+
+
+def run_job(event: dict[str, Any]) -> None:
+    """The plan worker's entry point: `{workspace_id, plan_id}`."""
+    generate(event["workspace_id"], event["plan_id"])
+
+
+def generate(workspace_id: str, plan_id: str, writer: Writer | None = None) -> None:
+    """Write the plan's items (the worker). A plan no longer generating is left alone."""
+    from chalicelib.ai.writer import BrandProfile, Brief, writer_for_settings
+
+    plan = store.get_plan(workspace_id, plan_id)
+    if plan is None or plan.status != "generating":
+        return
+    try:
+        writer = writer or writer_for_settings()
+        brief = Brief.model_validate(plan.brief)
+        profile = BrandProfile.model_validate(plan.profile)
+        slots = [_instant(at) for at in plan.slots]
+        targets, _ = _targets(workspace_id, brief.account_ids)
+        outline = writer.outline(brief, profile, len(slots))
+        ideas = _enough(outline.value, len(slots))
+        store.update_plan(plan, writer=outline.writer)
+        store.add_done(plan, outline.input_tokens, outline.output_tokens, items=0)
+        reviewer = _reviewer(plan)
+        total = len(slots)
+
+        def one(position: int) -> None:
+            item = _write_item(
+                plan, position, ideas[position], slots[position], targets, writer, reviewer
+            )
+            done = store.add_done(plan, *item)
+            store.update_plan(plan, progress=min(99, (done * 100) // total))
+
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            list(pool.map(one, range(total)))
+        store.update_plan(plan, status="ready", progress=100)
+    except Exception as error:
+        logger.exception("plan generation failed", extra={"plan_id": plan_id})
+        message = error.message if isinstance(error, ApiError) else "the writer failed"
+        store.update_plan(plan, status="failed", error=f"Generation failed: {message}"[:500])
+
+
+def _enough(ideas: list[ItemIdea], count: int) -> list[ItemIdea]:
+    if not ideas:
+        raise ValueError("the writer proposed no items")
+    return [ideas[i % len(ideas)] for i in range(count)]
+
+
+def _write_item(
+    plan: store.PlanRecord,
+    position: int,
+    idea: ItemIdea,
+    slot: datetime,
+    targets: list[Target],
+    writer: Writer,
+    reviewer: Reviewer,
+) -> tuple[int, int]:
+    """One item: its captions, its image, its draft post. The tokens it took."""
+    from chalicelib.ai.writer import BrandProfile, Brief
+
+    brief = Brief.model_validate(plan.brief)
+    profile = BrandProfile.model_validate(plan.profile)
+    captions, tokens, written_by = _captions(writer, idea, brief, profile, targets)
+    item = store.PlanItemRecord(
+        plan.workspace_id,
+        "",
+        plan_id=plan.plan_id,
+        item_id=new_id("pi"),
+        month=plan.month,
+        position=position,
+        kind=idea.kind,
+        pillar=idea.pillar,
+        title=idea.title,
+        angle=idea.angle,
+        image_template=idea.image_template,
+        headline=idea.headline,
+        slot=iso_utc(slot),
+        timezone=plan.timezone,
+        captions=captions,
+        account_ids=[t.account_id for t in targets],
+        writer=written_by,
+        status="draft",
+    )
+    try:
+        item.media_id = _image(plan.workspace_id, reviewer, item, profile, targets)
+        post = _create_draft(plan.workspace_id, reviewer, item)
+        item.post_id = post.post_id
+    except ApiError as error:
+        item.problem = _words(error)
+    store.put_item(item)
+    return tokens
+
+
+def _captions(
+    writer: Writer,
+    idea: ItemIdea,
+    brief: Brief,
+    profile: BrandProfile,
+    targets: list[Target],
+) -> tuple[list[dict[str, Any]], tuple[int, int], str]:
+    """A caption per target account, fitted to its network's own count."""
+    from chalicelib.ai.fit import fit_caption, max_chars
+
+    captions: list[dict[str, Any]] = []
+    tokens_in = tokens_out = 0
+    written_by = writer.name
+    by_network: dict[str, Caption] = {}
+    for target in targets:
+        caption = by_network.get(target.network)
+        if caption is None:
+            limit = max_chars(target.network)
+
+            def ask(network: str = target.network, limit: int = limit) -> Caption:
+                nonlocal tokens_in, tokens_out, written_by
+                written = writer.caption(idea, brief, profile, network, limit)
+                tokens_in += written.input_tokens
+                tokens_out += written.output_tokens
+                written_by = written.writer
+                return written.value
+
+            caption = fit_caption(target.network, ask(), ask)
+            by_network[target.network] = caption
+        captions.append(
+            {
+                "account_id": target.account_id,
+                "network": target.network,
+                "text": caption.full_text(),
+                "hashtags": list(caption.hashtags),
+            }
+        )
+    return captions, (tokens_in, tokens_out), written_by
+
+
+def _image(
+    workspace_id: str,
+    reviewer: Reviewer,
+    item: store.PlanItemRecord,
+    profile: BrandProfile,
+    targets: list[Target],
+) -> str:
+    from chalicelib.ai.images import store_item_images
+
+    networks = list(dict.fromkeys(t.network for t in targets))
+    return store_item_images(
+        workspace_id,
+        reviewer.user_id or reviewer.actor,
+        item.image_template,
+        item.headline,
+        profile,
+        networks,
+    )
+
+
+def _create_draft(workspace_id: str, reviewer: Reviewer, item: store.PlanItemRecord) -> PostItem:
+    from chalicelib.domain.posts import PostIn, TargetIn
+    from chalicelib.posts.facts import load_facts
+    from chalicelib.posts.service import create_post
+
+    media_ids = [item.media_id] if item.media_id else []
+    body = PostIn(
+        text=item.captions[0]["text"] if item.captions else "",
+        media_ids=media_ids,
+        targets=[TargetIn(account_id=c["account_id"], text=c["text"]) for c in item.captions],
+    )
+    facts = load_facts(workspace_id, media_ids)
+    return create_post(workspace_id, reviewer.actor, body, facts, reviewer=reviewer)
+
+
+# ------------------------------------------------------------------------------- reads
+
+
+@dataclass
+class PlanView:
+    plan: store.PlanRecord
+    items: list[store.PlanItemRecord]
+    posts: dict[str, PostItem]
+
+
+def get_plan(workspace_id: str, plan_id: str) -> PlanView:
+    plan = _plan(workspace_id, plan_id)
+    items = store.list_items(workspace_id, plan_id)
+    return PlanView(plan, items, _posts(workspace_id, items))
+
+
+def list_plans(workspace_id: str, month: str | None) -> list[PlanView]:
+    if month is not None:
+        month = _month(month)
+    return [get_plan(workspace_id, plan.plan_id) for plan in store.list_plans(workspace_id, month)]
+
+
+def _plan(workspace_id: str, plan_id: str) -> store.PlanRecord:
+    plan = store.get_plan(workspace_id, plan_id)
+    if plan is None:
+        raise NotFound("Plan not found.")
+    return plan
+
+
+def _posts(workspace_id: str, items: Iterable[store.PlanItemRecord]) -> dict[str, PostItem]:
+    from chalicelib.store import posts as post_store
+
+    found = {}
+    for item in items:
+        if item.post_id:
+            post = post_store.get(workspace_id, item.post_id)
+            if post is not None:
+                found[item.post_id] = post
+    return found
+
+
+def item_status(item: store.PlanItemRecord, post: PostItem | None) -> str:
+    """What the item is to the plan, from its post's own status."""
+    if post is None:
+        return str(item.status)
+    return _ITEM_STATUS.get(str(post.status), "scheduled")
+
+
+def slot_of(item: store.PlanItemRecord) -> str:
+    """The slot as ISO with the offset of the item's time zone."""
+    return _instant(item.slot).astimezone(_zone(item.timezone)).isoformat()
+
+
+def _zone(name: str) -> Any:
+    from chalicelib.domain.timezones import zone
+
+    return zone(name)
+
+
+# ------------------------------------------------------------------------------- edits
+
+
+def edit_item(
+    workspace_id: str,
+    plan_id: str,
+    item_id: str,
+    changes: dict[str, Any],
+    reviewer: Reviewer,
+) -> store.PlanItemRecord:
+    """Title, headline, slot and captions of one item; its post follows."""
+    item = _item(workspace_id, plan_id, item_id, changes.get("version"))
+    read_version = int(item.version)
+    post = post_of(item)
+    now = utcnow()
+    if changes.get("title") is not None:
+        item.title = changes["title"]
+    if changes.get("headline") is not None:
+        item.headline = changes["headline"]
+    retimed = False
+    if changes.get("slot") is not None:
+        item.slot = iso_utc(_slot(changes["slot"], item.timezone, now))
+        retimed = True
+    new_text = False
+    if changes.get("captions") is not None:
+        _set_captions(item, changes["captions"])
+        new_text = True
+    item.problem = None
+    if post is not None and (new_text or (retimed and post.status != "draft")):
+        _update_post(item, post, reviewer, text=new_text, when=retimed and post.status != "draft")
+    return _save(item, read_version)
+
+
+def _set_captions(item: store.PlanItemRecord, edits: list[dict[str, Any]]) -> None:
+    from chalicelib.ai.fit import count_of
+
+    captions = {c["account_id"]: c for c in item.captions}
+    for index, edit in enumerate(edits):
+        caption = captions.get(edit["account_id"])
+        if caption is None:
+            raise invalid(f"captions[{index}].account_id", "not one of this item's accounts")
+        text = edit["text"]
+        counted = count_of(caption["network"], text)
+        if counted.count > counted.limit:
+            raise invalid(
+                f"captions[{index}].text",
+                f"{counted.count} by {caption['network']}'s count; at most {counted.limit}",
+            )
+        caption["text"] = text
+        caption["hashtags"] = list(dict.fromkeys(_HASHTAG.findall(text)))
+    item.captions = list(captions.values())
+
+
+def regenerate(
+    workspace_id: str, plan_id: str, item_id: str, part: str, reviewer: Reviewer
+) -> store.PlanItemRecord:
+    """A new idea and captions for the item (`text`), or a new image (`image`)."""
+    from chalicelib.ai.writer import BrandProfile, Brief, writer_for_settings
+
+    plan = _plan(workspace_id, plan_id)
+    if plan.status == "generating":
+        raise Conflict("The plan is still being written; regenerate once it is ready.")
+    item = _item(workspace_id, plan_id, item_id, None)
+    read_version = int(item.version)
+    post = post_of(item)
+    if post is not None and post.status not in ("draft", "changes_requested", "rejected"):
+        raise Conflict(
+            f"The item's post is {str(post.status).replace('_', ' ')}: "
+            "edit it, or cancel it before regenerating."
+        )
+    brief = Brief.model_validate(plan.brief)
+    profile = get_brand(workspace_id) or BrandProfile.model_validate(plan.profile)
+    targets = [Target(c["account_id"], c["network"]) for c in item.captions]
+    if part == "text":
+        _spend(workspace_id, OUTLINE_CREDITS + CAPTION_CREDITS * len(targets))
+        writer = writer_for_settings()
+        idea = _fresh_idea(writer, brief, profile, plan, item)
+        item.kind, item.pillar, item.title = idea.kind, idea.pillar, idea.title
+        item.angle, item.image_template, item.headline = (
+            idea.angle,
+            idea.image_template,
+            idea.headline,
+        )
+        item.captions, _, item.writer = _captions(writer, idea, brief, profile, targets)
+    else:
+        item.media_id = _image(workspace_id, reviewer, item, profile, targets)
+    item.problem = None
+    if post is not None:
+        _update_post(item, post, reviewer, text=part == "text", media=part == "image")
+    return _save(item, read_version)
+
+
+def _fresh_idea(
+    writer: Writer,
+    brief: Brief,
+    profile: BrandProfile,
+    plan: store.PlanRecord,
+    item: store.PlanItemRecord,
+) -> ItemIdea:
+    """An idea the plan does not have yet: the outline asked for a few more than the plan."""
+    used = {other.title for other in store.list_items(plan.workspace_id, plan.plan_id)}
+    count = int(plan.total) + 4
+    ideas = writer.outline(brief, profile, count).value
+    fresh = [idea for idea in ideas if idea.title not in used]
+    same_kind = [idea for idea in fresh if idea.kind == item.kind]
+    pool = same_kind or fresh or ideas
+    return pool[int(item.position) % len(pool)]
+
+
+def approve(
+    workspace_id: str, plan_id: str, item_ids: list[str] | None, reviewer: Reviewer
+) -> PlanView:
+    """Schedule the items' posts on their slots (each on its own: one that cannot go, say
+    its slot has passed, keeps its draft and says why in `problem`)."""
+    plan = _plan(workspace_id, plan_id)
+    if plan.status == "generating":
+        raise Conflict("The plan is still being written; approve it once it is ready.")
+    items = store.list_items(workspace_id, plan_id)
+    by_id = {item.item_id: item for item in items}
+    if item_ids is not None:
+        for index, item_id in enumerate(item_ids):
+            if item_id not in by_id:
+                raise invalid(f"item_ids[{index}]", "not an item of this plan")
+        chosen = [by_id[item_id] for item_id in dict.fromkeys(item_ids)]
+    else:
+        chosen = items
+    for item in chosen:
+        post = post_of(item)
+        if post is None or item_status(item, post) != "draft":
+            continue
+        read_version = int(item.version)
+        try:
+            updated = _update_post(item, post, reviewer, when=True)
+            item.status = item_status(item, updated)
+            item.problem = None
+        except ApiError as error:
+            item.problem = _words(error)
+        try:
+            _save(item, read_version)
+        except Conflict:
+            logger.info("a plan item changed while approving", extra={"item": item.item_id})
+    return get_plan(workspace_id, plan_id)
+
+
+def _update_post(
+    item: store.PlanItemRecord,
+    post: PostItem,
+    reviewer: Reviewer,
+    *,
+    text: bool = False,
+    when: bool = False,
+    media: bool = False,
+) -> PostItem:
+    from chalicelib.domain.posts import PostPatch, TargetIn, When
+    from chalicelib.posts.facts import load_facts
+    from chalicelib.posts.service import update_post
+
+    fields: dict[str, Any] = {"version": int(post.version)}
+    if text:
+        fields["text"] = item.captions[0]["text"] if item.captions else ""
+        fields["targets"] = [
+            TargetIn(account_id=c["account_id"], text=c["text"]) for c in item.captions
+        ]
+    if media:
+        fields["media_ids"] = [item.media_id] if item.media_id else []
+    if when:
+        wall = to_wall(_instant(item.slot), item.timezone)
+        fields["when"] = When(at=wall.isoformat(), timezone=item.timezone)
+    patch = PostPatch(**fields)
+    media_ids = patch.media_ids if patch.media_ids is not None else list(post.media_ids)
+    facts = load_facts(item.workspace_id, media_ids)
+    return update_post(
+        item.workspace_id, post.post_id, patch, facts, actor=reviewer.actor, reviewer=reviewer
+    )
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def _item(
+    workspace_id: str, plan_id: str, item_id: str, version: int | None
+) -> store.PlanItemRecord:
+    item = store.get_item(workspace_id, plan_id, item_id)
+    if item is None:
+        raise NotFound("Plan item not found.")
+    if version is not None and version != int(item.version):
+        raise Conflict(
+            f"The item changed since you read it: version {int(item.version)} is current.",
+            [{"field": "version", "message": f"version {int(item.version)} is current"}],
+        )
+    return item
+
+
+def _save(item: store.PlanItemRecord, read_version: int) -> store.PlanItemRecord:
+    try:
+        return store.save_item(item, read_version)
+    except store.Stale:
+        raise Conflict("The item changed while it was being saved; reload it.") from None
+
+
+def post_of(item: store.PlanItemRecord) -> PostItem | None:
+    from chalicelib.store import posts as post_store
+
+    return post_store.get(item.workspace_id, item.post_id) if item.post_id else None
+
+
+def _slot(value: str, zone_name: str, now: datetime) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise invalid("slot", "an ISO time such as 2026-12-01T09:00:00+01:00") from None
+    try:
+        instant = parsed.astimezone(UTC) if parsed.tzinfo is not None else to_utc(parsed, zone_name)
+    except (ValueError, OverflowError):
+        raise invalid("slot", "a time between the years 1 and 9999") from None
+    if instant <= now:
+        raise invalid("slot", "must be in the future")
+    return instant
+
+
+def _instant(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def _who(reviewer: Reviewer) -> dict[str, Any]:
+    role = reviewer.role.value if reviewer.role is not None else None
+    return {"actor": reviewer.actor, "role": role, "user_id": reviewer.user_id}
+
+
+def _reviewer(plan: store.PlanRecord) -> Reviewer:
+    from chalicelib.domain.roles import Role
+
+    who = plan.requested_by or {}
+    role = who.get("role")
+    return Reviewer(
+        actor=who.get("actor") or "system",
+        role=Role(role) if role else None,
+        user_id=who.get("user_id"),
+    )
+
+
+def _spend(workspace_id: str, credits: int) -> None:
+    """AI credits through the writers' guard (402 past the plan's credits, 429 past the
+    hourly generations)."""
+    import importlib
+
+    # Imported by name until chalicelib/ai/guard.py lands (issue 24's writers).
+    importlib.import_module("chalicelib.ai.guard").spend(workspace_id, credits)
+
+
+def _words(error: ApiError) -> str:
+    detail = error.details[0] if error.details else None
+    if detail and detail.get("message"):
+        return f"{error.message} ({detail.get('field')}: {detail['message']})"[:500]
+    return error.message[:500]
