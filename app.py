@@ -23,6 +23,7 @@ from chalicelib.api.publishing import publishing
 from chalicelib.api.queue import queue
 from chalicelib.api.review_links import review_links
 from chalicelib.api.sessions import sessions
+from chalicelib.api.short_links import short_links
 from chalicelib.api.webhooks import webhooks
 from chalicelib.api.workspaces import workspaces
 from chalicelib.settings import get_settings
@@ -54,6 +55,7 @@ app.register_blueprint(imports)
 app.register_blueprint(webhooks)
 app.register_blueprint(library)
 app.register_blueprint(review_links)
+app.register_blueprint(short_links)
 app.register_blueprint(collaboration)
 app.register_blueprint(admin)
 app.register_blueprint(analytics)
