@@ -1,6 +1,10 @@
-"""Dependency checks behind GET /v1/health."""
+"""Dependency checks behind GET /v1/health, and publishing's health for operators
+(GET /v1/admin/health)."""
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 from chalicelib.aws import client
 from chalicelib.settings import get_settings
@@ -20,3 +24,117 @@ def run_checks() -> list[tuple[str, bool, str]]:
     except Exception as exc:
         results.append(("s3", False, type(exc).__name__))
     return results
+
+
+# ---- Publishing's health for operators (GET /v1/admin/health) ----------------------
+# The publisher counts each attempt's outcome per network and 10-minute bucket (one
+# atomic ADD on a small item: chalicelib/store/health.py); the page sums the buckets of the
+# last hour and day. Counting never stands in the way of publishing: a failed write is
+# logged and the attempt goes on.
+
+HOUR_BUCKETS = 6
+DAY_BUCKETS = 144
+SWEEP_ARMED_SHOWN = 20
+DEPTH_ATTRIBUTES = (
+    "ApproximateNumberOfMessages",
+    "ApproximateNumberOfMessagesNotVisible",
+    "ApproximateNumberOfMessagesDelayed",
+)
+
+
+def record_attempt(
+    network: str,
+    outcome: str,
+    *,
+    kind: str | None = None,
+    lateness: float | None = None,
+    now: datetime | None = None,
+) -> None:
+    """Count one attempt's outcome (published, retrying, failed or unconfirmed)."""
+    from chalicelib.domain.health import attempt_counts, bucket_start
+    from chalicelib.observability import logger
+    from chalicelib.store import health as store
+    from chalicelib.store.base import utcnow
+
+    try:
+        bucket = bucket_start(now or utcnow())
+        store.add(network, bucket, attempt_counts(outcome, kind, lateness))
+    except Exception:
+        logger.exception("counting a publish attempt failed", extra={"network": network})
+
+
+def record_sweep(now: datetime, counts: dict[str, int], armed: list[dict[str, str]]) -> None:
+    """The sweeper's run, for the health page (best effort, as `record_attempt`)."""
+    from chalicelib.observability import logger
+    from chalicelib.store import health as store
+
+    try:
+        store.record_sweep(now, counts, armed[:SWEEP_ARMED_SHOWN])
+    except Exception:
+        logger.exception("recording the sweep failed")
+
+
+def network_health(now: datetime) -> dict[str, dict[str, Any]]:
+    """Per network with any attempt in the last day: the last hour's and day's figures
+    (the hour: this 10-minute bucket so far and the five before it)."""
+    from chalicelib.domain.health import BUCKET, add_up, bucket_start, figures
+    from chalicelib.networks.registry import NETWORK_IDS
+    from chalicelib.store import health as store
+
+    newest = bucket_start(now)
+    day = [newest - BUCKET * i for i in range(DAY_BUCKETS)]
+    hour = {f"{b:%Y-%m-%dT%H:%M}" for b in day[:HOUR_BUCKETS]}
+    found = store.read(NETWORK_IDS, day)
+    report: dict[str, dict[str, Any]] = {}
+    for network in NETWORK_IDS:
+        buckets = {b: c for (n, b), c in found.items() if n == network}
+        if buckets:
+            report[network] = {
+                "hour": figures(add_up(c for b, c in buckets.items() if b in hour)),
+                "day": figures(add_up(buckets.values())),
+            }
+    return report
+
+
+def queue_depths() -> list[dict[str, Any]]:
+    """Messages waiting (visible), being handled (in flight) and delayed, per queue."""
+    from chalicelib.settings import get_settings
+
+    settings = get_settings()
+    sqs = client("sqs")
+
+    def metrics_dead_letters() -> str:
+        _, _, _, _, owner, name = settings.metrics_dead_letter_queue_arn.split(":")
+        return str(sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=owner)["QueueUrl"])
+
+    queues = [
+        ("dead_letters", "Failed posts (dead letters)", lambda: settings.dead_letter_queue_url),
+        ("webhooks", "Webhook deliveries", lambda: settings.webhook_queue_url),
+        ("metrics_dead_letters", "Metrics collection runs given up", metrics_dead_letters),
+    ]
+    depths = []
+    for name, label, url in queues:
+        entry: dict[str, Any] = {"name": name, "label": label}
+        try:
+            found = sqs.get_queue_attributes(QueueUrl=url(), AttributeNames=DEPTH_ATTRIBUTES)
+            counts = [int(found["Attributes"].get(a, 0)) for a in DEPTH_ATTRIBUTES]
+            entry.update(visible=counts[0], in_flight=counts[1], delayed=counts[2])
+        except Exception as exc:  # one queue out of reach must not hide the others
+            entry["error"] = type(exc).__name__
+        depths.append(entry)
+    return depths
+
+
+def collection_backlog(now: datetime) -> dict[str, Any]:
+    """The metrics collection's queue: refreshes due now, and the oldest one's due time."""
+    from chalicelib.store import health as store
+    from chalicelib.store.metrics import DUE_SHARDS
+
+    due, oldest = store.due_refreshes(now, DUE_SHARDS)
+    return {"due": due, "oldest_due_at": oldest}
+
+
+def last_sweep() -> dict[str, Any] | None:
+    from chalicelib.store import health as store
+
+    return store.last_sweep()

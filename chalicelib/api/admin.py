@@ -134,6 +134,63 @@ class LogQuery(Model):
     cursor: str | None = None
 
 
+class HealthWindow(Model):
+    attempts: int = Field(description="publish attempts that ended (retries included)")
+    published: int
+    retried: int = Field(description="attempts that will be tried again")
+    failed: int = Field(description="targets failed for good, unconfirmed included")
+    unconfirmed: int = Field(description="attempts that may have gone out unseen")
+    success_rate: float | None = Field(description="published / (published + failed)")
+    failure_kinds: dict[str, int] = Field(
+        description="unsuccessful attempts by kind: throttled, transient, reauth, refused..."
+    )
+    lateness_p50_seconds: float | None = Field(
+        description="published - due, p50 (the upper edge of a 25 %-wide bin)"
+    )
+    lateness_p99_seconds: float | None
+
+
+class NetworkHealth(Model):
+    network: str
+    name: str
+    hour: HealthWindow = Field(description="this 10-minute bucket so far and the five before")
+    day: HealthWindow = Field(description="the last 144 10-minute buckets")
+
+
+class QueueDepth(Model):
+    name: str
+    label: str
+    visible: int | None = None
+    in_flight: int | None = None
+    delayed: int | None = None
+    error: str | None = Field(default=None, description="why the depth could not be read")
+
+
+class CollectionBacklog(Model):
+    due: int = Field(description="analytics refreshes due now and not yet fetched")
+    oldest_due_at: str | None
+
+
+class SweptPost(Model):
+    workspace_id: str
+    post_id: str
+    action: str = Field(description="armed, invoked or expired")
+
+
+class SweeperRun(Model):
+    at: str
+    counts: dict[str, int]
+    acted_on: list[SweptPost] = Field(description="the first 20 posts it armed or invoked")
+
+
+class HealthOut(Model):
+    generated_at: str
+    networks: list[NetworkHealth] = Field(description="networks with attempts in the last day")
+    queues: list[QueueDepth]
+    collection: CollectionBacklog
+    sweeper: SweeperRun | None = Field(description="its last run (None: not in 3 days)")
+
+
 class SupportAccessIn(Model):
     model_config = ConfigDict(extra="forbid")
 
@@ -306,6 +363,37 @@ def operator_log(ctx: RequestContext, query: LogQuery) -> OperatorLog:
             for e in events
         ],
         next_cursor=cursor,
+    )
+
+
+@admin.endpoint(
+    "GET", "/v1/admin/health", auth=Access.OPERATOR, response=HealthOut, tags=("admin",)
+)
+def publishing_health(ctx: RequestContext) -> HealthOut:
+    """Publishing's health (operators): per network the last hour's and day's attempts,
+    success rate, failure kinds and lateness; queue depths; the sweeper's last run."""
+    from chalicelib import health
+    from chalicelib.networks.registry import network_name
+    from chalicelib.store.base import iso, utcnow
+
+    now = utcnow()
+    sweep = health.last_sweep()
+    return HealthOut(
+        generated_at=iso(now),
+        networks=[
+            NetworkHealth(
+                network=network,
+                name=network_name(network),
+                hour=HealthWindow(**windows["hour"]),
+                day=HealthWindow(**windows["day"]),
+            )
+            for network, windows in health.network_health(now).items()
+        ],
+        queues=[QueueDepth(**depth) for depth in health.queue_depths()],
+        collection=CollectionBacklog(**health.collection_backlog(now)),
+        sweeper=SweeperRun(at=sweep["at"], counts=sweep["counts"], acted_on=sweep["armed"])
+        if sweep
+        else None,
     )
 
 

@@ -226,7 +226,7 @@ def publish_target(
         ):
             outcomes.audit_attempt(item, target, int(target.attempts), "unconfirmed", reason)
             outcomes.notify_failed(item, target, reason)
-            outcomes.count(target.network, "PublishUnconfirmed")
+            outcomes.count_unconfirmed(target.network)
             return TargetOutcome("unconfirmed")
         return TargetOutcome("skipped")
     attempt_id = new_id("a")
@@ -344,7 +344,7 @@ class _Recorder:
             )
             outcomes.arm_retry(self.item, self.target, self.attempt + 1, when)
             outcomes.audit_attempt(self.item, self.target, self.attempt, "retrying", failure.reason)
-            outcomes.count(self.target.network, "PublishRetried")
+            outcomes.count_retried(self.target.network, failure)
             return TargetOutcome("retrying")
         status = "unconfirmed" if failure.maybe_published else "failed"
         reason = failure.final_reason(self.attempt)

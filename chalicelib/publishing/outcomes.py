@@ -312,21 +312,46 @@ def count_failed(network: str, failure: Failure) -> None:
     """A target that failed for good: `PublishFailed` per network (the failure-rate
     alarms), `PublishFailedByKind` per network and kind (the dashboard), and
     `PublishUnconfirmed` when it may have gone out."""
+    from chalicelib.health import record_attempt
+
     count(network, "PublishFailed")
     observability.count("PublishFailedByKind", network=network, kind=failure.kind)
     if failure.maybe_published:
         count(network, "PublishUnconfirmed")
+    record_attempt(
+        network, "unconfirmed" if failure.maybe_published else "failed", kind=failure.kind
+    )
+
+
+def count_retried(network: str, failure: Failure) -> None:
+    """An attempt that will be retried: `PublishRetried`, and the health page's counters."""
+    from chalicelib.health import record_attempt
+
+    count(network, "PublishRetried")
+    record_attempt(network, "retrying", kind=failure.kind)
+
+
+def count_unconfirmed(network: str) -> None:
+    """An attempt that never came back (its lease ran out): it may be live."""
+    from chalicelib.health import record_attempt
+
+    count(network, "PublishUnconfirmed")
+    record_attempt(network, "unconfirmed", kind="unanswered")
 
 
 def count_published(
     item: store.PostItem, target: store.TargetAttribute, published_at: datetime, seconds: float
 ) -> None:
+    from chalicelib.health import record_attempt
+
     count(target.network, "PostsPublished")
+    lateness = None
     if item.scheduled_at:
         due = datetime.fromisoformat(item.scheduled_at)
         lateness = max(0.0, (published_at - due).total_seconds())
         count(target.network, "PublishLatenessSeconds", lateness, "Seconds")
     count(target.network, "PublishLatencySeconds", seconds, "Seconds")
+    record_attempt(target.network, "published", lateness=lateness)
 
 
 def dead_letter(

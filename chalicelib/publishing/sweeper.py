@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import scheduling
+from chalicelib.health import record_sweep
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 from chalicelib.store import posts as store
@@ -31,6 +32,7 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
     now = now or utcnow()
     grace = timedelta(seconds=get_settings().sweep_grace_seconds)
     counts = {"armed": 0, "invoked": 0, "expired": 0, "looked_at": 0}
+    acted: list[dict[str, str]] = []  # for the operators' health page
     for shard in range(store.SWEEP_SHARDS):
         for key in store.PostItem.sweep_index.query(str(shard), store.PostItem.due_at <= iso(now)):
             counts["looked_at"] += 1
@@ -41,7 +43,11 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                 continue
             if action:
                 counts[action] += 1
+                acted.append(
+                    {"workspace_id": key.workspace_id, "post_id": key.post_id, "action": action}
+                )
     logger.info("sweep", extra=counts)
+    record_sweep(now, counts, acted)
     return counts
 
 

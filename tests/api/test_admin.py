@@ -243,3 +243,55 @@ def test_operators_force_a_reconnect_and_set_feature_flags(client, world, monkey
     }
     actions = {e["action"] for e in _operators_log(client, operator)}
     assert {"account.reconnect_forced", "workspace.flags_set"} <= actions
+
+
+def test_the_health_page_counts_each_networks_attempts_queues_and_the_sweep(
+    client, world, monkeypatch
+):
+    from chalicelib.publishing.sweeper import sweep
+
+    operator = make_operator(monkeypatch, signup(client))
+    assert call(client, "GET", "/v1/admin/health", headers=world.owner.headers).status_code == 403
+    quiet = call(client, "GET", "/v1/admin/health", headers=operator.headers)
+    assert quiet.status_code == 200, quiet.json
+    assert quiet.json["networks"] == [] and quiet.json["sweeper"] is None
+
+    x, linkedin = world.account("x"), world.account("linkedin")
+    for network, fault in (("x", None), ("x", "duplicate"), ("x", "5xx"), ("linkedin", None)):
+        if fault:
+            world.sandbox.fault(network, fault)
+        account = x if network == "x" else linkedin
+        due = utcnow() - timedelta(seconds=1)
+        post_id = world.schedule({account: network}, f"Health {fault}", at=due, arm=False)
+        invoke_publisher({"workspace_id": world.ws, "post_id": post_id, "version": 1})
+    # A post written but never armed: the sweeper arms it, and the page says so.
+    unarmed = world.schedule({x: "x"}, "Tomorrow", at=utcnow() + timedelta(days=1), arm=False)
+    assert sweep()["armed"] == 1
+
+    answer = call(client, "GET", "/v1/admin/health", headers=operator.headers)
+    assert answer.status_code == 200, answer.json
+    health = answer.json
+    by_network = {n["network"]: n for n in health["networks"]}
+    assert set(by_network) == {"x", "linkedin"}
+    seen = by_network["x"]["hour"]
+    assert (seen["attempts"], seen["published"], seen["retried"], seen["failed"]) == (3, 1, 1, 1)
+    assert seen["success_rate"] == 0.5
+    assert seen["failure_kinds"] == {"duplicate": 1, "transient": 1}
+    # Published a second or so after its due second: p50 and p99 within a bin of that.
+    assert 0 < seen["lateness_p50_seconds"] <= seen["lateness_p99_seconds"] < 60
+    assert by_network["x"]["day"] == seen
+    assert by_network["linkedin"]["hour"]["success_rate"] == 1.0
+    assert by_network["x"]["name"] == "X" and by_network["linkedin"]["name"] == "LinkedIn"
+
+    queues = {q["name"]: q for q in health["queues"]}
+    assert set(queues) == {"dead_letters", "webhooks", "metrics_dead_letters"}
+    assert queues["dead_letters"]["visible"] == 1  # the duplicate, failed for good
+    assert all(q["error"] is None for q in queues.values()), queues
+    assert health["collection"] == {"due": 0, "oldest_due_at": None}  # first refresh: +1 h
+
+    sweeper = health["sweeper"]
+    assert sweeper["counts"]["armed"] == 1
+    assert sweeper["acted_on"] == [
+        {"workspace_id": world.ws, "post_id": unarmed, "action": "armed"}
+    ]
+    assert sweeper["at"] <= health["generated_at"]

@@ -107,3 +107,36 @@ export function when(iso: string | null | undefined): string {
   if (!iso) return "—";
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
+
+export interface HealthWindow {
+  attempts: number;
+  published: number;
+  retried: number;
+  failed: number;
+  unconfirmed: number;
+  success_rate: number | null;
+  failure_kinds: Record<string, number>;
+  lateness_p50_seconds: number | null;
+  lateness_p99_seconds: number | null;
+}
+
+export interface Health {
+  generated_at: string;
+  networks: { network: string; name: string; hour: HealthWindow; day: HealthWindow }[];
+  queues: { name: string; label: string; visible: number | null; in_flight: number | null; delayed: number | null; error: string | null }[];
+  collection: { due: number; oldest_due_at: string | null };
+  sweeper: {
+    at: string;
+    counts: Record<string, number>;
+    acted_on: { workspace_id: string; post_id: string; action: string }[];
+  } | null;
+}
+
+/** Publishing's health (GET /v1/admin/health), read again every minute. */
+export function useHealth() {
+  return useQuery({
+    queryKey: ["admin", "health"],
+    queryFn: () => api<Health>("/v1/admin/health"),
+    refetchInterval: 60_000,
+  });
+}

@@ -1,11 +1,12 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { tokenStore } from "../api/client";
 import type { Workspace } from "../api/people";
 import { SuspendedBanner } from "../components/SuspendedBanner";
+import { HealthPanel } from "./Health";
 import { SupportAccess } from "./SupportAccess";
 
 function wrap(children: ReactNode) {
@@ -72,5 +73,47 @@ describe("SupportAccess", () => {
     unmount();
     wrap(<SupportAccess workspace={{ ...granted, role: "editor" }} />);
     expect(screen.queryByRole("button")).toBeNull();
+  });
+});
+
+describe("HealthPanel", () => {
+  it("shows each network's hour and day, the queues and the sweeper's last run", async () => {
+    tokenStore.set({ access_token: "a" });
+    const window = {
+      attempts: 3,
+      published: 1,
+      retried: 1,
+      failed: 1,
+      unconfirmed: 0,
+      success_rate: 0.5,
+      failure_kinds: { duplicate: 1, transient: 1 },
+      lateness_p50_seconds: 1.19,
+      lateness_p99_seconds: 1.49,
+    };
+    const health = {
+      generated_at: new Date().toISOString(),
+      networks: [{ network: "x", name: "X", hour: window, day: { ...window, attempts: 30 } }],
+      queues: [
+        { name: "dead_letters", label: "Failed posts (dead letters)", visible: 4, in_flight: 0, delayed: 0, error: null },
+        { name: "webhooks", label: "Webhook deliveries", visible: null, in_flight: null, delayed: null, error: "AccessDenied" },
+      ],
+      collection: { due: 12, oldest_due_at: null },
+      sweeper: { at: new Date().toISOString(), counts: { looked_at: 2, armed: 1, invoked: 0, expired: 0 }, acted_on: [{ workspace_id: "w_9", post_id: "p_1", action: "armed" }] },
+    };
+    const fetch = vi.fn(async (_url: RequestInfo | URL) => answer(200, health));
+    vi.stubGlobal("fetch", fetch);
+    wrap(<HealthPanel />);
+    const table = await screen.findByRole("table");
+    const rows = within(table).getAllByRole("row");
+    expect(rows[1].textContent).toContain("Last hour");
+    expect(rows[1].textContent).toContain("50.0 %");
+    expect(rows[1].textContent).toContain("duplicate 1, transient 1");
+    expect(rows[1].textContent).toContain("≤ 1.49 s");
+    expect(rows[2].textContent).toContain("30");
+    expect(screen.getByText(/4 waiting, 0 in flight/)).toBeTruthy();
+    expect(screen.getByText(/could not be read \(AccessDenied\)/)).toBeTruthy();
+    expect(screen.getByText(/12 refreshes due/)).toBeTruthy();
+    expect(screen.getByRole("link", { name: "w_9" }).getAttribute("href")).toBe("/operators/w_9");
+    expect(String(fetch.mock.calls[0][0])).toContain("/v1/admin/health");
   });
 });

@@ -16,6 +16,7 @@ import {
   type Tenant,
   type TenantAction,
 } from "../operators/api";
+import { HealthPanel } from "../operators/Health";
 import "../operators/operators.css";
 
 /** The operators' console: find a tenant, see it (metadata unless it granted support
@@ -89,6 +90,7 @@ function TenantSearch() {
           )}
         </>
       )}
+      <HealthPanel />
       <OperatorLog after={found.dataUpdatedAt} />
     </>
   );
