@@ -38,13 +38,17 @@ BASE = "/v1/workspaces/{ws}/analytics"
 
 def _period(ws: str, query: RangeQuery) -> tuple[str, Period]:
     from chalicelib.analytics.service import today_in, workspace_zone
+    from chalicelib.billing.entitlements import check_history
     from chalicelib.domain.analytics import PeriodError, period
 
     zone = workspace_zone(ws)
+    today = today_in(zone)
     try:
-        return zone, period(query.from_, query.to, today_in(zone))
+        found = period(query.from_, query.to, today)
     except PeriodError as error:
         raise invalid(error.field, error.message) from None
+    check_history(ws, found.start, today)  # 402 beyond the plan's history depth
+    return zone, found
 
 
 @analytics.endpoint(
@@ -100,6 +104,10 @@ def analytics_export_csv(ctx: RequestContext, ws: str, query: RangeQuery) -> Res
     """The period's published targets as CSV, one row per target (columns documented in
     docs/analytics-export.md; an empty cell is a metric the network does not give)."""
     from chalicelib.analytics.service import export_csv
+    from chalicelib.billing.entitlements import require
+    from chalicelib.billing.plans import Feature
+
+    require(ws, Feature.ANALYTICS_EXPORT)
 
     zone, period = _period(ws, query)
     name = f"schedulo-analytics-{period.start}-{period.end}.csv"
@@ -114,7 +122,11 @@ def analytics_export_pdf(ctx: RequestContext, ws: str, query: RangeQuery) -> Res
     against the period before, a chart per day, networks and accounts, top posts."""
     from chalicelib.analytics.report_pdf import render
     from chalicelib.analytics.service import Scope, summary, top_posts
+    from chalicelib.billing.entitlements import require
+    from chalicelib.billing.plans import Feature
     from chalicelib.store.workspaces import get_workspace
+
+    require(ws, Feature.ANALYTICS_EXPORT)
 
     zone, period = _period(ws, query)
     body = SummaryOut.model_validate(summary(Scope(ws, zone), period)).model_dump(by_alias=True)

@@ -138,8 +138,13 @@ def get_policy(ctx: RequestContext, ws: str) -> PolicyOut:
 def put_policy(ctx: RequestContext, ws: str, body: ApprovalPolicy) -> PolicyOut:
     """Set the approval policy (owners and admins; audited). Posts already in review keep
     the steps they were submitted with."""
+    from chalicelib.billing.entitlements import require
+    from chalicelib.billing.plans import Feature
+    from chalicelib.domain.approvals import ApprovalMode
     from chalicelib.posts.approvals import set_policy
 
+    if body.mode is not ApprovalMode.OFF:
+        require(ws, Feature.APPROVALS)  # 402 plan_feature; turning approvals off always works
     meta = set_policy(ws, body, ctx.principal.actor)
     return PolicyOut(policy=body, **meta)
 
@@ -156,7 +161,11 @@ def put_policy(ctx: RequestContext, ws: str, body: ApprovalPolicy) -> PolicyOut:
 )
 def submit_post(ctx: RequestContext, ws: str, post_id: str, body: SubmitIn) -> PostOut:
     """Submit a draft (or a post sent back, rejected or expired) for approval; it is
-    checked as if it were going out. 409 with approvals off."""
+    checked as if it were going out. 409 with approvals off; 402 on a plan without them."""
+    from chalicelib.billing.entitlements import require
+    from chalicelib.billing.plans import Feature
+
+    require(ws, Feature.APPROVALS)
     return _decide(ctx, ws, post_id, Decision.SUBMIT, body, body.when)
 
 

@@ -50,7 +50,10 @@ class BillingOut(Model):
     current_period_end: str | None
     cancel_at_period_end: bool
     meters: list[MeterOut]
-    features: list[str]
+    features: list[str] = Field(
+        description="what the workspace may use: its plan's features and any an operator "
+        "turned on (every feature when billing is off)"
+    )
     plans: list[PlanOut] = Field(description="every plan, for comparison")
     can_manage: bool = Field(description="the caller may upgrade or open the portal")
     has_customer: bool
@@ -117,7 +120,7 @@ def get_billing(ctx: RequestContext, ws: str) -> BillingOut:
             MeterOut(meter=m.meter.value, used=m.used, limit=m.limit, month=m.month)
             for m in found.meters
         ],
-        features=sorted(f.value for f in found.plan.features),
+        features=found.features,
         plans=[plan_out(p) for p in PLANS] if found.enabled else [],
         can_manage=found.enabled and ctx.role is Role.OWNER,
         has_customer=found.has_customer,

@@ -208,7 +208,11 @@ def list_api_keys(ctx: RequestContext, ws: str) -> ApiKeyList:
 )
 def create_api_key(ctx: RequestContext, ws: str, body: ApiKeyIn) -> ApiKeyCreated:
     """Create an API key; its secret is in this response only."""
+    from chalicelib.billing.entitlements import require
+    from chalicelib.billing.plans import Feature
     from chalicelib.people.api_keys import create_key
+
+    require(ws, Feature.API_KEYS)
 
     key, secret = create_key(
         ws, ctx.principal, caller_role(ctx), body.name, body.role, body.expires_at

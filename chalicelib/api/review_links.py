@@ -240,7 +240,11 @@ def create_review_link(
     ctx: RequestContext, ws: str, post_id: str, body: ReviewLinkIn
 ) -> ReviewLinkOut:
     """A new client review link to the post."""
+    from chalicelib.billing.entitlements import require
+    from chalicelib.billing.plans import Feature
     from chalicelib.posts.review_links import create
+
+    require(ws, Feature.CLIENT_REVIEW_LINKS)
 
     item, _ = create(ws, post_id, ctx.principal.actor, body.expires_in_days, body.label)
     return link_out(item)

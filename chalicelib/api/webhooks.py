@@ -212,7 +212,11 @@ def list_webhooks(ctx: RequestContext, ws: str) -> WebhookList:
 )
 def create_webhook(ctx: RequestContext, ws: str, body: WebhookIn) -> WebhookCreated:
     """Add an endpoint; its signing secret is in this response only."""
+    from chalicelib.billing.entitlements import require
+    from chalicelib.billing.plans import Feature
     from chalicelib.webhooks.service import create
+
+    require(ws, Feature.OUTGOING_WEBHOOKS)
 
     item, secret = create(
         ws,

@@ -37,9 +37,16 @@ def list_workspaces(ctx: RequestContext) -> WorkspaceList:
 )
 def create_workspace(ctx: RequestContext, body: WorkspaceIn) -> WorkspaceOut:
     """Create a workspace; the caller becomes its owner."""
+    from chalicelib.billing.entitlements import take_workspace
     from chalicelib.people.workspaces import create_workspace as create
 
-    workspace = create(ctx.principal.user(), body.name, body.timezone)
+    user = ctx.principal.user()
+    give_back = take_workspace(user.user_id)  # 402 past the plan's workspaces per owner
+    try:
+        workspace = create(user, body.name, body.timezone)
+    except Exception:
+        give_back()
+        raise
     return workspace_out(workspace, Role.OWNER)
 
 

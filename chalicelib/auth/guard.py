@@ -46,6 +46,11 @@ def authorize(ctx: RequestContext, auth: Auth, workspace_id: str | None) -> None
     ctx.workspace_id, ctx.role = workspace_id, role
     if not role.allows(Role(auth)):
         raise Forbidden(f"This needs the {auth.value} role or higher; you are {role.value}.")
+    if principal.is_api_key:
+        from chalicelib.billing.entitlements import require
+        from chalicelib.billing.plans import Feature
+
+        require(workspace_id, Feature.API_KEYS)  # 402 once the plan has no API keys
 
 
 def caller_role(ctx: RequestContext) -> Role:

@@ -17,11 +17,11 @@ Over a limit: 402 `plan_limit`, its details naming the meter, the limit and the 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.billing.plans import DEFAULT_PLAN, Meter, Plan, PlanId, get_plan
-from chalicelib.errors import PlanLimit
+from chalicelib.billing.plans import DEFAULT_PLAN, PLANS, Feature, Meter, Plan, PlanId, get_plan
+from chalicelib.errors import ApiError, PlanLimit
 from chalicelib.settings import get_settings
 
 if TYPE_CHECKING:
@@ -37,7 +37,28 @@ NOUNS = {
     Meter.CONNECTED_ACCOUNTS: "connected accounts",
     Meter.SCHEDULED_POSTS_PER_MONTH: "scheduled posts a month",
     Meter.TEAM_MEMBERS: "team members (pending invitations included)",
+    Meter.WORKSPACES_PER_OWNER: "workspaces you own",
+    Meter.BULK_ROWS_PER_IMPORT: "rows per bulk import",
+    Meter.AI_CREDITS_PER_MONTH: "AI credits a month",
+    Meter.ANALYTICS_HISTORY_DAYS: "days of analytics history",
 }
+FEATURE_NOUNS = {
+    Feature.APPROVALS: "approvals",
+    Feature.API_KEYS: "API keys",
+    Feature.OUTGOING_WEBHOOKS: "outgoing webhooks",
+    Feature.AI_ASSISTANT: "the AI assistant",
+    Feature.ANALYTICS_EXPORT: "analytics exports (CSV and PDF)",
+    Feature.CLIENT_REVIEW_LINKS: "client review links",
+}
+# Counted per calendar month (UTC for AI credits; posts are billed by bill_post in the
+# workspace's zone).
+MONTHLY_UTC = frozenset({Meter.AI_CREDITS_PER_MONTH})
+
+
+class PlanFeatureMissing(ApiError):
+    """The workspace's plan does not include a feature (and no operator turned it on)."""
+
+    status, code = 402, "plan_feature"
 
 
 def enabled() -> bool:
@@ -116,6 +137,60 @@ def refusal(workspace_id: str, meter: Meter, limit: int, used: int, month: str |
     )
 
 
+# ---------------------------------------------------------------------------- features
+
+
+def operator_flags(workspace_id: str) -> dict[str, bool]:
+    """The flags an operator set on the workspace (the console's feature flags)."""
+    from chalicelib.store.workspaces import get_workspace
+
+    workspace = get_workspace(workspace_id)
+    return dict(workspace.feature_flags or {}) if workspace is not None else {}
+
+
+def has_feature(
+    workspace_id: str, feature: Feature, flags: Mapping[str, bool] | None = None
+) -> bool:
+    """Whether the workspace may use `feature`: billing off, its plan includes it, or an
+    operator turned its flag (named as the feature) on. The workspace is read only when
+    the plan lacks the feature and `flags` were not given."""
+    if not enabled() or feature in plan_for(workspace_id).features:
+        return True
+    if flags is None:
+        flags = operator_flags(workspace_id)
+    return bool(flags.get(feature.value))
+
+
+def features_of(workspace_id: str, plan: Plan, flags: Mapping[str, bool]) -> list[str]:
+    """What the workspace may use: the plan's features and those an operator turned on."""
+    on = set(plan.features) | {f for f in Feature if flags.get(f.value)}
+    return sorted(f.value for f in on)
+
+
+def cheapest_with(feature: Feature) -> Plan | None:
+    having = [p for p in PLANS if feature in p.features]
+    return min(having, key=lambda p: p.rank) if having else None
+
+
+def require(workspace_id: str, feature: Feature, flags: Mapping[str, bool] | None = None) -> None:
+    """402 `plan_feature` naming the feature and the plan that has it, unless the
+    workspace may use it."""
+    if has_feature(workspace_id, feature, flags):
+        return
+    plan = plan_for(workspace_id)
+    needed = cheapest_with(feature)
+    noun = FEATURE_NOUNS.get(feature, feature.value)
+    upgrade = f"; the {needed.name} plan does. Upgrade to use it." if needed else "."
+    detail: dict[str, Any] = {
+        "field": feature.value,
+        "feature": feature.value,
+        "plan": plan.id.value,
+        "required_plan": needed.id.value if needed else None,
+        "message": f"not included in {plan.name}",
+    }
+    raise PlanFeatureMissing(f"Your {plan.name} plan does not include {noun}{upgrade}", [detail])
+
+
 # -------------------------------------------------------------------- counted things
 
 
@@ -163,27 +238,44 @@ def usage(workspace_id: str, meter: Meter, month: str | None = None) -> int:
     return store.used(key) or 0
 
 
+def utc_month(now: datetime | None = None) -> str:
+    return (now or datetime.now(UTC)).strftime("%Y-%m")
+
+
 def take(workspace_id: str, meter: Meter, amount: int = 1) -> None:
-    """Count `amount` more of a meter that mirrors stored things, or raise 402."""
+    """Count `amount` more of a meter (a per-workspace one, or AI credits this UTC month),
+    or raise 402: `plan_limit` past the limit, `plan_feature` for AI credits on a plan
+    without the AI assistant. Nothing is counted when it raises."""
     from chalicelib.store import billing as store
 
     if not enabled() or amount <= 0:
         return
-    key = _key(workspace_id, meter)
+    flags: Mapping[str, bool] | None = None
+    if meter is Meter.AI_CREDITS_PER_MONTH:
+        flags = operator_flags(workspace_id)
+        require(workspace_id, Feature.AI_ASSISTANT, flags)
+    month = utc_month() if meter in MONTHLY_UTC else None
+    key = _key(workspace_id, meter, month)
     if meter in SEEDS:
         store.seed(key, lambda: SEEDS[meter](workspace_id))
     limit = limit_of(workspace_id, meter)
+    if flags and meter is Meter.AI_CREDITS_PER_MONTH and limit == 0:
+        # An operator turned the assistant on for a plan without credits: the credits of
+        # the cheapest plan that has it.
+        needed = cheapest_with(Feature.AI_ASSISTANT)
+        limit = needed.limits[meter] if needed else limit
     if store.take([store.Want(key, amount, limit)]) is not None:
         assert limit is not None
-        raise refusal(workspace_id, meter, limit, store.used(key) or 0)
+        raise refusal(workspace_id, meter, limit, store.used(key) or 0, month)
 
 
 def give_back(workspace_id: str, meter: Meter, amount: int = 1) -> None:
+    """Undo a take whose work failed (AI credits: of this UTC month)."""
     from chalicelib.store import billing as store
 
     if not enabled() or amount <= 0:
         return
-    key = _key(workspace_id, meter)
+    key = _key(workspace_id, meter, utc_month() if meter in MONTHLY_UTC else None)
     if store.used(key) is not None:
         store.give_back(key, amount)
 
@@ -355,3 +447,127 @@ def _ranges(rows: list[int]) -> str:
 
 def plan_id_of(workspace_id: str) -> PlanId:
     return plan_for(workspace_id).id
+
+
+# -------------------------------------------------------------------------- workspaces
+
+
+def _owned(user_id: str) -> list[str]:
+    from chalicelib.store.members import memberships_of
+
+    return [m.workspace_id for m in memberships_of(user_id) if m.role == "owner"]
+
+
+def _owner_key(user_id: str) -> str:
+    from chalicelib.store.billing import counter_key
+
+    return counter_key(f"user:{user_id}", Meter.WORKSPACES_PER_OWNER.value)
+
+
+def take_workspace(user_id: str) -> Callable[[], None]:
+    """Before `user_id` creates a workspace: one more owned workspace counted, within the
+    most generous limit among the plans of the workspaces they own (402 `plan_limit`
+    otherwise). Returns what gives it back, for when the creation fails.
+
+    The count is an atomic counter per user, seeded from the workspaces they own; one
+    that passed its count (they left or handed over a workspace since) is set to the
+    real count once and tried again."""
+    from chalicelib.store import billing as store
+
+    if not enabled():
+        return lambda: None
+    owned = _owned(user_id)
+    plans = [plan_for(w) for w in owned] or [get_plan(DEFAULT_PLAN)]
+    caps = [p.limits[Meter.WORKSPACES_PER_OWNER] for p in plans]
+    limit = None if None in caps else max(c for c in caps if c is not None)
+    best = max(plans, key=lambda p: p.rank)
+    key = _owner_key(user_id)
+    store.seed(key, lambda: len(owned))
+    want = store.Want(key, 1, limit)
+    if store.take([want]) is not None:
+        counted = store.used(key) or 0
+        resynced = counted > len(owned) and store.reset(key, counted, len(owned))
+        if resynced and store.take([want]) is None:
+            return lambda: store.give_back(key, 1)
+        assert limit is not None
+        noun = NOUNS[Meter.WORKSPACES_PER_OWNER]
+        raise PlanLimit(
+            f"Your {best.name} plan allows {limit} {noun}; you own {len(owned)}. "
+            "Upgrade a workspace's plan to own more.",
+            [
+                {
+                    "field": Meter.WORKSPACES_PER_OWNER.value,
+                    "meter": Meter.WORKSPACES_PER_OWNER.value,
+                    "limit": limit,
+                    "used": len(owned),
+                    "plan": best.id.value,
+                    "message": f"{len(owned)} of {limit} owned",
+                }
+            ],
+        )
+    return lambda: store.give_back(key, 1)
+
+
+def owned_usage(user_id: str) -> int:
+    return len(_owned(user_id))
+
+
+# ------------------------------------------------------------------------- bulk import
+
+
+def check_bulk_rows(workspace_id: str, rows: int) -> None:
+    """An import of `rows` rows fits the plan's rows per import, or 402 `plan_limit`
+    naming `rows`, the limit and the rows in the file (nothing is written)."""
+    limit = limit_of(workspace_id, Meter.BULK_ROWS_PER_IMPORT)
+    if limit is None or rows <= limit:
+        return
+    plan = plan_for(workspace_id)
+    message = (
+        f"Your {plan.name} plan does not include bulk import. Upgrade your plan to import rows."
+        if limit == 0
+        else f"Your {plan.name} plan allows {limit:,} rows per import; this file has "
+        f"{rows:,}. Split the file, or upgrade your plan."
+    )
+    raise PlanLimit(
+        message,
+        [
+            {
+                "field": "rows",
+                "meter": Meter.BULK_ROWS_PER_IMPORT.value,
+                "limit": limit,
+                "used": rows,
+                "plan": plan.id.value,
+                "message": f"{rows} rows; at most {limit}",
+            }
+        ],
+    )
+
+
+# ------------------------------------------------------------------------------ history
+
+
+def check_history(workspace_id: str, start: date, today: date) -> None:
+    """Analytics from `start` lie within the plan's history depth (days before `today`,
+    in the workspace's zone), or 402 `plan_limit` naming `from`, the limit in days and
+    how far back was asked: a clear refusal rather than a silently shortened period."""
+    limit = limit_of(workspace_id, Meter.ANALYTICS_HISTORY_DAYS)
+    back = (today - start).days
+    if limit is None or back <= limit:
+        return
+    plan = plan_for(workspace_id)
+    earliest = today - timedelta(days=limit)
+    raise PlanLimit(
+        f"Your {plan.name} plan keeps {limit} days of analytics history: the earliest "
+        f"day you can see is {earliest.isoformat()}. Upgrade your plan to see further back.",
+        [
+            {
+                "field": "from",
+                "meter": Meter.ANALYTICS_HISTORY_DAYS.value,
+                "limit": limit,
+                "used": back,
+                "plan": plan.id.value,
+                "earliest": earliest.isoformat(),
+                "message": f"{back} days back; at most {limit}",
+            }
+        ],
+    )

@@ -39,7 +39,12 @@ HANDLED = frozenset(
         "invoice.payment_failed",
     }
 )
-ENFORCED = (Meter.CONNECTED_ACCOUNTS, Meter.SCHEDULED_POSTS_PER_MONTH, Meter.TEAM_MEMBERS)
+ENFORCED = (
+    Meter.CONNECTED_ACCOUNTS,
+    Meter.SCHEDULED_POSTS_PER_MONTH,
+    Meter.TEAM_MEMBERS,
+    Meter.AI_CREDITS_PER_MONTH,
+)
 
 
 class StripeUnavailable(ApiError):
@@ -80,27 +85,32 @@ class Summary:
     cancel_at_period_end: bool
     meters: list[MeterUsage]
     has_customer: bool
+    features: list[str]
 
 
 def summary(workspace_id: str, timezone: str, now: datetime) -> Summary:
     from chalicelib.store import billing as store
 
     if not entitlements.enabled():
-        return Summary(False, get_plan(PlanId.ENTERPRISE), None, None, None, False, [], False)
+        every = get_plan(PlanId.ENTERPRISE)
+        features = sorted(f.value for f in every.features)
+        return Summary(False, every, None, None, None, False, [], False, features)
     sub = store.subscription(workspace_id)
     plan = entitlements.plan_of_subscription(sub, now)
-    month = entitlements.month_of(now, timezone)
+    months = {
+        Meter.SCHEDULED_POSTS_PER_MONTH: entitlements.month_of(now, timezone),
+        Meter.AI_CREDITS_PER_MONTH: entitlements.utc_month(now),
+    }
     meters = [
         MeterUsage(
             meter,
-            entitlements.usage(
-                workspace_id, meter, month if meter is Meter.SCHEDULED_POSTS_PER_MONTH else None
-            ),
+            entitlements.usage(workspace_id, meter, months.get(meter)),
             plan.limits[meter],
-            month if meter is Meter.SCHEDULED_POSTS_PER_MONTH else None,
+            months.get(meter),
         )
         for meter in ENFORCED
     ]
+    flags = entitlements.operator_flags(workspace_id)
     return Summary(
         True,
         plan,
@@ -110,6 +120,7 @@ def summary(workspace_id: str, timezone: str, now: datetime) -> Summary:
         bool(sub.cancel_at_period_end) if sub else False,
         meters,
         bool(sub and sub.customer_id),
+        entitlements.features_of(workspace_id, plan, flags),
     )
 
 

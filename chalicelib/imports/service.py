@@ -78,6 +78,9 @@ def start(
         ) from None
     if not parsed.rows:
         raise invalid("body", "the file has a header but no rows")
+    from chalicelib.billing.entitlements import check_bulk_rows
+
+    check_bulk_rows(workspace_id, len(parsed.rows))  # 402 before anything is stored
     import_id = new_id("imp")
     prefix = f"imports/{workspace_id}/{import_id}"
     _put(f"{prefix}/source.csv", data, "text/csv")
@@ -312,10 +315,11 @@ def _bill(
 ) -> Callable[[], None]:
     """The first commit counts its rows in their months' scheduled posts (402, naming the
     rows past the plan's limit, and nothing scheduled); a resumed commit was counted."""
-    from chalicelib.billing.entitlements import bill_rows
+    from chalicelib.billing.entitlements import bill_rows, check_bulk_rows
 
     if item.commit_attempts:
         return lambda: None
+    check_bulk_rows(item.workspace_id, int(item.rows or 0))  # the plan may have changed
     skipped = set(late)
     rows = {
         row["row"]: datetime.fromisoformat(row["at"].replace("Z", "+00:00"))
@@ -449,10 +453,12 @@ def _approval(workspace: WorkspaceRecord | None, reviewer: Reviewer) -> dict[str
     """The approval state every post of the import starts with, when the workspace's
     policy requires approval of the committer's posts; None when it does not."""
     from chalicelib.posts import approvals
-    from chalicelib.posts.facts import policy_of
+    from chalicelib.posts.facts import policy_in_force
 
-    policy = policy_of(workspace.approval_policy if workspace else None)
-    if workspace is None or not approvals.required(policy, reviewer):
+    if workspace is None:
+        return None
+    policy = policy_in_force(workspace)
+    if not approvals.required(policy, reviewer):
         return None
     return approvals.initial_state(workspace.workspace_id, policy, reviewer, utcnow())
 

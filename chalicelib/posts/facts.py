@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import time
 from typing import TYPE_CHECKING
 
-from chalicelib.domain.approvals import OFF, ApprovalPolicy
+from chalicelib.domain.approvals import OFF, ApprovalMode, ApprovalPolicy
 from chalicelib.domain.posts import AccountFacts
 from chalicelib.domain.slots import Slot
 from chalicelib.domain.utm import link_tracking_of
@@ -17,6 +17,7 @@ from chalicelib.posts.service import Facts
 if TYPE_CHECKING:
     from chalicelib.store.accounts import AccountItem
     from chalicelib.store.media import MediaItem
+    from chalicelib.store.workspaces import WorkspaceRecord
 
 
 def load_facts(workspace_id: str, media_ids: Iterable[str] = ()) -> Facts:
@@ -45,9 +46,22 @@ def load_facts(workspace_id: str, media_ids: Iterable[str] = ()) -> Facts:
         workspace.timezone,
         media_as_sent(items, limits),
         identities,
-        policy_of(workspace.approval_policy),
+        policy_in_force(workspace),
         link_tracking_of(workspace.link_tracking, get_settings().short_link_base),
     )
+
+
+def policy_in_force(workspace: WorkspaceRecord) -> ApprovalPolicy:
+    """The policy posts follow: the stored one, unless the workspace's plan has no
+    approvals any more (it is kept, and in force again on a plan that has them)."""
+    policy = policy_of(workspace.approval_policy)
+    if policy.mode is ApprovalMode.OFF:
+        return policy
+    from chalicelib.billing.entitlements import has_feature
+    from chalicelib.billing.plans import Feature
+
+    flags = workspace.feature_flags or {}
+    return policy if has_feature(workspace.workspace_id, Feature.APPROVALS, flags) else OFF
 
 
 def policy_of(stored: dict | None) -> ApprovalPolicy:

@@ -230,7 +230,7 @@ def _subscribed(workspace_id: str, event_type: str) -> list[str]:
 def emit_event(workspace_id: str, event_type: str, data: Any) -> int:
     event = EventType(event_type)
     webhook_ids = _subscribed(workspace_id, event.value)
-    if not webhook_ids:
+    if not webhook_ids or not _on_plan(workspace_id):
         return 0
     payload = data if isinstance(data, Model) else DATA_MODELS[event].model_validate(data)
     return len(
@@ -253,10 +253,27 @@ def enqueue(
     return deliveries
 
 
+def _on_plan(workspace_id: str) -> bool:
+    """The workspace's plan sends webhooks (its endpoints stay, silent, on one that
+    does not)."""
+    from chalicelib.billing.entitlements import has_feature
+    from chalicelib.billing.plans import Feature
+
+    return has_feature(workspace_id, Feature.OUTGOING_WEBHOOKS)
+
+
+def _require_plan(workspace_id: str) -> None:
+    from chalicelib.billing.entitlements import require
+    from chalicelib.billing.plans import Feature
+
+    require(workspace_id, Feature.OUTGOING_WEBHOOKS)
+
+
 def send_test(workspace_id: str, webhook_id: str) -> store.DeliveryItem:
     """A `webhook.test` event to this endpoint only (whatever it subscribed to)."""
     from chalicelib.domain.webhooks import TestEventData
 
+    _require_plan(workspace_id)
     found(workspace_id, webhook_id)
     data = TestEventData(webhook_id=webhook_id, message="This is a test event from Schedulo.")
     event = EventType.WEBHOOK_TEST
@@ -276,6 +293,7 @@ class Redelivered:
 def redeliver(workspace_id: str, webhook_id: str, delivery_id: str | None) -> Redelivered:
     """One delivery again (any state), or every failed one (`delivery_id` None): from
     attempt 1, with the same `webhook-id` and body, so a receiver can still deduplicate."""
+    _require_plan(workspace_id)
     found(workspace_id, webhook_id)
     if delivery_id is not None:
         one = store.get_delivery(workspace_id, webhook_id, delivery_id)

@@ -154,3 +154,12 @@ def stripe_app(
     monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "0")  # new workspaces start on Free
     get_settings.cache_clear()
     return local_stripe
+
+
+@pytest.fixture
+def billing_on(monkeypatch):
+    """A deployment with a Stripe key: plans are enforced. No sign-up trial: a new
+    workspace starts on Free (test_trial_at_sign_up covers the trial)."""
+    monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", "sk_test_schedulo_tests")
+    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "0")
+    get_settings.cache_clear()

@@ -25,15 +25,6 @@ APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 
 
 @pytest.fixture
-def billing_on(monkeypatch):
-    """A deployment with a Stripe key: plans are enforced. No sign-up trial: a new
-    workspace starts on Free (test_trial_at_sign_up covers the trial)."""
-    monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", "sk_test_schedulo_tests")
-    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "0")
-    get_settings.cache_clear()
-
-
-@pytest.fixture
 def sandbox(aws):
     with running_sandbox() as running:
         yield running
