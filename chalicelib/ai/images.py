@@ -301,7 +301,7 @@ def compose(
     )
     face = font(fitted.size)
     centred = template in ("quote", "promo")
-    y = top + ((box[3] - box[1]) - fitted.height) // 2 if centred else top
+    y = top + ((box[3] - box[1]) - fitted.height) // 2
     for line in fitted.lines:
         x = (width - face.getlength(line)) / 2 if centred else margin
         draw.text((x, y), line, font=face, fill=colours.headline)
