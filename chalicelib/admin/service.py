@@ -173,11 +173,18 @@ def suspend(operator_id: str, workspace_id: str, reason: str) -> Any:
 
 
 def unsuspend(operator_id: str, workspace_id: str, reason: str) -> Any:
+    """Lift the suspension; the posts it refused lately are published now, older ones
+    stay failed and the people are told (`suspension.rearm_refused`)."""
+    from chalicelib.admin.suspension import rearm_refused
     from chalicelib.store.workspaces import set_operator_fields
 
-    _found(workspace_id)
+    suspended = _found(workspace_id).suspended
     record = set_operator_fields(workspace_id, suspended=None)
-    audit_both(operator_id, workspace_id, "workspace.unsuspended", {"reason": reason})
+    details: dict[str, Any] = {"reason": reason}
+    if suspended:
+        done = rearm_refused(workspace_id, dict(suspended), utcnow())
+        details.update(republished=done.republished, left_failed=done.left_failed)
+    audit_both(operator_id, workspace_id, "workspace.unsuspended", details)
     return record
 
 

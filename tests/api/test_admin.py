@@ -149,7 +149,10 @@ def test_a_suspended_workspace_publishes_nothing_and_takes_no_posts(client, worl
     operator = make_operator(monkeypatch, signup(client))
     owner, ws = world.owner, world.ws
     account = world.account("x")
-    waiting = _due_post(world, account, "Due while suspended")
+    # Due two days ago (handed over late): lifting the suspension leaves it failed.
+    waiting = world.schedule(
+        {account: "x"}, "Due while suspended", at=utcnow() - timedelta(days=2), arm=False
+    )
 
     base = f"/v1/admin/workspaces/{ws}"
     short = call(client, "POST", f"{base}/suspend", {"reason": ""}, operator.headers)
@@ -295,3 +298,48 @@ def test_the_health_page_counts_each_networks_attempts_queues_and_the_sweep(
         {"workspace_id": world.ws, "post_id": unarmed, "action": "armed"}
     ]
     assert sweeper["at"] <= health["generated_at"]
+
+
+def test_lifting_a_suspension_publishes_what_it_refused_lately_and_tells_of_the_rest(
+    client, world, monkeypatch
+):
+    operator = make_operator(monkeypatch, signup(client))
+    ws = world.ws
+    x, linkedin = world.account("x"), world.account("linkedin")
+    base = f"/v1/admin/workspaces/{ws}"
+    suspend = call(client, "POST", f"{base}/suspend", {"reason": "Chargeback"}, operator.headers)
+    assert suspend.status_code == 200, suspend.json
+
+    # Refused while suspended: a post due a minute ago on two networks, and one due two
+    # days ago that the sweeper only now handed over (too late to go out after all).
+    recent = world.schedule(
+        {x: "x", linkedin: "linkedin"},
+        "Weekend opening hours",
+        utcnow() - timedelta(minutes=1),
+        False,
+    )
+    stale = world.schedule({x: "x"}, "Friday's special", utcnow() - timedelta(days=2), False)
+    for post_id in (recent, stale):
+        invoke_publisher({"workspace_id": ws, "post_id": post_id, "version": 1})
+        assert world.post(post_id).status == "failed"
+    assert world.sandbox.posts("x") == [] and world.sandbox.posts("linkedin") == []
+
+    lifted = call(client, "POST", f"{base}/unsuspend", {"reason": "Resolved"}, operator.headers)
+    assert lifted.status_code == 200, lifted.json
+
+    item = world.wait_for(recent, lambda p: p.status == "published")
+    assert [t.status for t in item.targets] == ["published", "published"]
+    assert [p["text"] for p in world.sandbox.posts("x")] == ["Weekend opening hours"]
+    assert len(world.sandbox.posts("linkedin")) == 1
+    left = world.post(stale)
+    assert left.status == "failed" and left.targets[0].error.startswith(
+        "This workspace is suspended"
+    )
+
+    inbox = call(client, "GET", f"/v1/workspaces/{ws}/notifications", headers=world.owner.headers)
+    told = [n for n in inbox.json["items"] if n["kind"] == "workspace.unsuspended"]
+    assert len(told) == 1
+    assert "1 post held back during the suspension is being published now" in told[0]["message"]
+    assert "1 post due more than a day ago stayed unpublished" in told[0]["message"]
+    logged = json.loads(_workspace_log(ws, "workspace.unsuspended")[0].details)
+    assert logged["republished"] == [recent] and logged["left_failed"] == [stale]
