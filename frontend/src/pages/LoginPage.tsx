@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { signIn } from "../api/people";
+import { GoogleSignIn } from "../auth/GoogleSignIn";
 import { nextPath } from "../auth/RequireAuth";
 import { Field, FormError } from "../components/Field";
 
@@ -27,6 +28,13 @@ export function LoginPage() {
       <form className="auth-card" onSubmit={submit} aria-labelledby="login-title">
         <p className="brand">Schedulo</p>
         <h1 id="login-title">Sign in</h1>
+        {/* A sign-in with Google that was refused comes back here saying why. */}
+        {search.get("error") && !login.isPending && (
+          <p role="alert" className="form-error">
+            {search.get("error")}
+          </p>
+        )}
+        <GoogleSignIn next={nextPath(search)} />
         <Field label="Email" name="email" type="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} error={login.error} />
         <Field
           label="Password"

@@ -11,8 +11,9 @@ afterEach(() => {
 });
 
 function answer(status: number, error: unknown) {
-  vi.spyOn(globalThis, "fetch").mockResolvedValue(
-    new Response(JSON.stringify({ error }), { status, headers: { "Content-Type": "application/json" } }),
+  // A new Response each time: the page also asks which sign-in providers there are.
+  vi.spyOn(globalThis, "fetch").mockImplementation(
+    async () => new Response(JSON.stringify({ error }), { status, headers: { "Content-Type": "application/json" } }),
   );
 }
 

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { ApiError } from "../api/client";
 import { browserTimeZone, signUp, type Me } from "../api/people";
+import { GoogleSignIn } from "../auth/GoogleSignIn";
 import { nextPath } from "../auth/RequireAuth";
 import { chooseWorkspace } from "../auth/session";
 import { Field, FormError } from "../components/Field";
@@ -38,6 +39,7 @@ export function SignupPage() {
       <form className="auth-card" onSubmit={submit} aria-labelledby="signup-title">
         <p className="brand">Schedulo</p>
         <h1 id="signup-title">Create your account</h1>
+        <GoogleSignIn next={nextPath(search)} />
         <Field label="Your name" name="name" autoComplete="name" required value={name} onChange={(e) => setName(e.target.value)} error={signup.error} />
         <Field
           label="Email"
