@@ -43,7 +43,7 @@ def resolver(monkeypatch):
         looked_up.append(host)
         if host in answers:
             return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in answers[host]]
-        if _is_address(host):  # a literal address needs no DNS
+        if _is_address(host) or host == "localhost":  # no DNS query for these
             return real(host, port, *args, **kwargs)
         raise socket.gaierror(f"{host} is not answered in tests")
 
@@ -157,6 +157,27 @@ def test_private_and_metadata_addresses_are_refused(loopback_allowed, dns, url):
 def test_a_name_resolving_to_a_private_address_is_refused(dns):
     dns["intranet.example.com"] = ["10.1.2.3"]
     assert "private or reserved" in refusal("https://intranet.example.com/")
+
+
+def test_the_api_refuses_private_sites_before_spending_anything(client, resolver):
+    """The attacker's path: POST /brand/extract with the metadata service or a name that
+    resolves inside the network is a 422 naming url, whoever asks."""
+    from tests.support.factories import call, signup
+
+    resolver[0]["shop.example.com"] = ["10.0.0.7"]
+    owner = signup(client)
+    for url in ("http://169.254.169.254/latest/meta-data/", "https://shop.example.com/"):
+        answer = call(
+            client,
+            "POST",
+            f"/v1/workspaces/{owner.workspace_id}/brand/extract",
+            {"url": url},
+            owner.headers,
+        )
+        assert answer.status_code == 422, answer.body
+        error = answer.json["error"]
+        assert error["details"][0]["field"] == "url"
+        assert url in error["message"] and "private or reserved" in error["message"]
 
 
 def test_loopback_is_refused_outside_the_local_stack(sandbox):
