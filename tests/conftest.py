@@ -20,9 +20,16 @@ from tests.support.stack import StackProcess  # noqa: E402
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that start a stack (and the publisher's waits) go first: they are the
-    longest, and a long test dealt to a worker last keeps the run waiting on it alone."""
-    items.sort(key=lambda item: not _is_long(item))
+    """The longest tests go first, schemathesis' shards (minutes each) before the other
+    tests that start a stack (and the publisher's waits): a long test dealt to a worker
+    last keeps the run waiting on it alone."""
+    items.sort(key=_rank)
+
+
+def _rank(item: pytest.Item) -> int:
+    if item.get_closest_marker("fuzz") is not None:
+        return 0
+    return 1 if _is_long(item) else 2
 
 
 def _is_long(item: pytest.Item) -> bool:

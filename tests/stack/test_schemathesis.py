@@ -25,6 +25,9 @@ from tests.support.stack import StackProcess
 pytestmark = [pytest.mark.stack, pytest.mark.fuzz]
 
 EXAMPLES = 40  # per operation and generation mode: about 2,600 cases over 70 operations
+# The operations are dealt round-robin to this many tests, each with a stack of its own,
+# so the run spreads over the pytest workers instead of holding one for minutes.
+SHARDS = 3
 CHECKS = ("not_a_server_error", "response_schema_conformance", "status_code_conformance")
 # Body fields holding a URL the server fetches.
 URL_FIELDS = {"url", "instance_url", "service_url"}
@@ -283,18 +286,23 @@ class Outcome:
     renewed: list[str] = field(default_factory=list)  # operations after a lost session
 
 
-def run(world: World, examples: int = EXAMPLES, checks: tuple[str, ...] = CHECKS) -> Outcome:
-    """Every operation of the document, `examples` cases per generation mode. Should an
-    operation end the owner's session (one not yet in LAST), the next ones start from a
-    new owner and workspace."""
+def run(
+    world: World,
+    examples: int = EXAMPLES,
+    checks: tuple[str, ...] = CHECKS,
+    shard: tuple[int, int] = (0, 1),
+) -> Outcome:
+    """Every operation of the document in `shard` (its index and the number of shards),
+    `examples` cases per generation mode. Should an operation end the owner's session (one
+    not yet in LAST), the next ones start from a new owner and workspace."""
     import schemathesis
     import schemathesis.checks
 
     schema = schemathesis.openapi.from_url(f"{world.url}/v1/openapi.json")
     check_functions = [getattr(schemathesis.checks, name) for name in checks]
-    operations = sorted(
-        (result.ok() for result in schema.get_all_operations()), key=lambda op: _order(op.label)
-    )
+    index, count = shard
+    every = sorted((found.ok() for found in schema.get_all_operations()), key=lambda op: op.label)
+    operations = sorted(every[index::count], key=lambda op: _order(op.label))
     outcome = Outcome()
     session = requests.Session()
     for operation in operations:
@@ -352,12 +360,13 @@ def _run_operation(
         outcome.failures.append(f"{operation.label} [{mode.value}]: {error}")
 
 
-def test_every_operation_answers_as_the_openapi_document_says():
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_every_operation_answers_as_the_openapi_document_says(shard: int):
     # A stack of its own: the run throttles sign-ins from 127.0.0.1 and signs out, which
     # would disturb the tests sharing the session's stack.
     with StackProcess() as stack:
         world = build_world(stack.url, stack.aws_url, stack.sandbox_url)
-        outcome = run(world)
+        outcome = run(world, shard=(shard, SHARDS))
     print(f"{outcome.cases} cases over {len(outcome.statuses)} operations")
     assert not outcome.failures, "\n\n".join(outcome.failures)
     untried = [label for label, seen in outcome.statuses.items() if not seen]
