@@ -29,14 +29,18 @@ export interface Workspace {
   suspended?: { reason: string; at: string } | null;
   /** Until when Schedulo support may read the workspace's posts (granted by an admin). */
   support_access_until?: string | null;
-  /** UTM tags added to the links of its posts (utm_source is the network). */
+  /** UTM tags added to the links of its posts (utm_source is the network), and short links. */
   link_tracking?: LinkTracking;
+  /** What a short link's 8-character code follows (the deployment's setting). */
+  short_link_base?: string;
 }
 
 export interface LinkTracking {
   enabled: boolean;
   medium: string;
   campaign: string | null;
+  /** Each link replaced by a short link of the workspace's own that counts its clicks. */
+  shorten?: boolean;
 }
 
 export interface Me {

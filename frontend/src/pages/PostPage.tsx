@@ -11,6 +11,7 @@ import { showToast } from "../components/Toasts";
 import type { Media } from "../media/api";
 import { retryable, retryPost, STATUS_NAMES, type Post } from "../posts/api";
 import { actionsFor, duplicateBody, lastPublishedAt, listWords, unscheduleBody } from "../posts/postActions";
+import { ShortLinkClicks } from "../posts/ShortLinkClicks";
 import { TargetStatusList } from "../posts/TargetStatusList";
 import { PostCollaboration } from "../posts/collaboration/PostCollaboration";
 import { PostMetrics } from "../analytics/PostMetrics";
@@ -237,6 +238,7 @@ export function PostPage() {
         </div>
       )}
       <PostMetrics workspaceId={workspace.id} post={data} accounts={byId} />
+      <ShortLinkClicks workspaceId={workspace.id} post={data} />
       {canWrite && REVIEWABLE.has(data.status) && <ReviewLinks workspaceId={workspace.id} postId={data.id} />}
       <PostCollaboration workspace={workspace} post={data} postKey={key} />
       {asking === "delete" && (

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Account } from "../accounts/api";
 import type { Network, Post } from "./api";
 import { ComposerForm } from "./ComposerPage";
+import type { SendingLinks } from "./linksAsSent";
 
 const NETWORKS: Network[] = [
   { id: "x", name: "X", capabilities: ["text"], limits: { text: { max_length: 280, counting: "weighted", url_length: 23 }, max_media: 4, first_comment_max: 280 } },
@@ -24,7 +25,7 @@ function json(body: unknown, status = 200) {
   return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 }
 
-function renderComposer(answer: () => Response, post?: Post) {
+function renderComposer(answer: () => Response, post?: Post, links: SendingLinks | null = null) {
   const fetchMock = vi.spyOn(globalThis, "fetch").mockImplementation(async (_input, init) =>
     init?.method === "POST" ? answer() : json({ items: [], next_cursor: null }),
   );
@@ -32,7 +33,7 @@ function renderComposer(answer: () => Response, post?: Post) {
   render(
     <QueryClientProvider client={client}>
       <MemoryRouter>
-        <ComposerForm base="/v1/workspaces/w_1" workspaceId="w_1" networks={NETWORKS} accounts={ACCOUNTS} defaultZone="Europe/Paris" post={post} />
+        <ComposerForm base="/v1/workspaces/w_1" workspaceId="w_1" networks={NETWORKS} accounts={ACCOUNTS} defaultZone="Europe/Paris" post={post} links={links} />
       </MemoryRouter>
     </QueryClientProvider>,
   );
@@ -106,6 +107,33 @@ describe("ComposerForm", () => {
     fireEvent.change(screen.getByLabelText("Text"), { target: { value: "Short" } });
     expect(button.disabled).toBe(false);
     expect(screen.queryByText(/Too long/)).toBeNull();
+  });
+
+  it("counts links as they go out, tagged and shortened, and blocks a text that fits only as written", () => {
+    const tagging: SendingLinks = { enabled: true, medium: "social", campaign: null, shorten: false, shortBase: "https://s.example/l" };
+    renderComposer(() => json({}), undefined, tagging);
+    fireEvent.click(screen.getByRole("checkbox", { name: /LinkedIn · Shop Inc/ }));
+    fireEvent.click(screen.getByLabelText("Schedule at a time"));
+    fireEvent.change(screen.getByLabelText("Date and time"), { target: { value: "2030-01-01T09:00" } });
+    const link = "https://shop.example.com/sale"; // 29 characters; tagged for LinkedIn, 38 more
+    fireEvent.change(screen.getByLabelText("Text"), { target: { value: `${"a".repeat(2970)} ${link}` } });
+    expect(screen.getByLabelText("LinkedIn: 3038 of 3000").className).toContain("over");
+    expect(screen.getByText("Too long for LinkedIn by 38 characters")).toBeTruthy();
+    expect(screen.getByText("Counted with links as they go out: tagged for each network (UTM).")).toBeTruthy();
+    expect((screen.getByRole("button", { name: "Schedule" }) as HTMLButtonElement).disabled).toBe(true);
+    // The variant tab counts the same way.
+    fireEvent.click(screen.getByRole("tab", { name: "LinkedIn" }));
+    expect(screen.getByLabelText("LinkedIn: 3038 of 3000")).toBeTruthy();
+  });
+
+  it("counts a shortened link at the short link's length", () => {
+    const shortening: SendingLinks = { enabled: true, medium: "social", campaign: null, shorten: true, shortBase: "https://s.example/l" };
+    renderComposer(() => json({}), undefined, shortening);
+    fireEvent.click(screen.getByRole("checkbox", { name: /LinkedIn · Shop Inc/ }));
+    fireEvent.change(screen.getByLabelText("Text"), { target: { value: `${"a".repeat(2971)} https://shop.example.com/a/long/path` } });
+    // https://s.example/l/ and an 8-character code: 28.
+    expect(screen.getByLabelText("LinkedIn: 3000 of 3000").className).not.toContain("over");
+    expect(screen.getByText("Counted with links as they go out: tagged for each network (UTM) and shortened.")).toBeTruthy();
   });
 
   it("moves between the text tabs with the arrow keys, Home and End (one tab stop)", () => {

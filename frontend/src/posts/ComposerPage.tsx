@@ -18,6 +18,7 @@ import { LibraryPanel } from "../library/LibraryPanel";
 import { SuggestedSlots } from "../analytics/SuggestedSlots";
 import { MediaPicker } from "../media/MediaPicker";
 import { counter } from "./counting";
+import { changesLinks, linksAsSent, trackingOf, type SendingLinks } from "./linksAsSent";
 import { wallTime, type Network, type Post, type PostBody, type When } from "./api";
 import { PostPreview } from "./PostPreview";
 import { AltTextPrompt } from "./compose/AltTextPrompt";
@@ -41,10 +42,22 @@ export function ComposerPage() {
   const { postId } = useParams();
   if (!workspace) return <p>Loading…</p>;
   if (!roleAllows(workspace.role, "editor")) return <p role="alert">Your role in this workspace cannot create posts.</p>;
-  return <Composer key={postId ?? "new"} workspaceId={workspace.id} defaultZone={workspace.timezone} postId={postId} />;
+  return (
+    <Composer key={postId ?? "new"} workspaceId={workspace.id} defaultZone={workspace.timezone} postId={postId} links={trackingOf(workspace)} />
+  );
 }
 
-function Composer({ workspaceId, defaultZone, postId }: { workspaceId: string; defaultZone: string; postId?: string }) {
+function Composer({
+  workspaceId,
+  defaultZone,
+  postId,
+  links,
+}: {
+  workspaceId: string;
+  defaultZone: string;
+  postId?: string;
+  links: SendingLinks | null;
+}) {
   const base = `/v1/workspaces/${workspaceId}`;
   const networks = useNetworks();
   const accounts = useAccounts(workspaceId);
@@ -68,6 +81,7 @@ function Composer({ workspaceId, defaultZone, postId }: { workspaceId: string; d
       accounts={usable}
       defaultZone={defaultZone}
       post={existing.data}
+      links={links}
     />
   );
 }
@@ -79,6 +93,7 @@ export function ComposerForm({
   accounts,
   defaultZone,
   post,
+  links = null,
 }: {
   base: string;
   workspaceId: string;
@@ -86,6 +101,8 @@ export function ComposerForm({
   accounts: Account[];
   defaultZone: string;
   post?: Post;
+  /** The workspace's link tracking: texts are counted with their links as sent. */
+  links?: SendingLinks | null;
 }) {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -233,7 +250,9 @@ export function ComposerForm({
 
   // What stops the post from going out, known before it is sent.
   const found: Blocker[] = blockers({
-    targets: chosen.filter((a) => byNetwork[a.network]).map((a) => ({ network: byNetwork[a.network], text: variants[a.id] ?? text })),
+    targets: chosen
+      .filter((a) => byNetwork[a.network])
+      .map((a) => ({ network: byNetwork[a.network], text: linksAsSent(variants[a.id] ?? text, a.network, links) })),
     mediaCount: mediaIds.length,
     firstComment,
   });
@@ -300,9 +319,10 @@ export function ComposerForm({
                     {chosen
                       .filter((a) => variants[a.id] === undefined)
                       .map((a) => (
-                        <Counter key={a.id} label={byNetwork[a.network]?.name ?? a.network} text={text} network={byNetwork[a.network]} />
+                        <Counter key={a.id} label={byNetwork[a.network]?.name ?? a.network} text={text} network={byNetwork[a.network]} links={links} />
                       ))}
                   </ul>
+                  <LinksNote changed={chosen.some((a) => variants[a.id] === undefined && changesLinks(text, a.network, links))} links={links} />
                   <Problems list={mark(at_("text"))} name={accountName} />
                 </TextEditor>
               ) : (
@@ -315,6 +335,7 @@ export function ComposerForm({
                   onChange={(value) => setVariants((current) => ({ ...current, [currentTab]: value }))}
                   problems={mark(at_(`targets[${targetIndex(currentTab)}].text`))}
                   tools={library}
+                  links={links}
                 />
               )}
             </div>
@@ -472,6 +493,7 @@ function VariantPanel({
   onChange,
   problems,
   tools,
+  links,
 }: {
   account: Account;
   network?: Network;
@@ -480,6 +502,7 @@ function VariantPanel({
   onChange: (value: string | undefined) => void;
   problems: Problem[];
   tools?: ReactNode;
+  links: SendingLinks | null;
 }) {
   const id = useId();
   const own = variant !== undefined;
@@ -498,22 +521,31 @@ function VariantPanel({
         tools={tools}
       >
         <ul className="counters" aria-label={`Length for ${name}`}>
-          <Counter label={name} text={own ? variant : defaultText} network={network} />
+          <Counter label={name} text={own ? variant : defaultText} network={network} links={links} />
         </ul>
+        <LinksNote changed={changesLinks(own ? variant : defaultText, account.network, links)} links={links} />
         <Problems list={problems} />
       </TextEditor>
     </>
   );
 }
 
-function Counter({ label, text, network }: { label: string; text: string; network?: Network }) {
+/** One network's count of the text as it will be sent (links tagged and shortened). */
+function Counter({ label, text, network, links }: { label: string; text: string; network?: Network; links: SendingLinks | null }) {
   if (!network) return null;
-  const { used, max, over } = counter(text, network.limits.text);
+  const { used, max, over } = counter(linksAsSent(text, network.id, links), network.limits.text);
   return (
     <li className={over ? "counter over" : "counter"} data-over={over || undefined} aria-label={`${label}: ${used} of ${max}`}>
       {label}: {used} / {max}
     </li>
   );
+}
+
+/** Why a count is more than the letters typed: the links go out tagged or shortened. */
+function LinksNote({ changed, links }: { changed: boolean; links: SendingLinks | null }) {
+  if (!changed || !links) return null;
+  const how = [links.enabled && "tagged for each network (UTM)", links.shorten && "shortened"].filter(Boolean).join(" and ");
+  return <p className="muted counter-note">Counted with links as they go out: {how}.</p>;
 }
 
 function Problems({ list, name }: { list: Problem[]; name?: (id: string | null | undefined) => string }) {
