@@ -469,9 +469,8 @@ def take_workspace(user_id: str) -> Callable[[], None]:
     most generous limit among the plans of the workspaces they own (402 `plan_limit`
     otherwise). Returns what gives it back, for when the creation fails.
 
-    The count is an atomic counter per user, seeded from the workspaces they own; one
-    that passed its count (they left or handed over a workspace since) is set to the
-    real count once and tried again."""
+    The count is an atomic counter per user, seeded from the workspaces they own and
+    moved when they become or stop being an owner (`owner_changed`)."""
     from chalicelib.store import billing as store
 
     if not enabled():
@@ -485,10 +484,6 @@ def take_workspace(user_id: str) -> Callable[[], None]:
     store.seed(key, lambda: len(owned))
     want = store.Want(key, 1, limit)
     if store.take([want]) is not None:
-        counted = store.used(key) or 0
-        resynced = counted > len(owned) and store.reset(key, counted, len(owned))
-        if resynced and store.take([want]) is None:
-            return lambda: store.give_back(key, 1)
         assert limit is not None
         noun = NOUNS[Meter.WORKSPACES_PER_OWNER]
         raise PlanLimit(
@@ -508,8 +503,20 @@ def take_workspace(user_id: str) -> Callable[[], None]:
     return lambda: store.give_back(key, 1)
 
 
-def owned_usage(user_id: str) -> int:
-    return len(_owned(user_id))
+def owner_changed(user_id: str, delta: int) -> None:
+    """`user_id` became (+1) or stopped being (-1) an owner of a workspace other than by
+    creating it: their count follows (once seeded; a seed counts what is stored)."""
+    from chalicelib.store import billing as store
+
+    if not enabled() or not delta:
+        return
+    key = _owner_key(user_id)
+    if store.used(key) is None:
+        return
+    if delta > 0:
+        store.take([store.Want(key, delta, None)])
+    else:
+        store.give_back(key, -delta)
 
 
 # ------------------------------------------------------------------------- bulk import

@@ -93,6 +93,9 @@ def change_role(
 
     _commit(member, writes, owner_delta)
     member.role = new_role.value
+    from chalicelib.billing.entitlements import owner_changed
+
+    owner_changed(user_id, owner_delta)  # workspaces per owner
     _settle_approvals(workspace_id, user_id)
     return member
 
@@ -111,9 +114,10 @@ def remove_member(workspace_id: str, actor: str, actor_role: Role | None, user_i
         write.save(audit_event(workspace_id, action, actor=actor, target=user_id))
 
     _commit(member, writes, -1 if old_role is Role.OWNER else 0)
-    from chalicelib.billing.entitlements import release_member_seat
+    from chalicelib.billing.entitlements import owner_changed, release_member_seat
 
     release_member_seat(workspace_id)
+    owner_changed(user_id, -1 if old_role is Role.OWNER else 0)
     # Their keys already stop working (a key needs its person to be a member); revoking
     # them also takes them off the list and keeps them dead should the person return.
     from chalicelib.people.api_keys import revoke_keys_behind

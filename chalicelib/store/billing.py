@@ -303,17 +303,3 @@ def remember_event(event_id: str) -> bool:
 def forget_event(event_id: str) -> None:
     """An event whose application failed: Stripe's retry applies it."""
     LinkItem(f"event#{event_id}").delete()
-
-
-def reset(key: str, seen: int, actual: int) -> bool:
-    """Set counter `key` from `seen` (as last read) to `actual`; False when it moved
-    meanwhile."""
-    try:
-        CounterItem(key).update(
-            actions=[CounterItem.used.set(actual)], condition=CounterItem.used == seen
-        )
-    except UpdateError as error:
-        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
