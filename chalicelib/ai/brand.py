@@ -207,8 +207,11 @@ class _PageParser(HTMLParser):
     @classmethod
     def read(cls, text: str) -> _PageParser:
         parser = cls()
-        parser.feed(text)
-        parser.close()
+        try:
+            parser.feed(text)
+            parser.close()
+        except (AssertionError, ValueError):
+            pass  # markup the parser gives up on: what was read before it stands
         return parser
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:

@@ -262,7 +262,7 @@ def compose(
 
     if template not in TEMPLATES:
         raise invalid("image_template", f"must be one of {', '.join(TEMPLATES)}")
-    headline = _shortened(headline) or profile.business_name
+    headline = _shortened(drawable(headline)) or drawable(profile.business_name)
     colours = palette(template, profile)
     image = Image.new("RGB", (width, height), colours.background)
     draw = ImageDraw.Draw(image)
@@ -345,7 +345,7 @@ def _footer(
         draw.rounded_rectangle((x, top, x + size, top + size), radius=size // 6, fill=WHITE)
         image.paste(mark, (x + (size - mark.width) // 2, top + (size - mark.height) // 2), mark)
         x += size + round(unit * 0.03)
-    name = profile.business_name.strip()
+    name = drawable(profile.business_name)
     if name:
         room = image.width - left - x
         fitted = fit(name, room, size, round(unit * 0.045), round(unit * 0.025))
@@ -453,6 +453,20 @@ def store_item_images(
             },
         )
     return media_id
+
+
+def drawable(text: str) -> str:
+    """`text` without what the shipped font has no glyph for and would draw as boxes:
+    emoji and other pictographs, their joiners and variation selectors."""
+    import unicodedata
+
+    kept = (
+        c
+        for c in text
+        if unicodedata.category(c) not in ("So", "Cs", "Co", "Cn")
+        and not ("\ufe00" <= c <= "\ufe0f" or c == "\u200d")
+    )
+    return re.sub(r"\s+", " ", "".join(kept)).strip()
 
 
 def _shortened(headline: str) -> str:

@@ -206,6 +206,18 @@ def test_a_slow_site_is_refused_at_the_deadline(loopback_allowed, monkeypatch):
         assert "too long" in refusal(f"{site.url}/")
 
 
+def test_broken_markup_keeps_what_was_read_before_it(loopback_allowed):
+    page = (
+        b"<!doctype html><title>Half a page</title><meta name=theme-color content='#0a7b83'>"
+        b'<h1>Still here</h1><![if broken <div class="logo"><img src=/l.png'
+    )
+    with serve({"/": Route(body=page, headers={"Content-Type": "text/html"})}) as site:
+        facts = site_facts(f"{site.url}/")
+    assert facts.title == "Half a page"
+    assert facts.headings == ["Still here"]
+    assert facts.colours == ["#0a7b83"]
+
+
 def test_a_non_html_answer_is_refused(loopback_allowed, sandbox):
     assert "not a web page" in refusal(f"{sandbox.url}/sites/bakery/logo.png")
 

@@ -150,6 +150,11 @@ def test_at_the_smallest_size_the_lines_that_fit_end_in_an_ellipsis():
     assert all(font(30).getlength(line) <= 200 for line in fitted.lines)
 
 
+def test_emoji_the_font_cannot_draw_are_left_out_of_the_image_not_boxed():
+    _, layout = compose("promo", "Fresh 🥐 croissants ❤️ today 👩‍🍳!", BAKERY, *SQUARE)
+    assert " ".join(layout.fitted.lines) == "Fresh croissants today !"
+
+
 def test_an_unknown_template_is_refused_naming_the_field():
     with pytest.raises(ValidationFailed) as raised:
         render_image("poster", HEADLINE, BAKERY, *SQUARE)
