@@ -12,6 +12,7 @@ from typing import Generic, Literal, Protocol, TypeVar
 from pydantic import Field
 
 from chalicelib.domain.model import Model
+from chalicelib.errors import ApiError
 
 Focus = Literal["new_clients", "education", "community", "launch", "seasonal", "other"]
 Tone = Literal["neutral", "educational", "promotional", "playful"]
@@ -140,3 +141,21 @@ def writer_for_settings() -> Writer:
     from chalicelib.ai.offline import OfflineWriter
 
     return OfflineWriter()
+
+
+class WriterUnavailable(ApiError):
+    """The provider cannot write now (throttled after a retry, unreachable, or resting
+    after repeated failures): try again later."""
+
+    status, code = 503, "writer_unavailable"
+
+    def __init__(self, message: str, retry_after: int = 30) -> None:
+        super().__init__(message, headers={"Retry-After": str(max(1, int(retry_after)))})
+        self.retry_after = retry_after
+
+
+class WriterFailed(ApiError):
+    """The provider answered, but not with something usable (twice), or refused the
+    request: trying again at once would not help."""
+
+    status, code = 502, "writer_failed"
