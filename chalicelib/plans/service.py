@@ -300,40 +300,65 @@ def run_job(event: dict[str, Any]) -> None:
     generate(event["workspace_id"], event["plan_id"])
 
 
+@dataclass(frozen=True)
+class _Job:
+    """What every item of a plan is written from (plain values: the item threads share it)."""
+
+    workspace_id: str
+    plan_id: str
+    month: str
+    timezone: str
+    brief: Brief
+    profile: BrandProfile
+    targets: list[Target]
+    reviewer: Reviewer
+    writer: Writer
+
+
 def generate(workspace_id: str, plan_id: str, writer: Writer | None = None) -> None:
     """Write the plan's items (the worker). A plan no longer generating is left alone."""
+    import threading
+
     from chalicelib.ai.writer import BrandProfile, Brief, writer_for_settings
 
     plan = store.get_plan(workspace_id, plan_id)
     if plan is None or plan.status != "generating":
         return
     try:
-        writer = writer or writer_for_settings()
         brief = Brief.model_validate(plan.brief)
-        profile = BrandProfile.model_validate(plan.profile)
+        job = _Job(
+            workspace_id,
+            plan_id,
+            plan.month,
+            plan.timezone,
+            brief,
+            BrandProfile.model_validate(plan.profile),
+            _targets(workspace_id, brief.account_ids)[0],
+            _reviewer(plan),
+            writer or writer_for_settings(),
+        )
         slots = [_instant(at) for at in plan.slots]
-        targets, _ = _targets(workspace_id, brief.account_ids)
-        outline = writer.outline(brief, profile, len(slots))
-        ideas = _enough(outline.value, len(slots))
+        total = len(slots)
+        outline = job.writer.outline(job.brief, job.profile, total)
+        ideas = _enough(outline.value, total)
         store.update_plan(plan, writer=outline.writer)
         store.add_done(plan, outline.input_tokens, outline.output_tokens, items=0)
-        reviewer = _reviewer(plan)
-        total = len(slots)
+        # PynamoDB rewrites a model's attributes on each update: one thread at a time.
+        lock = threading.Lock()
 
         def one(position: int) -> None:
-            item = _write_item(
-                plan, position, ideas[position], slots[position], targets, writer, reviewer
-            )
-            done = store.add_done(plan, *item)
-            store.update_plan(plan, progress=min(99, (done * 100) // total))
+            tokens = _write_item(job, position, ideas[position], slots[position])
+            with lock:
+                done = store.add_done(plan, *tokens)
+                store.update_plan(plan, progress=min(99, (done * 100) // total))
 
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             list(pool.map(one, range(total)))
         store.update_plan(plan, status="ready", progress=100)
     except Exception as error:
         logger.exception("plan generation failed", extra={"plan_id": plan_id})
-        message = error.message if isinstance(error, ApiError) else "the writer failed"
-        store.update_plan(plan, status="failed", error=f"Generation failed: {message}"[:500])
+        reason = error.message if isinstance(error, ApiError) else "an internal error (logged)"
+        store.update_plan(plan, status="failed", error=f"Generation failed: {reason}"[:500])
 
 
 def _enough(ideas: list[ItemIdea], count: int) -> list[ItemIdea]:
@@ -342,27 +367,15 @@ def _enough(ideas: list[ItemIdea], count: int) -> list[ItemIdea]:
     return [ideas[i % len(ideas)] for i in range(count)]
 
 
-def _write_item(
-    plan: store.PlanRecord,
-    position: int,
-    idea: ItemIdea,
-    slot: datetime,
-    targets: list[Target],
-    writer: Writer,
-    reviewer: Reviewer,
-) -> tuple[int, int]:
+def _write_item(job: _Job, position: int, idea: ItemIdea, slot: datetime) -> tuple[int, int]:
     """One item: its captions, its image, its draft post. The tokens it took."""
-    from chalicelib.ai.writer import BrandProfile, Brief
-
-    brief = Brief.model_validate(plan.brief)
-    profile = BrandProfile.model_validate(plan.profile)
-    captions, tokens, written_by = _captions(writer, idea, brief, profile, targets)
+    captions, tokens, written_by = _captions(job.writer, idea, job.brief, job.profile, job.targets)
     item = store.PlanItemRecord(
-        plan.workspace_id,
+        job.workspace_id,
         "",
-        plan_id=plan.plan_id,
+        plan_id=job.plan_id,
         item_id=new_id("pi"),
-        month=plan.month,
+        month=job.month,
         position=position,
         kind=idea.kind,
         pillar=idea.pillar,
@@ -371,15 +384,15 @@ def _write_item(
         image_template=idea.image_template,
         headline=idea.headline,
         slot=iso_utc(slot),
-        timezone=plan.timezone,
+        timezone=job.timezone,
         captions=captions,
-        account_ids=[t.account_id for t in targets],
+        account_ids=[t.account_id for t in job.targets],
         writer=written_by,
         status="draft",
     )
     try:
-        item.media_id = _image(plan.workspace_id, reviewer, item, profile, targets)
-        post = _create_draft(plan.workspace_id, reviewer, item)
+        item.media_id = _image(job.workspace_id, job.reviewer, item, job.profile, job.targets)
+        post = _create_draft(job.workspace_id, job.reviewer, item)
         item.post_id = post.post_id
     except ApiError as error:
         item.problem = _words(error)
