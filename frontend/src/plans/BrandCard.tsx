@@ -38,7 +38,7 @@ export function BrandCard({ workspaceId, saved, readOnly }: { workspaceId: strin
   return (
     <div className="brand-card">
       {!readOnly && (
-        <form className="website-form" onSubmit={read} aria-label="Read your website">
+        <form className="website-form" onSubmit={read}>
           <div className="field">
             <label htmlFor={ids.url}>Your website</label>
             <div className="input-with-button">
@@ -116,6 +116,11 @@ function ProfileSummary({ profile, onEdit }: { profile: BrandProfile; onEdit?: (
         <div>
           <h3>{profile.business_name || "Your business"}</h3>
           {profile.website && <p className="muted profile-site">{profile.website}</p>}
+          {profile.written_by && (
+            <p className="muted profile-site">
+              {profile.written_by === "person" ? "Edited by your team" : `Written by ${writerName(profile.written_by)}`}
+            </p>
+          )}
         </div>
         {onEdit && (
           <button type="button" className="profile-edit" onClick={onEdit}>
@@ -209,7 +214,7 @@ function ProfileForm({
         onSave();
       }}
     >
-      {profile.written_by && (
+      {profile.written_by && profile.written_by !== "person" && (
         <p className="writer-note">
           <Sparkles aria-hidden="true" size={15} /> Read from {profile.website ?? "your website"} and written by{" "}
           {writerName(profile.written_by)}. Check it, change what is not quite you, and save.

@@ -40,7 +40,7 @@ export function PlanGrid({
     onSuccess: (answer) => {
       update(answer);
       void queryClient.invalidateQueries({ queryKey: ["posts"] });
-      showToast(`${plural(counts.drafts, "post")} approved and scheduled.`, { to: calendarLink(plan, timeZone), label: "See the calendar" });
+      showToast(`${plural(counts.drafts, "post")} approved.`, { to: calendarLink(plan, timeZone), label: "See the calendar" });
     },
     onError: (error) => showError(errorMessage(error), errorLink(error)),
   });
@@ -56,12 +56,12 @@ export function PlanGrid({
           <p className="muted">
             <Sparkles aria-hidden="true" size={14} /> Written by {writerName(plan.writer)} ·{" "}
             <span data-testid="plan-counts">
-              {counts.drafts} to approve · {counts.scheduled} scheduled
+              {counts.drafts} to approve{counts.waiting > 0 ? ` · ${counts.waiting} waiting for approvers` : ""} · {counts.scheduled} scheduled
             </span>
           </p>
         </div>
         <div className="plan-grid-actions">
-          {counts.scheduled > 0 && (
+          {counts.scheduled + counts.waiting > 0 && (
             <Link className="button-link" to={calendarLink(plan, timeZone)}>
               <CalendarCheck aria-hidden="true" size={16} /> See on the calendar
             </Link>
@@ -74,7 +74,7 @@ export function PlanGrid({
           )}
         </div>
       </header>
-      {counts.total > 0 && counts.drafts === 0 && (
+      {counts.total > 0 && counts.scheduled === counts.total && (
         <p className="plan-done" role="status">
           <CalendarCheck aria-hidden="true" size={18} /> Every post of {monthLabel(plan.month)} is scheduled.
         </p>
@@ -110,7 +110,7 @@ function calendarLink(plan: Plan, timeZone: string): string {
 
 const STATUS_LABELS: Record<PlanItem["status"], string> = {
   draft: "Draft",
-  approved: "Approved",
+  approved: "Waiting for approval",
   scheduled: "Scheduled",
 };
 
@@ -144,7 +144,7 @@ function ItemCard({
     onSuccess: (answer) => {
       onAnswer(answer);
       void queryClient.invalidateQueries({ queryKey: ["posts"] });
-      showToast(`“${item.title}” approved and scheduled.`);
+      showToast(`“${item.title}” approved.`);
     },
     onError: (error) => showError(errorMessage(error), errorLink(error)),
   });
@@ -183,6 +183,11 @@ function ItemCard({
               </Link>
             )}
           </div>
+          {item.problem && (
+            <p className="plan-problem" role="note">
+              {item.problem}
+            </p>
+          )}
           <div className="plan-card-actions">
             <button type="button" aria-expanded={open} aria-controls={editorId} onClick={onToggle}>
               <PenLine aria-hidden="true" size={15} /> {open ? "Close" : draft && !readOnly ? "Preview & edit" : "Preview"}
@@ -281,7 +286,7 @@ function ItemEditor({
   const changed = item.captions.filter((c) => texts[c.account_id] !== captionText(c));
 
   const save = useMutation({
-    mutationFn: () => patchItem(workspaceId, planId, item.item_id, { captions: changed.map((c) => ({ account_id: c.account_id, text: texts[c.account_id] })) }),
+    mutationFn: () => patchItem(workspaceId, planId, item.item_id, { version: item.version, captions: changed.map((c) => ({ account_id: c.account_id, text: texts[c.account_id] })) }),
     onSuccess: (answer) => {
       onAnswer(answer);
       showToast("Captions saved.");

@@ -120,7 +120,11 @@ function MonthPlan({
 }) {
   const ws = workspace.id;
   const queryClient = useQueryClient();
-  const [brief, setBrief] = useState<Brief>(() => savedBrief ?? emptyBrief(month, accounts.map((a) => a.id)));
+  // A brief naming no account yet starts with all of them (one naming none plans nothing).
+  const [brief, setBrief] = useState<Brief>(() => {
+    const start = savedBrief ?? emptyBrief(month, []);
+    return start.account_ids.length ? start : { ...start, account_ids: accounts.map((a) => a.id) };
+  });
   const [rule, setRule] = useState<PostingRule>(() => workspaceRule(savedRules));
   const [ruleDirty, setRuleDirty] = useState(savedRules.length === 0);
   const [planId, setPlanId] = useState<string | null>(plans[0]?.plan_id ?? null);
@@ -237,7 +241,7 @@ function Progress({ plan }: { plan: Plan }) {
   if (plan.status === "failed") {
     return (
       <p role="alert" className="form-error">
-        The plan could not be written{plan.failure ? `: ${plan.failure}` : "."} Try again in a moment.
+        The plan could not be written{plan.error ? `: ${plan.error}` : "."} Try again in a moment.
       </p>
     );
   }

@@ -5,9 +5,9 @@ import { DAYS, WINDOWS, type PostingRule } from "./api";
 import { DAY_LABELS } from "./logic";
 
 const WINDOW_LABELS: Record<string, string> = {
-  morning: "Morning (8–12)",
-  afternoon: "Afternoon (12–17)",
-  evening: "Evening (17–21)",
+  morning: "Morning (8–11)",
+  afternoon: "Afternoon (12–16)",
+  evening: "Evening (17–20)",
 };
 
 /** When plan items go out: so many a week, on these days, in this part of the day (in each

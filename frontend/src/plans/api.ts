@@ -51,37 +51,53 @@ export type ItemStatus = "draft" | "approved" | "scheduled";
 export interface ItemCaption {
   account_id: string;
   network: string;
+  /** The caption as posted, hashtags included. */
   text: string;
   hashtags: string[];
+  /** The text's length by the network's own count, and the network's limit on it. */
   count: number;
   limit: number;
 }
 
 export interface PlanItem {
   item_id: string;
+  plan_id?: string;
+  month?: string;
   kind: "post" | "promo";
   pillar: string;
   title: string;
-  /** ISO 8601 with the account's offset. */
+  angle?: string;
+  /** When it goes out: ISO 8601 with the offset of `timezone`. */
   slot: string | null;
+  timezone?: string;
+  /** The draft post it is (posts API). */
   post_id: string | null;
+  /** draft; approved (waiting for the workspace's approvers); scheduled. */
   status: ItemStatus;
-  writer: string;
+  post_status?: string | null;
+  /** "offline" or "bedrock:<model id>". */
+  writer: string | null;
   captions: ItemCaption[];
   media_id: string | null;
   image_template: string | null;
   headline: string | null;
+  /** Why the last approval could not schedule it, in words. */
+  problem?: string | null;
+  version?: number;
 }
 
 export interface Plan {
   plan_id: string;
   month: string;
   status: PlanStatus;
+  /** 0..100 */
   progress: number;
   writer: string | null;
+  /** Why the plan failed, when it did. */
+  error?: string | null;
+  timezone?: string;
+  created_at?: string;
   items: PlanItem[];
-  /** Why a plan failed, when it did. */
-  failure?: string | null;
 }
 
 const base = (ws: string) => `/v1/workspaces/${ws}`;
@@ -104,8 +120,15 @@ export const keys = {
   plan: (ws: string, planId: string) => ["plan", ws, planId] as const,
 };
 
+/** The saved brand profile, or null while there is none (a 404, or an empty answer). */
 export function useBrand(ws: string) {
-  return useQuery({ queryKey: keys.brand(ws), queryFn: () => orNull(api<BrandProfile>(`${base(ws)}/brand`)) });
+  return useQuery({
+    queryKey: keys.brand(ws),
+    queryFn: async () => {
+      const profile = await orNull(api<BrandProfile | null>(`${base(ws)}/brand`));
+      return profile && (profile.business_name || profile.website) ? profile : null;
+    },
+  });
 }
 
 export function saveBrand(ws: string, profile: BrandProfile): Promise<BrandProfile> {
@@ -140,8 +163,8 @@ export function usePlans(ws: string, month: string) {
   return useQuery({
     queryKey: keys.plans(ws, month),
     queryFn: async () => {
-      const found = await api<{ items: Plan[] } | Plan[]>(`${base(ws)}/plans?month=${month}`);
-      return Array.isArray(found) ? found : found.items;
+      const found = await api<{ items: Plan[] }>(`${base(ws)}/plans?month=${month}`);
+      return [...found.items].sort((a, b) => (b.created_at ?? "").localeCompare(a.created_at ?? ""));
     },
   });
 }
@@ -164,7 +187,7 @@ export function patchItem(
   ws: string,
   planId: string,
   itemId: string,
-  change: { title?: string; slot?: string; captions?: { account_id: string; text: string }[] },
+  change: { version?: number; title?: string; headline?: string; slot?: string; captions?: { account_id: string; text: string }[] },
 ): Promise<PlanItem> {
   return api<PlanItem>(`${base(ws)}/plans/${planId}/items/${itemId}`, { method: "PATCH", body: change });
 }

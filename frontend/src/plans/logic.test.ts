@@ -128,7 +128,7 @@ describe("the grid", () => {
 
   it("counts drafts, scheduled items and captions over their limit", () => {
     const plan = { items: [item("a", null, "draft", [[100, 280], [300, 280]]), item("b", null, "scheduled"), item("c", null, "approved")] };
-    expect(planCounts(plan)).toEqual({ total: 3, drafts: 1, scheduled: 2, tooLong: 1 });
+    expect(planCounts(plan)).toEqual({ total: 3, drafts: 1, waiting: 1, scheduled: 1, tooLong: 1 });
   });
 
   it("marks a caption near or over its limit", () => {

@@ -44,6 +44,7 @@ export function todayIn(timeZone: string, now: Date = new Date()): string {
 export function writerName(writer: string | null | undefined): string {
   if (!writer) return "the writer";
   if (writer === "offline") return "the offline writer";
+  if (writer === "person") return "you";
   if (writer.startsWith("bedrock:")) return `Amazon Bedrock (${writer.slice("bedrock:".length)})`;
   if (writer === "bedrock") return "Amazon Bedrock";
   return writer;
@@ -100,7 +101,7 @@ export function emptyProfile(website = ""): BrandProfile {
     logo_media_id: null,
     logo_url: null,
     website: website || null,
-    written_by: "",
+    written_by: "person",
   };
 }
 
@@ -194,17 +195,20 @@ export function dayLabel(date: string): string {
 export interface PlanCounts {
   total: number;
   drafts: number;
+  /** Approved here, waiting for the workspace's approvers. */
+  waiting: number;
   scheduled: number;
   /** Captions over their network's limit (the writer should never send one). */
   tooLong: number;
 }
 
 export function planCounts(plan: Pick<Plan, "items">): PlanCounts {
-  const scheduled = plan.items.filter((i) => i.status !== "draft").length;
+  const count = (status: PlanItem["status"]) => plan.items.filter((i) => i.status === status).length;
   return {
     total: plan.items.length,
-    drafts: plan.items.length - scheduled,
-    scheduled,
+    drafts: count("draft"),
+    waiting: count("approved"),
+    scheduled: count("scheduled"),
     tooLong: plan.items.flatMap((i) => i.captions).filter((c) => c.count > c.limit).length,
   };
 }
