@@ -123,6 +123,9 @@ class Settings(Model):
     # Users allowed on Access.OPERATOR endpoints, by user id (SCHEDULO_OPERATOR_USER_IDS,
     # comma-separated). Never by email: sign-up does not prove an address.
     operator_user_ids: frozenset[str] = frozenset()
+    # Features in beta in this deployment (SCHEDULO_BETA_FEATURES, comma-separated, e.g.
+    # ai_plans): off for a workspace until an operator turns its flag of that name on.
+    beta_features: frozenset[str] = frozenset()
     # Sign-ups one source address may attempt per hour (SCHEDULO_SIGNUPS_PER_ADDRESS).
     signups_per_address: int = 10
     # "minimal" hashes passwords at argon2's least cost: for the test suite only, which
@@ -274,6 +277,9 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         network_urls=_network_overrides(env),
         allow_loopback_fetch=env.get("SCHEDULO_ALLOW_LOOPBACK_FETCH", "") == "1",
         operator_user_ids=_operator_user_ids(env),
+        beta_features=frozenset(
+            f.strip() for f in env.get("SCHEDULO_BETA_FEATURES", "").split(",") if f.strip()
+        ),
         signups_per_address=int(get("SCHEDULO_SIGNUPS_PER_ADDRESS", "10")),
         password_hashing=get("SCHEDULO_PASSWORD_HASHING", "owasp"),
         max_body_bytes=int(get("SCHEDULO_MAX_BODY_BYTES", "1000000")),

@@ -70,8 +70,10 @@ def put_brand(ctx: RequestContext, ws: str, body: BrandProfile) -> BrandProfile:
 def extract_brand(ctx: RequestContext, ws: str, body: BrandExtractIn) -> BrandProfile:
     """A brand profile read from the business's website: NOT saved (review it, then PUT
     /brand). 422 naming `url` when the site cannot be read. Spends an AI credit."""
+    from chalicelib.admin.beta import AI_PLANS, require_beta
     from chalicelib.plans import service
 
+    require_beta(ws, AI_PLANS)
     return service.extract_brand(ws, body.url)
 
 
@@ -138,8 +140,10 @@ def create_plan(ctx: RequestContext, ws: str, body: ContentPlanCreate) -> Conten
     202 with `status: generating`; poll GET .../plans/{plan_id} for `progress` (0-100)
     until `ready` (or `failed`, with `error`). Spends AI credits for the outline and each
     caption."""
+    from chalicelib.admin.beta import AI_PLANS, require_beta
     from chalicelib.plans import service
 
+    require_beta(ws, AI_PLANS)  # 403 beta_feature where the deployment keeps plans in beta
     plan = service.start(ws, body.month, _reviewer(ctx))
     return plan_out(service.PlanView(plan, [], {}))
 
@@ -193,8 +197,10 @@ def regenerate_item(
     ctx: RequestContext, ws: str, plan_id: str, item_id: str, body: PlanItemRegenerate
 ) -> PlanItemOut:
     """Write the item again: `text` (a new idea and its captions, AI credits) or `image`."""
+    from chalicelib.admin.beta import AI_PLANS, require_beta
     from chalicelib.plans import service
 
+    require_beta(ws, AI_PLANS)
     item = service.regenerate(ws, plan_id, item_id, body.part, _reviewer(ctx))
     return item_out(item, service.post_of(item))
 
