@@ -1,0 +1,131 @@
+// The month's grid: counts, approving all or one, and an item's caption checked against its
+// network's count before it can be saved.
+import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { MemoryRouter } from "react-router-dom";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Account } from "../accounts/api";
+import { keys, type Plan, type PlanItem } from "./api";
+import { PlanGrid } from "./PlanGrid";
+
+const ACCOUNT: Account = {
+  id: "acc_x", network: "x", display_name: "Crumb & Co", handle: "crumbco", avatar_url: null, kind: "profile", status: "connected",
+  token_expires_at: null, slots: [], timezone: "UTC", last_error: null, scheduled_posts: 0,
+};
+const X = {
+  id: "x", name: "X", capabilities: [],
+  limits: { text: { max_length: 280, counting: "weighted", url_length: 23 }, max_media: 4, first_comment_max: null },
+};
+
+function item(id: string, day: string, status: PlanItem["status"] = "draft"): PlanItem {
+  return {
+    item_id: id, kind: id === "i2" ? "promo" : "post", pillar: "Fresh bakes", title: `Title ${id}`, slot: `2027-01-${day}T09:30:00+00:00`,
+    post_id: `p_${id}`, status, writer: "offline", media_id: null, image_template: "tip", headline: "Warm bread", version: 1,
+    captions: [{ account_id: "acc_x", network: "x", text: `Caption ${id} #bread`, hashtags: ["bread"], count: 18, limit: 280 }],
+  };
+}
+
+const PLAN: Plan = {
+  plan_id: "plan_1", month: "2027-01", status: "ready", progress: 100, writer: "offline",
+  items: [item("i3", "12", "scheduled"), item("i1", "05"), item("i2", "07")],
+};
+
+function json(body: unknown, status = 200) {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+}
+
+function show(plan: Plan, readOnly = false) {
+  const calls: { url: string; method: string; body: unknown }[] = [];
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const url = String(input);
+    const method = init?.method ?? "GET";
+    const body = init?.body ? JSON.parse(String(init.body)) : null;
+    calls.push({ url, method, body });
+    if (url === "/v1/networks") return json({ items: [X] });
+    if (url.endsWith("/approve")) {
+      const ids: string[] | undefined = body?.item_ids;
+      return json({ ...plan, items: plan.items.map((i) => (!ids || ids.includes(i.item_id) ? { ...i, status: "scheduled" } : i)) });
+    }
+    return json({ error: { code: "not_found", message: "?" } }, 404);
+  });
+  const client = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  client.setQueryData(keys.plan("w_1", plan.plan_id), plan);
+  render(
+    <QueryClientProvider client={client}>
+      <MemoryRouter>
+        <Page planId={plan.plan_id} readOnly={readOnly} />
+      </MemoryRouter>
+    </QueryClientProvider>,
+  );
+  return calls;
+}
+
+/** The grid as the page shows it: the plan read from the query cache the grid writes to. */
+function Page({ planId, readOnly }: { planId: string; readOnly: boolean }) {
+  const plan = useQuery<Plan>({ queryKey: keys.plan("w_1", planId), queryFn: () => Promise.reject(new Error("cached")), staleTime: Infinity });
+  return plan.data ? <PlanGrid workspaceId="w_1" timeZone="UTC" plan={plan.data} accounts={[ACCOUNT]} readOnly={readOnly} /> : null;
+}
+
+afterEach(() => {
+  cleanup();
+  vi.restoreAllMocks();
+});
+
+describe("PlanGrid", () => {
+  it("shows the items in date order with the writer, their kind and caption counts", () => {
+    show(PLAN);
+    expect(screen.getByRole("heading", { name: "3 posts for January 2027" })).toBeTruthy();
+    expect(screen.getByText(/Written by the offline writer/)).toBeTruthy();
+    expect(screen.getByText("2 to approve · 1 scheduled")).toBeTruthy();
+    const titles = screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent);
+    expect(titles).toEqual(["Title i1", "Title i2", "Title i3"]);
+    const promo = screen.getByRole("article", { name: "Title i2" });
+    expect(within(promo).getByText("Promotion")).toBeTruthy();
+    expect(within(promo).getByRole("list", { name: "Captions" }).textContent).toContain("18/280");
+    const scheduled = screen.getByRole("article", { name: "Title i3" });
+    expect(within(scheduled).getByRole("link", { name: "Title i3 on the calendar" }).getAttribute("href")).toBe("/calendar?view=day&date=2027-01-12");
+    expect(within(scheduled).queryByRole("button", { name: /Approve/ })).toBeNull();
+  });
+
+  it("approves every draft at once, then says the month is scheduled", async () => {
+    const calls = show(PLAN);
+    fireEvent.click(screen.getByRole("button", { name: "Approve all 2" }));
+    await screen.findByRole("status");
+    expect(screen.getByRole("status").textContent).toContain("Every post of January 2027 is scheduled.");
+    const approve = calls.find((c) => c.url.endsWith("/approve"))!;
+    expect(approve).toMatchObject({ url: "/v1/workspaces/w_1/plans/plan_1/approve", method: "POST", body: {} });
+    expect(screen.queryByRole("button", { name: /Approve all/ })).toBeNull();
+    expect(screen.getByRole("link", { name: "See on the calendar" }).getAttribute("href")).toBe("/calendar?view=month&date=2027-01-05");
+  });
+
+  it("approves one item by its id", async () => {
+    const calls = show(PLAN);
+    fireEvent.click(screen.getByRole("button", { name: "Approve “Title i2”" }));
+    await screen.findByText("1 to approve · 2 scheduled");
+    expect(calls.find((c) => c.url.endsWith("/approve"))?.body).toEqual({ item_ids: ["i2"] });
+  });
+
+  it("previews a caption on its network and refuses to save one over the limit", async () => {
+    show(PLAN);
+    fireEvent.click(within(screen.getByRole("article", { name: "Title i1" })).getByRole("button", { name: "Preview & edit" }));
+    const box = (await screen.findByLabelText("Caption for X")) as HTMLTextAreaElement;
+    expect(box.value).toBe("Caption i1 #bread");
+    await screen.findByRole("article", { name: "Preview on X" });
+    const save = screen.getByRole("button", { name: "Save captions" }) as HTMLButtonElement;
+    expect(save.disabled).toBe(true); // nothing changed yet
+    fireEvent.change(box, { target: { value: "x".repeat(281) } });
+    expect(screen.getByText(/281 \/ 280/).textContent).toContain("too long for this network");
+    expect(save.disabled).toBe(true);
+    fireEvent.change(box, { target: { value: "A shorter caption" } });
+    expect(save.disabled).toBe(false);
+  });
+
+  it("lets a viewer look but not approve or edit", async () => {
+    show(PLAN, true);
+    expect(screen.queryByRole("button", { name: /Approve/ })).toBeNull();
+    fireEvent.click(within(screen.getByRole("article", { name: "Title i1" })).getByRole("button", { name: "Preview" }));
+    const box = (await screen.findByLabelText("Caption for X")) as HTMLTextAreaElement;
+    expect(box.readOnly).toBe(true);
+    expect(screen.queryByRole("button", { name: "Save captions" })).toBeNull();
+  });
+});
