@@ -61,14 +61,16 @@ def site_facts(url: str) -> SiteFacts:
         kind = (content_type or "unknown").split(";", 1)[0].strip()
         raise invalid("url", f"{url} is not a web page (its content type is {kind})")
     page = _PageParser.read(_decode(body, content_type))
+    # Relative addresses resolve against <base href> when the page has one.
+    base = (_absolute(final_url, page.base) if page.base else None) or final_url
 
     css = "\n".join(page.styles)
-    for href in _same_site(final_url, page.stylesheets)[:MAX_STYLESHEETS]:
+    for href in _same_site(final_url, base, page.stylesheets)[:MAX_STYLESHEETS]:
         sheet = _optional(href, STYLESHEET_MAX_BYTES, deadline, allow_loopback)
         if sheet is not None:
             css += "\n" + _decode(sheet, None)
 
-    logo = page.logo_url(final_url)
+    logo = page.logo_url(base)
     logo_colours: list[str] = []
     if logo:
         data = _optional(logo, LOGO_MAX_BYTES, deadline, allow_loopback)
@@ -82,7 +84,7 @@ def site_facts(url: str) -> SiteFacts:
         title=_clean(page.title or page.meta.get("og:title") or "")[:300],
         description=_clean(description)[:1000],
         headings=page.headings,
-        og_image=_absolute(final_url, og_image) if og_image else None,
+        og_image=_absolute(base, og_image) if og_image else None,
         logo=logo,
         colours=rank_colours(
             page.meta.get("theme-color"), css_custom_properties(css), logo_colours
@@ -166,9 +168,10 @@ def _site_of(host: str) -> str:
     return ".".join(host.split(".")[-2:])
 
 
-def _same_site(base: str, hrefs: Iterable[str]) -> list[str]:
-    """Stylesheets served by the site itself (a CDN's framework CSS says nothing of the brand)."""
-    home = _site_of(urlsplit(base).hostname or "")
+def _same_site(page: str, base: str, hrefs: Iterable[str]) -> list[str]:
+    """Stylesheets served by the page's own site (a CDN's framework CSS says nothing of
+    the brand), resolved against `base`."""
+    home = _site_of(urlsplit(page).hostname or "")
     urls: list[str] = []
     for href in hrefs:
         url = _absolute(base, href)
@@ -197,6 +200,7 @@ class _PageParser(HTMLParser):
     stylesheets: list[str] = field(default_factory=list)
     # (rank, href): a logo <img> 3, apple-touch-icon 2, icon 1
     logos: list[tuple[int, str]] = field(default_factory=list)
+    base: str | None = None
     _in: str | None = None  # title, style or a heading being read
     _text: list[str] = field(default_factory=list)
     _logo_containers: list[str] = field(default_factory=list)
@@ -220,6 +224,8 @@ class _PageParser(HTMLParser):
             key = (a.get("name") or a.get("property") or "").lower()
             if key in ("description", "og:description", "og:image", "og:title", "theme-color"):
                 self.meta.setdefault(key, a.get("content", "").strip())
+        elif tag == "base" and self.base is None and a.get("href"):
+            self.base = a["href"]
         elif tag == "link":
             rels = set(a.get("rel", "").lower().split())
             href = a.get("href", "")

@@ -206,6 +206,24 @@ def test_a_slow_site_is_refused_at_the_deadline(loopback_allowed, monkeypatch):
         assert "too long" in refusal(f"{site.url}/")
 
 
+def test_relative_addresses_follow_the_pages_base_href(loopback_allowed):
+    page = (
+        b'<!doctype html><base href="/assets/"><title>Based</title>'
+        b'<link rel="stylesheet" href="site.css"><img class="logo" src="mark.png">'
+        b'<meta property="og:image" content="share.png">'
+    )
+    with serve(
+        {
+            "/shop/": Route(body=page, headers={"Content-Type": "text/html"}),
+            "/assets/site.css": Route(body=b":root{--primary:#0a7b83}"),
+        }
+    ) as site:
+        facts = site_facts(f"{site.url}/shop/")
+    assert facts.logo == f"{site.url}/assets/mark.png"
+    assert facts.og_image == f"{site.url}/assets/share.png"
+    assert facts.colours == ["#0a7b83"]
+
+
 def test_broken_markup_keeps_what_was_read_before_it(loopback_allowed):
     page = (
         b"<!doctype html><title>Half a page</title><meta name=theme-color content='#0a7b83'>"
