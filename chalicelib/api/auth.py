@@ -13,6 +13,7 @@ from chalicelib.api.people_models import (
     PasswordResetIn,
     RefreshIn,
     SentOut,
+    SignInOut,
     SignupIn,
     SignupOut,
     SuspensionOut,
@@ -58,6 +59,7 @@ def workspace_out(workspace: WorkspaceRecord, role: Role | None) -> WorkspaceOut
         if workspace.suspended
         else None,
         support_access_until=support_until(workspace, utcnow()),
+        two_factor_required=bool(workspace.two_factor_required),
         link_tracking=LinkTracking.model_validate(workspace.link_tracking or {}),
         short_link_base=get_settings().short_link_base,
     )
@@ -106,16 +108,25 @@ def signup(ctx: RequestContext, body: SignupIn) -> Reply:
     return Reply(reply, 201, _set_cookie(pair) if cookie else {})
 
 
-@auth.endpoint("POST", "/v1/auth/login", auth=Access.PUBLIC, body=LoginIn, response=TokensOut)
+@auth.endpoint("POST", "/v1/auth/login", auth=Access.PUBLIC, body=LoginIn, response=SignInOut)
 def login(ctx: RequestContext, body: LoginIn) -> Reply:
     """Sign in with email and password; repeated failures are throttled (429). The web app
-    (header X-Schedulo-CSRF: 1) gets its refresh token as an HttpOnly cookie instead."""
+    (header X-Schedulo-CSRF: 1) gets its refresh token as an HttpOnly cookie instead. A
+    user with two-factor sign-in on gets `two_factor_required` and a `challenge` to answer
+    with a code at POST /v1/auth/2fa/verify, and no tokens yet."""
     from chalicelib.people.identity import login as sign_in
+    from chalicelib.people.two_factor import new_challenge
 
     cookie = _cookie_session(ctx)
     agent = ctx.request.headers.get("user-agent")
-    _, pair = sign_in(body.email, body.password, source_address(ctx), agent)
-    return Reply(tokens_out(pair, cookie), 200, _set_cookie(pair) if cookie else {})
+    user, pair = sign_in(body.email, body.password, source_address(ctx), agent)
+    if pair is None:
+        return Reply(SignInOut(two_factor_required=True, challenge=new_challenge(user)))
+    return Reply(
+        SignInOut(**tokens_out(pair, cookie).model_dump()),
+        200,
+        _set_cookie(pair) if cookie else {},
+    )
 
 
 @auth.endpoint("POST", "/v1/auth/refresh", auth=Access.PUBLIC, body=RefreshIn, response=TokensOut)

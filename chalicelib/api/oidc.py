@@ -7,7 +7,7 @@ module), with the rest of signing in.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from chalice import Response
 from pydantic import Field, field_validator
@@ -108,11 +108,8 @@ def sign_in_callback(ctx: RequestContext, provider: str, query: OidcCallbackQuer
     from chalicelib.api import session_cookie
     from chalicelib.api.auth import source_address
     from chalicelib.auth.oidc import BINDING_COOKIE, OidcFailed, finish
-    from chalicelib.domain.devices import describe_device
     from chalicelib.people.federated import account_for
-    from chalicelib.people.identity import start_session
-    from chalicelib.store.audit import audit_event, record_events
-    from chalicelib.store.members import memberships_of
+    from chalicelib.people.identity import signed_in
 
     if query.error:
         return _failure_page(
@@ -127,19 +124,22 @@ def sign_in_callback(ctx: RequestContext, provider: str, query: OidcCallbackQuer
     except OidcFailed as error:
         return _failure_page(str(error))
     user, _ = account_for(identity, address)
-    record_events(
-        [
-            audit_event(m.workspace_id, "user.signed_in", actor=user.user_id)
-            for m in memberships_of(user.user_id)
-        ]
-    )
-    device = describe_device(ctx.request.headers.get("user-agent"))
-    pair = start_session(user.user_id, user.generation, device=device, address=address)
-    location = f"{get_settings().frontend_origin.rstrip('/')}{identity.redirect_to}"
+    origin = get_settings().frontend_origin.rstrip("/")
+    if user.two_factor_enabled:
+        # The second step happens on the sign-in page, which trades the challenge and a
+        # code for the session.
+        from chalicelib.people.two_factor import new_challenge
+
+        params = urlencode({"challenge": new_challenge(user), "next": identity.redirect_to})
+        return Response(body="", status_code=302, headers={"Location": f"{origin}/login?{params}"})
+    pair = signed_in(user, address, ctx.request.headers.get("user-agent"))
     return Response(
         body="",
         status_code=302,
-        headers={"Location": location, **session_cookie.set_cookie(pair.refresh_token)},
+        headers={
+            "Location": f"{origin}{identity.redirect_to}",
+            **session_cookie.set_cookie(pair.refresh_token),
+        },
     )
 
 

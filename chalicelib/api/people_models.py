@@ -122,6 +122,9 @@ class WorkspaceOut(Model):
     support_access_until: str | None = Field(
         None, description="until when operators may see posts' content (granted by an admin)"
     )
+    two_factor_required: bool = Field(
+        False, description="members must have two-factor sign-in on to use the workspace"
+    )
     link_tracking: LinkTracking = Field(
         default_factory=lambda: LinkTracking.model_validate({}),
         description="whether links are tagged with UTM parameters (utm_source is the network) "
@@ -142,6 +145,27 @@ class TokensOut(Model):
     )
     token_type: Literal["Bearer"] = "Bearer"
     expires_in: int = Field(description="seconds until the access token expires")
+
+
+class SignInOut(Model):
+    """Tokens; or, for a user with two-factor sign-in on, a challenge to answer with a
+    code at POST /v1/auth/2fa/verify (and no tokens yet)."""
+
+    access_token: str | None = None
+    refresh_token: str | None = Field(
+        default=None,
+        description="null when the web app keeps it in its HttpOnly cookie "
+        "(a request with X-Schedulo-CSRF: 1), or when a code must follow",
+    )
+    token_type: Literal["Bearer"] = "Bearer"
+    expires_in: int | None = Field(
+        default=None, description="seconds until the access token expires"
+    )
+    two_factor_required: bool = False
+    challenge: str | None = Field(
+        default=None,
+        description="with two_factor_required: what POST /v1/auth/2fa/verify takes (5 min)",
+    )
 
 
 class SignupOut(TokensOut):

@@ -99,5 +99,7 @@ def confirm_email_change(ctx: RequestContext, body: EmailChangeConfirmIn) -> Use
     return user_out(confirm(body.token))
 
 
-# Signing in with Google lives in its own module, on this blueprint.
+# Signing in with Google and two-factor sign-in live in modules of their own, on this
+# blueprint.
 from chalicelib.api import oidc as _oidc  # noqa: E402, F401
+from chalicelib.api import two_factor as _two_factor  # noqa: E402, F401

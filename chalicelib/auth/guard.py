@@ -88,12 +88,17 @@ def role_in(principal: Principal, workspace_id: str) -> Role | None:
         if principal.key_workspace_id != workspace_id or principal.key_role is None:
             return None
         return Role(principal.key_role)
-    from chalicelib.store.users import get_user_and_member
+    from chalicelib.auth.requirements import require_two_factor
+    from chalicelib.store.users import get_user_member_workspace
 
-    user, member = get_user_and_member(principal.require_user(), workspace_id)
+    user, member, workspace = get_user_member_workspace(principal.require_user(), workspace_id)
     principal.found_user(user)
     principal.member = member
-    return Role(member.role) if member else None
+    if member is None:
+        return None
+    if workspace is not None and workspace.two_factor_required and user is not None:
+        require_two_factor(user)
+    return Role(member.role)
 
 
 def is_operator(principal: Principal) -> bool:

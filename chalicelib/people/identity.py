@@ -126,20 +126,28 @@ def create_account(
 
 def login(
     email: str, password: str, address: str | None, user_agent: str | None = None
-) -> tuple[UserRecord, TokenPair]:
-    """Sign in; every attempt is counted first (throttle.py), and given back on success."""
+) -> tuple[UserRecord, TokenPair | None]:
+    """Sign in; every attempt is counted first (throttle.py), and given back on success.
+    No tokens (None) for a user with two-factor sign-in on: a code must follow."""
     attempt = throttle.begin_sign_in(email, address)
     user = find_by_email(email)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         raise Unauthorized(BAD_CREDENTIALS)
     throttle.sign_in_succeeded(attempt)
+    if user.two_factor_enabled:
+        return user, None
+    return user, signed_in(user, address, user_agent)
+
+
+def signed_in(user: UserRecord, address: str | None, user_agent: str | None) -> TokenPair:
+    """A new session for a user who proved who they are (audited in each workspace)."""
     record_events(
         [
             audit_event(m.workspace_id, "user.signed_in", actor=user.user_id)
             for m in memberships_of(user.user_id)
         ]
     )
-    return user, start_session(
+    return start_session(
         user.user_id, user.generation, device=describe_device(user_agent), address=address
     )
 

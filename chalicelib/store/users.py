@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.condition import Condition
 
@@ -13,6 +13,7 @@ from chalicelib.store.base import StoredModel, table_meta
 
 if TYPE_CHECKING:
     from chalicelib.store.members import MemberRecord
+    from chalicelib.store.workspaces import WorkspaceRecord
 
 _EMAIL_CLAIM = "email#"
 
@@ -35,6 +36,19 @@ class UserRecord(StoredModel):
     # the session, are refused until they expire. Entries older than an access token's
     # lifetime are dropped as new ones come.
     ended_sessions: MapAttribute = MapAttribute(null=True)
+    # Two-factor sign-in (chalicelib/people/two_factor.py): the TOTP secret sealed by the
+    # vault, once confirmed (and one being enrolled); the last time step a code was
+    # accepted for (a code is never taken twice); the recovery codes' digests (each
+    # removed as it is used).
+    two_factor_secret = UnicodeAttribute(null=True)
+    two_factor_pending = UnicodeAttribute(null=True)
+    two_factor_enabled_at = UnicodeAttribute(null=True)
+    two_factor_step = NumberAttribute(null=True)
+    recovery_codes = ListAttribute(of=UnicodeAttribute, null=True)
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return bool(self.two_factor_enabled_at and self.two_factor_secret)
 
     @property
     def generation(self) -> int:
@@ -68,22 +82,34 @@ def get_user_and_member(
     user_id: str, workspace_id: str
 ) -> tuple[UserRecord | None, MemberRecord | None]:
     """The user and their membership of a workspace, both read consistently in one
-    round trip (BatchGetItem): what the guard needs for a workspace request."""
+    round trip (BatchGetItem)."""
+    user, member, _ = get_user_member_workspace(user_id, workspace_id)
+    return user, member
+
+
+def get_user_member_workspace(
+    user_id: str, workspace_id: str
+) -> tuple[UserRecord | None, MemberRecord | None, WorkspaceRecord | None]:
+    """The user, their membership of a workspace and the workspace, read consistently in
+    one round trip (BatchGetItem): what the guard needs for a workspace request."""
     from chalicelib.aws import client
     from chalicelib.store.members import MemberRecord
+    from chalicelib.store.workspaces import WorkspaceRecord
 
     if user_id.startswith(_EMAIL_CLAIM):
-        return None, None
+        return None, None, None
     users, members = UserRecord.Meta.table_name, MemberRecord.Meta.table_name
+    workspaces = WorkspaceRecord.Meta.table_name
     requests: dict = {
         users: {"Keys": [{"user_id": {"S": user_id}}], "ConsistentRead": True},
         members: {
             "Keys": [{"workspace_id": {"S": workspace_id}, "user_id": {"S": user_id}}],
             "ConsistentRead": True,
         },
+        workspaces: {"Keys": [{"workspace_id": {"S": workspace_id}}], "ConsistentRead": True},
     }
-    found: dict[str, list] = {users: [], members: []}
-    for _ in range(5):  # unprocessed keys are rare with two items; retried a few times
+    found: dict[str, list] = {users: [], members: [], workspaces: []}
+    for _ in range(5):  # unprocessed keys are rare with three items; retried a few times
         answer = client("dynamodb").batch_get_item(RequestItems=requests)
         for table, items in answer.get("Responses", {}).items():
             found[table].extend(items)
@@ -94,7 +120,8 @@ def get_user_and_member(
         raise RuntimeError("DynamoDB left keys unprocessed five times")
     user = UserRecord.from_raw_data(found[users][0]) if found[users] else None
     member = MemberRecord.from_raw_data(found[members][0]) if found[members] else None
-    return user, member
+    workspace = WorkspaceRecord.from_raw_data(found[workspaces][0]) if found[workspaces] else None
+    return user, member, workspace
 
 
 def next_generation(user_id: str) -> int:

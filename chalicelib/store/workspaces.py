@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.expressions.update import Action
 
 from chalicelib.store.base import StoredModel, table_meta
@@ -32,6 +32,8 @@ class WorkspaceRecord(StoredModel):
     support_access = JSONAttribute(null=True)
     feature_flags = JSONAttribute(null=True)
     link_tracking = JSONAttribute(null=True)  # domain/utm.LinkTracking; None: off
+    # Members must have two-factor sign-in on to use the workspace (the guard checks).
+    two_factor_required = BooleanAttribute(null=True)
 
 
 def get_workspace(workspace_id: str) -> WorkspaceRecord | None:
