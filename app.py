@@ -4,6 +4,7 @@ from chalice import Chalice, Rate
 
 from chalicelib.api.accounts import accounts
 from chalicelib.api.admin import admin
+from chalicelib.api.ai import ai
 from chalicelib.api.analytics import analytics
 from chalicelib.api.approvals import approvals
 from chalicelib.api.auth import auth
@@ -61,6 +62,7 @@ app.register_blueprint(admin)
 app.register_blueprint(analytics)
 app.register_blueprint(billing)
 app.register_blueprint(plans)
+app.register_blueprint(ai)
 
 
 @app.lambda_function(name="publisher")
