@@ -235,3 +235,44 @@ def test_another_workspace_cannot_see_the_stored_image(client):
         client, "GET", f"/v1/workspaces/{owner.workspace_id}/media/{media_id}", None, owner.headers
     )
     assert mine.status_code == 200 and mine.json["status"] == "ready"
+
+
+def _stored_square(workspace_id: str, media_id: str) -> Image.Image:
+    from chalicelib.media.library import file_for_target
+
+    return Image.open(io.BytesIO(file_for_target(workspace_id, media_id, "x").read()))
+
+
+def test_the_logo_comes_from_the_workspaces_library_and_never_another_workspaces(
+    client, monkeypatch
+):
+    """A profile's logo_media_id is read in the workspace drawing the image: another
+    workspace's media id (say, written into a PUT /brand) draws no logo from it."""
+    from chalicelib.media.library import import_from_url
+    from chalicelib.settings import get_settings
+    from tests.support.sandbox import running_sandbox
+
+    monkeypatch.setenv("SCHEDULO_ALLOW_LOOPBACK_FETCH", "1")
+    get_settings.cache_clear()
+    owner, stranger = signup(client), signup(client)
+    with running_sandbox() as sandbox:
+        logo = import_from_url(
+            owner.workspace_id,
+            f"{sandbox.url}/sites/bakery/logo.png",
+            max_bytes=1_000_000,
+            created_by=owner.user_id,
+        )
+    profile = BAKERY.model_copy(update={"logo_media_id": logo.media_id})
+
+    mine = store_item_images(owner.workspace_id, owner.user_id, "quote", HEADLINE, profile, [])
+    theirs = store_item_images(
+        stranger.workspace_id, stranger.user_id, "quote", HEADLINE, profile, []
+    )
+
+    footer = (0, 800, 300, 1080)
+    with _stored_square(owner.workspace_id, mine) as image:
+        drawn = hexes(image, footer)
+    assert drawn["ffffff"] > 500 and drawn["f4a261"] > 500  # the tile and the logo's centre
+    with _stored_square(stranger.workspace_id, theirs) as image:
+        drawn = hexes(image, footer)
+    assert drawn["f4a261"] == 0  # no logo: the name alone
