@@ -31,6 +31,12 @@ class SampleSite:
     logo_colours: tuple[str, str]
     headings: tuple[str, ...]
     paragraphs: tuple[str, ...]
+    # "png" (drawn with Pillow) or "svg" (the fills are the logo's colours)
+    logo_format: str = "png"
+
+    @property
+    def logo_path(self) -> str:
+        return f"/sites/{self.slug}/logo.{self.logo_format}"
 
 
 SITES: dict[str, SampleSite] = {
@@ -120,6 +126,36 @@ SITES: dict[str, SampleSite] = {
                 "Bike maintenance classes for commuters every Thursday.",
             ),
         ),
+        SampleSite(
+            slug="florist",
+            name="Petal Lane Florist",
+            tagline="Seasonal flowers, wedding bouquets and weekly flower subscriptions",
+            description=(
+                "Petal Lane is an independent florist arranging seasonal flowers, wedding "
+                "bouquets and weekly flower subscriptions delivered across town."
+            ),
+            theme_color="#c2185b",
+            # Written as designers do: hsl() and rgb(), one set to another with var().
+            palette={
+                "--rose": "hsl(340, 78%, 43%)",
+                "--primary-color": "var(--rose)",
+                "--leaf-accent": "rgb(67, 160, 71)",
+                "--paper": "#fafafa",
+            },
+            logo_colours=("#c2185b", "#43a047"),
+            headings=(
+                "Seasonal flowers arranged by hand",
+                "Wedding bouquets",
+                "Weekly flower subscriptions",
+                "Same-day flower delivery",
+            ),
+            paragraphs=(
+                "Wedding bouquets designed with you, from first sketch to the big day.",
+                "Weekly flower subscriptions: a fresh seasonal bunch every Friday.",
+                "Order by noon for same-day flower delivery in town.",
+            ),
+            logo_format="svg",
+        ),
     )
 }
 SAMPLE_SITES: tuple[str, ...] = tuple(SITES)
@@ -147,6 +183,10 @@ def register_sites(app: Flask) -> None:
     @app.get("/sites/<slug>/logo.png")
     def site_logo(slug: str):
         return Response(_logo_png(_site(slug).slug), mimetype="image/png")
+
+    @app.get("/sites/<slug>/logo.svg")
+    def site_logo_svg(slug: str):
+        return Response(_logo_svg(_site(slug)), mimetype="image/svg+xml")
 
     @app.get("/sites/<slug>/og.png")
     def site_og_image(slug: str):
@@ -178,8 +218,8 @@ def _page(site: SampleSite) -> str:
 <meta property="og:title" content="{e(site.name)}">
 <meta property="og:description" content="{e(site.description)}">
 <meta property="og:image" content="{base}/og.png">
-<link rel="icon" type="image/png" href="{base}/logo.png">
-<link rel="apple-touch-icon" href="{base}/logo.png">
+<link rel="icon" href="{site.logo_path}">
+<link rel="apple-touch-icon" href="{site.logo_path}">
 <link rel="stylesheet" href="{base}/style.css">
 <style>
   :root {{ --header-height: 72px; --brand-highlight: {site.logo_colours[1]}; }}
@@ -188,7 +228,7 @@ def _page(site: SampleSite) -> str:
 </head>
 <body>
 <header>
-  <a href="{base}/"><img class="site-logo" src="{base}/logo.png" alt="{e(site.name)} logo"
+  <a href="{base}/"><img class="site-logo" src="{site.logo_path}" alt="{e(site.name)} logo"
      width="64" height="64"></a>
   <nav><a href="#about">About</a> <a href="#visit">Visit</a></nav>
 </header>
@@ -234,6 +274,15 @@ def _logo_png(slug: str) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def _logo_svg(site: SampleSite) -> str:
+    ring, centre = site.logo_colours
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 256 256" width="256" height="256">'
+        f'<circle cx="128" cy="128" r="120" fill="{ring}"/>'
+        f'<circle cx="128" cy="128" r="56" fill="{centre}"/></svg>'
+    )
 
 
 @functools.cache

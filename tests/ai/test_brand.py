@@ -93,8 +93,9 @@ def test_each_sample_site_gives_its_title_logo_colours_and_phrases(loopback_allo
     assert facts.headings == list(site.headings)
     assert facts.og_image == f"{sandbox.url}/sites/{slug}/og.png"
     # The <img class="site-logo"> wins over the favicon (same file here, but found first).
-    assert facts.logo == f"{sandbox.url}/sites/{slug}/logo.png"
-    # theme-color first; the logo's two colours (from the PNG's pixels) among them.
+    assert facts.logo == f"{sandbox.url}{site.logo_path}"
+    # theme-color first; the logo's two colours (from the PNG's pixels or the SVG's
+    # fills) among them.
     assert facts.colours[0] == site.theme_color
     assert set(site.logo_colours) <= set(facts.colours)
     assert all(len(c) == 7 and c.startswith("#") for c in facts.colours)
@@ -118,6 +119,17 @@ def test_the_logo_colours_are_read_from_the_logo_file(loopback_allowed, sandbox)
         facts = site_facts(f"{site.url}/")
     assert facts.logo == f"{site.url}/logo.png"
     assert set(facts.colours) == set(SITES["bikes"].logo_colours)
+
+
+def test_an_svg_logo_gives_its_fill_colours():
+    from chalicelib.ai.brand import dominant_colours
+    from local.sandbox.sites import _logo_png, _logo_svg
+
+    florist = SITES["florist"]
+    assert dominant_colours(_logo_svg(florist).encode()) == list(florist.logo_colours)
+    # A PNG's colours by how much of the logo they cover: the ring, then the centre.
+    assert dominant_colours(_logo_png("bakery")) == list(SITES["bakery"].logo_colours)
+    assert dominant_colours(b"not an image") == []
 
 
 def test_a_stylesheet_on_another_site_is_not_fetched(loopback_allowed, resolver):
