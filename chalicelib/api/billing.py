@@ -57,6 +57,34 @@ class BillingOut(Model):
     plans: list[PlanOut] = Field(description="every plan, for comparison")
     can_manage: bool = Field(description="the caller may upgrade or open the portal")
     has_customer: bool
+    restricted: bool = Field(
+        description="a payment failed more than 7 days ago: nothing new may be scheduled "
+        "(402 payment_required) until it is paid"
+    )
+    grace_end: str | None = Field(description="while past due: when the 7-day grace ends")
+    paused_accounts: list[str] = Field(
+        description="accounts paused because the plan allows fewer (choose with PUT "
+        ".../billing/active-accounts)"
+    )
+
+
+class CancelIn(Model):
+    cancel_at_period_end: bool = Field(
+        description="true: the plan ends with the current period (then Free); false: it renews"
+    )
+
+
+class ActiveAccountsIn(Model):
+    account_ids: list[str] = Field(
+        max_length=1000,
+        description="the accounts that stay active, at most the plan's limit; the others "
+        "are paused as far as the plan needs",
+    )
+
+
+class ActiveAccountsOut(Model):
+    paused: list[str]
+    resumed: list[str]
 
 
 class CheckoutIn(Model):
@@ -99,6 +127,7 @@ def get_billing(ctx: RequestContext, ws: str) -> BillingOut:
 
     from chalicelib.billing.plans import PLANS
     from chalicelib.billing.service import summary
+    from chalicelib.store.accounts import list_accounts
     from chalicelib.store.base import iso, utcnow
     from chalicelib.store.workspaces import get_workspace
 
@@ -124,6 +153,9 @@ def get_billing(ctx: RequestContext, ws: str) -> BillingOut:
         plans=[plan_out(p) for p in PLANS] if found.enabled else [],
         can_manage=found.enabled and ctx.role is Role.OWNER,
         has_customer=found.has_customer,
+        restricted=found.restricted,
+        grace_end=iso(found.grace_end) if found.grace_end else None,
+        paused_accounts=sorted(a.account_id for a in list_accounts(ws) if a.status == "paused"),
     )
 
 
@@ -184,3 +216,38 @@ def stripe_webhook(ctx: RequestContext) -> WebhookReceived:
         raw.encode() if isinstance(raw, str) else raw, ctx.header("Stripe-Signature")
     )
     return WebhookReceived(received=True, outcome=received.outcome)  # type: ignore[arg-type]
+
+
+@billing.endpoint(
+    "POST",
+    "/v1/workspaces/{ws}/billing/cancel",
+    auth=Role.OWNER,
+    body=CancelIn,
+    response=BillingOut,
+    errors=(502,),
+)
+def cancel_subscription(ctx: RequestContext, ws: str, body: CancelIn) -> BillingOut:
+    """Cancel at the end of the current period (the plan holds until then, then Free), or
+    undo that; 409 without a subscription."""
+    from chalicelib.billing.service import cancel_at_period_end
+
+    cancel_at_period_end(ws, body.cancel_at_period_end)
+    return get_billing(ctx, ws)
+
+
+@billing.endpoint(
+    "PUT",
+    "/v1/workspaces/{ws}/billing/active-accounts",
+    auth=Role.OWNER,
+    body=ActiveAccountsIn,
+    response=ActiveAccountsOut,
+)
+def choose_active_accounts(
+    ctx: RequestContext, ws: str, body: ActiveAccountsIn
+) -> ActiveAccountsOut:
+    """Name the accounts that stay active when the plan allows fewer than are connected
+    (kept for later downgrades too); the others are paused, never deleted."""
+    from chalicelib.billing.entitlements import choose_active_accounts as choose
+
+    paused, resumed = choose(ws, body.account_ids, ctx.principal.actor)
+    return ActiveAccountsOut(paused=paused, resumed=resumed)

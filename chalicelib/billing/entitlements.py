@@ -55,6 +55,16 @@ FEATURE_NOUNS = {
 MONTHLY_UTC = frozenset({Meter.AI_CREDITS_PER_MONTH})
 
 
+GRACE = timedelta(days=7)  # a failed payment keeps the plan this long, then restricts
+
+
+class PaymentRequired(PlanLimit):
+    """Restricted after a failed payment's grace: nothing new is scheduled. A PlanLimit,
+    so the paths that hold a post as a draft at a plan limit (recurrence) hold it here."""
+
+    status, code = 402, "payment_required"
+
+
 class PlanFeatureMissing(ApiError):
     """The workspace's plan does not include a feature (and no operator turned it on)."""
 
@@ -91,6 +101,41 @@ def trial_item(workspace_id: str, now: datetime) -> SubscriptionItem | None:
         trial_end=int((now + timedelta(days=days)).timestamp()),
         stripe_at=0,
     )
+
+
+def grace_end(sub: SubscriptionItem | None) -> int | None:
+    """When a past-due subscription's grace ends (unix); None when none is running."""
+    from chalicelib.store.billing import PAST_DUE
+
+    if sub is None or sub.status not in PAST_DUE or not sub.past_due_since:
+        return None
+    return int(sub.past_due_since) + int(GRACE.total_seconds())
+
+
+def is_restricted(sub: SubscriptionItem | None, now: datetime | None = None) -> bool:
+    """Past due beyond the grace, by this clock or by the latest Stripe event's (Stripe's
+    clock: the local Stripe's moves ahead in tests)."""
+    end = grace_end(sub)
+    if end is None or sub is None:
+        return False
+    moment = max((now or datetime.now(UTC)).timestamp(), float(sub.stripe_at or 0))
+    return moment >= end
+
+
+def check_can_schedule(workspace_id: str) -> None:
+    """402 `payment_required` while the workspace is restricted: nothing new is scheduled
+    (what is scheduled still goes out)."""
+    from chalicelib.store import billing as store
+
+    if not enabled():
+        return
+    sub = store.subscription(workspace_id, store.PLAN_CACHE_SECONDS)
+    if is_restricted(sub):
+        raise PaymentRequired(
+            "A payment failed more than 7 days ago: nothing new can be scheduled until the "
+            "card is updated (posts already scheduled still go out). Update it from Billing.",
+            [{"field": "billing", "message": "payment required", "status": sub and sub.status}],
+        )
 
 
 def plan_of_subscription(sub: SubscriptionItem | None, now: datetime | None = None) -> Plan:
@@ -359,6 +404,8 @@ def bill_post(item: PostItem, timezone: str, now: datetime) -> Callable[[], None
     old, new = item.billed_month, post_month(item, timezone, now)
     if old == new:
         return lambda: None
+    if new is not None:
+        check_can_schedule(workspace_id)
     meter = Meter.SCHEDULED_POSTS_PER_MONTH
     limit = limit_of(workspace_id, meter)
     wants = []
@@ -394,6 +441,7 @@ def bill_rows(workspace_id: str, timezone: str, rows: Mapping[int, datetime]) ->
 
     if not enabled() or not rows:
         return lambda: None
+    check_can_schedule(workspace_id)
     meter = Meter.SCHEDULED_POSTS_PER_MONTH
     limit = limit_of(workspace_id, meter)
     months: dict[str, list[int]] = {}
@@ -578,3 +626,104 @@ def check_history(workspace_id: str, start: date, today: date) -> None:
             }
         ],
     )
+
+
+# ----------------------------------------------------------------------- paused accounts
+
+# What pausing leaves alone: disconnected accounts are gone already; paused ones are paused.
+PAUSABLE = frozenset({"connected", "expiring", "needs_reconnect"})
+
+
+def _active_order(accounts: list[Any], keep: list[str]) -> list[Any]:
+    """Who stays active first: the owner's choice in their order, then the earliest
+    connected (so the most recently connected are paused first)."""
+    rank = {account_id: i for i, account_id in enumerate(keep)}
+    return sorted(
+        accounts,
+        key=lambda a: (rank.get(a.account_id, len(rank)), a.created_at, a.account_id),
+    )
+
+
+def fit_accounts(workspace_id: str, actor: str = "billing") -> tuple[list[str], list[str]]:
+    """Make the active accounts fit the plan: pause the ones past its limit (the owner's
+    choice kept, then the most recently connected paused first), or resume paused ones
+    while there is room. Nothing is deleted; a paused account keeps its tokens and is
+    not published to. Returns (paused, resumed) account ids; the owners are told."""
+    from chalicelib.store import accounts as account_store
+    from chalicelib.store import billing as store
+    from chalicelib.store.audit import record_event
+
+    if not enabled():
+        return [], []
+    limit = plan_for(workspace_id).limits[Meter.CONNECTED_ACCOUNTS]
+    sub = store.subscription(workspace_id)
+    keep = [str(k) for k in (sub.keep_accounts or [])] if sub is not None else []
+    listed = account_store.list_accounts(workspace_id)
+    candidates = [a for a in listed if a.status in PAUSABLE or a.status == "paused"]
+    order = _active_order(candidates, keep)
+    room = len(order) if limit is None else limit
+    stays, goes = order[:room], order[room:]
+    paused = [a for a in goes if a.status != "paused"]
+    resumed = [a for a in stays if a.status == "paused"]
+    for account in paused:
+        account.status = "paused"
+        account_store.save(account)
+    for account in resumed:
+        account.status = "connected"
+        account_store.save(account)
+    if paused or resumed:
+        record_event(
+            workspace_id,
+            "billing.accounts_fitted",
+            actor=actor,
+            details={
+                "limit": limit,
+                "paused": [a.account_id for a in paused],
+                "resumed": [a.account_id for a in resumed],
+            },
+        )
+    if paused:
+        from chalicelib.notify import notify
+
+        names = ", ".join(a.display_name for a in paused)
+        notify(
+            workspace_id,
+            "billing.accounts_paused",
+            "Accounts paused by your plan",
+            f"Your plan allows {limit} connected accounts: {names} "
+            f"{'is' if len(paused) == 1 else 'are'} paused (nothing was deleted; their "
+            "scheduled posts are not sent). Choose which accounts stay active, or upgrade, "
+            "from Billing.",
+            link="/settings/billing",
+        )
+    return [a.account_id for a in paused], [a.account_id for a in resumed]
+
+
+def choose_active_accounts(
+    workspace_id: str, account_ids: list[str], actor: str
+) -> tuple[list[str], list[str]]:
+    """The owner names the accounts that stay active (at most the plan's limit; 422
+    naming `account_ids` otherwise); the others are paused as far as the plan needs."""
+    from chalicelib.errors import invalid
+    from chalicelib.store import accounts as account_store
+    from chalicelib.store import billing as store
+
+    known = {
+        a.account_id
+        for a in account_store.list_accounts(workspace_id)
+        if a.status in PAUSABLE or a.status == "paused"
+    }
+    for index, account_id in enumerate(account_ids):
+        if account_id not in known:
+            raise invalid(f"account_ids[{index}]", "no such connected account in this workspace")
+    if len(set(account_ids)) != len(account_ids):
+        raise invalid("account_ids", "an account is named twice")
+    limit = limit_of(workspace_id, Meter.CONNECTED_ACCOUNTS)
+    if limit is not None and len(account_ids) > limit:
+        raise invalid(
+            "account_ids", f"your plan keeps {limit} accounts active; {len(account_ids)} named"
+        )
+    store.set_keep_accounts(workspace_id, account_ids)
+    if not enabled():
+        return [], []
+    return fit_accounts(workspace_id, actor)

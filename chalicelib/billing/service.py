@@ -86,6 +86,8 @@ class Summary:
     meters: list[MeterUsage]
     has_customer: bool
     features: list[str]
+    restricted: bool = False
+    grace_end: datetime | None = None
 
 
 def summary(workspace_id: str, timezone: str, now: datetime) -> Summary:
@@ -121,6 +123,8 @@ def summary(workspace_id: str, timezone: str, now: datetime) -> Summary:
         meters,
         bool(sub and sub.customer_id),
         entitlements.features_of(workspace_id, plan, flags),
+        entitlements.is_restricted(sub, now),
+        _when(entitlements.grace_end(sub)),
     )
 
 
@@ -313,7 +317,55 @@ def _apply(event: Any) -> str:
     fields = subscription_fields(subscription)
     applied = store.apply_subscription(workspace_id, int(event.created), **fields)
     _tell_owners(workspace_id, event, subscription)
+    if applied:
+        settle(workspace_id)
     return "applied" if applied else "stale"
+
+
+def settle(workspace_id: str) -> None:
+    """What a new subscription state means beyond the plan: accounts paused past a lower
+    plan's limit (or resumed under a higher one), and the owners told once when the
+    grace after a failed payment ran out."""
+    from chalicelib.notify import notify
+    from chalicelib.store import billing as store
+
+    entitlements.fit_accounts(workspace_id)
+    sub = store.subscription(workspace_id)
+    newly = (
+        sub is not None
+        and entitlements.is_restricted(sub)
+        and store.mark_restricted(workspace_id, int(sub.stripe_at or 0))
+    )
+    if newly:
+        notify(
+            workspace_id,
+            "billing.restricted",
+            "Scheduling is paused until a payment goes through",
+            "A payment failed more than 7 days ago. Posts already scheduled still go "
+            "out, but nothing new can be scheduled until the card is updated in Billing.",
+            link="/settings/billing",
+        )
+
+
+def cancel_at_period_end(workspace_id: str, cancel: bool) -> None:
+    """Cancel the subscription at the end of its period (the plan holds until then, then
+    the workspace is on Free), or keep it after all (`cancel` False). 409 without one."""
+    from chalicelib.store import billing as store
+
+    sub = store.subscription(workspace_id)
+    if sub is None or not sub.subscription_id or sub.status == "canceled":
+        raise Conflict(
+            "This workspace has no subscription to cancel.",
+            [{"field": "cancel_at_period_end", "message": "no subscription"}],
+        )
+    stripe_client = client()
+    subscription = _call(
+        lambda: stripe_client.v1.subscriptions.update(
+            sub.subscription_id, params={"cancel_at_period_end": cancel}
+        )
+    )
+    stamp = max(int(sub.stripe_at or 0), int(datetime.now(UTC).timestamp()))
+    store.apply_subscription(workspace_id, stamp, **subscription_fields(subscription))
 
 
 def _tell_owners(workspace_id: str, event: Any, subscription: Any) -> None:

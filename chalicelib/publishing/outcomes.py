@@ -116,6 +116,12 @@ def account_refusal(target: store.TargetAttribute, account: Any, name: str) -> s
     label = account_label(account)
     if account.status == "needs_reconnect":
         return _reconnect(name, label)
+    if account.status == "paused":
+        return (
+            f"The {name} account {label} is paused: the workspace's plan allows fewer "
+            "accounts. Nothing was sent. Choose it among the active accounts or upgrade in "
+            "Billing, then retry."
+        )
     if account.status not in PUBLISHABLE_ACCOUNTS:
         return f"The {name} account {label} was disconnected: connect it again, then retry."
     expected = target.account_external_id

@@ -18,6 +18,7 @@ from typing import Any
 
 from pynamodb.attributes import (
     BooleanAttribute,
+    ListAttribute,
     NumberAttribute,
     TTLAttribute,
     UnicodeAttribute,
@@ -29,6 +30,7 @@ from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
 from chalicelib.store.transactions import failed_conditions, transaction
 
 EVENT_MEMORY = timedelta(days=30)  # Stripe retries an event for three days
+PAST_DUE = frozenset({"past_due", "unpaid"})
 
 
 class CounterItem(StoredModel):
@@ -58,6 +60,12 @@ class SubscriptionItem(StoredModel):
     # not applied over it.
     stripe_at = NumberAttribute(default=0)
     updated_at = UnicodeAttribute(null=True)
+    # When Stripe first reported the subscription past due (unix, Stripe's clock); gone
+    # once it is paid. Grace and restriction count from it.
+    past_due_since = NumberAttribute(null=True)
+    restricted_at = NumberAttribute(null=True)  # the owners were told it is restricted
+    # The accounts the owner keeps active when the plan allows fewer (ordered).
+    keep_accounts = ListAttribute(of=UnicodeAttribute, null=True)
 
 
 class LinkItem(StoredModel):
@@ -220,6 +228,12 @@ def apply_subscription(workspace_id: str, stripe_at: int, **fields: Any) -> bool
     for name, value in fields.items():
         attribute = getattr(SubscriptionItem, name)
         actions.append(attribute.set(value) if value is not None else attribute.remove())
+    if fields.get("status") in PAST_DUE:
+        since = SubscriptionItem.past_due_since
+        actions.append(since.set(since | stripe_at))  # the first report wins
+    elif "status" in fields:
+        actions.append(SubscriptionItem.past_due_since.remove())
+        actions.append(SubscriptionItem.restricted_at.remove())
     try:
         item.update(
             actions=actions,
@@ -255,6 +269,33 @@ def extend_signup_trial(workspace_id: str, plan: str, trial_end: int) -> None:
         )
     finally:
         forget_recent(workspace_id)
+
+
+def mark_restricted(workspace_id: str, at: int) -> bool:
+    """Record that the owners were told of the restriction; False when they were."""
+    forget_recent(workspace_id)
+    try:
+        SubscriptionItem(f"ws#{workspace_id}").update(
+            actions=[SubscriptionItem.restricted_at.set(at)],
+            condition=SubscriptionItem.restricted_at.does_not_exist()
+            & SubscriptionItem.past_due_since.exists(),
+        )
+    except UpdateError as error:
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+def set_keep_accounts(workspace_id: str, account_ids: list[str]) -> None:
+    forget_recent(workspace_id)
+    SubscriptionItem(f"ws#{workspace_id}").update(
+        actions=[
+            SubscriptionItem.workspace_id.set(workspace_id),
+            SubscriptionItem.keep_accounts.set(account_ids),  # type: ignore[arg-type]
+        ]
+    )
+    forget_recent(workspace_id)
 
 
 def set_customer(workspace_id: str, customer_id: str) -> str:

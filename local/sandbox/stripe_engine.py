@@ -36,8 +36,9 @@ RETRY_BASE_SECONDS = 60
 RETRY_MAX_SECONDS = 8 * 3600
 RETRY_WINDOW_SECONDS = 3 * 86400
 IDLE_SECONDS = 30  # the delivery thread ends after this long with nothing to send
-# Smart retries' default: three more attempts after the first failure, then cancel.
-PAYMENT_RETRY_DAYS = (3, 5, 7)
+# Smart retries' default: more attempts within two weeks of the first failure, then
+# cancel (days from the invoice's creation).
+PAYMENT_RETRY_DAYS = (3, 5, 7, 14)
 DAY = 86400
 
 # Test cards (https://docs.stripe.com/testing): number -> (brand, attach error, charge error)

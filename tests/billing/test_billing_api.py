@@ -11,9 +11,12 @@ import time
 import requests
 
 from chalicelib.settings import get_settings
+from chalicelib.store import posts as post_store
 from local.sandbox.stripe_engine import signature_header
 from tests.billing.conftest import Receiver
+from tests.support.clock import ahead, wall
 from tests.support.factories import call, signup
+from tests.support.posting import an_account
 
 APP_PASSWORD = "abcd-efgh-ijkl-mnop"
 DAY = 86400
@@ -144,8 +147,20 @@ def test_a_cancelled_subscription_is_free_again_and_older_events_do_not_undo_it(
     assert billing_of(client, owner)["plan"]["id"] == "free"
 
 
-def test_a_card_failing_at_the_trial_end_is_past_due_then_free(client, stripe_app, receiver):
+def schedule(client, owner, account: str):
+    body = {
+        "text": "Scheduled",
+        "targets": [{"account_id": account}],
+        "when": {"at": wall(ahead(40)), "timezone": "UTC"},
+    }
+    return call(client, "POST", f"/v1/workspaces/{owner.workspace_id}/posts", body, owner.headers)
+
+
+def test_a_card_failing_at_the_trial_end_has_7_days_grace_then_restricts_then_free(
+    client, stripe_app, receiver
+):
     owner = signup(client)
+    account = an_account(owner.workspace_id, "mastodon")
     started = checkout(client, owner)
     assert stripe_app.pay(started.json["url"], "4000 0000 0000 0341").status_code == 303
     receiver.wait_for("checkout.session.completed", "customer.subscription.created")
@@ -162,13 +177,51 @@ def test_a_card_failing_at_the_trial_end_is_past_due_then_free(client, stripe_ap
     assert kinds(client, owner).count("billing.payment_failed") == 1
     deliver_all(client, receiver, after=seen)  # replayed: not told again
     assert kinds(client, owner).count("billing.payment_failed") == 1
+    assert state["restricted"] is False and state["grace_end"]
+    assert schedule(client, owner, account).status_code == 201
+
+    # Three days on, Stripe's retry fails too: still within the grace.
+    seen = receiver.count()
+    stripe_app.advance(3 * DAY)
+    receiver.wait_for("invoice.payment_failed", after=seen)
+    deliver_all(client, receiver, after=seen)
+    assert billing_of(client, owner)["restricted"] is False
+    assert schedule(client, owner, account).status_code == 201
+
+    # Seven days after the first failure: restricted. Nothing new is scheduled (what is
+    # scheduled stays), and the owners are told once.
+    seen = receiver.count()
+    stripe_app.advance(4 * DAY)
+    receiver.wait_for("invoice.payment_failed", after=seen)
+    deliver_all(client, receiver, after=seen)
+    state = billing_of(client, owner)
+    assert (state["status"], state["restricted"]) == ("past_due", True)
+    refused = schedule(client, owner, account)
+    assert refused.status_code == 402 and refused.json["error"]["code"] == "payment_required"
+    draft = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{owner.workspace_id}/posts",
+        {"text": "A draft", "targets": [{"account_id": account}]},
+        owner.headers,
+    )
+    assert draft.status_code == 201  # drafts are not scheduling
+    assert len(post_store.list_scheduled(owner.workspace_id, ahead(39), ahead(41)).items) == 2
+    assert kinds(client, owner).count("billing.restricted") == 1
+    deliver_all(client, receiver, after=seen)
+    assert kinds(client, owner).count("billing.restricted") == 1
 
     seen = receiver.count()
-    stripe_app.advance(8 * DAY)  # the last retry fails: Stripe cancels
+    stripe_app.advance(8 * DAY)  # the last retry, two weeks on, fails: Stripe cancels
     receiver.wait_for("customer.subscription.deleted", after=seen)
     deliver_all(client, receiver, after=seen)
     state = billing_of(client, owner)
-    assert (state["plan"]["id"], state["status"]) == ("free", "canceled")
+    assert (state["plan"]["id"], state["status"], state["restricted"]) == (
+        "free",
+        "canceled",
+        False,
+    )
+    assert schedule(client, owner, account).status_code == 201
 
 
 def kinds(client, owner) -> list[str]:

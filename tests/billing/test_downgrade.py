@@ -1,0 +1,100 @@
+"""Cancelling at period end through Schedulo's API and what a lower plan does to the
+accounts: by the local Stripe's clock, through its signed events. Nothing is deleted:
+accounts past the new limit are paused (the most recently connected, unless the owner
+chose), and the owner picks which stay active."""
+
+from __future__ import annotations
+
+from chalicelib.store import accounts as account_store
+from tests.billing.test_billing_api import DAY, billing_of, checkout, deliver_all, kinds
+from tests.support.clock import ahead, wall
+from tests.support.factories import add_member, call, signup
+from tests.support.posting import an_account
+
+
+def statuses(workspace_id: str) -> dict[str, str]:
+    return {a.account_id: a.status for a in account_store.list_accounts(workspace_id)}
+
+
+def test_cancel_at_period_end_then_free_pauses_the_latest_accounts(client, stripe_app, receiver):
+    owner = signup(client)
+    ws = owner.workspace_id
+    started = checkout(client, owner, "business")
+    stripe_app.pay(started.json["url"], "4242424242424242")
+    receiver.wait_for("customer.subscription.created", "invoice.paid")
+    deliver_all(client, receiver)
+    accounts = [an_account(ws, "mastodon") for _ in range(5)]
+
+    path = f"/v1/workspaces/{ws}/billing/cancel"
+    editor = add_member(client, owner, "editor")
+    assert (
+        call(client, "POST", path, {"cancel_at_period_end": True}, editor.headers).status_code
+        == 403
+    )
+    cancelled = call(client, "POST", path, {"cancel_at_period_end": True}, owner.headers)
+    assert cancelled.status_code == 200, cancelled.body
+    assert cancelled.json["cancel_at_period_end"] is True
+    assert cancelled.json["plan"]["id"] == "business"  # until the period ends
+    undone = call(client, "POST", path, {"cancel_at_period_end": False}, owner.headers)
+    assert undone.json["cancel_at_period_end"] is False
+    call(client, "POST", path, {"cancel_at_period_end": True}, owner.headers)
+    assert all(s == "connected" for s in statuses(ws).values())
+
+    seen = receiver.count()
+    stripe_app.advance(14 * DAY + 60)  # the period (the trial) ends: cancelled
+    receiver.wait_for("customer.subscription.deleted", after=seen)
+    deliver_all(client, receiver, after=seen)
+    state = billing_of(client, owner)
+    assert (state["plan"]["id"], state["status"]) == ("free", "canceled")
+    # Free allows 3: the two connected last are paused, nothing deleted.
+    assert statuses(ws) == {
+        **{a: "connected" for a in accounts[:3]},
+        **{a: "paused" for a in accounts[3:]},
+    }
+    assert state["paused_accounts"] == sorted(accounts[3:])
+    assert kinds(client, owner).count("billing.accounts_paused") == 1
+    # A paused account takes no new post.
+    post = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{ws}/posts",
+        {
+            "text": "To a paused account",
+            "targets": [{"account_id": accounts[4]}],
+            "when": {"at": wall(ahead(3)), "timezone": "UTC"},
+        },
+        owner.headers,
+    )
+    assert post.status_code == 422 and "paused" in post.body.decode()
+
+    # The owner chooses which stay active: the named ones first, then the earliest.
+    chosen = f"/v1/workspaces/{ws}/billing/active-accounts"
+    answer = call(client, "PUT", chosen, {"account_ids": [accounts[4], accounts[0]]}, owner.headers)
+    assert answer.status_code == 200, answer.body
+    assert answer.json == {"paused": [accounts[2]], "resumed": [accounts[4]]}
+    assert statuses(ws) == {
+        accounts[0]: "connected",
+        accounts[1]: "connected",
+        accounts[2]: "paused",
+        accounts[3]: "paused",
+        accounts[4]: "connected",
+    }
+    too_many = call(client, "PUT", chosen, {"account_ids": accounts[:4]}, owner.headers)
+    assert too_many.status_code == 422 and "account_ids" in too_many.body.decode()
+    unknown = call(client, "PUT", chosen, {"account_ids": ["acc_nope"]}, owner.headers)
+    assert unknown.status_code == 422 and "account_ids[0]" in unknown.body.decode()
+
+
+def test_an_upgrade_resumes_paused_accounts(client, stripe_app, receiver):
+    from chalicelib.billing.entitlements import fit_accounts
+
+    owner = signup(client)
+    ws = owner.workspace_id
+    accounts = [an_account(ws, "mastodon") for _ in range(4)]
+    assert fit_accounts(ws) == ([accounts[3]], [])  # on Free: 3 active
+    started = checkout(client, owner, "pro")
+    stripe_app.pay(started.json["url"], "4242424242424242")
+    receiver.wait_for("customer.subscription.created")
+    deliver_all(client, receiver)
+    assert billing_of(client, owner)["plan"]["id"] == "pro"
+    assert set(statuses(ws).values()) == {"connected"}
