@@ -198,8 +198,9 @@ class _PageParser(HTMLParser):
     headings: list[str] = field(default_factory=list)
     styles: list[str] = field(default_factory=list)
     stylesheets: list[str] = field(default_factory=list)
-    # (rank, href): a logo <img> 3, apple-touch-icon 2, icon 1
-    logos: list[tuple[int, str]] = field(default_factory=list)
+    # (rank, href): a logo <img> 3, apple-touch-icon 2, icon 1; an SVG 1.5 less, as
+    # images cannot draw it (a raster touch icon of the same mark serves them better)
+    logos: list[tuple[float, str]] = field(default_factory=list)
     base: str | None = None
     _in: str | None = None  # title, style or a heading being read
     _text: list[str] = field(default_factory=list)
@@ -232,14 +233,14 @@ class _PageParser(HTMLParser):
             if "stylesheet" in rels and href:
                 self.stylesheets.append(href)
             elif rels & {"apple-touch-icon", "apple-touch-icon-precomposed"} and href:
-                self.logos.append((2, href))
+                self._logo(2, href)
             elif "icon" in rels and href:
-                self.logos.append((1, href))
+                self._logo(1, href)
         elif tag == "img":
             src = a.get("src", "")
             logo_like = _has_logo(a.get("class"), a.get("id"), a.get("alt"), src)
             if src and (logo_like or self._logo_containers):
-                self.logos.append((3, src))
+                self._logo(3, src)
         elif tag in ("title", "style", "h1", "h2", "h3") and self._in is None:
             self._in, self._text = tag, []
         if tag not in ("img", "meta", "link") and _has_logo(a.get("class"), a.get("id")):
@@ -264,6 +265,12 @@ class _PageParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._in is not None:
             self._text.append(data)
+
+    def _logo(self, rank: float, href: str) -> None:
+        path = urlsplit(href.strip()).path.lower()
+        if path.endswith(".svg") or href.strip().lower().startswith("data:image/svg"):
+            rank -= 1.5
+        self.logos.append((rank, href))
 
     def logo_url(self, base: str) -> str | None:
         # The best rank wins; among equals, the first on the page.

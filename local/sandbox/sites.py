@@ -219,7 +219,7 @@ def _page(site: SampleSite) -> str:
 <meta property="og:description" content="{e(site.description)}">
 <meta property="og:image" content="{base}/og.png">
 <link rel="icon" href="{site.logo_path}">
-<link rel="apple-touch-icon" href="{site.logo_path}">
+<link rel="apple-touch-icon" href="{base}/logo.png">
 <link rel="stylesheet" href="{base}/style.css">
 <style>
   :root {{ --header-height: 72px; --brand-highlight: {site.logo_colours[1]}; }}

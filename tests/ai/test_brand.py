@@ -92,8 +92,9 @@ def test_each_sample_site_gives_its_title_logo_colours_and_phrases(loopback_allo
     assert facts.description == site.description
     assert facts.headings == list(site.headings)
     assert facts.og_image == f"{sandbox.url}/sites/{slug}/og.png"
-    # The <img class="site-logo"> wins over the favicon (same file here, but found first).
-    assert facts.logo == f"{sandbox.url}{site.logo_path}"
+    # The <img class="site-logo"> wins over the icons, unless it is an SVG (the florist's):
+    # then the PNG apple-touch-icon, which images can draw.
+    assert facts.logo == f"{sandbox.url}/sites/{slug}/logo.png"
     # theme-color first; the logo's two colours (from the PNG's pixels or the SVG's
     # fills) among them.
     assert facts.colours[0] == site.theme_color
