@@ -6,6 +6,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { useAccounts, type Account } from "../accounts/api";
+import { WritingHelp } from "../ai/WritingHelp";
 import { useNetworks } from "../api/networks";
 import { api, ApiError, type ProblemDetail } from "../api/client";
 import { roleAllows } from "../api/people";
@@ -343,6 +344,14 @@ export function ComposerForm({
             <Problems
               list={mark(problems.filter((p) => /^targets\[\d+\]\.text$/.test(p.field) && !shown.has(p)))}
               name={accountName}
+            />
+            <WritingHelp
+              workspaceId={workspaceId}
+              text={text}
+              accounts={chosen}
+              networkNames={Object.fromEntries(networks.map((n) => [n.id, n.name]))}
+              onVariants={(own) => setVariants((current) => ({ ...current, ...own }))}
+              onFirstComment={setFirstComment}
             />
           </section>
 
