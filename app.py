@@ -89,6 +89,14 @@ def import_worker(event, context):
     run_job(event)
 
 
+@app.lambda_function(name="billing_worker")
+def billing_worker(event, context):
+    """A Stripe event acknowledged by the webhook, applied: {event_id}."""
+    from chalicelib.billing.service import run_event
+
+    run_event(event)
+
+
 @app.lambda_function(name="plan_worker")
 def plan_worker(event, context):
     """A content plan's generation: {workspace_id, plan_id} (chalicelib/plans/service.py)."""

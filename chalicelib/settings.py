@@ -95,6 +95,8 @@ class Settings(Model):
     scheduler_role_arn: str
     publisher_arn: str
     import_worker_arn: str
+    # Applies the Stripe events the webhook acknowledged (chalicelib/billing/service.py).
+    billing_worker_arn: str = ""
     # Content plans' generation (chalicelib/plans/service.py), invoked asynchronously.
     plan_worker_arn: str = ""
     # Analytics: the group of the collector's one-time schedules (one per time bucket of
@@ -250,6 +252,10 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         import_worker_arn=get(
             "SCHEDULO_IMPORT_WORKER_ARN",
             f"arn:aws:lambda:{region}:{account}:function:{prefix}-import_worker",
+        ),
+        billing_worker_arn=get(
+            "SCHEDULO_BILLING_WORKER_ARN",
+            f"arn:aws:lambda:{region}:{account}:function:{prefix}-billing_worker",
         ),
         plan_worker_arn=get(
             "SCHEDULO_PLAN_WORKER_ARN",

@@ -98,7 +98,9 @@ class UrlOut(Model):
 
 class WebhookReceived(Model):
     received: bool
-    outcome: Literal["applied", "duplicate", "stale", "ignored"]
+    outcome: Literal["accepted", "duplicate", "ignored"] = Field(
+        description="accepted: recorded, applied in the background; duplicate: seen before"
+    )
 
 
 def plan_out(plan: object) -> PlanOut:

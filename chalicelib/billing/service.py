@@ -9,6 +9,8 @@ only when the event is not older than what was applied.
 
 from __future__ import annotations
 
+import json
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -247,7 +249,7 @@ def _call(do: Any) -> Any:
 
 @dataclass(frozen=True)
 class Received:
-    """What a webhook delivery did: applied, a replay, stale, or ignored."""
+    """What a webhook delivery did: accepted (to be applied), a replay, or ignored."""
 
     outcome: str
     event_id: str
@@ -255,8 +257,10 @@ class Received:
 
 
 def receive(payload: bytes, signature: str | None) -> Received:
-    """Verify, record and apply one delivery. Forged or too old: 400; a replay or an
-    older event: 200 and nothing changes."""
+    """Verify and record one delivery, and have it applied off the request (the billing
+    worker, `run_event`): Stripe gets its 200 without waiting on our reads and writes.
+    Forged or too old: 400; a replay: 200 and nothing changes (one still pending after
+    a while is handed to the worker again)."""
     import stripe
 
     settings = get_settings()
@@ -286,14 +290,46 @@ def receive(payload: bytes, signature: str | None) -> Received:
 
     if event.type not in HANDLED:
         return Received("ignored", event.id, event.type)
-    if not store.remember_event(event.id):
+    text = payload.decode("utf-8")
+    if store.record_event(event.id, text) is None:
+        kept = store.event(event.id)
+        waiting = kept is not None and kept.state != "done"
+        if waiting and kept and int(time.time()) - int(kept.received_at or 0) > REDISPATCH_AFTER:
+            _dispatch(event.id)  # its worker may have been lost: Stripe's retry revives it
         return Received("duplicate", event.id, event.type)
+    _dispatch(event.id)
+    return Received("accepted", event.id, event.type)
+
+
+REDISPATCH_AFTER = 60  # seconds a recorded event may wait before a replay dispatches it again
+
+
+def _dispatch(event_id: str) -> None:
+    from chalicelib import scheduling
+
+    scheduling.invoke_async(get_settings().billing_worker_arn, {"event_id": event_id})
+
+
+def run_event(job: dict[str, Any]) -> str | None:
+    """The billing worker: apply the recorded event `{event_id}` once (claimed, so two
+    workers never apply it together); its outcome is recorded. A failure leaves it
+    pending and raises (the invocation is retried)."""
+    import stripe
+
+    from chalicelib.store import billing as store
+
+    event_id = str(job["event_id"])
+    claimed = store.claim_event(event_id, int(time.time()))
+    if claimed is None or not claimed.payload:
+        return None  # done, or another worker has it
+    event = stripe.Event.construct_from(json.loads(claimed.payload), stripe.api_key)
     try:
         outcome = _apply(event)
     except Exception:
-        store.forget_event(event.id)  # Stripe delivers it again
+        store.release_event(event_id)
         raise
-    return Received(outcome, event.id, event.type)
+    store.finish_event(event_id, outcome)
+    return outcome
 
 
 def _apply(event: Any) -> str:

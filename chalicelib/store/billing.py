@@ -328,19 +328,80 @@ def workspace_of_customer(customer_id: str) -> str | None:
 # --------------------------------------------------------------------------------- events
 
 
-def remember_event(event_id: str) -> bool:
-    """Mark the event applied; False when it already was (a replay)."""
+class EventItem(StoredModel):
+    """A verified Stripe event, recorded when the webhook acknowledged it and applied
+    after: `pending`, `applying` (claimed at `claimed_at`), then `done` with its outcome."""
+
+    Meta = table_meta("billing")
+
+    pk = UnicodeAttribute(hash_key=True)  # event#<id>
+    payload = UnicodeAttribute(null=True)  # the event's JSON as Stripe signed it
+    state = UnicodeAttribute(default="pending")
+    outcome = UnicodeAttribute(null=True)  # applied, stale, ignored
+    claimed_at = NumberAttribute(null=True)  # unix seconds
+    received_at = NumberAttribute(null=True)
+    ttl = TTLAttribute(null=True)
+
+
+APPLY_LEASE_SECONDS = 300  # an application not finished by then may be taken over
+
+
+def record_event(event_id: str, payload: str) -> EventItem | None:
+    """Record a verified event to apply; None when it was recorded before (a replay)."""
+    item = EventItem(
+        f"event#{event_id}",
+        payload=payload,
+        state="pending",
+        received_at=int(time.time()),
+        ttl=utcnow() + EVENT_MEMORY,
+    )
     try:
-        LinkItem(f"event#{event_id}", ttl=utcnow() + EVENT_MEMORY).save(
-            condition=LinkItem.pk.does_not_exist()
-        )
+        item.save(condition=EventItem.pk.does_not_exist())
     except PutError as error:
         if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
-            return False
+            return None
         raise
-    return True
+    return item
 
 
-def forget_event(event_id: str) -> None:
-    """An event whose application failed: Stripe's retry applies it."""
-    LinkItem(f"event#{event_id}").delete()
+def event(event_id: str) -> EventItem | None:
+    try:
+        return EventItem.get(f"event#{event_id}", consistent_read=True)
+    except EventItem.DoesNotExist:
+        return None
+
+
+def claim_event(event_id: str, now: int) -> EventItem | None:
+    """Take the event to apply it: pending, or applying past its lease (the worker that
+    had it stopped). None when it is done or another worker has it."""
+    item = EventItem(f"event#{event_id}")
+    lapsed = now - APPLY_LEASE_SECONDS
+    try:
+        item.update(
+            actions=[EventItem.state.set("applying"), EventItem.claimed_at.set(now)],
+            condition=(EventItem.state == "pending")
+            | ((EventItem.state == "applying") & (EventItem.claimed_at < lapsed)),
+        )
+    except UpdateError as error:
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return None
+        raise
+    return event(event_id)
+
+
+def finish_event(event_id: str, outcome: str) -> None:
+    EventItem(f"event#{event_id}").update(
+        actions=[
+            EventItem.state.set("done"),
+            EventItem.outcome.set(outcome),
+            EventItem.payload.remove(),  # applied: what it said is in the subscription now
+        ]
+    )
+
+
+def release_event(event_id: str) -> None:
+    """Its application failed: pending again, for the next attempt."""
+    EventItem(f"event#{event_id}").update(
+        actions=[EventItem.state.set("pending"), EventItem.claimed_at.remove()],
+        condition=EventItem.state == "applying",
+    )

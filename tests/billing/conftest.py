@@ -145,15 +145,30 @@ def catalogue(local_stripe: LocalStripe) -> Callable[[], dict[str, Any]]:
 
 @pytest.fixture
 def stripe_app(
-    aws, local_stripe: LocalStripe, receiver: Receiver, catalogue, monkeypatch
-) -> LocalStripe:
+    aws, local_stripe: LocalStripe, receiver: Receiver, catalogue, monkeypatch, billing_worker
+) -> Iterator[LocalStripe]:
     """The app billing through the local Stripe, its webhook secret the endpoint's."""
     catalogue()
     monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", SECRET_KEY)
     monkeypatch.setenv("SCHEDULO_STRIPE_WEBHOOK_SECRET", receiver.secret)
     monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "0")  # new workspaces start on Free
     get_settings.cache_clear()
-    return local_stripe
+    yield local_stripe
+
+
+@pytest.fixture
+def billing_worker(aws) -> Iterator[None]:
+    """Asynchronous invocations (the billing worker applying acknowledged Stripe events)
+    run in-process in a thread, as in the local stack."""
+    import app as app_module
+    from chalicelib import scheduling
+
+    def invoke(arn: str, payload: dict[str, Any]) -> Any:
+        return getattr(app_module, arn.rsplit(":", 1)[-1].split("-")[-1])(payload, None)
+
+    scheduling.use_local_invoker(invoke)
+    yield
+    scheduling.use_local_invoker(None)
 
 
 @pytest.fixture

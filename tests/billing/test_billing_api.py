@@ -23,8 +23,9 @@ DAY = 86400
 
 
 def deliver(client, received) -> requests.Response:
-    """One delivery the local Stripe made, handed to the app as Stripe would send it."""
-    return client.http.request(
+    """One delivery the local Stripe made, handed to the app as Stripe would send it;
+    answered once the event it acknowledged has been applied (by the billing worker)."""
+    answer = client.http.request(
         "POST",
         "/v1/webhooks/stripe",
         headers={
@@ -33,6 +34,29 @@ def deliver(client, received) -> requests.Response:
         },
         body=received.body,
     )
+    if answer.status_code == 200 and json.loads(answer.body)["outcome"] == "accepted":
+        applied(json.loads(received.body)["id"])
+    return answer
+
+
+def applied(event_id: str, timeout: float = 15) -> str:
+    """The outcome the billing worker recorded for an accepted event, once it has."""
+    from chalicelib.store import billing as billing_store
+
+    deadline = time.monotonic() + timeout
+    while True:
+        item = billing_store.event(event_id)
+        if item is not None and item.state == "done":
+            return item.outcome
+        assert time.monotonic() < deadline, f"event {event_id} not applied"
+        time.sleep(0.02)
+
+
+def outcome_of(received, answer) -> str:
+    """What became of a delivery: applied, stale or ignored (accepted, then applied), or
+    what the webhook said (duplicate, ignored)."""
+    said = json.loads(answer.body)["outcome"]
+    return applied(json.loads(received.body)["id"]) if said == "accepted" else said
 
 
 def deliver_all(client, receiver: Receiver, after: int = 0) -> list[dict]:
@@ -40,7 +64,7 @@ def deliver_all(client, receiver: Receiver, after: int = 0) -> list[dict]:
     for received in list(receiver.served.received)[after:]:
         answer = deliver(client, received)
         assert answer.status_code == 200, answer.body
-        outcomes.append(json.loads(answer.body))
+        outcomes.append({"outcome": outcome_of(received, answer)})
     return outcomes
 
 
@@ -143,7 +167,7 @@ def test_a_cancelled_subscription_is_free_again_and_older_events_do_not_undo_it(
     # The creation event arrives last (Stripe does not keep order): it is older, so stale.
     [late] = held_back
     answer = deliver(client, late)
-    assert answer.status_code == 200 and json.loads(answer.body)["outcome"] == "stale"
+    assert answer.status_code == 200 and outcome_of(late, answer) == "stale"
     assert billing_of(client, owner)["plan"]["id"] == "free"
 
 
@@ -256,7 +280,8 @@ def test_owners_hear_that_the_trial_ends_soon(client, stripe_app, receiver):
     }
     payload, signature = signed(receiver.secret, event)
     answer = post_event(client, payload, signature)
-    assert answer.status_code == 200 and json.loads(answer.body)["outcome"] == "applied"
+    assert answer.status_code == 200 and json.loads(answer.body)["outcome"] == "accepted"
+    assert applied(event["id"]) == "applied"
     assert kinds(client, owner).count("billing.trial_will_end") == 1
 
 
@@ -298,7 +323,8 @@ def test_forged_stale_and_unsigned_events_are_refused(client, stripe_app, receiv
     assert billing_of(client, owner)["plan"]["id"] == "free"
 
     # The genuine one applies once.
-    assert json.loads(deliver(client, genuine).body)["outcome"] == "applied"
+    first = deliver(client, genuine)
+    assert outcome_of(genuine, first) == "applied"
     assert json.loads(deliver(client, genuine).body)["outcome"] == "duplicate"
 
 
@@ -357,3 +383,46 @@ def test_a_sign_up_tries_pro_for_14_days_without_a_card_then_is_on_free(
     for i in range(3):
         assert connect_bluesky(client, owner, f"after{i}").status_code == 201
     assert connect_bluesky(client, owner, "after3").status_code == 402
+
+
+def test_the_webhook_acknowledges_then_applies_and_a_lost_application_is_revived(
+    client, stripe_app, receiver
+):
+    from chalicelib import scheduling
+    from chalicelib.billing.service import run_event
+    from chalicelib.store import billing as billing_store
+
+    owner = signup(client)
+    started = checkout(client, owner, "business")
+    stripe_app.pay(started.json["url"], "4242424242424242")
+    receiver.wait_for("customer.subscription.created")
+    created = next(
+        r
+        for r in list(receiver.served.received)
+        if json.loads(r.body)["type"] == "customer.subscription.created"
+    )
+    event_id = json.loads(created.body)["id"]
+
+    # The worker is lost: the event is recorded and acknowledged, nothing applied yet.
+    dispatched: list = []
+    scheduling.use_local_invoker(lambda arn, payload: dispatched.append(payload))
+    answer = post_event(client, created.body, created.headers["stripe-signature"])
+    assert answer.status_code == 200 and json.loads(answer.body)["outcome"] == "accepted"
+    assert billing_store.event(event_id).state == "pending"
+    assert billing_of(client, owner)["plan"]["id"] == "free"
+    # A replay soon after is a duplicate, not dispatched again.
+    time.sleep(0.1)
+    assert len(dispatched) == 1
+    again = post_event(client, created.body, created.headers["stripe-signature"])
+    assert json.loads(again.body)["outcome"] == "duplicate" and len(dispatched) == 1
+
+    # Stripe's retry after a while hands it to a worker again; two workers at once
+    # apply it once.
+    item = billing_store.event(event_id)
+    item.update([billing_store.EventItem.received_at.set(int(time.time()) - 120)])
+    post_event(client, created.body, created.headers["stripe-signature"])
+    assert len(dispatched) == 2 and {d["event_id"] for d in dispatched} == {event_id}
+    outcomes = [run_event(dispatched[0]), run_event(dispatched[1])]
+    assert outcomes == ["applied", None]
+    assert billing_store.event(event_id).state == "done"
+    assert billing_of(client, owner)["plan"]["id"] == "business"
