@@ -462,7 +462,8 @@ def store_item_images(
 
 def drawable(text: str) -> str:
     """`text` without what the shipped font has no glyph for and would draw as boxes:
-    emoji and other pictographs, their joiners and variation selectors."""
+    emoji and other pictographs, their joiners and variation selectors, and scripts
+    DejaVu lacks (CJK)."""
     import unicodedata
 
     kept = (
@@ -470,8 +471,21 @@ def drawable(text: str) -> str:
         for c in text
         if unicodedata.category(c) not in ("So", "Cs", "Co", "Cn")
         and not ("\ufe00" <= c <= "\ufe0f" or c == "\u200d")
+        and (c.isspace() or has_glyph(c))
     )
     return re.sub(r"\s+", " ", "".join(kept)).strip()
+
+
+@functools.lru_cache(maxsize=4096)
+def has_glyph(char: str) -> bool:
+    """False when the font draws `char` as its missing-glyph box."""
+    face = font(40)
+    return bytes(face.getmask(char)) != _missing_glyph()
+
+
+@functools.lru_cache(maxsize=1)
+def _missing_glyph() -> bytes:
+    return bytes(font(40).getmask("\U0010fffd"))  # a private-use code point: never drawn
 
 
 def _shortened(headline: str) -> str:

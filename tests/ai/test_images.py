@@ -155,6 +155,13 @@ def test_emoji_the_font_cannot_draw_are_left_out_of_the_image_not_boxed():
     assert " ".join(layout.fitted.lines) == "Fresh croissants today !"
 
 
+def test_a_script_the_font_lacks_is_left_out_and_the_name_stands_in_when_nothing_is_left():
+    _, mixed = compose("tip", "Café 中文 Ελληνικά", BAKERY, *SQUARE)
+    assert " ".join(mixed.fitted.lines) == "Café Ελληνικά"
+    _, none = compose("tip", "新鲜面包", BAKERY, *SQUARE)
+    assert " ".join(none.fitted.lines) == BAKERY.business_name
+
+
 def test_an_unknown_template_is_refused_naming_the_field():
     with pytest.raises(ValidationFailed) as raised:
         render_image("poster", HEADLINE, BAKERY, *SQUARE)
