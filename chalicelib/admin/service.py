@@ -197,6 +197,20 @@ def set_flags(operator_id: str, workspace_id: str, flags: dict[str, bool]) -> An
     return record
 
 
+def extend_trial(operator_id: str, workspace_id: str, days: int, reason: str) -> None:
+    """Give the workspace `days` more of its trial (billing's `extend_trial`: 422 naming
+    days, 409 when there is no trial to extend). Billing records it in the workspace's log
+    (by "operator": the people see Schedulo support); the operators' log names who."""
+    from chalicelib.billing.service import extend_trial as extend
+    from chalicelib.store.operators import record_operator_event
+
+    _found(workspace_id)
+    extend(workspace_id, days, OPERATOR_ACTOR)
+    record_operator_event(
+        operator_id, "billing.trial_extended", workspace_id, {"days": days, "reason": reason}
+    )
+
+
 def force_reconnect(operator_id: str, workspace_id: str, account_id: str, reason: str) -> Any:
     """Mark the account `needs_reconnect`; its people are told to reconnect it."""
     from chalicelib.oauth.health import mark_needs_reconnect_notified

@@ -91,6 +91,10 @@ class TenantOut(Model):
     timezone: str
     created_at: str
     plan: str = Field(description="the workspace's plan (free without a subscription)")
+    billing_status: str | None = Field(
+        description="trialing, trial_ended, active, past_due... (None: no subscription)"
+    )
+    trial_ends_at: str | None = Field(description="while trialing: when the trial ends")
     suspended: Suspension | None
     support_access_until: str | None
     content_shown: bool = Field(description="whether posts' text is shown (support access)")
@@ -112,6 +116,13 @@ class FlagsIn(Model):
     model_config = ConfigDict(extra="forbid")
 
     flags: dict[FlagName, bool] = Field(max_length=50)
+
+
+class TrialExtensionIn(Model):
+    model_config = ConfigDict(extra="forbid")
+
+    days: int = Field(ge=1, le=90, description="days added to the trial (from now if it ended)")
+    reason: Reason
 
 
 class OperatorEvent(Model):
@@ -198,17 +209,30 @@ class SupportAccessIn(Model):
 
 
 def _tenant_out(ctx: RequestContext, ws: str, viewed: bool = False) -> TenantOut:
+    from datetime import UTC, datetime
+
     from chalicelib.admin.service import tenant
+    from chalicelib.billing.entitlements import plan_of_subscription, status_of
+    from chalicelib.store import billing as billing_store
 
     view = tenant(ctx.principal.actor, ws, viewed=viewed)
     workspace = view.workspace
     suspended = workspace.suspended
+    sub = billing_store.subscription(ws)  # read now: an action may just have changed it
+    status = status_of(sub)
+    trial_end = (
+        datetime.fromtimestamp(int(sub.trial_end), UTC).isoformat().replace("+00:00", "Z")
+        if sub is not None and sub.trial_end and status == "trialing"
+        else None
+    )
     return TenantOut(
         id=workspace.workspace_id,
         name=workspace.name,
         timezone=workspace.timezone,
         created_at=workspace.created_at,
-        plan=str(getattr(workspace, "plan", None) or "free"),
+        plan=plan_of_subscription(sub).id.value,
+        billing_status=status,
+        trial_ends_at=trial_end,
         suspended=Suspension(**suspended) if suspended else None,
         support_access_until=view.support_until,
         content_shown=view.content_shown,
@@ -317,6 +341,24 @@ def set_tenant_flags(ctx: RequestContext, ws: str, body: FlagsIn) -> TenantOut:
     from chalicelib.admin.service import set_flags
 
     set_flags(ctx.principal.actor, ws, body.flags)
+    return _tenant_out(ctx, ws)
+
+
+@admin.endpoint(
+    "POST",
+    "/v1/admin/workspaces/{ws}/extend-trial",
+    auth=Access.OPERATOR,
+    body=TrialExtensionIn,
+    response=TenantOut,
+    tags=("admin",),
+    errors=(409,),
+)
+def extend_tenant_trial(ctx: RequestContext, ws: str, body: TrialExtensionIn) -> TenantOut:
+    """Give the workspace more days of its trial (409 when billing is off or it pays for a
+    subscription that is not trialing)."""
+    from chalicelib.admin.service import extend_trial
+
+    extend_trial(ctx.principal.actor, ws, body.days, body.reason)
     return _tenant_out(ctx, ws)
 
 

@@ -5,7 +5,7 @@ every action lands in the operators' log and in the workspace's audit log."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -343,3 +343,48 @@ def test_lifting_a_suspension_publishes_what_it_refused_lately_and_tells_of_the_
     assert "1 post due more than a day ago stayed unpublished" in told[0]["message"]
     logged = json.loads(_workspace_log(ws, "workspace.unsuspended")[0].details)
     assert logged["republished"] == [recent] and logged["left_failed"] == [stale]
+
+
+def test_an_operator_extends_a_trial_recorded_in_both_logs(client, monkeypatch):
+    from chalicelib.settings import get_settings
+
+    monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", "sk_test_schedulo_tests")
+    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "14")
+    get_settings.cache_clear()
+    operator = make_operator(monkeypatch, signup(client))
+    owner = signup(client, name="Corner Bakery")
+    ws = owner.workspace_id
+    path = f"/v1/admin/workspaces/{ws}/extend-trial"
+    body = {"days": 7, "reason": "Onboarding call ran late"}
+
+    assert call(client, "POST", path, body, owner.headers).status_code == 403
+    for days in (0, 91, "a week"):
+        bad = call(client, "POST", path, {**body, "days": days}, operator.headers)
+        assert bad.status_code in (400, 422) and "days" in json.dumps(bad.json), bad.json
+    before = _tenant(client, operator, ws)
+    assert (before["plan"], before["billing_status"]) == ("pro", "trialing")
+
+    answer = call(client, "POST", path, body, operator.headers)
+    assert answer.status_code == 200, answer.json
+    moved = datetime.fromisoformat(answer.json["trial_ends_at"]) - datetime.fromisoformat(
+        before["trial_ends_at"]
+    )
+    assert moved == timedelta(days=7)
+    billing = call(client, "GET", f"/v1/workspaces/{ws}/billing", headers=owner.headers).json
+    assert billing["status"] == "trialing" and billing["trial_days_left"] == 21
+
+    # The workspace's log says Schedulo support did it; the operators' log says who and why.
+    event = _workspace_log(ws, "billing.trial_extended")[0]
+    assert event.actor == "operator" and json.loads(event.details)["days"] == 7
+    logged = [
+        e for e in _operators_log(client, operator) if e["action"] == "billing.trial_extended"
+    ]
+    assert logged[0]["operator_id"] == operator.user_id and logged[0]["workspace_id"] == ws
+    assert logged[0]["details"] == {"days": 7, "reason": "Onboarding call ran late"}
+
+    # Without billing there is no trial to extend: 409, and nothing is logged.
+    monkeypatch.delenv("SCHEDULO_STRIPE_SECRET_KEY")
+    get_settings.cache_clear()
+    off = call(client, "POST", path, body, operator.headers)
+    assert off.status_code == 409, off.json
+    assert len(_workspace_log(ws, "billing.trial_extended")) == 1

@@ -15,6 +15,8 @@ export interface Tenant {
   timezone: string;
   created_at: string;
   plan: string;
+  billing_status: string | null;
+  trial_ends_at: string | null;
   suspended: { reason: string; at: string; by?: string | null } | null;
   support_access_until: string | null;
   content_shown: boolean;
@@ -84,7 +86,8 @@ export function useOperatorLog(after = 0) {
 export type TenantAction =
   | { kind: "suspend" | "unsuspend"; reason: string }
   | { kind: "reconnect"; accountId: string; reason: string }
-  | { kind: "flags"; flags: Record<string, boolean> };
+  | { kind: "flags"; flags: Record<string, boolean> }
+  | { kind: "trial"; days: number; reason: string };
 
 export function runTenantAction(id: string, action: TenantAction): Promise<Tenant> {
   const base = `/v1/admin/workspaces/${id}`;
@@ -99,6 +102,8 @@ export function runTenantAction(id: string, action: TenantAction): Promise<Tenan
       });
     case "flags":
       return api<Tenant>(`${base}/feature-flags`, { method: "PUT", body: { flags: action.flags } });
+    case "trial":
+      return api<Tenant>(`${base}/extend-trial`, { method: "POST", body: { days: action.days, reason: action.reason } });
   }
 }
 

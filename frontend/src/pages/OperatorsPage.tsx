@@ -103,6 +103,7 @@ const ACTIONS: Record<string, string> = {
   "workspace.unsuspended": "lifted the suspension of",
   "workspace.flags_set": "set the feature flags of",
   "account.reconnect_forced": "forced an account to reconnect in",
+  "billing.trial_extended": "extended the trial of",
 };
 
 /** The latest actions of every operator, newest first. */
@@ -138,6 +139,7 @@ const DONE: Record<TenantAction["kind"], (t: Tenant) => string> = {
   unsuspend: (t) => `${t.name} is no longer suspended.`,
   reconnect: () => "The account must be reconnected.",
   flags: (t) => `${t.name}'s feature flags are saved.`,
+  trial: (t) => `${t.name}'s trial now ends ${when(t.trial_ends_at)}.`,
 };
 
 type Pending = { action: TenantAction; title: string; body: string; confirm: string; danger: boolean };
@@ -178,8 +180,17 @@ function TenantDetail({ id }: { id: string }) {
         </div>
         <div>
           <dt>Plan</dt>
-          <dd>{t.plan}</dd>
+          <dd>
+            {t.plan}
+            {t.billing_status && <span className="muted"> ({t.billing_status.replace("_", " ")})</span>}
+          </dd>
         </div>
+        {t.trial_ends_at && (
+          <div>
+            <dt>Trial ends</dt>
+            <dd>{when(t.trial_ends_at)}</dd>
+          </div>
+        )}
         <div>
           <dt>Created</dt>
           <dd>{when(t.created_at)}</dd>
@@ -217,6 +228,7 @@ function TenantDetail({ id }: { id: string }) {
       </dl>
 
       <SuspendForm key={t.suspended ? "lift" : "suspend"} tenant={t} busy={act.isPending} onAsk={setPending} />
+      <TrialForm tenant={t} busy={act.isPending} onAsk={setPending} />
 
       <h3>Members</h3>
       <div className="table-scroll">
@@ -373,6 +385,38 @@ function SuspendForm({ tenant, busy, onAsk }: { tenant: Tenant; busy: boolean; o
       />
       <button type="submit" className={suspended ? "primary" : "danger"} disabled={busy || tooShort}>
         {suspended ? "Lift the suspension…" : "Suspend workspace…"}
+      </button>
+    </form>
+  );
+}
+
+/** More days of the workspace's trial (from now when it ended); billing answers 409 when
+ * there is no trial to extend (billing off, or a paid subscription). */
+function TrialForm({ tenant, busy, onAsk }: { tenant: Tenant; busy: boolean; onAsk: (p: Pending) => void }) {
+  const [days, setDays] = useState("7");
+  const [reason, setReason] = useState("");
+  const count = Number(days);
+  const valid = Number.isInteger(count) && count >= 1 && count <= 90 && reason.trim().length >= 3;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!valid) return;
+    onAsk({
+      action: { kind: "trial", days: count, reason: reason.trim() },
+      title: `Extend ${tenant.name}'s trial by ${count} day${count === 1 ? "" : "s"}?`,
+      body: tenant.trial_ends_at
+        ? `It ends ${when(tenant.trial_ends_at)} now; the days are added to that.`
+        : "Its trial has ended or it has none: the days count from now.",
+      confirm: "Extend trial",
+      danger: false,
+    });
+  };
+  return (
+    <form className="stack-form tenant-action" aria-label="Extend the trial" onSubmit={submit}>
+      <h3>Extend the trial</h3>
+      <Field label="Days (1–90)" name="days" type="number" min={1} max={90} value={days} required onChange={(e) => setDays(e.target.value)} />
+      <Field label="Why" name="trial-reason" value={reason} minLength={3} maxLength={500} required onChange={(e) => setReason(e.target.value)} />
+      <button type="submit" className="primary" disabled={busy || !valid}>
+        Extend trial…
       </button>
     </form>
   );
