@@ -65,7 +65,7 @@ def put_brand(ctx: RequestContext, ws: str, body: BrandProfile) -> BrandProfile:
     auth=Role.EDITOR,
     body=BrandExtractIn,
     response=BrandProfile,
-    errors=(402, 422, 429),
+    errors=(402, 422, 429, 502, 503),
 )
 def extract_brand(ctx: RequestContext, ws: str, body: BrandExtractIn) -> BrandProfile:
     """A brand profile read from the business's website: NOT saved (review it, then PUT
@@ -138,8 +138,8 @@ def put_brief(ctx: RequestContext, ws: str, month: str, body: BriefIn) -> Brief:
 def create_plan(ctx: RequestContext, ws: str, body: ContentPlanCreate) -> ContentPlanOut:
     """Generate the month's plan from its brief and the brand profile, in the background:
     202 with `status: generating`; poll GET .../plans/{plan_id} for `progress` (0-100)
-    until `ready` (or `failed`, with `error`). Spends AI credits for the outline and each
-    caption."""
+    until `ready` (or `failed`, with `error`). Spends AI credits: one for the outline and
+    one per item."""
     from chalicelib.admin.beta import AI_PLANS, require_beta
     from chalicelib.plans import service
 
@@ -191,12 +191,12 @@ def edit_item(
     auth=Role.EDITOR,
     body=PlanItemRegenerate,
     response=PlanItemOut,
-    errors=(402, 409, 429),
+    errors=(402, 409, 429, 502, 503),
 )
 def regenerate_item(
     ctx: RequestContext, ws: str, plan_id: str, item_id: str, body: PlanItemRegenerate
 ) -> PlanItemOut:
-    """Write the item again: `text` (a new idea and its captions, AI credits) or `image`."""
+    """Write the item again: `text` (a new idea and its captions: one AI credit) or `image`."""
     from chalicelib.admin.beta import AI_PLANS, require_beta
     from chalicelib.plans import service
 

@@ -21,11 +21,11 @@ approval policy applied: an editor's post waits for its approvers, the item says
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalicelib import scheduling
 from chalicelib.domain.approvals import Reviewer
@@ -43,13 +43,15 @@ if TYPE_CHECKING:
     from chalicelib.store.accounts import AccountItem
     from chalicelib.store.posts import PostItem
 
-WORKERS = 4  # items written side by side (captions, image, draft)
+WORKERS = 2  # items written side by side (captions, image, draft): one per core
 # A slot is at least this far ahead when the plan is made, so approving it soon after
 # still finds it in the future.
 LEAD = timedelta(minutes=15)
-# AI credits: one for the outline, one for each caption; one for reading a website.
+# AI credits (chalicelib/ai/guard.py: the monthly meter and the hourly generations): one
+# for a plan's outline and one per item (its captions for every target network are one
+# generation), one to write an item again, one to read a website into a profile.
 OUTLINE_CREDITS = 1
-CAPTION_CREDITS = 1
+ITEM_CREDITS = 1
 PROFILE_CREDITS = 1
 PLAN_STATUSES = ("generating", "ready", "failed")
 # The post's status -> the item's.
@@ -61,6 +63,7 @@ _ITEM_STATUS = {
     "pending_approval": "approved",
     "approved": "approved",
 }
+T = TypeVar("T")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 
 
@@ -87,14 +90,14 @@ def put_brand(workspace_id: str, profile: BrandProfile, actor: str | None) -> Br
 
 def extract_brand(workspace_id: str, url: str) -> BrandProfile:
     """A profile written from the website at `url` (not saved: PUT /brand saves it)."""
-    from chalicelib.ai import brand
+    from chalicelib.ai import brand, guard
     from chalicelib.ai.writer import writer_for_settings
 
     if not re.match(r"^https?://", url.strip(), re.IGNORECASE):
         raise invalid("url", "an http or https address such as https://example.com")
     facts = brand.site_facts(url.strip())  # 422 naming url when it cannot be read
-    _spend(workspace_id, PROFILE_CREDITS)
-    written = writer_for_settings().profile(facts)
+    writer = writer_for_settings()
+    written = guard.generate(workspace_id, writer, PROFILE_CREDITS, lambda: writer.profile(facts))
     profile = written.value
     if not profile.website:
         profile = profile.model_copy(update={"website": facts.url})
@@ -184,6 +187,7 @@ def _month(month: str, field: str = "month") -> str:
 
 def start(workspace_id: str, month: str, reviewer: Reviewer) -> store.PlanRecord:
     """Check, place and pay for a month's plan, then generate it in the background."""
+    from chalicelib.ai import guard
     from chalicelib.ai.writer import BrandProfile
     from chalicelib.store.workspaces import get_workspace
 
@@ -207,7 +211,7 @@ def start(workspace_id: str, month: str, reviewer: Reviewer) -> store.PlanRecord
         raise invalid(
             "month", f"{month} has no free slot left for these rules (past, or all taken)"
         )
-    _spend(workspace_id, OUTLINE_CREDITS + CAPTION_CREDITS * len(slots) * len(targets))
+    guard.spend(workspace_id, plan_credits(len(slots)))
     plan = store.PlanRecord(
         workspace_id,
         store.plan_key(""),
@@ -226,6 +230,10 @@ def start(workspace_id: str, month: str, reviewer: Reviewer) -> store.PlanRecord
     store.create_plan(plan)
     _dispatch(workspace_id, plan.plan_id)
     return plan
+
+
+def plan_credits(items: int) -> int:
+    return OUTLINE_CREDITS + ITEM_CREDITS * items
 
 
 def plan_slots(
@@ -339,7 +347,7 @@ def generate(workspace_id: str, plan_id: str, writer: Writer | None = None) -> N
         )
         slots = [_instant(at) for at in plan.slots]
         total = len(slots)
-        outline = job.writer.outline(job.brief, job.profile, total)
+        outline = _call(job.writer, lambda: job.writer.outline(job.brief, job.profile, total))
         ideas = _enough(outline.value, total)
         store.update_plan(plan, writer=outline.writer)
         store.add_done(plan, outline.input_tokens, outline.output_tokens, items=0)
@@ -359,6 +367,29 @@ def generate(workspace_id: str, plan_id: str, writer: Writer | None = None) -> N
         logger.exception("plan generation failed", extra={"plan_id": plan_id})
         reason = error.message if isinstance(error, ApiError) else "an internal error (logged)"
         store.update_plan(plan, status="failed", error=f"Generation failed: {reason}"[:500])
+        _refund_unwritten(plan, error)
+
+
+def _refund_unwritten(plan: store.PlanRecord, error: Exception) -> None:
+    """A provider that failed gives back the credits of what it did not write."""
+    from chalicelib.ai import guard
+    from chalicelib.ai.writer import WriterFailed, WriterUnavailable
+
+    if not isinstance(error, (WriterFailed, WriterUnavailable)):
+        return
+    written = store.get_plan(plan.workspace_id, plan.plan_id)
+    done = int(written.done) if written is not None else 0
+    outline = 0 if written is not None and written.writer else OUTLINE_CREDITS
+    guard.refund(plan.workspace_id, outline + ITEM_CREDITS * max(0, int(plan.total) - done))
+
+
+def _call(writer: Writer, work: Callable[[], T]) -> T:
+    """A call on the writer behind the provider's circuit breaker (not the offline writer's)."""
+    from chalicelib.ai import guard
+
+    if writer.name == "offline":
+        return work()
+    return guard.breaker.call(writer.name, work)
 
 
 def _enough(ideas: list[ItemIdea], count: int) -> list[ItemIdea]:
@@ -421,7 +452,9 @@ def _captions(
 
             def ask(network: str = target.network, limit: int = limit) -> Caption:
                 nonlocal tokens_in, tokens_out, written_by
-                written = writer.caption(idea, brief, profile, network, limit)
+                written = _call(
+                    writer, lambda: writer.caption(idea, brief, profile, network, limit)
+                )
                 tokens_in += written.input_tokens
                 tokens_out += written.output_tokens
                 written_by = written.writer
@@ -591,6 +624,7 @@ def regenerate(
     workspace_id: str, plan_id: str, item_id: str, part: str, reviewer: Reviewer
 ) -> store.PlanItemRecord:
     """A new idea and captions for the item (`text`), or a new image (`image`)."""
+    from chalicelib.ai import guard
     from chalicelib.ai.writer import BrandProfile, Brief, writer_for_settings
 
     plan = _plan(workspace_id, plan_id)
@@ -608,16 +642,20 @@ def regenerate(
     profile = get_brand(workspace_id) or BrandProfile.model_validate(plan.profile)
     targets = [Target(c["account_id"], c["network"]) for c in item.captions]
     if part == "text":
-        _spend(workspace_id, OUTLINE_CREDITS + CAPTION_CREDITS * len(targets))
         writer = writer_for_settings()
-        idea = _fresh_idea(writer, brief, profile, plan, item)
+
+        def write() -> tuple[ItemIdea, list[dict[str, Any]], str]:
+            idea = _fresh_idea(writer, brief, profile, plan, item)
+            captions, _, written_by = _captions(writer, idea, brief, profile, targets)
+            return idea, captions, written_by
+
+        idea, item.captions, item.writer = guard.generate(workspace_id, writer, ITEM_CREDITS, write)
         item.kind, item.pillar, item.title = idea.kind, idea.pillar, idea.title
         item.angle, item.image_template, item.headline = (
             idea.angle,
             idea.image_template,
             idea.headline,
         )
-        item.captions, _, item.writer = _captions(writer, idea, brief, profile, targets)
     else:
         item.media_id = _image(workspace_id, reviewer, item, profile, targets)
     item.problem = None
@@ -773,15 +811,6 @@ def _reviewer(plan: store.PlanRecord) -> Reviewer:
         role=Role(role) if role else None,
         user_id=who.get("user_id"),
     )
-
-
-def _spend(workspace_id: str, credits: int) -> None:
-    """AI credits through the writers' guard (402 past the plan's credits, 429 past the
-    hourly generations)."""
-    import importlib
-
-    # Imported by name until chalicelib/ai/guard.py lands (issue 24's writers).
-    importlib.import_module("chalicelib.ai.guard").spend(workspace_id, credits)
 
 
 def _words(error: ApiError) -> str:

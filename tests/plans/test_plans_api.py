@@ -1,0 +1,422 @@
+"""Content plans through the API (issue 24): a brand profile read from a sample website,
+posting rules, a month's brief, a plan generated in the background, its items as draft
+posts with captions within each network's limit, edits, regeneration, approval onto the
+calendar; tenancy and roles."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from chalicelib import scheduling
+from tests.support.factories import add_member, call, signup
+from tests.support.posting import an_account
+from tests.support.sandbox import running_sandbox
+
+NETWORKS = ("x", "linkedin", "instagram")
+
+
+@pytest.fixture
+def worker(aws):
+    """The plan worker (and any other background job) in a thread, as in the local stack."""
+    import app as app_module
+
+    def invoke(arn, payload):
+        function = arn.rsplit(":", 1)[-1].split("-")[-1]
+        return getattr(app_module, function)(payload, None)
+
+    scheduling.use_local_invoker(invoke)
+    yield
+    scheduling.use_local_invoker(None)
+
+
+@pytest.fixture
+def loopback_allowed(monkeypatch):
+    """As on the local stack: the sample sites are on loopback, which production refuses."""
+    from chalicelib.settings import get_settings
+
+    monkeypatch.setenv("SCHEDULO_ALLOW_LOOPBACK_FETCH", "1")
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with running_sandbox() as running:
+        yield running
+
+
+def _next_month() -> str:
+    today = datetime.now(UTC).date()
+    first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return first.strftime("%Y-%m")
+
+
+def _base(user) -> str:
+    return f"/v1/workspaces/{user.workspace_id}"
+
+
+def _accounts(user, zone: str = "America/New_York") -> list[str]:
+    return [an_account(user.workspace_id, network, timezone=zone) for network in NETWORKS]
+
+
+def _brief(client, user, month: str, account_ids: list[str], **fields: Any):
+    body = {
+        "focus": "new_clients",
+        "promotion": True,
+        "promotion_details": "10% off every loaf on Fridays",
+        "tone": "playful",
+        "pillars": ["behind the scenes", "our bread", "tips"],
+        "account_ids": account_ids,
+    } | fields
+    return call(client, "PUT", f"{_base(user)}/briefs/{month}", body, user.headers)
+
+
+def _wait(client, user, plan_id: str, timeout: float = 120) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    seen = []
+    while True:
+        found = call(client, "GET", f"{_base(user)}/plans/{plan_id}", None, user.headers)
+        assert found.status_code == 200, found.body
+        seen.append(found.json["progress"])
+        if found.json["status"] != "generating":
+            assert seen == sorted(seen)  # progress only goes up
+            return found.json
+        assert time.monotonic() < deadline, found.json
+        time.sleep(0.05)
+
+
+def _generated(client, user, month: str | None = None) -> dict[str, Any]:
+    month = month or _next_month()
+    started = call(client, "POST", f"{_base(user)}/plans", {"month": month}, user.headers)
+    assert started.status_code == 202, started.body
+    assert started.json["status"] == "generating" and started.json["progress"] == 0
+    plan = _wait(client, user, started.json["plan_id"])
+    assert plan["status"] == "ready", plan
+    return plan
+
+
+def test_brand_profile_is_read_from_a_sample_website_then_saved(client, loopback_allowed, sandbox):
+    owner = signup(client)
+    url = f"{sandbox.url}/sites/bakery/"
+    assert call(client, "GET", f"{_base(owner)}/brand", None, owner.headers).status_code == 404
+    extracted = call(client, "POST", f"{_base(owner)}/brand/extract", {"url": url}, owner.headers)
+    assert extracted.status_code == 200, extracted.body
+    profile = extracted.json
+    assert profile["business_name"]
+    assert profile["colours"] and all(c.startswith("#") for c in profile["colours"])
+    assert profile["website"]
+    # Not saved until PUT.
+    assert call(client, "GET", f"{_base(owner)}/brand", None, owner.headers).status_code == 404
+    profile["voice"] = "Warm, floury and to the point"
+    saved = call(client, "PUT", f"{_base(owner)}/brand", profile, owner.headers)
+    assert saved.status_code == 200, saved.body
+    read = call(client, "GET", f"{_base(owner)}/brand", None, owner.headers)
+    assert read.json["voice"] == "Warm, floury and to the point"
+
+
+def test_an_unreadable_site_is_a_422_naming_the_url(client, loopback_allowed, sandbox):
+    owner = signup(client)
+    for url in (f"{sandbox.url}/sites/no-such-shop/", "not a url"):
+        answer = call(client, "POST", f"{_base(owner)}/brand/extract", {"url": url}, owner.headers)
+        assert answer.status_code == 422, answer.body
+        assert answer.json["error"]["details"][0]["field"] == "url"
+
+
+def test_posting_rules_are_kept_and_checked(client):
+    owner = signup(client)
+    x = an_account(owner.workspace_id, "x")
+    rules = {
+        "rules": [
+            {"per_week": 3, "days": ["mon", "wed", "fri"], "window": "morning"},
+            {"account_id": x, "per_week": 2, "window": "evening", "use_best_times": True},
+        ]
+    }
+    saved = call(client, "PUT", f"{_base(owner)}/posting-rules", rules, owner.headers)
+    assert saved.status_code == 200, saved.body
+    read = call(client, "GET", f"{_base(owner)}/posting-rules", None, owner.headers)
+    assert read.json["rules"][1] == rules["rules"][1] | {"days": []}
+    bad = [
+        ({"rules": [{"per_week": 15}]}, "rules[0].per_week"),
+        ({"rules": [{"days": ["someday"]}]}, "rules[0].days[0]"),
+        ({"rules": [{"window": "night"}]}, "rules[0].window"),
+        ({"rules": [{"account_id": "a_nope"}]}, "rules[0].account_id"),
+        ({"rules": [{"per_week": 1}, {"per_week": 2}]}, "rules[1].account_id"),
+    ]
+    for body, field in bad:
+        answer = call(client, "PUT", f"{_base(owner)}/posting-rules", body, owner.headers)
+        assert answer.status_code in (400, 422), answer.body
+        assert answer.json["error"]["details"][0]["field"] == field, answer.json
+
+
+def test_a_brief_is_kept_per_month_and_checked(client):
+    owner = signup(client)
+    month = _next_month()
+    accounts = _accounts(owner)
+    saved = _brief(client, owner, month, accounts)
+    assert saved.status_code == 200, saved.body
+    assert saved.json["month"] == month and saved.json["account_ids"] == accounts
+    read = call(client, "GET", f"{_base(owner)}/briefs/{month}", None, owner.headers)
+    assert read.json["tone"] == "playful"
+    other = call(client, "GET", f"{_base(owner)}/briefs/{month[:4]}-13", None, owner.headers)
+    assert other.status_code == 422 and other.json["error"]["details"][0]["field"] == "month"
+    bad = [
+        ({"account_ids": ["a_nope"]}, "account_ids[0]"),
+        ({"tone": "grumpy"}, "tone"),
+        ({"month": "2000-01"}, "month"),
+    ]
+    for fields, field in bad:
+        body = {"account_ids": accounts} | fields
+        answer = call(client, "PUT", f"{_base(owner)}/briefs/{month}", body, owner.headers)
+        assert answer.status_code in (400, 422), answer.body
+        assert answer.json["error"]["details"][0]["field"] == field, answer.json
+
+
+def test_a_plan_without_a_brief_names_the_month(client):
+    owner = signup(client)
+    answer = call(client, "POST", f"{_base(owner)}/plans", {"month": _next_month()}, owner.headers)
+    assert answer.status_code == 422
+    assert answer.json["error"]["details"][0]["field"] == "month"
+
+
+def test_from_brief_to_a_month_of_scheduled_posts(client, worker):
+    owner = signup(client)
+    zone = "America/New_York"
+    accounts = _accounts(owner, zone)
+    month = _next_month()
+    rules = {"rules": [{"per_week": 3, "days": ["mon", "wed", "fri"], "window": "morning"}]}
+    answer = call(client, "PUT", f"{_base(owner)}/posting-rules", rules, owner.headers)
+    assert answer.status_code == 200, answer.body
+    assert _brief(client, owner, month, accounts).status_code == 200
+    plan = _generated(client, owner, month)
+
+    items = plan["items"]
+    assert plan["progress"] == 100 and plan["writer"] == "offline"
+    assert len(items) >= 11  # Monday, Wednesday and Friday of a month
+    assert {item["kind"] for item in items} == {"post", "promo"}  # the brief's promotion
+    for item in items:
+        assert item["status"] == "draft" and item["post_status"] == "draft", item
+        assert item["month"] == month and item["plan_id"] == plan["plan_id"]
+        wall = datetime.fromisoformat(item["slot"]).astimezone(ZoneInfo(zone))
+        assert wall.weekday() in (0, 2, 4) and wall.hour == 9 and wall.minute == 0
+        assert wall.strftime("%Y-%m") == month
+        assert item["media_id"] and item["problem"] is None
+        assert {c["network"] for c in item["captions"]} == set(NETWORKS)
+        for caption in item["captions"]:
+            assert 0 < caption["count"] <= caption["limit"], caption
+        post = call(client, "GET", f"{_base(owner)}/posts/{item['post_id']}", None, owner.headers)
+        assert post.json["status"] == "draft"
+        assert post.json["media_ids"] == [item["media_id"]]
+        texts = {t["account_id"]: t["text"] for t in post.json["targets"]}
+        assert texts == {c["account_id"]: c["text"] for c in item["captions"]}
+
+    # Edit one item: a caption and the slot; its post follows.
+    first = items[0]
+    x_caption = next(c for c in first["captions"] if c["network"] == "x")
+    new_slot = (datetime.fromisoformat(first["slot"]) + timedelta(hours=2)).isoformat()
+    edited = call(
+        client,
+        "PATCH",
+        f"{_base(owner)}/plans/{plan['plan_id']}/items/{first['item_id']}",
+        {
+            "version": first["version"],
+            "title": "Our sourdough, start to finish",
+            "slot": new_slot,
+            "captions": [{"account_id": x_caption["account_id"], "text": "Fresh at 7 #bread"}],
+        },
+        owner.headers,
+    )
+    assert edited.status_code == 200, edited.body
+    assert edited.json["title"] == "Our sourdough, start to finish"
+    assert datetime.fromisoformat(edited.json["slot"]) == datetime.fromisoformat(new_slot)
+    edited_x = next(c for c in edited.json["captions"] if c["network"] == "x")
+    assert edited_x["text"] == "Fresh at 7 #bread" and edited_x["hashtags"] == ["bread"]
+    post = call(client, "GET", f"{_base(owner)}/posts/{first['post_id']}", None, owner.headers)
+    x_target = next(t for t in post.json["targets"] if t["account_id"] == x_caption["account_id"])
+    assert x_target["text"] == "Fresh at 7 #bread"
+
+    # A stale version and a caption over X's count are refused, naming the field.
+    stale = call(
+        client,
+        "PATCH",
+        f"{_base(owner)}/plans/{plan['plan_id']}/items/{first['item_id']}",
+        {"version": first["version"], "title": "again"},
+        owner.headers,
+    )
+    assert stale.status_code == 409
+    too_long = call(
+        client,
+        "PATCH",
+        f"{_base(owner)}/plans/{plan['plan_id']}/items/{first['item_id']}",
+        {"captions": [{"account_id": x_caption["account_id"], "text": "loaf " * 100}]},
+        owner.headers,
+    )
+    assert too_long.status_code == 422
+    assert too_long.json["error"]["details"][0]["field"] == "captions[0].text"
+
+    # Regenerate the second item's text and its image.
+    second = items[1]
+    path = f"{_base(owner)}/plans/{plan['plan_id']}/items/{second['item_id']}/regenerate"
+    text = call(client, "POST", path, {"part": "text"}, owner.headers)
+    assert text.status_code == 200, text.body
+    assert text.json["title"] != second["title"]
+    assert text.json["title"] not in {item["title"] for item in items}
+    for caption in text.json["captions"]:
+        assert caption["count"] <= caption["limit"]
+    image = call(client, "POST", path, {"part": "image"}, owner.headers)
+    assert image.status_code == 200, image.body
+    assert image.json["media_id"] and image.json["media_id"] != second["media_id"]
+    post = call(client, "GET", f"{_base(owner)}/posts/{second['post_id']}", None, owner.headers)
+    assert post.json["media_ids"] == [image.json["media_id"]]
+
+    # Approve all: every post scheduled on its item's slot.
+    approved = call(
+        client, "POST", f"{_base(owner)}/plans/{plan['plan_id']}/approve", {}, owner.headers
+    )
+    assert approved.status_code == 200, approved.body
+    for item in approved.json["items"]:
+        assert item["status"] == "scheduled" and item["problem"] is None, item
+        post = call(client, "GET", f"{_base(owner)}/posts/{item['post_id']}", None, owner.headers)
+        assert post.json["status"] == "scheduled"
+        assert datetime.fromisoformat(
+            post.json["scheduled_at"].replace("Z", "+00:00")
+        ) == datetime.fromisoformat(item["slot"])
+    calendar = call(
+        client, "GET", f"{_base(owner)}/posts?status=scheduled&limit=200", None, owner.headers
+    )
+    assert len(calendar.json["items"]) == len(items)
+
+    # A second plan of the month keeps clear of what the first scheduled.
+    again = _generated(client, owner, month)
+    taken = {datetime.fromisoformat(item["slot"]) for item in approved.json["items"]}
+    for item in again["items"]:
+        slot = datetime.fromisoformat(item["slot"])
+        assert all(abs(slot - other) >= timedelta(hours=1) for other in taken)
+
+
+def test_an_editor_needing_approval_submits_the_items(client, worker):
+    owner = signup(client)
+    editor = add_member(client, owner, "editor")
+    accounts = _accounts(owner)
+    policy = call(
+        client,
+        "PUT",
+        f"{_base(owner)}/approval-policy",
+        {"mode": "role", "required_below": "admin"},
+        owner.headers,
+    )
+    assert policy.status_code == 200, policy.body
+    month = _next_month()
+    assert _brief(client, editor, month, accounts[:1]).status_code == 200
+    plan = _generated(client, editor, month)
+    item = plan["items"][0]
+    answer = call(
+        client,
+        "POST",
+        f"{_base(editor)}/plans/{plan['plan_id']}/approve",
+        {"item_ids": [item["item_id"]]},
+        editor.headers,
+    )
+    assert answer.status_code == 200, answer.body
+    by_id = {i["item_id"]: i for i in answer.json["items"]}
+    assert by_id[item["item_id"]]["status"] == "approved"
+    assert by_id[item["item_id"]]["post_status"] == "pending_approval"
+    # The others are left as drafts.
+    assert {i["status"] for i in answer.json["items"] if i["item_id"] != item["item_id"]} == {
+        "draft"
+    }
+    unknown = call(
+        client,
+        "POST",
+        f"{_base(editor)}/plans/{plan['plan_id']}/approve",
+        {"item_ids": ["pi_nope"]},
+        editor.headers,
+    )
+    assert unknown.status_code == 422
+    assert unknown.json["error"]["details"][0]["field"] == "item_ids[0]"
+
+
+def test_another_workspace_sees_nothing_and_a_viewer_writes_nothing(client, worker):
+    owner = signup(client)
+    viewer = add_member(client, owner, "viewer")
+    outsider = signup(client)
+    month = _next_month()
+    accounts = _accounts(owner)
+    assert _brief(client, owner, month, accounts[:1]).status_code == 200
+    plan = _generated(client, owner, month)
+    item = plan["items"][0]
+    base = _base(owner)
+    plan_path = f"{base}/plans/{plan['plan_id']}"
+    item_path = f"{plan_path}/items/{item['item_id']}"
+
+    # A viewer reads everything...
+    for path in (plan_path, f"{base}/plans?month={month}", f"{base}/briefs/{month}"):
+        assert call(client, "GET", path, None, viewer.headers).status_code == 200, path
+    # ...and writes nothing.
+    writes = [
+        ("PUT", f"{base}/brand", {"business_name": "Mine"}),
+        ("POST", f"{base}/brand/extract", {"url": "https://example.com"}),
+        ("PUT", f"{base}/posting-rules", {"rules": []}),
+        ("PUT", f"{base}/briefs/{month}", {"account_ids": []}),
+        ("POST", f"{base}/plans", {"month": month}),
+        ("PATCH", item_path, {"title": "Mine"}),
+        ("POST", f"{item_path}/regenerate", {"part": "text"}),
+        ("POST", f"{plan_path}/approve", {}),
+    ]
+    for method, path, body in writes:
+        assert call(client, method, path, body, viewer.headers).status_code == 403, path
+    # Another workspace's member gets 404 for all of it.
+    for method, path, body in [("GET", plan_path, None), ("GET", f"{base}/brand", None), *writes]:
+        assert call(client, method, path, body, outsider.headers).status_code == 404, path
+    # And its own workspace does not show the plan.
+    mine = call(client, "GET", f"{_base(outsider)}/plans/{plan['plan_id']}", None, outsider.headers)
+    assert mine.status_code == 404
+    listed = call(client, "GET", f"{_base(outsider)}/plans", None, outsider.headers)
+    assert listed.json["items"] == []
+
+
+def test_the_hourly_generations_refuse_a_plan_before_anything_is_written(
+    client, worker, monkeypatch
+):
+    from chalicelib.settings import get_settings
+
+    monkeypatch.setenv("SCHEDULO_AI_GENERATIONS_PER_HOUR", "20")
+    get_settings.cache_clear()
+    owner = signup(client)
+    month = _next_month()
+    assert _brief(client, owner, month, _accounts(owner)[:1]).status_code == 200
+    first = _generated(client, owner, month)  # an outline and 12 to 14 items: 13 to 15
+    answer = call(client, "POST", f"{_base(owner)}/plans", {"month": month}, owner.headers)
+    assert answer.status_code == 429, answer.body
+    assert "SCHEDULO_AI_GENERATIONS_PER_HOUR" in answer.json["error"]["message"]
+    listed = call(client, "GET", f"{_base(owner)}/plans", None, owner.headers)
+    assert [plan["plan_id"] for plan in listed.json["items"]] == [first["plan_id"]]
+
+
+def test_a_failing_writer_fails_the_plan_with_its_reason(client, worker, monkeypatch):
+    from chalicelib.ai import writer as writers
+    from chalicelib.ai.offline import OfflineWriter
+
+    class Down(OfflineWriter):
+        @property
+        def name(self) -> str:
+            return "bedrock:test-model"
+
+        def outline(self, brief, profile, count):
+            raise writers.WriterUnavailable("The writer is throttled; try again later", 30)
+
+    monkeypatch.setattr(writers, "writer_for_settings", lambda: Down())
+    from chalicelib.ai.guard import breaker
+
+    monkeypatch.setattr(breaker, "_states", {})  # this provider's failure stays in this test
+    owner = signup(client)
+    month = _next_month()
+    assert _brief(client, owner, month, _accounts(owner)[:1]).status_code == 200
+    started = call(client, "POST", f"{_base(owner)}/plans", {"month": month}, owner.headers)
+    assert started.status_code == 202, started.body
+    plan = _wait(client, owner, started.json["plan_id"])
+    assert plan["status"] == "failed" and plan["items"] == []
+    assert "throttled" in plan["error"]
