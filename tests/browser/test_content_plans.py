@@ -72,13 +72,14 @@ def test_a_website_and_a_brief_become_a_month_of_scheduled_posts(page, stack):
     first = cards.first
     first.get_by_role("button", name="Preview & edit").click()
     first.get_by_role("article", name="Preview on X").wait_for()
+    ARTIFACTS.mkdir(exist_ok=True)
+    first.screenshot(path=str(ARTIFACTS / "content-plans-item.png"))
     box = first.get_by_label("Caption for X")
     box.fill(box.input_value() + " See you soon!")
     first.get_by_role("button", name="Save captions").click()
     page.get_by_text("Captions saved.").wait_for()
     first.get_by_role("button", name="Close").click()
 
-    ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "content-plans-desktop.png"), full_page=True)
 
     # Approve all: every item scheduled, on the calendar.

@@ -4,11 +4,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ChevronDown, Sparkles } from "lucide-react";
 import { useId, useState, type ReactNode } from "react";
-import { useSearchParams } from "react-router-dom";
+import { Link, useSearchParams } from "react-router-dom";
 import { useAccounts, type Account } from "../accounts/api";
 import { roleAllows, type Workspace } from "../api/people";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
-import { errorLink, errorMessage, showError, showToast } from "../components/Toasts";
+import { ConfirmDialog } from "../components/ConfirmDialog";
+import { errorLink, errorMessage, showToast } from "../components/Toasts";
 import { plural } from "../dashboard/checklist";
 import {
   generatePlan,
@@ -150,10 +151,11 @@ function MonthPlan({
       void queryClient.invalidateQueries({ queryKey: keys.plans(ws, month) });
       setPlanId(started.plan_id);
     },
-    onError: (error) => showError(errorMessage(error), errorLink(error)),
   });
 
+  const [confirming, setConfirming] = useState(false);
   const current = plan.data;
+  const drafts = current ? current.items.filter((i) => i.status === "draft").length : 0;
   const generating = generate.isPending || current?.status === "generating";
   const noAccounts = brief.account_ids.length === 0;
   const perMonth = Math.round((rule.per_week * 52) / 12);
@@ -207,7 +209,7 @@ function MonthPlan({
         </div>
         {!readOnly && (
           <div className="generate-row">
-            <button type="button" className="primary generate-button" disabled={generating || noAccounts} onClick={() => generate.mutate()}>
+            <button type="button" className="primary generate-button" disabled={generating || noAccounts} onClick={() => (drafts > 0 ? setConfirming(true) : generate.mutate())}>
               <Sparkles aria-hidden="true" size={18} />
               {generating ? "Writing your plan…" : current ? "Write a new plan" : `Generate the ${monthLabel(month)} plan`}
             </button>
@@ -215,6 +217,24 @@ function MonthPlan({
             {!brandReady && !noAccounts && <p className="field-hint">Tip: read your website first, so the posts sound like you.</p>}
           </div>
         )}
+        {confirming && (
+          <ConfirmDialog
+            title={`Write a new plan for ${monthLabel(month)}?`}
+            confirmLabel="Write a new plan"
+            cancelLabel="Keep this plan"
+            onConfirm={() => {
+              setConfirming(false);
+              generate.mutate();
+            }}
+            onCancel={() => setConfirming(false)}
+          >
+            <p>
+              The {plural(drafts, "draft")} not approved yet stay in Posts as drafts; the new plan takes the free slots
+              left.
+            </p>
+          </ConfirmDialog>
+        )}
+        {generate.isError && <GenerateError error={generate.error} />}
         {current && <Progress plan={current} />}
         {plan.isError && (
           <p role="alert" className="form-error">
@@ -226,6 +246,22 @@ function MonthPlan({
         <PlanGrid workspaceId={ws} timeZone={workspace.timezone || "UTC"} plan={current} accounts={accounts} readOnly={readOnly} />
       )}
     </div>
+  );
+}
+
+/** Why a plan could not start, where the button is (a plan limit leads to the plans). */
+function GenerateError({ error }: { error: unknown }) {
+  const link = errorLink(error);
+  return (
+    <p role="alert" className="form-error">
+      {errorMessage(error)}
+      {link && (
+        <>
+          {" "}
+          <Link to={link.to}>{link.label}</Link>
+        </>
+      )}
+    </p>
   );
 }
 
