@@ -13,7 +13,9 @@ Items of a workspace (hash key `workspace_id`, sort key `item_key`):
   with `due_shard` (the sparse `due-index`, read across tenants by the collector, as the
   sweeper reads posts). Two more GSIs: `post-index` (workspace + `<post_id>#<target_id>`:
   `post_rows`) and `account-index` (`<workspace_id>#<account_id>` + `published_at`:
-  `account_history`, newest first).
+  `account_history`, newest first). Both keep keys only, the rows read from the table by
+  key after them (`_full`): a row is written twice a refresh and grows a snapshot each
+  time, and whole copies in two indexes tripled what each write cost (bench/cost.py).
 - `d#<account_id>#<YYYY-MM-DD>`: one account on one UTC day (followers); `account_days`
   is one range query.
 
@@ -27,7 +29,7 @@ figure the network does not give (null), never 0.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -41,7 +43,7 @@ from pynamodb.attributes import (
 )
 from pynamodb.constants import ALL_OLD, NONE
 from pynamodb.exceptions import DoesNotExist, UpdateError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 
 from chalicelib.store.base import StoredModel, iso, table_meta
 
@@ -112,7 +114,7 @@ class SnapshotAttribute(MapAttribute):
 class PostIndex(GlobalSecondaryIndex["TargetMetricsItem"]):
     class Meta:
         index_name = "post-index"
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     workspace_id = UnicodeAttribute(hash_key=True)
     post_key = UnicodeAttribute(range_key=True)
@@ -121,7 +123,7 @@ class PostIndex(GlobalSecondaryIndex["TargetMetricsItem"]):
 class AccountIndex(GlobalSecondaryIndex["TargetMetricsItem"]):
     class Meta:
         index_name = "account-index"
-        projection = AllProjection()
+        projection = KeysOnlyProjection()
 
     account_key = UnicodeAttribute(hash_key=True)
     published_at = UnicodeAttribute(range_key=True)
@@ -306,7 +308,7 @@ def post_rows(workspace_id: str, post_id: str) -> list[TargetMetricsRow]:
     results = TargetMetricsItem.post_index.query(
         workspace_id, TargetMetricsItem.post_key.startswith(f"{post_id}#")
     )
-    return [row_of(item) for item in results]
+    return [row_of(item) for item in _full(results)]
 
 
 def account_history(workspace_id: str, account_id: str, limit: int = 500) -> list[TargetMetricsRow]:
@@ -314,7 +316,17 @@ def account_history(workspace_id: str, account_id: str, limit: int = 500) -> lis
     results = TargetMetricsItem.account_index.query(
         f"{workspace_id}#{account_id}", scan_index_forward=False, limit=limit, page_size=limit
     )
-    return [row_of(item) for item in results]
+    return [row_of(item) for item in _full(results)]
+
+
+def _full(keys: Iterable[TargetMetricsItem]) -> list[TargetMetricsItem]:
+    """The rows whose keys a keys-only index gave, read from the table (BatchGetItem, 100
+    a call), in the index's order; a row deleted since is left out."""
+    wanted = [(item.workspace_id, item.item_key) for item in keys]
+    if not wanted:
+        return []
+    found = {(i.workspace_id, i.item_key): i for i in TargetMetricsItem.batch_get(wanted)}
+    return [found[key] for key in wanted if key in found]
 
 
 def get_target(workspace_id: str, item_key: str) -> TargetMetricsItem | None:
@@ -408,9 +420,8 @@ def pause_account(workspace_id: str, account_id: str, reason: str) -> int:
     """The account needs reconnecting: every row still collecting becomes `paused` and
     leaves the due index (nothing polls it any more). How many rows were paused."""
     paused = 0
-    for item in TargetMetricsItem.account_index.query(
-        f"{workspace_id}#{account_id}", filter_condition=TargetMetricsItem.state == COLLECTING
-    ):
+    rows = _full(TargetMetricsItem.account_index.query(f"{workspace_id}#{account_id}"))
+    for item in (row for row in rows if row.state == COLLECTING):
         if _update(
             workspace_id,
             item.item_key,
@@ -429,9 +440,8 @@ def pause_account(workspace_id: str, account_id: str, reason: str) -> int:
 def resume_account(workspace_id: str, account_id: str, due: datetime) -> int:
     """The account was reconnected: its paused rows collect again, next refresh at `due`."""
     resumed = 0
-    for item in TargetMetricsItem.account_index.query(
-        f"{workspace_id}#{account_id}", filter_condition=TargetMetricsItem.state == PAUSED
-    ):
+    rows = _full(TargetMetricsItem.account_index.query(f"{workspace_id}#{account_id}"))
+    for item in (row for row in rows if row.state == PAUSED):
         actions = [
             TargetMetricsItem.state.set(COLLECTING),
             TargetMetricsItem.attempts.set(0),
