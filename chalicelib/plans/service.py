@@ -64,6 +64,7 @@ _ITEM_STATUS = {
     "approved": "approved",
 }
 T = TypeVar("T")
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 
 
@@ -84,6 +85,12 @@ def get_brand(workspace_id: str) -> BrandProfile | None:
 
 
 def put_brand(workspace_id: str, profile: BrandProfile, actor: str | None) -> BrandProfile:
+    # The images are drawn in these colours: each must be one.
+    for index, colour in enumerate(profile.colours):
+        if not _COLOUR.fullmatch(colour):
+            raise invalid(f"colours[{index}]", "a colour as #rrggbb, such as #8a4b2a")
+    if not profile.business_name.strip():
+        raise invalid("business_name", "the business's name, as its posts should say it")
     store.put_document(workspace_id, store.BRAND, profile.model_dump(mode="json"), actor)
     return profile
 

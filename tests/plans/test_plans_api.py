@@ -116,6 +116,11 @@ def test_brand_profile_is_read_from_a_sample_website_then_saved(client, loopback
     assert saved.status_code == 200, saved.body
     read = call(client, "GET", f"{_base(owner)}/brand", None, owner.headers)
     assert read.json["voice"] == "Warm, floury and to the point"
+    for fields, field in (({"colours": ["#8a4b2a", "brown"]}, "colours[1]"),
+                          ({"business_name": "  "}, "business_name")):  # fmt: skip
+        bad = call(client, "PUT", f"{_base(owner)}/brand", profile | fields, owner.headers)
+        assert bad.status_code == 422, bad.body
+        assert bad.json["error"]["details"][0]["field"] == field
 
 
 def test_an_unreadable_site_is_a_422_naming_the_url(client, loopback_allowed, sandbox):
