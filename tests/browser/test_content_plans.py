@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_bulk import connect_x
+from tests.browser.test_quality import serious_violations
 from tests.support.browser import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
@@ -74,6 +75,7 @@ def test_a_website_and_a_brief_become_a_month_of_scheduled_posts(page, stack):
     first.get_by_role("article", name="Preview on X").wait_for()
     ARTIFACTS.mkdir(exist_ok=True)
     first.screenshot(path=str(ARTIFACTS / "content-plans-item.png"))
+    assert not serious_violations(page)  # the whole page: steps, grid, an item's editor
     box = first.get_by_label("Caption for X")
     box.fill(box.input_value() + " See you soon!")
     first.get_by_role("button", name="Save captions").click()
