@@ -41,6 +41,7 @@ def user_out(user: UserRecord) -> UserOut:
         name=user.name or "",
         created_at=user.created_at or "",
         email_verified=bool(user.email_verified_at),
+        two_factor_enabled=user.two_factor_enabled,
     )
 
 

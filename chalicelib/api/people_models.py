@@ -103,6 +103,7 @@ class UserOut(Model):
     name: str
     created_at: str
     email_verified: bool = Field(False, description="the address was proven by an emailed link")
+    two_factor_enabled: bool = Field(False, description="signing in asks for a code from an app")
 
 
 class SuspensionOut(Model):

@@ -17,6 +17,7 @@ export interface User {
   name: string;
   created_at: string;
   email_verified?: boolean;
+  two_factor_enabled?: boolean;
 }
 
 export interface Workspace {
@@ -33,6 +34,8 @@ export interface Workspace {
   link_tracking?: LinkTracking;
   /** What a short link's 8-character code follows (the deployment's setting). */
   short_link_base?: string;
+  /** Members must have two-factor sign-in on to use it (403 two_factor_required otherwise). */
+  two_factor_required?: boolean;
 }
 
 export interface LinkTracking {
@@ -118,9 +121,16 @@ export async function signUp(body: { email: string; password: string; name: stri
   return reply;
 }
 
-export async function signIn(body: { email: string; password: string }) {
-  const reply = await api<TokenReply>("/v1/auth/login", { method: "POST", body, headers: CSRF_HEADERS });
+/** Signed in; or, with two-factor sign-in on, the challenge a code must answer (auth/twoFactor.ts). */
+export async function signIn(body: { email: string; password: string }): Promise<{ challenge: string | null }> {
+  const reply = await api<TokenReply & { two_factor_required?: boolean; challenge?: string | null }>("/v1/auth/login", {
+    method: "POST",
+    body,
+    headers: CSRF_HEADERS,
+  });
+  if (reply.two_factor_required && reply.challenge) return { challenge: reply.challenge };
   tokenStore.set({ access_token: reply.access_token });
+  return { challenge: null };
 }
 
 /** End the session on the server too (it clears the cookie); signed out locally whatever the server says. */

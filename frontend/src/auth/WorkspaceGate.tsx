@@ -18,5 +18,13 @@ export function WorkspaceGate({ children }: { children: (workspace: Workspace) =
       </p>
     );
   }
+  if (workspace.two_factor_required && me.data?.user.two_factor_enabled === false) {
+    // The API refuses every request of this workspace (403 two_factor_required) until then.
+    return (
+      <p role="alert">
+        {workspace.name} requires two-factor sign-in. <Link to="/settings/account">Turn it on in Your account</Link> to use it.
+      </p>
+    );
+  }
   return <>{children(workspace)}</>;
 }

@@ -3,6 +3,7 @@ import { useState, type FormEvent } from "react";
 import { relativeTime } from "../activity/describe";
 import { changePassword, endOtherSessions, endSession, listSessions, requestEmailChange, sendVerification, type Session } from "../auth/identity";
 import { useMe } from "../auth/session";
+import { TwoFactorPanel } from "../auth/TwoFactorPanel";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { Field, FormError } from "../components/Field";
 import { showToast } from "../components/Toasts";
@@ -63,6 +64,7 @@ export function AccountSettingsPage() {
           {change.isPending ? "Saving…" : "Change password"}
         </button>
       </form>
+      <TwoFactorPanel />
       <ChangeEmailForm current={user.email} />
       <SessionsPanel />
     </section>

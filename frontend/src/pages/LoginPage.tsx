@@ -4,6 +4,7 @@ import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { signIn } from "../api/people";
 import { GoogleSignIn } from "../auth/GoogleSignIn";
 import { nextPath } from "../auth/RequireAuth";
+import { answerChallenge } from "../auth/twoFactor";
 import { Field, FormError } from "../components/Field";
 
 export function LoginPage() {
@@ -12,17 +13,22 @@ export function LoginPage() {
   const queryClient = useQueryClient();
   const [email, setEmail] = useState(search.get("email") ?? "");
   const [password, setPassword] = useState("");
+  // With two-factor sign-in on, the password (or Google, which comes back with
+  // ?challenge=) earns a challenge that a code from the app answers.
+  const [challenge, setChallenge] = useState<string | null>(search.get("challenge"));
+  const done = () => {
+    queryClient.clear();
+    navigate(nextPath(search), { replace: true });
+  };
   const login = useMutation({
     mutationFn: () => signIn({ email, password }),
-    onSuccess: () => {
-      queryClient.clear();
-      navigate(nextPath(search), { replace: true });
-    },
+    onSuccess: (reply) => (reply.challenge ? setChallenge(reply.challenge) : done()),
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();
     login.mutate();
   };
+  if (challenge) return <SecondStep challenge={challenge} onDone={done} />;
   return (
     <main className="auth-page" id="main">
       <form className="auth-card" onSubmit={submit} aria-labelledby="login-title">
@@ -57,6 +63,34 @@ export function LoginPage() {
         </button>
         <p>
           New to Schedulo? <Link to={`/signup?${search.toString()}`}>Create an account</Link>
+        </p>
+      </form>
+    </main>
+  );
+}
+
+function SecondStep({ challenge, onDone }: { challenge: string; onDone: () => void }) {
+  const [code, setCode] = useState("");
+  const verify = useMutation({ mutationFn: () => answerChallenge(challenge, code), onSuccess: onDone });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    verify.mutate();
+  };
+  return (
+    <main className="auth-page" id="main">
+      <form className="auth-card" onSubmit={submit} aria-labelledby="code-title">
+        <p className="brand">Schedulo</p>
+        <h1 id="code-title">Enter your code</h1>
+        <p>Open your authenticator app and type the 6-digit code for Schedulo, or one of your recovery codes.</p>
+        <Field label="Code" name="code" autoComplete="one-time-code" autoFocus required value={code} onChange={(e) => setCode(e.target.value)} error={verify.error} />
+        <FormError error={verify.error} fields={["code"]} />
+        <button type="submit" className="primary" disabled={verify.isPending}>
+          {verify.isPending ? "Checking…" : "Continue"}
+        </button>
+        <p>
+          <Link to="/login" reloadDocument>
+            Start again
+          </Link>
         </p>
       </form>
     </main>

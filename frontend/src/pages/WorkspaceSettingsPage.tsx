@@ -4,6 +4,7 @@ import { useNavigate } from "react-router-dom";
 import { api } from "../api/client";
 import { roleAllows, type Workspace } from "../api/people";
 import { leftWorkspace } from "../auth/session";
+import { TwoFactorRequirement } from "../auth/TwoFactorRequirement";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { Field, FormError } from "../components/Field";
 import { TimeZoneField } from "../components/TimeZoneField";
@@ -59,6 +60,7 @@ function WorkspaceSettings({ workspace }: { workspace: Workspace }) {
         </dl>
       )}
       <LinkTrackingSettings workspace={workspace} />
+      <TwoFactorRequirement workspace={workspace} />
       <SupportAccess workspace={workspace} />
       <h2>Leave</h2>
       <p className="muted">You are {workspace.role} of this workspace.</p>
