@@ -290,6 +290,51 @@ _VAR = re.compile(r"var\(\s*(--[\w-]+)")
 _BRAND_NAMES = ("brand", "primary", "main", "theme")
 _ACCENT_NAMES = ("accent", "secondary", "highlight", "tertiary")
 _NEUTRAL_NAMES = ("text", "background", "bg", "border", "shadow", "muted", "grey", "gray")
+# Colours every site built on a framework carries whatever its brand: WordPress's core
+# palette (printed inline on every page) and Bootstrap's default theme colours.
+_WORDPRESS_CORE = frozenset(
+    f"--wp--preset--color--{name}"
+    for name in [
+        "black",
+        "white",
+        "cyan-bluish-gray",
+        "pale-pink",
+        "vivid-red",
+        "luminous-vivid-orange",
+        "luminous-vivid-amber",
+        "light-green-cyan",
+        "vivid-green-cyan",
+        "pale-cyan-blue",
+        "vivid-cyan-blue",
+        "vivid-purple",
+    ]
+)
+_BOOTSTRAP_DEFAULTS = frozenset(
+    [
+        "#0d6efd",
+        "#6610f2",
+        "#6f42c1",
+        "#d63384",
+        "#dc3545",
+        "#fd7e14",
+        "#ffc107",
+        "#198754",
+        "#20c997",
+        "#0dcaf0",
+        "#6c757d",
+        "#007bff",
+        "#28a745",
+        "#17a2b8",
+        "#343a40",
+        "#f8f9fa",
+        "#212529",
+    ]
+)
+
+
+def framework_default(name: str, colour: str) -> bool:
+    """A property a framework sets on every site (its default, not the brand's choice)."""
+    return name in _WORDPRESS_CORE or (name.startswith("--bs-") and colour in _BOOTSTRAP_DEFAULTS)
 
 
 def parse_colour(value: str) -> str | None:
@@ -366,8 +411,8 @@ def rank_colours(
     theme_color: str | None, properties: list[tuple[str, str]], logo_colours: list[str]
 ) -> list[str]:
     """Brand colours, most telling first: `theme-color`, custom properties named for the
-    brand, then accents, the logo's colours, other coloured properties. Greys and
-    near-duplicates are left out."""
+    brand, then accents, the logo's colours, other coloured properties. Greys,
+    frameworks' defaults and near-duplicates are left out."""
 
     def rank(name: str) -> int:
         if any(word in name for word in _NEUTRAL_NAMES):
@@ -376,6 +421,7 @@ def rank_colours(
             return 0
         return 1 if any(word in name for word in _ACCENT_NAMES) else 3
 
+    properties = [(n, c) for n, c in properties if not framework_default(n, c)]
     named = sorted(enumerate(properties), key=lambda entry: (rank(entry[1][0]), entry[0]))
     candidates: list[tuple[int, str]] = []
     theme = parse_colour(theme_color) if theme_color else None

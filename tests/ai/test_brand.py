@@ -9,7 +9,13 @@ import socket
 import pytest
 
 from chalicelib.ai import brand
-from chalicelib.ai.brand import css_custom_properties, key_phrases, parse_colour, site_facts
+from chalicelib.ai.brand import (
+    css_custom_properties,
+    key_phrases,
+    parse_colour,
+    rank_colours,
+    site_facts,
+)
 from chalicelib.errors import ValidationFailed
 from local.sandbox.sites import SAMPLE_SITES, SITES
 from tests.support.http_server import Route, serve
@@ -276,6 +282,18 @@ def test_css_colours_and_custom_properties():
     assert parse_colour("red") is None
     css = ":root { --base: #e63946; --brand-primary: var(--base); --gap: 4px }"
     assert css_custom_properties(css) == [("--base", "#e63946"), ("--brand-primary", "#e63946")]
+
+
+def test_a_frameworks_default_palette_is_not_taken_for_the_brand():
+    """WordPress prints its core palette on every page and Bootstrap's theme colours
+    come with it: only what the site chose counts (a customised --bs-primary does)."""
+    css = (
+        "body { --wp--preset--color--vivid-red: #cf2e2e; --wp--preset--color--pale-pink:"
+        " #f78da7; --wp--preset--color--vivid-cyan-blue: #0693e3;"
+        " --wp--preset--color--primary: #0a7b83; }"
+        ":root { --bs-primary: #0d6efd; --bs-danger: #dc3545; --bs-secondary: #b5651d; }"
+    )
+    assert rank_colours(None, css_custom_properties(css), []) == ["#0a7b83", "#b5651d"]
 
 
 def test_key_phrases_prefer_repeated_two_word_phrases_without_stopwords():
