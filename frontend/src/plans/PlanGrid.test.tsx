@@ -42,6 +42,11 @@ function show(plan: Plan, readOnly = false) {
     const body = init?.body ? JSON.parse(String(init.body)) : null;
     calls.push({ url, method, body });
     if (url === "/v1/networks") return json({ items: [X] });
+    if (url.endsWith("/regenerate")) {
+      const old = plan.items.find((i) => url.includes(`/items/${i.item_id}/`))!;
+      const caption = { ...old.captions[0], text: `Rewritten ${old.item_id} #rye`, hashtags: ["rye"], count: 20 };
+      return json({ ...old, captions: [caption], version: 2 });
+    }
     if (url.endsWith("/approve")) {
       const ids: string[] | undefined = body?.item_ids;
       return json({ ...plan, items: plan.items.map((i) => (!ids || ids.includes(i.item_id) ? { ...i, status: "scheduled" } : i)) });
@@ -118,6 +123,20 @@ describe("PlanGrid", () => {
     expect(save.disabled).toBe(true);
     fireEvent.change(box, { target: { value: "A shorter caption" } });
     expect(save.disabled).toBe(false);
+  });
+
+  it("rewrites an item's text and shows the new caption in its box and its preview", async () => {
+    const calls = show(PLAN);
+    fireEvent.click(within(screen.getByRole("article", { name: "Title i2" })).getByRole("button", { name: "Preview & edit" }));
+    fireEvent.click(await screen.findByRole("button", { name: "Rewrite text" }));
+    await screen.findByText("20/280");
+    const box = screen.getByLabelText("Caption for X") as HTMLTextAreaElement;
+    expect(box.value).toBe("Rewritten i2 #rye");
+    expect(calls.find((c) => c.url.endsWith("/regenerate"))).toMatchObject({
+      url: "/v1/workspaces/w_1/plans/plan_1/items/i2/regenerate",
+      method: "POST",
+      body: { part: "text" },
+    });
   });
 
   it("lets a viewer look but not approve or edit", async () => {
