@@ -40,6 +40,7 @@ from chalicelib.store.base import utcnow
 
 if TYPE_CHECKING:
     from chalicelib.ai.writer import BrandProfile, Brief, Caption, ItemIdea, Writer
+    from chalicelib.domain.posts import TargetIn
     from chalicelib.store.accounts import AccountItem
     from chalicelib.store.posts import PostItem
 
@@ -501,7 +502,7 @@ def _image(
 
 
 def _create_draft(workspace_id: str, reviewer: Reviewer, item: store.PlanItemRecord) -> PostItem:
-    from chalicelib.domain.posts import PostIn, TargetIn
+    from chalicelib.domain.posts import PostIn
     from chalicelib.posts.facts import load_facts
     from chalicelib.posts.service import create_post
 
@@ -509,10 +510,32 @@ def _create_draft(workspace_id: str, reviewer: Reviewer, item: store.PlanItemRec
     body = PostIn(
         text=item.captions[0]["text"] if item.captions else "",
         media_ids=media_ids,
-        targets=[TargetIn(account_id=c["account_id"], text=c["text"]) for c in item.captions],
+        targets=_targets_in(item),
     )
     facts = load_facts(workspace_id, media_ids)
     return create_post(workspace_id, reviewer.actor, body, facts, reviewer=reviewer)
+
+
+def _shows_title(network: str) -> int | None:
+    """The longest title the network shows above a post, where it shows one."""
+    from chalicelib.ai.fit import limits_of
+
+    return limits_of(network).title_max
+
+
+def _targets_in(item: store.PlanItemRecord) -> list[TargetIn]:
+    """The post's targets: each account's caption, and the item's title where the network
+    shows one (YouTube, Pinterest)."""
+    from chalicelib.domain.posts import TargetIn
+
+    targets = []
+    for caption in item.captions:
+        title_max = _shows_title(caption["network"])
+        options = {"title": item.title[:title_max].strip()} if title_max and item.title else {}
+        targets.append(
+            TargetIn(account_id=caption["account_id"], text=caption["text"], options=options)
+        )
+    return targets
 
 
 # ------------------------------------------------------------------------------- reads
@@ -589,15 +612,16 @@ def edit_item(
     read_version = int(item.version)
     post = post_of(item)
     now = utcnow()
+    new_text = False
     if changes.get("title") is not None:
         item.title = changes["title"]
+        new_text = any(_shows_title(c["network"]) for c in item.captions)
     if changes.get("headline") is not None:
         item.headline = changes["headline"]
     retimed = False
     if changes.get("slot") is not None:
         item.slot = iso_utc(_slot(changes["slot"], item.timezone, now))
         retimed = True
-    new_text = False
     if changes.get("captions") is not None:
         _set_captions(item, changes["captions"])
         new_text = True
@@ -732,16 +756,14 @@ def _update_post(
     when: bool = False,
     media: bool = False,
 ) -> PostItem:
-    from chalicelib.domain.posts import PostPatch, TargetIn, When
+    from chalicelib.domain.posts import PostPatch, When
     from chalicelib.posts.facts import load_facts
     from chalicelib.posts.service import update_post
 
     fields: dict[str, Any] = {"version": int(post.version)}
     if text:
         fields["text"] = item.captions[0]["text"] if item.captions else ""
-        fields["targets"] = [
-            TargetIn(account_id=c["account_id"], text=c["text"]) for c in item.captions
-        ]
+        fields["targets"] = _targets_in(item)
     if media:
         fields["media_ids"] = [item.media_id] if item.media_id else []
     if when:

@@ -425,3 +425,33 @@ def test_a_failing_writer_fails_the_plan_with_its_reason(client, worker, monkeyp
     plan = _wait(client, owner, started.json["plan_id"])
     assert plan["status"] == "failed" and plan["items"] == []
     assert "throttled" in plan["error"]
+
+
+def test_every_network_gets_a_caption_within_its_count_and_titles_where_shown(client, worker):
+    from chalicelib.networks.registry import NETWORK_IDS, get_limits
+
+    owner = signup(client)
+    accounts = {n: an_account(owner.workspace_id, n, timezone="Asia/Tokyo") for n in NETWORK_IDS}
+    month = _next_month()
+    rules = {"rules": [{"per_week": 1, "days": ["tue"], "window": "evening"}]}
+    answer = call(client, "PUT", f"{_base(owner)}/posting-rules", rules, owner.headers)
+    assert answer.status_code == 200, answer.body
+    assert _brief(client, owner, month, list(accounts.values())).status_code == 200
+    plan = _generated(client, owner, month)
+    assert 4 <= len(plan["items"]) <= 5  # the month's Tuesdays
+    for item in plan["items"]:
+        wall = datetime.fromisoformat(item["slot"]).astimezone(ZoneInfo("Asia/Tokyo"))
+        assert (wall.weekday(), wall.hour) == (1, 18)
+        assert {c["network"] for c in item["captions"]} == set(NETWORK_IDS)
+        for caption in item["captions"]:
+            assert 0 < caption["count"] <= caption["limit"], caption
+            assert caption["limit"] == get_limits(caption["network"]).text.max_length
+    first = plan["items"][0]
+    path = f"{_base(owner)}/plans/{plan['plan_id']}/items/{first['item_id']}"
+    renamed = call(client, "PATCH", path, {"title": "Bread, slowly"}, owner.headers)
+    assert renamed.status_code == 200, renamed.body
+    post = call(client, "GET", f"{_base(owner)}/posts/{first['post_id']}", None, owner.headers)
+    options = {t["network"]: t["options"] for t in post.json["targets"]}
+    assert options["pinterest"]["title"] == "Bread, slowly"
+    assert options["youtube"]["title"] == "Bread, slowly"
+    assert "title" not in options["x"]
