@@ -253,3 +253,56 @@ def choose_active_accounts(
 
     paused, resumed = choose(ws, body.account_ids, ctx.principal.actor)
     return ActiveAccountsOut(paused=paused, resumed=resumed)
+
+
+class InvoiceOut(Model):
+    id: str
+    number: str | None
+    status: str | None = Field(description="Stripe's: draft, open, paid, uncollectible, void")
+    amount_due: int = Field(description="in the currency's smallest unit (cents)")
+    amount_paid: int
+    currency: str
+    created: str
+    period_start: str | None
+    period_end: str | None
+    hosted_invoice_url: str | None = Field(description="Stripe's page for the invoice")
+    invoice_pdf: str | None
+
+
+class InvoiceList(Model):
+    items: list[InvoiceOut]
+
+
+@billing.endpoint(
+    "GET",
+    "/v1/workspaces/{ws}/billing/invoices",
+    auth=Role.OWNER,
+    response=InvoiceList,
+    errors=(502,),
+)
+def list_invoices(ctx: RequestContext, ws: str) -> InvoiceList:
+    """The workspace's Stripe invoices, newest first (the last 24)."""
+    from chalicelib.billing.entitlements import enabled
+    from chalicelib.billing.service import invoices
+    from chalicelib.store.base import iso
+
+    if not enabled():
+        return InvoiceList(items=[])
+    return InvoiceList(
+        items=[
+            InvoiceOut(
+                id=i.id,
+                number=i.number,
+                status=i.status,
+                amount_due=i.amount_due,
+                amount_paid=i.amount_paid,
+                currency=i.currency,
+                created=iso(i.created),
+                period_start=iso(i.period_start) if i.period_start else None,
+                period_end=iso(i.period_end) if i.period_end else None,
+                hosted_invoice_url=i.hosted_invoice_url,
+                invoice_pdf=i.invoice_pdf,
+            )
+            for i in invoices(ws)
+        ]
+    )

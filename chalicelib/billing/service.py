@@ -217,6 +217,51 @@ def _trial_left(plan: Plan, sub: Any) -> int:
     return plan.trial_days
 
 
+@dataclass(frozen=True)
+class Invoice:
+    id: str
+    number: str | None
+    status: str | None
+    amount_due: int
+    amount_paid: int
+    currency: str
+    created: datetime
+    period_start: datetime | None
+    period_end: datetime | None
+    hosted_invoice_url: str | None
+    invoice_pdf: str | None
+
+
+def invoices(workspace_id: str, limit: int = 24) -> list[Invoice]:
+    """The workspace's invoices, newest first, as Stripe lists them (none before it
+    subscribed)."""
+    from chalicelib.store import billing as store
+
+    sub = store.subscription(workspace_id)
+    if sub is None or not sub.customer_id:
+        return []
+    listed = _call(
+        lambda: client().v1.invoices.list(params={"customer": sub.customer_id, "limit": limit})
+    )
+    found = [
+        Invoice(
+            id=i.id,
+            number=i.number,
+            status=i.status,
+            amount_due=int(i.amount_due or 0),
+            amount_paid=int(i.amount_paid or 0),
+            currency=i.currency,
+            created=datetime.fromtimestamp(int(i.created), UTC),
+            period_start=_when(i.period_start),
+            period_end=_when(i.period_end),
+            hosted_invoice_url=i.hosted_invoice_url,
+            invoice_pdf=i.invoice_pdf,
+        )
+        for i in listed.data
+    ]
+    return sorted(found, key=lambda i: (i.created, i.id), reverse=True)
+
+
 def portal(workspace_id: str) -> str:
     from chalicelib.store import billing as store
 

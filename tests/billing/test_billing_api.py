@@ -134,6 +134,16 @@ def test_checkout_then_the_webhook_lifts_the_limit(client, stripe_app, receiver)
     )
     assert portal.status_code == 200 and "/billing_portal/" in portal.json["url"]
 
+    # The invoices, from Stripe: the trial's (nothing due) so far.
+    listed = call(
+        client, "GET", f"/v1/workspaces/{owner.workspace_id}/billing/invoices", None, owner.headers
+    )
+    assert listed.status_code == 200, listed.body
+    [invoice] = listed.json["items"]
+    assert (invoice["status"], invoice["amount_due"], invoice["currency"]) == ("paid", 0, "usd")
+    assert invoice["hosted_invoice_url"] and invoice["number"]
+    assert requests.get(invoice["hosted_invoice_url"], timeout=10).status_code == 200
+
     # Replayed deliveries change nothing.
     replayed = deliver_all(client, receiver)
     assert {o["outcome"] for o in replayed} <= {"duplicate", "ignored"}
@@ -202,6 +212,13 @@ def test_a_card_failing_at_the_trial_end_has_7_days_grace_then_restricts_then_fr
     deliver_all(client, receiver, after=seen)  # replayed: not told again
     assert kinds(client, owner).count("billing.payment_failed") == 1
     assert state["restricted"] is False and state["grace_end"]
+    listed = call(
+        client, "GET", f"/v1/workspaces/{owner.workspace_id}/billing/invoices", None, owner.headers
+    ).json["items"]
+    assert [(i["status"], i["amount_due"], i["amount_paid"]) for i in listed] == [
+        ("open", 1500, 0),  # the first period's, unpaid: newest first
+        ("paid", 0, 0),  # the trial's
+    ]
     assert schedule(client, owner, account).status_code == 201
 
     # Three days on, Stripe's retry fails too: still within the grace.

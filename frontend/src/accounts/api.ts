@@ -7,7 +7,7 @@ export interface Slot {
   time: string; // HH:MM in the account's time zone
 }
 
-export type AccountStatus = "connected" | "expiring" | "needs_reconnect" | "disconnected";
+export type AccountStatus = "connected" | "expiring" | "needs_reconnect" | "disconnected" | "paused";
 
 export interface Account {
   id: string;
@@ -41,6 +41,7 @@ export const STATUS_LABELS: Record<AccountStatus, string> = {
   expiring: "Access expires soon",
   needs_reconnect: "Needs reconnecting",
   disconnected: "Disconnected",
+  paused: "Paused: the plan allows fewer accounts",
 };
 
 /** Slots sorted by weekday then time, without duplicates. */

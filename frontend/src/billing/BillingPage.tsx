@@ -1,9 +1,10 @@
 // Billing: the workspace's plan, trial, usage of each meter and the plans on offer.
 // Owners subscribe through Stripe Checkout and manage the subscription in Stripe's portal;
 // everyone else sees the plan.
-import { useMutation, useQuery } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router-dom";
+import { useAccounts } from "../accounts/api";
 import { api } from "../api/client";
 import { WorkspaceGate } from "../auth/WorkspaceGate";
 import "./billing.css";
@@ -32,6 +33,23 @@ export interface BillingOut {
   plans: PlanOut[];
   can_manage: boolean;
   has_customer: boolean;
+  restricted: boolean;
+  grace_end: string | null;
+  paused_accounts: string[];
+}
+
+export interface InvoiceOut {
+  id: string;
+  number: string | null;
+  status: string | null;
+  amount_due: number;
+  amount_paid: number;
+  currency: string;
+  created: string;
+  period_start: string | null;
+  period_end: string | null;
+  hosted_invoice_url: string | null;
+  invoice_pdf: string | null;
 }
 
 const METERS: Record<string, string> = {
@@ -94,6 +112,16 @@ function Billing({ workspaceId, workspaceName }: { workspaceId: string; workspac
     mutationFn: () => api<{ url: string }>(`${base}/portal`, { method: "POST" }),
     onSuccess: (answer) => go(answer.url),
   });
+  const queryClient = useQueryClient();
+  const cancel = useMutation({
+    mutationFn: (atPeriodEnd: boolean) => api<BillingOut>(`${base}/cancel`, { method: "POST", body: { cancel_at_period_end: atPeriodEnd } }),
+    onSuccess: (answer) => queryClient.setQueryData(["billing", workspaceId], answer),
+  });
+  const invoices = useQuery({
+    queryKey: ["billing-invoices", workspaceId],
+    queryFn: () => api<{ items: InvoiceOut[] }>(`${base}/invoices`),
+    enabled: Boolean(billing.data?.can_manage && billing.data?.has_customer),
+  });
 
   if (billing.isPending) return <p role="status">Loading…</p>;
   if (billing.isError) return <p role="alert">Could not load billing: {billing.error.message}</p>;
@@ -123,6 +151,25 @@ function Billing({ workspaceId, workspaceName }: { workspaceId: string; workspac
         </p>
       )}
 
+      {b.restricted && (
+        <p role="alert" className="notice billing-restricted">
+          A payment failed more than 7 days ago: nothing new can be scheduled until it is paid. Posts already scheduled still go out.{" "}
+          {b.can_manage && b.has_customer ? (
+            <button type="button" onClick={() => portal.mutate()} disabled={portal.isPending}>
+              Update the card
+            </button>
+          ) : (
+            "Ask an owner to update the card."
+          )}
+        </p>
+      )}
+      {!b.restricted && b.grace_end && (
+        <p role="status" className="notice billing-grace">
+          A payment failed. Your plan holds until {day(b.grace_end)} while Stripe retries the card; after that, nothing new can be scheduled until it is paid.
+        </p>
+      )}
+      {b.paused_accounts.length > 0 && <PausedAccounts workspaceId={workspaceId} billing={b} />}
+
       <div className="billing-current">
         <h2>
           {workspaceName} is on <strong>{b.plan.name}</strong>
@@ -144,6 +191,15 @@ function Billing({ workspaceId, workspaceName }: { workspaceId: string; workspac
             Manage subscription, invoices and card
           </button>
         )}
+        {b.can_manage && b.current_period_end && b.status !== null && ["active", "trialing", "past_due"].includes(b.status) && (
+          <button type="button" onClick={() => cancel.mutate(!b.cancel_at_period_end)} disabled={cancel.isPending}>
+            {b.cancel_at_period_end ? `Keep ${b.plan.name}` : "Cancel at the end of the period"}
+          </button>
+        )}
+        {cancel.isError && <p role="alert">{cancel.error.message}</p>}
+        <p className="billing-features">
+          Included: {b.features.length ? b.features.map((f) => FEATURES[f] ?? f).join(", ") : "the basics"}.
+        </p>
         {!b.can_manage && <p>Only the workspace's owners change its plan.</p>}
       </div>
 
@@ -165,6 +221,55 @@ function Billing({ workspaceId, workspaceName }: { workspaceId: string; workspac
           );
         })}
       </ul>
+
+      {b.can_manage && b.has_customer && (
+        <>
+          <h2>Invoices</h2>
+          {invoices.isPending && <p role="status">Loading invoices…</p>}
+          {invoices.isError && <p role="alert">Could not load invoices: {invoices.error.message}</p>}
+          {invoices.data && invoices.data.items.length === 0 && <p>No invoices yet.</p>}
+          {invoices.data && invoices.data.items.length > 0 && (
+            <table className="invoices">
+              <thead>
+                <tr>
+                  <th scope="col">Date</th>
+                  <th scope="col">Number</th>
+                  <th scope="col">Amount</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">
+                    <span className="visually-hidden">Links</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {invoices.data.items.map((i) => (
+                  <tr key={i.id}>
+                    <td>{day(i.created)}</td>
+                    <td>{i.number ?? "—"}</td>
+                    <td>{money(i.amount_due, i.currency)}</td>
+                    <td>{i.status ?? "—"}</td>
+                    <td>
+                      {i.hosted_invoice_url && (
+                        <a href={i.hosted_invoice_url} target="_blank" rel="noreferrer">
+                          View
+                        </a>
+                      )}
+                      {i.invoice_pdf && (
+                        <>
+                          {" "}
+                          <a href={i.invoice_pdf} target="_blank" rel="noreferrer">
+                            PDF
+                          </a>
+                        </>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
 
       <h2>Plans</h2>
       {b.can_manage && (
@@ -218,5 +323,61 @@ function Billing({ workspaceId, workspaceName }: { workspaceId: string; workspac
         })}
       </div>
     </section>
+  );
+}
+
+/** Accounts past the plan's limit are paused; owners choose which stay active. */
+function PausedAccounts({ workspaceId, billing }: { workspaceId: string; billing: BillingOut }) {
+  const accounts = useAccounts(workspaceId);
+  const queryClient = useQueryClient();
+  const limit = billing.plan.limits.connected_accounts ?? null;
+  const eligible = (accounts.data?.items ?? []).filter((a) => a.status !== "disconnected");
+  const [chosen, setChosen] = useState<string[] | null>(null);
+  const active = chosen ?? eligible.filter((a) => a.status !== "paused").map((a) => a.id);
+  const save = useMutation({
+    mutationFn: () => api<{ paused: string[]; resumed: string[] }>(`/v1/workspaces/${workspaceId}/billing/active-accounts`, { method: "PUT", body: { account_ids: active } }),
+    onSuccess: () => {
+      setChosen(null);
+      void queryClient.invalidateQueries({ queryKey: ["billing", workspaceId] });
+      void queryClient.invalidateQueries({ queryKey: ["accounts", workspaceId] });
+    },
+  });
+  const count = billing.paused_accounts.length;
+  return (
+    <div role="status" className="notice billing-paused">
+      <p>
+        {count === 1 ? "1 account is" : `${count} accounts are`} paused: {billing.plan.name} allows {limit ?? "unlimited"} connected accounts. Nothing was deleted; paused accounts take no posts. Upgrade, or choose which accounts stay active.
+      </p>
+      {billing.can_manage && eligible.length > 0 && (
+        <form
+          onSubmit={(event) => {
+            event.preventDefault();
+            save.mutate();
+          }}
+        >
+          <fieldset>
+            <legend>Active accounts{limit !== null ? ` (at most ${limit})` : ""}</legend>
+            {eligible.map((a) => {
+              const on = active.includes(a.id);
+              return (
+                <label key={a.id}>
+                  <input
+                    type="checkbox"
+                    checked={on}
+                    disabled={!on && limit !== null && active.length >= limit}
+                    onChange={() => setChosen(on ? active.filter((id) => id !== a.id) : [...active, a.id])}
+                  />{" "}
+                  {a.display_name} ({a.network})
+                </label>
+              );
+            })}
+          </fieldset>
+          <button type="submit" disabled={save.isPending || chosen === null}>
+            Keep these active
+          </button>
+          {save.isError && <p role="alert">{save.error.message}</p>}
+        </form>
+      )}
+    </div>
   );
 }
