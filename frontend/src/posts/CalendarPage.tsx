@@ -1,7 +1,8 @@
 // The calendar: a month, a week or a day (an hour grid) of posts, or a list, in the
 // workspace's time zone. Chips show the time, the network, the first words and the status;
 // drag one to another day (month) or day and hour (week, day) to reschedule it, or focus it
-// and press M; drag a draft from the drafts column onto the calendar to schedule it.
+// and press M; drag a draft from the drafts column onto the calendar to schedule it. On a
+// touch screen a post is held for a moment, then slid (useTouchDrag).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import {
   memo,
@@ -26,6 +27,7 @@ import { mayDecide } from "../approvals/api";
 import { useMe, useWorkspace } from "../auth/session";
 import { NETWORK_IDS, NetworkIcon, networkColor, networkLabel } from "../components/NetworkIcon";
 import { STATUS_NAMES, type Post, type PostStatus } from "./api";
+import { useTouchDrag } from "./useTouchDrag";
 import {
   addDays,
   browserZone,
@@ -141,6 +143,9 @@ function Calendar({
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [notice, setNotice] = useState<string | null>(null);
+  // The post a finger is moving (its first words), said while it is held.
+  const [touchMoving, setTouchMoving] = useState<string | null>(null);
+  const calendarRoot = useRef<HTMLElement>(null);
   const [moving, setMoving] = useState<Post | null>(null);
   const [deciding, setDeciding] = useState<Post | null>(null);
   const userId = useMe().data?.user.id ?? "";
@@ -349,6 +354,21 @@ function Calendar({
     };
   }, [canEdit, findPost, openPost, moveTo]);
 
+  useTouchDrag(
+    calendarRoot,
+    {
+      item: '[data-post][draggable="true"]',
+      target: "[data-day]",
+      onStart: (item) => setTouchMoving(firstWords(findPost(item.dataset.post ?? "")?.text ?? "", 40)),
+      onDrop: (item, slot) => {
+        const post = findPost(item.dataset.post ?? "");
+        if (post && slot.dataset.day) moveTo(post, slot.dataset.day, slot.dataset.hour ? Number(slot.dataset.hour) : null);
+      },
+      onEnd: () => setTouchMoving(null),
+    },
+    canEdit && view !== "list",
+  );
+
   const days = view === "month" ? monthGrid(anchor) : view === "week" ? weekDays(anchor) : [anchor];
   const title =
     view === "month"
@@ -358,7 +378,7 @@ function Calendar({
         : anchor.toLocaleDateString(undefined, { weekday: "long", day: "numeric", month: "long", year: "numeric" });
 
   return (
-    <section className="calendar" aria-labelledby="calendar-title">
+    <section className="calendar" aria-labelledby="calendar-title" ref={calendarRoot}>
       <header className="cal-head">
         <h1 id="calendar-title">Calendar</h1>
         {canEdit && (
@@ -440,12 +460,17 @@ function Calendar({
         ) : (
           <>Times in {zone}.</>
         )}
-        {canEdit && view !== "list" && <> Drag a post to reschedule it, or focus it and press M.</>}
+        {canEdit && view !== "list" && <> Drag a post to reschedule it (on a touch screen, hold it first), or focus it and press M.</>}
       </p>
       <NetworkMarks networks={marks} />
       <span id={MOVE_HINT_ID} hidden>
         Press M to move it to another day or time.
       </span>
+      {touchMoving !== null && (
+        <p role="status" className="touch-drag-status">
+          Moving “{touchMoving || "(no text)"}”: lift your finger on a day or an hour.
+        </p>
+      )}
       {notice && (
         <p role="status" className="notice cal-notice">
           {notice}{" "}

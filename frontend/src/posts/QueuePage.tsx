@@ -1,10 +1,11 @@
 // The queue: each account's upcoming posts and free slots by day, in the account's own
-// time zone (labelled when it is not the browser's); drag a post (or use its move
-// buttons) to reorder, which hands the queue's times out again in the new order
+// time zone (labelled when it is not the browser's); drag a post (by its grip on a touch
+// screen, or hold it) or use its move buttons to reorder, which hands the queue's times
+// out again in the new order
 // (POST .../queue/reorder); and the account's posting times, edited here.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { ArrowDown, ArrowUp, GripVertical } from "lucide-react";
-import { useState, type DragEvent } from "react";
+import { useRef, useState, type DragEvent } from "react";
 import { Link } from "react-router-dom";
 import { api, ApiError } from "../api/client";
 import { roleAllows } from "../api/people";
@@ -16,6 +17,7 @@ import { differsFromBrowser, formatInZone, TIME_ONLY } from "../time/zoned";
 import { wallTime, type Post } from "./api";
 import { allPosts } from "./fetching";
 import { QueueSlots, zoneHeading } from "./QueueSlots";
+import { useTouchDrag } from "./useTouchDrag";
 import "./queue.css";
 
 interface NextSlots {
@@ -62,7 +64,7 @@ function Queue({
       <header className="queue-header">
         <h1>Queue</h1>
         <p className="muted">
-          Each account posts at its own times. {canEdit && "Drag posts, or use their arrows, to change the order they go out in."}
+          Each account posts at its own times. {canEdit && "Drag posts (by their grip on a touch screen), or use their arrows, to change the order they go out in."}
         </p>
       </header>
       {accounts.isPending && <p role="status">Loading…</p>}
@@ -140,6 +142,7 @@ function AccountQueue({
   const [announcement, setAnnouncement] = useState("");
   // The order shown while a reorder is on its way (post ids), so the move shows at once.
   const [optimistic, setOptimistic] = useState<string[] | null>(null);
+  const column = useRef<HTMLDivElement>(null);
 
   const slots = useQuery({
     queryKey: ["queue", workspaceId, account.id],
@@ -208,6 +211,23 @@ function AccountQueue({
     if (fromIndex >= 0 && toIndex >= 0) move(fromIndex, toIndex);
   }
 
+  useTouchDrag(
+    column,
+    {
+      item: 'li[data-post-id][draggable="true"]',
+      target: "li[data-post-id]",
+      handle: ".queue-grip",
+      onStart: (item) => setDragging(item.dataset.postId ?? null),
+      onDrop: (item, target) => {
+        const fromIndex = order.findIndex((p) => p.id === item.dataset.postId);
+        const toIndex = order.findIndex((p) => p.id === target.dataset.postId);
+        if (fromIndex >= 0 && toIndex >= 0) move(fromIndex, toIndex);
+      },
+      onEnd: () => setDragging(null),
+    },
+    canEdit,
+  );
+
   let lastDay = "";
   return (
     <section className="account-queue" aria-labelledby={headingId}>
@@ -234,7 +254,7 @@ function AccountQueue({
         )}
       </header>
       <div className="account-queue-body">
-        <div className="queue-column">
+        <div className="queue-column" ref={column}>
           {account.slots.length === 0 && <p>This account has no posting times yet: add some below, and posts can be queued.</p>}
           {(slots.isPending || posts.isPending) && <p role="status">Loading…</p>}
           {slots.isError && <p role="alert">Could not load the slots: {slots.error.message}</p>}
@@ -292,7 +312,12 @@ function AccountQueue({
                   >
                     {dayLabel}
                     <div className="queue-card">
-                      {canEdit && <GripVertical className="queue-grip" size={18} aria-hidden="true" />}
+                      {canEdit && (
+                        // For pointers: a finger picks the post up here at once (keyboards use the arrows).
+                        <span className="queue-grip" aria-hidden="true" title="Drag to reorder">
+                          <GripVertical size={18} />
+                        </span>
+                      )}
                       <time dateTime={row.at} title={zone}>
                         {when}
                       </time>
