@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from chalicelib.store.accounts import AccountItem
     from chalicelib.store.posts import PostItem
 
+# The worker writes after each item: a plan quiet for longer than the worker may run (the
+# Lambda's 15 minutes) was abandoned.
+STALLED_AFTER = timedelta(minutes=16)
 WORKERS = 2  # items written side by side (captions, image, draft): one per core
 # A slot is at least this far ahead when the plan is made, so approving it soon after
 # still finds it in the future.
@@ -267,7 +270,7 @@ def plan_slots(
                 _instant(at) for at in post_store.taken_times(workspace_id, account_id, start, end)
             ]
     for other in store.list_plans(workspace_id, month):
-        if other.status == "failed":
+        if other.status == "failed" or _stalled(other, now):
             continue
         if other.status == "generating":
             taken += [_instant(at) for at in other.slots]
@@ -550,8 +553,22 @@ class PlanView:
 
 def get_plan(workspace_id: str, plan_id: str) -> PlanView:
     plan = _plan(workspace_id, plan_id)
+    if _stalled(plan):
+        # The worker died (a Lambda timeout): the plan says so, and its slots are free again.
+        store.update_plan(
+            plan,
+            status="failed",
+            error="Generation stopped before the plan was complete; generate it again.",
+        )
     items = store.list_items(workspace_id, plan_id)
     return PlanView(plan, items, _posts(workspace_id, items))
+
+
+def _stalled(plan: store.PlanRecord, now: datetime | None = None) -> bool:
+    if plan.status != "generating":
+        return False
+    quiet = (now or utcnow()) - _instant(plan.updated_at)
+    return quiet > STALLED_AFTER
 
 
 def list_plans(workspace_id: str, month: str | None) -> list[PlanView]:

@@ -455,3 +455,36 @@ def test_every_network_gets_a_caption_within_its_count_and_titles_where_shown(cl
     assert options["pinterest"]["title"] == "Bread, slowly"
     assert options["youtube"]["title"] == "Bread, slowly"
     assert "title" not in options["x"]
+
+
+def test_a_plan_whose_worker_died_says_so_and_frees_its_slots(client, aws):
+    from chalicelib.store import content
+
+    scheduling.use_local_invoker(lambda arn, payload: None)  # the worker never runs
+    try:
+        owner = signup(client)
+        month = _next_month()
+        assert _brief(client, owner, month, _accounts(owner)[:1]).status_code == 200
+        started = call(client, "POST", f"{_base(owner)}/plans", {"month": month}, owner.headers)
+        assert started.status_code == 202, started.body
+        plan_id = started.json["plan_id"]
+        plan = content.get_plan(owner.workspace_id, plan_id)
+        # Just under the worker's longest run: still generating.
+        quiet = datetime.now(UTC) - timedelta(minutes=15)
+        plan.update(
+            actions=[content.PlanRecord.updated_at.set(quiet.strftime("%Y-%m-%dT%H:%M:%SZ"))]
+        )
+        path = f"{_base(owner)}/plans/{plan_id}"
+        assert call(client, "GET", path, None, owner.headers).json["status"] == "generating"
+        longer = datetime.now(UTC) - timedelta(minutes=17)
+        plan.update(
+            actions=[content.PlanRecord.updated_at.set(longer.strftime("%Y-%m-%dT%H:%M:%SZ"))]
+        )
+        found = call(client, "GET", path, None, owner.headers).json
+        assert found["status"] == "failed" and "generate it again" in found["error"]
+        again = call(client, "POST", f"{_base(owner)}/plans", {"month": month}, owner.headers)
+        assert again.status_code == 202, again.body
+        second = content.get_plan(owner.workspace_id, again.json["plan_id"])
+        assert second.slots == plan.slots  # the dead plan's slots were free again
+    finally:
+        scheduling.use_local_invoker(None)
