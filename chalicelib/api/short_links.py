@@ -3,7 +3,8 @@ clicks.
 
 | method and path | result |
 |---|---|
-| GET /l/{code} | public: 302 to the link the code stands for (one click counted); 404 |
+| GET /l/{code} | public: 302 to the link the code stands for (one click counted, not for
+  the networks' and apps' crawlers drawing the link's card); 404 |
 | GET /v1/workspaces/{ws}/posts/{post_id}/short-links | the post's short links and clicks |
 
 A 302, not a 301: browsers keep a 301 and would never ask again, so repeat clicks would
@@ -49,7 +50,7 @@ def follow_short_link(ctx: RequestContext, code: str) -> Response:
     """Where a short link leads (its click counted)."""
     from chalicelib.posts.short_links import follow
 
-    target = follow(code)
+    target = follow(code, ctx.header("user-agent"))
     if target is None:
         raise NotFound("No such short link.", [{"field": "code", "message": "unknown"}])
     return Response(

@@ -21,6 +21,13 @@ from chalicelib.domain.utm import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH
 
 CODE = re.compile(rf"^[0-9A-Za-z]{{{SHORT_CODE_LENGTH}}}$")
 _ATTEMPTS = 8
+# The networks fetch a link as soon as it is posted to draw its card, and so do chat apps
+# and search engines: they are sent on but not counted as clicks.
+CRAWLERS = re.compile(
+    r"bot\b|bot/|crawler|spider|facebookexternalhit|facebookcatalog|embedly|preview|"
+    r"slurp|cardyb|mastodon/|pleroma|misskey|whatsapp|skypeuripreview|outbrain",
+    re.IGNORECASE,
+)
 
 
 def code_for(workspace_id: str, post_id: str, network: str, url: str, attempt: int = 0) -> str:
@@ -49,11 +56,12 @@ def shortener(
     return shorten
 
 
-def follow(code: str) -> str | None:
-    """The link a short code stands for, its click counted; None when there is none."""
+def follow(code: str, user_agent: str | None) -> str | None:
+    """The link a short code stands for, its click counted unless a crawler asks; None
+    when there is none."""
     if not CODE.match(code):
         return None
-    from chalicelib.store.short_links import click
+    from chalicelib.store.short_links import click, peek
 
-    item = click(code)
+    item = peek(code) if CRAWLERS.search(user_agent or "") else click(code)
     return str(item.target_url) if item is not None else None

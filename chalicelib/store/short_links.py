@@ -84,5 +84,13 @@ def click(code: str) -> ShortLinkItem | None:
     return item
 
 
+def peek(code: str) -> ShortLinkItem | None:
+    """The link, no click counted."""
+    try:
+        return ShortLinkItem.get(code)
+    except ShortLinkItem.DoesNotExist:
+        return None
+
+
 def links_of_post(workspace_id: str, post_id: str) -> list[ShortLinkItem]:
     return list(ShortLinkItem.post_index.query(workspace_id, ShortLinkItem.post_id == post_id))

@@ -51,6 +51,12 @@ def test_each_network_gets_a_short_link_to_its_tagged_link_that_counts_clicks(wo
     assert follow(world, x_code).status_code == 302
     to_linkedin = follow(world, linkedin_code)
     assert to_linkedin.headers["Location"] == f"{LINK}&utm_source=linkedin&{tags}"
+    # The networks' crawlers drawing the link's card are sent on, not counted.
+    for crawler in ("LinkedInBot/1.0 (compatible; Mozilla/5.0)", "facebookexternalhit/1.1"):
+        sent_on = world.client.http.get(f"/l/{linkedin_code}", headers={"User-Agent": crawler})
+        assert sent_on.status_code == 302 and sent_on.headers["Location"] == (
+            f"{LINK}&utm_source=linkedin&{tags}"
+        )
 
     listed = call(
         world.client,
