@@ -91,6 +91,12 @@ know try see look keep help share
 """.split()  # noqa: SIM905
 )
 
+# Words that make a poor half of a two-word topic ("sourdough takes", "takes hours").
+VERBS = frozenset(
+    """take takes took make makes get gets give gives go goes come comes need needs want
+    wants find finds keep keeps feel feels look looks think thinks use uses work works try
+    tries show shows bring brings shape shapes hours minutes days weeks gone done""".split()  # noqa: SIM905
+)
 HYPE = ("amazing", "incredible", "unbelievable", "insane", "epic", "awesome")
 FILLERS = (
     "really",
@@ -184,27 +190,39 @@ def _month_name(brief: Brief) -> str:
 
 
 def _keywords(text: str, most: int) -> list[str]:
-    """What a text is about: two-word phrases said without a filler word between them
-    ("fresh sourdough") first, then frequent longer words, each in order of first use."""
+    """What a text is about: its frequent longer words and two-word phrases said without a
+    filler word between them ("stone oven"), by frequency, then in order of first use."""
     clean = re.sub(r"https?://\S+|[#@]\w+", " ", text)
-    pairs: list[str] = []
-    singles: list[str] = []
+    found: list[str] = []
     for sentence in re.split(r"[.!?\n,;:()]+", clean):
         words = re.findall(r"[^\W\d_][\w'\u2019-]*", sentence)
-        useful = [w.lower() not in STOPWORDS and len(w) > 2 for w in words]
+        useful = [
+            w.lower() not in STOPWORDS and w.lower() not in VERBS and len(w) > 2 for w in words
+        ]
         for index, word in enumerate(words):
+            before = words[index - 1] if index else ""
+            if index and useful[index] and useful[index - 1] and min(len(before), len(word)) >= 4:
+                found.append(f"{before} {word}".lower())
             if useful[index] and len(word) > 4:
-                singles.append(word.lower())
-            if index and useful[index] and useful[index - 1]:
-                pairs.append(f"{words[index - 1]} {word}".lower())
-    counts = Counter([*pairs, *singles])
-    ranked = sorted(dict.fromkeys([*pairs, *singles]), key=lambda w: -counts[w])
-    # A pair and its own words are one topic: keep the pair.
+                found.append(word.lower())
+    counts = Counter(found)
+    first = {phrase: index for index, phrase in reversed(list(enumerate(found)))}
+    ranked = sorted(counts, key=lambda p: (-counts[p], first[p]))
+    # A phrase and its own words are one topic, in the place of the first to rank; the
+    # phrase says more ("stone oven" for "stone"), unless a word of it ranked higher.
     kept: list[str] = []
     for phrase in ranked:
-        if any(phrase in k.split() for k in kept if " " in k):
-            continue
-        kept.append(phrase)
+        words = set(phrase.split())
+        overlapping = [k for k in kept if words & set(k.split())]
+        if not overlapping:
+            kept.append(phrase)
+        elif (
+            len(words) == 2
+            and len(overlapping) == 1
+            and " " not in overlapping[0]
+            and counts[overlapping[0]] == counts[phrase]
+        ):
+            kept[kept.index(overlapping[0])] = phrase
     return kept[:most]
 
 
