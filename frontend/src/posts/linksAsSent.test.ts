@@ -14,6 +14,15 @@ describe("linksAsSent", () => {
     );
   });
 
+  it("tags as tests/unit/test_utm.py says the server does", () => {
+    const spring: SendingLinks = { ...TAGGING, campaign: "spring-sale" };
+    const tags = "utm_source=linkedin&utm_medium=social&utm_campaign=spring-sale";
+    expect(linksAsSent("https://example.com/a?ref=1#top and example.org.", "linkedin", spring)).toBe(
+      `https://example.com/a?ref=1&${tags}#top and example.org?${tags}.`,
+    );
+    expect(linksAsSent("No links, #tags and @people", "linkedin", spring)).toBe("No links, #tags and @people");
+  });
+
   it("leaves t.co links and links that already carry UTM tags as written", () => {
     const text = "https://t.co/abc and https://shop.example.com/?utm_source=newsletter";
     expect(linksAsSent(text, "x", TAGGING)).toBe(text);
