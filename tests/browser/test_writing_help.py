@@ -1,6 +1,7 @@
 """Writing help in the composer (issue 24): text for X and LinkedIn rewritten per network
 (shorter for X, longer for LinkedIn), each with its count; one used as X's own text, a
-suggested first comment used; the panel names the writer; the draft saved with both."""
+suggested first comment used; the panel names the writer; no serious axe-core violation;
+the draft saved with both."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import requests
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_posts import connect
+from tests.browser.test_quality import serious_violations
 from tests.support.browser import sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
@@ -48,6 +50,7 @@ def test_writing_help_rewrites_per_network_and_fills_the_first_comment(page, sta
     assert x_count <= x_limit == 280
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "writing-help-desktop.png"), full_page=True)
+    assert not serious_violations(page)
 
     shorter.get_by_role("button", name="Use for X").click()
     shorter.get_by_role("button", name="Used").wait_for()
