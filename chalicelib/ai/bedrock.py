@@ -253,7 +253,7 @@ class BedrockWriter:
         out = self._call("caption", "caption", "The post's caption.", CaptionOut, prompt)
         value = Caption(
             text=out.value.text.strip(),
-            hashtags=[t.strip().lstrip("#") for t in out.value.hashtags if t.strip("# ")],
+            hashtags=clean_tags(out.value.hashtags, out.value.text),
             first_comment=(out.value.first_comment or "").strip() or None,
         )
         return Written[Caption](
@@ -289,7 +289,7 @@ class BedrockWriter:
             "text": text,
         }
         out = self._call("hashtags", "hashtags", "Hashtags without '#'.", Hashtags, prompt)
-        tags = [t.strip().lstrip("#") for t in out.value.hashtags if t.strip("# ")]
+        tags = clean_tags(out.value.hashtags, text)
         return Written[list[str]](
             value=tags,
             writer=self.name,
@@ -408,6 +408,26 @@ class BedrockWriter:
             f"twice): {problem}",
             [{"field": tool, "message": problem}],
         )
+
+
+def clean_tags(tags: list[str], text: str) -> list[str]:
+    """A model's hashtags as tags: no '#', no spaces or punctuation inside ("fresh bread"
+    becomes FreshBread), each once, none the text already has."""
+    import re
+
+    from chalicelib.domain.text import extract_hashtags
+
+    seen = {e.value.lower() for e in extract_hashtags(text)}
+    cleaned: list[str] = []
+    for tag in tags:
+        words = re.findall(r"[^\W_]+", tag)
+        if len(words) > 1:
+            words = [w[:1].upper() + w[1:] for w in words]
+        joined = "".join(words)
+        if joined and joined.lower() not in seen:
+            seen.add(joined.lower())
+            cleaned.append(joined)
+    return cleaned
 
 
 def _profile_for_prompt(profile: BrandProfile) -> dict[str, Any]:

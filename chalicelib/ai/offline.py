@@ -212,12 +212,12 @@ def _keywords(text: str, most: int) -> list[str]:
     # phrase says more ("stone oven" for "stone"), unless a word of it ranked higher.
     kept: list[str] = []
     for phrase in ranked:
-        words = set(phrase.split())
-        overlapping = [k for k in kept if words & set(k.split())]
+        parts = set(phrase.split())
+        overlapping = [k for k in kept if parts & set(k.split())]
         if not overlapping:
             kept.append(phrase)
         elif (
-            len(words) == 2
+            len(parts) == 2
             and len(overlapping) == 1
             and " " not in overlapping[0]
             and counts[overlapping[0]] == counts[phrase]

@@ -157,6 +157,19 @@ def test_the_profile_keeps_what_the_site_said(converse: ConverseServer) -> None:
     assert profile.colours == ["#8b4513"] and profile.website == "http://bakery.test/"
 
 
+def test_a_models_hashtags_become_tags(converse: ConverseServer) -> None:
+    converse.script(
+        answer(
+            {
+                "text": "Fresh #Sourdough today.",
+                "hashtags": ["#sourdough", "fresh bread", "Leeds!", "#FreshBread", "  "],
+            }
+        )
+    )
+    caption = writer(converse).caption(IDEA, BRIEF, PROFILE, "x", 280).value
+    assert caption.hashtags == ["FreshBread", "Leeds"], "none twice, none the text has"
+
+
 def test_throttled_once_is_retried(converse: ConverseServer) -> None:
     converse.script(throttled(), answer({"hashtags": ["Sourdough"]}))
     written = writer(converse).hashtags("Fresh sourdough", "x")
