@@ -78,8 +78,8 @@ def test_a_website_and_a_brief_become_a_month_of_scheduled_posts(page, stack):
     assert not serious_violations(page)  # the whole page: steps, grid, an item's editor
     box = first.get_by_label("Caption for X")
     box.fill(box.input_value() + " See you soon!")
-    first.get_by_role("button", name="Save captions").click()
-    page.get_by_text("Captions saved.").wait_for()
+    first.get_by_role("button", name="Save changes").click()
+    page.get_by_text("Changes saved.").wait_for()
     first.get_by_role("button", name="Close").click()
 
     page.screenshot(path=str(ARTIFACTS / "content-plans-desktop.png"), full_page=True)

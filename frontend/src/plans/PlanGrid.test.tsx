@@ -42,6 +42,10 @@ function show(plan: Plan, readOnly = false) {
     const body = init?.body ? JSON.parse(String(init.body)) : null;
     calls.push({ url, method, body });
     if (url === "/v1/networks") return json({ items: [X] });
+    if (method === "PATCH") {
+      const old = plan.items.find((i) => url.endsWith(`/items/${i.item_id}`))!;
+      return json({ ...old, title: body.title ?? old.title, slot: body.slot ? `${body.slot}:00+00:00` : old.slot, version: 2 });
+    }
     if (url.endsWith("/regenerate")) {
       const old = plan.items.find((i) => url.includes(`/items/${i.item_id}/`))!;
       const caption = { ...old.captions[0], text: `Rewritten ${old.item_id} #rye`, hashtags: ["rye"], count: 20 };
@@ -116,7 +120,7 @@ describe("PlanGrid", () => {
     const box = (await screen.findByLabelText("Caption for X")) as HTMLTextAreaElement;
     expect(box.value).toBe("Caption i1 #bread");
     await screen.findByRole("article", { name: "Preview on X" });
-    const save = screen.getByRole("button", { name: "Save captions" }) as HTMLButtonElement;
+    const save = screen.getByRole("button", { name: "Save changes" }) as HTMLButtonElement;
     expect(save.disabled).toBe(true); // nothing changed yet
     fireEvent.change(box, { target: { value: "x".repeat(281) } });
     expect(screen.getByText(/281 \/ 280/).textContent).toContain("too long for this network");
@@ -139,12 +143,28 @@ describe("PlanGrid", () => {
     });
   });
 
+  it("moves an item and renames it, sending only what changed with the version it was read at", async () => {
+    const calls = show(PLAN);
+    fireEvent.click(within(screen.getByRole("article", { name: "Title i1" })).getByRole("button", { name: "Preview & edit" }));
+    const slot = (await screen.findByLabelText("Goes out (UTC)")) as HTMLInputElement;
+    expect(slot.value).toBe("2027-01-05T09:30");
+    fireEvent.change(slot, { target: { value: "2027-01-06T17:15" } });
+    fireEvent.change(screen.getByLabelText("Title"), { target: { value: "Renamed" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save changes" }));
+    await screen.findByRole("article", { name: "Renamed" });
+    expect(calls.find((c) => c.method === "PATCH")).toMatchObject({
+      url: "/v1/workspaces/w_1/plans/plan_1/items/i1",
+      body: { version: 1, title: "Renamed", slot: "2027-01-06T17:15" },
+    });
+    expect(calls.find((c) => c.method === "PATCH")?.body).not.toHaveProperty("captions");
+  });
+
   it("lets a viewer look but not approve or edit", async () => {
     show(PLAN, true);
     expect(screen.queryByRole("button", { name: /Approve/ })).toBeNull();
     fireEvent.click(within(screen.getByRole("article", { name: "Title i1" })).getByRole("button", { name: "Preview" }));
     const box = (await screen.findByLabelText("Caption for X")) as HTMLTextAreaElement;
     expect(box.readOnly).toBe(true);
-    expect(screen.queryByRole("button", { name: "Save captions" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Save changes" })).toBeNull();
   });
 });

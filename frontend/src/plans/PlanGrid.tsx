@@ -138,7 +138,8 @@ function ItemCard({
   const titleId = useId();
   const editorId = useId();
   const queryClient = useQueryClient();
-  const wall = item.slot ? wallParts(item.slot, timeZone) : null;
+  const zone = item.timezone || timeZone;
+  const wall = item.slot ? wallParts(item.slot, zone) : null;
   const approveOne = useMutation({
     mutationFn: () => approve(workspaceId, planId, [item.item_id]),
     onSuccess: (answer) => {
@@ -213,12 +214,19 @@ function ItemCard({
           planId={planId}
           item={item}
           accounts={accounts}
+          timeZone={zone}
           editable={draft && !readOnly}
           onAnswer={onAnswer}
         />
       )}
     </li>
   );
+}
+
+/** "2027-01-05T09:30" as a datetime-local field shows the instant in the zone. */
+function localInput(slot: string, timeZone: string): string {
+  const wall = wallParts(slot, timeZone);
+  return `${wall.day}T${String(wall.hour).padStart(2, "0")}:${String(wall.minute).padStart(2, "0")}`;
 }
 
 function CaptionMeter({ caption }: { caption: ItemCaption }) {
@@ -264,6 +272,7 @@ function ItemEditor({
   planId,
   item,
   accounts,
+  timeZone,
   editable,
   onAnswer,
 }: {
@@ -272,6 +281,7 @@ function ItemEditor({
   planId: string;
   item: PlanItem;
   accounts: Account[];
+  timeZone: string;
   editable: boolean;
   onAnswer: (answer: Plan | PlanItem) => void;
 }) {
@@ -284,12 +294,26 @@ function ItemEditor({
   // A regenerated text replaces what is in the boxes.
   useEffect(() => setTexts(Object.fromEntries(item.captions.map((c) => [c.account_id, captionText(c)]))), [item.captions]);
   const changed = item.captions.filter((c) => texts[c.account_id] !== captionText(c));
+  const savedTitle = item.title;
+  const savedSlot = item.slot ? localInput(item.slot, timeZone) : "";
+  const [title, setTitle] = useState(savedTitle);
+  const [slot, setSlot] = useState(savedSlot);
+  useEffect(() => setTitle(savedTitle), [savedTitle]);
+  useEffect(() => setSlot(savedSlot), [savedSlot]);
+  const dirty = changed.length > 0 || (title.trim() && title !== savedTitle) || (slot && slot !== savedSlot);
 
   const save = useMutation({
-    mutationFn: () => patchItem(workspaceId, planId, item.item_id, { version: item.version, captions: changed.map((c) => ({ account_id: c.account_id, text: texts[c.account_id] })) }),
+    // A slot without an offset is read in the item's own time zone (the API's rule).
+    mutationFn: () =>
+      patchItem(workspaceId, planId, item.item_id, {
+        version: item.version,
+        ...(title.trim() && title !== savedTitle ? { title: title.trim() } : {}),
+        ...(slot && slot !== savedSlot ? { slot } : {}),
+        ...(changed.length ? { captions: changed.map((c) => ({ account_id: c.account_id, text: texts[c.account_id] })) } : {}),
+      }),
     onSuccess: (answer) => {
       onAnswer(answer);
-      showToast("Captions saved.");
+      showToast("Changes saved.");
     },
   });
   const regenerate = useMutation({
@@ -307,12 +331,26 @@ function ItemEditor({
   const text = caption ? (texts[caption.account_id] ?? "") : "";
   const count = network ? counter(text, network.limits.text) : null;
   const boxId = useId();
+  const titleId = useId();
+  const slotId = useId();
 
   return (
     <section id={id} className="plan-editor" aria-label={`Edit “${item.title}”`}>
       <h4 ref={heading} tabIndex={-1} className="visually-hidden">
         {item.title}: captions and previews
       </h4>
+      {editable && (
+        <div className="plan-editor-meta">
+          <div className="field">
+            <label htmlFor={titleId}>Title</label>
+            <input id={titleId} value={title} maxLength={300} onChange={(e) => setTitle(e.target.value)} />
+          </div>
+          <div className="field">
+            <label htmlFor={slotId}>Goes out ({timeZone.replace(/_/g, " ")})</label>
+            <input id={slotId} type="datetime-local" value={slot} onChange={(e) => setSlot(e.target.value)} />
+          </div>
+        </div>
+      )}
       {item.captions.length > 1 && (
         <div className="segmented" role="group" aria-label="Network">
           {item.captions.map((c) => (
@@ -348,8 +386,8 @@ function ItemEditor({
             )}
             {editable && (
               <div className="actions">
-                <button type="button" className="primary" disabled={changed.length === 0 || save.isPending || Boolean(count?.over)} onClick={() => save.mutate()}>
-                  {save.isPending ? "Saving…" : "Save captions"}
+                <button type="button" className="primary" disabled={!dirty || save.isPending || Boolean(count?.over)} onClick={() => save.mutate()}>
+                  {save.isPending ? "Saving…" : "Save changes"}
                 </button>
                 <button type="button" disabled={regenerate.isPending} onClick={() => regenerate.mutate("text")}>
                   <RefreshCw aria-hidden="true" size={15} /> {regenerate.isPending && regenerate.variables === "text" ? "Writing…" : "Rewrite text"}
