@@ -21,8 +21,9 @@ the trigger, as for posts; there is no polling loop.
   the adapter's `metrics` with up to `metrics_batch` ids a call (X 100, YouTube 50), each
   call first counted against the account's budget for its network (`BUDGETS`, a shared
   fixed-window counter in the rate-limits table, so concurrent collectors share it). Each
-  refresh is claimed before it is fetched (a write conditional on its due time being the
-  one read, moving it `CLAIM` ahead), so overlapping runs never fetch it twice. A run
+  refresh is claimed before it is fetched (a small conditional claim item of `CLAIM`'s
+  length in the rate-limits table, not a write to the growing row: `store.metrics.claim`),
+  so overlapping runs never fetch it twice. A run
   that finds a schedule missing (arming failed) or a bucket left over catches up on
   the next firing; the daily job runs `collect_due` too, as the safety net the sweeper is
   for posts.
@@ -84,10 +85,10 @@ RETRY_CAP = timedelta(hours=6)
 # A collector run takes no new account after this many seconds: what is left stays due
 # and the next bucket's run (armed before leaving) takes it. Below the 10-minute bucket.
 RUN_SECONDS = 480.0
-# A run claims each refresh before fetching it (its due time moved this far ahead, on the
-# condition it is still the one read), so overlapping runs (the daily job beside a
-# bucket's, a duplicate delivery) never fetch the same refresh twice. Should the run die
-# holding it, the refresh is due again at the claim's end, whose bucket is armed.
+# A run claims each refresh for this long before fetching it (`store.claim`), so
+# overlapping runs (the daily job beside a bucket's, a duplicate delivery) never fetch the
+# same refresh twice. Should the run die holding it, the refresh (still due) is taken by
+# the first run after the claim's end, whose bucket is armed.
 CLAIM = timedelta(minutes=15)
 WORKERS = 8  # accounts collected at once in one run
 WRITERS = 16  # snapshot writes at once in one run (each target is its own item)
@@ -409,10 +410,13 @@ class _AccountRun:
     def _claim(self, batch: list[store.DueEntry]) -> list[store.DueEntry]:
         """The refreshes of `batch` this run takes (one conditional write each, on the
         writer threads); the others another run took first, or did already."""
-        until = max(self.now, utcnow()) + CLAIM
+        now = max(self.now, utcnow())
+        until = now + CLAIM
 
         def claim(entry: store.DueEntry) -> bool:
-            return store.claim(self.ws, entry.item_key, entry.refresh_step, entry.due_at, until)
+            return store.claim(
+                self.ws, entry.item_key, entry.refresh_step, entry.due_at, until, now
+            )
 
         if self.writer is None or len(batch) == 1:
             taken = [claim(entry) for entry in batch]

@@ -31,7 +31,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import (
@@ -48,6 +48,7 @@ from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyPr
 from chalicelib.store.base import StoredModel, iso, table_meta
 
 DUE_SHARDS = 8  # the collector reads this many GSI partitions, so no one partition is hot
+CLAIM_KEPT = timedelta(days=1)  # a claim item's TTL after its end (TTL deletes lazily)
 PRIOR_WORKSPACE = "#prior"
 COLLECTING, DONE, PAUSED = "collecting", "done", "paused"
 
@@ -378,12 +379,40 @@ def record_snapshot(
     return Appended(post_id=old["post_id"]["S"], first="collected_at" not in old)
 
 
-def claim(workspace_id: str, item_key: str, step: int, due_at: str, until: datetime) -> bool:
-    """A collector run takes the refresh `step` planned at `due_at`: its due time moves to
-    `until` (when it is due again should the run die). False when another run took it
-    first or it moved on (a due index read is eventually consistent)."""
-    condition = _waiting_for(step) & (TargetMetricsItem.due_at == due_at)
-    return _update(workspace_id, item_key, [TargetMetricsItem.due_at.set(iso(until))], condition)
+def claim(
+    workspace_id: str, item_key: str, step: int, due_at: str, until: datetime, now: datetime
+) -> bool:
+    """A collector run takes the refresh `step` (planned at `due_at`) until `until`: a
+    small claim item in the rate-limits table, written only if no claim of that refresh
+    holds past `now`. False when another run holds it. Should the run die, the row is
+    still due and the next run after `until` takes it.
+
+    Not a write to the row itself: the row carries its snapshots (a few KB by the last
+    refresh) and every update is billed by the whole row, plus its move in the due index;
+    the claim costs one write unit instead (bench/cost.py). A refresh already recorded,
+    read from a lagging index, may be claimed and fetched once more, but nothing is
+    appended: `record_snapshot` is conditional on the row still waiting for `step`."""
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.store.rate_limits import CounterRecord
+
+    record = CounterRecord(
+        # By its due time too: a refresh planned again after a failed fetch is a new one.
+        f"claim#{workspace_id}#{item_key}#{step}#{due_at}",
+        hits=1,
+        window_ends=int(until.timestamp()),
+        ttl=until + CLAIM_KEPT,
+    )
+    free = CounterRecord.counter_key.does_not_exist() | (
+        CounterRecord.window_ends <= int(now.timestamp())
+    )
+    try:
+        record.save(condition=free)
+    except PutError as error:
+        if error.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def replan(
