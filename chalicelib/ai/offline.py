@@ -350,6 +350,7 @@ def outline_ideas(brief: Brief, profile: BrandProfile, count: int) -> list[ItemI
     }
     focus_ideas = FOCUS_IDEAS.get(brief.focus, ())
     used: set[str] = set()
+    used_kinds: set[str] = set()
     ideas: list[ItemIdea] = []
     promo_index = 0
     for index in range(count):
@@ -374,19 +375,26 @@ def outline_ideas(brief: Brief, profile: BrandProfile, count: int) -> list[ItemI
         # through the pillars, never the same title twice in a month.
         pools = [focus_ideas, PILLAR_IDEAS] if index % 3 == 1 else [PILLAR_IDEAS]
         chosen = None
-        for pool in pools:
-            start = _digest(brief.month, pillar, index) % max(1, len(pool))
-            for step in range(len(pool)):
-                candidate = pool[(start + step) % len(pool)]
-                title = _upper_first(candidate[1].format(**fmt))
-                if title not in used and not _repeats_pillar(candidate[1], pillar):
-                    chosen = (candidate, title)
+        # Each kind of post once before any comes back, never the same title twice.
+        for fresh_only in (True, False):
+            for pool in pools:
+                start = _digest(brief.month, pillar, index) % max(1, len(pool))
+                for step in range(len(pool)):
+                    candidate = pool[(start + step) % len(pool)]
+                    title = _upper_first(candidate[1].format(**fmt))
+                    if fresh_only and candidate[1] in used_kinds:
+                        continue
+                    if title not in used and not _repeats_pillar(candidate[1], pillar):
+                        chosen = (candidate, title)
+                        break
+                if chosen:
                     break
             if chosen:
                 break
         if chosen is None:
             candidate = PILLAR_IDEAS[index % len(PILLAR_IDEAS)]
             chosen = (candidate, f"{_upper_first(candidate[1].format(**fmt))}, part {index + 1}")
+        used_kinds.add(chosen[0][1])
         (template, _, angle, headline_t), title = chosen
         used.add(title)
         ideas.append(
@@ -541,6 +549,18 @@ CTAS: dict[str, tuple[str, ...]] = {
         "Tell a friend who'd love it.",
     ),
 }
+LESSONS = (
+    "The takeaway for {audience}: small, steady steps beat big, rare ones.",
+    "What we've learnt serving {audience}: the basics, done well, matter most.",
+    "For {audience}, the best results come from doing a little, often.",
+    "If there's one lesson here, it's that details add up.",
+    "Nothing fancy: just what works, day after day.",
+)
+PROMO_LESSONS = (
+    "{b} is here to help.",
+    "Questions about it? Our team is happy to help.",
+    "It's our thank-you to {audience}.",
+)
 QUESTIONS = (
     "What's your take?",
     "How do you do it?",
@@ -603,10 +623,9 @@ def caption_for(
     elif network == "mastodon":
         text = "\n\n".join(p for p in (opener, body, who, cta) if p)
     elif network == "linkedin":
-        lesson = (
-            f"The takeaway for {values['audience']}: small, steady steps beat big, rare ones."
-            if idea.kind == "post"
-            else f"{values['b']} is here to help."
+        lesson = _fill(
+            _pick(LESSONS if idea.kind == "post" else PROMO_LESSONS, *key, "lesson", avoid=avoid),
+            values,
         )
         text = "\n\n".join(p for p in (opener, body, who, lesson, question) if p)
     elif network == "instagram":
