@@ -24,7 +24,6 @@ from chalicelib.api.plans_models import (
 )
 from chalicelib.api.routing import ApiBlueprint, RequestContext
 from chalicelib.domain.roles import Role
-from chalicelib.errors import NotFound
 
 if TYPE_CHECKING:
     from chalicelib.domain.approvals import Reviewer
@@ -41,14 +40,12 @@ BASE = "/v1/workspaces/{ws}"
 
 
 @plans.endpoint("GET", f"{BASE}/brand", auth=Role.VIEWER, response=BrandProfile)
-def get_brand(ctx: RequestContext, ws: str) -> BrandProfile:
-    """The workspace's brand profile (404 until one is saved)."""
+def get_brand(ctx: RequestContext, ws: str) -> BrandProfile | None:
+    """The workspace's brand profile (204 until one is saved: the web app asks on every
+    visit, and a 404 would be logged as a failure by the browser)."""
     from chalicelib.plans import service
 
-    profile = service.get_brand(ws)
-    if profile is None:
-        raise NotFound("No brand profile yet: extract one from a website, or write it.")
-    return profile
+    return service.get_brand(ws)
 
 
 @plans.endpoint("PUT", f"{BASE}/brand", auth=Role.EDITOR, body=BrandProfile, response=BrandProfile)
@@ -104,14 +101,11 @@ def put_posting_rules(ctx: RequestContext, ws: str, body: PostingRules) -> Posti
 
 
 @plans.endpoint("GET", f"{BASE}/briefs/{{month}}", auth=Role.VIEWER, response=Brief)
-def get_brief(ctx: RequestContext, ws: str, month: str) -> Brief:
-    """The brief of a month (YYYY-MM); 404 until one is saved."""
+def get_brief(ctx: RequestContext, ws: str, month: str) -> Brief | None:
+    """The brief of a month (YYYY-MM); 204 until one is saved."""
     from chalicelib.plans import service
 
-    brief = service.get_brief(ws, month)
-    if brief is None:
-        raise NotFound(f"No brief for {month} yet.")
-    return brief
+    return service.get_brief(ws, month)
 
 
 @plans.endpoint("PUT", f"{BASE}/briefs/{{month}}", auth=Role.EDITOR, body=BriefIn, response=Brief)

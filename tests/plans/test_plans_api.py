@@ -102,7 +102,7 @@ def _generated(client, user, month: str | None = None) -> dict[str, Any]:
 def test_brand_profile_is_read_from_a_sample_website_then_saved(client, loopback_allowed, sandbox):
     owner = signup(client)
     url = f"{sandbox.url}/sites/bakery/"
-    assert call(client, "GET", f"{_base(owner)}/brand", None, owner.headers).status_code == 404
+    assert call(client, "GET", f"{_base(owner)}/brand", None, owner.headers).status_code == 204
     extracted = call(client, "POST", f"{_base(owner)}/brand/extract", {"url": url}, owner.headers)
     assert extracted.status_code == 200, extracted.body
     profile = extracted.json
@@ -110,7 +110,7 @@ def test_brand_profile_is_read_from_a_sample_website_then_saved(client, loopback
     assert profile["colours"] and all(c.startswith("#") for c in profile["colours"])
     assert profile["website"]
     # Not saved until PUT.
-    assert call(client, "GET", f"{_base(owner)}/brand", None, owner.headers).status_code == 404
+    assert call(client, "GET", f"{_base(owner)}/brand", None, owner.headers).status_code == 204
     profile["voice"] = "Warm, floury and to the point"
     saved = call(client, "PUT", f"{_base(owner)}/brand", profile, owner.headers)
     assert saved.status_code == 200, saved.body
@@ -161,6 +161,9 @@ def test_a_brief_is_kept_per_month_and_checked(client):
     owner = signup(client)
     month = _next_month()
     accounts = _accounts(owner)
+    # None yet: nothing (not a 404, which the browser would log as a failure).
+    none = call(client, "GET", f"{_base(owner)}/briefs/{month}", None, owner.headers)
+    assert none.status_code == 204, none.body
     saved = _brief(client, owner, month, accounts)
     assert saved.status_code == 200, saved.body
     assert saved.json["month"] == month and saved.json["account_ids"] == accounts

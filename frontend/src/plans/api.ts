@@ -102,10 +102,10 @@ export interface Plan {
 
 const base = (ws: string) => `/v1/workspaces/${ws}`;
 
-/** A resource the workspace has not made yet reads as null rather than as an error. */
+/** A resource the workspace has not made yet (204, or a 404) reads as null. */
 async function orNull<T>(request: Promise<T>): Promise<T | null> {
   try {
-    return await request;
+    return (await request) ?? null;
   } catch (error) {
     if (error instanceof ApiError && error.status === 404) return null;
     throw error;
