@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from chalicelib.ai.writer import (
     BrandProfile,
@@ -85,6 +85,9 @@ class Outline(Model):
 
 
 class Text(Model):
+    # Whitespace is no answer: stripped first, so an empty text is invalid (written again).
+    model_config = ConfigDict(defer_build=True, str_strip_whitespace=True)
+
     text: str = Field(min_length=1)
 
 
@@ -93,6 +96,8 @@ class Hashtags(Model):
 
 
 class CaptionOut(Model):
+    model_config = ConfigDict(defer_build=True, str_strip_whitespace=True)
+
     text: str = Field(min_length=1)
     hashtags: list[str] = Field(max_length=30)
     first_comment: str | None = None

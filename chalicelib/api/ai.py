@@ -172,6 +172,8 @@ def _suggest(w: Writer, body: AssistIn, network: str) -> Suggestion | Skipped:
                     text=w.rewrite(body.text, network, goal, body.tone, (limit * 9) // 10).value
                 ),
             )
+        if not caption.text.strip():
+            return Skipped(network=network, reason="the writer returned no text")
         return Suggestion(
             network=network,
             text=caption.text,

@@ -201,7 +201,7 @@ def test_a_validation_error_is_not_retried(converse: ConverseServer) -> None:
     [
         malformed(),
         plain_text("Sure! Here's a caption: fresh bread."),
-        answer({"text": "", "hashtags": []}),  # empty text
+        answer({"text": "  \n ", "hashtags": []}),  # no text
         answer({"hashtags": "not a list", "text": "x"}),
     ],
     ids=["malformed-body", "no-tool-call", "empty-text", "wrong-type"],
