@@ -11,8 +11,13 @@ bench/auth.py and bench/publish.py do:
   before and after; a transaction twice);
 - typical API requests (create a scheduled post, the calendar's list, one post);
 - one sweeper run and one token-refresh run (what runs at idle);
-- a metrics fetch: there is no metrics collector yet, so the publish figure stands in for
-  it (labelled so below).
+- the metrics collector (chalicelib/analytics/collection.py): the published posts' five
+  planned refreshes (+1 h, +24 h, +72 h, +7 d, +30 d), each round run through
+  `collect_due` as its schedule would, the rows growing a snapshot a round; per post, the
+  five rounds' calls and request units divided by the posts refreshed. The network calls
+  a refresh makes depend on how many of an account's targets fall due together (X reads
+  100 a call): NETWORK_CALLS_PER_REFRESH is bench/analytics_collect.py's figure over all
+  ten networks.
 
 Lambda's billed duration on AWS is projected, not taken from the local wall time: this
 process's own compute (wall time minus the time in AWS calls and in the network's API),
@@ -115,6 +120,11 @@ PRICES: dict[str, tuple[float, str, str]] = {
         "standard-resolution alarm metric per month",
         "aws.amazon.com/cloudwatch/pricing",
     ),
+    "cloudwatch_dashboard_month": (
+        3.00,
+        "dashboard per month (beyond an account's first 3)",
+        "aws.amazon.com/cloudwatch/pricing",
+    ),
     "cloudwatch_metric_month": (
         0.30,
         "custom metric per month (first 10,000; by the hour)",
@@ -127,15 +137,40 @@ PRICES: dict[str, tuple[float, str, str]] = {
     ),
 }
 
+
+def _memory(function: str) -> int:
+    """A function's memory in the prod stage of .chalice/config.json."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    stage = config["stages"]["prod"]
+    own = stage.get("lambda_functions", {}).get(function, {})
+    return int(
+        own.get("lambda_memory_size")
+        or stage.get("lambda_memory_size")
+        or config.get("lambda_memory_size", 128)
+    )
+
+
+def _compute_ms(own_seconds: float, memory_mb: int) -> float:
+    return own_seconds * 1000 * max(1.0, ASSUMPTIONS["FULL_VCPU_MB"] / memory_mb)
+
+
 # What the projection assumes (not measured here): stated with the figures.
 ASSUMPTIONS = {
     "AWS_CALL_MS": 8.0,  # one DynamoDB/Scheduler/KMS call from Lambda in-region
     "NETWORK_CALL_MS": 300.0,  # one call to a social network's API (X's POST /2/tweets)
-    "API_MEMORY_MB": 512,  # .chalice/config.json lambda_memory_size
-    "PUBLISHER_MEMORY_MB": 1024,  # .chalice/config.json publisher
+    "API_MEMORY_MB": _memory("api_handler"),  # .chalice/config.json, prod stage
+    "PUBLISHER_MEMORY_MB": _memory("publisher"),
     "CONTAINER_IDLE_MINUTES": 10,  # Lambda reclaims an idle container after roughly this
     "NETWORKS_IN_USE": 4,  # networks posted to (EMF metrics are per network)
-    "METRICS_FETCHES_PER_POST": 1,  # collector not built: one fetch per post, stand-in
+    # bench/analytics_collect.py: 0.62 network calls a refreshed target (all ten networks)
+    "NETWORK_CALLS_PER_REFRESH": 0.62,
+    "COLLECTOR_CPU_MS_PER_REFRESH": 7.7,  # the same run: collector CPU a target
+    "COLLECTOR_ACCOUNTS_AT_ONCE": 8,  # chalicelib/analytics/collection.py WORKERS
+    "COLLECTOR_MEMORY_MB": _memory("collector"),
+    # Lambda gives a function one full vCPU at 1,769 MB and a share in proportion below:
+    # this process's own compute, measured on one core here, takes 1769/memory times as
+    # long there. (Its cost is the same at any size; waiting costs in proportion to it.)
+    "FULL_VCPU_MB": 1769,
 }
 SWEEPS_PER_MONTH = 30 * 24 * 60 // 5  # @app.schedule(Rate(5 minutes))
 REFRESHES_PER_MONTH = 30 * 24  # @app.schedule(Rate(1 hour))
@@ -143,7 +178,23 @@ REFRESHES_PER_MONTH = 30 * 24  # @app.schedule(Rate(1 hour))
 # ReceiveMessage waiting up to 20 s: about 3 requests a minute per poller, billed as SQS
 # requests even when the queue is empty.
 SQS_POLLS_PER_MONTH = 5 * 3 * 60 * 24 * 30
-ALARMS = 1  # infrastructure/template.yaml: DeadLetterAlarm
+
+
+def _alarm_metrics() -> tuple[int, int, int]:
+    """(alarms, metrics they watch, dashboards) in infrastructure/template.yaml: an alarm
+    is billed per metric it watches (a metric-math alarm per metric in its expression)."""
+    from local.cfn_yaml import load_template
+
+    resources = load_template()["Resources"].values()
+    alarms = [r["Properties"] for r in resources if r["Type"] == "AWS::CloudWatch::Alarm"]
+    watched = sum(
+        len([m for m in a["Metrics"] if "MetricStat" in m]) if "Metrics" in a else 1 for a in alarms
+    )
+    dashboards = sum(r["Type"] == "AWS::CloudWatch::Dashboard" for r in resources)
+    return len(alarms), watched, dashboards
+
+
+ALARMS, ALARM_METRICS, DASHBOARDS = _alarm_metrics()
 SECRETS = 2  # JwtSigningKey, OriginVerifyKey
 KMS_KEYS = 1  # TokenKey
 
@@ -427,6 +478,7 @@ def median(values: list[float]) -> float:
 class Figures:
     name: str
     profiles: list[Profile]
+    memory_mb: int = 0  # the function's (0: the API's)
 
     def m(self, attribute: str) -> float:
         return median([getattr(p, attribute) for p in self.profiles])
@@ -453,11 +505,65 @@ class Figures:
         )
 
     def projected_ms(self) -> float:
-        """Billed duration on AWS: own compute + AWS and network calls at assumed latency."""
+        """Billed duration on AWS: own compute at the function's vCPU share + AWS and
+        network calls at assumed latency."""
+        memory = self.memory_mb or ASSUMPTIONS["API_MEMORY_MB"]
         return (
-            self.m("own") * 1000
+            _compute_ms(self.m("own"), memory)
             + self.calls * ASSUMPTIONS["AWS_CALL_MS"]
             + self.net_calls * ASSUMPTIONS["NETWORK_CALL_MS"]
+        )
+
+
+@dataclass
+class CollectorFigures:
+    """The collector's five rounds over the published posts: per post, all five summed."""
+
+    rounds: list[Profile]
+    posts: float  # targets refreshed a round
+    name: str = "metrics collector, a post's 5 refreshes"
+
+    def per_post(self, attribute: str) -> float:
+        return sum(getattr(p, attribute) for p in self.rounds) / self.posts
+
+    def calls(self) -> float:
+        return sum(len(p.calls) for p in self.rounds) / self.posts
+
+    def projected_ms(self) -> float:
+        """A post's share of the collector's billed time: compute, AWS calls, network
+        calls at NETWORK_CALLS_PER_REFRESH (its invocations are shared by a bucket's
+        refreshes; their per-invocation cost is counted in `per_post`)."""
+        # Its refreshes run on threads, so wall minus AWS time undercounts its compute:
+        # bench/analytics_collect.py measured the collector's CPU per refresh.
+        own = max(
+            self.per_post("own"),
+            len(self.rounds) * ASSUMPTIONS["COLLECTOR_CPU_MS_PER_REFRESH"] / 1000,
+        )
+        # It waits for WORKERS accounts at once (chalicelib/analytics/collection.py): a
+        # run's billed time is its waits divided by that, once a bucket holds that many.
+        waits = (
+            self.calls() * ASSUMPTIONS["AWS_CALL_MS"]
+            + len(self.rounds)
+            * ASSUMPTIONS["NETWORK_CALLS_PER_REFRESH"]
+            * ASSUMPTIONS["NETWORK_CALL_MS"]
+        )
+        return (
+            _compute_ms(own, ASSUMPTIONS["COLLECTOR_MEMORY_MB"])
+            + waits / ASSUMPTIONS["COLLECTOR_ACCOUNTS_AT_ONCE"]
+        )
+
+    def ops(self) -> str:
+        units: dict[str, list[float]] = {}
+        for p in self.rounds:
+            for c in p.calls:
+                found = units.setdefault(f"{c.service}:{c.operation}", [0, 0.0, 0.0])
+                found[0] += 1
+                found[1] += c.rru
+                found[2] += c.wru
+        return ", ".join(
+            f"{op} x{n / self.posts:.2g}"
+            + (f" ({r / self.posts:.3g} RRU, {w / self.posts:.3g} WRU)" if r or w else "")
+            for op, (n, r, w) in units.items()
         )
 
 
@@ -540,7 +646,9 @@ def measure_all() -> dict[str, Any]:
             assert reply.status_code == 200, reply.body
             gets.append((profile, len(reply.body)))
         results["create"] = Figures("POST /posts (scheduled, one network)", creates)
-        results["publish"] = Figures("publisher, one post on X", publishes)
+        results["publish"] = Figures(
+            "publisher, one post on X", publishes, ASSUMPTIONS["PUBLISHER_MEMORY_MB"]
+        )
         results["list"] = Figures(f"GET /posts (calendar, {RUNS + 1} posts)", [p for p, _ in lists])
         results["get"] = Figures("GET /posts/{id}", [p for p, _ in gets])
         results["response_bytes"] = {
@@ -553,6 +661,18 @@ def measure_all() -> dict[str, Any]:
             {"workspace_id": {"S": item.workspace_id}, "post_id": {"S": item.post_id}},
         )
         results["post_item_bytes"] = _size(raw or {})
+
+        # The metrics collector: each published post's five refreshes, round by round.
+        from chalicelib.analytics.collection import REFRESH_OFFSETS, collect_due
+
+        rounds, refreshed = [], 0
+        for _ in REFRESH_OFFSETS:
+            with meter.measure() as profile:
+                done = collect_due(workspace_id=owner.workspace_id, force=True)
+            assert done.snapshots >= len(created), done.as_dict()
+            refreshed += done.snapshots
+            rounds.append(profile)
+        results["collect"] = CollectorFigures(rounds, refreshed / len(REFRESH_OFFSETS))
 
         # Idle: one sweep (nothing to do) and one token refresh (nothing expiring).
         from chalicelib.oauth.health import refresh_expiring_tokens
@@ -633,7 +753,8 @@ def per_post(r: dict[str, Any]) -> dict[str, float]:
     pub_ms = publish.projected_ms()
     api_gb = r["response_bytes"]["get"] / 1e9
     logs = (create.m("log_bytes") + publish.m("log_bytes") + 2 * 400) / 1e9  # + START/END/REPORT
-    fetch = ASSUMPTIONS["METRICS_FETCHES_PER_POST"]
+    collect: CollectorFigures = r["collect"]
+    collector_ms = collect.projected_ms()  # a post's share of the bucket's invocations
     items = {
         "API request (API Gateway + CloudFront)": price("apigw_rest_request")
         + price("cloudfront_request")
@@ -646,12 +767,13 @@ def per_post(r: dict[str, Any]) -> dict[str, float]:
         "CloudWatch Logs": logs * price("logs_gb_ingested"),
         "KMS, Secrets, SQS, S3 calls": aws_extras(create.profiles[-1])
         + aws_extras(publish.profiles[-1]),
-        "metrics fetch (STAND-IN: publish figure)": fetch
-        * (
-            lambda_cost(pub_ms, ASSUMPTIONS["PUBLISHER_MEMORY_MB"])
-            + publish.m("wru") * price("dynamodb_wru")
-            + publish.m("rru") * price("dynamodb_rru")
-        ),
+        "metrics collector Lambda (5 refreshes)": collector_ms
+        / 1000
+        * ASSUMPTIONS["COLLECTOR_MEMORY_MB"]
+        / 1024
+        * price("lambda_gb_second"),
+        "metrics collector DynamoDB (5 refreshes)": collect.per_post("wru") * price("dynamodb_wru")
+        + collect.per_post("rru") * price("dynamodb_rru"),
     }
     return items
 
@@ -674,8 +796,10 @@ def idle_items(r: dict[str, Any]) -> dict[str, float]:
         f"KMS key ({KMS_KEYS})": KMS_KEYS * price("kms_key_month"),
         f"Secrets Manager secrets ({SECRETS}: JWT signing key, origin-verify key)": SECRETS
         * price("secret_month"),
-        f"CloudWatch alarm ({ALARMS}: dead letters visible)": ALARMS
+        f"CloudWatch alarms ({ALARMS} watching {ALARM_METRICS} metrics)": ALARM_METRICS
         * price("cloudwatch_alarm_month"),
+        f"CloudWatch dashboard ({DASHBOARDS}; an account's first 3 are free)": DASHBOARDS
+        * price("cloudwatch_dashboard_month"),
         f"sweeper Lambda ({SWEEPS_PER_MONTH:,} runs)": SWEEPS_PER_MONTH
         * (
             lambda_cost(sweep.projected_ms(), ASSUMPTIONS["API_MEMORY_MB"])
@@ -749,9 +873,17 @@ def report(r: dict[str, Any], init_s: float) -> None:
             f"| {f.name} | {f.m('wall') * 1000:.1f} | {f.m('own') * 1000:.1f} | {f.calls:.0f} | "
             f"{f.net_calls:.0f} | {f.m('rru'):.1f} | {f.m('wru'):.1f} | {f.projected_ms():.0f} |"
         )
-    print("  metrics fetch: NO COLLECTOR YET; the publish figure stands in for it")
+    collect: CollectorFigures = r["collect"]
+    print(
+        f"| {collect.name} (per post) | {collect.per_post('wall') * 1000:.1f} | "
+        f"{collect.per_post('own') * 1000:.1f} | {collect.calls():.1f} | "
+        f"{5 * ASSUMPTIONS['NETWORK_CALLS_PER_REFRESH']:.1f} (assumed) | "
+        f"{collect.per_post('rru'):.1f} | {collect.per_post('wru'):.1f} | "
+        f"{collect.projected_ms():.0f} |"
+    )
     for key in ("create", "publish", "sweep"):
         print(f"  {r[key].name}: {r[key].ops()}")
+    print(f"  {collect.name}, per post: {collect.ops()}")
     publish = r["publish"]
     print(
         f"  CPU per publish in this process (app + in-process moto + sandbox): "
@@ -776,10 +908,10 @@ def report(r: dict[str, Any], init_s: float) -> None:
     print(f"Cost per 10,000 published posts (warm containers), prices of {PRICES_DATE}:")
     for name, value in items.items():
         print(f"  {name:<45} {usd(value * 10_000)}")
-    stand_in = items["metrics fetch (STAND-IN: publish figure)"]
+    collecting = sum(v for k, v in items.items() if k.startswith("metrics collector"))
     for label, value in (
         ("total", total),
-        ("total without the metrics-fetch stand-in", total - stand_in),
+        ("total without analytics collection", total - collecting),
     ):
         goal = "OK" if value * 10_000 <= 0.25 else "OVER"
         print(f"  {label:<45} {usd(value * 10_000)}  (goal <= $0.25: {goal})")
