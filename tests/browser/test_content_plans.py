@@ -17,8 +17,6 @@ from tests.support.browser import sign_in_page
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
 
-# A new workspace has no brand profile or brief yet: GET /brand and /briefs/{month} answer 404.
-@pytest.mark.expected_console_errors("status of 404")
 def test_a_website_and_a_brief_become_a_month_of_scheduled_posts(page, stack):
     user = sign_in_page(page, stack.url, "Plans User")
     connect_x(stack.url, user)

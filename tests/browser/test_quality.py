@@ -22,6 +22,7 @@ MAIN_PAGES = {
     "/queue": "Queue",
     "/analytics": "Analytics",
     "/approvals": "Approvals",
+    "/plans": "Content plans",
     "/library": "Library",
     "/accounts": "Accounts",
     "/media": "Media",

@@ -44,7 +44,7 @@ function serve() {
     calls.push(`${method} ${url}`);
     if (url.endsWith("/accounts")) return json({ items: [ACCOUNT] });
     if (url.endsWith("/brand") || url.includes("/briefs/")) {
-      return method === "PUT" ? json(body) : json({ error: { code: "not_found", message: "none yet" } }, 404);
+      return method === "PUT" ? json(body) : new Response(null, { status: 204 }); // none saved yet
     }
     if (url.endsWith("/posting-rules")) return json(method === "PUT" ? body : { rules: [] });
     if (url.includes("/plans?month=")) return json({ items: [] });
