@@ -44,6 +44,7 @@ TABLES = (
     "metrics",
     "billing",
     "content",
+    "email",
 )
 
 
@@ -76,6 +77,8 @@ class TableNames(Model):
     metrics: str
     billing: str
     content: str
+    # Email (chalicelib/notify): preferences per member, suppressed addresses.
+    email: str
 
 
 class Settings(Model):
@@ -105,6 +108,13 @@ class Settings(Model):
     collector_arn: str
     # Bucket invocations Scheduler gave up on (their refreshes stay due in DynamoDB).
     metrics_dead_letter_queue_arn: str
+    # The digest emails' function, invoked by one one-time schedule per member
+    # (chalicelib/notify/digest.py), in the posts' schedule group.
+    digest_arn: str = ""
+    # SES: the configuration set whose bounces and complaints go to the feedback topic,
+    # and that topic (its Lambda subscriber suppresses the addresses).
+    email_configuration_set: str = ""
+    email_feedback_topic: str = ""
     kms_key_id: str
     jwt_secret_name: str
     # The secret CloudFront sends the API with every request (infrastructure/template.yaml):
@@ -270,6 +280,11 @@ def settings_from(env: Mapping[str, str]) -> Settings:
             "SCHEDULO_METRICS_DEAD_LETTER_QUEUE_ARN",
             f"arn:aws:sqs:{region}:{account}:{prefix}-metrics-dead-letters",
         ),
+        digest_arn=get(
+            "SCHEDULO_DIGEST_ARN", f"arn:aws:lambda:{region}:{account}:function:{prefix}-digest"
+        ),
+        email_configuration_set=get("SCHEDULO_EMAIL_CONFIGURATION_SET", f"{prefix}-email"),
+        email_feedback_topic=get("SCHEDULO_EMAIL_FEEDBACK_TOPIC", f"{prefix}-email-feedback"),
         kms_key_id=get("SCHEDULO_KMS_KEY_ID", f"alias/{prefix}-tokens"),
         jwt_secret_name=get("SCHEDULO_JWT_SECRET_NAME", f"/{prefix}/jwt-signing-key"),
         origin_secret_name=get("SCHEDULO_ORIGIN_SECRET_NAME", f"/{prefix}/origin-verify-key"),

@@ -28,6 +28,9 @@ NOT_LOCAL = {
     "AWS::S3::BucketPolicy",
     "AWS::SQS::QueuePolicy",
     "AWS::SNS::Subscription",
+    "AWS::SNS::TopicPolicy",
+    "AWS::SES::ConfigurationSet",
+    "AWS::SES::ConfigurationSetEventDestination",
     "AWS::ApiGateway::GatewayResponse",
 }
 

@@ -1,7 +1,10 @@
-"""Telling people what needs them: an in-app notification and an e-mail to the
-workspace's owners and admins (SES)."""
+"""Telling people what needs them: an in-app notification, and an email to each member
+concerned who wants it (their preferences per category, store/email.py), in the one
+layout (templates.py) with a one-click unsubscribe link (unsubscribe.py)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from chalicelib.observability import logger
 
@@ -14,12 +17,14 @@ def notify(
     link: str | None = None,
     subject_id: str | None = None,
 ) -> str:
-    """Record a notification and e-mail it; returns the notification id."""
+    """Record a notification and email it to the owners and admins; returns its id."""
     from chalicelib.store import notifications
+    from chalicelib.store.members import list_members
 
     item = notifications.create(workspace_id, kind, title, message, link, subject_id)
     try:
-        send_email(workspace_id, title, message, link)
+        admins = [m for m in list_members(workspace_id) if m.role in ("owner", "admin")]
+        email_members(workspace_id, admins, kind, title, message, link)
     except Exception:  # an e-mail outage must not lose the in-app notification
         logger.exception("notification e-mail failed", extra={"kind": kind})
     return item.notification_id
@@ -45,29 +50,56 @@ def notify_member(
     member = get_member(workspace_id, user_id)
     try:
         if member is not None:
-            send_email(workspace_id, title, message, link, to=[member.email])
+            email_members(workspace_id, [member], kind, title, message, link)
     except Exception:  # an e-mail outage must not lose the in-app notification
         logger.exception("notification e-mail failed", extra={"kind": kind})
     return item.notification_id
 
 
-def send_email(
-    workspace_id: str, title: str, message: str, link: str | None, to: list[str] | None = None
-) -> None:
-    from chalicelib.aws import client
+def email_members(
+    workspace_id: str,
+    members: list[Any],
+    kind: str,
+    title: str,
+    message: str,
+    link: str | None,
+) -> int:
+    """Email each member who wants this kind at once; returns how many were sent."""
+    from chalicelib.domain.emails import category_of, wants_immediate
+    from chalicelib.notify import unsubscribe
+    from chalicelib.notify.mailer import deliver
+    from chalicelib.notify.messages import notification_email
     from chalicelib.settings import get_settings
-    from chalicelib.store.members import admin_emails
+    from chalicelib.store.email import get_many_preferences
+    from chalicelib.store.workspaces import get_workspace
 
-    recipients = to if to is not None else admin_emails(workspace_id)
-    if not recipients:
-        return
-    settings = get_settings()
-    url = f"{settings.frontend_origin}{link}" if link else settings.frontend_origin
-    client("ses").send_email(
-        Source=settings.email_sender,
-        Destination={"ToAddresses": recipients},
-        Message={
-            "Subject": {"Data": f"Schedulo: {title}"},
-            "Body": {"Text": {"Data": f"{message}\n\n{url}\n"}},
-        },
-    )
+    if not members:
+        return 0
+    category = category_of(kind)
+    preferences = get_many_preferences(workspace_id, [m.user_id for m in members])
+    workspace = get_workspace(workspace_id)
+    name = workspace.name if workspace else "your workspace"
+    origin = get_settings().frontend_origin.rstrip("/")
+    url = f"{origin}{link}" if link else f"{origin}/dashboard"
+    sent = 0
+    for member in members:
+        stored = preferences.get(member.user_id)
+        if not wants_immediate(stored.document if stored else None, category):
+            continue
+        token = (
+            unsubscribe.make_token(workspace_id, member.user_id, category)
+            if category not in (None, "security")
+            else None
+        )
+        email = notification_email(
+            workspace=name,
+            category=category,
+            title=title,
+            message=message,
+            url=url,
+            preferences_url=f"{origin}/settings/notifications",
+            unsubscribe_url=unsubscribe.page_url(token) if token else None,
+        )
+        if deliver(member.email, email, unsubscribe.one_click_url(token) if token else None):
+            sent += 1
+    return sent

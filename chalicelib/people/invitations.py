@@ -76,6 +76,7 @@ def invite(
             f"{inviter_name} invited you to join the workspace {workspace.name} on Schedulo "
             f"as {role.value}.\n\nAccept the invitation (valid for 7 days):\n{link}\n",
             links={"accept": link},
+            workspace=workspace.name,
         )
     except Exception:
         # No invitation without its email: the inviter sees the failure and tries again.

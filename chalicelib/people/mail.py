@@ -1,20 +1,17 @@
-"""Outgoing email through SES. In the local stack each message is also logged, so the
-links it carries can be followed from the dev server's output."""
+"""Outgoing account email (verification, reset, change of address, invitations), written
+as plain text by its sender and sent in the one layout (chalicelib/notify)."""
 
 from __future__ import annotations
 
-from chalicelib.aws import client
-from chalicelib.observability import logger
-from chalicelib.settings import get_settings
 
+def send_email(
+    to: str,
+    subject: str,
+    text: str,
+    links: dict[str, str] | None = None,
+    workspace: str | None = None,
+) -> None:
+    from chalicelib.notify.mailer import deliver
+    from chalicelib.notify.messages import account_email
 
-def send_email(to: str, subject: str, text: str, links: dict[str, str] | None = None) -> None:
-    settings = get_settings()
-    client("ses").send_email(
-        Source=settings.email_sender,
-        Destination={"ToAddresses": [to]},
-        Message={"Subject": {"Data": subject}, "Body": {"Text": {"Data": text}}},
-    )
-    if settings.is_local:
-        # Links carry secrets: only the local stack prints them.
-        logger.info("email sent", extra={"to": to, "subject": subject, "links": links or {}})
+    deliver(to, account_email(to, subject, text, links, workspace))
