@@ -218,10 +218,13 @@ def _account(ws: str, account_id: str) -> Any:
 )
 def connect(ctx: RequestContext, ws: str, body: ConnectIn) -> Reply:
     """Start connecting an account: the network's consent page to send the user to.
-    Bluesky connects at once with a handle and an app password (201)."""
+    Bluesky connects at once with a handle and an app password (201). 403
+    `email_unverified` until the user has verified their address."""
+    from chalicelib.auth.requirements import require_verified_email
     from chalicelib.oauth.connect import BINDING_COOKIE, start_connect
 
     user_id = ctx.principal.require_user()
+    require_verified_email(ctx.principal.user(), "connect accounts")
     if body.network == "bluesky":
         return Reply(ConnectOut(account=_connect_bluesky(ws, user_id, body)), 201)
     options = {}

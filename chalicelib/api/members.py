@@ -138,10 +138,13 @@ def list_invitations(ctx: RequestContext, ws: str) -> InvitationList:
     status=201,
 )
 def create_invitation(ctx: RequestContext, ws: str, body: InvitationIn) -> InvitationOut:
-    """Invite someone by email; the email carries a link valid for 7 days."""
+    """Invite someone by email; the email carries a link valid for 7 days. 403
+    `email_unverified` until the inviter has verified their own address."""
+    from chalicelib.auth.requirements import require_verified_caller
     from chalicelib.people.invitations import invite
     from chalicelib.store.workspaces import get_workspace
 
+    require_verified_caller(ctx.principal, "invite people")
     workspace = get_workspace(ws)
     if workspace is None:
         raise NotFound("Workspace not found.")

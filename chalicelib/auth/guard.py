@@ -36,6 +36,10 @@ def authorize(ctx: RequestContext, auth: Auth, workspace_id: str | None) -> None
             return
         principal.user()  # the account exists and the token's generation is current
         if auth is Access.OPERATOR and not is_operator(principal):
+            if principal.user_id in _operator_ids():
+                from chalicelib.auth.requirements import require_verified_email
+
+                require_verified_email(principal.user(), "act as an operator")
             raise Forbidden("Only the deployment's operators may do this.")
         return
     if workspace_id is None:
@@ -101,7 +105,17 @@ def role_in(principal: Principal, workspace_id: str) -> Role | None:
     return Role(member.role)
 
 
-def is_operator(principal: Principal) -> bool:
+def _operator_ids() -> frozenset[str]:
     from chalicelib.settings import get_settings
 
-    return principal.user_id in get_settings().operator_user_ids
+    return get_settings().operator_user_ids
+
+
+def is_operator(principal: Principal) -> bool:
+    """Named in the settings, and with a verified address (an operator reaches every
+    workspace: their account must be reachable and proven theirs)."""
+    from chalicelib.settings import get_settings
+
+    if principal.user_id not in get_settings().operator_user_ids:
+        return False
+    return bool(principal.user().email_verified_at)

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from chalicelib.errors import Forbidden
 
 if TYPE_CHECKING:
+    from chalicelib.auth.principal import Principal
     from chalicelib.store.users import UserRecord
 
 
@@ -29,6 +30,19 @@ def require_verified_email(user: UserRecord, to: str) -> None:
             f"Verify your email to {to}: follow the link we sent to {user.email} "
             "(POST /v1/auth/email-verification sends another)."
         )
+
+
+def require_verified_caller(principal: Principal, to: str) -> None:
+    """The same for the caller: a signed-in user, or the person behind an API key."""
+    if principal.is_api_key:
+        from chalicelib.store.users import get_user
+
+        person = get_user(principal.key_person, consistent=True) if principal.key_person else None
+        if person is None:
+            raise Forbidden(f"This API key's owner cannot {to} any more.")
+        require_verified_email(person, to)
+        return
+    require_verified_email(principal.user(), to)
 
 
 def require_two_factor(user: UserRecord) -> None:

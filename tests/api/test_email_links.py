@@ -27,7 +27,7 @@ def login(client, email, password):  # type: ignore[no-untyped-def]
 
 
 def test_sign_up_emails_a_link_that_verifies_the_address_once(client):
-    user = signup(client)
+    user = signup(client, verified=False)
     assert me(client, user.headers).json["user"]["email_verified"] is False
     token = last_link(user.email, VERIFY_LINK).group(1)
 
@@ -55,7 +55,7 @@ def test_a_new_verification_link_can_be_asked_for_a_few_times_an_hour(client):
 
 
 def test_a_verification_link_expires_after_three_days(client, monkeypatch):
-    user = signup(client)
+    user = signup(client, verified=False)
     token = last_link(user.email, VERIFY_LINK).group(1)
     later = utcnow() + timedelta(days=3, seconds=1)
     monkeypatch.setattr(email_links, "utcnow", lambda: later)
@@ -184,7 +184,7 @@ def test_changing_the_password_checks_the_current_one_and_ends_the_other_session
 def test_a_verification_link_for_an_address_no_longer_the_users_is_refused(client):
     from chalicelib.store.users import UserRecord
 
-    user = signup(client)
+    user = signup(client, verified=False)
     token = last_link(user.email, VERIFY_LINK).group(1)
     UserRecord(user.user_id).update([UserRecord.email.set(unique_email("moved"))])
     response = call(client, "POST", "/v1/auth/email-verification/confirm", {"token": token})

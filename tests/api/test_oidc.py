@@ -73,12 +73,7 @@ def test_the_token_exchange_carries_the_pkce_verifier(client, sandbox):
 
 
 def test_a_verified_account_with_the_email_is_signed_in_with_google(client, sandbox):
-    from tests.api.test_email_links import VERIFY_LINK
-    from tests.support.mail import last_link
-
-    user = signup(client)
-    token = last_link(user.email, VERIFY_LINK).group(1)
-    call(client, "POST", "/v1/auth/email-verification/confirm", {"token": token})
+    user = signup(client)  # verified through the emailed link
     me = signed_in(client, google_callback(client, google_consent(client, user.email)))
     assert me["user"]["id"] == user.user_id
     assert [w["id"] for w in me["workspaces"]] == [user.workspace_id]
@@ -90,7 +85,7 @@ def test_a_verified_account_with_the_email_is_signed_in_with_google(client, sand
 
 def test_an_unverified_account_with_the_email_is_taken_over_by_the_googles_owner(client, sandbox):
     """Whoever signed up with the address without proving it loses the way in."""
-    squatter = signup(client)
+    squatter = signup(client, verified=False)
     me = signed_in(client, google_callback(client, google_consent(client, squatter.email)))
     assert me["user"]["id"] == squatter.user_id
     assert me["user"]["email_verified"] is True

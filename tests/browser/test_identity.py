@@ -28,7 +28,7 @@ def path_of(link: str) -> str:
 
 @pytest.mark.expected_console_errors("status of 422")  # the wrong current password
 def test_confirm_the_email_change_the_password_then_reset_a_forgotten_one(page, stack):
-    user = sign_in_page(page, stack.url, "Vera Verified")
+    user = sign_in_page(page, stack.url, "Vera Verified", verified=False)
 
     # The account page says the address is not confirmed; the emailed link confirms it.
     page.goto("/settings/account")

@@ -6,6 +6,7 @@ signed-in page."""
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -31,8 +32,10 @@ class BrowserUser:
 
 
 def sign_up_via_api(
-    base_url: str, name: str = "Browser User", email: str | None = None
+    base_url: str, name: str = "Browser User", email: str | None = None, verified: bool = True
 ) -> tuple[BrowserUser, dict[str, str]]:
+    """A new user of the stack at `base_url`, their address verified through the emailed
+    link (unverified users cannot invite or connect accounts) unless `verified=False`."""
     email = email or f"browser-{uuid.uuid4().hex[:10]}@example.com"
     response = requests.post(
         f"{base_url}/v1/auth/signup",
@@ -41,6 +44,8 @@ def sign_up_via_api(
     )
     response.raise_for_status()
     body = response.json()
+    if verified:
+        verify_email_via_api(base_url, body["user"]["email"])
     user = BrowserUser(
         email=email,
         name=name,
@@ -51,6 +56,28 @@ def sign_up_via_api(
     )
     tokens = {"access_token": body["access_token"], "refresh_token": body["refresh_token"]}
     return user, tokens
+
+
+def verify_email_via_api(base_url: str, email: str) -> None:
+    """Follow the verification link the stack emailed to `email`."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from tests.support.stack import RUNNING
+
+    stack = RUNNING.get(base_url)
+    assert stack is not None, f"no stack of this process runs at {base_url}"
+    link = None
+    for _ in range(50):  # the log line is written as the sign-up answers; a moment at most
+        link = stack.emailed_link(email, "verify_email")
+        if link:
+            break
+        time.sleep(0.05)
+    assert link, f"the stack logged no verification email to {email}"
+    token = parse_qs(urlsplit(link).query)["token"][0]
+    confirmed = requests.post(
+        f"{base_url}/v1/auth/email-verification/confirm", json={"token": token}, timeout=10
+    )
+    confirmed.raise_for_status()
 
 
 SESSION_COOKIE = "schedulo_refresh"
@@ -73,9 +100,11 @@ def give_session(page: Any, base_url: str, refresh_token: str) -> None:
     )
 
 
-def sign_in_page(page: Any, base_url: str, name: str = "Browser User") -> BrowserUser:
+def sign_in_page(
+    page: Any, base_url: str, name: str = "Browser User", verified: bool = True
+) -> BrowserUser:
     """A new user, signed in on `page` (which is left on the dashboard)."""
-    user, tokens = sign_up_via_api(base_url, name)
+    user, tokens = sign_up_via_api(base_url, name, verified=verified)
     give_session(page, base_url, tokens["refresh_token"])
     # Wait for the page to trade the cookie: leaving the page while that refresh is in
     # flight could lose the rotated token, and spending the old one again ends the session.
@@ -93,12 +122,10 @@ def last_emailed_link(aws_url: str, to: str, link: re.Pattern[str]) -> str:
     """`link` in the last email to `to` that has one (SES's record in the local stack):
     another email, such as a sign-up's verification, may have come since."""
     data = requests.get(f"{aws_url}/moto-api/data.json", timeout=10).json()
-    from tests.support.mail import parse_mime, text_part
-
     bodies = [
-        text_part(parse_mime(m["raw_data"]))
-        for m in data.get("ses", {}).get("RawMessage", [])
-        if to in m.get("destinations", [])
+        m["body"]
+        for m in data.get("ses", {}).get("Message", [])
+        if to in m.get("destinations", {}).get("ToAddresses", [])
     ]
     assert bodies, f"SES sent nothing to {to}"
     match = next(filter(None, map(link.search, reversed(bodies))), None)

@@ -12,6 +12,7 @@ Examples::
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from chalice.test import Client
 
 PASSWORD = "correct horse battery staple"
+VERIFY_LINK = re.compile(r"https?://\S+/verify-email\?token=(\S+)")
 
 
 @dataclass(frozen=True)
@@ -65,17 +67,22 @@ def signup(
     role: str = "owner",
     name: str = "Test User",
     password: str = PASSWORD,
+    verified: bool = True,
 ) -> SignedUp:
     """A new user with a personal workspace where they are owner; with another `role`,
-    a user with that role in a new owner's workspace (`workspace_id`)."""
+    a user with that role in a new owner's workspace (`workspace_id`). The address is
+    verified through the emailed link (unverified users cannot invite or connect
+    accounts), unless `verified=False`."""
     if role != "owner":
-        return add_member(client, signup(client), role, email=email)
+        return add_member(client, signup(client), role, email=email, verified=verified)
     email = email or unique_email()
     response = call(
         client, "POST", "/v1/auth/signup", {"email": email, "password": password, "name": name}
     )
     assert response.status_code == 201, response.body
     body = response.json
+    if verified:
+        verify_email(client, body["user"]["email"])
     return SignedUp(
         user_id=body["user"]["id"],
         email=body["user"]["email"],
@@ -99,13 +106,24 @@ def invite(client: Client, owner: SignedUp, email: str, role: str = "editor") ->
     return response.json
 
 
-def add_member(client: Client, owner: SignedUp, role: str, email: str | None = None) -> SignedUp:
+def verify_email(client: Client, email: str) -> None:
+    """Follow the last verification link emailed to `email`."""
+    from tests.support.mail import last_link
+
+    token = last_link(email, VERIFY_LINK).group(1)
+    confirmed = call(client, "POST", "/v1/auth/email-verification/confirm", {"token": token})
+    assert confirmed.status_code == 200, confirmed.body
+
+
+def add_member(
+    client: Client, owner: SignedUp, role: str, email: str | None = None, verified: bool = True
+) -> SignedUp:
     """A new user who joins `owner`'s workspace with `role` (through an invitation).
 
     The returned user's `workspace_id` is the owner's workspace."""
     from tests.support.mail import accept_link_token
 
-    newcomer = signup(client, email=email)
+    newcomer = signup(client, email=email, verified=verified)
     invite(client, owner, newcomer.email, role)
     token = accept_link_token(newcomer.email)
     accepted = call(client, "POST", f"/v1/invitations/{token}/accept", None, newcomer.headers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -15,6 +16,9 @@ import requests
 from local.stack import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+# The stacks this process runs, by their app URL (helpers given only the URL find the
+# stack's log through it).
+RUNNING: dict[str, StackProcess] = {}
 
 
 class StackProcess:
@@ -26,6 +30,8 @@ class StackProcess:
         self.extra_env = extra_env or {}
         self.process: subprocess.Popen | None = None
         self.log = tempfile.NamedTemporaryFile(prefix="stack-", suffix=".log", delete=False)
+        self._log_offset = 0
+        self._links: dict[tuple[str, str], str] = {}
 
     def __enter__(self) -> StackProcess:
         env = {
@@ -48,7 +54,28 @@ class StackProcess:
             stderr=subprocess.STDOUT,
         )
         self._wait_healthy()
+        RUNNING[self.url] = self
         return self
+
+    def emailed_link(self, to: str, purpose: str) -> str | None:
+        """The last link of `purpose` (e.g. "verify_email") emailed to `to`, from the
+        stack's log (the local stack logs each email it sends with its links): far
+        cheaper than moto's whole state (/moto-api/data.json, seconds once it is big)."""
+        with open(self.log.name, "rb") as log:
+            log.seek(self._log_offset)
+            chunk = log.read()
+        complete = chunk.rfind(b"\n") + 1
+        self._log_offset += complete
+        for line in chunk[:complete].splitlines():
+            if b'"email sent"' not in line:
+                continue
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            for kind, link in (entry.get("links") or {}).items():
+                self._links[(entry.get("to", ""), kind)] = link
+        return self._links.get((to, purpose))
 
     def _wait_healthy(self, timeout: float = 90) -> None:
         deadline = time.time() + timeout
@@ -77,4 +104,5 @@ class StackProcess:
         return self.process.returncode if self.process else 0
 
     def __exit__(self, *exc: object) -> None:
+        RUNNING.pop(self.url, None)
         self.stop()

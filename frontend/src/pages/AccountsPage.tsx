@@ -12,6 +12,7 @@ import { TimeZoneField } from "../components/TimeZoneField";
 import { plural } from "../dashboard/checklist";
 import type { Network } from "../posts/api";
 import { reloadQuery } from "../queryClient";
+import { VerifyEmailNotice } from "../auth/VerifyEmailNotice";
 
 export function AccountsPage() {
   const { workspace } = useWorkspace();
@@ -62,12 +63,14 @@ function Accounts({ workspaceId, canManage }: { workspaceId: string; canManage: 
       {canManage ? (
         <>
           <h2>Connect an account</h2>
-          {networks.isError && <p role="alert">Could not load the networks: {networks.error.message}</p>}
-          <ul className="network-grid" aria-label="Networks">
-            {(networks.data ?? []).map((network) => (
-              <ConnectCard key={network.id} network={network} base={base} />
-            ))}
-          </ul>
+          <VerifyEmailNotice to="connect accounts">
+            {networks.isError && <p role="alert">Could not load the networks: {networks.error.message}</p>}
+            <ul className="network-grid" aria-label="Networks">
+              {(networks.data ?? []).map((network) => (
+                <ConnectCard key={network.id} network={network} base={base} />
+              ))}
+            </ul>
+          </VerifyEmailNotice>
         </>
       ) : (
         <p className="muted">Owners and admins connect and manage accounts.</p>

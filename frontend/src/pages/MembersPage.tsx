@@ -7,6 +7,7 @@ import { WorkspaceGate } from "../auth/WorkspaceGate";
 import { Field, FormError } from "../components/Field";
 import { RoleSelect } from "../components/RoleSelect";
 import { reloadQuery } from "../queryClient";
+import { VerifyEmailNotice } from "../auth/VerifyEmailNotice";
 
 type Pending = { kind: "role"; member: Member; role: Role } | { kind: "remove"; member: Member };
 
@@ -69,7 +70,11 @@ function Members({ workspaceId, myRole, workspaceName }: { workspaceId: string; 
     <section>
       <h1>Members</h1>
       <p className="muted">People in {workspaceName} and what each may do.</p>
-      {canManage && <InviteForm base={base} myRole={myRole} onInvited={refresh} />}
+      {canManage && (
+        <VerifyEmailNotice to="invite people">
+          <InviteForm base={base} myRole={myRole} onInvited={refresh} />
+        </VerifyEmailNotice>
+      )}
       {members.isPending && <p>Loading members…</p>}
       {members.isError && <p role="alert">Could not load the members: {members.error.message}</p>}
       {members.data && (
