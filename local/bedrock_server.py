@@ -5,8 +5,8 @@ each request as Bedrock would receive it (model, system prompt, tool schema, lim
 script the answers, including Bedrock's failures (throttling, validation errors) and a
 model's (no tool call, output that does not match the schema, a body that is not JSON).
 
-With no answer scripted it calls the requested tool with a value built from the tool's
-JSON schema, so `make dev` with `SCHEDULO_AI_MODEL_ID` set and
+With no answer scripted it calls the requested tool with `by_tool[name]`, or a value
+built from the tool's JSON schema, so `make dev` with `SCHEDULO_AI_MODEL_ID` set and
 `SCHEDULO_BEDROCK_ENDPOINT` pointing here runs the Bedrock path end to end:
 
     .venv/bin/python -m local.bedrock_server --port 8011
@@ -72,6 +72,8 @@ class ConverseServer:
     port: int = 0
     replies: deque[Reply] = field(default_factory=deque)
     requests: list[Seen] = field(default_factory=list)
+    # The tool input by tool name when no reply is scripted (else one from the schema).
+    by_tool: dict[str, Any] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -87,6 +89,13 @@ class ConverseServer:
     def _next(self) -> Reply | None:
         with self._lock:
             return self.replies.popleft() if self.replies else None
+
+    def _unscripted(self, body: dict[str, Any]) -> Any:
+        tools = (body.get("toolConfig") or {}).get("tools") or [{}]
+        name = (tools[0].get("toolSpec") or {}).get("name")
+        if name in self.by_tool:
+            return self.by_tool[name]
+        return _example(body)
 
     def start(self) -> ConverseServer:
         server = self
@@ -114,7 +123,7 @@ class ConverseServer:
                 model_id = unquote(parts[2])
                 with server._lock:
                     server.requests.append(Seen(model_id, body, dict(self.headers.items())))
-                reply = server._next() or Reply(tool_input=_example(body))
+                reply = server._next() or Reply(tool_input=server._unscripted(body))
                 if reply.error_type:
                     self._send(reply.status, {"message": reply.message}, reply.error_type)
                 elif reply.raw is not None:
