@@ -59,6 +59,11 @@ def test_an_operator_suspends_a_tenant_and_its_owner_sees_why(page, browser, sta
     signed_in(page, stack, operator_refresh_token(stack))
     page.get_by_role("link", name="Operators").click()
     page.get_by_role("heading", name="Operators", level=1).wait_for()
+    # Publishing's health: queue depths and the sweeper, whatever the stack did so far.
+    health = page.get_by_role("region", name="Publishing health")
+    expect(health).to_contain_text("Failed posts (dead letters)")
+    expect(health.get_by_role("heading", name="Sweeper")).to_be_visible()
+    assert not serious_violations(page)
     page.get_by_label("Workspace name, id or a member's email").fill(name.lower())
     page.get_by_role("button", name="Search").click()
     # The search is itself in the operators' log, shown beneath the results.
@@ -68,6 +73,7 @@ def test_an_operator_suspends_a_tenant_and_its_owner_sees_why(page, browser, sta
     page.get_by_role("heading", name=name, level=2).wait_for()
     expect(page.get_by_text("No support access: metadata only")).to_be_visible()
     expect(page.get_by_role("cell", name=owner.email)).to_be_visible()
+    expect(page.get_by_role("form", name="Extend the trial")).to_be_visible()
 
     # Suspending asks first; Cancel changes nothing.
     suspend = page.get_by_role("form", name="Suspend")
