@@ -22,6 +22,7 @@ from chalicelib.api.plans_models import (
     PostingRule,
     PostingRules,
 )
+from chalicelib.api.responses import Reply
 from chalicelib.api.routing import ApiBlueprint, RequestContext
 from chalicelib.domain.roles import Role
 
@@ -129,17 +130,23 @@ def put_brief(ctx: RequestContext, ws: str, month: str, body: BriefIn) -> Brief:
     status=202,
     errors=(402, 429),
 )
-def create_plan(ctx: RequestContext, ws: str, body: ContentPlanCreate) -> ContentPlanOut:
+def create_plan(ctx: RequestContext, ws: str, body: ContentPlanCreate) -> ContentPlanOut | Reply:
     """Generate the month's plan from its brief and the brand profile, in the background:
     202 with `status: generating`; poll GET .../plans/{plan_id} for `progress` (0-100)
     until `ready` (or `failed`, with `error`). Spends AI credits: one for the outline and
     one per item."""
     from chalicelib.admin.beta import AI_PLANS, require_beta
+    from chalicelib.api.idempotency import once
     from chalicelib.plans import service
 
     require_beta(ws, AI_PLANS)  # 403 beta_feature where the deployment keeps plans in beta
-    plan = service.start(ws, body.month, _reviewer(ctx))
-    return plan_out(service.PlanView(plan, [], {}))
+
+    def run() -> ContentPlanOut:
+        plan = service.start(ws, body.month, _reviewer(ctx))
+        return plan_out(service.PlanView(plan, [], {}))
+
+    # A request sent again with the same Idempotency-Key answers the first plan, paid once.
+    return once(ctx, ws, "plans.create", 202, run)
 
 
 @plans.endpoint(

@@ -491,3 +491,55 @@ def test_a_plan_whose_worker_died_says_so_and_frees_its_slots(client, aws):
         assert second.slots == plan.slots  # the dead plan's slots were free again
     finally:
         scheduling.use_local_invoker(None)
+
+
+def test_a_plan_sent_again_with_its_idempotency_key_is_made_once(client, worker):
+    owner = signup(client)
+    month = _next_month()
+    assert _brief(client, owner, month, _accounts(owner)[:1]).status_code == 200
+    headers = owner.headers | {"Idempotency-Key": "plan-once-1"}
+    first = call(client, "POST", f"{_base(owner)}/plans", {"month": month}, headers)
+    again = call(client, "POST", f"{_base(owner)}/plans", {"month": month}, headers)
+    assert first.status_code == again.status_code == 202, (first.body, again.body)
+    assert again.json["plan_id"] == first.json["plan_id"]
+    _wait(client, owner, first.json["plan_id"])
+    listed = call(client, "GET", f"{_base(owner)}/plans?month={month}", None, owner.headers)
+    assert [plan["plan_id"] for plan in listed.json["items"]] == [first.json["plan_id"]]
+
+
+def test_an_item_whose_slot_has_passed_stays_a_draft_and_says_why(client, worker):
+    from chalicelib.store import content
+
+    owner = signup(client)
+    month = _next_month()
+    assert _brief(client, owner, month, _accounts(owner)[:1]).status_code == 200
+    plan = _generated(client, owner, month)
+    late, *others = plan["items"]
+    record = content.get_item(owner.workspace_id, plan["plan_id"], late["item_id"])
+    passed = datetime.now(UTC) - timedelta(hours=1)
+    record.update(actions=[content.PlanItemRecord.slot.set(passed.strftime("%Y-%m-%dT%H:%M:%SZ"))])
+    path = f"{_base(owner)}/plans/{plan['plan_id']}/items/{late['item_id']}"
+    past = call(client, "PATCH", path, {"slot": passed.isoformat()}, owner.headers)
+    assert past.status_code == 422 and past.json["error"]["details"][0]["field"] == "slot"
+    approved = call(
+        client, "POST", f"{_base(owner)}/plans/{plan['plan_id']}/approve", {}, owner.headers
+    )
+    assert approved.status_code == 200, approved.body
+    by_id = {item["item_id"]: item for item in approved.json["items"]}
+    assert by_id[late["item_id"]]["status"] == "draft"
+    assert "past" in by_id[late["item_id"]]["problem"].lower(), by_id[late["item_id"]]
+    assert all(by_id[item["item_id"]]["status"] == "scheduled" for item in others)
+    # A new slot, then approving it again, schedules it.
+    later = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    moved = call(client, "PATCH", path, {"slot": later.isoformat()}, owner.headers)
+    assert moved.status_code == 200 and moved.json["problem"] is None, moved.body
+    again = call(
+        client,
+        "POST",
+        f"{_base(owner)}/plans/{plan['plan_id']}/approve",
+        {"item_ids": [late["item_id"]]},
+        owner.headers,
+    )
+    item = next(i for i in again.json["items"] if i["item_id"] == late["item_id"])
+    assert item["status"] == "scheduled"
+    assert datetime.fromisoformat(item["slot"]) == later
