@@ -425,6 +425,29 @@ def bill_post(item: PostItem, timezone: str, now: datetime) -> Callable[[], None
     return undo
 
 
+def create_billed(item: PostItem, timezone: str, now: datetime) -> None:
+    """Write a new post, counted in the month it goes out in, in one transaction with
+    its counter (one round trip: the post create path pays no extra call for billing);
+    402 when that month is full, and nothing written."""
+    from chalicelib.store import billing as store
+    from chalicelib.store import posts as post_store
+
+    new = post_month(item, timezone, now) if enabled() else None
+    if new is None:
+        post_store.create(item)
+        return
+    workspace_id = item.workspace_id
+    check_can_schedule(workspace_id)
+    meter = Meter.SCHEDULED_POSTS_PER_MONTH
+    limit = limit_of(workspace_id, meter)
+    item.billed_month = new
+    want = store.Want(_key(workspace_id, meter, new), 1, limit)
+    if store.take_with([want], lambda write: post_store.create_in(write, item)) is not None:
+        item.billed_month = None
+        assert limit is not None
+        raise refusal(workspace_id, meter, limit, usage(workspace_id, meter, new), new)
+
+
 def unbill_post(item: PostItem) -> None:
     """The post is gone before publishing: its month gets it back."""
     from chalicelib.store import billing as store

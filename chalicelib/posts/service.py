@@ -115,12 +115,7 @@ def create_post(
     )
     if gated:
         approvals.start(item, facts.policy, author, now, publish_now=review.kind == "now")
-    unbill = entitlements.bill_post(item, facts.default_timezone, now)
-    try:
-        store.create(item)
-    except Exception:
-        unbill()
-        raise
+    entitlements.create_billed(item, facts.default_timezone, now)
     versions.keep(item, actor, "created")
     timeline.record(workspace_id, item.post_id, TimelineKind.CREATED, actor, {"version": 1})
     _mark_media(item, before=[])
