@@ -99,6 +99,10 @@ class TenantOut(Model):
     support_access_until: str | None
     content_shown: bool = Field(description="whether posts' text is shown (support access)")
     feature_flags: dict[str, bool]
+    beta_features: list[str] = Field(
+        description="what this deployment keeps in beta (SCHEDULO_BETA_FEATURES): off "
+        "for the workspace unless its flag of that name is on"
+    )
     members: list[TenantMember]
     accounts: list[TenantAccount]
     counts: TenantCounts
@@ -213,6 +217,7 @@ def _tenant_out(ctx: RequestContext, ws: str, viewed: bool = False) -> TenantOut
 
     from chalicelib.admin.service import tenant
     from chalicelib.billing.entitlements import plan_of_subscription, status_of
+    from chalicelib.settings import get_settings
     from chalicelib.store import billing as billing_store
 
     view = tenant(ctx.principal.actor, ws, viewed=viewed)
@@ -237,6 +242,7 @@ def _tenant_out(ctx: RequestContext, ws: str, viewed: bool = False) -> TenantOut
         support_access_until=view.support_until,
         content_shown=view.content_shown,
         feature_flags=view.flags,
+        beta_features=sorted(get_settings().beta_features),
         members=[
             TenantMember(
                 user_id=m.user_id, email=m.email, name=m.name, role=m.role, joined_at=m.joined_at

@@ -42,6 +42,8 @@ def test_an_operator_turns_a_beta_feature_on_for_one_workspace(client, monkeypat
         assert "AI content plans are in beta" in refused.json["error"]["message"]
         assert _field(refused) == "ai_plans"
 
+    seen = call(client, "GET", f"/v1/admin/workspaces/{owner.workspace_id}", None, operator.headers)
+    assert seen.json["beta_features"] == ["ai_plans"] and seen.json["feature_flags"] == {}
     flags = call(
         client,
         "PUT",

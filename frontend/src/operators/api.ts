@@ -21,6 +21,7 @@ export interface Tenant {
   support_access_until: string | null;
   content_shown: boolean;
   feature_flags: Record<string, boolean>;
+  beta_features: string[];
   members: { user_id: string; email: string; name: string; role: string; joined_at: string }[];
   accounts: {
     id: string;

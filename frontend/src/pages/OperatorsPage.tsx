@@ -516,9 +516,28 @@ function FlagsForm({ tenant, busy, onAsk }: { tenant: Tenant; busy: boolean; onA
           </li>
         ))}
       </ul>
+      {tenant.beta_features.length > 0 && (
+        <p className="muted">
+          In beta on this deployment (off unless its flag is on):{" "}
+          {tenant.beta_features.map((name, index) => (
+            <span key={name}>
+              {index > 0 && ", "}
+              <code>{name}</code>
+              {!(name in flags) && (
+                <>
+                  {" "}
+                  <button type="button" aria-label={`Turn ${name} on`} onClick={() => setFlags({ ...flags, [name]: true })}>
+                    Turn on
+                  </button>
+                </>
+              )}
+            </span>
+          ))}
+        </p>
+      )}
       <div className="inline-form">
         <Field
-          label="New flag (lowercase, e.g. threads_beta)"
+          label="New flag (lowercase, e.g. ai_plans)"
           name="flag"
           value={added}
           onChange={(e) => setAdded(e.target.value.trim())}
