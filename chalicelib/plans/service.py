@@ -31,6 +31,7 @@ from chalicelib import scheduling
 from chalicelib.domain.approvals import Reviewer
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.posting_rules import Rule, month_bounds, month_slots, rule_for
+from chalicelib.domain.slots import HORIZON
 from chalicelib.domain.timezones import iso_utc, to_utc, to_wall
 from chalicelib.errors import ApiError, Conflict, NotFound, invalid
 from chalicelib.observability import logger
@@ -835,6 +836,8 @@ def _slot(value: str, zone_name: str, now: datetime) -> datetime:
         raise invalid("slot", "a time between the years 1 and 9999") from None
     if instant <= now:
         raise invalid("slot", "must be in the future")
+    if instant > now + HORIZON:
+        raise invalid("slot", "at most a year ahead")
     return instant
 
 

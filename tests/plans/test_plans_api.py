@@ -519,8 +519,10 @@ def test_an_item_whose_slot_has_passed_stays_a_draft_and_says_why(client, worker
     passed = datetime.now(UTC) - timedelta(hours=1)
     record.update(actions=[content.PlanItemRecord.slot.set(passed.strftime("%Y-%m-%dT%H:%M:%SZ"))])
     path = f"{_base(owner)}/plans/{plan['plan_id']}/items/{late['item_id']}"
-    past = call(client, "PATCH", path, {"slot": passed.isoformat()}, owner.headers)
-    assert past.status_code == 422 and past.json["error"]["details"][0]["field"] == "slot"
+    for bad in (passed.isoformat(), "9999-12-31T23:00:00Z", "tomorrow at nine"):
+        refused = call(client, "PATCH", path, {"slot": bad}, owner.headers)
+        assert refused.status_code == 422, refused.body
+        assert refused.json["error"]["details"][0]["field"] == "slot"
     approved = call(
         client, "POST", f"{_base(owner)}/plans/{plan['plan_id']}/approve", {}, owner.headers
     )
