@@ -85,6 +85,12 @@ describe("PlansPage", () => {
     await screen.findByRole("heading", { name: "1 post for March 2027" }, { timeout: 4000 });
     expect(screen.getAllByText(/Written by Amazon Bedrock \(anthropic.claude-3-haiku\)/).length).toBeGreaterThan(0);
     expect(screen.getByRole("progressbar").getAttribute("aria-valuenow")).toBe("100");
+    // The setup folded away once the plan was asked for, each step a line that opens again.
+    const brief = screen.getByRole("button", { name: "Show Brief for March 2027" });
+    expect(brief.getAttribute("aria-expanded")).toBe("false");
+    expect(screen.queryByRole("checkbox", { name: /Crumb & Co/ })).toBeNull();
+    fireEvent.click(brief);
+    expect(screen.getByRole("checkbox", { name: /Crumb & Co/ })).toBeTruthy();
 
     const writes = calls.filter((c) => !c.startsWith("GET"));
     expect(writes).toEqual([

@@ -3,7 +3,7 @@
 // user edits what is not quite right and approves them onto the calendar.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { ChevronDown, Sparkles } from "lucide-react";
-import { useId, useState, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { Link, useSearchParams } from "react-router-dom";
 import { useAccounts, type Account } from "../accounts/api";
 import { roleAllows, type Workspace } from "../api/people";
@@ -132,6 +132,8 @@ function MonthPlan({
   const plan = usePlan(ws, planId);
   const hasPlan = plans.length > 0;
 
+  const [folds, setFolds] = useState(0);
+  const progressRef = useRef<HTMLElement>(null);
   const storeRules = async () => {
     const saved = await saveRules(ws, withWorkspaceRule(savedRules, rule));
     queryClient.setQueryData(keys.rules(ws), saved.rules);
@@ -147,6 +149,9 @@ function MonthPlan({
       return generatePlan(ws, month);
     },
     onSuccess: (started) => {
+      // The setup is done: fold it, and show the progress where the user is looking.
+      setFolds((n) => n + 1);
+      window.requestAnimationFrame(() => progressRef.current?.scrollIntoView?.({ block: "center", behavior: "smooth" }));
       queryClient.setQueryData(keys.plan(ws, started.plan_id), started);
       void queryClient.invalidateQueries({ queryKey: keys.plans(ws, month) });
       setPlanId(started.plan_id);
@@ -162,7 +167,7 @@ function MonthPlan({
 
   return (
     <div className="plan-steps">
-      <Step number={1} title={`Brief for ${monthLabel(month)}`} summary={briefSummary(brief, accounts)} startOpen={!hasPlan}>
+      <Step number={1} title={`Brief for ${monthLabel(month)}`} summary={briefSummary(brief, accounts)} startOpen={!hasPlan} folds={folds}>
         <BriefCard brief={brief} onChange={setBrief} accounts={accounts} error={briefSave.error ?? generate.error} readOnly={readOnly} />
         {!readOnly && (
           <div className="actions">
@@ -172,7 +177,7 @@ function MonthPlan({
           </div>
         )}
       </Step>
-      <Step number={2} title="Brand profile" summary={brandReady ? "Saved: the writer uses it for every post" : "Read from your website"} startOpen={!hasPlan || !brandReady}>
+      <Step number={2} title="Brand profile" summary={brandReady ? "Saved: the writer uses it for every post" : "Read from your website"} startOpen={!hasPlan || !brandReady} folds={folds}>
         {brandSlot}
       </Step>
       <Step
@@ -180,6 +185,7 @@ function MonthPlan({
         title="Posting rules"
         summary={`${rule.per_week} a week · ${rule.use_best_times ? "best times" : rule.window}`}
         startOpen={!hasPlan}
+        folds={folds}
       >
         <RulesCard
           rule={rule}
@@ -194,7 +200,7 @@ function MonthPlan({
           readOnly={readOnly}
         />
       </Step>
-      <section className="plan-step generate-step" aria-labelledby="generate-title">
+      <section ref={progressRef} className="plan-step generate-step" aria-labelledby="generate-title">
         <div className="step-head">
           <span className="step-number" aria-hidden="true">
             4
@@ -299,8 +305,26 @@ function Progress({ plan }: { plan: Plan }) {
 }
 
 /** One step of the page: open while there is no plan yet, folded to a line once there is. */
-function Step({ number, title, summary, startOpen, children }: { number: number; title: string; summary: string; startOpen: boolean; children: ReactNode }) {
+function Step({
+  number,
+  title,
+  summary,
+  startOpen,
+  folds,
+  children,
+}: {
+  number: number;
+  title: string;
+  summary: string;
+  startOpen: boolean;
+  /** Counts the times the page folded its steps (a plan was asked for). */
+  folds: number;
+  children: ReactNode;
+}) {
   const [open, setOpen] = useState(startOpen);
+  useEffect(() => {
+    if (folds > 0) setOpen(false);
+  }, [folds]);
   const bodyId = useId();
   const titleId = useId();
   return (
@@ -313,9 +337,15 @@ function Step({ number, title, summary, startOpen, children }: { number: number;
           <h2 id={titleId}>{title}</h2>
           {!open && <p className="muted step-summary">{summary}</p>}
         </div>
-        <button type="button" className="step-toggle" aria-expanded={open} aria-controls={bodyId} onClick={() => setOpen(!open)}>
-          <span>{open ? "Hide" : "Show"}</span>
-          <span className="visually-hidden"> {title}</span>
+        <button
+          type="button"
+          className="step-toggle"
+          aria-label={`${open ? "Hide" : "Show"} ${title}`}
+          aria-expanded={open}
+          aria-controls={bodyId}
+          onClick={() => setOpen(!open)}
+        >
+          <span aria-hidden="true">{open ? "Hide" : "Show"}</span>
           <ChevronDown aria-hidden="true" size={16} />
         </button>
       </div>
