@@ -204,6 +204,12 @@ def start(workspace_id: str, month: str, reviewer: Reviewer) -> store.PlanRecord
     from chalicelib.store.workspaces import get_workspace
 
     month = _month(month)
+    first, last = month_bounds(month)
+    today = utcnow().date()
+    if last < today:
+        raise invalid("month", f"{month} is over: plan this month or one ahead")
+    if first > today + HORIZON:
+        raise invalid("month", "at most a year ahead")
     brief = get_brief(workspace_id, month)
     if brief is None:
         raise invalid("month", f"no brief for {month} yet: PUT /briefs/{month} first")

@@ -183,11 +183,12 @@ def test_a_brief_is_kept_per_month_and_checked(client):
         assert answer.json["error"]["details"][0]["field"] == field, answer.json
 
 
-def test_a_plan_without_a_brief_names_the_month(client):
+def test_a_plan_without_a_brief_or_out_of_reach_names_the_month(client):
     owner = signup(client)
-    answer = call(client, "POST", f"{_base(owner)}/plans", {"month": _next_month()}, owner.headers)
-    assert answer.status_code == 422
-    assert answer.json["error"]["details"][0]["field"] == "month"
+    for month in (_next_month(), "0001-01", "2000-01", "9999-12"):
+        answer = call(client, "POST", f"{_base(owner)}/plans", {"month": month}, owner.headers)
+        assert answer.status_code == 422, answer.body
+        assert answer.json["error"]["details"][0]["field"] == "month"
 
 
 def test_from_brief_to_a_month_of_scheduled_posts(client, worker):
