@@ -58,7 +58,6 @@ LEAD = timedelta(minutes=15)
 OUTLINE_CREDITS = 1
 ITEM_CREDITS = 1
 PROFILE_CREDITS = 1
-PLAN_STATUSES = ("generating", "ready", "failed")
 # The post's status -> the item's.
 _ITEM_STATUS = {
     "draft": "draft",

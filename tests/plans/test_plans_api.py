@@ -546,3 +546,29 @@ def test_an_item_whose_slot_has_passed_stays_a_draft_and_says_why(client, worker
     item = next(i for i in again.json["items"] if i["item_id"] == late["item_id"])
     assert item["status"] == "scheduled"
     assert datetime.fromisoformat(item["slot"]) == later
+
+
+def test_best_times_place_the_items_at_the_accounts_best_hours_of_the_window(client, worker):
+    owner = signup(client)
+    zone = "Europe/Berlin"
+    x = an_account(owner.workspace_id, "x", timezone=zone)
+    rules = {
+        "rules": [{"account_id": x, "per_week": 4, "window": "afternoon", "use_best_times": True}]
+    }
+    answer = call(client, "PUT", f"{_base(owner)}/posting-rules", rules, owner.headers)
+    assert answer.status_code == 200, answer.body
+    month = _next_month()
+    assert _brief(client, owner, month, [x]).status_code == 200
+    plan = _generated(client, owner, month)
+    best = call(
+        client, "GET", f"{_base(owner)}/analytics/best-times?account_id={x}", None, owner.headers
+    )
+    assert best.status_code == 200, best.body
+    heatmap = best.json["heatmap"]
+    hours = set()
+    for item in plan["items"]:
+        wall = datetime.fromisoformat(item["slot"]).astimezone(ZoneInfo(zone))
+        window = {h: heatmap[wall.weekday()][h] or 0.0 for h in range(12, 16)}
+        assert wall.minute == 0 and window[wall.hour] == max(window.values()), (wall, window)
+        hours.add(wall.hour)
+    assert hours != {13}  # not simply the afternoon's usual time
