@@ -47,6 +47,8 @@ def _error(code: str, message: str, status: int) -> tuple[int, dict[str, str], b
 NO_ROUTE_BODIES = (b"Missing Authentication Token", b"Authorization header requires")
 # The local stack's "collect analytics now" (local/analytics.py), outside the API's /v1.
 LOCAL_COLLECT = "/_local/analytics/collect"
+# Ending a sign-up trial at once (local/billing.py).
+LOCAL_END_TRIAL = "/_local/billing/end-trial"
 HANDLED_METHODS = ("GET", "PUT", "POST", "HEAD", "DELETE", "PATCH", "OPTIONS")
 
 
@@ -84,6 +86,11 @@ class SchedulodRequestHandler(ChaliceRequestHandler):
         path = self.path.split("?", 1)[0]
         if path == LOCAL_COLLECT and self.command == "POST":
             self._collect_now()
+            return
+        if path == LOCAL_END_TRIAL and self.command == "POST":
+            from local.billing import end_trial
+
+            self._answer_local(end_trial)
             return
         # Short links (/l/<code>) are the API's too, as CloudFront routes them.
         if not path.startswith(("/v1/", "/l/")) and path != "/v1":
@@ -133,6 +140,12 @@ class SchedulodRequestHandler(ChaliceRequestHandler):
 
         length = int(self.headers.get("content-length") or 0)
         status, body = collect_now(self.rfile.read(length) if length else b"")
+        headers = {"Content-Type": "application/json", **API_HEADERS}
+        self._send_http_response(status, headers, json.dumps(body).encode())
+
+    def _answer_local(self, handle: Any) -> None:
+        length = int(self.headers.get("content-length") or 0)
+        status, body = handle(self.rfile.read(length) if length else b"")
         headers = {"Content-Type": "application/json", **API_HEADERS}
         self._send_http_response(status, headers, json.dumps(body).encode())
 

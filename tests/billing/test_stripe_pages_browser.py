@@ -73,16 +73,19 @@ def test_checkout_and_portal_pages_in_a_browser(
 @pytest.mark.stack
 @pytest.mark.expected_console_errors("402")
 def test_the_account_limit_leads_to_checkout_and_is_lifted_without_reloading(browser):
-    """On Free, a fourth account is refused with a way to upgrade; Checkout on the local
-    Stripe's page starts Pro's trial, and the same page connects the account."""
+    """A sign-up tries Pro for 14 days; once the trial is over, on Free, a fourth account
+    is refused with a way to upgrade; Checkout on the local Stripe's page subscribes to
+    Pro, and the same page then connects the account."""
     import requests
     from playwright.sync_api import expect
 
     from tests.support.browser import sign_in_page
     from tests.support.stack import StackProcess
 
-    # No sign-up trial: the workspace starts on Free.
-    billing = {"SCHEDULO_STRIPE_SECRET_KEY": "sk_test_schedulo_browser", "SCHEDULO_TRIAL_DAYS": "0"}
+    billing = {
+        "SCHEDULO_STRIPE_SECRET_KEY": "sk_test_schedulo_browser",
+        "SCHEDULO_TRIAL_DAYS": "14",
+    }
     with StackProcess(billing) as stack:
         context = browser.new_context(base_url=stack.url, viewport={"width": 1280, "height": 900})
         page = context.new_page()
@@ -90,6 +93,19 @@ def test_the_account_limit_leads_to_checkout_and_is_lifted_without_reloading(bro
         page.on("pageerror", lambda error: errors.append(str(error)))
         try:
             user = sign_in_page(page, stack.url)
+            page.goto("/settings/billing")
+            expect(page.get_by_role("heading", name="is on Pro")).to_be_visible()
+            expect(page.get_by_text("14 days left in your trial")).to_be_visible()
+            expect(page.get_by_label("Connected accounts: 0 of 10")).to_be_visible()
+
+            # The trial ends (the local stack's control route: a sign-up trial has no
+            # Stripe object for the local Stripe's clock to move).
+            ended = requests.post(
+                f"{stack.url}/_local/billing/end-trial",
+                json={"workspace_id": user.workspace_id},
+                timeout=10,
+            )
+            assert ended.status_code == 200, ended.text
             for i in range(3):  # Free's three accounts
                 added = requests.post(
                     f"{stack.url}/v1/workspaces/{user.workspace_id}/accounts/connect",
@@ -113,15 +129,20 @@ def test_the_account_limit_leads_to_checkout_and_is_lifted_without_reloading(bro
 
             expect(page.get_by_role("heading", name="Billing")).to_be_visible()
             expect(page.get_by_label("Connected accounts: 3 of 3")).to_be_visible()
+            expect(page.get_by_text("Your trial has ended: you are on Free")).to_be_visible()
             pro = page.get_by_role("article", name="Pro plan")
-            pro.get_by_role("button", name="Start 14-day trial of Pro").click()
+            pro.get_by_role("button", name="Upgrade to Pro").click()
 
+            # The trial was used: Checkout charges at once.
             page.get_by_label("Card number").fill("4242 4242 4242 4242")
-            page.get_by_role("button", name="Start trial").click()
+            page.get_by_role("button", name="Subscribe").click()
             page.wait_for_url("**/settings/billing?checkout=success")
-            # The webhook arrives meanwhile; the page follows without a reload.
-            expect(page.get_by_text("14 days left in your trial")).to_be_visible(timeout=15000)
+            # The webhook arrives (and is applied by the billing worker) meanwhile; the
+            # page follows without a reload.
+            expect(page.get_by_text("Status: Active")).to_be_visible(timeout=15000)
             expect(page.get_by_label("Connected accounts: 3 of 10")).to_be_visible()
+            expect(page.get_by_role("heading", name="Invoices")).to_be_visible()
+            expect(page.get_by_role("cell", name="$15.00")).to_be_visible()
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "billing_page.png"), full_page=True)
 
