@@ -17,6 +17,7 @@ from chalicelib.api.members import members
 from chalicelib.api.meta import meta
 from chalicelib.api.middleware import event_middleware, http_middleware
 from chalicelib.api.networks import networks
+from chalicelib.api.notification_preferences import notification_preferences
 from chalicelib.api.notifications import notifications
 from chalicelib.api.plans import plans
 from chalicelib.api.posts import posts
@@ -51,6 +52,7 @@ app.register_blueprint(approvals)
 app.register_blueprint(media)
 app.register_blueprint(accounts)
 app.register_blueprint(notifications)
+app.register_blueprint(notification_preferences)
 app.register_blueprint(publishing)
 app.register_blueprint(imports)
 app.register_blueprint(webhooks)
@@ -103,6 +105,14 @@ def plan_worker(event, context):
     from chalicelib.plans.service import run_job
 
     run_job(event)
+
+
+@app.lambda_function(name="digest")
+def digest(event, context):
+    """A member's digest email: {workspace_id, user_id, version, due} (chalicelib/notify)."""
+    from chalicelib.notify.digest import handle
+
+    return handle(event)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="refresh-tokens")

@@ -293,3 +293,46 @@ def _delete(name: str) -> None:
     with contextlib.suppress(scheduler.exceptions.ResourceNotFoundException):
         scheduler.delete_schedule(GroupName=get_settings().schedule_group, Name=name)
     _changed(name)
+
+
+def digest_prefix(workspace_id: str, user_id: str) -> str:
+    """The name prefix of a member's digest schedules (ids hashed: Scheduler's 64)."""
+    key = hashlib.sha256(f"{workspace_id}/{user_id}".encode()).hexdigest()[:20]
+    return f"digest-{key}-"
+
+
+def arm_digest(workspace_id: str, user_id: str, when: datetime, payload: dict[str, Any]) -> str:
+    """A member's next digest (chalicelib/notify/digest.py): a one-time schedule in the
+    posts group invoking the digest function at `when`, named for its due minute so that
+    arming the next one from the invocation of this one never touches the firing one's
+    name; the member's other digest schedules are deleted."""
+    settings = get_settings()
+    prefix = digest_prefix(workspace_id, user_id)
+    name = f"{prefix}{when.astimezone(UTC):%Y%m%d%H%M}"
+    _put(
+        name,
+        when,
+        payload,
+        f"digest of {user_id} in {workspace_id}",
+        target_arn=settings.digest_arn,
+    )
+    for stale in _named(prefix):
+        if stale != name:
+            _delete(stale)
+    return name
+
+
+def disarm_digest(workspace_id: str, user_id: str) -> int:
+    names = _named(digest_prefix(workspace_id, user_id))
+    for name in names:
+        _delete(name)
+    return len(names)
+
+
+def _named(prefix: str) -> list[str]:
+    pages = (
+        client("scheduler")
+        .get_paginator("list_schedules")
+        .paginate(GroupName=get_settings().schedule_group, NamePrefix=prefix)
+    )
+    return [schedule["Name"] for page in pages for schedule in page["Schedules"]]

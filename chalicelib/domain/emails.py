@@ -69,7 +69,8 @@ def category_of(kind: str) -> str | None:
 
 
 def default_preferences() -> dict[str, object]:
-    return {"immediate": dict.fromkeys(CATEGORIES, True), "digest": "weekly", "timezone": None}
+    # No digest until the member asks for one (its schedule is armed then).
+    return {"immediate": dict.fromkeys(CATEGORIES, True), "digest": "off", "timezone": None}
 
 
 def wants_immediate(document: dict[str, object] | None, category: str | None) -> bool:

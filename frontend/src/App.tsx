@@ -31,6 +31,8 @@ const MembersPage = page(() => import("./pages/MembersPage"), "MembersPage");
 const NewWorkspacePage = page(() => import("./pages/NewWorkspacePage"), "NewWorkspacePage");
 const NotFoundPage = page(() => import("./pages/NotFoundPage"), "NotFoundPage");
 const OperatorsPage = page(() => import("./pages/OperatorsPage"), "OperatorsPage");
+const NotificationPreferencesPage = page(() => import("./notifications/NotificationPreferencesPage"), "NotificationPreferencesPage");
+const UnsubscribePage = page(() => import("./notifications/UnsubscribePage"), "UnsubscribePage");
 const NotificationsPage = page(() => import("./pages/NotificationsPage"), "NotificationsPage");
 const PostPage = page(() => import("./pages/PostPage"), "PostPage");
 const PostsPage = page(() => import("./pages/PostsPage"), "PostsPage");
@@ -67,6 +69,7 @@ export function App() {
         <Route path="/reset-password" element={<ResetPasswordPage />} />
         <Route path="/verify-email" element={<VerifyEmailPage />} />
         <Route path="/confirm-email" element={<ConfirmEmailPage />} />
+        <Route path="/unsubscribe" element={<UnsubscribePage />} />
         <Route path="/invitations/:token" element={<InvitationPage />} />
         <Route path="/review/:token" element={<ReviewPage />} />
         <Route
@@ -98,6 +101,7 @@ export function App() {
           <Route path="/settings" element={<SettingsLayout />}>
             <Route index element={<Navigate to="/settings/workspace" replace />} />
             <Route path="account" element={<AccountSettingsPage />} />
+            <Route path="notifications" element={<NotificationPreferencesPage />} />
             <Route path="members" element={<MembersPage />} />
             <Route path="api-keys" element={<ApiKeysPage />} />
             <Route path="webhooks" element={<WebhooksPage />} />

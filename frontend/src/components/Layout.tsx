@@ -21,6 +21,7 @@ import { useEffect, useRef, useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router-dom";
 import { NotificationBell } from "./NotificationBell";
 import { SuspendedBanner } from "./SuspendedBanner";
+import { EmailBanner } from "../notifications/EmailBanner";
 import { UserMenu, WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
 export interface NavItem {
@@ -143,6 +144,7 @@ export function Layout() {
       </nav>
       <main id="main" className="content" tabIndex={-1}>
         <SuspendedBanner />
+        <EmailBanner />
         <Outlet />
       </main>
     </div>

@@ -4,6 +4,7 @@ import { NavLink, Outlet } from "react-router-dom";
 export const SETTINGS_TABS = [
   { to: "/settings/workspace", label: "Workspace settings" },
   { to: "/settings/account", label: "Your account" },
+  { to: "/settings/notifications", label: "Notifications" },
   { to: "/settings/members", label: "Members" },
   { to: "/settings/approvals", label: "Approvals" },
   { to: "/settings/api-keys", label: "API keys" },
