@@ -183,3 +183,35 @@ def test_parallel_ai_credits_at_the_limit_never_get_one_over(client, billing_on)
 
     assert in_parallel(attempt, 10) == [200] * 4 + [402] * 6
     assert entitlements.usage(ws, Meter.AI_CREDITS_PER_MONTH, entitlements.utc_month()) == 100
+
+
+def test_owning_a_workspace_by_promotion_counts_and_leaving_gives_it_back(client, billing_on):
+    from tests.support.factories import invite
+    from tests.support.mail import accept_link_token
+
+    agency = signup(client)
+    on_plan(agency.workspace_id, "business")  # room for the invitation
+    owner = signup(client)
+    refused(new_workspace(client, owner), "workspaces_per_owner", 1, 1)  # counted: 1
+
+    invite(client, agency, owner.email, "editor")
+    token = accept_link_token(owner.email)
+    accepted = call(client, "POST", f"/v1/invitations/{token}/accept", None, owner.headers)
+    assert accepted.status_code == 200, accepted.body
+    promoted = call(
+        client,
+        "PATCH",
+        f"/v1/workspaces/{agency.workspace_id}/members/{owner.user_id}",
+        {"role": "owner"},
+        agency.headers,
+    )
+    assert promoted.status_code == 200, promoted.body
+    on_plan(owner.workspace_id, "business")  # 5 per owner; owning two now
+    for i in range(3):
+        assert new_workspace(client, owner, f"Own {i}").status_code == 201
+    refused(new_workspace(client, owner), "workspaces_per_owner", 5, 5)
+
+    left = call(client, "POST", f"/v1/workspaces/{agency.workspace_id}/leave", None, owner.headers)
+    assert left.status_code == 204, left.body
+    assert new_workspace(client, owner, "After leaving").status_code == 201
+    refused(new_workspace(client, owner), "workspaces_per_owner", 5, 5)
