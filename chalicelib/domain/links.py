@@ -83,6 +83,8 @@ class _Patterns:
     ascii_labels: re.Pattern[str]
     tld: re.Pattern[str]  # a top-level domain after a dot, in case-folded text
     tco: re.Pattern[str]
+    plain_run: re.Pattern[str]  # see `plain_runs`
+    separators: re.Pattern[str]  # the separators inside a plain run (captured)
 
 
 def _trie(names: frozenset[str], end: str) -> str:
@@ -173,7 +175,28 @@ def patterns() -> _Patterns:
         ascii_labels=re.compile(f"(?:{ascii_label_char}++\\.)*+", flags),
         tld=re.compile(tld),
         tco=re.compile(rf"^https?://t\.co/([a-z0-9]+)(?:\?{query_char}*{query_end})?", flags),
+        plain_run=re.compile(_plain_run(GENERIC_TLDS | COUNTRY_TLDS), re.IGNORECASE | re.ASCII),
+        separators=re.compile(f"({_SEPARATOR}++)"),
     )
+
+
+# What may stand between two links that are nothing but their host: a space, or a
+# character that neither a host, a port, a path nor a query holds or starts, and that may
+# come before a link.
+_SEPARATOR = "[" + SPACES + "".join("\\" + char for char in "!'%&()*,;<=>[]^{|}~\\") + "]"
+
+
+def _plain_run(tlds: frozenset[str]) -> str:
+    """See `plain_runs`: a space, then pieces split by separators, each either the usual
+    ASCII host (at most 8 labels of at most 63 letters, digits and inner `-`, the last a
+    top-level domain) or no dot at all."""
+    import re
+
+    label = "(?!-)[a-z0-9-]{1,63}+(?<!-)"
+    end = f"(?={_SEPARATOR}|\\Z)"
+    host = f"(?:{label}\\.){{1,8}}+{_trie(frozenset(t for t in tlds if t.isascii()), end)}"
+    piece = f"(?:{host}|[^{re.escape('.')}{_SEPARATOR[1:-1]}]++{end})"
+    return f"[{SPACES}]++{piece}(?:{_SEPARATOR}++{piece})*+"
 
 
 def _fold(text: str) -> str:
@@ -531,6 +554,44 @@ def _first_in_label(
             return None, None
         start = found.start()
     return (max(start - 1, 0), start, "", domain_end), None
+
+
+# Runs shorter than this are left to `scan` (each run ends a text `scan` searches on its own).
+_MIN_RUN = 512
+
+
+def plain_runs(text: str) -> Iterator[tuple[int, int]]:
+    """Long stretches of `text` whose links twitter-text's expression finds at once.
+
+    A stretch is a space, then pieces split by separators (`_SEPARATOR`), each the usual
+    ASCII host with nothing after it, or a piece without a dot. No link can start in a
+    piece without a dot (a host holds one, and no separator continues it); a host's match
+    starts with it (the separator before it precedes a link), takes no port, path nor
+    query, and it is the usual host, whole. A match before the stretch ends before its
+    space (no link holds a space), and one after it starts after its end (which is a
+    separator, where no link starts). So each link of the stretch is one match, and the
+    text before and after it may be searched on their own.
+    """
+    for run in patterns().plain_run.finditer(text):
+        start, end = run.span()
+        if end - start >= _MIN_RUN:
+            yield start, end
+
+
+def plain_run_links(text: str, start: int, end: int) -> tuple[list[str], list[int], list[int]]:
+    """The links of a stretch `plain_runs` found: their texts, starts and ends (each piece
+    with a dot is one)."""
+    from itertools import accumulate, compress
+
+    parts = patterns().separators.split(text[start:end])  # "", separator, piece, ...
+    positions = list(accumulate(map(len, parts), initial=start))
+    pieces = parts[2::2]
+    hosts = [("." in piece) for piece in pieces]
+    return (
+        list(compress(pieces, hosts)),
+        list(compress(positions[2::2], hosts)),
+        list(compress(positions[3::2], hosts)),
+    )
 
 
 def ascii_hosts(domain: str) -> list[tuple[int, int]]:

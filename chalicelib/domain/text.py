@@ -414,7 +414,7 @@ def _normalized_urls(text: str, normalized: str) -> tuple[Entity, ...]:
     if normalized == text:
         return _links(text)
     if text.replace("\u212a", "K") == normalized:
-        return _entities(normalized, _matches(text))
+        return _found(normalized, _matches(text))
     return _by_piece(text, normalized) or _links(normalized)
 
 
@@ -465,18 +465,50 @@ def _by_piece(text: str, normalized: str) -> tuple[Entity, ...] | None:
     return tuple(found)
 
 
+# (start, end, the matches of text[start:end] searched alone), or None for a plain run
+_Stretch = tuple[int, int, "tuple[links.LinkMatch, ...] | None"]
+
+
 @lru_cache(maxsize=8)
-def _matches(text: str) -> tuple[links.LinkMatch, ...]:
-    return tuple(links.scan(text))
+def _matches(text: str) -> tuple[_Stretch, ...]:
+    """The text cut into the plain runs (`links.plain_runs`) and what lies between them,
+    with the matches found there (each part is searched on its own)."""
+    stretches: list[_Stretch] = []
+    at = 0
+    for start, end in links.plain_runs(text):
+        if start > at:
+            stretches.append((at, start, tuple(links.scan(text[at:start]))))
+        stretches.append((start, end, None))
+        at = end
+    if at < len(text) or not stretches:
+        stretches.append((at, len(text), tuple(links.scan(text[at:] if at else text))))
+    return tuple(stretches)
 
 
 @lru_cache(maxsize=8)
 def _links(text: str) -> tuple[Entity, ...]:
-    return _entities(text, _matches(text))
+    return _found(text, _matches(text))
 
 
-def _entities(text: str, matches: tuple[links.LinkMatch, ...]) -> tuple[Entity, ...]:
-    """The links twitter-text keeps of its expression's matches in `text`."""
+def _found(text: str, stretches: tuple[_Stretch, ...]) -> tuple[Entity, ...]:
+    """The links of `text`, from its stretches (those of the text or of one whose links lie
+    at the same places, and whose plain runs are the same)."""
+    if len(stretches) == 1 and stretches[0][2] is not None:
+        return _entities(text, stretches[0][2])
+    found: list[Entity] = []
+    for start, end, matches in stretches:
+        if matches is None:
+            found.extend(map(Entity, *links.plain_run_links(text, start, end)))
+        elif matches:
+            found.extend(_entities(text[start:end], matches, start))
+    return tuple(found)
+
+
+def _entities(
+    text: str, matches: tuple[links.LinkMatch, ...], offset: int = 0
+) -> tuple[Entity, ...]:
+    """The links twitter-text keeps of its expression's matches in `text` (which starts at
+    `offset` in the text the links are in)."""
     plain_host = _plain_host()
     tco_link = links.patterns().tco
     urls: list[Entity] = []
@@ -511,6 +543,8 @@ def _entities(text: str, matches: tuple[links.LinkMatch, ...]) -> tuple[Entity, 
                 urls.append(Entity(domain, domain_start, domain_end))
         else:
             urls.extend(_bare_domain_urls(text, match))
+    if offset:
+        return tuple(Entity(value, start + offset, end + offset) for value, start, end in urls)
     return tuple(urls)
 
 

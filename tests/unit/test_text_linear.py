@@ -312,3 +312,32 @@ def test_the_normalized_text_has_the_links_of_its_pieces(text):
     whole = text_module._entities(normalized, tuple(links.scan(normalized)))
     assert by_piece == whole
     assert parse_weighted(text).weighted_length == parse_weighted(normalized).weighted_length
+
+
+# Plain runs (links.plain_runs) are cut out and their links read at once; the text between
+# them is searched on its own. Here every run counts, however short.
+RUN_PARTS = [
+    *[" ", "\u3000", "\n", "(", ")", "!", ",", ";", "'", "[", "~", "\\", "|", "&", "*"],
+    *["a.co", "A.COM", "a-b.co.uk", "x", "\u00e9", "e\u0301", "\u212a", ".", "a.", "-a.co"],
+    *["a_b.co", "a.co/", "a.co:8", "a.co?x", "http://", "@", "#", "$", "a.xn--p1ai", "1.com"],
+    *["a.comx", "\u0440\u0444", "a.\u0440\u0444", "b.co.", "-", "_", "\u200e", "\ufffe", "t.co/x"],
+]
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(RUN_PARTS), max_size=40).map("".join))
+def test_links_in_plain_runs_are_the_ones_the_whole_search_keeps(text):
+    from chalicelib.domain import text as text_module
+
+    whole = text_module._entities(text, tuple(links.scan(text)))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(links, "_MIN_RUN", 1)
+        assert text_module._found(text, text_module._matches.__wrapped__(text)) == whole
+
+
+def test_a_long_plain_run_gives_each_of_its_links():
+    text = "see " + "a.co (b.com) x, " * 2_000 + "c.co/x"
+    urls = extract_urls(text)
+    assert len(urls) == 4_001
+    assert urls[-1] == Entity("c.co/x", len(text) - 6, len(text))
+    assert urls[:2] == [Entity("a.co", 4, 8), Entity("b.com", 10, 15)]
