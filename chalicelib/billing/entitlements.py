@@ -688,6 +688,7 @@ def fit_accounts(workspace_id: str, actor: str = "billing") -> tuple[list[str], 
     stays, goes = order[:room], order[room:]
     paused = [a for a in goes if a.status != "paused"]
     resumed = [a for a in stays if a.status == "paused"]
+    held = _hold_posts(workspace_id, {a.account_id for a in goes}, actor) if paused else []
     for account in paused:
         account.status = "paused"
         account_store.save(account)
@@ -703,6 +704,7 @@ def fit_accounts(workspace_id: str, actor: str = "billing") -> tuple[list[str], 
                 "limit": limit,
                 "paused": [a.account_id for a in paused],
                 "resumed": [a.account_id for a in resumed],
+                "held_posts": held,
             },
         )
     if paused:
@@ -714,12 +716,80 @@ def fit_accounts(workspace_id: str, actor: str = "billing") -> tuple[list[str], 
             "billing.accounts_paused",
             "Accounts paused by your plan",
             f"Your plan allows {limit} connected accounts: {names} "
-            f"{'is' if len(paused) == 1 else 'are'} paused (nothing was deleted; their "
-            "scheduled posts are not sent). Choose which accounts stay active, or upgrade, "
-            "from Billing.",
+            f"{'is' if len(paused) == 1 else 'are'} paused (nothing was deleted). "
+            + (
+                f"Scheduled posts going only to them are held as drafts ({len(held)}); "
+                if held
+                else ""
+            )
+            + "a post also for active accounts goes out to those only. Choose which accounts "
+            "stay active, or upgrade, from Billing.",
             link="/settings/billing",
         )
     return [a.account_id for a in paused], [a.account_id for a in resumed]
+
+
+HOLD_HORIZON = timedelta(days=5 * 366)
+
+
+def _hold_posts(workspace_id: str, paused: set[str], actor: str) -> list[str]:
+    """Scheduled posts that go out only to accounts being paused become drafts again
+    (held: nothing deleted; their month's place given back), before the accounts are
+    paused. A post that also targets active accounts stays scheduled: the publisher
+    refuses its paused targets with the reason."""
+    from chalicelib.domain.posts import PostPatch
+    from chalicelib.posts.facts import load_facts
+    from chalicelib.posts.service import update_post
+    from chalicelib.store import posts as post_store
+    from chalicelib.store.base import utcnow
+
+    now = utcnow()
+    found: dict[str, Any] = {}
+    for account_id in sorted(paused):
+        start_key = None
+        while True:
+            page = post_store.list_scheduled(
+                workspace_id,
+                now,
+                now + HOLD_HORIZON,
+                statuses=["scheduled"],
+                account_id=account_id,
+                start_key=start_key,
+            )
+            for item in page.items:
+                if set(item.account_ids) <= paused:
+                    found[item.post_id] = item
+            if page.last_key is None:
+                break
+            start_key = page.last_key
+    if not found:
+        return []
+    facts = load_facts(workspace_id)
+    held = []
+    for item in found.values():
+        try:
+            update_post(
+                workspace_id,
+                item.post_id,
+                PostPatch(version=int(item.version), when=None),
+                facts,
+                now,
+                actor=actor,
+            )
+        except ApiError as error:  # edited or on its way meanwhile: left as it is
+            _not_held(workspace_id, item.post_id, error)
+            continue
+        held.append(item.post_id)
+    return held
+
+
+def _not_held(workspace_id: str, post_id: str, error: ApiError) -> None:
+    from chalicelib.observability import logger
+
+    logger.warning(
+        "post not held",
+        extra={"workspace_id": workspace_id, "post_id": post_id, "error": str(error)},
+    )
 
 
 def choose_active_accounts(

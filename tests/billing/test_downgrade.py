@@ -6,6 +6,7 @@ chose), and the owner picks which stay active."""
 from __future__ import annotations
 
 from chalicelib.store import accounts as account_store
+from chalicelib.store import posts as post_store
 from tests.billing.test_billing_api import DAY, billing_of, checkout, deliver_all, kinds
 from tests.support.clock import ahead, wall
 from tests.support.factories import add_member, call, signup
@@ -24,6 +25,17 @@ def test_cancel_at_period_end_then_free_pauses_the_latest_accounts(client, strip
     receiver.wait_for("customer.subscription.created", "invoice.paid")
     deliver_all(client, receiver)
     accounts = [an_account(ws, "mastodon") for _ in range(5)]
+    when = {"at": wall(ahead(40)), "timezone": "UTC"}
+
+    def scheduled(*targets: str) -> str:
+        body = {"text": "Later", "targets": [{"account_id": a} for a in targets], "when": when}
+        answer = call(client, "POST", f"/v1/workspaces/{ws}/posts", body, owner.headers)
+        assert answer.status_code == 201, answer.body
+        return answer.json["id"]
+
+    only_paused = scheduled(accounts[4])  # the last connected: paused below
+    mixed = scheduled(accounts[0], accounts[3])
+    kept = scheduled(accounts[1])
 
     path = f"/v1/workspaces/{ws}/billing/cancel"
     editor = add_member(client, owner, "editor")
@@ -53,6 +65,10 @@ def test_cancel_at_period_end_then_free_pauses_the_latest_accounts(client, strip
     }
     assert state["paused_accounts"] == sorted(accounts[3:])
     assert kinds(client, owner).count("billing.accounts_paused") == 1
+    # The post only for a paused account is held as a draft; the others stay scheduled.
+    assert post_store.get(ws, only_paused).status == "draft"
+    assert post_store.get(ws, mixed).status == "scheduled"
+    assert post_store.get(ws, kept).status == "scheduled"
     # A paused account takes no new post.
     post = call(
         client,
