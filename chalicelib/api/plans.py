@@ -197,7 +197,9 @@ def edit_item(
 def regenerate_item(
     ctx: RequestContext, ws: str, plan_id: str, item_id: str, body: PlanItemRegenerate
 ) -> PlanItemOut:
-    """Write the item again: `text` (a new idea and its captions: one AI credit) or `image`."""
+    """Write the item again: `text` (a new idea and its captions: one AI credit) or `image`
+    (drawn again with the brand as it is now, in the next template). 409 once its post
+    is scheduled or in review."""
     from chalicelib.admin.beta import AI_PLANS, require_beta
     from chalicelib.plans import service
 

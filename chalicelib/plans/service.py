@@ -711,11 +711,22 @@ def regenerate(
             idea.headline,
         )
     else:
+        # Drawn again with the brand as it is now, in the next template (a promo stays
+        # an offer: promo or announcement).
+        item.image_template = _next_template(item.image_template, item.kind)
         item.media_id = _image(workspace_id, reviewer, item, profile, targets)
     item.problem = None
     if post is not None:
         _update_post(item, post, reviewer, text=part == "text", media=part == "image")
     return _save(item, read_version)
+
+
+_TEMPLATES = {"post": ("quote", "tip", "announcement"), "promo": ("promo", "announcement")}
+
+
+def _next_template(current: str, kind: str) -> str:
+    cycle = _TEMPLATES.get(kind, _TEMPLATES["post"])
+    return cycle[(cycle.index(current) + 1) % len(cycle)] if current in cycle else cycle[0]
 
 
 def _fresh_idea(
@@ -757,17 +768,29 @@ def approve(
         if post is None or item_status(item, post) != "draft":
             continue
         read_version = int(item.version)
+        if post.status in ("changes_requested", "rejected"):
+            # Sent back by its approvers: it goes to them again from the Approvals flow.
+            verdict = "asked for changes" if post.status == "changes_requested" else "rejected it"
+            item.problem = f"Its approvers {verdict}: edit it, then submit it for approval again."
+            _save_quietly(item, read_version)
+            continue
         try:
             updated = _update_post(item, post, reviewer, when=True)
             item.status = item_status(item, updated)
             item.problem = None
         except ApiError as error:
             item.problem = _words(error)
-        try:
-            _save(item, read_version)
-        except Conflict:
-            logger.info("a plan item changed while approving", extra={"item": item.item_id})
+        _save_quietly(item, read_version)
     return get_plan(workspace_id, plan_id)
+
+
+def _save_quietly(item: store.PlanItemRecord, read_version: int) -> None:
+    """The item as approval left it; an edit that landed meanwhile wins (the post is the
+    truth of its status)."""
+    try:
+        _save(item, read_version)
+    except Conflict:
+        logger.info("a plan item changed while approving", extra={"item": item.item_id})
 
 
 def _update_post(

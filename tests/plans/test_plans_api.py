@@ -278,6 +278,7 @@ def test_from_brief_to_a_month_of_scheduled_posts(client, worker):
     image = call(client, "POST", path, {"part": "image"}, owner.headers)
     assert image.status_code == 200, image.body
     assert image.json["media_id"] and image.json["media_id"] != second["media_id"]
+    assert image.json["image_template"] != text.json["image_template"]
     post = call(client, "GET", f"{_base(owner)}/posts/{second['post_id']}", None, owner.headers)
     assert post.json["media_ids"] == [image.json["media_id"]]
 
@@ -337,6 +338,33 @@ def test_an_editor_needing_approval_submits_the_items(client, worker):
     assert {i["status"] for i in answer.json["items"] if i["item_id"] != item["item_id"]} == {
         "draft"
     }
+    # The owner approves it in the approvals flow: it is scheduled on its slot.
+    post_path = f"{_base(owner)}/posts/{item['post_id']}"
+    decided = call(client, "POST", f"{post_path}/approve", {}, owner.headers)
+    assert decided.status_code == 200, decided.body
+    assert decided.json["status"] == "scheduled"
+    read = call(client, "GET", f"{_base(editor)}/plans/{plan['plan_id']}", None, editor.headers)
+    mine = next(i for i in read.json["items"] if i["item_id"] == item["item_id"])
+    assert mine["status"] == "scheduled"
+    scheduled_at = datetime.fromisoformat(decided.json["scheduled_at"].replace("Z", "+00:00"))
+    assert scheduled_at == datetime.fromisoformat(mine["slot"])
+    # Another is sent back for changes: approving it in the plan says so, and leaves it.
+    other = plan["items"][1]
+    path = f"{_base(editor)}/plans/{plan['plan_id']}/approve"
+    first = call(client, "POST", path, {"item_ids": [other["item_id"]]}, editor.headers)
+    assert first.status_code == 200, first.body
+    sent_back = call(
+        client,
+        "POST",
+        f"{_base(owner)}/posts/{other['post_id']}/request-changes",
+        {"comment": "Less flour talk"},
+        owner.headers,
+    )
+    assert sent_back.status_code == 200, sent_back.body
+    again = call(client, "POST", path, {"item_ids": [other["item_id"]]}, editor.headers)
+    back = next(i for i in again.json["items"] if i["item_id"] == other["item_id"])
+    assert back["status"] == "draft" and back["post_status"] == "changes_requested"
+    assert "asked for changes" in back["problem"]
     unknown = call(
         client,
         "POST",
