@@ -46,6 +46,13 @@ function show(plan: Plan, readOnly = false) {
       const old = plan.items.find((i) => url.endsWith(`/items/${i.item_id}`))!;
       return json({ ...old, title: body.title ?? old.title, slot: body.slot ? `${body.slot}:00+00:00` : old.slot, version: 2 });
     }
+    if (url.endsWith("/regenerate") && body.part === "image") {
+      const old = plan.items.find((i) => url.includes(`/items/${i.item_id}/`))!;
+      return json({ ...old, media_id: "m_new", version: 2 });
+    }
+    if (url.endsWith("/media/m_new")) {
+      return json({ id: "m_new", url: "/img/new.png", thumbnail_url: "/img/new-thumb.png", alt_text: "Warm bread, new", width: 1080, height: 1080, focal_point: { x: 0.5, y: 0.5 } });
+    }
     if (url.endsWith("/regenerate")) {
       const old = plan.items.find((i) => url.includes(`/items/${i.item_id}/`))!;
       const caption = { ...old.captions[0], text: `Rewritten ${old.item_id} #rye`, hashtags: ["rye"], count: 20 };
@@ -141,6 +148,17 @@ describe("PlanGrid", () => {
       method: "POST",
       body: { part: "text" },
     });
+  });
+
+  it("draws a new image for an item and shows it on its card", async () => {
+    const calls = show(PLAN);
+    const card = screen.getByRole("article", { name: "Title i1" });
+    expect(within(card).queryByRole("img")).toBeNull();
+    fireEvent.click(within(card).getByRole("button", { name: "Preview & edit" }));
+    fireEvent.click(await screen.findByRole("button", { name: "New image" }));
+    const image = (await within(card).findByRole("img", { name: "Warm bread, new" })) as HTMLImageElement;
+    expect(image.getAttribute("src")).toBe("/img/new-thumb.png");
+    expect(calls.find((c) => c.url.endsWith("/regenerate"))?.body).toEqual({ part: "image" });
   });
 
   it("moves an item and renames it, sending only what changed with the version it was read at", async () => {
