@@ -123,6 +123,15 @@ def refresh_tokens(event):
     refresh_expiring_tokens()
 
 
+@app.schedule(Rate(1, unit=Rate.HOURS), name="billing-sweep")
+def billing_sweep(event):
+    """What time alone changes in billing: sign-up trials that ended (accounts past Free's
+    limit paused), grace periods that ran out (owners told)."""
+    from chalicelib.billing.service import sweep
+
+    sweep()
+
+
 @app.on_sqs_message(
     queue=get_settings().webhook_queue_name, batch_size=10, name="webhook_deliverer"
 )

@@ -407,14 +407,18 @@ def settle(workspace_id: str) -> None:
     """What a new subscription state means beyond the plan: accounts paused past a lower
     plan's limit (or resumed under a higher one), and the owners told once when the
     grace after a failed payment ran out."""
+    entitlements.fit_accounts(workspace_id)
+    _tell_restricted(workspace_id)
+
+
+def _tell_restricted(workspace_id: str, now: datetime | None = None) -> None:
     from chalicelib.notify import notify
     from chalicelib.store import billing as store
 
-    entitlements.fit_accounts(workspace_id)
     sub = store.subscription(workspace_id)
     newly = (
         sub is not None
-        and entitlements.is_restricted(sub)
+        and entitlements.is_restricted(sub, now)
         and store.mark_restricted(workspace_id, int(sub.stripe_at or 0))
     )
     if newly:
@@ -426,6 +430,31 @@ def settle(workspace_id: str) -> None:
             "out, but nothing new can be scheduled until the card is updated in Billing.",
             link="/settings/billing",
         )
+
+
+def sweep(now: datetime | None = None) -> dict[str, int]:
+    """The hourly billing sweep: what time alone changes. A sign-up trial that ended puts
+    the workspace on Free: its accounts past Free's limit are paused (and their posts
+    held), once; a payment's grace that ran out restricts the workspace (enforced at
+    once by the clock) and its owners are told, once, even with no Stripe event since."""
+    from chalicelib.store import billing as store
+
+    if not entitlements.enabled():
+        return {"trials": 0, "restricted": 0}
+    moment = now or datetime.now(UTC)
+    trials = restricted = 0
+    for sub in store.waiting_on_time():
+        workspace_id = str(sub.workspace_id)
+        if sub.status == "trialing":
+            if entitlements.status_of(sub, moment) != "trial_ended" or not sub.trial_end:
+                continue
+            if store.mark_trial_settled(workspace_id, int(sub.trial_end)):
+                entitlements.fit_accounts(workspace_id)
+                trials += 1
+        elif entitlements.is_restricted(sub, moment):
+            _tell_restricted(workspace_id, moment)
+            restricted += 1
+    return {"trials": trials, "restricted": restricted}
 
 
 def cancel_at_period_end(workspace_id: str, cancel: bool) -> None:

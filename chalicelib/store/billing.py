@@ -64,6 +64,7 @@ class SubscriptionItem(StoredModel):
     # once it is paid. Grace and restriction count from it.
     past_due_since = NumberAttribute(null=True)
     restricted_at = NumberAttribute(null=True)  # the owners were told it is restricted
+    trial_settled = BooleanAttribute(null=True)  # the ended sign-up trial was acted on
     # The accounts the owner keeps active when the plan allows fewer (ordered).
     keep_accounts = ListAttribute(of=UnicodeAttribute, null=True)
 
@@ -288,10 +289,49 @@ def extend_signup_trial(workspace_id: str, plan: str, trial_end: int) -> None:
                 SubscriptionItem.current_period_end.remove(),
                 SubscriptionItem.cancel_at_period_end.set(False),
                 SubscriptionItem.updated_at.set(iso(utcnow())),
+                SubscriptionItem.trial_settled.remove(),
             ]
         )
     finally:
         forget_recent(workspace_id)
+
+
+def waiting_on_time() -> list[SubscriptionItem]:
+    """Subscriptions that time alone may change: sign-up trials not yet settled, and
+    past-due ones whose owners were not yet told of a restriction (a scan of the billing
+    table, which holds one item per workspace and its counters)."""
+    return list(
+        SubscriptionItem.scan(
+            SubscriptionItem.pk.startswith("ws#")
+            & (
+                (
+                    (SubscriptionItem.status == "trialing")
+                    & SubscriptionItem.subscription_id.does_not_exist()
+                    & SubscriptionItem.trial_settled.does_not_exist()
+                )
+                | (
+                    SubscriptionItem.status.is_in(*PAST_DUE)
+                    & SubscriptionItem.restricted_at.does_not_exist()
+                )
+            )
+        )
+    )
+
+
+def mark_trial_settled(workspace_id: str, trial_end: int) -> bool:
+    """The ended sign-up trial was acted on (once: not if its end moved meanwhile)."""
+    forget_recent(workspace_id)
+    try:
+        SubscriptionItem(f"ws#{workspace_id}").update(
+            actions=[SubscriptionItem.trial_settled.set(True)],
+            condition=(SubscriptionItem.trial_end == trial_end)
+            & SubscriptionItem.trial_settled.does_not_exist(),
+        )
+    except UpdateError as error:
+        if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def mark_restricted(workspace_id: str, at: int) -> bool:

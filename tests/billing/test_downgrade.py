@@ -114,3 +114,54 @@ def test_an_upgrade_resumes_paused_accounts(client, stripe_app, receiver):
     deliver_all(client, receiver)
     assert billing_of(client, owner)["plan"]["id"] == "pro"
     assert set(statuses(ws).values()) == {"connected"}
+
+
+def test_the_hourly_sweep_settles_an_ended_trial_and_a_grace_that_ran_out(
+    client, billing_on, monkeypatch
+):
+    import time
+
+    from chalicelib.billing.service import sweep
+    from chalicelib.settings import get_settings
+    from chalicelib.store import billing as billing_store
+
+    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "14")
+    get_settings.cache_clear()
+    owner = signup(client)
+    ws = owner.workspace_id
+    accounts = [an_account(ws, "mastodon") for _ in range(5)]
+    held = call(
+        client,
+        "POST",
+        f"/v1/workspaces/{ws}/posts",
+        {
+            "text": "Later",
+            "targets": [{"account_id": accounts[4]}],
+            "when": {"at": wall(ahead(30)), "timezone": "UTC"},
+        },
+        owner.headers,
+    )
+    assert held.status_code == 201, held.body
+    assert sweep() == {"trials": 0, "restricted": 0}  # still trialing: nothing to do
+    assert set(statuses(ws).values()) == {"connected"}
+
+    # The trial's end passes (moved to the past here, as the hour would).
+    item = billing_store.subscription(ws)
+    item.update([billing_store.SubscriptionItem.trial_end.set(int(time.time()) - 60)])
+    billing_store.forget_recent()
+    assert sweep() == {"trials": 1, "restricted": 0}
+    assert [statuses(ws)[a] for a in accounts] == ["connected"] * 3 + ["paused"] * 2
+    assert post_store.get(ws, held.json["id"]).status == "draft"
+    assert sweep() == {"trials": 0, "restricted": 0}  # once
+
+    # A payment failed eight days ago and no Stripe event came since: restricted by the
+    # clock, and the owners are told once.
+    other = signup(client)
+    eight_days_ago = int(time.time()) - 8 * 86400
+    billing_store.apply_subscription(
+        other.workspace_id, eight_days_ago, plan="pro", status="past_due", subscription_id="s_1"
+    )
+    assert sweep()["restricted"] == 1
+    assert kinds(client, other).count("billing.restricted") == 1
+    assert sweep()["restricted"] == 0
+    assert kinds(client, other).count("billing.restricted") == 1
