@@ -37,7 +37,7 @@ app = Chalice(app_name="schedulo", configure_logs=False)
 app.api.binary_types = ["application/pdf"]
 
 app.register_middleware(http_middleware, "http")
-for event_type in ("pure_lambda", "scheduled", "sqs"):
+for event_type in ("pure_lambda", "scheduled", "sqs", "sns"):
     app.register_middleware(event_middleware, event_type)
 
 app.register_blueprint(meta)
@@ -113,6 +113,14 @@ def digest(event, context):
     from chalicelib.notify.digest import handle
 
     return handle(event)
+
+
+@app.on_sns_message(topic=get_settings().email_feedback_topic, name="email_feedback")
+def email_feedback(event):
+    """SES bounces and complaints (the configuration set's topic): addresses suppressed."""
+    from chalicelib.notify.feedback import handle_message
+
+    handle_message(event.message)
 
 
 @app.schedule(Rate(1, unit=Rate.HOURS), name="refresh-tokens")
