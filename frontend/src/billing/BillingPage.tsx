@@ -92,7 +92,7 @@ export function BillingPage() {
   return <WorkspaceGate>{(workspace) => <Billing key={workspace.id} workspaceId={workspace.id} workspaceName={workspace.name} />}</WorkspaceGate>;
 }
 
-function Billing({ workspaceId, workspaceName }: { workspaceId: string; workspaceName: string }) {
+export function Billing({ workspaceId, workspaceName }: { workspaceId: string; workspaceName: string }) {
   const base = `/v1/workspaces/${workspaceId}/billing`;
   const [params, setParams] = useSearchParams();
   const returned = params.get("checkout");
