@@ -165,6 +165,7 @@ describe("PlanGrid", () => {
     const calls = show(PLAN);
     fireEvent.click(within(screen.getByRole("article", { name: "Title i1" })).getByRole("button", { name: "Preview & edit" }));
     const slot = (await screen.findByLabelText("Goes out (UTC)")) as HTMLInputElement;
+    expect(document.activeElement).toBe(screen.getByLabelText("Title")); // the editor took the focus
     expect(slot.value).toBe("2027-01-05T09:30");
     fireEvent.change(slot, { target: { value: "2027-01-06T17:15" } });
     fireEvent.change(screen.getByLabelText("Title"), { target: { value: "Renamed" } });

@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CalendarCheck, Check, ImageIcon, PenLine, RefreshCw, Sparkles } from "lucide-react";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { Link } from "react-router-dom";
 import type { Account } from "../accounts/api";
 import { api } from "../api/client";
@@ -289,8 +289,6 @@ function ItemEditor({
   const queryClient = useQueryClient();
   const [texts, setTexts] = useState<Record<string, string>>(() => Object.fromEntries(item.captions.map((c) => [c.account_id, captionText(c)])));
   const [shown, setShown] = useState(item.captions[0]?.account_id ?? "");
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), []);
   // A regenerated text replaces what is in the boxes.
   useEffect(() => setTexts(Object.fromEntries(item.captions.map((c) => [c.account_id, captionText(c)]))), [item.captions]);
   const changed = item.captions.filter((c) => texts[c.account_id] !== captionText(c));
@@ -333,10 +331,12 @@ function ItemEditor({
   const boxId = useId();
   const titleId = useId();
   const slotId = useId();
+  // Opened, the editor takes the focus on its first field (where the keyboard goes on).
+  useEffect(() => document.getElementById(editable ? titleId : boxId)?.focus(), [editable, titleId, boxId]);
 
   return (
     <section id={id} className="plan-editor" aria-label={`Edit “${item.title}”`}>
-      <h4 ref={heading} tabIndex={-1} className="visually-hidden">
+      <h4 className="visually-hidden">
         {item.title}: captions and previews
       </h4>
       {editable && (
