@@ -15,7 +15,6 @@ from chalicelib.api.people_models import (
     SentOut,
     SignInOut,
     SignupIn,
-    SignupOut,
     SuspensionOut,
     TokensOut,
     UserOut,
@@ -84,29 +83,21 @@ def source_address(ctx: RequestContext) -> str | None:
 
 
 @auth.endpoint(
-    "POST", "/v1/auth/signup", auth=Access.PUBLIC, body=SignupIn, response=SignupOut, status=201
+    "POST", "/v1/auth/signup", auth=Access.PUBLIC, body=SignupIn, response=SentOut, status=202
 )
 def signup(ctx: RequestContext, body: SignupIn) -> Reply:
-    """Create an account and its personal workspace, and sign in."""
-    from chalicelib.people.email_links import send_verification
+    """Create an account and its personal workspace, and email a link that verifies the
+    address; then sign in. The answer is the same whether or not the address has an
+    account already (its owner is emailed instead), so sign-up tells nobody who has one;
+    429 past the sign-ups one source address may attempt in an hour."""
     from chalicelib.people.identity import signup as create_account
 
-    cookie = _cookie_session(ctx)
-    user, workspace, pair = create_account(
-        body.email,
-        body.password,
-        body.name,
-        body.timezone,
-        source_address(ctx),
-        ctx.request.headers.get("user-agent"),
+    create_account(body.email, body.password, body.name, body.timezone, source_address(ctx))
+    message = (
+        f"Check your email: we sent a message to {body.email}. Follow its link to confirm "
+        "the address, then sign in."
     )
-    send_verification(user)
-    reply = SignupOut(
-        user=user_out(user),
-        workspace=workspace_out(workspace, Role.OWNER),
-        **tokens_out(pair, cookie).model_dump(),
-    )
-    return Reply(reply, 201, _set_cookie(pair) if cookie else {})
+    return Reply(SentOut(message=message), 202)
 
 
 @auth.endpoint("POST", "/v1/auth/login", auth=Access.PUBLIC, body=LoginIn, response=SignInOut)

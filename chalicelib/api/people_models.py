@@ -169,11 +169,6 @@ class SignInOut(Model):
     )
 
 
-class SignupOut(TokensOut):
-    user: UserOut
-    workspace: WorkspaceOut
-
-
 class MeOut(Model):
     user: UserOut
     workspaces: list[WorkspaceOut]

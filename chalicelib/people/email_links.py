@@ -12,6 +12,7 @@ reset answers the same whether or not the address has an account.
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import quote
 
 from pynamodb.exceptions import TransactWriteError
 
@@ -62,6 +63,33 @@ def send_verification(user: UserRecord) -> None:
             taken.retry_after,
         )
     _send(user, VERIFY)
+
+
+MAX_SIGNUP_NOTICES_PER_EMAIL = 3
+
+
+def tell_owner_of_signup(user: UserRecord) -> None:
+    """Someone tried to sign up with an address that has an account: its owner hears of
+    it (a few times an hour at most; past that, quietly nothing, as the answer must not
+    tell)."""
+    taken = rate_limits.take(
+        [(f"signup-notice:{throttle.email_key(user.email or '')}", MAX_SIGNUP_NOTICES_PER_EMAIL)],
+        HOUR,
+    )
+    if not taken.ok:
+        return
+    origin = get_settings().frontend_origin.rstrip("/")
+    name = user.name or "there"
+    send_email(
+        user.email or "",
+        "Someone tried to sign up to Schedulo with your email",
+        f"Hi {name},\n\nSomeone (we hope you) tried to create a Schedulo account with "
+        f"{user.email}, which already has one. Nothing changed.\n\nSign in: "
+        f"{origin}/login?email={quote(user.email or '')}\n\nForgot your password? Reset it: "
+        f"{origin}/forgot-password?email={quote(user.email or '')}\n\nIf it was not you, "
+        "you can ignore this email.",
+        {"sign_in": f"{origin}/login"},
+    )
 
 
 def confirm_verification(token: str) -> UserRecord:

@@ -18,27 +18,57 @@ def test_signup_creates_a_personal_workspace_owned_by_the_user(client):
         "/v1/auth/signup",
         {"email": email.upper(), "password": PASSWORD, "name": "Ada", "timezone": "Europe/Paris"},
     )
-    assert response.status_code == 201
-    body = response.json
-    assert body["user"]["email"] == email
-    assert body["workspace"]["role"] == "owner"
-    assert body["workspace"]["timezone"] == "Europe/Paris"
-    me = call(client, "GET", "/v1/me", headers=bearer(body["access_token"]))
+    assert response.status_code == 202, response.body
+    assert "Check your email" in response.json["message"]
+    assert "access_token" not in response.json  # signing in comes next
+    signed_in = call(client, "POST", "/v1/auth/login", {"email": email, "password": PASSWORD})
+    me = call(client, "GET", "/v1/me", headers=bearer(signed_in.json["access_token"]))
     assert me.status_code == 200
-    assert [w["id"] for w in me.json["workspaces"]] == [body["workspace"]["id"]]
+    assert me.json["user"]["email"] == email
+    assert me.json["user"]["email_verified"] is False
+    [workspace] = me.json["workspaces"]
+    assert (workspace["role"], workspace["timezone"]) == ("owner", "Europe/Paris")
     assert "password" not in response.body.decode()
 
 
-def test_duplicate_signup_is_a_409(client):
+def test_signup_does_not_tell_whether_the_address_has_an_account(client):
+    """The same answer for a taken address; its owner is emailed instead, and nothing
+    about the account changes."""
+    from tests.support.mail import sent_messages
+
     first = signup(client)
+    before = len(sent_messages(first.email))
+    stranger = unique_email("new")
     again = call(
         client,
         "POST",
         "/v1/auth/signup",
-        {"email": first.email, "password": PASSWORD, "name": "Someone else"},
+        {"email": first.email, "password": "another passphrase", "name": "Someone else"},
     )
-    assert again.status_code == 409
-    assert again.json["error"]["details"][0]["field"] == "email"
+    new = call(
+        client,
+        "POST",
+        "/v1/auth/signup",
+        {"email": stranger, "password": "another passphrase", "name": "Someone new"},
+    )
+    assert (again.status_code, new.status_code) == (202, 202)
+    assert again.json["message"].replace(first.email, "X") == new.json["message"].replace(
+        stranger, "X"
+    )
+    notices = sent_messages(first.email)[before:]
+    assert len(notices) == 1
+    assert "already has one" in notices[0] and "/forgot-password" in notices[0]
+    assert "verify-email" in sent_messages(stranger)[0]
+    # The account is untouched: its password still signs in, the other does not.
+    login = {"email": first.email, "password": PASSWORD}
+    assert call(client, "POST", "/v1/auth/login", login).status_code == 200
+    other = {"email": first.email, "password": "another passphrase"}
+    assert call(client, "POST", "/v1/auth/login", other).status_code == 401
+    # Past a few notices an hour, quietly no more (and the same answer).
+    for _ in range(4):
+        body = {"email": first.email, "password": "another passphrase", "name": "X"}
+        assert call(client, "POST", "/v1/auth/signup", body).status_code == 202
+    assert len(sent_messages(first.email)) - before == 3
 
 
 def test_weak_password_is_a_422_naming_the_password(client):
@@ -177,12 +207,12 @@ def test_passwords_never_reach_the_logs(client):
 
 def test_simultaneous_signups_with_one_email_create_one_account(aws):
     from chalicelib.errors import Conflict
-    from chalicelib.people.identity import signup as create_account
+    from chalicelib.people.identity import create_account
     from chalicelib.store.users import find_by_email
 
     def attempt(n: int) -> str:
         try:
-            create_account("same@example.com", PASSWORD, f"Person {n}", "UTC")
+            create_account("same@example.com", f"Person {n}", "UTC", None)
             return "created"
         except Conflict:
             return "conflict"

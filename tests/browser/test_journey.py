@@ -19,6 +19,7 @@ from tests.browser.test_media import drop_file
 from tests.browser.test_posts import connect
 from tests.support.browser import PASSWORD
 from tests.support.media_files import image_bytes
+from tests.support.signup_flow import confirm_and_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
@@ -37,6 +38,7 @@ def test_a_new_user_signs_up_connects_composes_publishes_and_bulk_imports(page, 
     page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
     snap(page, "signup")
     page.get_by_role("button", name="Create account").click()
+    confirm_and_sign_in(page, stack)
     page.get_by_role("heading", name="Dashboard", level=1).wait_for()
     page.get_by_text("Nothing is scheduled.").wait_for()
     snap(page, "dashboard-empty")

@@ -14,6 +14,7 @@ from tests.support.browser import (
     sign_in_page,
     sign_up_via_api,
 )
+from tests.support.signup_flow import confirm_and_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
@@ -53,6 +54,7 @@ def test_sign_up_out_and_in_then_invite_someone_who_joins(page, browser, stack):
     page.wait_for_url("**/login**")
     page.get_by_role("link", name="Create an account").click()
     fill_signup(page, "Ada", owner)
+    confirm_and_sign_in(page, stack)  # check your email, follow the link, sign in
     page.wait_for_url("**/dashboard")
     switcher = page.get_by_label("Workspace", exact=True)
     assert switcher.locator("option:checked").inner_text() == "Ada's workspace (owner)"
@@ -87,6 +89,7 @@ def test_sign_up_out_and_in_then_invite_someone_who_joins(page, browser, stack):
         other.get_by_role("link", name="Create an account").click()
         assert other.get_by_label("Email").input_value() == guest
         fill_signup(other, "Grace", None)
+        confirm_and_sign_in(other, stack)  # back to the invitation once signed in
         other.get_by_role("button", name="Accept invitation").click()
         other.wait_for_url("**/dashboard")
         selected = other.get_by_label("Workspace", exact=True).locator("option:checked")

@@ -8,6 +8,7 @@ import uuid
 import pytest
 
 from tests.support.browser import PASSWORD, SESSION_COOKIE
+from tests.support.signup_flow import confirm_and_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
@@ -36,9 +37,8 @@ def test_no_token_in_storage_after_sign_up_and_a_reload_keeps_the_user_signed_in
     page.get_by_label("Your name").fill("Stored Nowhere")
     page.get_by_label("Email").fill(f"session-{uuid.uuid4().hex[:8]}@example.com")
     page.get_by_label("Password (at least 10 characters)").fill(PASSWORD)
-    with page.expect_response("**/v1/auth/signup") as signed_up:
-        page.get_by_role("button", name="Create account").click()
-    reply = signed_up.value.json()
+    page.get_by_role("button", name="Create account").click()
+    reply = confirm_and_sign_in(page, stack)
     access_token = reply["access_token"]
     assert reply["refresh_token"] is None
     page.get_by_role("heading", name="Dashboard", level=1).wait_for()

@@ -3,29 +3,18 @@ embedded S3 (path-style URL, CORS from the template's bucket rules), then `compl
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 import requests
 
+from tests.support.browser import sign_up_via_api
 from tests.support.media_files import image_bytes
 
 pytestmark = [pytest.mark.stack]
 
 
 def signed_up(stack) -> tuple[str, dict[str, str]]:
-    response = requests.post(
-        f"{stack.url}/v1/auth/signup",
-        json={
-            "email": f"media-{uuid.uuid4().hex[:8]}@example.com",
-            "password": "correct horse battery staple",
-            "name": "Media Stack",
-        },
-        timeout=10,
-    )
-    response.raise_for_status()
-    body = response.json()
-    return body["workspace"]["id"], {"Authorization": f"Bearer {body['access_token']}"}
+    user, _ = sign_up_via_api(stack.url, "Media Stack")
+    return user.workspace_id, user.headers
 
 
 def test_a_browser_style_upload_reaches_the_embedded_s3_and_completes(stack):

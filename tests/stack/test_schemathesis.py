@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.support.browser import PASSWORD, last_accept_link
+from tests.support.browser import last_accept_link, sign_up_via_api
 from tests.support.media_files import image_bytes
 from tests.support.stack import StackProcess
 
@@ -90,14 +90,14 @@ class World:
 
 
 def _sign_up(url: str, name: str) -> dict[str, Any]:
-    email = f"schema-{uuid.uuid4().hex[:10]}@example.com"
-    response = requests.post(
-        f"{url}/v1/auth/signup",
-        json={"email": email, "password": PASSWORD, "name": name},
-        timeout=30,
-    )
-    assert response.status_code == 201, response.text
-    return {**response.json(), "email": email}
+    """A verified user (they connect accounts and invite): sign up, follow the link, sign in."""
+    user, tokens = sign_up_via_api(url, name)
+    return {
+        "user": {"id": user.user_id},
+        "workspace": {"id": user.workspace_id},
+        "access_token": tokens["access_token"],
+        "email": user.email,
+    }
 
 
 def _consent(world: World, network: str) -> dict[str, list[str]]:

@@ -42,16 +42,29 @@ def sign_up_via_api(
         json={"email": email, "password": PASSWORD, "name": name},
         timeout=10,
     )
-    response.raise_for_status()
-    body = response.json()
+    assert response.status_code == 202, response.text
+    email = email.strip().lower()
     if verified:
-        verify_email_via_api(base_url, body["user"]["email"])
+        verify_email_via_api(base_url, email)
+    # Sign-up answers the same whether or not the address had an account: signing in
+    # gives the tokens, and /v1/me the personal workspace.
+    signed_in = requests.post(
+        f"{base_url}/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=10
+    )
+    signed_in.raise_for_status()
+    body = signed_in.json()
+    me = requests.get(
+        f"{base_url}/v1/me",
+        headers={"Authorization": f"Bearer {body['access_token']}"},
+        timeout=10,
+    ).json()
+    [owned] = [w for w in me["workspaces"] if w["role"] == "owner"]
     user = BrowserUser(
         email=email,
         name=name,
         password=PASSWORD,
-        user_id=body["user"]["id"],
-        workspace_id=body["workspace"]["id"],
+        user_id=me["user"]["id"],
+        workspace_id=owned["id"],
         access_token=body["access_token"],
     )
     tokens = {"access_token": body["access_token"], "refresh_token": body["refresh_token"]}

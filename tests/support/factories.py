@@ -75,21 +75,28 @@ def signup(
     accounts), unless `verified=False`."""
     if role != "owner":
         return add_member(client, signup(client), role, email=email, verified=verified)
-    email = email or unique_email()
+    email = (email or unique_email()).strip().lower()
     response = call(
         client, "POST", "/v1/auth/signup", {"email": email, "password": password, "name": name}
     )
-    assert response.status_code == 201, response.body
-    body = response.json
+    assert response.status_code == 202, response.body
     if verified:
-        verify_email(client, body["user"]["email"])
+        verify_email(client, email)
+    # Sign-up answers the same whether or not the address had an account: signing in
+    # tells the new account's tokens, and /v1/me its personal workspace.
+    tokens = call(client, "POST", "/v1/auth/login", {"email": email, "password": password})
+    assert tokens.status_code == 200, tokens.body
+    headers = {"Authorization": f"Bearer {tokens.json['access_token']}"}
+    me = call(client, "GET", "/v1/me", headers=headers).json
+    owned = [w for w in me["workspaces"] if w["role"] == "owner"]
+    assert len(owned) == 1, me
     return SignedUp(
-        user_id=body["user"]["id"],
-        email=body["user"]["email"],
+        user_id=me["user"]["id"],
+        email=email,
         password=password,
-        workspace_id=body["workspace"]["id"],
-        access_token=body["access_token"],
-        refresh_token=body["refresh_token"],
+        workspace_id=owned[0]["id"],
+        access_token=tokens.json["access_token"],
+        refresh_token=tokens.json["refresh_token"],
     )
 
 

@@ -115,10 +115,10 @@ interface TokenReply extends Tokens {
 
 // The web app's sign-in: the API sets the refresh token as an HttpOnly cookie (the CSRF
 // header asks for it) and the body carries only the access token, kept in memory.
-export async function signUp(body: { email: string; password: string; name: string; timezone: string }) {
-  const reply = await api<TokenReply & { user: User; workspace: Workspace }>("/v1/auth/signup", { method: "POST", body, headers: CSRF_HEADERS });
-  tokenStore.set({ access_token: reply.access_token });
-  return reply;
+/** Sign-up answers the same whether or not the address has an account (its owner is
+ * emailed instead), and signs nobody in: the person confirms the address, then signs in. */
+export function signUp(body: { email: string; password: string; name: string; timezone: string }): Promise<{ message: string }> {
+  return api<{ message: string }>("/v1/auth/signup", { method: "POST", body });
 }
 
 /** Signed in; or, with two-factor sign-in on, the challenge a code must answer (auth/twoFactor.ts). */

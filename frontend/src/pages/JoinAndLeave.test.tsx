@@ -112,18 +112,3 @@ describe("leaving a workspace", () => {
     ]);
   });
 });
-
-describe("signing up", () => {
-  it("works in the new workspace while /v1/me's index has not caught up", async () => {
-    vi.spyOn(globalThis, "fetch").mockImplementation(async (input) =>
-      String(input) === "/v1/auth/signup"
-        ? json({ access_token: "a", refresh_token: "r", expires_in: 900, user: me([]).user, workspace: own }, 201)
-        : json(me([])),
-    );
-    renderAt("/signup?next=/dashboard");
-    fireEvent.change(screen.getByLabelText("Your name"), { target: { value: "Grace" } });
-    fireEvent.change(screen.getByLabelText("Email"), { target: { value: "grace@example.com" } });
-    fireEvent.change(screen.getByLabelText("Password (at least 10 characters)"), { target: { value: "long enough pw" } });
-    expect(await workspacesAfterClicking("Create account")).toEqual([["Grace's workspace (owner)", true]]);
-  });
-});

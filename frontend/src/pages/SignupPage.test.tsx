@@ -10,10 +10,10 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function answer(status: number, error: unknown) {
+function answer(status: number, error: unknown, body?: unknown) {
   // A new Response each time: the page also asks which sign-in providers there are.
   vi.spyOn(globalThis, "fetch").mockImplementation(
-    async () => new Response(JSON.stringify({ error }), { status, headers: { "Content-Type": "application/json" } }),
+    async () => new Response(JSON.stringify(body ?? { error }), { status, headers: { "Content-Type": "application/json" } }),
   );
 }
 
@@ -34,19 +34,17 @@ function fillAndSubmit() {
 }
 
 describe("SignupPage", () => {
-  it("offers to sign in when the email already has an account", async () => {
-    answer(409, {
-      code: "conflict",
-      message: "An account with this email already exists; sign in instead.",
-      details: [{ field: "email", message: "already registered" }],
-    });
+  it("says to check the email, whoever had the address, with a way to sign in", async () => {
+    answer(202, undefined, { message: "Check your email: we sent a message to ada@example.com. Follow its link to confirm the address, then sign in." });
     fillAndSubmit();
-    const link = await screen.findByRole("link", { name: "Sign in instead" });
+    expect(await screen.findByRole("heading", { name: "Check your email" })).toBeTruthy();
+    expect(screen.getByRole("status").textContent).toContain("ada@example.com");
+    expect(screen.queryByText(/already exists/)).toBeNull();
+    const link = screen.getByRole("link", { name: "Sign in" });
     const target = new URL(link.getAttribute("href")!, "http://app");
     expect(target.pathname).toBe("/login");
     expect(target.searchParams.get("email")).toBe("ada@example.com");
     expect(target.searchParams.get("next")).toBe("/bulk");
-    expect(screen.getByLabelText("Email").getAttribute("aria-invalid")).toBe("true");
   });
 
   it("shows the API's plain words at the password field", async () => {
@@ -57,6 +55,5 @@ describe("SignupPage", () => {
     });
     fillAndSubmit();
     expect(await screen.findByText("use at least 10 characters")).toBeTruthy();
-    expect(screen.queryByRole("link", { name: "Sign in instead" })).toBeNull();
   });
 });
