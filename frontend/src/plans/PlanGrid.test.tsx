@@ -93,6 +93,7 @@ describe("PlanGrid", () => {
     expect(screen.getByRole("heading", { name: "3 posts for January 2027" })).toBeTruthy();
     expect(screen.getByText(/Written by the offline writer/)).toBeTruthy();
     expect(screen.getByText("2 to approve · 1 scheduled")).toBeTruthy();
+    expect(screen.queryByText(/times in/)).toBeNull(); // the items' zone is the page's
     const titles = screen.getAllByRole("heading", { level: 3 }).map((h) => h.textContent);
     expect(titles).toEqual(["Title i1", "Title i2", "Title i3"]);
     const promo = screen.getByRole("article", { name: "Title i2" });
@@ -101,6 +102,13 @@ describe("PlanGrid", () => {
     const scheduled = screen.getByRole("article", { name: "Title i3" });
     expect(within(scheduled).getByRole("link", { name: "Title i3 on the calendar" }).getAttribute("href")).toBe("/calendar?view=day&date=2027-01-12");
     expect(within(scheduled).queryByRole("button", { name: /Approve/ })).toBeNull();
+  });
+
+  it("says the zone of the items' times when it is not the page's", () => {
+    show({ ...PLAN, items: PLAN.items.map((i) => ({ ...i, timezone: "America/New_York" })) });
+    expect(screen.getByText(/times in America\/New York/)).toBeTruthy();
+    // 09:30 UTC is 4:30 in New York
+    expect(within(screen.getByRole("article", { name: "Title i1" })).getByText(/TUE 5 JAN|Tue 5 Jan/).textContent).toMatch(/4:30/);
   });
 
   it("approves every draft at once, then says the month is scheduled", async () => {

@@ -3,14 +3,14 @@ import { CalendarCheck, Check, ImageIcon, PenLine, RefreshCw, Sparkles } from "l
 import { useEffect, useId, useState } from "react";
 import { Link } from "react-router-dom";
 import type { Account } from "../accounts/api";
-import { api } from "../api/client";
+import { api, ApiError } from "../api/client";
 import { useNetworks } from "../api/networks";
 import { plural } from "../dashboard/checklist";
 import { NetworkIcon, networkLabel } from "../components/NetworkIcon";
 import { errorLink, errorMessage, showError, showToast } from "../components/Toasts";
 import type { Media } from "../media/api";
 import { counter } from "../posts/counting";
-import { clockLabel, wallParts } from "../posts/dates";
+import { clockLabel, sameZone, wallParts } from "../posts/dates";
 import { PostPreview } from "../posts/PostPreview";
 import { approve, keys, patchItem, regenerateItem, type ItemCaption, type Plan, type PlanItem } from "./api";
 import { applyAnswer, captionText, dayLabel, fullness, itemsByDay, monthLabel, planCounts, writerName } from "./logic";
@@ -58,6 +58,7 @@ export function PlanGrid({
             <span data-testid="plan-counts">
               {counts.drafts} to approve{counts.waiting > 0 ? ` · ${counts.waiting} waiting for approvers` : ""} · {counts.scheduled} scheduled
             </span>
+            {zoneNote(plan, timeZone)}
           </p>
         </div>
         <div className="plan-grid-actions">
@@ -97,6 +98,13 @@ export function PlanGrid({
       </ul>
     </section>
   );
+}
+
+/** " · times in Europe/London" when an item's zone is not the page's. */
+function zoneNote(plan: Plan, timeZone: string): string {
+  const zones = [...new Set(plan.items.map((i) => i.timezone || plan.timezone || timeZone))];
+  if (zones.length === 1 && sameZone(zones[0], timeZone)) return "";
+  return ` · times in ${zones.map((z) => z.replace(/_/g, " ")).join(", ")}`;
 }
 
 /** The calendar's month view at the plan's first scheduled day (else the month's first). */
@@ -312,6 +320,10 @@ function ItemEditor({
     onSuccess: (answer) => {
       onAnswer(answer);
       showToast("Changes saved.");
+    },
+    // Changed meanwhile (by a teammate, or in another tab): show the item as it is now.
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 409) void queryClient.invalidateQueries({ queryKey: keys.plan(workspaceId, planId) });
     },
   });
   const regenerate = useMutation({
