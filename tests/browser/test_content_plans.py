@@ -92,6 +92,10 @@ def test_a_website_and_a_brief_become_a_month_of_scheduled_posts(page, stack):
     page.get_by_role("heading", name="Content plans", level=1).wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     page.screenshot(path=str(ARTIFACTS / "content-plans-phone.png"), full_page=True)
+    first.get_by_role("button", name="Preview").click()  # scheduled now: read only
+    first.get_by_role("article", name="Preview on X").wait_for()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    first.screenshot(path=str(ARTIFACTS / "content-plans-item-phone.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
 
     plans = requests.get(
