@@ -49,6 +49,8 @@ NO_ROUTE_BODIES = (b"Missing Authentication Token", b"Authorization header requi
 LOCAL_COLLECT = "/_local/analytics/collect"
 # Ending a sign-up trial at once (local/billing.py).
 LOCAL_END_TRIAL = "/_local/billing/end-trial"
+# Sending a member's armed digest now (local/email.py).
+LOCAL_DIGEST_NOW = "/_local/email/digest-now"
 HANDLED_METHODS = ("GET", "PUT", "POST", "HEAD", "DELETE", "PATCH", "OPTIONS")
 
 
@@ -91,6 +93,11 @@ class SchedulodRequestHandler(ChaliceRequestHandler):
             from local.billing import end_trial
 
             self._answer_local(end_trial)
+            return
+        if path == LOCAL_DIGEST_NOW and self.command == "POST":
+            from local.email import digest_now
+
+            self._answer_local(digest_now)
             return
         # Short links (/l/<code>) are the API's too, as CloudFront routes them.
         if not path.startswith(("/v1/", "/l/")) and path != "/v1":

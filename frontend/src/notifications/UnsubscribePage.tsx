@@ -28,7 +28,7 @@ export function UnsubscribePage() {
         ) : confirm.isSuccess ? (
           <>
             <p role="status">
-              Done: no more {what} from {details.data.workspace} to {details.data.email}.
+              Done: {details.data.email} is unsubscribed from {what} of {details.data.workspace}.
             </p>
             <p>
               <Link to="/settings/notifications">Change your notification settings</Link>
@@ -37,8 +37,8 @@ export function UnsubscribePage() {
         ) : (
           <>
             <p>
-              Stop {what} from <strong>{details.data.workspace}</strong> to {details.data.email}?
-              {!details.data.subscribed && " (They are already off.)"}
+              Unsubscribe {details.data.email} from {what} of <strong>{details.data.workspace}</strong>?
+              {!details.data.subscribed && " (It is already off.)"} Security emails still come.
             </p>
             <FormError error={confirm.error} fields={[]} />
             <button type="button" className="primary" onClick={() => confirm.mutate()} disabled={confirm.isPending}>
