@@ -19,6 +19,7 @@ from chalicelib.api.middleware import event_middleware, http_middleware
 from chalicelib.api.networks import networks
 from chalicelib.api.notification_preferences import notification_preferences
 from chalicelib.api.notifications import notifications
+from chalicelib.api.oidc import oidc
 from chalicelib.api.plans import plans
 from chalicelib.api.posts import posts
 from chalicelib.api.publishing import publishing
@@ -26,6 +27,7 @@ from chalicelib.api.queue import queue
 from chalicelib.api.review_links import review_links
 from chalicelib.api.sessions import sessions
 from chalicelib.api.short_links import short_links
+from chalicelib.api.two_factor import two_factor
 from chalicelib.api.webhooks import webhooks
 from chalicelib.api.workspaces import workspaces
 from chalicelib.settings import get_settings
@@ -43,6 +45,8 @@ for event_type in ("pure_lambda", "scheduled", "sqs", "sns"):
 app.register_blueprint(meta)
 app.register_blueprint(auth)
 app.register_blueprint(sessions)
+app.register_blueprint(oidc)
+app.register_blueprint(two_factor)
 app.register_blueprint(workspaces)
 app.register_blueprint(members)
 app.register_blueprint(networks)

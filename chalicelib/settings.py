@@ -174,6 +174,12 @@ class Settings(Model):
     bedrock_endpoint: str | None = None
     ai_generations_per_hour: int = 60
 
+    # Sign in with Google (OpenID Connect, chalicelib/auth/oidc.py): off without a client
+    # id; the issuer is Google's unless set (the local stack's sandbox provider).
+    google_client_id: str | None = None
+    google_client_secret: str | None = None
+    oidc_issuer: str = "https://accounts.google.com"
+
     @property
     def billing_enabled(self) -> bool:
         return bool(self.stripe_secret_key)
@@ -216,6 +222,21 @@ def _operator_user_ids(env: Mapping[str, str]) -> frozenset[str]:
     )
 
 
+def _oidc_settings(env: Mapping[str, str]) -> tuple[str | None, str | None, str]:
+    """Google sign-in's client id, secret and issuer: SCHEDULO_GOOGLE_CLIENT_ID / _SECRET
+    and SCHEDULO_OIDC_ISSUER; with SCHEDULO_SANDBOX_URL (the local stack, the tests) the
+    sandbox's provider and client."""
+    sandbox = (env.get("SCHEDULO_SANDBOX_URL") or "").rstrip("/")
+    issuer = env.get("SCHEDULO_OIDC_ISSUER") or (
+        f"{sandbox}/google" if sandbox else "https://accounts.google.com"
+    )
+    return (
+        env.get("SCHEDULO_GOOGLE_CLIENT_ID") or ("schedulo-local" if sandbox else None),
+        env.get("SCHEDULO_GOOGLE_CLIENT_SECRET") or ("schedulo-local-secret" if sandbox else None),
+        issuer.rstrip("/"),
+    )
+
+
 def settings_from(env: Mapping[str, str]) -> Settings:
     stage = env.get("SCHEDULO_STAGE", "local")
     region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
@@ -238,6 +259,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
     port = env.get("SCHEDULO_PORT", "8000")
     # Deployed, the web app and the API share one origin (CloudFront routes /v1/*).
     public_url = env.get("SCHEDULO_PUBLIC_URL") or f"http://127.0.0.1:{port}"
+    google_id, google_secret, oidc_issuer = _oidc_settings(env)
     return Settings(
         stage=stage,
         region=region,
@@ -328,6 +350,9 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         ),
         stripe_webhook_secret=env.get("SCHEDULO_STRIPE_WEBHOOK_SECRET") or None,
         trial_days=int(get("SCHEDULO_TRIAL_DAYS", "14")),
+        google_client_id=google_id,
+        google_client_secret=google_secret,
+        oidc_issuer=oidc_issuer,
         ai_model_id=env.get("SCHEDULO_AI_MODEL_ID", "").strip(),
         bedrock_endpoint=env.get("SCHEDULO_BEDROCK_ENDPOINT") or None,
         ai_generations_per_hour=int(get("SCHEDULO_AI_GENERATIONS_PER_HOUR", "60")),

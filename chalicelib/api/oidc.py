@@ -1,8 +1,4 @@
-"""Sign in with Google (OpenID Connect): which providers are set up, start, callback.
-
-The routes live on the sessions blueprint (chalicelib/api/sessions.py imports this
-module), with the rest of signing in.
-"""
+"""Sign in with Google (OpenID Connect): which providers are set up, start, callback."""
 
 from __future__ import annotations
 
@@ -13,11 +9,12 @@ from chalice import Response
 from pydantic import Field, field_validator
 
 from chalicelib.api.responses import Reply
-from chalicelib.api.routing import Access, RequestContext
-from chalicelib.api.sessions import sessions as oidc
+from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
 from chalicelib.domain.model import Model
 from chalicelib.errors import NotFound
 from chalicelib.settings import get_settings
+
+oidc = ApiBlueprint(__name__)
 
 # A path of the web app: never an open redirect to another site.
 LOCAL_PATH = r"/(?!/)[\w\-./?=&%]*"

@@ -97,9 +97,3 @@ def confirm_email_change(ctx: RequestContext, body: EmailChangeConfirmIn) -> Use
     from chalicelib.people.email_links import confirm_email_change as confirm
 
     return user_out(confirm(body.token))
-
-
-# Signing in with Google and two-factor sign-in live in modules of their own, on this
-# blueprint.
-from chalicelib.api import oidc as _oidc  # noqa: E402, F401
-from chalicelib.api import two_factor as _two_factor  # noqa: E402, F401

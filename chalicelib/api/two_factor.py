@@ -1,10 +1,6 @@
 """Two-factor sign-in (TOTP): the caller's status, enrolment with a QR code, confirming
 it (recovery codes), turning it off, the second step of signing in, and a workspace's
-requirement that its members use it.
-
-The routes live on the sessions blueprint (chalicelib/api/sessions.py imports this
-module), with the rest of signing in.
-"""
+requirement that its members use it."""
 
 from __future__ import annotations
 
@@ -12,10 +8,11 @@ from pydantic import Field
 
 from chalicelib.api.people_models import TokensOut
 from chalicelib.api.responses import Reply
-from chalicelib.api.routing import Access, RequestContext
-from chalicelib.api.sessions import sessions as two_factor
+from chalicelib.api.routing import Access, ApiBlueprint, RequestContext
 from chalicelib.domain.model import Model
 from chalicelib.domain.roles import Role
+
+two_factor = ApiBlueprint(__name__)
 
 Code = Field(min_length=1, max_length=40, description="6 digits from the app, or a recovery code")
 

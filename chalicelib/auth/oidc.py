@@ -15,16 +15,15 @@ fetched again once when a key id is unknown, as after a rotation), its issuer, i
 audience (our client id, and `azp` when there are several), its expiry and issue time,
 the nonce of this sign-in, and `email_verified` true.
 
-Settings (read from the environment on each call; none cached but the documents):
-`SCHEDULO_GOOGLE_CLIENT_ID`, `SCHEDULO_GOOGLE_CLIENT_SECRET` and `SCHEDULO_OIDC_ISSUER`
-(Google's by default). With `SCHEDULO_SANDBOX_URL` (the local stack, the tests) they
-default to the sandbox's provider at `<sandbox>/google` and a sandbox client.
+Settings (chalicelib/settings.py): `SCHEDULO_GOOGLE_CLIENT_ID`,
+`SCHEDULO_GOOGLE_CLIENT_SECRET` and `SCHEDULO_OIDC_ISSUER` (Google's by default). With
+`SCHEDULO_SANDBOX_URL` (the local stack, the tests) they default to the sandbox's provider
+at `<sandbox>/google` and a sandbox client.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import secrets
 import threading
 import time
@@ -37,8 +36,6 @@ from chalicelib.domain.emails import normalise_email
 from chalicelib.store import oauth_state
 
 GOOGLE_ISSUER = "https://accounts.google.com"
-SANDBOX_CLIENT_ID = "schedulo-local"
-SANDBOX_CLIENT_SECRET = "schedulo-local-secret"
 BINDING_COOKIE = "schedulo_oidc"
 PROVIDERS = ("google",)
 DOCUMENT_SECONDS = 3600
@@ -77,16 +74,14 @@ class OidcIdentity:
 
 def provider_config(name: str) -> ProviderConfig | None:
     """The provider's configuration; None when it is not set up (no client id)."""
-    if name != "google":
+    from chalicelib.settings import get_settings
+
+    settings = get_settings()
+    if name != "google" or not settings.google_client_id or not settings.google_client_secret:
         return None
-    env = os.environ
-    sandbox = (env.get("SCHEDULO_SANDBOX_URL") or "").rstrip("/")
-    issuer = env.get("SCHEDULO_OIDC_ISSUER") or (f"{sandbox}/google" if sandbox else GOOGLE_ISSUER)
-    client_id = env.get("SCHEDULO_GOOGLE_CLIENT_ID") or (SANDBOX_CLIENT_ID if sandbox else "")
-    secret = env.get("SCHEDULO_GOOGLE_CLIENT_SECRET") or (SANDBOX_CLIENT_SECRET if sandbox else "")
-    if not client_id or not secret:
-        return None
-    return ProviderConfig(name, issuer.rstrip("/"), client_id, secret)
+    return ProviderConfig(
+        name, settings.oidc_issuer, settings.google_client_id, settings.google_client_secret
+    )
 
 
 def enabled_providers() -> list[str]:

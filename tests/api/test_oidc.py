@@ -154,8 +154,11 @@ def test_a_refusal_at_google_and_a_missing_code_are_pages_saying_so(client, sand
 
 
 def test_a_provider_not_set_up_is_not_found(client, aws, monkeypatch):
+    from chalicelib.settings import get_settings
+
     monkeypatch.delenv("SCHEDULO_SANDBOX_URL", raising=False)
     monkeypatch.delenv("SCHEDULO_GOOGLE_CLIENT_ID", raising=False)
+    get_settings.cache_clear()
     assert call(client, "GET", "/v1/auth/oidc").json == {"providers": []}
     started = call(client, "POST", "/v1/auth/oidc/google/start", {})
     assert started.status_code == 404
