@@ -12,6 +12,11 @@ const ACCOUNT: Account = {
   id: "acc_x", network: "x", display_name: "Crumb & Co", handle: "crumbco", avatar_url: null, kind: "profile", status: "connected",
   token_expires_at: null, slots: [], timezone: "UTC", last_error: null, scheduled_posts: 0,
 };
+const LINKEDIN_ACCOUNT: Account = { ...ACCOUNT, id: "acc_li", network: "linkedin", handle: "crumb-co" };
+const LINKEDIN = {
+  id: "linkedin", name: "LinkedIn", capabilities: [],
+  limits: { text: { max_length: 3000, counting: "graphemes", url_length: null }, max_media: 9, first_comment_max: null },
+};
 const X = {
   id: "x", name: "X", capabilities: [],
   limits: { text: { max_length: 280, counting: "weighted", url_length: 23 }, max_media: 4, first_comment_max: null },
@@ -41,7 +46,7 @@ function show(plan: Plan, readOnly = false) {
     const method = init?.method ?? "GET";
     const body = init?.body ? JSON.parse(String(init.body)) : null;
     calls.push({ url, method, body });
-    if (url === "/v1/networks") return json({ items: [X] });
+    if (url === "/v1/networks") return json({ items: [X, LINKEDIN] });
     if (method === "PATCH") {
       const old = plan.items.find((i) => url.endsWith(`/items/${i.item_id}`))!;
       return json({ ...old, title: body.title ?? old.title, slot: body.slot ? `${body.slot}:00+00:00` : old.slot, version: 2 });
@@ -79,7 +84,7 @@ function show(plan: Plan, readOnly = false) {
 /** The grid as the page shows it: the plan read from the query cache the grid writes to. */
 function Page({ planId, readOnly }: { planId: string; readOnly: boolean }) {
   const plan = useQuery<Plan>({ queryKey: keys.plan("w_1", planId), queryFn: () => Promise.reject(new Error("cached")), staleTime: Infinity });
-  return plan.data ? <PlanGrid workspaceId="w_1" timeZone="UTC" plan={plan.data} accounts={[ACCOUNT]} readOnly={readOnly} /> : null;
+  return plan.data ? <PlanGrid workspaceId="w_1" timeZone="UTC" plan={plan.data} accounts={[ACCOUNT, LINKEDIN_ACCOUNT]} readOnly={readOnly} /> : null;
 }
 
 afterEach(() => {
@@ -101,6 +106,7 @@ describe("PlanGrid", () => {
     expect(within(promo).getByRole("list", { name: "Captions" }).textContent).toContain("18/280");
     const scheduled = screen.getByRole("article", { name: "Title i3" });
     expect(within(scheduled).getByRole("link", { name: "Title i3 on the calendar" }).getAttribute("href")).toBe("/calendar?view=day&date=2027-01-12");
+    expect(within(scheduled).getByRole("link", { name: "Open the post “Title i3”" }).getAttribute("href")).toBe("/posts/p_i3");
     expect(within(scheduled).queryByRole("button", { name: /Approve/ })).toBeNull();
   });
 
@@ -184,6 +190,22 @@ describe("PlanGrid", () => {
       body: { version: 1, title: "Renamed", slot: "2027-01-06T17:15" },
     });
     expect(calls.find((c) => c.method === "PATCH")?.body).not.toHaveProperty("captions");
+  });
+
+  it("shows each network's caption and preview in turn", async () => {
+    const both = item("i1", "05");
+    both.captions.push({ account_id: "acc_li", network: "linkedin", text: "A longer LinkedIn caption", hashtags: [], count: 25, limit: 3000 });
+    show({ ...PLAN, items: [both] });
+    const card = screen.getByRole("article", { name: "Title i1" });
+    expect(within(card).getByRole("list", { name: "Captions" }).textContent).toBe("X: 18/280LinkedIn: 25/3000");
+    fireEvent.click(within(card).getByRole("button", { name: "Preview & edit" }));
+    await screen.findByRole("article", { name: "Preview on X" });
+    const linkedin = screen.getByRole("button", { name: "LinkedIn" });
+    expect(linkedin.getAttribute("aria-pressed")).toBe("false");
+    fireEvent.click(linkedin);
+    expect(linkedin.getAttribute("aria-pressed")).toBe("true");
+    expect((screen.getByLabelText("Caption for LinkedIn") as HTMLTextAreaElement).value).toBe("A longer LinkedIn caption");
+    await screen.findByRole("article", { name: "Preview on LinkedIn" });
   });
 
   it("lets a viewer look but not approve or edit", async () => {

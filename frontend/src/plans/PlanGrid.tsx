@@ -191,6 +191,11 @@ function ItemCard({
                 On the calendar
               </Link>
             )}
+            {!draft && item.post_id && (
+              <Link to={`/posts/${item.post_id}`} aria-label={`Open the post “${item.title}”`}>
+                Post
+              </Link>
+            )}
           </div>
           {item.problem && (
             <p className="plan-problem" role="note">
