@@ -2,8 +2,9 @@
 approved and scheduled on their slots.
 
 Generation runs off the request, as bulk imports do (chalicelib/imports/service.py): `start`
-checks the brief, works out the month's slots from the posting rules (what the target
-accounts already have scheduled, and the drafts of the month's other plans, left clear),
+checks the brief, works out the month's slots from the posting rules (the target accounts
+grouped by the rule that applies to each: an item goes to one group's accounts; what they
+already have scheduled, and the drafts of the month's other plans, left clear),
 spends the AI credits (402/429 here, before anything is written), stores the plan as
 `generating` and invokes the `plan_worker` Lambda asynchronously (a thread in the local
 stack and the tests). The worker (`generate`) asks the writer for the month's outline, then
@@ -214,16 +215,15 @@ def start(workspace_id: str, month: str, reviewer: Reviewer) -> store.PlanRecord
         raise invalid("month", f"no brief for {month} yet: PUT /briefs/{month} first")
     if not brief.account_ids:
         raise invalid("account_ids", f"the brief for {month} names no target account")
-    targets, lead = _targets(workspace_id, brief.account_ids)
+    accounts = _accounts(workspace_id, brief.account_ids)
     workspace = get_workspace(workspace_id)
     if workspace is None:
         raise NotFound("Workspace not found.")
     profile = get_brand(workspace_id) or BrandProfile(
         business_name=workspace.name, written_by="offline"
     )
-    zone = lead.timezone or workspace.timezone or "UTC"
-    now = utcnow()
-    slots = plan_slots(workspace_id, month, lead, [t.account_id for t in targets], zone, now)
+    fallback = workspace.timezone or "UTC"
+    slots = plan_slots(workspace_id, month, accounts, fallback, utcnow())
     if not slots:
         raise invalid(
             "month", f"{month} has no free slot left for these rules (past, or all taken)"
@@ -240,8 +240,8 @@ def start(workspace_id: str, month: str, reviewer: Reviewer) -> store.PlanRecord
         done=0,
         brief=brief.model_dump(mode="json"),
         profile=profile.model_dump(mode="json"),
-        slots=[iso_utc(slot) for slot in slots],
-        timezone=zone,
+        slots=[slot.as_json() for slot in slots],
+        timezone=accounts[0].timezone or fallback,
         requested_by=_who(reviewer),
     )
     store.create_plan(plan)
@@ -253,19 +253,59 @@ def plan_credits(items: int) -> int:
     return OUTLINE_CREDITS + ITEM_CREDITS * items
 
 
+@dataclass(frozen=True)
+class PlannedSlot:
+    """One item's time and the accounts it goes to (those sharing a posting rule)."""
+
+    at: datetime
+    account_ids: tuple[str, ...]
+    timezone: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"at": iso_utc(self.at), "account_ids": list(self.account_ids), "tz": self.timezone}
+
+
+def _planned(entry: Any, plan: store.PlanRecord) -> PlannedSlot:
+    if isinstance(entry, str):  # plans made before slots named their accounts: all of them
+        ids = tuple(plan.brief.get("account_ids") or ())
+        return PlannedSlot(_instant(entry), ids, plan.timezone)
+    return PlannedSlot(_instant(entry["at"]), tuple(entry["account_ids"]), entry["tz"])
+
+
 def plan_slots(
     workspace_id: str,
     month: str,
-    lead: AccountItem,
-    account_ids: list[str],
-    zone: str,
+    accounts: list[AccountItem],
+    fallback_zone: str,
     now: datetime,
+) -> list[PlannedSlot]:
+    """The month's slots: the target accounts grouped by the rule that applies to each
+    (its own, else the workspace's, else three mornings a week) and their time zone; each
+    group's slots by its rule, clear of what its accounts have scheduled and of the drafts
+    the month's other plans placed for them. Soonest first."""
+    rules = _rules(workspace_id)
+    groups: dict[tuple[Rule, str], list[AccountItem]] = {}
+    for account in accounts:
+        zone = account.timezone or fallback_zone
+        groups.setdefault((rule_for(rules, account.account_id), zone), []).append(account)
+    elsewhere = _planned_elsewhere(workspace_id, month, now)
+    found: list[PlannedSlot] = []
+    for (rule, zone), members in groups.items():
+        ids = tuple(a.account_id for a in members)
+        taken = _scheduled(workspace_id, month, ids, now)
+        taken += [slot.at for slot in elsewhere if set(slot.account_ids) & set(ids)]
+        lift = _best_times(workspace_id, members[0]) if rule.use_best_times else None
+        for at in month_slots(rule, zone, month, now + LEAD, taken, lift):
+            found.append(PlannedSlot(at, ids, zone))
+    return sorted(found, key=lambda slot: (slot.at, slot.account_ids))
+
+
+def _scheduled(
+    workspace_id: str, month: str, account_ids: tuple[str, ...], now: datetime
 ) -> list[datetime]:
-    """The month's slots by the lead account's rule, clear of what the target accounts
-    have scheduled and of the drafts the month's other plans placed."""
+    """When the accounts already post around the month."""
     from chalicelib.store import posts as post_store
 
-    rule = rule_for(_rules(workspace_id), lead.account_id)
     first, last = month_bounds(month)
     start = max(now, datetime.combine(first, datetime.min.time(), UTC) - timedelta(days=1))
     end = datetime.combine(last, datetime.min.time(), UTC) + timedelta(days=2)
@@ -275,19 +315,25 @@ def plan_slots(
             taken += [
                 _instant(at) for at in post_store.taken_times(workspace_id, account_id, start, end)
             ]
+    return taken
+
+
+def _planned_elsewhere(workspace_id: str, month: str, now: datetime) -> list[PlannedSlot]:
+    """The slots the month's other plans hold: being written, or drafts not yet approved
+    (what is approved is scheduled, and found with the posts)."""
+    held: list[PlannedSlot] = []
     for other in store.list_plans(workspace_id, month):
         if other.status == "failed" or _stalled(other, now):
             continue
         if other.status == "generating":
-            taken += [_instant(at) for at in other.slots]
+            held += [_planned(entry, other) for entry in other.slots]
             continue
-        taken += [
-            _instant(item.slot)
+        held += [
+            PlannedSlot(_instant(item.slot), tuple(item.account_ids or ()), item.timezone)
             for item in store.list_items(workspace_id, other.plan_id)
             if item.status == "draft"
         ]
-    lift = _best_times(workspace_id, lead) if rule.use_best_times else None
-    return month_slots(rule, zone, month, now + LEAD, taken, lift)
+    return held
 
 
 def _best_times(workspace_id: str, account: AccountItem) -> list[list[float]] | None:
@@ -301,17 +347,17 @@ def _best_times(workspace_id: str, account: AccountItem) -> list[list[float]] | 
         return None
 
 
-def _targets(workspace_id: str, account_ids: list[str]) -> tuple[list[Target], AccountItem]:
+def _accounts(workspace_id: str, account_ids: list[str]) -> list[AccountItem]:
     from chalicelib.store import accounts as account_store
 
-    accounts = {a.account_id: a for a in account_store.list_accounts(workspace_id)}
+    known = {a.account_id: a for a in account_store.list_accounts(workspace_id)}
     found = []
     for index, account_id in enumerate(account_ids):
-        account = accounts.get(account_id)
+        account = known.get(account_id)
         if account is None:
             raise invalid(f"account_ids[{index}]", "no such account in this workspace")
-        found.append(Target(account_id, account.network))
-    return found, accounts[account_ids[0]]
+        found.append(account)
+    return found
 
 
 def _dispatch(workspace_id: str, plan_id: str) -> None:
@@ -332,10 +378,9 @@ class _Job:
     workspace_id: str
     plan_id: str
     month: str
-    timezone: str
     brief: Brief
     profile: BrandProfile
-    targets: list[Target]
+    targets: dict[str, Target]  # account id -> its target
     reviewer: Reviewer
     writer: Writer
 
@@ -355,14 +400,16 @@ def generate(workspace_id: str, plan_id: str, writer: Writer | None = None) -> N
             workspace_id,
             plan_id,
             plan.month,
-            plan.timezone,
             brief,
             BrandProfile.model_validate(plan.profile),
-            _targets(workspace_id, brief.account_ids)[0],
+            {
+                a.account_id: Target(a.account_id, a.network)
+                for a in _accounts(workspace_id, brief.account_ids)
+            },
             _reviewer(plan),
             writer or writer_for_settings(),
         )
-        slots = [_instant(at) for at in plan.slots]
+        slots = [_planned(entry, plan) for entry in plan.slots]
         total = len(slots)
         outline = _call(job.writer, lambda: job.writer.outline(job.brief, job.profile, total))
         ideas = _enough(outline.value, total)
@@ -415,9 +462,10 @@ def _enough(ideas: list[ItemIdea], count: int) -> list[ItemIdea]:
     return [ideas[i % len(ideas)] for i in range(count)]
 
 
-def _write_item(job: _Job, position: int, idea: ItemIdea, slot: datetime) -> tuple[int, int]:
+def _write_item(job: _Job, position: int, idea: ItemIdea, slot: PlannedSlot) -> tuple[int, int]:
     """One item: its captions, its image, its draft post. The tokens it took."""
-    captions, tokens, written_by = _captions(job.writer, idea, job.brief, job.profile, job.targets)
+    targets = [job.targets[account_id] for account_id in slot.account_ids]
+    captions, tokens, written_by = _captions(job.writer, idea, job.brief, job.profile, targets)
     item = store.PlanItemRecord(
         job.workspace_id,
         "",
@@ -431,15 +479,15 @@ def _write_item(job: _Job, position: int, idea: ItemIdea, slot: datetime) -> tup
         angle=idea.angle,
         image_template=idea.image_template,
         headline=idea.headline,
-        slot=iso_utc(slot),
-        timezone=job.timezone,
+        slot=iso_utc(slot.at),
+        timezone=slot.timezone,
         captions=captions,
-        account_ids=[t.account_id for t in job.targets],
+        account_ids=list(slot.account_ids),
         writer=written_by,
         status="draft",
     )
     try:
-        item.media_id = _image(job.workspace_id, job.reviewer, item, job.profile, job.targets)
+        item.media_id = _image(job.workspace_id, job.reviewer, item, job.profile, targets)
         post = _create_draft(job.workspace_id, job.reviewer, item)
         item.post_id = post.post_id
     except ApiError as error:
