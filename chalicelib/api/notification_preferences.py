@@ -78,6 +78,12 @@ class UnsubscribeDetails(Model):
     subscribed: bool
 
 
+class OneClickBody(Model):
+    """What a mail client posts (RFC 8058); any body is taken."""
+
+    list_unsubscribe: Literal["One-Click"] = Field(default="One-Click", alias="List-Unsubscribe")
+
+
 class Unsubscribed(Model):
     category: Category
     workspace: str
@@ -222,7 +228,7 @@ def unsubscribe_details(ctx: RequestContext, query: UnsubscribeQuery) -> Unsubsc
         "application/json",
         "text/plain",
     ),
-    raw_body={"application/x-www-form-urlencoded": None},
+    raw_body={"application/x-www-form-urlencoded": OneClickBody},
     tags=("notifications",),
 )
 def unsubscribe(ctx: RequestContext, query: UnsubscribeQuery) -> Unsubscribed:

@@ -38,13 +38,15 @@ def read_token(token: str) -> tuple[str, str, str] | None:
     payload, _, signature = (token or "").partition(".")
     if not payload or not signature or len(token) > 1000:
         return None
+    if not (payload.isascii() and signature.isascii()):
+        return None
     expected = _b64(hmac.new(_key(), payload.encode(), hashlib.sha256).digest())
-    if not hmac.compare_digest(expected, signature):
+    if not hmac.compare_digest(expected.encode(), signature.encode()):
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
         found = (str(data["w"]), str(data["u"]), str(data["c"]))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, IndexError):
         return None
     return found if found[2] in UNSUBSCRIBABLE else None
 
