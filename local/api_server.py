@@ -51,6 +51,8 @@ LOCAL_COLLECT = "/_local/analytics/collect"
 LOCAL_END_TRIAL = "/_local/billing/end-trial"
 # Sending a member's armed digest now (local/email.py).
 LOCAL_DIGEST_NOW = "/_local/email/digest-now"
+# What SES would report for an address: a bounce or a complaint (local/email.py).
+LOCAL_EMAIL_FEEDBACK = "/_local/email/feedback"
 HANDLED_METHODS = ("GET", "PUT", "POST", "HEAD", "DELETE", "PATCH", "OPTIONS")
 
 
@@ -98,6 +100,11 @@ class SchedulodRequestHandler(ChaliceRequestHandler):
             from local.email import digest_now
 
             self._answer_local(digest_now)
+            return
+        if path == LOCAL_EMAIL_FEEDBACK and self.command == "POST":
+            from local.email import feedback_now
+
+            self._answer_local(feedback_now)
             return
         # Short links (/l/<code>) are the API's too, as CloudFront routes them.
         if not path.startswith(("/v1/", "/l/")) and path != "/v1":

@@ -143,3 +143,13 @@ def test_soft_bounces_and_deliveries_suppress_nothing_and_junk_is_ignored(client
     envelope = {"Type": "Notification", "Message": json.dumps(bounce("x@example.com"))}
     assert handle_message(json.dumps(envelope)) == ["x@example.com"]
     assert _status(client, owner).json["suppressed"] is False
+
+
+def test_the_local_stack_can_report_a_bounce_for_an_address(client):
+    from local.email import feedback_now
+
+    owner = signup(client)
+    status, body = feedback_now(json.dumps({"address": owner.email}).encode())
+    assert (status, body) == (200, {"suppressed": [owner.email]})
+    assert _status(client, owner).json["reason"] == "bounce"
+    assert feedback_now(b'{"address": "a@example.com", "kind": "spam"}')[0] == 422
