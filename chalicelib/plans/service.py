@@ -244,8 +244,18 @@ def start(workspace_id: str, month: str, reviewer: Reviewer) -> store.PlanRecord
         timezone=accounts[0].timezone or fallback,
         requested_by=_who(reviewer),
     )
-    store.create_plan(plan)
-    _dispatch(workspace_id, plan.plan_id)
+    try:
+        store.create_plan(plan)
+    except Exception:
+        guard.refund(workspace_id, plan_credits(len(slots)))
+        raise
+    try:
+        _dispatch(workspace_id, plan.plan_id)
+    except Exception:
+        # Not started: the plan says so, and the credits go back.
+        store.update_plan(plan, status="failed", error="Generation could not be started.")
+        guard.refund(workspace_id, plan_credits(len(slots)))
+        raise
     return plan
 
 
