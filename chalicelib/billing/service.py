@@ -549,7 +549,8 @@ def extend_trial(workspace_id: str, days: int, by: str) -> None:
     when it already ended): the sign-up trial's end moves (a workspace without one gets
     Schedulo's trial plan from now); a subscription trialing in Stripe has its `trial_end`
     moved in Stripe (no proration), and the state Stripe answers is applied at once.
-    Recorded in the workspace's audit log as `billing.trial_extended` with `by`.
+    Accounts paused when the trial ended are resumed as the plan allows. Recorded in the
+    workspace's audit log as `billing.trial_extended` with `by`.
 
     422 naming `days` outside 1..MAX_TRIAL_EXTENSION_DAYS; 409 when billing is off or the
     workspace pays for a subscription that is not trialing (nothing to extend)."""
@@ -593,6 +594,7 @@ def extend_trial(workspace_id: str, days: int, by: str) -> None:
             plan=sub.plan if running and sub else entitlements.TRIAL_PLAN.value,
             trial_end=new_end,
         )
+    entitlements.fit_accounts(workspace_id, by)  # accounts paused when it ended resume
     record_event(
         workspace_id,
         "billing.trial_extended",

@@ -153,6 +153,11 @@ def test_the_hourly_sweep_settles_an_ended_trial_and_a_grace_that_ran_out(
     assert [statuses(ws)[a] for a in accounts] == ["connected"] * 3 + ["paused"] * 2
     assert post_store.get(ws, held.json["id"]).status == "draft"
     assert sweep() == {"trials": 0, "restricted": 0}  # once
+    # An operator extends the trial: Pro again, the accounts resume.
+    from chalicelib.billing.service import extend_trial
+
+    extend_trial(ws, 7, "op_1")
+    assert set(statuses(ws).values()) == {"connected"}
 
     # A payment failed eight days ago and no Stripe event came since: restricted by the
     # clock, and the owners are told once.
