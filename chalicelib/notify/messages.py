@@ -78,7 +78,7 @@ def notification_email(
     if category == SECURITY:
         reason = f"Security emails about {workspace} cannot be turned off."
     elif category is None:
-        reason = f"Owners of {workspace} receive emails about its plan and payments."
+        reason = f"Owners and admins of {workspace} receive emails about its plan and payments."
     else:
         reason = f"You get emails about {CATEGORY_NAMES[category]} in {workspace}."
     return layout(
