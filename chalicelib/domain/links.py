@@ -29,6 +29,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import accumulate, compress
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
@@ -81,9 +82,10 @@ class _Patterns:
     tail: re.Pattern[str]  # port, path and query
     ascii_label_to_dot: re.Pattern[str]
     ascii_labels: re.Pattern[str]
-    tld: re.Pattern[str]  # a top-level domain after a dot, in case-folded text
+    tld: re.Pattern[str]  # a top-level domain after a dot, in case-folded text (captured)
     tco: re.Pattern[str]
-    plain_run: re.Pattern[str]  # see `plain_runs`
+    plain_run: re.Pattern[str]  # see `scan_parts`
+    plain_host: re.Pattern[str]  # a piece of a plain run that is a link
     separators: re.Pattern[str]  # the separators inside a plain run (captured)
 
 
@@ -149,6 +151,7 @@ def patterns() -> _Patterns:
             f"\\.({label_char}++)(?!\\.)(?(4)|{tail})"
         )
 
+    ascii_tlds = frozenset(name for name in GENERIC_TLDS | COUNTRY_TLDS if name.isascii())
     ascii_label_char = rf"[\-a-z0-9{LATIN_ACCENTS}]"
     # Neither a letter, a digit, `@`, `+` nor `-` may follow a top-level domain.
     tld_end = r"(?![0-9a-z@+\-])"
@@ -173,30 +176,40 @@ def patterns() -> _Patterns:
         lone_host_here=re.compile(lone_host(False), flags),
         ascii_label_to_dot=re.compile(f"(?<!{ascii_label_char}){ascii_label_char}++(?=\\.)", flags),
         ascii_labels=re.compile(f"(?:{ascii_label_char}++\\.)*+", flags),
-        tld=re.compile(tld),
+        tld=re.compile(f"({tld})"),
         tco=re.compile(rf"^https?://t\.co/([a-z0-9]+)(?:\?{query_char}*{query_end})?", flags),
-        plain_run=re.compile(_plain_run(GENERIC_TLDS | COUNTRY_TLDS), re.IGNORECASE | re.ASCII),
+        plain_run=re.compile(_plain_run(ascii_tlds, True), re.IGNORECASE | re.ASCII),
+        plain_host=re.compile(_plain_run(ascii_tlds, False), re.IGNORECASE | re.ASCII),
         separators=re.compile(f"({_SEPARATOR}++)"),
     )
 
 
 # What may stand between two links that are nothing but their host: a space, or a
-# character that neither a host, a port, a path nor a query holds or starts, and that may
-# come before a link.
+# character that no host holds, that starts neither a port, a path nor a query, and that
+# may come before a link.
 _SEPARATOR = "[" + SPACES + "".join("\\" + char for char in "!'%&()*,;<=>[]^{|}~\\") + "]"
 
 
-def _plain_run(tlds: frozenset[str]) -> str:
-    """See `plain_runs`: a space, then pieces split by separators, each either the usual
-    ASCII host (at most 8 labels of at most 63 letters, digits and inner `-`, the last a
-    top-level domain) or no dot at all."""
+def _plain_run(tlds: frozenset[str], run: bool) -> str:
+    """See `scan_parts`: from a separator, pieces split by separators.
+
+    A piece is the usual ASCII host (at most 8 labels of at most 63 letters, digits and
+    inner `-`, the last a top-level domain; without `run`, only that), or one where no link
+    starts: without a dot; or labels of letters, digits and `-` none of which after a dot
+    is a top-level domain (a host ends in one); or `#`, `@` or `$` (before which no link
+    starts), one label of letters and digits, a dot, and a label of letters, digits and `-`
+    (a link starting after the dot would have no dot)."""
     import re
 
     label = "(?!-)[a-z0-9-]{1,63}+(?<!-)"
     end = f"(?={_SEPARATOR}|\\Z)"
-    host = f"(?:{label}\\.){{1,8}}+{_trie(frozenset(t for t in tlds if t.isascii()), end)}"
-    piece = f"(?:{host}|[^{re.escape('.')}{_SEPARATOR[1:-1]}]++{end})"
-    return f"[{SPACES}]++{piece}(?:{_SEPARATOR}++{piece})*+"
+    host = f"(?:{label}\\.){{1,8}}+{_trie(tlds, end)}"
+    if not run:
+        return host
+    no_dot = f"[^{re.escape('.')}{_SEPARATOR[1:-1]}]++"
+    no_tld = f"[a-z0-9-]*+(?:\\.(?!{_trie(tlds, '(?![a-z0-9-])')}|xn--)[a-z0-9-]*+)++"
+    marked = "[#$@\uff03\uff20]++[a-z0-9]++\\.[a-z0-9-]*+"
+    return f"(?:{_SEPARATOR}++(?:{host}|(?:{no_dot}|{no_tld}|{marked}){end}))++"
 
 
 def _fold(text: str) -> str:
@@ -215,8 +228,11 @@ class _Hosts:
         folded = _fold(text)
         if len(folded) != len(text):  # lower() lengthened a character: fold one by one
             folded = "".join(_fold(char)[:1] or char for char in text)
-        self.tlds = {found.start() + 1: found.end() for found in patterns().tld.finditer(folded)}
-        self.positions = sorted(self.tlds)
+        # (split, not a match object per top-level domain: a text can hold 20,000)
+        parts = patterns().tld.split(folded)  # text, top-level domain, text, ...
+        ends = list(accumulate(map(len, parts)))
+        self.positions = list(map((1).__add__, ends[0:-1:2]))  # (after the dot)
+        self.tlds = dict(zip(self.positions, ends[1::2], strict=True))
         # (start, end, rightmost host end) of the last run of labels looked at
         self.run: tuple[int, int, int | None] = (-1, -1, None)
 
@@ -264,7 +280,25 @@ _Candidate = tuple[int, int, str, int]
 
 
 def scan(text: str) -> Iterator[LinkMatch]:
-    """The matches of twitter-text's link expression, left to right, as `finditer` finds them.
+    """The matches of twitter-text's link expression, left to right, as `finditer` finds them."""
+    for found in scan_parts(text):
+        if isinstance(found, LinkMatch):
+            yield found
+        else:
+            for value, start, end in zip(*plain_run_links(text, *found), strict=True):
+                yield LinkMatch(text[start - 1], start, None, start, start + len(value), end, False)
+
+
+class PlainRun(NamedTuple):
+    """A stretch of links that are nothing but the usual host (`scan_parts`)."""
+
+    start: int
+    end: int
+
+
+def scan_parts(text: str) -> Iterator[LinkMatch | PlainRun]:
+    """`scan`'s matches, but where many links follow one another each a match of its own,
+    the stretch that holds them (`plain_run_links` gives them).
 
     Most links in a long text are the usual host: labels and a top-level domain, with
     neither a label character nor a dot on either side, after a protocol or where a link
@@ -273,6 +307,15 @@ def scan(text: str) -> Iterator[LinkMatch]:
     the last match and it can start a link: no top-level domain (every host ends in one)
     and no protocol but its own. Anything else goes through `_Search`, which follows the
     expression from any position.
+
+    Where no match can start before (`clear`: where the last match ended, or the labels
+    passed over after it, where none starts) `_Patterns.plain_run` may take a stretch of
+    links at once: from a separator (`_SEPARATOR`), pieces split by separators, each the
+    usual ASCII host or a piece where no link starts (`_plain_run`). No link starts at a
+    separator either (no host holds one); a host's match starts with it (the separator
+    before it may precede a link) and takes no port, path nor query (no separator starts
+    one): it is the usual host, whole. The stretch ends before a separator: no match
+    starts there.
     """
     p = patterns()
     hosts = _Hosts(text, p.labels)
@@ -299,7 +342,15 @@ def scan(text: str) -> Iterator[LinkMatch]:
     here_tried = 0
     next_tld = next_protocol = position = 0
     clear = 0  # where the labels where no link starts, from `position` on, end
+    run_tried = -1
     while True:
+        if clear != run_tried:
+            run_tried = clear
+            run = p.plain_run.match(text, clear)
+            if run is not None:
+                run_start, position = run.span()
+                clear = run_tried = position
+                yield PlainRun(run_start, position)
         while tld_positions[next_tld] < clear:
             next_tld += 1
             if next_tld == len(tld_positions):
@@ -342,8 +393,12 @@ def scan(text: str) -> Iterator[LinkMatch]:
                 # the host): left to _Search.
                 if text.find("_", text.rfind(".", 0, tld_start - 1), tld_start - 1) >= 0:
                     domain_end = -1
-            if host_start < 0 and tld_positions[next_tld] >= tld_start and lone_start > 1:
-                # No link starts in this label (nor does a protocol's before it): passed.
+            if (
+                host_start < 0 and tld_positions[next_tld] >= tld_start and lone_start > 0
+            ) or tld_positions[next_tld] > run_end:
+                # No link starts in this label (nor does a protocol's before it; at 1 the
+                # character at 0 is none a link starts at: no label character), or no
+                # top-level domain lies before its end (every host ends in one): passed.
                 clear = run_end
                 lone, pending = pending or next(lone_hosts, None), None
                 spans = no_lone if lone is None else lone.regs
@@ -556,37 +611,13 @@ def _first_in_label(
     return (max(start - 1, 0), start, "", domain_end), None
 
 
-# Runs shorter than this are left to `scan` (each run ends a text `scan` searches on its own).
-_MIN_RUN = 512
-
-
-def plain_runs(text: str) -> Iterator[tuple[int, int]]:
-    """Long stretches of `text` whose links twitter-text's expression finds at once.
-
-    A stretch is a space, then pieces split by separators (`_SEPARATOR`), each the usual
-    ASCII host with nothing after it, or a piece without a dot. No link can start in a
-    piece without a dot (a host holds one, and no separator continues it); a host's match
-    starts with it (the separator before it precedes a link), takes no port, path nor
-    query, and it is the usual host, whole. A match before the stretch ends before its
-    space (no link holds a space), and one after it starts after its end (which is a
-    separator, where no link starts). So each link of the stretch is one match, and the
-    text before and after it may be searched on their own.
-    """
-    for run in patterns().plain_run.finditer(text):
-        start, end = run.span()
-        if end - start >= _MIN_RUN:
-            yield start, end
-
-
 def plain_run_links(text: str, start: int, end: int) -> tuple[list[str], list[int], list[int]]:
-    """The links of a stretch `plain_runs` found: their texts, starts and ends (each piece
-    with a dot is one)."""
-    from itertools import accumulate, compress
-
-    parts = patterns().separators.split(text[start:end])  # "", separator, piece, ...
+    """The links of a plain run `scan_parts` found: their texts, starts and ends."""
+    p = patterns()
+    parts = p.separators.split(text[start:end])  # "", separator, piece, ...
     positions = list(accumulate(map(len, parts), initial=start))
     pieces = parts[2::2]
-    hosts = [("." in piece) for piece in pieces]
+    hosts = list(map(p.plain_host.fullmatch, pieces))
     return (
         list(compress(pieces, hosts)),
         list(compress(positions[2::2], hosts)),

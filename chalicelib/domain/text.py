@@ -465,23 +465,25 @@ def _by_piece(text: str, normalized: str) -> tuple[Entity, ...] | None:
     return tuple(found)
 
 
-# (start, end, the matches of text[start:end] searched alone), or None for a plain run
-_Stretch = tuple[int, int, "tuple[links.LinkMatch, ...] | None"]
+# Matches of twitter-text's expression, or a stretch of links that are nothing but the
+# usual host (`links.scan_parts`: its start and end).
+_Stretch = tuple[links.LinkMatch, ...] | links.PlainRun
 
 
 @lru_cache(maxsize=8)
 def _matches(text: str) -> tuple[_Stretch, ...]:
-    """The text cut into the plain runs (`links.plain_runs`) and what lies between them,
-    with the matches found there (each part is searched on its own)."""
     stretches: list[_Stretch] = []
-    at = 0
-    for start, end in links.plain_runs(text):
-        if start > at:
-            stretches.append((at, start, tuple(links.scan(text[at:start]))))
-        stretches.append((start, end, None))
-        at = end
-    if at < len(text) or not stretches:
-        stretches.append((at, len(text), tuple(links.scan(text[at:] if at else text))))
+    found: list[links.LinkMatch] = []
+    for part in links.scan_parts(text):
+        if isinstance(part, links.LinkMatch):
+            found.append(part)
+        else:
+            if found:
+                stretches.append(tuple(found))
+                found = []
+            stretches.append(part)
+    if found or not stretches:
+        stretches.append(tuple(found))
     return tuple(stretches)
 
 
@@ -491,24 +493,21 @@ def _links(text: str) -> tuple[Entity, ...]:
 
 
 def _found(text: str, stretches: tuple[_Stretch, ...]) -> tuple[Entity, ...]:
-    """The links of `text`, from its stretches (those of the text or of one whose links lie
-    at the same places, and whose plain runs are the same)."""
-    if len(stretches) == 1 and stretches[0][2] is not None:
-        return _entities(text, stretches[0][2])
+    """The links of `text`, from the stretches of its matches (or of those of a text whose
+    matches and plain runs lie at the same places)."""
+    if len(stretches) == 1 and not isinstance(stretches[0], links.PlainRun):
+        return _entities(text, stretches[0])
     found: list[Entity] = []
-    for start, end, matches in stretches:
-        if matches is None:
-            found.extend(map(Entity, *links.plain_run_links(text, start, end)))
-        elif matches:
-            found.extend(_entities(text[start:end], matches, start))
+    for stretch in stretches:
+        if isinstance(stretch, links.PlainRun):
+            found.extend(map(Entity, *links.plain_run_links(text, *stretch)))
+        else:
+            found.extend(_entities(text, stretch))
     return tuple(found)
 
 
-def _entities(
-    text: str, matches: tuple[links.LinkMatch, ...], offset: int = 0
-) -> tuple[Entity, ...]:
-    """The links twitter-text keeps of its expression's matches in `text` (which starts at
-    `offset` in the text the links are in)."""
+def _entities(text: str, matches: tuple[links.LinkMatch, ...]) -> tuple[Entity, ...]:
+    """The links twitter-text keeps of its expression's matches in `text`."""
     plain_host = _plain_host()
     tco_link = links.patterns().tco
     urls: list[Entity] = []
@@ -543,8 +542,6 @@ def _entities(
                 urls.append(Entity(domain, domain_start, domain_end))
         else:
             urls.extend(_bare_domain_urls(text, match))
-    if offset:
-        return tuple(Entity(value, start + offset, end + offset) for value, start, end in urls)
     return tuple(urls)
 
 

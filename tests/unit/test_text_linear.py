@@ -158,6 +158,12 @@ ADVERSARIAL = [
     "a.b.co " * 30 + "x.a_b.co y.b.a_b.co \u00e9.a-.co z.co.uk/p",  # hosts of several labels
     "t.co/\U0001f600.b.co" * 30,
     ".com\U0001f600_ao\u00e9" * 40,  # one long run of labels, a link in each
+    # Plain runs: links between separators, pieces where no link starts between them.
+    "a.co(" * 40 + "a.co/x",
+    "a.co x.y " * 30 + "x.com_",
+    "#a.com " * 30 + "b.co! @a.com,a.co",
+    "a.co e\u0301 " * 30,
+    "x.y\u3000" * 30 + "a.b.co.uk;x.xn--p1ai|a.co",
 ]
 
 
@@ -314,29 +320,48 @@ def test_the_normalized_text_has_the_links_of_its_pieces(text):
     assert parse_weighted(text).weighted_length == parse_weighted(normalized).weighted_length
 
 
-# Plain runs (links.plain_runs) are cut out and their links read at once; the text between
-# them is searched on its own. Here every run counts, however short.
+# Plain runs (links.scan_parts): where a match ended, links that are nothing but the usual
+# host, split by separators and pieces without a dot, are taken at once.
 RUN_PARTS = [
-    *[" ", "\u3000", "\n", "(", ")", "!", ",", ";", "'", "[", "~", "\\", "|", "&", "*"],
+    *[" ", "\u3000", "\n", "(", ")", "!", ",", ";", "'", "[", "~", "\\", "|", "&", "*", "<"],
     *["a.co", "A.COM", "a-b.co.uk", "x", "\u00e9", "e\u0301", "\u212a", ".", "a.", "-a.co"],
     *["a_b.co", "a.co/", "a.co:8", "a.co?x", "http://", "@", "#", "$", "a.xn--p1ai", "1.com"],
     *["a.comx", "\u0440\u0444", "a.\u0440\u0444", "b.co.", "-", "_", "\u200e", "\ufffe", "t.co/x"],
+    *["x.y", "a.b.c.d.e.f.g.h.co", "a.b.c.d.e.f.g.h.i.co", "a" * 64 + ".co", "http://a.co"],
+    # pieces where no link starts
+    *["x.y-z", "x.xn--a", "x.com-", "x.com.y", "x.c_om", "a..b", "X.Y.", "@a.co", "@a.b.com"],
+    *["#A.com", "$a-b.co", "@a_b.co", "\uff20a.co-x", "#1.co", "x.\u212ay", "@a.\u212az"],
 ]
 
 
 @settings(max_examples=800, deadline=None)
 @given(st.lists(st.sampled_from(RUN_PARTS), max_size=40).map("".join))
-def test_links_in_plain_runs_are_the_ones_the_whole_search_keeps(text):
+def test_plain_runs_give_the_links_twitter_text_gives(text):
     from chalicelib.domain import text as text_module
 
+    assert linear_matches(text) == reference_matches(text)
     whole = text_module._entities(text, tuple(links.scan(text)))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(links, "_MIN_RUN", 1)
-        assert text_module._found(text, text_module._matches.__wrapped__(text)) == whole
+    assert text_module._found(text, text_module._matches.__wrapped__(text)) == whole
+
+
+RUN_SEPARATORS = [part for part in RUN_PARTS if len(part) == 1 and not part.isalnum()]
+
+
+def test_each_piece_between_plain_links_gives_the_links_twitter_text_gives():
+    # A piece inside a run, after one and before one, with each separator around it.
+    for piece in RUN_PARTS:
+        for separator in RUN_SEPARATORS:
+            for text in (
+                f"a.co{separator}{piece}{separator}b.co",
+                f" {piece}{separator}a.co{separator}{piece}",
+                f"x.y a.co{separator}{piece}",
+            ):
+                assert linear_matches(text) == reference_matches(text), text
 
 
 def test_a_long_plain_run_gives_each_of_its_links():
     text = "see " + "a.co (b.com) x, " * 2_000 + "c.co/x"
+    assert any(isinstance(part, links.PlainRun) for part in links.scan_parts(text))
     urls = extract_urls(text)
     assert len(urls) == 4_001
     assert urls[-1] == Entity("c.co/x", len(text) - 6, len(text))
