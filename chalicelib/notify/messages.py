@@ -44,6 +44,8 @@ def account_email(
             before.append(paragraph)
         else:
             after.append(paragraph)
+    if action is not None and before and before[-1].endswith(":"):
+        before[-1] = before[-1][:-1] + "."  # it led to the link, which is the button now
     reason = (
         f"You were invited to {workspace} on Schedulo at {to}."
         if workspace
