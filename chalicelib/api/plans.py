@@ -187,6 +187,19 @@ def edit_item(
 
 
 @plans.endpoint(
+    "DELETE",
+    f"{BASE}/plans/{{plan_id}}/items/{{item_id}}",
+    auth=Role.EDITOR,
+)
+def delete_item(ctx: RequestContext, ws: str, plan_id: str, item_id: str) -> None:
+    """Drop an item from the plan, and its post (cancelled if scheduled; 409 once it is on
+    its way or published)."""
+    from chalicelib.plans import service
+
+    service.remove_item(ws, plan_id, item_id, ctx.principal.actor)
+
+
+@plans.endpoint(
     "POST",
     f"{BASE}/plans/{{plan_id}}/items/{{item_id}}/regenerate",
     auth=Role.EDITOR,

@@ -851,6 +851,21 @@ def _save_quietly(item: store.PlanItemRecord, read_version: int) -> None:
         logger.info("a plan item changed while approving", extra={"item": item.item_id})
 
 
+def remove_item(workspace_id: str, plan_id: str, item_id: str, actor: str | None) -> None:
+    """Drop an item from its plan, and its post with it (as DELETE /posts cancels it; a
+    post that failed in part keeps its record there). 409 once it is on its way or out."""
+    from chalicelib.posts.service import delete_post
+
+    _plan(workspace_id, plan_id)
+    item = _item(workspace_id, plan_id, item_id, None)
+    post = post_of(item)
+    if post is not None:
+        if post.status in ("publishing", "published"):
+            raise Conflict(f"The item's post is {post.status}: it stays in the plan.")
+        delete_post(workspace_id, post.post_id, actor=actor)
+    store.delete_item(workspace_id, plan_id, item_id)
+
+
 def _update_post(
     item: store.PlanItemRecord,
     post: PostItem,

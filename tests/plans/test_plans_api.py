@@ -634,3 +634,33 @@ def test_an_accounts_own_rule_gives_it_items_of_its_own(client, worker):
         assert wall.weekday() in (0, 2, 4) and (wall.hour, wall.minute) == (9, 0)
     slots = [datetime.fromisoformat(i["slot"]) for i in plan["items"]]
     assert slots == sorted(slots)  # the month's items in time order, pillars in turn
+
+
+def test_an_item_dropped_from_the_plan_takes_its_post_with_it(client, worker):
+    owner = signup(client)
+    viewer = add_member(client, owner, "viewer")
+    outsider = signup(client)
+    month = _next_month()
+    assert _brief(client, owner, month, _accounts(owner)[:2]).status_code == 200
+    plan = _generated(client, owner, month)
+    draft, scheduled, *_ = plan["items"]
+    plan_path = f"{_base(owner)}/plans/{plan['plan_id']}"
+    approved = call(
+        client, "POST", f"{plan_path}/approve", {"item_ids": [scheduled["item_id"]]}, owner.headers
+    )
+    assert approved.status_code == 200, approved.body
+    for item in (draft, scheduled):
+        path = f"{plan_path}/items/{item['item_id']}"
+        assert call(client, "DELETE", path, None, viewer.headers).status_code == 403
+        assert call(client, "DELETE", path, None, outsider.headers).status_code == 404
+        gone = call(client, "DELETE", path, None, owner.headers)
+        assert gone.status_code == 204, gone.body
+        post = call(client, "GET", f"{_base(owner)}/posts/{item['post_id']}", None, owner.headers)
+        assert post.status_code == 404
+        assert call(client, "DELETE", path, None, owner.headers).status_code == 404
+    left = call(client, "GET", plan_path, None, owner.headers).json["items"]
+    assert len(left) == len(plan["items"]) - 2
+    assert {draft["item_id"], scheduled["item_id"]}.isdisjoint(i["item_id"] for i in left)
+    # Nothing scheduled is left behind on the calendar.
+    listed = call(client, "GET", f"{_base(owner)}/posts?status=scheduled", None, owner.headers)
+    assert listed.json["items"] == []
