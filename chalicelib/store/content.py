@@ -218,12 +218,5 @@ def save_item(item: PlanItemRecord, read_version: int) -> PlanItemRecord:
     return item
 
 
-def update_item(item: PlanItemRecord, **changes: Any) -> None:
-    """Set fields without a version check (the worker, on an item only it writes)."""
-    actions = [getattr(PlanItemRecord, name).set(value) for name, value in changes.items()]
-    actions.append(PlanItemRecord.updated_at.set(iso(utcnow())))
-    item.update(actions=actions)
-
-
 def delete_item(workspace_id: str, plan_id: str, item_id: str) -> None:
     PlanItemRecord(workspace_id, item_key(plan_id, item_id)).delete()
