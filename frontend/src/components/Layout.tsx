@@ -21,6 +21,7 @@ import { useEffect, useRef, useState } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router-dom";
 import { NotificationBell } from "./NotificationBell";
 import { SuspendedBanner } from "./SuspendedBanner";
+import { BillingBanner } from "../billing/BillingBanner";
 import { EmailBanner } from "../notifications/EmailBanner";
 import { UserMenu, WorkspaceSwitcher } from "./WorkspaceSwitcher";
 
@@ -144,6 +145,7 @@ export function Layout() {
       </nav>
       <main id="main" className="content" tabIndex={-1}>
         <SuspendedBanner />
+        <BillingBanner />
         <EmailBanner />
         <Outlet />
       </main>
