@@ -298,6 +298,20 @@ def test_from_brief_to_a_month_of_scheduled_posts(client, worker):
         client, "GET", f"{_base(owner)}/posts?status=scheduled&limit=200", None, owner.headers
     )
     assert len(calendar.json["items"]) == len(items)
+    # Each armed: one one-time schedule per post, at its slot.
+    import boto3
+
+    from chalicelib.settings import get_settings
+
+    scheduler = boto3.client("scheduler")
+    group = get_settings().schedule_group
+    armed = {
+        s["Name"]
+        for page in scheduler.get_paginator("list_schedules").paginate(GroupName=group)
+        for s in page["Schedules"]
+    }
+    for post in calendar.json["items"]:
+        assert f"post-{post['id']}-v{post['version']}" in armed
 
     # A second plan of the month keeps clear of what the first scheduled.
     again = _generated(client, owner, month)
