@@ -135,10 +135,12 @@ def last_emailed_link(aws_url: str, to: str, link: re.Pattern[str]) -> str:
     """`link` in the last email to `to` that has one (SES's record in the local stack):
     another email, such as a sign-up's verification, may have come since."""
     data = requests.get(f"{aws_url}/moto-api/data.json", timeout=10).json()
+    from tests.support.mail import parse_mime, text_part
+
     bodies = [
-        m["body"]
-        for m in data.get("ses", {}).get("Message", [])
-        if to in m.get("destinations", {}).get("ToAddresses", [])
+        text_part(parse_mime(m["raw_data"]))
+        for m in data.get("ses", {}).get("RawMessage", [])
+        if to in m.get("destinations", [])
     ]
     assert bodies, f"SES sent nothing to {to}"
     match = next(filter(None, map(link.search, reversed(bodies))), None)
