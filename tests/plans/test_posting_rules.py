@@ -121,6 +121,7 @@ def test_times_are_the_accounts_wall_clock_in_its_zone():
         ("America/New_York", 11, -4, -5),
         ("Europe/Berlin", 3, 1, 2),
         ("Europe/Berlin", 10, 2, 1),
+        ("Europe/Berlin", 11, 1, 1),  # Berlin's clocks went back in October
     ],
 )
 def test_dst_months_keep_the_wall_time(zone, month, before, after):
