@@ -58,6 +58,11 @@ def take(
     now = time.time() if now is None else now
     windows = [(_window(key, window_seconds, now), limit) for key, limit in limits]
     retry_after = max(1, windows[0][0][1] - int(now)) if windows else 0
+    # A counter not yet written passes the condition below whatever the cost, so a cost
+    # no window could ever hold is refused here.
+    for key, limit in limits:
+        if cost > limit:
+            return Taken((), key, retry_after)
     try:
         with transaction() as write:
             for (window_key, ends), limit in windows:

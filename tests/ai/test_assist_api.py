@@ -198,6 +198,20 @@ def test_generations_per_hour(client, monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
+def test_a_first_request_costing_more_than_the_hour_allows_is_refused(
+    client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHEDULO_AI_GENERATIONS_PER_HOUR", "2")
+    get_settings.cache_clear()
+    owner = signup(client)
+    over = assist(client, owner, action="hashtags", text=TEXT, networks=["x", "bluesky", "threads"])
+    assert over.status_code == 429, over.body
+    assert "2 AI generations an hour" in over.json["error"]["message"]
+    # Nothing was counted: the hour's two are still there.
+    within = assist(client, owner, action="hashtags", text=TEXT, networks=["x", "bluesky"])
+    assert within.status_code == 200, within.body
+
+
 def test_ai_credits_are_a_billing_meter(client, billing_on) -> None:
     from chalicelib.billing.entitlements import usage, utc_month
 
