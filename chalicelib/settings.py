@@ -178,6 +178,9 @@ class Settings(Model):
     # id; the issuer is Google's unless set (the local stack's sandbox provider).
     google_client_id: str | None = None
     google_client_secret: str | None = None
+    # Where the client secret is kept when not given above (Secrets Manager, a plain
+    # string), so that it is not in the functions' environment.
+    google_client_secret_name: str = "/schedulo-local/google-client-secret"
     oidc_issuer: str = "https://accounts.google.com"
 
     @property
@@ -352,6 +355,9 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         trial_days=int(get("SCHEDULO_TRIAL_DAYS", "14")),
         google_client_id=google_id,
         google_client_secret=google_secret,
+        google_client_secret_name=get(
+            "SCHEDULO_GOOGLE_CLIENT_SECRET_NAME", f"/{prefix}/google-client-secret"
+        ),
         oidc_issuer=oidc_issuer,
         ai_model_id=env.get("SCHEDULO_AI_MODEL_ID", "").strip(),
         bedrock_endpoint=env.get("SCHEDULO_BEDROCK_ENDPOINT") or None,

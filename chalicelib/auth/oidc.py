@@ -15,8 +15,9 @@ fetched again once when a key id is unknown, as after a rotation), its issuer, i
 audience (our client id, and `azp` when there are several), its expiry and issue time,
 the nonce of this sign-in, and `email_verified` true.
 
-Settings (chalicelib/settings.py): `SCHEDULO_GOOGLE_CLIENT_ID`,
-`SCHEDULO_GOOGLE_CLIENT_SECRET` and `SCHEDULO_OIDC_ISSUER` (Google's by default). With
+Settings (chalicelib/settings.py): `SCHEDULO_GOOGLE_CLIENT_ID`, the client secret (in
+Secrets Manager at `SCHEDULO_GOOGLE_CLIENT_SECRET_NAME`, or `SCHEDULO_GOOGLE_CLIENT_SECRET`)
+and `SCHEDULO_OIDC_ISSUER` (Google's by default). With
 `SCHEDULO_SANDBOX_URL` (the local stack, the tests) they default to the sandbox's provider
 at `<sandbox>/google` and a sandbox client.
 """
@@ -53,7 +54,6 @@ class ProviderConfig:
     name: str
     issuer: str
     client_id: str
-    client_secret: str
 
 
 @dataclass(frozen=True)
@@ -77,11 +77,36 @@ def provider_config(name: str) -> ProviderConfig | None:
     from chalicelib.settings import get_settings
 
     settings = get_settings()
-    if name != "google" or not settings.google_client_id or not settings.google_client_secret:
+    if name != "google" or not settings.google_client_id:
         return None
-    return ProviderConfig(
-        name, settings.oidc_issuer, settings.google_client_id, settings.google_client_secret
-    )
+    return ProviderConfig(name, settings.oidc_issuer, settings.google_client_id)
+
+
+def client_secret(config: ProviderConfig) -> str:
+    """The client secret: SCHEDULO_GOOGLE_CLIENT_SECRET, else the Secrets Manager secret
+    SCHEDULO_GOOGLE_CLIENT_SECRET_NAME names (read once per container)."""
+    from chalicelib.settings import get_settings
+
+    settings = get_settings()
+    if settings.google_client_secret:
+        return settings.google_client_secret
+    name = settings.google_client_secret_name
+    with _lock:
+        if name in _secrets:
+            return _secrets[name]
+    from botocore.exceptions import ClientError
+
+    from chalicelib.aws import client
+
+    try:
+        value = client("secretsmanager").get_secret_value(SecretId=name)["SecretString"]
+    except ClientError:  # missing, or not ours to read: the deployment is not set up for it
+        raise OidcFailed(
+            "Sign-in with Google is not fully set up here (no client secret)."
+        ) from None
+    with _lock:
+        _secrets[name] = value
+    return value
 
 
 def enabled_providers() -> list[str]:
@@ -102,6 +127,7 @@ def digest(value: str) -> str:
 
 _lock = threading.Lock()
 _documents: dict[str, tuple[float, dict[str, Any]]] = {}
+_secrets: dict[str, str] = {}
 
 
 def _get_json(url: str) -> dict[str, Any]:
@@ -135,6 +161,7 @@ def _cached(url: str, fresh: bool = False) -> dict[str, Any]:
 def forget_documents() -> None:
     with _lock:
         _documents.clear()
+        _secrets.clear()
 
 
 def discovery(config: ProviderConfig) -> dict[str, Any]:
@@ -237,7 +264,7 @@ def _exchange(config: ProviderConfig, code: str, verifier: str) -> str:
                 "code": code,
                 "redirect_uri": callback_uri(config.name),
                 "client_id": config.client_id,
-                "client_secret": config.client_secret,
+                "client_secret": client_secret(config),
                 "code_verifier": verifier,
             },
             headers={"Accept": "application/json"},

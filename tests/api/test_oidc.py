@@ -171,3 +171,26 @@ def test_start_refuses_a_redirect_to_another_site(client, sandbox):
     )
     assert started.status_code == 422
     assert started.json["error"]["details"][0]["field"] == "redirect_to"
+
+
+def test_the_client_secret_may_come_from_secrets_manager(client, sandbox, monkeypatch):
+    """A deployment keeps the secret out of the functions' environment."""
+    from chalicelib.aws import client as aws_client
+    from chalicelib.settings import get_settings
+
+    monkeypatch.setenv("SCHEDULO_OIDC_ISSUER", f"{sandbox.url}/google")
+    monkeypatch.setenv("SCHEDULO_GOOGLE_CLIENT_ID", "schedulo-deployed")
+    monkeypatch.delenv("SCHEDULO_SANDBOX_URL")  # no sandbox defaults: settings as deployed
+    get_settings.cache_clear()
+    consent = google_consent(client, unique_email())
+    assert "Google is not fully set up" in refused(google_callback(client, consent))
+
+    name = get_settings().google_client_secret_name
+    aws_client("secretsmanager").create_secret(Name=name, SecretString="kept-in-secrets-manager")
+    try:
+        signed_in(client, google_callback(client, google_consent(client, unique_email())))
+        exchange = sandbox.calls_to("/google/token")[-1]
+        assert exchange.form["client_id"] == "schedulo-deployed"
+        assert exchange.form["client_secret"] == "kept-in-secrets-manager"
+    finally:
+        aws_client("secretsmanager").delete_secret(SecretId=name, ForceDeleteWithoutRecovery=True)
