@@ -291,6 +291,10 @@ def scan(text: str) -> Iterator[LinkMatch]:
                 yield LinkMatch(text[start - 1], start, None, start, start + len(value), end, False)
 
 
+_SHORT_RUN = 48  # characters
+_FIRST_GAP = 16  # characters after a plain run not found where the next is tried
+
+
 class PlainRun(NamedTuple):
     """A stretch of links that are nothing but the usual host (`scan_parts`)."""
 
@@ -344,14 +348,22 @@ def scan_parts(text: str) -> Iterator[LinkMatch | PlainRun]:
     here_tried = 0
     next_tld = next_protocol = position = 0
     clear = 0  # where the labels where no link starts, from `position` on, end
+    # A plain run is tried at `clear` from `run_from` on: after each try that fails (or
+    # finds a run too short to be worth its own part) the next waits twice as long (a
+    # failed try costs about as much as a match).
     run_tried = -1
+    run_from = run_gap = 0
     while True:
-        if clear != run_tried:
+        if clear != run_tried and clear >= run_from:
             run_tried = clear
             run = p.plain_run.match(text, clear)
-            if run is not None:
+            if run is None or run.end() - clear < _SHORT_RUN:
+                run_gap = max(_FIRST_GAP, 2 * run_gap)
+                run_from = clear + run_gap
+            else:
                 run_start, position = run.span()
-                clear = run_tried = position
+                clear = run_tried = run_from = position
+                run_gap = 0
                 yield PlainRun(run_start, position)
         while tld_positions[next_tld] < clear:
             next_tld += 1

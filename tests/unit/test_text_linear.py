@@ -27,6 +27,18 @@ from chalicelib.domain.text import (
     parse_weighted,
 )
 
+
+@pytest.fixture(autouse=True, scope="module")
+def _plain_runs_of_any_length():
+    # The scanner takes only runs worth their own part (links._SHORT_RUN characters), and
+    # waits after a try that fails; here it takes every one and tries at every match, so
+    # that the short texts below try them.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(links, "_SHORT_RUN", 1)
+        patch.setattr(links, "_FIRST_GAP", 0)
+        yield
+
+
 # ------------------------------------------------------------- the reference (backtracking)
 
 
