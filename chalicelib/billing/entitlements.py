@@ -688,13 +688,14 @@ def fit_accounts(workspace_id: str, actor: str = "billing") -> tuple[list[str], 
     stays, goes = order[:room], order[room:]
     paused = [a for a in goes if a.status != "paused"]
     resumed = [a for a in stays if a.status == "paused"]
-    held = _hold_posts(workspace_id, {a.account_id for a in goes}, actor) if paused else []
+    held = _hold_targets(workspace_id, {a.account_id for a in paused}) if paused else []
     for account in paused:
         account.status = "paused"
         account_store.save(account)
     for account in resumed:
         account.status = "connected"
         account_store.save(account)
+    released = _release_targets(workspace_id, {a.account_id for a in resumed}) if resumed else {}
     if paused or resumed:
         record_event(
             workspace_id,
@@ -705,91 +706,170 @@ def fit_accounts(workspace_id: str, actor: str = "billing") -> tuple[list[str], 
                 "paused": [a.account_id for a in paused],
                 "resumed": [a.account_id for a in resumed],
                 "held_posts": held,
+                **{f"released_{k}": v for k, v in released.items() if v},
             },
         )
     if paused:
-        from chalicelib.notify import notify
-
-        names = ", ".join(a.display_name for a in paused)
-        notify(
-            workspace_id,
-            "billing.accounts_paused",
-            "Accounts paused by your plan",
-            f"Your plan allows {limit} connected accounts: {names} "
-            f"{'is' if len(paused) == 1 else 'are'} paused (nothing was deleted). "
-            + (
-                f"Scheduled posts going only to them are held as drafts ({len(held)}); "
-                if held
-                else ""
-            )
-            + "a post also for active accounts goes out to those only. Choose which accounts "
-            "stay active, or upgrade, from Billing.",
-            link="/settings/billing",
-        )
+        _tell_paused(workspace_id, limit, paused, stays, held)
     return [a.account_id for a in paused], [a.account_id for a in resumed]
 
 
-HOLD_HORIZON = timedelta(days=5 * 366)
+def _tell_paused(
+    workspace_id: str, limit: int | None, paused: list[Any], active: list[Any], held: list[str]
+) -> None:
+    """The owners and admins hear (in the app and by e-mail) which accounts were paused,
+    what becomes of their posts, and how to choose others."""
+    from chalicelib.notify import notify
 
+    def named(accounts: list[Any]) -> str:
+        return ", ".join(_account_name(a) for a in accounts)
 
-def _hold_posts(workspace_id: str, paused: set[str], actor: str) -> list[str]:
-    """Scheduled posts that go out only to accounts being paused become drafts again
-    (held: nothing deleted; their month's place given back), before the accounts are
-    paused. A post that also targets active accounts stays scheduled: the publisher
-    refuses its paused targets with the reason."""
-    from chalicelib.domain.posts import PostPatch
-    from chalicelib.posts.facts import load_facts
-    from chalicelib.posts.service import update_post
-    from chalicelib.store import posts as post_store
-    from chalicelib.store.base import utcnow
-
-    now = utcnow()
-    found: dict[str, Any] = {}
-    for account_id in sorted(paused):
-        start_key = None
-        while True:
-            page = post_store.list_scheduled(
-                workspace_id,
-                now,
-                now + HOLD_HORIZON,
-                statuses=["scheduled"],
-                account_id=account_id,
-                start_key=start_key,
-            )
-            for item in page.items:
-                if set(item.account_ids) <= paused:
-                    found[item.post_id] = item
-            if page.last_key is None:
-                break
-            start_key = page.last_key
-    if not found:
-        return []
-    facts = load_facts(workspace_id)
-    held = []
-    for item in found.values():
-        try:
-            update_post(
-                workspace_id,
-                item.post_id,
-                PostPatch(version=int(item.version), when=None),
-                facts,
-                now,
-                actor=actor,
-            )
-        except ApiError as error:  # edited or on its way meanwhile: left as it is
-            _not_held(workspace_id, item.post_id, error)
-            continue
-        held.append(item.post_id)
-    return held
-
-
-def _not_held(workspace_id: str, post_id: str, error: ApiError) -> None:
-    from chalicelib.observability import logger
-
-    logger.warning(
-        "post not held",
-        extra={"workspace_id": workspace_id, "post_id": post_id, "error": str(error)},
+    one = len(paused) == 1
+    held_line = (
+        f"{len(held)} scheduled post{'' if len(held) == 1 else 's'} for "
+        f"{'it' if one else 'them'} {'is' if len(held) == 1 else 'are'} held: nothing is "
+        f"sent to a paused account, the post's other accounts still get it at its time, "
+        f"and what was held goes out when the account is active again (at once if its "
+        f"time passed less than {_hours(LATE_WINDOW)} before). "
+        if held
+        else ""
     )
+    notify(
+        workspace_id,
+        "billing.accounts_paused",
+        "Accounts paused by your plan",
+        f"Your plan allows {limit} connected accounts, so {named(paused)} "
+        f"{'is' if one else 'are'} paused (nothing was deleted). "
+        + held_line
+        + (f"Active: {named(active)}. " if active else "")
+        + "To keep other accounts active instead, choose them in Settings > Billing "
+        '("Choose the active accounts"); or upgrade to resume them all.',
+        link="/settings/billing",
+    )
+
+
+def _account_name(account: Any) -> str:
+    network = str(account.network).capitalize()
+    handle = (account.handle or "").lstrip("@")
+    shown = f"{account.display_name} (@{handle})" if handle else str(account.display_name)
+    return f"{shown} on {network}"
+
+
+def _hours(delta: timedelta) -> str:
+    hours = int(delta.total_seconds() // 3600)
+    return f"{hours} hour{'' if hours == 1 else 's'}"
+
+
+# A held target whose time passed while its account was paused goes out when the account
+# is resumed if its time passed less than this long before; later, sending it unasked
+# could surprise (an offer that ended, an event that happened): it fails with the reason
+# and the owner retries it (or not) from the post.
+LATE_WINDOW = timedelta(hours=1)
+HELD_REASON = (
+    "Held: its account is paused by the workspace's plan. It goes out when the account is "
+    "active again (choose it in Billing, or upgrade)."
+)
+MISSED_REASON = (
+    "Not sent: its account was paused by the workspace's plan at the post's time and was "
+    "resumed more than {window} later. Retry to send it now."
+)
+DONE = ("published", "partially_published", "failed")
+
+
+def _hold_targets(workspace_id: str, paused: set[str]) -> list[str]:
+    """The pending targets of accounts being paused, in posts not on their way yet, become
+    `held` (before the accounts are paused; the posts keep their version, so their armed
+    schedules still publish their other targets). Nothing is deleted or unscheduled; the
+    posts keep their month's place. A post already on its way is left to the publisher,
+    which refuses a paused account with the reason. Returns the posts held."""
+    from chalicelib.store import posts as post_store
+
+    held: set[str] = set()
+    for account_id in sorted(paused):
+        for found in post_store.with_account(workspace_id, account_id, post_store.WAITING):
+            for _ in range(5):  # an edit or the publisher wrote meanwhile: read again
+                item = post_store.get(workspace_id, found.post_id)
+                if item is None or item.status not in post_store.WAITING:
+                    break
+                hits = [t for t in item.targets if t.account_id in paused and t.status == "pending"]
+                if not hits:
+                    break
+                for target in hits:
+                    target.status, target.error = "held", HELD_REASON
+                if post_store.rewrite(item):
+                    held.add(item.post_id)
+                    break
+    return sorted(held)
+
+
+def _release_targets(
+    workspace_id: str, resumed: set[str], now: datetime | None = None
+) -> dict[str, list[str]]:
+    """The held targets of resumed accounts go out: at their time if it is still ahead
+    (`waiting`: the post's armed schedule fires as planned), at once if it passed less
+    than LATE_WINDOW ago (`now`: the publisher is invoked; a post whose other targets
+    went out already is reopened under a new version, as a retry is), else they fail with
+    the reason (`missed`). Returns the post ids of each."""
+    from chalicelib import scheduling
+    from chalicelib.publishing.handler import post_status
+    from chalicelib.store import posts as post_store
+    from chalicelib.store.base import iso, utcnow
+
+    moment = now or utcnow()
+    found: dict[str, list[str]] = {"waiting": [], "now": [], "missed": []}
+    statuses = (*post_store.WAITING, "publishing", *DONE)
+    for account_id in sorted(resumed):
+        for listed in post_store.with_account(workspace_id, account_id, statuses):
+            for _ in range(5):  # an edit or the publisher wrote meanwhile: read again
+                item = post_store.get(workspace_id, listed.post_id)
+                if item is None:
+                    break
+                hits = [t for t in item.targets if t.account_id in resumed and t.status == "held"]
+                if not hits:
+                    break
+                due = datetime.fromisoformat(item.scheduled_at) if item.scheduled_at else None
+                late = due is not None and due <= moment
+                if late and due is not None and moment - due > LATE_WINDOW:
+                    reason = MISSED_REASON.format(window=_hours(LATE_WINDOW))
+                    for target in hits:
+                        target.status, target.error = "failed", reason
+                    states = [t.status for t in item.targets]
+                    if item.status != "publishing" and not any(
+                        s in ("pending", "publishing", "retrying") for s in states
+                    ):
+                        item.status = post_status(states)[0]
+                    if post_store.rewrite(item):
+                        found["missed"].append(item.post_id)
+                        break
+                    continue
+                for target in hits:
+                    target.status, target.attempts, target.error = "pending", 0, None
+                    target.retry_at = target.lease_until = target.attempt_id = None
+                if not late or item.status == "pending_approval":
+                    if post_store.rewrite(item):
+                        found["waiting"].append(item.post_id)
+                        break
+                    continue
+                if item.status in post_store.WAITING:
+                    written = post_store.rewrite(item)  # its schedule fired: held, a no-op
+                else:  # its other targets went out (or are going): reopened, as a retry
+                    item.status = "publishing"
+                    lease = timedelta(seconds=get_settings().publish_lease_seconds)
+                    item.due_at = iso(moment + lease)
+                    item.updated_at = iso(moment)
+                    try:
+                        post_store.save_version(item, int(item.version))
+                        written = True
+                    except post_store.StaleVersion:
+                        written = False
+                if not written:
+                    continue
+                scheduling.invoke_now(
+                    {"workspace_id": workspace_id, "post_id": item.post_id, "version": item.version}
+                )
+                found["now"].append(item.post_id)
+                break
+    return found
 
 
 def choose_active_accounts(

@@ -56,6 +56,9 @@ class TargetStatus(StrEnum):
     FAILED = "failed"
     UNCONFIRMED = "unconfirmed"
     CANCELLED = "cancelled"
+    # Its account is paused by the workspace's plan: nothing is sent until it is active
+    # again (chalicelib/billing/entitlements.py `fit_accounts`).
+    HELD = "held"
 
 
 # A post no publisher has started on can still be edited, rescheduled or cancelled.

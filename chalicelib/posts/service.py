@@ -316,7 +316,9 @@ def advance_series(
         return None
     item.scheduled_at, item.status = iso_utc(following), PostStatus.SCHEDULED
     for target in item.targets:
-        target.status, target.attempts, target.error = TargetStatus.PENDING, 0, None
+        held = target.status == TargetStatus.HELD  # its account is still paused by the plan
+        target.status = TargetStatus.HELD if held else TargetStatus.PENDING
+        target.attempts, target.error = 0, target.error if held else None
         target.external_id = target.url = target.published_at = None
     item.updated_at = iso_utc(utcnow())
     item.billed_month = None  # the next occurrence counts in its own month

@@ -125,6 +125,9 @@ def _start(invocation: Invocation) -> tuple[store.PostItem, dict[str, str]] | st
         early = _not_before_due(item)
         if early is not None:
             return early
+        if item.status != "publishing" and store.all_held(item):
+            # Its accounts are paused by the plan: it goes out when they are resumed.
+            return "held: its accounts are paused"
         if item.status == "publishing":  # started already: its due targets are claimed one by one
             return item, {}
         lease_until = utcnow() + timedelta(seconds=get_settings().publish_lease_seconds)

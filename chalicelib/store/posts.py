@@ -143,7 +143,9 @@ def prepare(item: PostItem) -> PostItem:
     item.account_ids = [target.account_id for target in item.targets]
     item.networks = sorted({target.network for target in item.targets})
     # A post pending approval is swept too: at its time it expires (never published).
-    waiting = item.status in WAITING and item.scheduled_at is not None
+    # A post whose every target is held (its accounts paused by the plan) is not swept:
+    # nothing of it can go out until they are resumed.
+    waiting = item.status in WAITING and item.scheduled_at is not None and not all_held(item)
     if item.status == "publishing":
         # On its way: the publisher set `due_at` to when the sweeper should look again.
         item.sweep_shard = sweep_shard(item.post_id)
@@ -156,6 +158,11 @@ def prepare(item: PostItem) -> PostItem:
         # Not armed yet: the sweeper looks at it now (mark_armed moves it to its time).
         item.due_at = item.scheduled_at if armed else min(item.scheduled_at, iso(utcnow()))
     return item
+
+
+def all_held(item: PostItem) -> bool:
+    live = [t for t in item.targets if t.status != "cancelled"]
+    return bool(live) and all(t.status == "held" for t in live)
 
 
 def create(item: PostItem) -> PostItem:
@@ -401,3 +408,27 @@ def cancel_account_targets(workspace_id: str, account_id: str, reason: str) -> C
             cancelled += len(hits)
             break
     return Cancelled(cancelled, emptied)
+
+
+def with_account(workspace_id: str, account_id: str, statuses: tuple[str, ...]) -> list[PostItem]:
+    """The workspace's posts in `statuses` that target the account."""
+    return list(
+        PostItem.query(
+            workspace_id,
+            filter_condition=PostItem.account_ids.contains(account_id)
+            & PostItem.status.is_in(*statuses),
+        )
+    )
+
+
+def rewrite(item: PostItem) -> bool:
+    """Write `item` back under the version it was read at (its armed schedule stays
+    valid), if neither an edit nor a publisher's outcome landed since; False if one did."""
+    condition = (PostItem.version == int(item.version)) & progress_is(int(item.progress or 0))
+    try:
+        prepare(item).save(condition=condition)
+    except PutError as error:
+        if _conditional_failure(error):
+            return False
+        raise
+    return True

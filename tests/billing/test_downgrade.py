@@ -10,7 +10,14 @@ from chalicelib.store import posts as post_store
 from tests.billing.test_billing_api import DAY, billing_of, checkout, deliver_all, kinds
 from tests.support.clock import ahead, wall
 from tests.support.factories import add_member, call, signup
+from tests.support.mail import sent_messages
 from tests.support.posting import an_account
+
+
+def targets_of(workspace_id: str, post_id: str) -> tuple[str, dict[str, str]]:
+    item = post_store.get(workspace_id, post_id)
+    assert item is not None
+    return item.status, {t.account_id: t.status for t in item.targets}
 
 
 def statuses(workspace_id: str) -> dict[str, str]:
@@ -65,10 +72,20 @@ def test_cancel_at_period_end_then_free_pauses_the_latest_accounts(client, strip
     }
     assert state["paused_accounts"] == sorted(accounts[3:])
     assert kinds(client, owner).count("billing.accounts_paused") == 1
-    # The post only for a paused account is held as a draft; the others stay scheduled.
-    assert post_store.get(ws, only_paused).status == "draft"
-    assert post_store.get(ws, mixed).status == "scheduled"
-    assert post_store.get(ws, kept).status == "scheduled"
+    # The owner is told in the app and by e-mail: which accounts, their posts, the way out.
+    told = [m for m in sent_messages(owner.email) if "paused" in m]
+    assert len(told) == 1
+    assert told[0].count("Test mastodon on Mastodon") == 5  # 2 paused, 3 active
+    assert "2 scheduled posts for them are held" in told[0]
+    assert "Choose the active accounts" in told[0] and "/settings/billing" in told[0]
+    # Every post stays scheduled (its month's place kept); the paused accounts' targets
+    # are held, the active ones' wait for their time.
+    assert targets_of(ws, only_paused) == ("scheduled", {accounts[4]: "held"})
+    assert targets_of(ws, mixed) == ("scheduled", {accounts[0]: "pending", accounts[3]: "held"})
+    assert targets_of(ws, kept) == ("scheduled", {accounts[1]: "pending"})
+    shown = call(client, "GET", f"/v1/workspaces/{ws}/posts/{mixed}", None, owner.headers)
+    assert shown.status_code == 200, shown.body
+    assert {t["account_id"]: t["status"] for t in shown.json["targets"]}[accounts[3]] == "held"
     # A paused account takes no new post.
     post = call(
         client,
@@ -95,6 +112,9 @@ def test_cancel_at_period_end_then_free_pauses_the_latest_accounts(client, strip
         accounts[3]: "paused",
         accounts[4]: "connected",
     }
+    # Resumed: its held target waits for its time again (still ahead); accounts[2] had none.
+    assert targets_of(ws, only_paused) == ("scheduled", {accounts[4]: "pending"})
+    assert targets_of(ws, mixed) == ("scheduled", {accounts[0]: "pending", accounts[3]: "held"})
     too_many = call(client, "PUT", chosen, {"account_ids": accounts[:4]}, owner.headers)
     assert too_many.status_code == 422 and "account_ids" in too_many.body.decode()
     unknown = call(client, "PUT", chosen, {"account_ids": ["acc_nope"]}, owner.headers)
@@ -151,13 +171,14 @@ def test_the_hourly_sweep_settles_an_ended_trial_and_a_grace_that_ran_out(
     billing_store.forget_recent()
     assert sweep() == {"trials": 1, "restricted": 0}
     assert [statuses(ws)[a] for a in accounts] == ["connected"] * 3 + ["paused"] * 2
-    assert post_store.get(ws, held.json["id"]).status == "draft"
+    assert targets_of(ws, held.json["id"]) == ("scheduled", {accounts[4]: "held"})
     assert sweep() == {"trials": 0, "restricted": 0}  # once
     # An operator extends the trial: Pro again, the accounts resume.
     from chalicelib.billing.service import extend_trial
 
     extend_trial(ws, 7, "op_1")
     assert set(statuses(ws).values()) == {"connected"}
+    assert targets_of(ws, held.json["id"]) == ("scheduled", {accounts[4]: "pending"})
 
     # A payment failed eight days ago and no Stripe event came since: restricted by the
     # clock, and the owners are told once.

@@ -22,7 +22,8 @@ export type TargetStatus =
   | "retrying"
   | "failed"
   | "unconfirmed"
-  | "cancelled";
+  | "cancelled"
+  | "held";
 
 export interface Target {
   account_id: string;
@@ -121,6 +122,7 @@ export const TARGET_LABELS: Record<TargetStatus, string> = {
   failed: "Failed",
   unconfirmed: "Unconfirmed: check before retrying",
   cancelled: "Cancelled",
+  held: "Held: account paused by the plan",
 };
 
 /** Targets a user may send again: the failed and the unconfirmed ones. */
