@@ -618,13 +618,39 @@ def extract_hashtags(text: str) -> list[Entity]:
     if "#" not in text and "\uff03" not in text:
         return []
     tags = []
-    for match in _hashtag_pattern().finditer(text):
+    for match in _hashtag_matches(text):
         start, end = match.regs[2]  # `tag`, which ends the match
         # never slice the rest of the text: that is quadratic
         if text[end : end + 1] in ("#", "\uff03") or text.startswith("://", end):
             continue
         tags.append(Entity(text[start:end], start - 1, end))
     return _outside(tags, extract_urls(text))
+
+
+def _hashtag_matches(text: str) -> Iterator[regex.Match[str]]:
+    """What `_hashtag_pattern().finditer(text)` finds, tried only where a match may start.
+
+    The pattern's first character (the one before the sign) is tried at every position,
+    about 0.15 µs each: a match starts at 0 (the start of the text, before a sign at 0) or
+    one character before a sign, so it is tried there only, from where the last ended."""
+    pattern = _hashtag_pattern()
+    next_start = 0  # (past the last match, and past the last start tried)
+    for sign in _hash_sign().finditer(text):
+        start = max(sign.start() - 1, 0)
+        if start < next_start:
+            continue
+        next_start = start + 1
+        match = pattern.match(text, start)
+        if match is not None:
+            next_start = match.end()
+            yield match
+
+
+@cache
+def _hash_sign() -> re.Pattern[str]:
+    import re
+
+    return re.compile("[#\uff03]")
 
 
 def extract_mentions(text: str) -> list[Entity]:

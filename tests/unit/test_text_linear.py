@@ -378,3 +378,19 @@ def test_a_long_plain_run_gives_each_of_its_links():
     assert len(urls) == 4_001
     assert urls[-1] == Entity("c.co/x", len(text) - 6, len(text))
     assert urls[:2] == [Entity("a.co", 4, 8), Entity("b.com", 10, 15)]
+
+
+# Hashtags are looked for only where a match may start (one character before a sign).
+TAG_PARTS = [
+    *["#", "\uff03", "a", "1", "_", "&", " ", "\ufe0f", "\ufe0e", "\u20e3", "\u0301", "://"],
+    *["#a", "##", "a.co", "http://a.co/#x", "\u00e9", "\u30fb", "@", "\n"],
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(TAG_PARTS), max_size=30).map("".join))
+def test_hashtags_are_the_ones_the_pattern_finds_everywhere(text):
+    from chalicelib.domain import text as text_module
+
+    everywhere = [m.regs for m in text_module._hashtag_pattern().finditer(text)]
+    assert [m.regs for m in text_module._hashtag_matches(text)] == everywhere
