@@ -659,7 +659,7 @@ def extract_mentions(text: str) -> list[Entity]:
         return []
     mentions = []
     accent = _latin_accent()
-    for match in _mention_pattern().finditer(text):
+    for match in _mention_matches(text):
         # (the spans read at once: the match, `before`, `name`, `list`)
         (_, end), _, (start, name_end), (list_start, _) = match.regs
         following = text[end : end + 1]
@@ -672,6 +672,37 @@ def extract_mentions(text: str) -> list[Entity]:
         if list_start < 0:
             mentions.append(Entity(text[start:name_end], start - 1, name_end))
     return mentions
+
+
+def _mention_matches(text: str) -> Iterator[re.Match[str]]:
+    """What `_mention_pattern().finditer(text)` finds, tried only where a match may start.
+
+    What precedes the sign is at most four characters (`xRT:`) and holds no sign: a match
+    starts at most four characters before the first sign after its start. Where signs are
+    few, the pattern is tried there only (from where the last match ended), not at every
+    position."""
+    pattern = _mention_pattern()
+    if (text.count("@") + text.count("\uff20")) * 32 > len(text):
+        yield from pattern.finditer(text)
+        return
+    next_start = 0  # (past the last match, and past the last start tried)
+    for sign in _at_sign().finditer(text):
+        at = sign.start()
+        for start in range(max(next_start, at - 4), at + 1):
+            match = pattern.match(text, start)
+            if match is not None:
+                next_start = match.end()
+                yield match
+                break
+        else:
+            next_start = max(next_start, at + 1)
+
+
+@cache
+def _at_sign() -> re.Pattern[str]:
+    import re
+
+    return re.compile("[@\uff20]")
 
 
 @cache

@@ -12,7 +12,7 @@ import re
 from functools import cache
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.domain import links
@@ -394,3 +394,24 @@ def test_hashtags_are_the_ones_the_pattern_finds_everywhere(text):
 
     everywhere = [m.regs for m in text_module._hashtag_pattern().finditer(text)]
     assert [m.regs for m in text_module._hashtag_matches(text)] == everywhere
+
+
+# Mentions likewise (up to four characters before the sign: `xRT:@a`).
+MENTION_PARTS = [
+    *["@", "\uff20", "a", "_", "RT", "rt:", "rT :", " ", ".", "-", "+", "~", "!", "/b", "x"],
+    *["@a", "@@", "a@b", "\u00e9", "://", "\n", "#", "$", "&", "*"],
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(MENTION_PARTS), max_size=30).map("".join))
+@example(" RT:@a x rt@b")
+@example("rt:@a")
+@example("@a@b x.rT:\uff20c/d")
+def test_mentions_are_the_ones_the_pattern_finds_everywhere(text):
+    from chalicelib.domain import text as text_module
+
+    everywhere = [m.regs for m in text_module._mention_pattern().finditer(text)]
+    # (padded so that the signs are few enough to be tried one by one)
+    padded = text + " " * 32 * len(text)
+    assert [m.regs for m in text_module._mention_matches(padded)] == everywhere
