@@ -15,6 +15,7 @@ from chalicelib.api.people_models import (
     SentOut,
     SignInOut,
     SignupIn,
+    SignupOut,
     SuspensionOut,
     TokensOut,
     UserOut,
@@ -83,21 +84,44 @@ def source_address(ctx: RequestContext) -> str | None:
 
 
 @auth.endpoint(
-    "POST", "/v1/auth/signup", auth=Access.PUBLIC, body=SignupIn, response=SentOut, status=202
+    "POST",
+    "/v1/auth/signup",
+    auth=Access.PUBLIC,
+    body=SignupIn,
+    response=SignupOut,
+    status=201,
+    statuses=(202,),
 )
 def signup(ctx: RequestContext, body: SignupIn) -> Reply:
-    """Create an account and its personal workspace, and email a link that verifies the
-    address; then sign in. The answer is the same whether or not the address has an
-    account already (its owner is emailed instead), so sign-up tells nobody who has one;
-    429 past the sign-ups one source address may attempt in an hour."""
+    """Create an account and its personal workspace, sign in (201 with the user, the
+    workspace and the tokens, as API.md says) and email a link that verifies the address.
+    An address that has an account is a 202 with only `message`, and its owner is emailed
+    instead; the web app (header X-Schedulo-CSRF: 1) gets that 202 either way, so the page
+    tells nobody who has an account. 429 past the sign-ups one address may attempt."""
     from chalicelib.people.identity import signup as create_account
 
-    create_account(body.email, body.password, body.name, body.timezone, source_address(ctx))
+    created = create_account(
+        body.email,
+        body.password,
+        body.name,
+        body.timezone,
+        source_address(ctx),
+        ctx.request.headers.get("user-agent"),
+    )
     message = (
         f"Check your email: we sent a message to {body.email}. Follow its link to confirm "
         "the address, then sign in."
     )
-    return Reply(SentOut(message=message), 202)
+    if created is None or _cookie_session(ctx):
+        return Reply(SignupOut(message=message), 202)
+    user, workspace, pair = created
+    reply = SignupOut(
+        message=message,
+        user=user_out(user),
+        workspace=workspace_out(workspace, Role.OWNER),
+        **tokens_out(pair).model_dump(),
+    )
+    return Reply(reply, 201)
 
 
 @auth.endpoint("POST", "/v1/auth/login", auth=Access.PUBLIC, body=LoginIn, response=SignInOut)

@@ -169,6 +169,18 @@ class SignInOut(Model):
     )
 
 
+class SignupOut(Model):
+    """A new account: its user, workspace and tokens (201). An address that has an account
+    (or a sign-up from the web app) gets only `message` (202)."""
+
+    message: str
+    user: UserOut | None = None
+    workspace: WorkspaceOut | None = None
+    access_token: str | None = None
+    refresh_token: str | None = None
+    expires_in: int | None = None
+
+
 class MeOut(Model):
     user: UserOut
     workspaces: list[WorkspaceOut]

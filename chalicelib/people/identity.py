@@ -44,24 +44,35 @@ class TokenPair:
     expires_in: int = ACCESS_TOKEN_SECONDS
 
 
-def signup(email: str, password: str, name: str, timezone: str, address: str | None = None) -> None:
-    """A new user, owner of a new personal workspace, emailed a link that verifies the
-    address; or, when the address has an account, an email to its owner instead (the
-    caller answers the same either way). Attempts are counted per source `address` first
-    (throttle.py; 429 past the limit)."""
+def signup(
+    email: str,
+    password: str,
+    name: str,
+    timezone: str,
+    address: str | None = None,
+    user_agent: str | None = None,
+) -> tuple[UserRecord, WorkspaceRecord, TokenPair] | None:
+    """A new user, owner of a new personal workspace, signed in and emailed a link that
+    verifies the address; or, when the address has an account, None and an email to its
+    owner instead (the account is untouched). Attempts are counted per source `address`
+    first (throttle.py; 429 past the limit)."""
     from chalicelib.people.email_links import send_verification, tell_owner_of_signup
     from chalicelib.settings import get_settings
 
     throttle.count_sign_up(address, get_settings().signups_per_address)
     password_hash = hash_password(password)  # on both paths: they take as long
     try:
-        user, _ = create_account(email, name, timezone, password_hash)
+        user, workspace = create_account(email, name, timezone, password_hash)
     except Conflict:
         existing = find_by_email(email)
         if existing is not None:
             tell_owner_of_signup(existing)
-        return
+        return None
     send_verification(user)
+    session = start_session(
+        user.user_id, user.generation, device=describe_device(user_agent), address=address
+    )
+    return user, workspace, session
 
 
 def create_account(

@@ -161,13 +161,13 @@ def test_sign_ups_from_one_address_are_throttled(client, monkeypatch, signups_pe
         body = {"email": unique_email(), "password": PASSWORD, "name": "Bot"}
         return call(client, "POST", "/v1/auth/signup", body)
 
-    assert [sign_up().status_code for _ in range(3)] == [202, 202, 202]
+    assert [sign_up().status_code for _ in range(3)] == [201, 201, 201]
     refused = sign_up()
     assert refused.status_code == 429
     assert 0 < int(refused.headers["Retry-After"]) <= throttle.SIGNUP_WINDOW_SECONDS
     # Other addresses are not affected.
     from_address(monkeypatch, OWNER)
-    assert sign_up().status_code == 202
+    assert sign_up().status_code == 201
 
 
 def test_parallel_sign_ups_at_the_limit_never_get_one_over(aws, signups_per_address):

@@ -42,12 +42,11 @@ def sign_up_via_api(
         json={"email": email, "password": PASSWORD, "name": name},
         timeout=10,
     )
-    assert response.status_code == 202, response.text
+    assert response.status_code == 201, response.text
     email = email.strip().lower()
     if verified:
         verify_email_via_api(base_url, email)
-    # Sign-up answers the same whether or not the address had an account: signing in
-    # gives the tokens, and /v1/me the personal workspace.
+    # Signing in again after the link, as a person does (sign-up's own tokens work too).
     signed_in = requests.post(
         f"{base_url}/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=10
     )

@@ -79,11 +79,10 @@ def signup(
     response = call(
         client, "POST", "/v1/auth/signup", {"email": email, "password": password, "name": name}
     )
-    assert response.status_code == 202, response.body
+    assert response.status_code == 201, response.body
     if verified:
         verify_email(client, email)
-    # Sign-up answers the same whether or not the address had an account: signing in
-    # tells the new account's tokens, and /v1/me its personal workspace.
+    # Signing in again after the link, as a person does (sign-up's own tokens work too).
     tokens = call(client, "POST", "/v1/auth/login", {"email": email, "password": password})
     assert tokens.status_code == 200, tokens.body
     headers = {"Authorization": f"Bearer {tokens.json['access_token']}"}

@@ -115,10 +115,11 @@ interface TokenReply extends Tokens {
 
 // The web app's sign-in: the API sets the refresh token as an HttpOnly cookie (the CSRF
 // header asks for it) and the body carries only the access token, kept in memory.
-/** Sign-up answers the same whether or not the address has an account (its owner is
- * emailed instead), and signs nobody in: the person confirms the address, then signs in. */
+/** Sign-up from the web app answers the same whether or not the address has an account
+ * (its owner is emailed instead; the CSRF header asks for that answer), and signs nobody
+ * in: the person confirms the address, then signs in. */
 export function signUp(body: { email: string; password: string; name: string; timezone: string }): Promise<{ message: string }> {
-  return api<{ message: string }>("/v1/auth/signup", { method: "POST", body });
+  return api<{ message: string }>("/v1/auth/signup", { method: "POST", body, headers: CSRF_HEADERS });
 }
 
 /** Signed in; or, with two-factor sign-in on, the challenge a code must answer (auth/twoFactor.ts). */
