@@ -41,6 +41,13 @@ class MeterOut(Model):
     month: str | None = Field(default=None, description="YYYY-MM, for monthly meters")
 
 
+class PendingChangeOut(Model):
+    plan: PlanName
+    name: str
+    interval: IntervalName | None
+    effective_at: str | None = Field(description="when it takes effect: the period's end")
+
+
 class BillingOut(Model):
     enabled: bool = Field(description="false: self-hosted without Stripe, nothing limited")
     plan: PlanOut
@@ -48,6 +55,9 @@ class BillingOut(Model):
     trial_end: str | None
     trial_days_left: int | None
     current_period_end: str | None
+    interval: IntervalName | None = Field(
+        default=None, description="how the subscription is billed; null without one"
+    )
     cancel_at_period_end: bool
     meters: list[MeterOut]
     features: list[str] = Field(
@@ -66,6 +76,17 @@ class BillingOut(Model):
         description="accounts paused because the plan allows fewer (choose with PUT "
         ".../billing/active-accounts)"
     )
+    pending_change: PendingChangeOut | None = Field(
+        default=None,
+        description="a lower plan chosen during the period: in force from effective_at "
+        "(the current plan holds until then); undo with PUT .../billing/plan naming the "
+        "current plan",
+    )
+
+
+class PlanChangeIn(Model):
+    plan: Literal["pro", "business", "enterprise"]
+    interval: IntervalName = "month"
 
 
 class CancelIn(Model):
@@ -146,6 +167,7 @@ def get_billing(ctx: RequestContext, ws: str) -> BillingOut:
         trial_end=iso(found.trial_end) if found.trial_end else None,
         trial_days_left=trial_left,
         current_period_end=iso(found.current_period_end) if found.current_period_end else None,
+        interval=found.interval,  # type: ignore[arg-type]
         cancel_at_period_end=found.cancel_at_period_end,
         meters=[
             MeterOut(meter=m.meter.value, used=m.used, limit=m.limit, month=m.month)
@@ -158,7 +180,35 @@ def get_billing(ctx: RequestContext, ws: str) -> BillingOut:
         restricted=found.restricted,
         grace_end=iso(found.grace_end) if found.grace_end else None,
         paused_accounts=sorted(a.account_id for a in list_accounts(ws) if a.status == "paused"),
+        pending_change=PendingChangeOut(
+            plan=found.pending_plan.id.value,
+            name=found.pending_plan.name,
+            interval=found.pending_interval,  # type: ignore[arg-type]
+            effective_at=iso(found.current_period_end) if found.current_period_end else None,
+        )
+        if found.pending_plan is not None
+        else None,
     )
+
+
+@billing.endpoint(
+    "PUT",
+    "/v1/workspaces/{ws}/billing/plan",
+    auth=Role.OWNER,
+    body=PlanChangeIn,
+    response=BillingOut,
+    errors=(502,),
+)
+def change_plan(ctx: RequestContext, ws: str, body: PlanChangeIn) -> BillingOut:
+    """Change the subscription's plan: a higher one at once (the rest of the period is
+    invoiced prorated), a lower one at the end of the period (`pending_change`; the
+    current plan holds until then). Naming the current plan undoes a pending change. 409
+    without a subscription (use checkout); to go to Free, cancel."""
+    from chalicelib.billing.plans import Interval, PlanId
+    from chalicelib.billing.service import change_plan as change
+
+    change(ws, PlanId(body.plan), Interval(body.interval))
+    return get_billing(ctx, ws)
 
 
 @billing.endpoint(

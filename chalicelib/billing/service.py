@@ -90,6 +90,9 @@ class Summary:
     features: list[str]
     restricted: bool = False
     grace_end: datetime | None = None
+    pending_plan: Plan | None = None
+    pending_interval: str | None = None
+    interval: str | None = None
 
 
 def summary(workspace_id: str, timezone: str, now: datetime) -> Summary:
@@ -127,7 +130,19 @@ def summary(workspace_id: str, timezone: str, now: datetime) -> Summary:
         entitlements.features_of(workspace_id, plan, flags),
         entitlements.is_restricted(sub, now),
         _when(entitlements.grace_end(sub)),
+        _pending_plan(sub),
+        sub.pending_interval if sub and sub.pending_plan else None,
+        sub.interval if sub and sub.subscription_id else None,
     )
+
+
+def _pending_plan(sub: Any) -> Plan | None:
+    if sub is None or not sub.pending_plan or sub.status not in entitlements.PAID_STATUSES:
+        return None
+    try:
+        return get_plan(sub.pending_plan)
+    except (KeyError, ValueError):
+        return None
 
 
 def _when(unix: Any) -> datetime | None:
@@ -168,7 +183,7 @@ def checkout(
     sub = store.subscription(workspace_id)
     if sub is not None and sub.subscription_id and sub.status in entitlements.PAID_STATUSES:
         raise Conflict(
-            "This workspace already has a subscription: change plan in the billing portal.",
+            "This workspace already has a subscription: change its plan from Billing.",
             [{"field": "plan", "message": "already subscribed"}],
         )
     trial_days = _trial_left(plan, sub)
@@ -395,8 +410,7 @@ def _apply(event: Any) -> str:
     # Read again: whatever order events arrive in, what is written is Stripe's current
     # state, and an event older than the one applied writes nothing.
     subscription = _call(lambda: client().v1.subscriptions.retrieve(subscription_id))
-    fields = subscription_fields(subscription)
-    applied = store.apply_subscription(workspace_id, int(event.created), **fields)
+    applied = store_state(workspace_id, int(event.created), subscription)
     _tell_owners(workspace_id, event, subscription)
     if applied:
         settle(workspace_id)
@@ -475,7 +489,7 @@ def cancel_at_period_end(workspace_id: str, cancel: bool) -> None:
         )
     )
     stamp = max(int(sub.stripe_at or 0), int(datetime.now(UTC).timestamp()))
-    store.apply_subscription(workspace_id, stamp, **subscription_fields(subscription))
+    store_state(workspace_id, stamp, subscription)
 
 
 def _tell_owners(workspace_id: str, event: Any, subscription: Any) -> None:
@@ -504,6 +518,99 @@ def _tell_owners(workspace_id: str, event: Any, subscription: Any) -> None:
             "from Billing to keep your plan.",
             link="/settings/billing",
         )
+
+
+def store_state(workspace_id: str, stamp: int, subscription: Any) -> bool:
+    """Write Stripe's subscription as the workspace's state (unless a newer one is
+    stored), with the rule for plan changes: a higher plan is in force at once (Stripe
+    prorates it), a lower one only from the next period. Stripe's subscription already
+    names the lower price (its next invoice charges it; changed with no proration, by
+    `change_plan` or the portal), but the plan paid for this period stays in force until
+    `current_period_end`: it is kept as `plan`, the lower one as `pending_plan`. The
+    `customer.subscription.updated` of the new period (its period end moved) puts the
+    lower plan in force; accounts past its limit are paused then (`settle`)."""
+    from chalicelib.store import billing as store
+
+    fields = subscription_fields(subscription)
+    stored = store.subscription(workspace_id)
+    fields.update(pending_plan=None, pending_interval=None)
+    same_period = (
+        stored is not None
+        and stored.subscription_id == fields["subscription_id"]
+        and stored.current_period_end is not None
+        and int(stored.current_period_end) == int(fields["current_period_end"] or 0)
+        and stored.status in entitlements.PAID_STATUSES
+        and fields["status"] in entitlements.PAID_STATUSES
+    )
+    if same_period and stored is not None:
+        period_plan = entitlements.plan_of_subscription(stored)
+        if get_plan(fields["plan"]).rank < period_plan.rank:
+            fields.update(
+                pending_plan=fields["plan"],
+                pending_interval=fields["interval"],
+                plan=period_plan.id.value,
+                interval=stored.interval,
+            )
+    return store.apply_subscription(workspace_id, stamp, **fields)
+
+
+PlanChange = str  # "now" (an upgrade, prorated) | "period_end" (a downgrade) | "undone"
+
+
+def change_plan(workspace_id: str, plan_id: PlanId, interval: Interval) -> PlanChange:
+    """Move the workspace's subscription to another paid plan. Higher (or the same plan
+    billed differently): Stripe changes the price at once and invoices the rest of the
+    period prorated (`proration_behavior=always_invoice`); the plan is in force at once
+    and paused accounts resume. Lower: Stripe's price changes with no proration (the next
+    invoice charges it) and the current plan stays in force until the period ends
+    (`store_state`). Choosing the plan in force while a lower one is pending undoes it.
+    409 without a subscription (Checkout first); 422 naming `plan` for Free (cancel
+    instead) or a plan not sold at that interval."""
+    from chalicelib.store import billing as store
+
+    plan = get_plan(plan_id)
+    if plan.id is DEFAULT_PLAN:
+        raise invalid("plan", "to move to Free, cancel the subscription at the period's end")
+    price = plan.price(interval)
+    if price is None:
+        raise invalid("plan", f"{plan.name} cannot be bought {interval.value}ly")
+    sub = store.subscription(workspace_id)
+    if sub is None or not sub.subscription_id or sub.status not in entitlements.PAID_STATUSES:
+        raise Conflict(
+            "This workspace has no subscription to change: choose a plan with Checkout.",
+            [{"field": "plan", "message": "no subscription"}],
+        )
+    current = entitlements.plan_of_subscription(sub)
+    undo = plan.id is current.id and interval.value == sub.interval
+    lower = plan.rank < current.rank
+    stripe_client = client()
+    prices = _call(
+        lambda: stripe_client.v1.prices.list(
+            params={"lookup_keys": [price.lookup_key], "active": True, "limit": 1}
+        )
+    )
+    if not prices.data:
+        raise StripeUnavailable(
+            f"Stripe has no price {price.lookup_key}: run `make stripe-sync`.", []
+        )
+    subscription = _call(lambda: stripe_client.v1.subscriptions.retrieve(sub.subscription_id))
+    item = subscription["items"].data[0]
+    if item.price.id == prices.data[0].id and not sub.pending_plan:
+        return "undone" if undo else "now"  # nothing to change
+    prorate = not (lower or undo) and sub.status == "active"
+    subscription = _call(
+        lambda: stripe_client.v1.subscriptions.update(
+            sub.subscription_id,
+            params={
+                "items": [{"id": item.id, "price": prices.data[0].id}],
+                "proration_behavior": "always_invoice" if prorate else "none",
+            },
+        )
+    )
+    stamp = max(int(sub.stripe_at or 0), int(datetime.now(UTC).timestamp()))
+    store_state(workspace_id, stamp, subscription)
+    settle(workspace_id)
+    return "undone" if undo else "period_end" if lower else "now"
 
 
 def subscription_fields(subscription: Any) -> dict[str, Any]:
@@ -584,7 +691,7 @@ def extend_trial(workspace_id: str, days: int, by: str) -> None:
             )
         )
         stamp = max(int(sub.stripe_at or 0), int(now.timestamp()))
-        store.apply_subscription(workspace_id, stamp, **subscription_fields(subscription))
+        store_state(workspace_id, stamp, subscription)
     else:
         running = sub is not None and entitlements.status_of(sub, now) == "trialing"
         start_at = int(sub.trial_end) if running and sub and sub.trial_end else int(now.timestamp())

@@ -67,6 +67,10 @@ class SubscriptionItem(StoredModel):
     trial_settled = BooleanAttribute(null=True)  # the ended sign-up trial was acted on
     # The accounts the owner keeps active when the plan allows fewer (ordered).
     keep_accounts = ListAttribute(of=UnicodeAttribute, null=True)
+    # A lower plan Stripe's subscription moved to during the period: `plan` (the period's)
+    # stays in force until `current_period_end`, then this one (billing/service.py).
+    pending_plan = UnicodeAttribute(null=True)
+    pending_interval = UnicodeAttribute(null=True)
 
 
 class LinkItem(StoredModel):

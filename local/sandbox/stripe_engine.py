@@ -29,6 +29,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 API_VERSION = "2026-10-28.endive"
@@ -761,8 +762,10 @@ class StripeStore:
         item_id: str | None,
         price: dict[str, Any],
         quantity: int | None,
+        proration_behavior: str | None = None,
     ) -> None:
         previous_items = copy.deepcopy(subscription["items"])
+        old_item = copy.deepcopy(subscription["items"]["data"][0])
         item = next((i for i in subscription["items"]["data"] if i["id"] == item_id), None)
         if item is None:
             if item_id:
@@ -779,6 +782,62 @@ class StripeStore:
             item["quantity"] = quantity
         if previous_items != subscription["items"]:
             self.emit("customer.subscription.updated", subscription, {"items": previous_items})
+            if proration_behavior == "always_invoice" and subscription["status"] == "active":
+                self.prorate(subscription, old_item, item)
+
+    def prorate(
+        self, subscription: dict[str, Any], old: dict[str, Any], new: dict[str, Any]
+    ) -> dict[str, Any] | None:
+        """`proration_behavior=always_invoice`: an invoice at once for the rest of the
+        period, as Stripe's: a credit for the unused time on the old price and a charge
+        for the remaining time on the new one (lines marked `proration`), paid with the
+        card on file. None when nothing is owed (a credit balance is not modelled)."""
+        now = self.now()
+        start, end = new["current_period_start"], new["current_period_end"]
+        if end <= now or end <= start:
+            return None
+        fraction = (end - now) / (end - start)
+        unused = -round(old["price"]["unit_amount"] * old["quantity"] * fraction)
+        remaining = round(new["price"]["unit_amount"] * new["quantity"] * fraction)
+        if unused + remaining <= 0:
+            return None
+        invoice = self.new_invoice(subscription, "subscription_update", now, end)
+        template = invoice["lines"]["data"][0]
+        when = datetime.fromtimestamp(now, UTC).strftime("%d %b %Y")
+        lines = []
+        for amount, item, label in (
+            (unused, old, "Unused time on"),
+            (remaining, new, "Remaining time on"),
+        ):
+            line = copy.deepcopy(template)
+            product = self.objects.get(item["price"]["product"], {})
+            name = product.get("name", item["price"]["product"])
+            line.update(
+                id=new_id("il"),
+                amount=amount,
+                subtotal=amount,
+                description=f"{label} {item['quantity']} x {name} after {when}",
+                period={"start": now, "end": end},
+                quantity=item["quantity"],
+            )
+            details = line["parent"]["subscription_item_details"]
+            details["proration"] = True
+            line["pricing"]["price_details"] = {
+                "price": item["price"]["id"],
+                "product": item["price"]["product"],
+            }
+            line["pricing"]["unit_amount_decimal"] = item["price"]["unit_amount_decimal"]
+            lines.append(line)
+        total = unused + remaining
+        invoice["lines"]["data"], invoice["lines"]["total_count"] = lines, len(lines)
+        for name in ("amount_due", "amount_remaining", "subtotal", "total"):
+            invoice[name] = total
+        invoice["subtotal_excluding_tax"] = invoice["total_excluding_tax"] = total
+        subscription["latest_invoice"] = invoice["id"]
+        finalized = public(invoice)
+        self.pay(invoice, subscription, emit_events=False)
+        self.emit_invoice(invoice, finalized)
+        return invoice
 
     def cancel(self, subscription: dict[str, Any], reason: str = "cancellation_requested") -> None:
         if subscription["status"] == "canceled":

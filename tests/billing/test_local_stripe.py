@@ -335,9 +335,13 @@ def test_the_portal_page_changes_the_plan_and_cancels(local_stripe, catalogue, r
         timeout=10,
     )
     assert "Your plan was updated." in changed.text
-    events = receiver.wait_for("customer.subscription.updated", after=seen)
-    update = events[-1]
+    events = receiver.wait_for("customer.subscription.updated", "invoice.paid", after=seen)
+    update = next(e for e in events if e.type == "customer.subscription.updated")
     assert update.data.object["items"].data[0].price.id == business
+    # An upgrade in the portal is invoiced at once, prorated (Pro's unused time credited).
+    prorated = next(e for e in events if e.type == "invoice.paid").data.object
+    assert prorated.billing_reason == "subscription_update"
+    assert [line.amount < 0 for line in prorated.lines.data] == [True, False]
     assert update.data.previous_attributes["items"]["data"][0]["price"]["lookup_key"] == (
         "schedulo_pro_monthly"
     )

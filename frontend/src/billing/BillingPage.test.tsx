@@ -38,6 +38,8 @@ function billing(overrides: Partial<BillingOut>): BillingOut {
     restricted: false,
     grace_end: null,
     paused_accounts: [],
+    interval: "month",
+    pending_change: null,
     ...overrides,
   };
 }
@@ -65,6 +67,9 @@ function show() {
 }
 
 const BASE = "/v1/workspaces/w_1/billing";
+
+const PRO: PlanOut = { ...FREE, id: "pro", name: "Pro", rank: 1, prices: [{ interval: "month", amount: 1500, currency: "usd" }] };
+const BUSINESS: PlanOut = { ...FREE, id: "business", name: "Business", rank: 2, prices: [{ interval: "month", amount: 4900, currency: "usd" }] };
 
 describe("Billing page", () => {
   it("says the workspace is restricted, with a way to update the card, and lists invoices", async () => {
@@ -94,6 +99,40 @@ describe("Billing page", () => {
     expect(screen.getByRole("button", { name: "Update the card" })).toBeTruthy();
     expect(await screen.findByRole("cell", { name: "ABC-0001" })).toBeTruthy();
     expect(screen.getByRole("link", { name: "View" }).getAttribute("href")).toBe("https://stripe.example/in_1");
+  });
+
+  it("upgrades at once, shows a downgrade waiting for the period's end, and undoes it", async () => {
+    const pending = billing({
+      plan: BUSINESS,
+      status: "active",
+      plans: [FREE, PRO, BUSINESS],
+      pending_change: { plan: "pro", name: "Pro", interval: "month", effective_at: "2031-01-01T00:00:00Z" },
+    });
+    const sent = serve({
+      [BASE]: billing({ plan: PRO, status: "active", plans: [FREE, PRO, BUSINESS] }),
+      [`${BASE}/invoices`]: { items: [] },
+      [`PUT ${BASE}/plan`]: pending,
+    });
+    show();
+    fireEvent.click(await screen.findByRole("button", { name: "Upgrade to Business now" }));
+    await waitFor(() => expect(sent.some((s) => s.method === "PUT")).toBe(true));
+    expect(sent.find((s) => s.method === "PUT")?.body).toEqual({ plan: "business", interval: "month" });
+    const notice = await screen.findByText(/Changes to/);
+    expect(notice.textContent).toContain("Changes to Pro on");
+    expect(notice.textContent).toContain("Business holds until then");
+    const pro = screen.getByRole("article", { name: "Pro plan" });
+    expect(pro.textContent).toContain("From ");
+    expect(pro.querySelector("button")).toBeNull(); // already chosen
+    fireEvent.click(screen.getByRole("button", { name: "Undo: keep Business" }));
+    await waitFor(() => expect(sent.filter((s) => s.method === "PUT").length).toBe(2));
+    expect(sent.filter((s) => s.method === "PUT")[1].body).toEqual({ plan: "business", interval: "month" });
+  });
+
+  it("says billing is off on a self-hosted Schedulo without Stripe", async () => {
+    serve({ [BASE]: billing({ enabled: false, status: null, plans: [] }) });
+    show();
+    expect((await screen.findByText(/self-hosted without Stripe/)).textContent).toContain("every feature is on and nothing is limited");
+    expect(screen.queryByRole("button")).toBeNull();
   });
 
   it("lets the owner choose which accounts stay active, within the plan's limit", async () => {

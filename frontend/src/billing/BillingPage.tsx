@@ -1,6 +1,7 @@
 // Billing: the workspace's plan, trial, usage of each meter and the plans on offer.
-// Owners subscribe through Stripe Checkout and manage the subscription in Stripe's portal;
-// everyone else sees the plan.
+// Owners subscribe through Stripe Checkout, change plan here (a higher one at once,
+// prorated; a lower one at the period's end, undoable) and manage the card and invoices in
+// Stripe's portal; everyone else sees the plan.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router-dom";
@@ -27,6 +28,7 @@ export interface BillingOut {
   trial_end: string | null;
   trial_days_left: number | null;
   current_period_end: string | null;
+  interval: "month" | "year" | null;
   cancel_at_period_end: boolean;
   meters: { meter: string; used: number; limit: number | null; month: string | null }[];
   features: string[];
@@ -36,6 +38,7 @@ export interface BillingOut {
   restricted: boolean;
   grace_end: string | null;
   paused_accounts: string[];
+  pending_change: { plan: PlanOut["id"]; name: string; interval: "month" | "year" | null; effective_at: string | null } | null;
 }
 
 export interface InvoiceOut {
@@ -117,6 +120,13 @@ export function Billing({ workspaceId, workspaceName }: { workspaceId: string; w
     mutationFn: (atPeriodEnd: boolean) => api<BillingOut>(`${base}/cancel`, { method: "POST", body: { cancel_at_period_end: atPeriodEnd } }),
     onSuccess: (answer) => queryClient.setQueryData(["billing", workspaceId], answer),
   });
+  const changePlan = useMutation({
+    mutationFn: (change: { plan: string; interval: "month" | "year" }) => api<BillingOut>(`${base}/plan`, { method: "PUT", body: change }),
+    onSuccess: (answer) => {
+      queryClient.setQueryData(["billing", workspaceId], answer);
+      void queryClient.invalidateQueries({ queryKey: ["billing-invoices", workspaceId] });
+    },
+  });
   const invoices = useQuery({
     queryKey: ["billing-invoices", workspaceId],
     queryFn: () => api<{ items: InvoiceOut[] }>(`${base}/invoices`),
@@ -186,6 +196,18 @@ export function Billing({ workspaceId, workspaceName }: { workspaceId: string; w
             {b.cancel_at_period_end ? "Ends" : "Renews"} on {day(b.current_period_end)}.
           </p>
         )}
+        {b.pending_change && (
+          <p role="status" className="notice billing-pending">
+            Changes to <strong>{b.pending_change.name}</strong>
+            {b.pending_change.effective_at ? ` on ${day(b.pending_change.effective_at)}` : " at the end of the period"}; {b.plan.name} holds until then.{" "}
+            {b.can_manage && (
+              <button type="button" onClick={() => changePlan.mutate({ plan: b.plan.id, interval: b.interval ?? "month" })} disabled={changePlan.isPending}>
+                Undo: keep {b.plan.name}
+              </button>
+            )}
+          </p>
+        )}
+        {changePlan.isError && <p role="alert">{changePlan.error.message}</p>}
         {b.can_manage && b.has_customer && (
           <button type="button" onClick={() => portal.mutate()} disabled={portal.isPending}>
             Manage subscription, invoices and card
@@ -309,9 +331,21 @@ export function Billing({ workspaceId, workspaceName }: { workspaceId: string; w
                 <p className="plan-badge">Current plan</p>
               ) : b.can_manage && price && upgrades.includes(p) ? (
                 subscribed ? (
-                  <button type="button" onClick={() => portal.mutate()} disabled={portal.isPending}>
-                    Change to {p.name}
-                  </button>
+                  p.id === "free" ? null : b.pending_change?.plan === p.id ? (
+                    <p className="plan-badge">From {b.pending_change.effective_at ? day(b.pending_change.effective_at) : "the period's end"}</p>
+                  ) : (
+                    <button
+                      type="button"
+                      className={p.rank > b.plan.rank ? "primary" : undefined}
+                      onClick={() => changePlan.mutate({ plan: p.id, interval })}
+                      disabled={changePlan.isPending}
+                      title={p.rank > b.plan.rank ? "At once; the rest of this period is charged prorated" : "At the end of the current period"}
+                    >
+                      {p.rank > b.plan.rank
+                        ? `Upgrade to ${p.name} now`
+                        : `Change to ${p.name}${b.current_period_end ? ` on ${day(b.current_period_end)}` : " at the period's end"}`}
+                    </button>
+                  )
                 ) : (
                   <button type="button" className="primary" onClick={() => checkout.mutate(p.id)} disabled={checkout.isPending}>
                     {b.status === "trialing" ? `Choose ${p.name}` : p.trial_days && b.status === null ? `Start ${p.trial_days}-day trial of ${p.name}` : `Upgrade to ${p.name}`}

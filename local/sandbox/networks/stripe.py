@@ -1420,6 +1420,11 @@ def build(state: SandboxState) -> Blueprint:
                         items[0].get("id"),
                         s.get("price", items[0]["price"]),
                         integer(items[0], "quantity"),
+                        enum(
+                            p,
+                            "proration_behavior",
+                            ("always_invoice", "create_prorations", "none"),
+                        ),
                     )
             changes: dict[str, Any] = {}
             if "cancel_at_period_end" in p:
@@ -1652,7 +1657,13 @@ def build(state: SandboxState) -> Blueprint:
                         if not price or price.get("object") != "price" or not price["active"]:
                             message = "Choose a plan."
                         else:
-                            s.change_price(sub, sub["items"]["data"][0]["id"], price, None)
+                            item = sub["items"]["data"][0]
+                            # As a portal configured to prorate upgrades at once and to
+                            # leave downgrades unprorated (the next invoice charges them).
+                            up = price["unit_amount"] > item["price"]["unit_amount"]
+                            s.change_price(
+                                sub, item["id"], price, None, "always_invoice" if up else "none"
+                            )
                             message = "Your plan was updated."
                 except StripeError as err:
                     message = err.body["message"]
