@@ -364,7 +364,12 @@ def scan_parts(text: str) -> Iterator[LinkMatch | PlainRun]:
                 run_start, position = run.span()
                 clear = run_tried = run_from = position
                 run_gap = 0
-                yield PlainRun(run_start, position)
+                if p.plain_host.search(text, run_start, position):  # (else no link in it)
+                    yield PlainRun(run_start, position)
+                # (the lone hosts looked for again past the run, not inside it)
+                lone_hosts = p.lone_host.finditer(text, position)
+                lone, pending = next(lone_hosts, None), None
+                spans = no_lone if lone is None else lone.regs
         while tld_positions[next_tld] < clear:
             next_tld += 1
             if next_tld == len(tld_positions):
