@@ -269,6 +269,7 @@ def item_out(item: PlanItemRecord, post: PostItem | None) -> PlanItemOut:
                 network=caption["network"],
                 text=caption["text"],
                 hashtags=list(caption.get("hashtags") or []),
+                first_comment=caption.get("first_comment") or None,
                 count=counted.count,
                 limit=counted.limit,
             )

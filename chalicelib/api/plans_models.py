@@ -117,6 +117,11 @@ class PlanCaptionOut(Model):
     network: str
     text: str = Field(description="the caption as posted, hashtags included")
     hashtags: list[str] = Field(default_factory=list)
+    first_comment: str | None = Field(
+        default=None,
+        description="posted as the first comment where the network has one (Instagram: "
+        "the rest of the hashtags); the post's target has it as options.first_comment",
+    )
     count: int = Field(description="the text's length by the network's own count")
     limit: int = Field(description="the network's limit on that count")
 
@@ -168,6 +173,9 @@ class PlanCaptionPatch(Model):
 
     account_id: str = Field(min_length=1, max_length=64)
     text: str = Field(max_length=70_000, description="the caption as posted, hashtags included")
+    first_comment: str | None = Field(
+        default=None, max_length=70_000, description="absent: kept; null or empty: none"
+    )
 
 
 class PlanItemPatch(Model):

@@ -386,19 +386,31 @@ def _draft(
     options = target.options
     prefix = f"targets[{index}]"
     text = post.text if target.text is None else target.text
+    # A target's own first comment (options.first_comment) wins over the post's: each
+    # network has its habit (Instagram's is the rest of the hashtags).
+    own_comment = "first_comment" in options
     return TargetDraft(
         target=target.account_id,
         text=links_as_sent(text, network, link_tracking),
         media=media,
-        first_comment=post.first_comment,
+        first_comment=first_comment_of(options, post.first_comment),
         title=_option(options, "title"),
         link=_option(options, "link"),
         fields=DraftFields(
             text="text" if target.text is None else f"{prefix}.text",
+            first_comment=f"{prefix}.options.first_comment" if own_comment else "first_comment",
             title=f"{prefix}.options.title",
             link=f"{prefix}.options.link",
         ),
     )
+
+
+def first_comment_of(options: Mapping[str, Any], post_comment: str | None) -> str | None:
+    """The first comment a target sends: its own (`options.first_comment`, empty for none)
+    where it has one, else the post's."""
+    if "first_comment" in options:
+        return _option(options, "first_comment") or None
+    return post_comment
 
 
 def _option(options: Mapping[str, Any], name: str) -> str | None:

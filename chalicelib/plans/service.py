@@ -543,6 +543,7 @@ def _captions(
                 "network": target.network,
                 "text": caption.full_text(),
                 "hashtags": list(caption.hashtags),
+                "first_comment": caption.first_comment or None,
             }
         )
     return captions, (tokens_in, tokens_out), written_by
@@ -591,14 +592,18 @@ def _shows_title(network: str) -> int | None:
 
 
 def _targets_in(item: store.PlanItemRecord) -> list[TargetIn]:
-    """The post's targets: each account's caption, and the item's title where the network
-    shows one (YouTube, Pinterest)."""
+    """The post's targets: each account's caption and first comment (the writer's, for
+    its network), and the item's title where the network shows one (YouTube, Pinterest)."""
     from chalicelib.domain.posts import TargetIn
 
     targets = []
     for caption in item.captions:
         title_max = _shows_title(caption["network"])
-        options = {"title": item.title[:title_max].strip()} if title_max and item.title else {}
+        options: dict[str, Any] = (
+            {"title": item.title[:title_max].strip()} if title_max and item.title else {}
+        )
+        if caption.get("first_comment"):
+            options["first_comment"] = caption["first_comment"]
         targets.append(
             TargetIn(account_id=caption["account_id"], text=caption["text"], options=options)
         )
@@ -729,7 +734,27 @@ def _set_captions(item: store.PlanItemRecord, edits: list[dict[str, Any]]) -> No
             )
         caption["text"] = text
         caption["hashtags"] = list(dict.fromkeys(_HASHTAG.findall(text)))
+        if "first_comment" in edit:
+            caption["first_comment"] = _first_comment(
+                caption["network"], edit["first_comment"], f"captions[{index}].first_comment"
+            )
     item.captions = list(captions.values())
+
+
+def _first_comment(network: str, text: str | None, field: str) -> str | None:
+    """An edited first comment, if the network has one and it fits (empty: none)."""
+    from chalicelib.ai.fit import counted, limits_of
+    from chalicelib.domain.limits import Capability
+
+    if not (text or "").strip():
+        return None
+    limits = limits_of(network)
+    if Capability.FIRST_COMMENT not in limits.capabilities:
+        raise invalid(field, f"{network} has no first comment")
+    most = limits.first_comment_max
+    if most is not None and counted(network, text or "") > most:
+        raise invalid(field, f"{counted(network, text or '')} by {network}'s count; at most {most}")
+    return text
 
 
 def regenerate(

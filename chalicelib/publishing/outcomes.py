@@ -153,6 +153,7 @@ def publish_request(item: store.PostItem, target: store.TargetAttribute) -> Publ
         )
         for media_id in item.media_ids
     )
+    from chalicelib.domain.posts import first_comment_of
     from chalicelib.domain.utm import link_tracking_of, links_as_sent
     from chalicelib.posts.short_links import shortener
     from chalicelib.settings import get_settings
@@ -167,7 +168,7 @@ def publish_request(item: store.PostItem, target: store.TargetAttribute) -> Publ
     return PublishRequest(
         text=links_as_sent(text, target.network, tracking, shorten),
         media=media,
-        first_comment=item.first_comment,
+        first_comment=first_comment_of(options, item.first_comment),
         link=options.get("link"),
         options=options,
         idempotency_key=target.target_id,

@@ -678,3 +678,61 @@ def test_an_item_dropped_from_the_plan_takes_its_post_with_it(client, worker):
     # Nothing scheduled is left behind on the calendar.
     listed = call(client, "GET", f"{_base(owner)}/posts?status=scheduled", None, owner.headers)
     assert listed.json["items"] == []
+
+
+def test_the_writers_first_comments_go_on_each_accounts_post(client, worker):
+    """Instagram keeps its caption clean and puts the rest of its hashtags in the first
+    comment: that comment reaches the post (per account: each network has its own) and
+    what the publisher sends, and a network with no first comment gets none."""
+    from chalicelib.publishing.outcomes import publish_request
+    from chalicelib.store import posts as post_store
+
+    owner = signup(client)
+    accounts = {n: an_account(owner.workspace_id, n) for n in (*NETWORKS, "pinterest")}
+    month = _next_month()
+    assert _brief(client, owner, month, list(accounts.values())).status_code == 200
+    plan = _generated(client, owner, month)
+    for item in plan["items"]:
+        assert item["problem"] is None and item["post_id"], item
+        captions = {c["network"]: c for c in item["captions"]}
+        comment = captions["instagram"]["first_comment"]
+        assert comment and comment.startswith("#"), captions["instagram"]
+        # The month's hashtags for Instagram: three in the caption, the rest in the comment.
+        assert len(captions["instagram"]["hashtags"]) + comment.count("#") > 3
+        assert captions["x"]["first_comment"]
+        assert captions["pinterest"]["first_comment"] is None
+        stored = post_store.get(owner.workspace_id, item["post_id"])
+        assert stored is not None
+        sent = {t.network: publish_request(stored, t).first_comment for t in stored.targets}
+        assert sent == {n: captions[n]["first_comment"] for n in captions}
+        post = call(client, "GET", f"{_base(owner)}/posts/{item['post_id']}", None, owner.headers)
+        options = {t["network"]: t["options"] for t in post.json["targets"]}
+        assert options["instagram"]["first_comment"] == comment
+        assert "first_comment" not in options["pinterest"]
+
+    # An edited comment follows to the post; one too long for the network is refused.
+    first = plan["items"][0]
+    path = f"{_base(owner)}/plans/{plan['plan_id']}/items/{first['item_id']}"
+    ig = accounts["instagram"]
+    edited = call(
+        client,
+        "PATCH",
+        path,
+        {"captions": [{"account_id": ig, "text": "Fresh bread", "first_comment": "#bread #rye"}]},
+        owner.headers,
+    )
+    assert edited.status_code == 200, edited.body
+    caption = next(c for c in edited.json["captions"] if c["network"] == "instagram")
+    assert caption["first_comment"] == "#bread #rye"
+    post = call(client, "GET", f"{_base(owner)}/posts/{first['post_id']}", None, owner.headers)
+    options = {t["network"]: t["options"] for t in post.json["targets"]}
+    assert options["instagram"]["first_comment"] == "#bread #rye"
+    refused = call(
+        client,
+        "PATCH",
+        path,
+        {"captions": [{"account_id": accounts["pinterest"], "text": "A", "first_comment": "hi"}]},
+        owner.headers,
+    )
+    assert refused.status_code == 422
+    assert refused.json["error"]["details"][0]["field"] == "captions[0].first_comment"
