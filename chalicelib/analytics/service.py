@@ -146,9 +146,15 @@ def _last_followers(days: Sequence[an.FollowerDay], until: date) -> dict[str, in
     return last
 
 
-def summary(scope: Scope, period: an.Period) -> dict[str, Any]:
-    """The summary's body (SummaryOut's fields)."""
+def summary(scope: Scope, period: an.Period, earliest: date | None = None) -> dict[str, Any]:
+    """The summary's body (SummaryOut's fields). `earliest`: the first day the plan's
+    history depth shows; the period before is cut to start there (empty when it lies
+    wholly before it: its totals are then unknown, null), and `previous_limited` says so."""
     previous = period.previous()
+    requested = previous.start
+    if earliest is not None and previous.start < earliest:
+        # From > to when nothing of it is left: an empty period.
+        previous = an.Period(earliest, previous.end)
     zone = scope.zone_name
     start, end = _start_of(previous.start, zone), _start_of(period.end + timedelta(days=1), zone)
     middle = _start_of(period.start, zone)
@@ -199,6 +205,8 @@ def summary(scope: Scope, period: an.Period) -> dict[str, Any]:
         )
 
     def both(account_ids: set[str]) -> tuple[an.Totals, an.Totals]:
+        if previous.start > previous.end:  # beyond the history depth: nothing to compare
+            return figures(account_ids, period, middle, end), figures(set(), previous, start, start)
         return (
             figures(account_ids, period, middle, end),
             figures(account_ids, previous, start, middle),
@@ -250,6 +258,9 @@ def summary(scope: Scope, period: an.Period) -> dict[str, Any]:
         "to": period.end,
         "timezone": zone,
         "previous": {"from": previous.start, "to": previous.end},
+        "previous_limited": None
+        if previous.start == requested
+        else {"requested_from": requested, "earliest": previous.start},
         "totals": totals.as_dict(),
         "previous_totals": previous_totals.as_dict(),
         "networks": networks,

@@ -9,6 +9,8 @@ is the last 28 days, the longest range 400 days (422 naming the field).
 
 from __future__ import annotations
 
+from typing import Any
+
 from chalice import Response
 
 from chalicelib.api.accounts import AccountOut
@@ -60,8 +62,40 @@ def analytics_summary(ctx: RequestContext, ws: str, query: SummaryQuery) -> Summ
     from chalicelib.analytics.service import Scope, summary
 
     zone, period = _period(ws, query)
-    body = summary(Scope(ws, zone, query.account_id, query.network), period)
+    body = _limited(
+        ws,
+        zone,
+        lambda earliest: summary(
+            Scope(ws, zone, query.account_id, query.network), period, earliest
+        ),
+    )
     return SummaryOut.model_validate(body)
+
+
+def _limited(ws: str, zone: str, make: Any) -> dict[str, Any]:
+    """The summary made with the plan's history depth: the period before never reaches
+    past it (it is cut, and `previous_limited` says so in words)."""
+    from chalicelib.analytics.service import today_in
+    from chalicelib.billing.entitlements import history_depth
+
+    depth = history_depth(ws, today_in(zone))
+    body: dict[str, Any] = make(depth.earliest if depth else None)
+    limited = body.get("previous_limited")
+    if limited and depth:
+        empty = body["previous"]["from"] > body["previous"]["to"]
+        limited.update(
+            history_days=depth.days,
+            plan=depth.plan_name,
+            message=(
+                f"No comparison with the period before: it lies beyond the {depth.days} "
+                f"days of analytics history your {depth.plan_name} plan keeps."
+                if empty
+                else f"The period before is cut to start on {depth.earliest.isoformat()} "
+                f"(not {limited['requested_from'].isoformat()}): your {depth.plan_name} "
+                f"plan keeps {depth.days} days of analytics history."
+            ),
+        )
+    return body
 
 
 @analytics.endpoint("GET", f"{BASE}/posts/{{post_id}}", auth=Role.VIEWER, response=PostMetricsOut)
@@ -129,7 +163,8 @@ def analytics_export_pdf(ctx: RequestContext, ws: str, query: RangeQuery) -> Res
     require(ws, Feature.ANALYTICS_EXPORT)
 
     zone, period = _period(ws, query)
-    body = SummaryOut.model_validate(summary(Scope(ws, zone), period)).model_dump(by_alias=True)
+    made = _limited(ws, zone, lambda earliest: summary(Scope(ws, zone), period, earliest))
+    body = SummaryOut.model_validate(made).model_dump(by_alias=True)
     top = top_posts(ws, zone, period, "engagements", 10)
     record = get_workspace(ws)
     pdf = render(body, top, record.name if record else ws)

@@ -108,13 +108,29 @@ class SeriesPoint(Model):
     followers: int | None
 
 
+class PreviousLimited(Model):
+    requested_from: dt.date = Field(description="where the period before would start")
+    earliest: dt.date = Field(description="the first day the plan's history depth shows")
+    history_days: int | None = None
+    plan: str | None = None
+    message: str = ""
+
+
 class SummaryOut(Model):
     model_config = ConfigDict(populate_by_name=True, serialize_by_alias=True)
 
     from_: dt.date = Field(alias="from")
     to: dt.date
     timezone: str
-    previous: PeriodOut
+    previous: PeriodOut = Field(
+        description="the period of equal length before, cut to the plan's history depth "
+        "(then from > to when none of it is within: its totals are null)"
+    )
+    previous_limited: PreviousLimited | None = Field(
+        default=None,
+        description="set when the period before was cut to the plan's analytics history "
+        "depth: the comparison covers less than the period",
+    )
     totals: Totals
     previous_totals: Totals
     networks: list[NetworkBreakdown]

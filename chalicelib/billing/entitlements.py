@@ -17,6 +17,7 @@ Over a limit: 402 `plan_limit`, its details naming the meter, the limit and the 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -649,6 +650,21 @@ def check_history(workspace_id: str, start: date, today: date) -> None:
             }
         ],
     )
+
+
+@dataclass(frozen=True)
+class HistoryDepth:
+    earliest: date  # the first day the plan shows, in the workspace's zone
+    days: int
+    plan_name: str
+
+
+def history_depth(workspace_id: str, today: date) -> HistoryDepth | None:
+    """How far back the plan lets the workspace's analytics go; None: no limit."""
+    limit = limit_of(workspace_id, Meter.ANALYTICS_HISTORY_DAYS)
+    if limit is None:
+        return None
+    return HistoryDepth(today - timedelta(days=limit), limit, plan_for(workspace_id).name)
 
 
 # ----------------------------------------------------------------------- paused accounts

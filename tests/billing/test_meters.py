@@ -138,6 +138,56 @@ def test_analytics_history_depth_below_at_and_above(client, billing_on):
     refused(summary(91), "analytics_history_days", 90, 91)
 
 
+def test_the_period_before_never_reaches_past_the_history_depth(client, billing_on, monkeypatch):
+    from chalicelib.settings import get_settings
+    from tests.analytics.seeding import a_target, days_ago, local_noon
+
+    owner = signup(client)
+    ws = owner.workspace_id
+    x = an_account(ws, "x", timezone="UTC")
+    post = {"impressions": 100, "likes": 4, "comments": 1, "shares": 0, "saves": 0}
+    a_target(ws, x, "x", local_noon(25), post)  # the period before, within Free's 30 days
+    a_target(ws, x, "x", local_noon(35), post)  # the period before, beyond them
+
+    def summary(days_back: int) -> dict:
+        start, end = days_ago(days_back).isoformat(), days_ago(0).isoformat()
+        path = f"/v1/workspaces/{ws}/analytics/summary?from={start}&to={end}"
+        answer = call(client, "GET", path, None, owner.headers)
+        assert answer.status_code == 200, answer.body
+        return answer.json
+
+    # 21 days: the period before would start 41 days back; it is cut at 30.
+    body = summary(20)
+    assert body["previous"] == {"from": days_ago(30).isoformat(), "to": days_ago(21).isoformat()}
+    assert body["previous_totals"]["posts_published"] == 1  # not the one 35 days back
+    assert body["previous_totals"]["likes"] == 4
+    limited = body["previous_limited"]
+    assert limited["requested_from"] == days_ago(41).isoformat()
+    assert limited["earliest"] == days_ago(30).isoformat()
+    assert (limited["history_days"], limited["plan"]) == (30, "Free")
+    assert "cut to start on" in limited["message"] and "30 days" in limited["message"]
+
+    # A period starting at the depth: nothing before it may be shown, nothing is compared.
+    body = summary(30)
+    assert body["previous"]["from"] > body["previous"]["to"]
+    assert body["previous_totals"]["posts_published"] == 0
+    assert body["previous_totals"]["likes"] is None  # unknown, not zero
+    assert body["previous_limited"]["message"].startswith("No comparison")
+
+    # Within the depth: untouched.
+    body = summary(5)
+    assert body["previous_limited"] is None
+    assert body["previous"]["from"] == days_ago(11).isoformat()
+
+    # Self-hosted (no Stripe key): no depth, the whole period before.
+    monkeypatch.delenv("SCHEDULO_STRIPE_SECRET_KEY")
+    get_settings.cache_clear()
+    body = summary(20)
+    assert body["previous_limited"] is None
+    assert body["previous"]["from"] == days_ago(41).isoformat()
+    assert body["previous_totals"]["posts_published"] == 2
+
+
 # ---------------------------------------------------------------------------- AI credits
 
 

@@ -75,6 +75,11 @@ function Analytics({ workspace }: { workspace: Workspace }) {
               {compare && <> · compared with {rangeLabel(previous)}</>} · days in {zone.replace(/_/g, " ")} time
             </p>
           )}
+          {!noAccounts && compare && data?.previous_limited && (
+            <p className="muted analytics-limited" role="note">
+              {data.previous_limited.message}
+            </p>
+          )}
         </div>
         {!noAccounts && <Downloads workspaceId={workspace.id} range={range} />}
       </header>

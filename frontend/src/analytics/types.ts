@@ -52,6 +52,8 @@ export interface Summary {
   to: string;
   timezone: string;
   previous: { from: string; to: string };
+  /** Set when the period before was cut to the plan's analytics history depth. */
+  previous_limited?: { requested_from: string; earliest: string; history_days: number | null; plan: string | null; message: string } | null;
   totals: Totals;
   previous_totals: Totals;
   networks: NetworkBreakdown[];
