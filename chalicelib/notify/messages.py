@@ -126,3 +126,18 @@ def digest_email(
         ),
         category="digest",
     )
+
+
+def security_email(*, to: str, title: str, message: str, url: str) -> Email:
+    """A security event of the account at `to` (people/security.py): not about one
+    workspace, and never unsubscribed from."""
+    return layout(
+        subject=f"{title} · Schedulo",
+        heading=title,
+        paragraphs=[message],
+        action=Action("Review your account", url),
+        footer=Footer(
+            reason=f"Security emails about the Schedulo account of {to} cannot be turned off."
+        ),
+        category=SECURITY,
+    )

@@ -19,7 +19,7 @@ from pynamodb.exceptions import TransactWriteError
 from chalicelib.auth.passwords import hash_password, verify_password
 from chalicelib.auth.secrets import digest, new_secret
 from chalicelib.errors import Conflict, RateLimited, Unauthorized, ValidationFailed
-from chalicelib.people import throttle
+from chalicelib.people import security, throttle
 from chalicelib.people.mail import send_email
 from chalicelib.settings import get_settings
 from chalicelib.store import email_links, rate_limits
@@ -130,6 +130,16 @@ def reset_password(token: str, password: str) -> None:
         raise ValidationFailed(BAD_LINK, [{"field": "token", "message": "not valid"}]) from None
     mark_email_verified(link.owner, link.sent_to, iso(utcnow()))
     _audit(link.owner, "user.password_reset")
+    user = get_user(link.owner, consistent=True)
+    if user is not None:
+        security.tell(
+            user,
+            "security.password_changed",
+            "Your password was reset",
+            f"The password of your Schedulo account {user.email} was reset through the "
+            "emailed link, and every session was ended. If this was not you, reset it "
+            "again now: someone can read your email.",
+        )
 
 
 def change_password(user: UserRecord, current: str, new: str, address: str | None) -> int:
@@ -147,6 +157,13 @@ def change_password(user: UserRecord, current: str, new: str, address: str | Non
     except LookupError:
         raise Unauthorized("The account behind this token no longer exists.") from None
     _audit(user.user_id, "user.password_changed")
+    security.tell(
+        user,
+        "security.password_changed",
+        "Your password was changed",
+        f"The password of your Schedulo account {user.email} was changed, and every other "
+        f"session was ended. {security.IF_NOT_YOU}",
+    )
     return generation
 
 
@@ -177,14 +194,14 @@ def request_email_change(
             taken.retry_after,
         )
     _send(user, CHANGE, to=new_email)
-    name = user.name or "there"
-    send_email(
-        user.email or "",
+    security.tell(
+        user,
+        "security.email_change_requested",
         "Your Schedulo email is being changed",
-        f"Hi {name},\n\nSomeone signed in to your account asked to move it from {user.email} "
-        f"to {new_email}. It moves only when the link sent to {new_email} is followed, within "
-        "24 hours.\n\nIf this was not you, change your password now and sign out your "
-        "other sessions (Settings, Your account): your email stays as it is.",
+        f"Someone signed in to your account asked to move it from {user.email} to "
+        f"{new_email}. It moves only when the link sent to {new_email} is followed, within "
+        "24 hours. If this was not you, change your password now and sign out everywhere "
+        "(Settings, Your account): your email stays as it is.",
     )
 
 
@@ -241,6 +258,14 @@ def confirm_email_change(token: str) -> UserRecord:
     _audit(user.user_id, "user.email_changed")
     changed = get_user(user.user_id, consistent=True)
     assert changed is not None  # it was just written
+    security.tell(
+        changed,
+        "security.email_changed",
+        "Your Schedulo email was changed",
+        f"Your Schedulo account moved from {old} to {new}: you sign in as {new} from now "
+        f"on. If this was not you, write to support from {old} at once.",
+        also_to=old,
+    )
     return changed
 
 

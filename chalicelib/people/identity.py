@@ -149,15 +149,17 @@ def login(
 
 def signed_in(user: UserRecord, address: str | None, user_agent: str | None) -> TokenPair:
     """A new session for a user who proved who they are (audited in each workspace)."""
+    from chalicelib.people import security
+
     record_events(
         [
             audit_event(m.workspace_id, "user.signed_in", actor=user.user_id)
             for m in memberships_of(user.user_id)
         ]
     )
-    return start_session(
-        user.user_id, user.generation, device=describe_device(user_agent), address=address
-    )
+    device = describe_device(user_agent)
+    security.new_device_sign_in(user, device, address)
+    return start_session(user.user_id, user.generation, device=device, address=address)
 
 
 def start_session(
@@ -249,6 +251,15 @@ def sign_out_everywhere(user: UserRecord) -> None:
             audit_event(m.workspace_id, "user.signed_out_everywhere", actor=user.user_id)
             for m in memberships_of(user.user_id)
         ]
+    )
+    from chalicelib.people import security
+
+    security.tell(
+        user,
+        "security.signed_out_everywhere",
+        "You were signed out everywhere",
+        f"Every session of your Schedulo account {user.email} was ended, on every device. "
+        f"{security.IF_NOT_YOU}",
     )
 
 

@@ -21,6 +21,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.auth import totp
 from chalicelib.auth.secrets import digest, new_secret
 from chalicelib.errors import Conflict, RateLimited, ValidationFailed
+from chalicelib.people import security
 from chalicelib.store import email_links, rate_limits
 from chalicelib.store.audit import audit_event, record_events
 from chalicelib.store.base import iso, utcnow
@@ -106,6 +107,13 @@ def confirm_enrolment(user: UserRecord, code: str) -> list[str]:
             raise Conflict("The enrolment changed meanwhile; start again.") from None
         raise
     _audit(user.user_id, "user.two_factor_enabled")
+    security.tell(
+        user,
+        "security.two_factor_enabled",
+        "Two-factor sign-in is on",
+        f"Signing in to your Schedulo account {user.email} now asks for a code from your "
+        f"authenticator app (or a recovery code). {security.IF_NOT_YOU}",
+    )
     return codes
 
 
@@ -125,6 +133,13 @@ def disable(user: UserRecord, code: str) -> None:
         condition=UserRecord.email.exists(),
     )
     _audit(user.user_id, "user.two_factor_disabled")
+    security.tell(
+        user,
+        "security.two_factor_disabled",
+        "Two-factor sign-in is off",
+        f"Signing in to your Schedulo account {user.email} no longer asks for a code: the "
+        f"password alone is enough. {security.IF_NOT_YOU}",
+    )
 
 
 def check_code(user: UserRecord, code: str) -> None:
@@ -154,6 +169,14 @@ def check_code(user: UserRecord, code: str) -> None:
                 UserRecord.recovery_codes[index] == wanted,
             ):
                 _audit(user.user_id, "user.recovery_code_used")
+                left = len(stored) - 1
+                security.tell(
+                    user,
+                    "security.recovery_code_used",
+                    "A recovery code was used",
+                    f"One of the recovery codes of your Schedulo account {user.email} was "
+                    f"used; {left} left. {security.IF_NOT_YOU}",
+                )
                 return
     raise _bad_code()
 
