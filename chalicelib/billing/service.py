@@ -99,7 +99,14 @@ def summary(workspace_id: str, timezone: str, now: datetime) -> Summary:
     from chalicelib.store import billing as store
 
     if not entitlements.enabled():
-        every = get_plan(PlanId.ENTERPRISE)
+        # Self-hosted without Stripe: every feature and no limit on any meter.
+        top = get_plan(PlanId.ENTERPRISE)
+        every = top.model_copy(
+            update={
+                "limits": dict.fromkeys(top.limits),
+                "description": "Self-hosted without Stripe: every feature, no limits.",
+            }
+        )
         features = sorted(f.value for f in every.features)
         return Summary(False, every, None, None, None, False, [], False, features)
     sub = store.subscription(workspace_id)
@@ -568,6 +575,8 @@ def change_plan(workspace_id: str, plan_id: PlanId, interval: Interval) -> PlanC
     instead) or a plan not sold at that interval."""
     from chalicelib.store import billing as store
 
+    if not entitlements.enabled():
+        raise NotFound("Billing is not enabled on this deployment: every plan's features are on.")
     plan = get_plan(plan_id)
     if plan.id is DEFAULT_PLAN:
         raise invalid("plan", "to move to Free, cancel the subscription at the period's end")

@@ -380,6 +380,21 @@ def test_self_hosted_without_a_stripe_key_limits_nothing(client, monkeypatch):
     got = call(client, "GET", f"/v1/workspaces/{owner.workspace_id}/billing", None, owner.headers)
     assert got.status_code == 200
     assert got.json["enabled"] is False and got.json["meters"] == []
+    # Every feature, no plans to buy, nothing to manage, no limit on any meter.
+    from chalicelib.billing.plans import Feature
+
+    assert got.json["features"] == sorted(f.value for f in Feature)
+    assert got.json["plans"] == [] and got.json["can_manage"] is False
+    assert all(v is None for v in got.json["plan"]["limits"].values())
+    assert got.json["pending_change"] is None and got.json["paused_accounts"] == []
+    changed = call(
+        client,
+        "PUT",
+        f"/v1/workspaces/{owner.workspace_id}/billing/plan",
+        {"plan": "business"},
+        owner.headers,
+    )
+    assert changed.status_code == 404 and "not enabled" in changed.body.decode()
     assert (
         call(
             client,
