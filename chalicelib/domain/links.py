@@ -196,7 +196,8 @@ def _plain_run(tlds: frozenset[str], run: bool) -> str:
     """See `scan_parts`: from a separator, pieces split by separators.
 
     A piece is the usual ASCII host (at most 8 labels of at most 63 letters, digits and
-    inner `-`, the last a top-level domain; without `run`, only that), or one where no link
+    inner `-`, the last a top-level domain), maybe with a path of letters, digits and `/`
+    that a separator no path holds ends (without `run`, only that), or one where no link
     starts: without a dot; or labels of letters, digits and `-` none of which after a dot
     is a top-level domain (a host ends in one); or `#`, `@` or `$` (before which no link
     starts), one label of letters and digits, a dot, and a label of letters, digits and `-`
@@ -205,7 +206,10 @@ def _plain_run(tlds: frozenset[str], run: bool) -> str:
 
     label = "(?!-)[a-z0-9-]{1,63}+(?<!-)"
     end = f"(?={_SEPARATOR}|\\Z)"
-    host = f"(?:{label}\\.){{1,8}}+{_trie(tlds, end)}"
+    # A path of letters, digits and `/` ends before a separator that no path holds.
+    path = f"/[a-z0-9/]{{0,255}}+(?=[{SPACES})<>^{{}}\\\\]|\\Z)"
+    tld = _trie(tlds, f"(?=[{_SEPARATOR[1:-1]}/]|\\Z)")
+    host = f"(?:{label}\\.){{1,8}}+{tld}(?:{end}|{path})"
     if not run:
         return host
     no_dot = f"[^{re.escape('.')}{_SEPARATOR[1:-1]}]++"
@@ -288,7 +292,9 @@ def scan(text: str) -> Iterator[LinkMatch]:
             yield found
         else:
             for value, start, end in zip(*plain_run_links(text, *found), strict=True):
-                yield LinkMatch(text[start - 1], start, None, start, start + len(value), end, False)
+                path = value.find("/")
+                domain_end = end if path < 0 else start + path
+                yield LinkMatch(text[start - 1], start, None, start, domain_end, end, path >= 0)
 
 
 _SHORT_RUN = 48  # characters

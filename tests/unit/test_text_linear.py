@@ -343,6 +343,9 @@ RUN_PARTS = [
     # pieces where no link starts
     *["x.y-z", "x.xn--a", "x.com-", "x.com.y", "x.c_om", "a..b", "X.Y.", "@a.co", "@a.b.com"],
     *["#A.com", "$a-b.co", "@a_b.co", "\uff20a.co-x", "#1.co", "x.\u212ay", "@a.\u212az"],
+    # hosts with a path
+    *["a.co/x", "a.co/", "A.co/a/B", "a.co/x!", "a.co/(x)", "a.co/x?y", "a.co/\u00e9", "a.co/x_y"],
+    *["t.co/", "a.co/" + "x" * 260, "a.co/@x/", "{", "}", "^", ">"],
 ]
 
 
