@@ -199,6 +199,16 @@ def delete_item(ctx: RequestContext, ws: str, plan_id: str, item_id: str) -> Non
     service.remove_item(ws, plan_id, item_id, ctx.principal.actor)
 
 
+@plans.endpoint("DELETE", f"{BASE}/plans/{{plan_id}}", auth=Role.EDITOR, errors=(409,))
+def delete_plan(ctx: RequestContext, ws: str, plan_id: str) -> None:
+    """Delete the plan and its drafts not yet approved (with their images, where no other
+    post uses them); approved and scheduled posts stay on the calendar. 409 while it is
+    being written."""
+    from chalicelib.plans import service
+
+    service.delete_plan(ws, plan_id, ctx.principal.actor)
+
+
 @plans.endpoint(
     "POST",
     f"{BASE}/plans/{{plan_id}}/items/{{item_id}}/regenerate",

@@ -778,6 +778,7 @@ def regenerate(
     brief = Brief.model_validate(plan.brief)
     profile = get_brand(workspace_id) or BrandProfile.model_validate(plan.profile)
     targets = [Target(c["account_id"], c["network"]) for c in item.captions]
+    old_media = item.media_id
     if part == "text":
         writer = writer_for_settings()
 
@@ -801,7 +802,24 @@ def regenerate(
     item.problem = None
     if post is not None:
         _update_post(item, post, reviewer, text=part == "text", media=part == "image")
-    return _save(item, read_version)
+    saved = _save(item, read_version)
+    if part == "image" and old_media and old_media != item.media_id:
+        _drop_image(workspace_id, old_media)
+    return saved
+
+
+def _drop_image(workspace_id: str, media_id: str) -> None:
+    """Delete an image the plan drew once no post names it any more (one reused in the
+    composer stays in the library)."""
+    from chalicelib.media.library import delete_media
+    from chalicelib.store import posts as post_store
+
+    if post_store.uses_media(workspace_id, media_id):
+        return
+    try:
+        delete_media(workspace_id, media_id)
+    except (NotFound, Conflict):  # gone already, or a scheduled post took it meanwhile
+        logger.info("a plan image was kept", extra={"media_id": media_id})
 
 
 _TEMPLATES = {"post": ("quote", "tip", "announcement"), "promo": ("promo", "announcement")}
@@ -889,6 +907,31 @@ def remove_item(workspace_id: str, plan_id: str, item_id: str, actor: str | None
             raise Conflict(f"The item's post is {post.status}: it stays in the plan.")
         delete_post(workspace_id, post.post_id, actor=actor)
     store.delete_item(workspace_id, plan_id, item_id)
+    if item.media_id:
+        _drop_image(workspace_id, item.media_id)
+
+
+# What a plan's deletion takes with it: the drafts nobody approved yet.
+_UNAPPROVED = ("draft", "changes_requested", "rejected", "expired")
+
+
+def delete_plan(workspace_id: str, plan_id: str, actor: str | None) -> None:
+    """Delete a plan and its unapproved drafts (their images too, where no other post uses
+    them). What was approved is the calendar's now: those posts stay, as posts. 409 while
+    the plan is being written."""
+    from chalicelib.posts.service import delete_post
+
+    plan = _plan(workspace_id, plan_id)
+    if plan.status == "generating" and not _stalled(plan):
+        raise Conflict("The plan is still being written; delete it once it is ready.")
+    for item in store.list_items(workspace_id, plan_id):
+        post = post_of(item)
+        if post is not None and str(post.status) in _UNAPPROVED:
+            delete_post(workspace_id, post.post_id, actor=actor)
+        if item.media_id and (post is None or str(post.status) in _UNAPPROVED):
+            _drop_image(workspace_id, item.media_id)
+        store.delete_item(workspace_id, plan_id, item.item_id)
+    store.delete_plan(workspace_id, plan_id)
 
 
 def _update_post(

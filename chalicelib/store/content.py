@@ -220,3 +220,10 @@ def save_item(item: PlanItemRecord, read_version: int) -> PlanItemRecord:
 
 def delete_item(workspace_id: str, plan_id: str, item_id: str) -> None:
     PlanItemRecord(workspace_id, item_key(plan_id, item_id)).delete()
+
+
+def delete_plan(workspace_id: str, plan_id: str) -> None:
+    """The plan's record and what is left of its items."""
+    for item in list_items(workspace_id, plan_id):
+        delete_item(workspace_id, plan_id, item.item_id)
+    PlanRecord(workspace_id, plan_key(plan_id)).delete()

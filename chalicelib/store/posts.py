@@ -421,6 +421,14 @@ def with_account(workspace_id: str, account_id: str, statuses: tuple[str, ...]) 
     )
 
 
+def uses_media(workspace_id: str, media_id: str) -> bool:
+    """Whether any of the workspace's posts (draft, waiting or done) names the media."""
+    found = PostItem.query(
+        workspace_id, filter_condition=PostItem.media_ids.contains(media_id), page_size=100
+    )
+    return next(iter(found), None) is not None
+
+
 def rewrite(item: PostItem) -> bool:
     """Write `item` back under the version it was read at (its armed schedule stays
     valid), if neither an edit nor a publisher's outcome landed since; False if one did."""

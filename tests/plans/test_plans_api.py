@@ -736,3 +736,87 @@ def test_the_writers_first_comments_go_on_each_accounts_post(client, worker):
     )
     assert refused.status_code == 422
     assert refused.json["error"]["details"][0]["field"] == "captions[0].first_comment"
+
+
+def _media(client, user, media_id: str) -> int:
+    return call(client, "GET", f"{_base(user)}/media/{media_id}", None, user.headers).status_code
+
+
+def test_an_image_drawn_again_drops_the_old_one_unless_a_post_uses_it(client, worker):
+    owner = signup(client)
+    month = _next_month()
+    assert _brief(client, owner, month, _accounts(owner)[:1]).status_code == 200
+    plan = _generated(client, owner, month)
+    first, second, *_ = plan["items"]
+    # The second item's image is also on a post of its own, written in the composer.
+    x = first["captions"][0]["account_id"]
+    reused = call(
+        client,
+        "POST",
+        f"{_base(owner)}/posts",
+        {"text": "Our bread", "media_ids": [second["media_id"]], "targets": [{"account_id": x}]},
+        owner.headers,
+    )
+    assert reused.status_code == 201, reused.body
+    plan_path = f"{_base(owner)}/plans/{plan['plan_id']}"
+    for item in (first, second):
+        assert _media(client, owner, item["media_id"]) == 200
+        path = f"{plan_path}/items/{item['item_id']}/regenerate"
+        drawn = call(client, "POST", path, {"part": "image"}, owner.headers)
+        assert drawn.status_code == 200, drawn.body
+        assert drawn.json["media_id"] != item["media_id"]
+        assert _media(client, owner, drawn.json["media_id"]) == 200
+    # The first item's old image was only its own: gone. The second's is still used.
+    assert _media(client, owner, first["media_id"]) == 404
+    assert _media(client, owner, second["media_id"]) == 200
+
+
+def test_a_whole_plan_is_deleted_with_its_drafts_and_the_approved_stay(client, worker):
+    owner = signup(client)
+    viewer = add_member(client, owner, "viewer")
+    outsider = signup(client)
+    month = _next_month()
+    assert _brief(client, owner, month, _accounts(owner)[:2]).status_code == 200
+    plan = _generated(client, owner, month)
+    kept, *drafts = plan["items"]
+    plan_path = f"{_base(owner)}/plans/{plan['plan_id']}"
+    approved = call(
+        client, "POST", f"{plan_path}/approve", {"item_ids": [kept["item_id"]]}, owner.headers
+    )
+    assert approved.status_code == 200, approved.body
+    assert call(client, "DELETE", plan_path, None, viewer.headers).status_code == 403
+    assert call(client, "DELETE", plan_path, None, outsider.headers).status_code == 404
+    gone = call(client, "DELETE", plan_path, None, owner.headers)
+    assert gone.status_code == 204, gone.body
+    assert call(client, "GET", plan_path, None, owner.headers).status_code == 404
+    assert call(client, "DELETE", plan_path, None, owner.headers).status_code == 404
+    listed = call(client, "GET", f"{_base(owner)}/plans?month={month}", None, owner.headers)
+    assert listed.json["items"] == []
+    for item in drafts:
+        post = call(client, "GET", f"{_base(owner)}/posts/{item['post_id']}", None, owner.headers)
+        assert post.status_code == 404
+        assert _media(client, owner, item["media_id"]) == 404
+    # What was approved is on the calendar: it stays, with its image.
+    post = call(client, "GET", f"{_base(owner)}/posts/{kept['post_id']}", None, owner.headers)
+    assert post.status_code == 200 and post.json["status"] == "scheduled"
+    assert _media(client, owner, kept["media_id"]) == 200
+    # The month's slots are free again for a new plan.
+    again = _generated(client, owner, month)
+    slots = {item["slot"] for item in again["items"]}
+    assert {item["slot"] for item in drafts} <= slots
+
+
+def test_a_plan_being_written_is_not_deleted(client, aws):
+    owner = signup(client)
+    month = _next_month()
+    assert _brief(client, owner, month, _accounts(owner)[:1]).status_code == 200
+    scheduling.use_local_invoker(lambda arn, payload: None)  # the worker never runs
+    try:
+        started = call(client, "POST", f"{_base(owner)}/plans", {"month": month}, owner.headers)
+    finally:
+        scheduling.use_local_invoker(None)
+    assert started.status_code == 202, started.body
+    path = f"{_base(owner)}/plans/{started.json['plan_id']}"
+    refused = call(client, "DELETE", path, None, owner.headers)
+    assert refused.status_code == 409
+    assert call(client, "GET", path, None, owner.headers).json["status"] == "generating"
