@@ -304,7 +304,7 @@ def plan_slots(
         ids = tuple(a.account_id for a in members)
         taken = _scheduled(workspace_id, month, ids, now)
         taken += [slot.at for slot in elsewhere if set(slot.account_ids) & set(ids)]
-        lift = _best_times(workspace_id, members[0]) if rule.use_best_times else None
+        lift = _best_times(workspace_id, members) if rule.use_best_times else None
         for at in month_slots(rule, zone, month, now + LEAD, taken, lift):
             found.append(PlannedSlot(at, ids, zone))
     return sorted(found, key=lambda slot: (slot.at, slot.account_ids))
@@ -346,15 +346,25 @@ def _planned_elsewhere(workspace_id: str, month: str, now: datetime) -> list[Pla
     return held
 
 
-def _best_times(workspace_id: str, account: AccountItem) -> list[list[float]] | None:
-    """The account's lift by weekday x hour (analytics' best times), or None."""
+def _best_times(workspace_id: str, accounts: list[AccountItem]) -> list[list[float]] | None:
+    """The accounts' mean lift by weekday x hour (analytics' best times; they share a time
+    zone and every item, so the hour best for all of them, as analytics' next slots for
+    several accounts), or None."""
     from chalicelib.analytics.service import best_times_of
 
     try:
-        return [list(row) for row in best_times_of(workspace_id, account).lift] or None
+        lifts = [best_times_of(workspace_id, account).lift for account in accounts]
     except Exception:  # best times are a refinement: the window's usual time will do
-        logger.exception("best times unavailable for a plan", extra={"account": account.account_id})
+        ids = [account.account_id for account in accounts]
+        logger.exception("best times unavailable for a plan", extra={"accounts": ids})
         return None
+    lifts = [lift for lift in lifts if lift]
+    if not lifts:
+        return None
+    return [
+        [sum(lift[day][hour] for lift in lifts) / len(lifts) for hour in range(len(lifts[0][day]))]
+        for day in range(len(lifts[0]))
+    ]
 
 
 def _accounts(workspace_id: str, account_ids: list[str]) -> list[AccountItem]:

@@ -820,3 +820,33 @@ def test_a_plan_being_written_is_not_deleted(client, aws):
     refused = call(client, "DELETE", path, None, owner.headers)
     assert refused.status_code == 409
     assert call(client, "GET", path, None, owner.headers).json["status"] == "generating"
+
+
+def test_best_times_for_accounts_sharing_a_rule_are_their_mean(client, worker):
+    """Accounts sharing a rule share their items: the best hour is the one best for all of
+    them (their mean lift, as analytics' next slots), not the first account's."""
+    from chalicelib.analytics.service import best_times_of
+    from chalicelib.store import accounts as account_store
+
+    owner = signup(client)
+    zone = "Europe/Berlin"
+    ids = [an_account(owner.workspace_id, n, timezone=zone) for n in ("x", "linkedin", "tiktok")]
+    rules = {"rules": [{"per_week": 5, "window": "evening", "use_best_times": True}]}
+    answer = call(client, "PUT", f"{_base(owner)}/posting-rules", rules, owner.headers)
+    assert answer.status_code == 200, answer.body
+    month = _next_month()
+    assert _brief(client, owner, month, ids).status_code == 200
+    plan = _generated(client, owner, month)
+    lifts = [
+        best_times_of(owner.workspace_id, account_store.get(owner.workspace_id, i)).lift
+        for i in ids
+    ]
+    window = range(17, 20)
+    first_only = set()
+    for item in plan["items"]:
+        wall = datetime.fromisoformat(item["slot"]).astimezone(ZoneInfo(zone))
+        day = wall.weekday()
+        mean = {h: sum(lift[day][h] for lift in lifts) / len(lifts) for h in window}
+        assert wall.minute == 0 and mean[wall.hour] == max(mean.values()), (wall, mean)
+        first_only.add(max(window, key=lambda h: lifts[0][day][h]) == wall.hour)
+    assert False in first_only  # somewhere the first account alone would choose otherwise
