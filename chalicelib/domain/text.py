@@ -538,6 +538,8 @@ def _entities(text: str, matches: tuple[links.LinkMatch, ...]) -> tuple[Entity, 
         # The usual host: ASCII labels of at most 63 characters, its own encoding.
         plain = domain.isascii() and plain_host.fullmatch(domain) is not None
         if not plain:
+            if not protocol and not links.ascii_hosts(domain):
+                continue  # only its ASCII hosts would be kept: none (and the test is cached)
             host_length = _ascii_host_length(domain)
             if host_length is None:
                 continue
