@@ -16,8 +16,13 @@ matches without backtracking over the host:
   matches do not overlap, so each character is read there at most once;
 - most links are a run of labels with nothing that could start a link between it and the
   last link: one expression finds such a run, where its link starts and its tail, and the
-  Python work per link is a few comparisons (bench/text.py: 100,000 characters of 20,000
-  links in about 75 ms on the shared development VM).
+  Python work per link is a few comparisons;
+- where many links follow one another, each the usual ASCII host (maybe with a simple
+  path) between separators and pieces where no link starts, one expression takes the
+  whole stretch and one split reads its links (`scan_parts`, `plain_run_links`): no
+  Python work per link at all (bench/text.py: 100,000 characters of 20,000 links, all a
+  post's checks, in about 45 ms CPU on the shared development VM; the densest shapes
+  outside such runs about 65-80 ms).
 
 `scan` yields what the expression's `finditer` yielded; tests/unit/test_text_linear.py
 compares the two on generated texts.
