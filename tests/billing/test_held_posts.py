@@ -7,11 +7,13 @@ reason and can be retried)."""
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
+from chalicelib import scheduling
 from chalicelib.settings import get_settings
+from chalicelib.store import posts as post_store
 from chalicelib.store.base import utcnow
 from tests.billing.test_billing_api import kinds
 from tests.support.factories import call
@@ -72,9 +74,11 @@ def test_a_paused_accounts_targets_are_held_then_go_out_when_it_is_resumed(
     )
     assert kept.json == {"paused": [], "resumed": []}, kept.body
 
-    soon = utcnow() + timedelta(seconds=4)
-    mixed = world.schedule({x: "x", bluesky: "bluesky"}, "To both", at=soon)
-    only = world.schedule({bluesky: "bluesky"}, "Only to Bluesky", at=soon)
+    # Due in a moment; armed once the downgrade is applied, so a slow machine cannot
+    # publish them before it.
+    soon = utcnow() + timedelta(seconds=2)
+    mixed = world.schedule({x: "x", bluesky: "bluesky"}, "To both", at=soon, arm=False)
+    only = world.schedule({bluesky: "bluesky"}, "Only to Bluesky", at=soon, arm=False)
     later = world.schedule({bluesky: "bluesky"}, "Next hour", at=utcnow() + timedelta(hours=1))
     # Due two hours ago and never sent (its schedule was lost): too late once resumed.
     stale = world.schedule(
@@ -86,6 +90,10 @@ def test_a_paused_accounts_targets_are_held_then_go_out_when_it_is_resumed(
     for post_id in (mixed, only, later, stale):
         assert world.post(post_id).status == "scheduled"
     assert targets(world.post(mixed)) == {"x": "pending", "bluesky": "held"}
+    for post_id in (mixed, only):
+        when = datetime.fromisoformat(world.post(post_id).scheduled_at)
+        scheduling.arm(ws, post_id, 1, when)  # as the posts service armed them
+        assert post_store.mark_armed(ws, post_id, 1)
 
     # At its time the post goes out to X only; Bluesky's target is held, not failed.
     item = world.wait_for(mixed)
