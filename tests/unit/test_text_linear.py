@@ -357,6 +357,10 @@ def test_plain_runs_give_the_links_twitter_text_gives(text):
     assert linear_matches(text) == reference_matches(text)
     whole = text_module._entities(text, tuple(links.scan(text)))
     assert text_module._found(text, text_module._matches.__wrapped__(text)) == whole
+    # X's count reads the links of the text with K for the Kelvin sign from the text's own
+    kelvin = text.replace("\u212a", "K")
+    whole = text_module._entities(kelvin, tuple(links.scan(kelvin)))
+    assert text_module._found(kelvin, text_module._matches.__wrapped__(text)) == whole
 
 
 RUN_SEPARATORS = [part for part in RUN_PARTS if len(part) == 1 and not part.isalnum()]
