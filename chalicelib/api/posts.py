@@ -320,6 +320,7 @@ def post_out(item: PostItem) -> PostOut:
             for target in item.targets
         ],
         approval=item.approval or None,
+        origin=item.origin or None,
     )
 
 

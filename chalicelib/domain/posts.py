@@ -211,6 +211,14 @@ class TargetOut(Model):
     published_at: str | None = None
 
 
+class PostOrigin(Model):
+    """The content plan item a post is (issue 24)."""
+
+    plan_id: str = Field(description="the plan (it may have been deleted since)")
+    item_id: str
+    month: str = Field(description="YYYY-MM: the month whose brief it was written from")
+
+
 class PostOut(Model):
     id: str
     version: int
@@ -227,6 +235,9 @@ class PostOut(Model):
     targets: list[TargetOut]
     approval: ApprovalState | None = Field(
         default=None, description="its way through the approval policy, if it needed one"
+    )
+    origin: PostOrigin | None = Field(
+        default=None, description="the content plan and brief it was written from, if any"
     )
 
 

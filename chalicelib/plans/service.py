@@ -510,6 +510,7 @@ def _write_item(job: _Job, position: int, idea: ItemIdea, slot: PlannedSlot) -> 
         item.media_id = _image(job.workspace_id, job.reviewer, item, job.profile, targets)
         post = _create_draft(job.workspace_id, job.reviewer, item)
         item.post_id = post.post_id
+        _mark_origin(item)
     except ApiError as error:
         item.problem = _words(error)
     store.put_item(item)
@@ -577,6 +578,13 @@ def _image(
         profile,
         networks,
     )
+
+
+def _mark_origin(item: store.PlanItemRecord) -> None:
+    from chalicelib.store import posts as post_store
+
+    origin = {"plan_id": item.plan_id, "item_id": item.item_id, "month": item.month}
+    post_store.set_origin(item.workspace_id, str(item.post_id), origin)
 
 
 def _create_draft(workspace_id: str, reviewer: Reviewer, item: store.PlanItemRecord) -> PostItem:

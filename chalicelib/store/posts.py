@@ -126,6 +126,9 @@ class PostItem(StoredModel):
     # The month (YYYY-MM, the workspace's time zone) whose scheduled-posts counter counts
     # this post (chalicelib/billing/entitlements.py); None: counted nowhere.
     billed_month = UnicodeAttribute(null=True)
+    # Where the post was written for us: {plan_id, item_id, month} of the content plan
+    # (issue 24) whose item it is; None: written by a person.
+    origin = JSONAttribute(null=True)
 
     scheduled_index = ScheduledIndex()
     sweep_index = SweepIndex()
@@ -418,6 +421,14 @@ def with_account(workspace_id: str, account_id: str, statuses: tuple[str, ...]) 
             filter_condition=PostItem.account_ids.contains(account_id)
             & PostItem.status.is_in(*statuses),
         )
+    )
+
+
+def set_origin(workspace_id: str, post_id: str, origin: dict[str, str]) -> None:
+    """Say which content plan's item the post is (not a change of its content: the
+    version stays)."""
+    PostItem(workspace_id, post_id).update(
+        actions=[PostItem.origin.set(origin)], condition=PostItem.post_id.exists()
     )
 
 

@@ -850,3 +850,37 @@ def test_best_times_for_accounts_sharing_a_rule_are_their_mean(client, worker):
         assert wall.minute == 0 and mean[wall.hour] == max(mean.values()), (wall, mean)
         first_only.add(max(window, key=lambda h: lifts[0][day][h]) == wall.hour)
     assert False in first_only  # somewhere the first account alone would choose otherwise
+
+
+def test_a_post_says_which_plan_and_brief_made_it(client, worker):
+    owner = signup(client)
+    month = _next_month()
+    assert _brief(client, owner, month, _accounts(owner)[:1]).status_code == 200
+    plan = _generated(client, owner, month)
+    for item in plan["items"]:
+        post = call(client, "GET", f"{_base(owner)}/posts/{item['post_id']}", None, owner.headers)
+        assert post.json["origin"] == {
+            "plan_id": plan["plan_id"],
+            "item_id": item["item_id"],
+            "month": month,
+        }
+    # A post written in the composer came from no plan.
+    x = plan["items"][0]["captions"][0]["account_id"]
+    mine = call(
+        client,
+        "POST",
+        f"{_base(owner)}/posts",
+        {"text": "Hello", "targets": [{"account_id": x}]},
+        owner.headers,
+    )
+    assert mine.status_code == 201, mine.body
+    assert mine.json["origin"] is None
+    # Approved and on the calendar, it still says so.
+    approved = call(
+        client, "POST", f"{_base(owner)}/plans/{plan['plan_id']}/approve", {}, owner.headers
+    )
+    assert approved.status_code == 200, approved.body
+    first = approved.json["items"][0]
+    post = call(client, "GET", f"{_base(owner)}/posts/{first['post_id']}", None, owner.headers)
+    assert post.json["status"] == "scheduled"
+    assert post.json["origin"]["plan_id"] == plan["plan_id"]

@@ -203,4 +203,29 @@ describe("ComposerForm", () => {
     const patch = fetchMock.mock.calls.find(([, init]) => init?.method === "PATCH");
     expect(JSON.parse(String(patch?.[1]?.body))).toMatchObject({ version: 3, recurrence: null, when: { at: "2030-01-07T09:00", timezone: "Europe/Paris" } });
   });
+
+  it("says which content plan wrote a post and keeps each target's options when saving", async () => {
+    const post: Post = {
+      id: "p_7", version: 2, status: "draft", text: "Fresh bread", media_ids: [], first_comment: null,
+      scheduled_at: null, timezone: "Europe/Paris", recurrence: null, created_by: null, created_at: "", updated_at: "",
+      targets: [
+        { account_id: "a_x", network: "x", text: null, options: { first_comment: "What is your loaf?" }, status: "pending", attempts: 0, external_id: null, url: null, error: null, published_at: null },
+      ],
+      origin: { plan_id: "plan_1", item_id: "pi_1", month: "2030-01" },
+    };
+    const fetchMock = renderComposer(() => json({}), post);
+    const link = screen.getByRole("link", { name: /January 2030 content plan/ });
+    expect(link.getAttribute("href")).toBe("/plans?month=2030-01");
+    fireEvent.click(screen.getByRole("button", { name: "Save draft" }));
+    await waitFor(() => expect(fetchMock.mock.calls.some(([, init]) => init?.method === "PATCH")).toBe(true));
+    const patch = fetchMock.mock.calls.find(([, init]) => init?.method === "PATCH");
+    expect(JSON.parse(String(patch?.[1]?.body)).targets).toEqual([
+      { account_id: "a_x", options: { first_comment: "What is your loaf?" } },
+    ]);
+  });
+
+  it("says nothing of a plan for a post written by hand", () => {
+    renderComposer(() => json({}));
+    expect(screen.queryByText(/content plan/)).toBeNull();
+  });
 });

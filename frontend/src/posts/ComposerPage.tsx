@@ -4,7 +4,7 @@
 // button, per network, and the button waits until it is fixed.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from "react";
-import { useNavigate, useParams, useSearchParams } from "react-router-dom";
+import { Link, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { useAccounts, type Account } from "../accounts/api";
 import { WritingHelp } from "../ai/WritingHelp";
 import { useNetworks } from "../api/networks";
@@ -18,6 +18,7 @@ import { appendText, insertAt, libraryPath, type LibraryItem } from "../library/
 import { LibraryPanel } from "../library/LibraryPanel";
 import { SuggestedSlots } from "../analytics/SuggestedSlots";
 import { MediaPicker } from "../media/MediaPicker";
+import { monthLabel } from "../plans/logic";
 import { counter } from "./counting";
 import { changesLinks, linksAsSent, trackingOf, type SendingLinks } from "./linksAsSent";
 import { wallTime, type Network, type Post, type PostBody, type When } from "./api";
@@ -156,7 +157,12 @@ export function ComposerForm({
     const result: PostBody = {
       text,
       media_ids: mediaIds,
-      targets: chosen.map((a) => (variants[a.id] !== undefined ? { account_id: a.id, text: variants[a.id] } : { account_id: a.id })),
+      targets: chosen.map((a) => {
+        // What the composer does not edit (a title, a target's own first comment) stays.
+        const options = post?.targets.find((t) => t.account_id === a.id)?.options;
+        const kept = options && Object.keys(options).length ? { options } : {};
+        return variants[a.id] !== undefined ? { account_id: a.id, text: variants[a.id], ...kept } : { account_id: a.id, ...kept };
+      }),
       first_comment: firstComment.trim() ? firstComment : null,
       when,
     };
@@ -289,6 +295,11 @@ export function ComposerForm({
   return (
     <form className="composer" onSubmit={submit} aria-label="Compose a post" noValidate>
       <h1>{post ? "Edit post" : "New post"}</h1>
+      {post?.origin && (
+        <p className="muted composer-origin">
+          From the <Link to={`/plans?month=${post.origin.month}`}>{monthLabel(post.origin.month)} content plan</Link>
+        </p>
+      )}
       <div className="composer-body">
         <div className="composer-main">
           <fieldset className="composer-card">

@@ -54,6 +54,8 @@ export interface Post {
   targets: Target[];
   /** Its way through the approval policy (null when it never needed approval). */
   approval?: ApprovalState | null;
+  /** The content plan item it is (null: written by a person). */
+  origin?: { plan_id: string; item_id: string; month: string } | null;
 }
 
 export type When = { at: string; timezone: string } | { queue: true } | { now: true };
