@@ -110,7 +110,7 @@ def reviewer_of(ctx: RequestContext) -> Reviewer:
     return Reviewer(
         actor=principal.actor,
         role=ctx.role,
-        user_id=principal.user_id or principal.key_person,
+        user_id=principal.person,
     )
 
 

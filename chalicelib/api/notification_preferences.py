@@ -98,10 +98,10 @@ class Unsubscribed(Model):
     tags=("notifications",),
 )
 def get_preferences(ctx: RequestContext, ws: str) -> PreferencesOut:
-    """Your email preferences in this workspace."""
+    """Your email preferences in this workspace (an API key's: its maker's)."""
     from chalicelib.notify import preferences
 
-    return PreferencesOut(**preferences.read(ws, ctx.principal.require_user()))
+    return PreferencesOut(**preferences.read(ws, _person(ctx)))
 
 
 @notification_preferences.endpoint(
@@ -118,7 +118,12 @@ def put_preferences(ctx: RequestContext, ws: str, body: PreferencesIn) -> Prefer
     from chalicelib.notify import preferences
 
     document = body.model_dump()
-    return PreferencesOut(**preferences.write(ws, ctx.principal.require_user(), document))
+    return PreferencesOut(**preferences.write(ws, _person(ctx), document))
+
+
+def _person(ctx: RequestContext) -> str:
+    person = ctx.principal.person
+    return person if person is not None else ctx.principal.require_user()
 
 
 @notification_preferences.endpoint(

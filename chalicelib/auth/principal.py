@@ -39,6 +39,11 @@ class Principal:
         """How the audit log names the caller."""
         return self.user_id or f"api_key:{self.key_id}"
 
+    @property
+    def person(self) -> str | None:
+        """The person the request acts for: the user, or the one behind the API key."""
+        return self.user_id or self.key_person
+
     def require_user(self) -> str:
         """The user id; API keys may not do what only a person may (403)."""
         if self.user_id is None:
