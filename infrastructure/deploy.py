@@ -76,6 +76,8 @@ def deploy(packaged: Path, stack: str, stage: str, public_url: str) -> None:
         "--parameter-overrides",
         f"Stage={stage}",
         f"PublicUrl={public_url}",
+        # Google sign-in stays off without it; its secret is put in Secrets Manager.
+        f"GoogleClientId={os.environ.get('GOOGLE_CLIENT_ID', '')}",
     )
 
 

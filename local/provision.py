@@ -122,6 +122,8 @@ def _create_secrets(secretsmanager: Any, stage: str) -> None:
         if resource["Type"] != "AWS::SecretsManager::Secret":
             continue
         props = resource["Properties"]
+        if "GenerateSecretString" not in props:
+            continue  # one the operator fills (Google's client secret): none locally
         name = props["Name"]["Fn::Sub"].replace("${Stage}", stage)
         length = props["GenerateSecretString"]["PasswordLength"]
         secretsmanager.create_secret(Name=name, SecretString=secrets.token_urlsafe(length)[:length])

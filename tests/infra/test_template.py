@@ -191,3 +191,43 @@ def test_the_api_is_on_the_web_app_origin_and_its_errors_reach_the_app_unchanged
     policy = resources["ApiSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
     csp = policy["SecurityHeadersConfig"]["ContentSecurityPolicy"]["ContentSecurityPolicy"]
     assert csp == API_HEADERS["Content-Security-Policy"]
+
+
+def test_a_deploy_can_turn_google_sign_in_on(merged_template):
+    """Google sign-in (issue 23): the client id is a parameter every function gets (empty:
+    sign-in with Google stays off), the client secret a Secrets Manager secret at the
+    name the code reads, created empty for the operator to fill, and readable by the
+    functions' role."""
+    import json
+
+    template = load_template()
+    parameter = template["Parameters"]["GoogleClientId"]
+    assert parameter["Type"] == "String" and parameter["Default"] == ""
+    merged = yaml.safe_load(merged_template.read_text().replace("!", ""))
+    variables = merged["Globals"]["Function"]["Environment"]["Variables"]
+    assert variables["SCHEDULO_GOOGLE_CLIENT_ID"] in (
+        {"Ref": "GoogleClientId"},
+        "Ref GoogleClientId",
+    )
+
+    [secret] = [
+        r
+        for r in template["Resources"].values()
+        if r["Type"] == "AWS::SecretsManager::Secret"
+        and r["Properties"]["Name"] == {"Fn::Sub": "/schedulo-${Stage}/google-client-secret"}
+    ]
+    assert "GenerateSecretString" not in secret["Properties"]  # the operator puts Google's
+    assert "SecretString" not in secret["Properties"]  # never in the template
+    assert secret["Condition"] in template["Conditions"]
+    for stage in ("dev", "prod"):
+        settings = settings_from({"SCHEDULO_STAGE": stage, "SCHEDULO_GOOGLE_CLIENT_ID": "x"})
+        assert settings.google_client_secret_name == f"/schedulo-{stage}/google-client-secret"
+        policy = json.loads((ROOT / ".chalice" / f"policy-{stage}.json").read_text())
+        readable = [
+            resource
+            for statement in policy["Statement"]
+            if "secretsmanager:GetSecretValue" in statement["Action"]
+            for resource in statement["Resource"]
+        ]
+        assert f"arn:aws:secretsmanager:*:*:secret:/schedulo-{stage}/*" in readable
+    assert "GoogleClientId=" in (ROOT / "infrastructure" / "deploy.py").read_text()
