@@ -527,6 +527,9 @@ def _entities(text: str, matches: tuple[links.LinkMatch, ...]) -> tuple[Entity, 
     plain_host = _plain_host()
     tco_link = links.patterns().tco
     urls: list[Entity] = []
+    # (a host that is not the usual one: its ASCII hosts and encoded length, per host; an
+    # adversary repeats one)
+    unusual: dict[str, tuple[tuple[tuple[int, int], ...], int | None]] = {}
     for match in matches:
         before, start, protocol, domain_start, domain_end, end, has_path = match
         if not protocol and before and before[-1] in "-_./":
@@ -538,9 +541,15 @@ def _entities(text: str, matches: tuple[links.LinkMatch, ...]) -> tuple[Entity, 
         # The usual host: ASCII labels of at most 63 characters, its own encoding.
         plain = domain.isascii() and plain_host.fullmatch(domain) is not None
         if not plain:
-            if not protocol and not links.ascii_hosts(domain):
-                continue  # only its ASCII hosts would be kept: none (and the test is cached)
-            host_length = _ascii_host_length(domain)
+            known = unusual.get(domain)
+            if known is None:
+                known = unusual[domain] = (
+                    tuple(links.ascii_hosts(domain)),
+                    _ascii_host_length(domain),
+                )
+            hosts, host_length = known
+            if not protocol and not hosts:
+                continue  # only its ASCII hosts would be kept: none
             if host_length is None:
                 continue
             if prefix + end - start + host_length - len(domain) > _MAX_URL_LENGTH:
@@ -559,7 +568,7 @@ def _entities(text: str, matches: tuple[links.LinkMatch, ...]) -> tuple[Entity, 
             else:
                 urls.append(Entity(domain, domain_start, domain_end))
         else:
-            urls.extend(_bare_domain_urls(text, match))
+            urls.extend(_bare_domain_urls(text, match, hosts))
     return tuple(urls)
 
 
@@ -571,13 +580,16 @@ def _plain_host() -> re.Pattern[str]:
     return re.compile(rf"{label}(?:\.{label})+", re.IGNORECASE)
 
 
-def _bare_domain_urls(text: str, match: links.LinkMatch) -> list[Entity]:
-    """Links without a protocol: only the ASCII hosts inside the matched domain count."""
+def _bare_domain_urls(
+    text: str, match: links.LinkMatch, hosts: tuple[tuple[int, int], ...]
+) -> list[Entity]:
+    """Links without a protocol: only the ASCII hosts inside the matched domain count
+    (`hosts`: their spans in it, `links.ascii_hosts`)."""
     start = match.domain_start
     domain = text[start : match.domain_end]
     found = [
         Entity(domain[host_start:host_end], start + host_start, start + host_end)
-        for host_start, host_end in links.ascii_hosts(domain)
+        for host_start, host_end in hosts
     ]
     if found and match.has_path:
         # The last host takes the port, path and query that follow the domain.
