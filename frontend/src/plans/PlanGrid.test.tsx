@@ -1,7 +1,7 @@
 // The month's grid: counts, approving all or one, and an item's caption checked against its
 // network's count before it can be saved.
 import { QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
-import { cleanup, fireEvent, render, screen, within } from "@testing-library/react";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router-dom";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Account } from "../accounts/api";
@@ -63,6 +63,7 @@ function show(plan: Plan, readOnly = false) {
       const caption = { ...old.captions[0], text: `Rewritten ${old.item_id} #rye`, hashtags: ["rye"], count: 20 };
       return json({ ...old, captions: [caption], version: 2 });
     }
+    if (method === "DELETE") return new Response(null, { status: 204 });
     if (url.endsWith("/approve")) {
       const ids: string[] | undefined = body?.item_ids;
       return json({ ...plan, items: plan.items.map((i) => (!ids || ids.includes(i.item_id) ? { ...i, status: "scheduled" } : i)) });
@@ -215,5 +216,25 @@ describe("PlanGrid", () => {
     const box = (await screen.findByLabelText("Caption for X")) as HTMLTextAreaElement;
     expect(box.readOnly).toBe(true);
     expect(screen.queryByRole("button", { name: "Save changes" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Delete plan" })).toBeNull();
+  });
+
+  it("deletes the plan once asked to confirm, saying what stays on the calendar", async () => {
+    const asked = vi.spyOn(window, "confirm").mockReturnValueOnce(false).mockReturnValueOnce(true);
+    const calls = show(PLAN);
+    fireEvent.click(screen.getByRole("button", { name: "Delete plan" }));
+    expect(asked.mock.calls[0][0]).toMatch(/2 drafts are deleted with it.*1 scheduled post stays on the calendar/);
+    expect(calls.some((c) => c.method === "DELETE")).toBe(false);
+    fireEvent.click(screen.getByRole("button", { name: "Delete plan" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "DELETE")).toBe(true));
+    expect(calls.filter((c) => c.method === "DELETE").map((c) => c.url)).toEqual(["/v1/workspaces/w_1/plans/plan_1"]);
+  });
+
+  it("shows a caption's first comment in the item's editor", async () => {
+    const withComment = item("i1", "05");
+    withComment.captions = [{ ...withComment.captions[0], first_comment: "#sourdough #rye #bakery" }];
+    show({ ...PLAN, items: [withComment] });
+    fireEvent.click(screen.getByRole("button", { name: "Preview & edit" }));
+    expect((await screen.findByText("#sourdough #rye #bakery")).closest(".first-comment")).toBeTruthy();
   });
 });

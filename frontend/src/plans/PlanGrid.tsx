@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { CalendarCheck, Check, ImageIcon, PenLine, RefreshCw, Sparkles } from "lucide-react";
+import { CalendarCheck, Check, ImageIcon, PenLine, RefreshCw, Sparkles, Trash2 } from "lucide-react";
 import { useEffect, useId, useState } from "react";
 import { Link } from "react-router-dom";
 import type { Account } from "../accounts/api";
@@ -12,7 +12,7 @@ import type { Media } from "../media/api";
 import { counter } from "../posts/counting";
 import { clockLabel, sameZone, wallParts } from "../posts/dates";
 import { PostPreview } from "../posts/PostPreview";
-import { approve, keys, patchItem, regenerateItem, type ItemCaption, type Plan, type PlanItem } from "./api";
+import { approve, deletePlan, keys, patchItem, regenerateItem, type ItemCaption, type Plan, type PlanItem } from "./api";
 import { applyAnswer, captionText, dayLabel, fullness, itemsByDay, monthLabel, planCounts, writerName } from "./logic";
 
 /** The month's items as cards in date order, each with its networks' counts, and the
@@ -44,6 +44,23 @@ export function PlanGrid({
     },
     onError: (error) => showError(errorMessage(error), errorLink(error)),
   });
+  const remove = useMutation({
+    mutationFn: () => deletePlan(workspaceId, plan.plan_id),
+    onSuccess: () => {
+      queryClient.removeQueries({ queryKey: keys.plan(workspaceId, plan.plan_id) });
+      void queryClient.invalidateQueries({ queryKey: keys.plans(workspaceId, plan.month) });
+      void queryClient.invalidateQueries({ queryKey: ["posts"] });
+      showToast("Plan deleted.");
+    },
+    onError: (error) => showError(errorMessage(error), errorLink(error)),
+  });
+  function askToDelete() {
+    const kept = counts.scheduled + counts.waiting;
+    const question =
+      `Delete this plan? Its ${plural(counts.drafts, "draft")} ${counts.drafts === 1 ? "is" : "are"} deleted with it` +
+      (kept ? `; the ${plural(kept, kept === counts.scheduled ? "scheduled post" : "approved post")} ${kept === 1 ? "stays" : "stay"} on the calendar.` : ".");
+    if (window.confirm(question)) remove.mutate();
+  }
   const sorted = itemsByDay(plan.items, timeZone).flatMap((day) => day.items);
 
   return (
@@ -66,6 +83,11 @@ export function PlanGrid({
             <Link className="button-link" to={calendarLink(plan, timeZone)}>
               <CalendarCheck aria-hidden="true" size={16} /> See on the calendar
             </Link>
+          )}
+          {!readOnly && plan.status !== "generating" && (
+            <button type="button" disabled={remove.isPending} onClick={askToDelete}>
+              <Trash2 aria-hidden="true" size={16} /> {remove.isPending ? "Deleting…" : "Delete plan"}
+            </button>
           )}
           {!readOnly && counts.drafts > 0 && (
             <button type="button" className="primary" disabled={approveAll.isPending} onClick={() => approveAll.mutate()}>
@@ -393,6 +415,12 @@ function ItemEditor({
               {count ? `${count.used} / ${count.max}` : `${caption.count} / ${caption.limit}`}
               {count?.over && " — too long for this network"}
             </p>
+            {caption.first_comment && (
+              <p className="first-comment">
+                <span className="muted">First comment: </span>
+                {caption.first_comment}
+              </p>
+            )}
             <p className="muted writer-line">
               <Sparkles aria-hidden="true" size={14} /> Written by {writerName(item.writer)}
             </p>

@@ -54,6 +54,8 @@ export interface ItemCaption {
   /** The caption as posted, hashtags included. */
   text: string;
   hashtags: string[];
+  /** Posted as the first comment where the network has one (Instagram: the rest of its hashtags). */
+  first_comment?: string | null;
   /** The text's length by the network's own count, and the network's limit on it. */
   count: number;
   limit: number;
@@ -194,6 +196,11 @@ export function patchItem(
 
 export function regenerateItem(ws: string, planId: string, itemId: string, part: "text" | "image"): Promise<PlanItem> {
   return api<PlanItem>(`${base(ws)}/plans/${planId}/items/${itemId}/regenerate`, { method: "POST", body: { part } });
+}
+
+/** The plan and its drafts not yet approved; what is scheduled stays on the calendar. */
+export function deletePlan(ws: string, planId: string): Promise<void> {
+  return api<void>(`${base(ws)}/plans/${planId}`, { method: "DELETE" });
 }
 
 export function approve(ws: string, planId: string, itemIds?: string[]): Promise<Plan> {
