@@ -34,6 +34,9 @@ MOTO_CANNOT_CREATE = {
     "AWS::S3::BucketPolicy",
     "AWS::SQS::QueuePolicy",
     "AWS::SNS::Subscription",
+    "AWS::SNS::TopicPolicy",
+    "AWS::SES::ConfigurationSet",
+    "AWS::SES::ConfigurationSetEventDestination",
     "AWS::ApiGateway::GatewayResponse",
 }
 
