@@ -113,3 +113,32 @@ def test_reads_of_an_item_being_rewritten_never_break(aws):
             w.result()
     assert all(0 <= size <= 200 for size in sizes)
     assert read(0) == 200
+
+
+def test_sqs_deletes_by_receipt_handle_keep_every_other_message(aws):
+    """Deletes find the message by the handles its receives issued (an index instead of
+    moto's two scans of the queue per delete): an old handle of a message received again
+    deletes it, a second delete is accepted, a handle never issued is refused, and every
+    message not deleted is still received, once."""
+    sqs = client("sqs")
+    url = get_settings().webhook_queue_url
+    for i in range(25):
+        sqs.send_message(QueueUrl=url, MessageBody=str(i))
+    first = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)
+    again = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=900)
+    assert {m["Body"] for m in first["Messages"]} == {m["Body"] for m in again["Messages"]}
+    old = first["Messages"][0]["ReceiptHandle"]
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=old)
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=old)
+    for message in again["Messages"]:
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    with pytest.raises(sqs.exceptions.ReceiptHandleIsInvalid):
+        sqs.delete_message(QueueUrl=url, ReceiptHandle="never-issued")
+    sqs.send_message(QueueUrl=url, MessageBody="25")  # sent after the deletes began
+    left = []
+    while answer := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        for message in answer:
+            left.append(int(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    done = {int(m["Body"]) for m in again["Messages"]}
+    assert sorted(left) == sorted(set(range(26)) - done)
