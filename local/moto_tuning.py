@@ -25,6 +25,7 @@ def tune_moto() -> None:
     read_the_sqs_clock_cheaply()
     make_sqs_thread_safe()
     delete_sqs_messages_by_handle()
+    send_without_reading_every_queue_attribute()
 
 
 def replace_once(owner: type, name: str, wrap: Callable[[Any], Any]) -> None:
@@ -229,6 +230,50 @@ def delete_sqs_messages_by_handle() -> None:
         return delete_message
 
     replace_once(Queue, "delete_message", wrap)
+
+
+_sending = threading.local()
+
+
+def send_without_reading_every_queue_attribute() -> None:
+    """moto's SQS send reads the queue's `attributes` for one of them (content-based
+    deduplication), and building them counts the visible, delayed and in-flight messages:
+    three scans of the queue per message sent, quadratic again (in bench/webhooks.py's
+    10,000-event run two thirds of the embedded AWS's time, once retries and backoff
+    waits had filled the queue). While a send runs, a queue answers with that attribute
+    alone (what moto's send and add_message read); elsewhere with all of them."""
+    from moto.sqs.models import Queue, SQSBackend
+
+    every = Queue.__dict__["attributes"].fget
+    if not getattr(every, "tuned", False):
+
+        def attributes(self: Any) -> dict[str, Any]:
+            if getattr(_sending, "on", False):
+                if not self.fifo_queue:
+                    return {}
+                return {
+                    "ContentBasedDeduplication": str(bool(self.content_based_deduplication)).lower()
+                }
+            return dict(every(self))
+
+        attributes.tuned = True  # type: ignore[attr-defined]
+        Queue.attributes = property(attributes)  # type: ignore[assignment,method-assign]
+
+    send = SQSBackend.send_message
+    if getattr(send, "marks_sending", False):
+        return
+
+    @functools.wraps(send)
+    def send_message(*args: Any, **kwargs: Any) -> Any:
+        before = getattr(_sending, "on", False)
+        _sending.on = True
+        try:
+            return send(*args, **kwargs)
+        finally:
+            _sending.on = before
+
+    send_message.marks_sending = True  # type: ignore[attr-defined]
+    SQSBackend.send_message = send_message  # type: ignore[method-assign]
 
 
 def _sqs_serialised(method: Any) -> Any:

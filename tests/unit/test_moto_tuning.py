@@ -142,3 +142,28 @@ def test_sqs_deletes_by_receipt_handle_keep_every_other_message(aws):
             sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
     done = {int(m["Body"]) for m in again["Messages"]}
     assert sorted(left) == sorted(set(range(26)) - done)
+
+
+def test_sqs_sends_still_honour_the_queues_attributes(aws):
+    """A send reads only content-based deduplication (not every attribute, which counts
+    the queue's messages): a FIFO queue with it still drops a duplicate body, one without
+    it still asks for a deduplication id, and the attributes read afterwards are whole."""
+    sqs = client("sqs")
+    url = get_settings().webhook_queue_url
+    sqs.send_message(QueueUrl=url, MessageBody="one", DelaySeconds=5)
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attributes["ApproximateNumberOfMessagesDelayed"] == "1"
+    assert "VisibilityTimeout" in attributes
+
+    fifo = sqs.create_queue(
+        QueueName="tuning.fifo",
+        Attributes={"FifoQueue": "true", "ContentBasedDeduplication": "true"},
+    )["QueueUrl"]
+    for _ in range(2):
+        sqs.send_message(QueueUrl=fifo, MessageBody="same", MessageGroupId="g")
+    got = sqs.receive_message(QueueUrl=fifo, MaxNumberOfMessages=10)["Messages"]
+    assert [m["Body"] for m in got] == ["same"]
+
+    strict = sqs.create_queue(QueueName="strict.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
+    with pytest.raises(sqs.exceptions.ClientError):
+        sqs.send_message(QueueUrl=strict, MessageBody="x", MessageGroupId="g")
