@@ -43,27 +43,16 @@ def sign_up_via_api(
         timeout=10,
     )
     assert response.status_code == 201, response.text
+    body = response.json()
     email = email.strip().lower()
     if verified:
         verify_email_via_api(base_url, email)
-    # Signing in again after the link, as a person does (sign-up's own tokens work too).
-    signed_in = requests.post(
-        f"{base_url}/v1/auth/login", json={"email": email, "password": PASSWORD}, timeout=10
-    )
-    signed_in.raise_for_status()
-    body = signed_in.json()
-    me = requests.get(
-        f"{base_url}/v1/me",
-        headers={"Authorization": f"Bearer {body['access_token']}"},
-        timeout=10,
-    ).json()
-    [owned] = [w for w in me["workspaces"] if w["role"] == "owner"]
     user = BrowserUser(
         email=email,
         name=name,
         password=PASSWORD,
-        user_id=me["user"]["id"],
-        workspace_id=owned["id"],
+        user_id=body["user"]["id"],
+        workspace_id=body["workspace"]["id"],
         access_token=body["access_token"],
     )
     tokens = {"access_token": body["access_token"], "refresh_token": body["refresh_token"]}
