@@ -28,7 +28,6 @@ def test_audit_log_lists_people_events_newest_first(client):
         "invitation.accepted",
         "invitation.sent",
         "user.signed_in",
-        "user.signed_in",  # the sign-in after signing up (signup() signs in for the tokens)
         "user.email_verified",
         "user.signed_up",
     ]
