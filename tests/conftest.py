@@ -70,8 +70,32 @@ def client(aws):
 
     import app
 
+    _serve_each_thread_its_own_request(app.app)
     with Client(app.app, project_dir=NO_CHALICE_CONFIG) as test_client:
         yield test_client
+
+
+class _RequestOfThisThread:
+    """Chalice keeps the request being served in one attribute of the app; a test that
+    races two requests through the client from two threads would have each read the
+    other's. Per thread, as each Lambda container (and the local API) serves one."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._local = threading.local()
+
+    def __get__(self, app: object, owner: type) -> object:
+        return getattr(self._local, "request", None)
+
+    def __set__(self, app: object, request: object) -> None:
+        self._local.request = request
+
+
+def _serve_each_thread_its_own_request(chalice_app: object) -> None:
+    kind = type(chalice_app)
+    if not isinstance(kind.__dict__.get("current_request"), _RequestOfThisThread):
+        kind.current_request = _RequestOfThisThread()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="session")
