@@ -4,6 +4,7 @@ what moto's own serialiser would have answered, for every kind of attribute."""
 from __future__ import annotations
 
 import json
+import uuid
 
 import pytest
 from moto.dynamodb.responses import DynamoResult
@@ -121,7 +122,8 @@ def test_sqs_deletes_by_receipt_handle_keep_every_other_message(aws):
     deletes it, a second delete is accepted, a handle never issued is refused, and every
     message not deleted is still received, once."""
     sqs = client("sqs")
-    url = get_settings().webhook_queue_url
+    # A queue of its own: the shared ones may hold what an earlier test left behind.
+    url = sqs.create_queue(QueueName=f"receipts-{uuid.uuid4().hex[:8]}")["QueueUrl"]
     for i in range(25):
         sqs.send_message(QueueUrl=url, MessageBody=str(i))
     first = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0)

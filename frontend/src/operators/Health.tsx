@@ -37,7 +37,7 @@ export function HealthPanel() {
           {health.data.networks.length === 0 ? (
             <p className="empty-state">No publish attempt in the last day.</p>
           ) : (
-            <div className="table-scroll">
+            <div className="table-scroll" tabIndex={0} role="region" aria-label="Attempts per network">
               <table className="health-table">
                 <caption className="visually-hidden">Attempts per network</caption>
                 <thead>
