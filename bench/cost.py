@@ -42,6 +42,7 @@ import contextlib
 import io
 import json
 import math
+import re
 import statistics
 import sys
 import threading
@@ -207,6 +208,22 @@ class Call:
     seconds: float
     rru: float = 0.0
     wru: float = 0.0
+    writes: list[Write] = field(default_factory=list)
+
+
+@dataclass
+class Write:
+    """One item a write request changed: its table, which item, and the write units of
+    the base table and of each global secondary index the change touched."""
+
+    table: str
+    item: str
+    base: int
+    indexes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def wru(self) -> int:
+        return self.base + sum(self.indexes.values())
 
 
 @dataclass
@@ -398,17 +415,25 @@ class Meter:
             for (table, key), old in zip(writes, before, strict=True):
                 new = None if failed else self.peek(table, key)
                 size = max(_size(old or {}), _size(new or {}))
-                total += factor * max(1, math.ceil(size / 1024))
+                write = Write(table, _describe(key), factor * max(1, math.ceil(size / 1024)))
                 if not failed:
-                    total += factor * self._index_units(table, old, new)
+                    write.indexes = {
+                        index: factor * units
+                        for index, units in self._index_units(table, old, new).items()
+                        if units
+                    }
+                call.writes.append(write)
+                total += write.wru
             call.wru = total
 
-    def _index_units(self, table: str, old: dict | None, new: dict | None) -> int:
-        """Write units of the table's global secondary indexes for one item's change."""
+    def _index_units(self, table: str, old: dict | None, new: dict | None) -> dict[str, int]:
+        """Write units of each of the table's global secondary indexes for one item's
+        change."""
         description = self.table(table)
         base_keys = [k["AttributeName"] for k in description["KeySchema"]]
-        units = 0
+        found: dict[str, int] = {}
         for index in description.get("GlobalSecondaryIndexes", []):
+            units = found.setdefault(index["IndexName"], 0)
             keys = [k["AttributeName"] for k in index["KeySchema"]]
             projection = index["Projection"]
             kept = set(base_keys + keys + projection.get("NonKeyAttributes", []))
@@ -425,7 +450,18 @@ class Meter:
                     units += max(1, math.ceil(_size(now) / 1024))
                     break
                 units += max(1, math.ceil(_size(item) / 1024))
-        return units
+            found[index["IndexName"]] = units
+        return found
+
+
+def _describe(key: dict[str, Any]) -> str:
+    """An item's key with its ids elided: which kind of item a write touched."""
+    parts = []
+    for name, value in key.items():
+        (_, v), *_ = value.items()
+        text = re.sub(r"[A-Za-z0-9_-]{16,}", "…", str(v))
+        parts.append(f"{name}={text}")
+    return ",".join(parts)
 
 
 def _projected(item: dict | None, keys: list[str], kind: str, kept: set[str]) -> dict | None:
@@ -503,6 +539,17 @@ class Figures:
             f"{op} x{n:.0f}" + (f" ({r:g} RRU, {w:g} WRU)" if r or w else "")
             for op, (n, r, w) in units.items()
         )
+
+    def writes(self) -> list[str]:
+        """Each item the last run wrote: table, item, base and index write units."""
+        lines = []
+        for c in self.profiles[-1].calls:
+            for w in c.writes:
+                indexes = "".join(f" + {name} {units}" for name, units in w.indexes.items())
+                lines.append(
+                    f"{c.operation} {w.table} [{w.item}]: {w.wru} WRU = base {w.base}{indexes}"
+                )
+        return lines
 
     def projected_ms(self) -> float:
         """Billed duration on AWS: own compute at the function's vCPU share + AWS and
@@ -883,6 +930,10 @@ def report(r: dict[str, Any], init_s: float) -> None:
     )
     for key in ("create", "publish", "sweep"):
         print(f"  {r[key].name}: {r[key].ops()}")
+    for key in ("create", "publish"):
+        print(f"  {r[key].name}, writes by table and index:")
+        for line in r[key].writes():
+            print(f"    {line}")
     print(f"  {collect.name}, per post: {collect.ops()}")
     publish = r["publish"]
     print(
