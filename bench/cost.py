@@ -220,6 +220,7 @@ class Write:
     item: str
     base: int
     indexes: dict[str, int] = field(default_factory=dict)
+    size: int = 0  # bytes: the larger of the item before and after
 
     @property
     def wru(self) -> int:
@@ -415,7 +416,9 @@ class Meter:
             for (table, key), old in zip(writes, before, strict=True):
                 new = None if failed else self.peek(table, key)
                 size = max(_size(old or {}), _size(new or {}))
-                write = Write(table, _describe(key), factor * max(1, math.ceil(size / 1024)))
+                write = Write(
+                    table, _describe(key), factor * max(1, math.ceil(size / 1024)), size=size
+                )
                 if not failed:
                     write.indexes = {
                         index: factor * units
@@ -598,6 +601,36 @@ class CollectorFigures:
             _compute_ms(own, ASSUMPTIONS["COLLECTOR_MEMORY_MB"])
             + waits / ASSUMPTIONS["COLLECTOR_ACCOUNTS_AT_ONCE"]
         )
+
+    def writes(self) -> list[str]:
+        """Per post, the writes of all five rounds by operation, table and kind of item:
+        how many, the item sizes, and the write units of the base table and each index."""
+        kinds: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for p in self.rounds:
+            for c in p.calls:
+                for w in c.writes:
+                    kind = re.sub(r"\d{4}-\d\d-\d\dT[\d:.]+Z?", "<time>", w.item)
+                    kind = re.sub(r"#\d+(?=#|$)", "#<n>", kind)
+                    found = kinds.setdefault(
+                        (c.operation, w.table, kind),
+                        {"n": 0, "base": 0, "indexes": Counter(), "sizes": []},
+                    )
+                    found["n"] += 1
+                    found["base"] += w.base
+                    found["indexes"].update(w.indexes)
+                    found["sizes"].append(w.size)
+        lines = []
+        for (operation, table, kind), f in kinds.items():
+            indexes = "".join(
+                f" + {name} {units / self.posts:.3g}" for name, units in f["indexes"].items()
+            )
+            total = (f["base"] + sum(f["indexes"].values())) / self.posts
+            lines.append(
+                f"{operation} x{f['n'] / self.posts:.3g} {table} [{kind}] "
+                f"({min(f['sizes'])}-{max(f['sizes'])} bytes): {total:.3g} WRU = "
+                f"base {f['base'] / self.posts:.3g}{indexes}"
+            )
+        return lines
 
     def ops(self) -> str:
         units: dict[str, list[float]] = {}
@@ -935,6 +968,9 @@ def report(r: dict[str, Any], init_s: float) -> None:
         for line in r[key].writes():
             print(f"    {line}")
     print(f"  {collect.name}, per post: {collect.ops()}")
+    print(f"  {collect.name}, writes per post by table, item and index:")
+    for line in collect.writes():
+        print(f"    {line}")
     publish = r["publish"]
     print(
         f"  CPU per publish in this process (app + in-process moto + sandbox): "
