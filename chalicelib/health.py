@@ -63,15 +63,68 @@ def record_attempt(
         logger.exception("counting a publish attempt failed", extra={"network": network})
 
 
-def record_sweep(now: datetime, counts: dict[str, int], armed: list[dict[str, str]]) -> None:
+def record_sweep(
+    now: datetime,
+    counts: dict[str, int],
+    armed: list[dict[str, str]],
+    signals: dict[str, Any] | None = None,
+) -> None:
     """The sweeper's run, for the health page (best effort, as `record_attempt`)."""
     from chalicelib.observability import logger
     from chalicelib.store import health as store
 
     try:
-        store.record_sweep(now, counts, armed[:SWEEP_ARMED_SHOWN])
+        store.record_sweep(now, counts, armed[:SWEEP_ARMED_SHOWN], signals or {})
     except Exception:
         logger.exception("recording the sweep failed")
+
+
+def evaluate_signals(now: datetime) -> dict[str, Any]:
+    """The alarms' figures over the last 10 to 20 minutes (`domain.health.signals`), read
+    from the publisher's counters (one BatchGetItem): `NetworksFailing` and
+    `WorstLatenessP99Seconds` as EMF metrics for the alarms of
+    infrastructure/template.yaml, one log line naming the networks, and the figures for
+    the sweep's record (the operators' page). Nothing is emitted when nothing was
+    attempted. Best effort: a failure is logged and the sweep goes on."""
+    from chalicelib.domain.health import (
+        BUCKET,
+        SIGNAL_BUCKETS,
+        add_up,
+        bucket_start,
+        signals,
+    )
+    from chalicelib.networks.registry import NETWORK_IDS
+    from chalicelib.observability import count, logger
+    from chalicelib.store import health as store
+
+    try:
+        newest = bucket_start(now)
+        found = store.read(NETWORK_IDS, [newest - BUCKET * i for i in range(SIGNAL_BUCKETS)])
+        by_network: dict[str, list[dict[str, int]]] = {}
+        for (network, _), counters in found.items():
+            by_network.setdefault(network, []).append(counters)
+        figures = signals({network: add_up(c) for network, c in by_network.items()})
+    except Exception:
+        logger.exception("evaluating publishing's signals failed")
+        return {}
+    if not figures["attempted"]:
+        return figures
+    failing, late = figures["failing"], figures["late"]
+    worst = figures["worst_lateness_p99_seconds"]
+    assert isinstance(failing, dict) and isinstance(late, dict)
+    count("NetworksFailing", len(failing))
+    if isinstance(worst, float):
+        count("WorstLatenessP99Seconds", worst, "Seconds")
+    log = logger.warning if failing or late else logger.info
+    log(
+        "publishing signals",
+        extra={
+            "networks_failing": failing,
+            "networks_late": late,
+            "worst_lateness_p99_seconds": worst,
+        },
+    )
+    return figures
 
 
 def network_health(now: datetime) -> dict[str, dict[str, Any]]:

@@ -196,6 +196,15 @@ class SweeperRun(Model):
     at: str
     counts: dict[str, int]
     acted_on: list[SweptPost] = Field(description="the first 20 posts it armed or invoked")
+    networks_failing: dict[str, float] = Field(
+        default_factory=dict,
+        description="networks over the failure-rate alarm's threshold (more than a fifth of "
+        "at least 5 attempts failed in the last 10 to 20 minutes), with their failure rates",
+    )
+    networks_late: dict[str, float] = Field(
+        default_factory=dict,
+        description="networks whose lateness p99 (s) was over the alarm's 60 s then",
+    )
 
 
 class HealthOut(Model):
@@ -439,7 +448,13 @@ def publishing_health(ctx: RequestContext) -> HealthOut:
         ],
         queues=[QueueDepth(**depth) for depth in health.queue_depths()],
         collection=CollectionBacklog(**health.collection_backlog(now)),
-        sweeper=SweeperRun(at=sweep["at"], counts=sweep["counts"], acted_on=sweep["armed"])
+        sweeper=SweeperRun(
+            at=sweep["at"],
+            counts=sweep["counts"],
+            acted_on=sweep["armed"],
+            networks_failing=sweep["signals"].get("failing", {}),
+            networks_late=sweep["signals"].get("late", {}),
+        )
         if sweep
         else None,
     )

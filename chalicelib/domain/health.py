@@ -109,3 +109,44 @@ def figures(counts: Mapping[str, int]) -> dict[str, object]:
         "lateness_p50_seconds": percentile(histogram, 0.5),
         "lateness_p99_seconds": percentile(histogram, 0.99),
     }
+
+
+# ---- The alarms' figures (the sweeper evaluates them every 5 minutes) ----------------
+# One CloudWatch alarm per figure instead of one per network (an alarm is billed per
+# metric it watches: per-network alarms were 30 of them), computed from the same
+# counters the operators' page reads, so the alarm and the page agree.
+SIGNAL_BUCKETS = 2  # this 10-minute bucket so far and the one before: 10 to 20 minutes
+FAILURE_RATE_THRESHOLD = 0.2  # more than a fifth of the settled attempts failed
+FAILURE_RATE_MIN_SETTLED = 5  # ... out of at least this many (one failure in two is noise)
+LATENESS_P99_THRESHOLD = 60.0  # seconds
+
+
+def signals(by_network: Mapping[str, Mapping[str, int]]) -> dict[str, object]:
+    """From each network's summed counters over the signal window: the networks over the
+    failure-rate threshold (with their rates), the worst network's lateness p99, the
+    networks whose p99 is over the lateness threshold, and whether anything was attempted
+    at all (with nothing attempted no figure is emitted: an idle deployment sends
+    CloudWatch nothing). p99 is a bin's upper edge (`figures`): up to a quarter above the
+    true figure, so the lateness alarm errs towards waking someone."""
+    failing: dict[str, float] = {}
+    late: dict[str, float] = {}
+    worst: float | None = None
+    attempted = False
+    for network, counts in sorted(by_network.items()):
+        shown = figures(counts)
+        attempted = attempted or bool(shown["attempts"])
+        published, failed = counts.get(PUBLISHED, 0), counts.get(FAILED, 0)
+        settled = published + failed
+        if settled >= FAILURE_RATE_MIN_SETTLED and failed / settled > FAILURE_RATE_THRESHOLD:
+            failing[network] = round(failed / settled, 4)
+        p99 = shown["lateness_p99_seconds"]
+        if isinstance(p99, float):
+            worst = p99 if worst is None else max(worst, p99)
+            if p99 > LATENESS_P99_THRESHOLD:
+                late[network] = p99
+    return {
+        "attempted": attempted,
+        "failing": failing,
+        "late": late,
+        "worst_lateness_p99_seconds": worst,
+    }

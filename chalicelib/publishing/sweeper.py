@@ -8,7 +8,8 @@ see chalicelib/store/posts.py) and
 - invokes the publisher for a post overdue by more than the grace period that no
   invocation reached, and for a post on its way whose lease or retry time has passed.
 The publisher's claims decide what is done: the sweeper never touches a target itself, so
-one that is claimed or done is left alone.
+one that is claimed or done is left alone. Each run also evaluates the per-network
+alarms' figures from the publisher's health counters (chalicelib/health.py).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib import scheduling
-from chalicelib.health import record_sweep
+from chalicelib.health import evaluate_signals, record_sweep
 from chalicelib.observability import logger
 from chalicelib.settings import get_settings
 from chalicelib.store import posts as store
@@ -47,7 +48,9 @@ def sweep(now: datetime | None = None) -> dict[str, int]:
                     {"workspace_id": key.workspace_id, "post_id": key.post_id, "action": action}
                 )
     logger.info("sweep", extra=counts)
-    record_sweep(now, counts, acted)
+    # The per-network alarms' figures, evaluated here because this runs every 5 minutes
+    # anyway: one metric per figure, not one per network (template.yaml's alarms).
+    record_sweep(now, counts, acted, evaluate_signals(now))
     return counts
 
 

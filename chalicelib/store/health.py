@@ -75,8 +75,14 @@ def read(
     return found
 
 
-def record_sweep(at: datetime, counts: Mapping[str, int], armed: list[dict[str, str]]) -> None:
-    """The sweeper's last run: when, what it did, and the posts it armed (the first few)."""
+def record_sweep(
+    at: datetime,
+    counts: Mapping[str, int],
+    armed: list[dict[str, str]],
+    signals: Mapping[str, Any] | None = None,
+) -> None:
+    """The sweeper's last run: when, what it did, the posts it armed (the first few) and
+    the alarms' figures it evaluated."""
     from chalicelib.aws import client
 
     client("dynamodb").put_item(
@@ -86,6 +92,7 @@ def record_sweep(at: datetime, counts: Mapping[str, int], armed: list[dict[str, 
             "at": {"S": iso(at)},
             "counts": {"S": json.dumps(dict(counts))},
             "armed": {"S": json.dumps(armed)},
+            "signals": {"S": json.dumps(dict(signals or {}))},
             "ttl": {"N": str(int((at + KEEP).timestamp()))},
         },
     )
@@ -105,6 +112,7 @@ def last_sweep() -> dict[str, Any] | None:
         "at": item["at"]["S"],
         "counts": json.loads(item["counts"]["S"]),
         "armed": json.loads(item["armed"]["S"]),
+        "signals": json.loads(item.get("signals", {}).get("S", "{}")),
     }
 
 

@@ -4,7 +4,9 @@ every action lands in the operators' log and in the workspace's audit log."""
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 from datetime import datetime, timedelta
 
 import pytest
@@ -298,6 +300,62 @@ def test_the_health_page_counts_each_networks_attempts_queues_and_the_sweep(
         {"workspace_id": world.ws, "post_id": unarmed, "action": "armed"}
     ]
     assert sweeper["at"] <= health["generated_at"]
+
+
+def test_the_sweep_names_the_networks_over_the_alarms_thresholds_in_one_metric_each(
+    client, world, monkeypatch, capfd
+):
+    """The per-network failure-rate and lateness alarms watch one metric each, which the
+    sweeper works out from the publisher's counters: how many networks failed over a
+    fifth of their posts (of 5 or more), and the worst network's lateness p99. The
+    networks are named in its log line and on the operators' page."""
+    from chalicelib.observability import SERVICE
+    from chalicelib.publishing.sweeper import sweep
+    from tests.publishing.test_signals import emitted, log_lines
+
+    operator = make_operator(monkeypatch, signup(client))
+    capfd.readouterr()
+    sweep()  # nothing attempted: nothing sent to CloudWatch
+    quiet = [m for m in emitted(capfd.readouterr().out) if m.get("network") is None]
+    assert quiet == []
+
+    x, linkedin = world.account("x"), world.account("linkedin")
+    world.sandbox.fault("linkedin", "duplicate", 2)  # 2 of 5 failed for good: 40 %
+    for n in range(5):
+        due = utcnow() - timedelta(seconds=1)
+        post_id = world.schedule({linkedin: "linkedin"}, f"Linkedin {n}", at=due, arm=False)
+        invoke_publisher({"workspace_id": world.ws, "post_id": post_id, "version": 1})
+    # X: one failure in one attempt is not enough to judge, but its post went out 2 minutes
+    # after its time: over the lateness alarm's 60 s.
+    world.sandbox.fault("x", "duplicate", 1)
+    for text, late in (("X failed", timedelta(seconds=1)), ("X late", timedelta(minutes=2))):
+        post_id = world.schedule({x: "x"}, text, at=utcnow() - late, arm=False)
+        invoke_publisher({"workspace_id": world.ws, "post_id": post_id, "version": 1})
+    written = io.StringIO()
+    for handler in logging.getLogger(SERVICE).handlers:  # bound to stdout at import
+        if isinstance(handler, logging.StreamHandler):
+            monkeypatch.setattr(handler, "stream", written)
+    capfd.readouterr()
+    sweep()
+
+    out = capfd.readouterr().out
+    figures = {m["name"]: m for m in emitted(out) if m.get("network") is None}
+    assert figures["NetworksFailing"]["value"] == [1]
+    assert figures["NetworksFailing"]["service"] == "schedulo-api"
+    assert figures["WorstLatenessP99Seconds"]["unit"] == "Seconds"
+    # A bin's upper edge: within a quarter above the 2 minutes.
+    [worst] = figures["WorstLatenessP99Seconds"]["value"]
+    assert 120 <= worst <= 150
+    logged = log_lines(written.getvalue())
+    [line] = [line for line in logged if line["message"] == "publishing signals"]
+    assert line["level"] == "WARNING"
+    assert line["networks_failing"] == {"linkedin": 0.4}
+    assert set(line["networks_late"]) == {"x"}
+
+    page = call(client, "GET", "/v1/admin/health", headers=operator.headers)
+    assert page.status_code == 200, page.json
+    assert page.json["sweeper"]["networks_failing"] == {"linkedin": 0.4}
+    assert list(page.json["sweeper"]["networks_late"]) == ["x"]
 
 
 def test_lifting_a_suspension_publishes_what_it_refused_lately_and_tells_of_the_rest(

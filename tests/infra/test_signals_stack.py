@@ -21,6 +21,7 @@ from tests.support.publishing import PublishingWorld
 from tests.support.sandbox import running_sandbox
 
 STAGE = "test"
+FREE_ALARM_METRICS = 10  # CloudWatch's always-free alarm metrics a month
 # What moto's CloudFormation cannot create (local/provision.py creates some directly:
 # the schedule group, the dead-letter alarm, the secrets; the rest has no local meaning).
 MOTO_CANNOT_CREATE = {
@@ -106,8 +107,6 @@ def topic(aws) -> str:
 
 
 def test_every_alarm_is_accepted_by_cloudwatch_and_tells_the_operators(topic):
-    from chalicelib.networks.registry import NETWORK_IDS
-
     cloudwatch = boto3.client("cloudwatch")
     defined = alarms(topic)
     try:
@@ -120,13 +119,36 @@ def test_every_alarm_is_accepted_by_cloudwatch_and_tells_the_operators(topic):
         created = [p["AlarmName"] for p in defined.values()]
         created.remove(f"schedulo-{STAGE}-dead-letters-visible")  # provision's own
         cloudwatch.delete_alarms(AlarmNames=created)
-    failure_rates = {p["AlarmName"] for p in defined.values() if "failure-rate" in p["AlarmName"]}
-    assert failure_rates == {f"schedulo-{STAGE}-failure-rate-{n}" for n in NETWORK_IDS}
-    for wanted in ("lateness-p99", "publisher-errors", "publisher-throttles", "webhook-queue-age"):
+    for wanted in (
+        "dead-letters-visible",
+        "failure-rate",
+        "lateness-p99",
+        "publisher-errors",
+        "publisher-throttles",
+        "webhook-queue-age",
+        "metrics-backlog",
+    ):
         assert f"schedulo-{STAGE}-{wanted}" in {p["AlarmName"] for p in defined.values()}
 
 
+def test_the_alarms_watch_no_more_metrics_than_cloudwatch_alarms_for_free(topic):
+    """CloudWatch bills an alarm by the metrics it watches (a metric math alarm: each one
+    in its expression), and an account's first 10 are free: the failure rate and the
+    lateness of every network are one metric each, which the sweeper works out."""
+    watched = []
+    for properties in alarms(topic).values():
+        queries = [q for q in properties.get("Metrics", []) if "MetricStat" in q]
+        if queries:
+            watched += [q["MetricStat"]["Metric"]["MetricName"] for q in queries]
+        else:
+            watched.append(properties["MetricName"])
+    assert len(watched) <= FREE_ALARM_METRICS, watched
+    assert {"NetworksFailing", "WorstLatenessP99Seconds"} <= set(watched)
+
+
 def test_a_publish_through_the_stack_emits_what_the_alarms_watch(client, topic, capfd, monkeypatch):
+    from chalicelib.publishing.sweeper import sweep
+
     monkeypatch.setenv("SCHEDULO_RETRY_BASE_SECONDS", "1")
     with running_sandbox() as sandbox, PublishingWorld(client, sandbox) as world:
         x, linkedin = world.account("x"), world.account("linkedin")
@@ -134,6 +156,7 @@ def test_a_publish_through_the_stack_emits_what_the_alarms_watch(client, topic, 
         post_id = world.schedule({x: "x", linkedin: "linkedin"}, "Through the stack")
         item = world.wait_for(post_id)
     assert [t.status for t in item.targets] == ["published", "failed"]
+    sweep()  # the per-network alarms' figures, from the publisher's counters
     metrics = emitted(capfd.readouterr().out)
     seen = {
         (m["name"], frozenset((k, v) for k, v in m.items() if k not in ("name", "unit", "value")))
@@ -141,19 +164,16 @@ def test_a_publish_through_the_stack_emits_what_the_alarms_watch(client, topic, 
     }
     watched = set()
     for properties in alarms(topic).values():
-        for query in properties.get("Metrics", []):
-            metric = query.get("MetricStat", {}).get("Metric")
-            if metric and metric["Namespace"] == "Schedulo":
-                dims = frozenset((d["Name"], d["Value"]) for d in metric["Dimensions"])
-                if dict(dims)["network"] in ("x", "linkedin"):
-                    watched.add((metric["MetricName"], dims))
-    expected = {
-        ("PostsPublished", frozenset({("network", "x"), ("service", "schedulo-api")})),
-        ("PublishFailed", frozenset({("network", "linkedin"), ("service", "schedulo-api")})),
-        ("PublishLatenessSeconds", frozenset({("network", "x"), ("service", "schedulo-api")})),
-    }
+        if properties.get("Namespace") == "Schedulo":
+            dims = frozenset((d["Name"], d["Value"]) for d in properties["Dimensions"])
+            watched.add((properties["MetricName"], dims))
+    service = frozenset({("service", "schedulo-api")})
+    expected = {("NetworksFailing", service), ("WorstLatenessP99Seconds", service)}
     assert expected <= watched
     assert expected <= seen
+    # The dashboard's per-network figures.
+    assert ("PublishFailed", frozenset({("network", "linkedin"), *service})) in seen
+    assert ("PostsPublished", frozenset({("network", "x"), *service})) in seen
 
 
 def test_every_function_of_the_merged_template_is_traced_and_may_write_traces(

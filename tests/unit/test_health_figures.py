@@ -6,6 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from chalicelib.domain.health import (
+    ATTEMPTS,
+    FAILED,
+    PUBLISHED,
     add_up,
     attempt_counts,
     bin_upper,
@@ -13,6 +16,7 @@ from chalicelib.domain.health import (
     buckets_between,
     figures,
     lateness_bin,
+    signals,
 )
 
 
@@ -47,3 +51,25 @@ def test_buckets_are_ten_minutes_in_utc():
     assert bucket_start(moment) == datetime(2026, 3, 29, 1, 50, tzinfo=UTC)
     start = datetime(2026, 3, 29, 1, 5, tzinfo=UTC)
     assert len(buckets_between(start, moment)) == 6
+
+
+def test_signals_count_networks_over_a_fifth_failed_of_five_or_more_and_the_worst_p99():
+    def counters(published: int, failed: int, late_bin: int | None = None) -> dict[str, int]:
+        found = {ATTEMPTS: published + failed, PUBLISHED: published, FAILED: failed}
+        if late_bin is not None:
+            found[f"l{late_bin}"] = published
+        return found
+
+    figures = signals(
+        {
+            "x": counters(4, 1),  # exactly a fifth: not over
+            "linkedin": counters(3, 2, lateness_bin(2.0)),  # 40 % of 5
+            "threads": counters(1, 3),  # 75 %, but of 4: too few to judge
+            "mastodon": counters(10, 0, lateness_bin(90.0)),
+        }
+    )
+    assert figures["attempted"] is True
+    assert figures["failing"] == {"linkedin": 0.4}
+    assert list(figures["late"]) == ["mastodon"]
+    assert figures["worst_lateness_p99_seconds"] == round(bin_upper(lateness_bin(90.0)), 2)
+    assert signals({})["attempted"] is False

@@ -104,6 +104,21 @@ export function HealthPanel() {
                 {health.data.sweeper.counts.armed ?? 0}, published overdue {health.data.sweeper.counts.invoked ?? 0}, expired{" "}
                 {health.data.sweeper.counts.expired ?? 0}.
               </p>
+              <p>
+                Alarms (last 10 to 20 minutes):{" "}
+                {Object.keys(health.data.sweeper.networks_failing ?? {}).length > 0
+                  ? `over the failure-rate threshold (more than 20 % failed): ${Object.entries(health.data.sweeper.networks_failing ?? {})
+                      .map(([network, rate]) => `${network} ${(rate * 100).toFixed(0)} %`)
+                      .join(", ")}`
+                  : "no network over the failure-rate threshold"}
+                ;{" "}
+                {Object.keys(health.data.sweeper.networks_late ?? {}).length > 0
+                  ? `lateness p99 over 60 s: ${Object.entries(health.data.sweeper.networks_late ?? {})
+                      .map(([network, seconds]) => `${network} ≤ ${seconds} s`)
+                      .join(", ")}`
+                  : "none late over 60 s (p99)"}
+                .
+              </p>
               {health.data.sweeper.acted_on.length > 0 && (
                 <ul className="operator-log">
                   {health.data.sweeper.acted_on.map((p) => (

@@ -135,6 +135,9 @@ export interface Health {
     at: string;
     counts: Record<string, number>;
     acted_on: { workspace_id: string; post_id: string; action: string }[];
+    /** Over the alarms' thresholds at that run: failure rate by network, p99 lateness (s). */
+    networks_failing?: Record<string, number>;
+    networks_late?: Record<string, number>;
   } | null;
 }
 

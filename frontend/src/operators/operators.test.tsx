@@ -98,7 +98,7 @@ describe("HealthPanel", () => {
         { name: "webhooks", label: "Webhook deliveries", visible: null, in_flight: null, delayed: null, error: "AccessDenied" },
       ],
       collection: { due: 12, oldest_due_at: null },
-      sweeper: { at: new Date().toISOString(), counts: { looked_at: 2, armed: 1, invoked: 0, expired: 0 }, acted_on: [{ workspace_id: "w_9", post_id: "p_1", action: "armed" }] },
+      sweeper: { at: new Date().toISOString(), counts: { looked_at: 2, armed: 1, invoked: 0, expired: 0 }, acted_on: [{ workspace_id: "w_9", post_id: "p_1", action: "armed" }], networks_failing: { linkedin: 0.4 }, networks_late: {} },
     };
     const fetch = vi.fn(async (_url: RequestInfo | URL) => answer(200, health));
     vi.stubGlobal("fetch", fetch);
@@ -113,6 +113,7 @@ describe("HealthPanel", () => {
     expect(screen.getByText(/4 waiting, 0 in flight/)).toBeTruthy();
     expect(screen.getByText(/could not be read \(AccessDenied\)/)).toBeTruthy();
     expect(screen.getByText(/12 refreshes due/)).toBeTruthy();
+    expect(screen.getByText(/failure-rate threshold \(more than 20 % failed\): linkedin 40 %; none late/)).toBeTruthy();
     expect(screen.getByRole("link", { name: "w_9" }).getAttribute("href")).toBe("/operators/w_9");
     expect(String(fetch.mock.calls[0][0])).toContain("/v1/admin/health");
   });
