@@ -6,8 +6,13 @@ the trigger, as for posts; there is no polling loop.
 
 - **The plan lives on the row.** When the publisher records a target `published`, its
   metrics row (chalicelib/store/metrics.py) is written in the same batch as the attempt's
-  audit, with its next refresh's time in `due_at` and an account-derived `due_shard`: the
-  sparse `due-index` is the queue of planned refreshes, across tenants.
+  audit, with its next refresh's time in `due_at`, an account-derived `due_shard` and
+  its `plan`: the sparse `due-index` is the queue of planned refreshes, across tenants.
+  A row on plan is keyed there by its publication time for all five refreshes (its
+  refresh k is due at publication + the k-th offset), so recording a refresh writes the
+  row and nothing else; a refresh that leaves the plan (a retry, a throttled fetch, a
+  reconnection, one taken so late the next is near) is keyed by its own due time until
+  it is recorded.
 - **One schedule per time bucket, not per refresh.** Refresh times are rounded up to
   10-minute buckets; one one-time schedule per bucket (`metrics-<YYYYMMDDTHHMM>` in the
   metrics group, `at()` the bucket's end, UTC, flexible window off, deleted after it
@@ -15,18 +20,21 @@ the trigger, as for posts; there is no polling loop.
   function with `{bucket}`. Arming is idempotent (an existing schedule is kept) and
   remembered per container, so a bucket costs one CreateSchedule however many targets it
   holds. 10,000 targets published in an hour arm about 6 schedules, not 50,000.
-- **The collector drains everything due, not just its bucket.** It reads the due index
-  (8 shards, `due_at <= now`), groups the refreshes by account, and per account opens its
-  token as publishing does (`oauth.tokens.access_for`: refreshed when near expiry), calls
-  the adapter's `metrics` with up to `metrics_batch` ids a call (X 100, YouTube 50), each
-  call first counted against the account's budget for its network (`BUDGETS`, a shared
-  fixed-window counter in the rate-limits table, so concurrent collectors share it). Each
-  refresh is claimed before it is fetched (a small conditional claim item of `CLAIM`'s
-  length in the rate-limits table, not a write to the growing row: `store.metrics.claim`),
-  so overlapping runs never fetch it twice. A run
-  that finds a schedule missing (arming failed) or a bucket left over catches up on
-  the next firing; the daily job runs `collect_due` too, as the safety net the sweeper is
-  for posts.
+- **The collector drains what is due.** A bucket's run reads the due index (8 shards):
+  its on-plan refreshes by publication-time windows (published in the bucket minus each
+  offset) and every off-plan refresh due by now; it groups them by account, and per
+  account opens its token as publishing does (`oauth.tokens.access_for`: refreshed when
+  near expiry), calls the adapter's `metrics` with up to `metrics_batch` ids a call (X
+  100, YouTube 50), each call first counted against the account's budget for its network
+  (`BUDGETS`, a shared fixed-window counter in the rate-limits table, so concurrent
+  collectors share it). Each refresh is claimed before it is fetched (a conditional
+  claim of its own, held for `CLAIM`; the claims of an account's bucket are attributes of
+  one small item in the rate-limits table, written together: `store.metrics.
+  claim_refreshes`), so overlapping runs never fetch it twice. Refreshes a run has no
+  time for are planned off plan, due at once, and the next bucket is armed. The daily
+  job runs `collect_due` too, as the safety net the sweeper is for posts: it catches up
+  the on-plan refreshes of the last `CATCH_UP` that no bucket's run took (a bucket whose
+  arming failed, a run that died holding its claims), each checked against its row.
 - **Snapshots are appended, never rewritten.** Each refresh appends one snapshot in a
   write conditional on the row still waiting for that refresh step, so a duplicate
   delivery appends nothing. A target's first snapshot also puts a `metrics` line, with
@@ -82,13 +90,21 @@ ARM_MARGIN = timedelta(seconds=60)
 MAX_ATTEMPTS = 5  # failed fetches of one refresh before it is given up
 RETRY_BASE = timedelta(minutes=15)  # then doubling, with jitter
 RETRY_CAP = timedelta(hours=6)
+# A refresh planned at least this far ahead keeps to the row's plan (its bucket's run
+# finds it by publication time: no write to the due index); one due sooner (a refresh
+# taken late) is planned off plan, at its time. More than a run's length and a bucket.
+ON_PLAN_MARGIN = timedelta(minutes=30)
+# The daily job's catch-up: on-plan refreshes due in the last day and an hour whose
+# bucket's run never took them (arming failed, a run died holding their claims).
+CATCH_UP = timedelta(days=1, hours=1)
 # A collector run takes no new account after this many seconds: what is left stays due
 # and the next bucket's run (armed before leaving) takes it. Below the 10-minute bucket.
 RUN_SECONDS = 480.0
-# A run claims each refresh for this long before fetching it (`store.claim`), so
-# overlapping runs (the daily job beside a bucket's, a duplicate delivery) never fetch the
-# same refresh twice. Should the run die holding it, the refresh (still due) is taken by
-# the first run after the claim's end, whose bucket is armed.
+# A run claims each refresh for this long before fetching it (`store.claim_refreshes`),
+# so overlapping runs (the daily job beside a bucket's, a duplicate delivery) never fetch
+# the same refresh twice. Should the run die holding it, the refresh (still due) is taken
+# after the claim's end: off plan by the first run then (its bucket is armed), on plan by
+# the daily job's catch-up.
 CLAIM = timedelta(minutes=15)
 WORKERS = 8  # accounts collected at once in one run
 WRITERS = 16  # snapshot writes at once in one run (each target is its own item)
@@ -161,7 +177,8 @@ def planned_row(item: Any, target: Any, result: Any) -> store.TargetMetricsItem:
         media_id=str(media_ids[0]) if media_ids else None,
         published_at=result.published_at.astimezone(UTC),
     )
-    return store.target_item(row, row.published_at + REFRESH_OFFSETS[0])
+    due = row.published_at + REFRESH_OFFSETS[0]
+    return store.target_item(row, due, on_plan=due > utcnow() + ON_PLAN_MARGIN)
 
 
 def plan_collection(item: Any, target: Any, result: Any) -> None:
@@ -257,24 +274,39 @@ def handle_collector(event: dict[str, Any]) -> dict[str, Any]:
     else:
         bucket = event.get("bucket")
         now = utcnow()
-        if bucket:
-            now = max(now, datetime.fromisoformat(bucket))
-        report = collect_due(now)
+        if not bucket:
+            report = collect_due(now)
+        else:
+            end = datetime.fromisoformat(bucket)
+            report = collect_due(max(now, end), bucket=end)
     return report.as_dict()
 
 
 def collect_due(
-    now: datetime | None = None, *, workspace_id: str | None = None, force: bool = False
+    now: datetime | None = None,
+    *,
+    workspace_id: str | None = None,
+    force: bool = False,
+    bucket: datetime | None = None,
 ) -> CollectionReport:
     """Run every refresh due by `now` (default: now), across tenants or of one workspace;
     `force` (a workspace's only): each planned refresh of the workspace, whatever its
-    time (tests, the local stack's "collect now")."""
+    time (tests, the local stack's "collect now"). `bucket`: the end of the bucket whose
+    schedule fired: its on-plan refreshes (those due in it) and every off-plan one due.
+    Without it (the daily job), the on-plan refreshes of the last CATCH_UP that no
+    bucket's run took are caught up (each checked against its row first)."""
     now = now or utcnow()
     report = CollectionReport()
     if workspace_id is not None:
         entries = [e for e in store.workspace_due(workspace_id) if force or e.due_at <= iso(now)]
+    elif bucket is not None:
+        window = (bucket - BUCKET, bucket)
+        entries = list(store.due_entries(now, offsets=REFRESH_OFFSETS, window=window))
     else:
-        entries = list(store.due_entries(now))
+        window = (now - CATCH_UP, now)
+        entries = store.waiting(
+            list(store.due_entries(now, offsets=REFRESH_OFFSETS, window=window))
+        )
     if not entries:
         _emit(report, {})
         return report
@@ -288,14 +320,20 @@ def collect_due(
     due_next: list[str] = []
     due_lock = threading.Lock()
 
+    left: list[store.DueEntry] = []
+
     def run(key: tuple[str, str], group: list[store.DueEntry]) -> None:
         if monotonic() - started > RUN_SECONDS:
             report.add(left=len(group))
+            with due_lock:
+                left.extend(group)
             return
         own = networks.setdefault(group[0].network, CollectionReport())
-        planned = _AccountRun(key[0], key[1], group, now, own, writer, started + RUN_SECONDS).run()
+        account = _AccountRun(key[0], key[1], group, now, own, writer, started + RUN_SECONDS)
+        planned = account.run()
         with due_lock:
             due_next.extend(planned)
+            left.extend(account.left)
 
     with (
         ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="snapshot") as writer,
@@ -306,11 +344,23 @@ def collect_due(
         report.add(**{k: v for k, v in own.as_dict().items() if k != "backlog_seconds"})
     report.refreshes = len(entries)
     if report.left:  # out of time: the next bucket's run takes the rest
+        _leave_due(left, now)
         due_next.append(iso(now + BUCKET))
     arm_for(due_next)
     _emit(report, networks)
     logger.info("metrics collected", extra=report.as_dict())
     return report
+
+
+def _leave_due(entries: list[store.DueEntry], now: datetime) -> None:
+    """Refreshes a run had no time for stay due: those on plan are planned off plan, due
+    now, or no later bucket's run would find them (each reads its own window)."""
+    for entry in entries:
+        if entry.on_plan:
+            store.replan(
+                entry.workspace_id, entry.item_key, entry.refresh_step, now, entry.attempts,
+                None, entry.account_id,
+            )  # fmt: skip
 
 
 class _AccountRun:
@@ -331,6 +381,7 @@ class _AccountRun:
         self.network = entries[0].network
         self.now, self.report = now, report
         self.planned: list[str] = []  # due times written, whose buckets need arming
+        self.left: list[store.DueEntry] = []  # not taken: out of time
         self.time_limited: frozenset[str] = frozenset()  # the adapter's, set by run()
 
     def run(self) -> list[str]:
@@ -365,8 +416,8 @@ class _AccountRun:
         held: set[str] = set()  # and those it holds
         for index, planned_batch in enumerate(batches):
             if self.deadline is not None and monotonic() > self.deadline:
-                left = sum(len(later) for later in batches[index:])
-                self.report.add(left=left)  # still due: the next run takes them
+                self.left = [entry for later in batches[index:] for entry in later]
+                self.report.add(left=len(self.left))  # still due: the next run takes them
                 break
             if planned_batch[0].item_key not in looked:
                 # Claimed a few batches ahead, so networks of one id a call (Meta,
@@ -412,17 +463,8 @@ class _AccountRun:
         writer threads); the others another run took first, or did already."""
         now = max(self.now, utcnow())
         until = now + CLAIM
-
-        def claim(entry: store.DueEntry) -> bool:
-            return store.claim(
-                self.ws, entry.item_key, entry.refresh_step, entry.due_at, until, now
-            )
-
-        if self.writer is None or len(batch) == 1:
-            taken = [claim(entry) for entry in batch]
-        else:
-            taken = list(self.writer.map(claim, batch))
-        claimed = [entry for entry, ok in zip(batch, taken, strict=True) if ok]
+        taken = store.claim_refreshes(self.ws, self.account_id, batch, until, now)
+        claimed = [entry for entry in batch if (entry.item_key, entry.refresh_step) in taken]
         if len(claimed) < len(batch):
             self.report.add(skipped=len(batch) - len(claimed))
         if claimed:
@@ -447,6 +489,7 @@ class _AccountRun:
                 following,
                 self.account_id,
                 self._latest(entry, values),
+                self._plan(entry, entry.refresh_step + 1, following),
             )
             if appended:
                 self.report.add(snapshots=1)
@@ -471,6 +514,17 @@ class _AccountRun:
         if not lacking:
             return None
         return carried_forward(store.latest_of(self.ws, entry.item_key), values, lacking)
+
+    def _plan(self, entry: store.DueEntry, step: int, due: datetime | None) -> str | None:
+        """The row's due-index key for its refresh `step` at `due`; None: unchanged (or no
+        refresh left). On plan when `due` is the plan's and far enough ahead for its
+        bucket's run to find it by publication time."""
+        if due is None:
+            return None
+        published = _published_at(entry)
+        if due == published + REFRESH_OFFSETS[step] and due > self.now + ON_PLAN_MARGIN:
+            return None if entry.on_plan else store.on_plan_key(published)
+        return store.off_plan_key(due, step, 0)
 
     def _next_due(self, entry: store.DueEntry, step: int) -> datetime | None:
         if step >= len(REFRESH_OFFSETS):

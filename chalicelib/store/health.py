@@ -117,25 +117,9 @@ def last_sweep() -> dict[str, Any] | None:
 
 
 def due_refreshes(now: datetime, shards: int, cap: int = 10_000) -> tuple[int, str | None]:
-    """How many analytics refreshes are due by `now` (the collector's queue: the metrics
-    table's sparse due-index; counted up to `cap` a shard) and the oldest one's due time."""
-    from chalicelib.aws import client
-    from chalicelib.settings import get_settings
+    """How many analytics refreshes are overdue by `now` (the collector's queue off plan:
+    retries, throttled fetches, reconnections, runs' leftovers; on-plan refreshes are taken
+    by their bucket's run, chalicelib/store/metrics.py) and the oldest one's due time."""
+    from chalicelib.store.metrics import due_backlog
 
-    dynamodb = client("dynamodb")
-    table = get_settings().tables.metrics
-    due, oldest = 0, None
-    for shard in range(shards):
-        query = {
-            "TableName": table,
-            "IndexName": "due-index",
-            "KeyConditionExpression": "due_shard = :s AND due_at <= :t",
-            "ExpressionAttributeValues": {":s": {"S": str(shard)}, ":t": {"S": iso(now)}},
-        }
-        counted = dynamodb.query(**query, Select="COUNT", Limit=cap)
-        due += int(counted.get("Count", 0))
-        first = dynamodb.query(**query, Limit=1, ScanIndexForward=True).get("Items", [])
-        if first:
-            at = first[0]["due_at"]["S"]
-            oldest = at if oldest is None or at < oldest else oldest
-    return due, oldest
+    return due_backlog(now)

@@ -9,13 +9,18 @@ Items of a workspace (hash key `workspace_id`, sort key `item_key`):
   snapshot's values), `snapshots` (appended, never rewritten: oldest first), `state`
   (`collecting`, `done`, `paused` = the account needs reconnecting) and its collection
   plan: `refresh_step` (the index of the next refresh in the collector's offsets),
-  `attempts` (failed fetches of that refresh) and, while a refresh is planned, `due_at`
-  with `due_shard` (the sparse `due-index`, read across tenants by the collector, as the
-  sweeper reads posts). Two more GSIs: `post-index` (workspace + `<post_id>#<target_id>`:
-  `post_rows`) and `account-index` (`<workspace_id>#<account_id>` + `published_at`:
-  `account_history`, newest first). Both keep keys only, the rows read from the table by
-  key after them (`_full`): a row is written twice a refresh and grows a snapshot each
-  time, and whole copies in two indexes tripled what each write cost (bench/cost.py).
+  `attempts` (failed fetches of that refresh), `due_at` (when it is due) and, while one
+  is planned, `due_shard` with `plan`: the sparse `due-index`, read across tenants by the
+  collector. `plan` is `p#<published_at>` while the row follows its plan (refresh k due
+  at publication + the k-th offset: the index entry never changes from one refresh to
+  the next, the collector finds a bucket's refreshes by publication-time windows), or
+  `r#<due_at>#<step>#<attempts>` once it is off plan (a retry, a throttled fetch, a
+  reconnection, a refresh planned too late to keep to its plan). The index projects only
+  what never changes, so an on-plan refresh writes the row and nothing else (each key
+  change costs a delete and a put on the index: bench/cost.py). Two more GSIs:
+  `post-index` (workspace + `<post_id>#<target_id>`: `post_rows`) and `account-index`
+  (`<workspace_id>#<account_id>` + `published_at`: `account_history`, newest first).
+  Both keep keys only, the rows read from the table by key after them (`_full`).
 - `d#<account_id>#<YYYY-MM-DD>`: one account on one UTC day (followers); `account_days`
   is one range query.
 
@@ -29,7 +34,7 @@ figure the network does not give (null), never 0.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -49,6 +54,8 @@ from chalicelib.store.base import StoredModel, iso, table_meta
 
 DUE_SHARDS = 8  # the collector reads this many GSI partitions, so no one partition is hot
 CLAIM_KEPT = timedelta(days=1)  # a claim item's TTL after its end (TTL deletes lazily)
+ON_PLAN, OFF_PLAN = "p#", "r#"  # the prefixes of `plan`, the due index's sort key
+CLAIMS_A_WRITE = 40  # refreshes claimed in one conditional write (its expression < 4 KB)
 PRIOR_WORKSPACE = "#prior"
 COLLECTING, DONE, PAUSED = "collecting", "done", "paused"
 
@@ -102,6 +109,11 @@ class DueEntry:
     refresh_step: int
     attempts: int
     due_at: str
+    plan: str = ""  # the row's due-index key (`p#...`: on plan; `r#...`: off plan)
+
+    @property
+    def on_plan(self) -> bool:
+        return self.plan.startswith(ON_PLAN)
 
 
 # -- models ------------------------------------------------------------------------------
@@ -133,12 +145,12 @@ class AccountIndex(GlobalSecondaryIndex["TargetMetricsItem"]):
 class DueIndex(GlobalSecondaryIndex["TargetMetricsItem"]):
     class Meta:
         index_name = "due-index"
-        projection = IncludeProjection(
-            ["account_id", "network", "external_id", "target_id", "refresh_step", "attempts"]
-        )
+        # Only what never changes: an attribute projected here that a refresh changed
+        # would cost a write on the index each refresh.
+        projection = IncludeProjection(["account_id", "network", "external_id", "target_id"])
 
     due_shard = UnicodeAttribute(hash_key=True)
-    due_at = UnicodeAttribute(range_key=True)
+    plan = UnicodeAttribute(range_key=True)
 
 
 class TargetMetricsItem(StoredModel):
@@ -166,6 +178,7 @@ class TargetMetricsItem(StoredModel):
     last_error = UnicodeAttribute(null=True)
     due_shard = UnicodeAttribute(null=True)
     due_at = UnicodeAttribute(null=True)
+    plan = UnicodeAttribute(null=True)
 
     post_index = PostIndex()
     account_index = AccountIndex()
@@ -224,8 +237,21 @@ def _just_before(moment: datetime) -> str:
 # -- target rows -------------------------------------------------------------------------
 
 
-def target_item(row: TargetMetricsRow, due_at: datetime | None = None) -> TargetMetricsItem:
-    """The stored item of `row`, with its next refresh planned at `due_at` (None: none)."""
+def on_plan_key(published_at: datetime) -> str:
+    """The due index's key of a row on plan: its publication time, for every refresh."""
+    return f"{ON_PLAN}{iso(published_at)}"
+
+
+def off_plan_key(due: datetime, step: int, attempts: int) -> str:
+    """The due index's key of a row off plan: the refresh `step` due at `due`."""
+    return f"{OFF_PLAN}{iso(due)}#{step}#{attempts}"
+
+
+def target_item(
+    row: TargetMetricsRow, due_at: datetime | None = None, *, on_plan: bool = False
+) -> TargetMetricsItem:
+    """The stored item of `row`, with its first refresh planned at `due_at` (None: none),
+    `on_plan` when that is publication + the first offset (else due at `due_at` as such)."""
     item = TargetMetricsItem(
         row.workspace_id,
         target_key(row.published_at, row.target_id),
@@ -249,12 +275,15 @@ def target_item(row: TargetMetricsRow, due_at: datetime | None = None) -> Target
     )
     if due_at is not None and row.state == COLLECTING:
         item.due_at, item.due_shard = iso(due_at), due_shard(row.account_id)
+        item.plan = on_plan_key(row.published_at) if on_plan else off_plan_key(due_at, 0, 0)
     return item
 
 
-def put_target_row(row: TargetMetricsRow, *, due_at: datetime | None = None) -> None:
+def put_target_row(
+    row: TargetMetricsRow, *, due_at: datetime | None = None, on_plan: bool = False
+) -> None:
     """Write the whole row (seeding, tests); the collector appends with `record_snapshot`."""
-    target_item(row, due_at).save()
+    target_item(row, due_at, on_plan=on_plan).save()
 
 
 def row_of(item: TargetMetricsItem) -> TargetMetricsRow:
@@ -355,10 +384,13 @@ def record_snapshot(
     next_due: datetime | None,
     account_id: str,
     latest: dict[str, int] | None = None,
+    plan: str | None = None,
 ) -> Appended | None:
     """Append one snapshot of the refresh `step` and plan the next one at `next_due`
-    (None: the row is `done`). Conditional on the row still waiting for that step, so a
-    second collector that fetched the same refresh appends nothing. None if refused.
+    (None: the row is `done` and leaves the due index). `plan`: the row's new due-index
+    key, None to keep it (a row on plan keeps it from one refresh to the next).
+    Conditional on the row still waiting for that step (or an earlier one it missed), so
+    a second collector that fetched the same refresh appends nothing. None if refused.
     `latest`: the row's latest figures when they are not `values` (carried forward)."""
     stamp = iso(at)
     actions: list[Any] = [
@@ -371,47 +403,97 @@ def record_snapshot(
         TargetMetricsItem.attempts.set(0),
         TargetMetricsItem.last_error.remove(),
     ]
-    actions += _plan_actions(next_due, account_id)
+    actions += _plan_actions(next_due, account_id, plan)
+    condition = (TargetMetricsItem.state == COLLECTING) & (TargetMetricsItem.refresh_step <= step)
     # The row as it was (no extra read): whether it had figures, and its post.
-    old = _update_returning(workspace_id, item_key, actions, _waiting_for(step), ALL_OLD)
+    old = _update_returning(workspace_id, item_key, actions, condition, ALL_OLD)
     if old is None:
         return None
     return Appended(post_id=old["post_id"]["S"], first="collected_at" not in old)
 
 
-def claim(
-    workspace_id: str, item_key: str, step: int, due_at: str, until: datetime, now: datetime
+def claim_refreshes(
+    workspace_id: str,
+    account_id: str,
+    entries: Sequence[DueEntry],
+    until: datetime,
+    now: datetime,
+) -> set[tuple[str, int]]:
+    """A collector run takes these refreshes of one account until `until`; the (item key,
+    step) of those it took. Each refresh has its own claim, written only if no claim of
+    it holds past `now`, so overlapping runs never fetch one twice; should the run die,
+    the claims end at `until`.
+
+    The claims of the refreshes due in one 10-minute bucket of one account are
+    attributes of one small item in the rate-limits table, written together, up to
+    CLAIMS_A_WRITE a conditional write (each with its own condition): a batch of 100
+    refreshes costs a few write units, not 100 (bench/cost.py). When any of them is held,
+    the write changes nothing: the item is read and the free ones are claimed again."""
+    from chalicelib.aws import client
+    from chalicelib.settings import get_settings
+
+    table = get_settings().tables.rate_limits
+    dynamodb = client("dynamodb")
+    groups: dict[str, dict[str, DueEntry]] = {}
+    for entry in entries:
+        key = f"claims#{workspace_id}#{account_id}#{entry.due_at[:15]}"  # 10-minute bucket
+        groups.setdefault(key, {})[_claim_name(entry)] = entry
+    taken: set[tuple[str, int]] = set()
+    expires = int((until + CLAIM_KEPT).timestamp())
+    for key, named in groups.items():
+        names = list(named)
+        for start in range(0, len(names), CLAIMS_A_WRITE):
+            chunk = names[start : start + CLAIMS_A_WRITE]
+            for _ in range(3):  # a chunk partly held: the rest claimed again
+                if not chunk:
+                    break
+                if _claim_chunk(dynamodb, table, key, chunk, until, now, expires):
+                    taken.update((named[n].item_key, named[n].refresh_step) for n in chunk)
+                    break
+                held = dynamodb.get_item(
+                    TableName=table, Key={"counter_key": {"S": key}}, ConsistentRead=True
+                ).get("Item", {})
+                chunk = [
+                    n for n in chunk
+                    if n not in held or int(held[n]["N"]) <= int(now.timestamp())
+                ]  # fmt: skip
+    return taken
+
+
+def _claim_name(entry: DueEntry) -> str:
+    """One refresh's claim: the target, its step and attempt, and its due time in its
+    bucket (a refresh planned again is a new one)."""
+    due = int(datetime.fromisoformat(entry.due_at).timestamp())
+    return f"{entry.target_id}.{entry.refresh_step}.{entry.attempts}.{due % 600}"
+
+
+def _claim_chunk(
+    dynamodb: Any,
+    table: str,
+    key: str,
+    names: list[str],
+    until: datetime,
+    now: datetime,
+    expires: int,
 ) -> bool:
-    """A collector run takes the refresh `step` (planned at `due_at`) until `until`: a
-    small claim item in the rate-limits table, written only if no claim of that refresh
-    holds past `now`. False when another run holds it. Should the run die, the row is
-    still due and the next run after `until` takes it.
-
-    Not a write to the row itself: the row carries its snapshots (a few KB by the last
-    refresh) and every update is billed by the whole row, plus its move in the due index;
-    the claim costs one write unit instead (bench/cost.py). A refresh already recorded,
-    read from a lagging index, may be claimed and fetched once more, but nothing is
-    appended: `record_snapshot` is conditional on the row still waiting for `step`."""
-    from pynamodb.exceptions import PutError
-
-    from chalicelib.store.rate_limits import CounterRecord
-
-    record = CounterRecord(
-        # By its due time too: a refresh planned again after a failed fetch is a new one.
-        f"claim#{workspace_id}#{item_key}#{step}#{due_at}",
-        hits=1,
-        window_ends=int(until.timestamp()),
-        ttl=until + CLAIM_KEPT,
-    )
-    free = CounterRecord.counter_key.does_not_exist() | (
-        CounterRecord.window_ends <= int(now.timestamp())
-    )
+    aliases = {f"#c{i}": name for i, name in enumerate(names)}
+    sets = ", ".join(f"{alias} = :u" for alias in aliases)
+    free = " AND ".join(f"(attribute_not_exists({a}) OR {a} <= :n)" for a in aliases)
     try:
-        record.save(condition=free)
-    except PutError as error:
-        if error.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
+        dynamodb.update_item(
+            TableName=table,
+            Key={"counter_key": {"S": key}},
+            UpdateExpression=f"SET {sets}, #ttl = :t",
+            ConditionExpression=free,
+            ExpressionAttributeNames={**aliases, "#ttl": "ttl"},
+            ExpressionAttributeValues={
+                ":u": {"N": str(int(until.timestamp()))},
+                ":n": {"N": str(int(now.timestamp()))},
+                ":t": {"N": str(expires)},
+            },
+        )
+    except dynamodb.exceptions.ConditionalCheckFailedException:
+        return False
     return True
 
 
@@ -426,14 +508,17 @@ def replan(
     skip: bool = False,
 ) -> bool:
     """A fetch that failed: try the same refresh again at `due` (its snapshots stay as
-    they are). `skip`: that refresh is given up, the next one is planned at `due`."""
+    they are); the row is off plan until it is recorded. `skip`: that refresh is given
+    up, the next one is planned at `due`. Also a refresh left for the next run."""
+    following = step + 1 if skip else step
     actions: list[Any] = [
         TargetMetricsItem.attempts.set(0 if skip else attempts),
         TargetMetricsItem.last_error.set(error) if error else TargetMetricsItem.last_error.remove(),
     ]
     if skip:
-        actions.append(TargetMetricsItem.refresh_step.set(step + 1))
-    actions += _plan_actions(due, account_id)
+        actions.append(TargetMetricsItem.refresh_step.set(following))
+    plan = off_plan_key(due, following, 0 if skip else attempts)
+    actions += _plan_actions(due, account_id, plan)
     return _update(workspace_id, item_key, actions, _waiting_for(step))
 
 
@@ -442,7 +527,9 @@ def finish(workspace_id: str, item_key: str, step: int, error: str | None) -> bo
     actions: list[Any] = [TargetMetricsItem.refresh_step.set(step + 1)]
     if error:
         actions.append(TargetMetricsItem.last_error.set(error))
-    return _update(workspace_id, item_key, actions + _plan_actions(None, ""), _waiting_for(step))
+    return _update(
+        workspace_id, item_key, actions + _plan_actions(None, "", None), _waiting_for(step)
+    )
 
 
 def pause_account(workspace_id: str, account_id: str, reason: str) -> int:
@@ -459,6 +546,7 @@ def pause_account(workspace_id: str, account_id: str, reason: str) -> int:
                 TargetMetricsItem.last_error.set(reason),
                 TargetMetricsItem.due_at.remove(),
                 TargetMetricsItem.due_shard.remove(),
+                TargetMetricsItem.plan.remove(),
             ],
             TargetMetricsItem.state == COLLECTING,
         ):
@@ -467,7 +555,8 @@ def pause_account(workspace_id: str, account_id: str, reason: str) -> int:
 
 
 def resume_account(workspace_id: str, account_id: str, due: datetime) -> int:
-    """The account was reconnected: its paused rows collect again, next refresh at `due`."""
+    """The account was reconnected: its paused rows collect again, next refresh at `due`
+    (off plan: due then)."""
     resumed = 0
     rows = _full(TargetMetricsItem.account_index.query(f"{workspace_id}#{account_id}"))
     for item in (row for row in rows if row.state == PAUSED):
@@ -475,25 +564,28 @@ def resume_account(workspace_id: str, account_id: str, due: datetime) -> int:
             TargetMetricsItem.state.set(COLLECTING),
             TargetMetricsItem.attempts.set(0),
             TargetMetricsItem.last_error.remove(),
-            TargetMetricsItem.due_at.set(iso(due)),
-            TargetMetricsItem.due_shard.set(due_shard(account_id)),
+            *_plan_actions(due, account_id, off_plan_key(due, int(item.refresh_step or 0), 0)),
         ]
         if _update(workspace_id, item.item_key, actions, TargetMetricsItem.state == PAUSED):
             resumed += 1
     return resumed
 
 
-def _plan_actions(due: datetime | None, account_id: str) -> list[Any]:
+def _plan_actions(due: datetime | None, account_id: str, plan: str | None) -> list[Any]:
     if due is None:
         return [
             TargetMetricsItem.state.set(DONE),
             TargetMetricsItem.due_at.remove(),
             TargetMetricsItem.due_shard.remove(),
+            TargetMetricsItem.plan.remove(),
         ]
-    return [
-        TargetMetricsItem.due_at.set(iso(due)),
-        TargetMetricsItem.due_shard.set(due_shard(account_id)),
-    ]
+    actions = [TargetMetricsItem.due_at.set(iso(due))]
+    if plan is not None:  # else the index entry stays as it is: no write on the index
+        actions += [
+            TargetMetricsItem.plan.set(plan),
+            TargetMetricsItem.due_shard.set(due_shard(account_id)),
+        ]
+    return actions
 
 
 def _waiting_for(step: int) -> Any:
@@ -524,15 +616,67 @@ def _update_returning(
     return dict((answer or {}).get("Attributes") or {})
 
 
-def due_entries(until: datetime, shard: str | None = None) -> Iterator[DueEntry]:
-    """Every refresh planned at or before `until`, across tenants (the collector's read:
-    the sparse due index, shard by shard, each shard's entries in time order)."""
+def due_entries(
+    until: datetime,
+    shard: str | None = None,
+    *,
+    offsets: Sequence[timedelta] = (),
+    window: tuple[datetime, datetime] | None = None,
+) -> Iterator[DueEntry]:
+    """The refreshes due, across tenants (the collector's read: the sparse due index,
+    shard by shard): those off plan due by `until`, and with `offsets` (the collector's
+    plan) and `window` = (since, to) those on plan whose refresh k is due in (since, to],
+    i.e. published in (since - offset k, to - offset k]: one range of the index each, in
+    which each row is found at the time of each of its refreshes without its entry ever
+    changing. An on-plan entry read in a window wider than a bucket may be a refresh done
+    already: `waiting` checks them against the rows."""
     shards = [shard] if shard is not None else [str(n) for n in range(DUE_SHARDS)]
     for name in shards:
         for item in TargetMetricsItem.due_index.query(
-            name, TargetMetricsItem.due_at <= iso(until), page_size=1000
+            name,
+            TargetMetricsItem.plan.between(OFF_PLAN, f"{OFF_PLAN}{iso(until)}#~"),
+            page_size=1000,
         ):
-            yield _entry(item)
+            yield _index_entry(item)
+        if window is None:
+            continue
+        since, to = window
+        for step, offset in enumerate(offsets):
+            low, high = on_plan_key(since - offset), on_plan_key(to - offset)
+            for item in TargetMetricsItem.due_index.query(
+                name, TargetMetricsItem.plan.between(low, high), page_size=1000
+            ):
+                if item.plan != low:  # (since, until]: the earlier bucket had that one
+                    yield _index_entry(item, step, offset)
+
+
+def waiting(entries: Sequence[DueEntry]) -> list[DueEntry]:
+    """The on-plan entries whose row still waits for that refresh (or missed it and waits
+    for an earlier one), the latest such refresh of each row; off-plan entries as they
+    are. One eventually consistent read of each on-plan row (BatchGetItem, 100 a call)."""
+    on_plan = [e for e in entries if e.on_plan]
+    rows: dict[tuple[str, str], TargetMetricsItem] = {}
+    keys = list(dict.fromkeys((e.workspace_id, e.item_key) for e in on_plan))
+    for start in range(0, len(keys), 100):
+        for item in TargetMetricsItem.batch_get(
+            keys[start : start + 100],
+            attributes_to_get=["workspace_id", "item_key", "state", "refresh_step", "plan"],
+        ):
+            rows[(item.workspace_id, item.item_key)] = item
+    best: dict[tuple[str, str], DueEntry] = {}
+    for entry in on_plan:
+        key = (entry.workspace_id, entry.item_key)
+        row = rows.get(key)
+        if (
+            row is None
+            or row.state != COLLECTING
+            or row.plan != entry.plan
+            or int(row.refresh_step or 0) > entry.refresh_step
+        ):
+            continue
+        if key not in best or best[key].refresh_step < entry.refresh_step:
+            best[key] = entry
+    return [e for e in entries if not e.on_plan] + list(best.values())
 
 
 def workspace_due(workspace_id: str) -> list[DueEntry]:
@@ -540,13 +684,45 @@ def workspace_due(workspace_id: str) -> list[DueEntry]:
     results = TargetMetricsItem.query(
         workspace_id,
         TargetMetricsItem.item_key.startswith("t#"),
-        filter_condition=TargetMetricsItem.due_at.exists(),
+        filter_condition=TargetMetricsItem.plan.exists(),
         page_size=1000,
     )
-    return [_entry(item) for item in results]
+    return [
+        DueEntry(
+            workspace_id=item.workspace_id,
+            item_key=item.item_key,
+            target_id=item.target_id,
+            account_id=item.account_id,
+            network=item.network,
+            external_id=item.external_id,
+            refresh_step=int(item.refresh_step or 0),
+            attempts=int(item.attempts or 0),
+            due_at=item.due_at or "",
+            plan=item.plan or "",
+        )
+        for item in results
+    ]
 
 
-def _entry(item: TargetMetricsItem) -> DueEntry:
+def due_backlog(now: datetime) -> tuple[int, str | None]:
+    """The refreshes off plan due by `now` (retries, throttled fetches, reconnections,
+    runs' leftovers: on-plan refreshes are their bucket's run's), counted, and the oldest
+    one's due time (the operators' health page)."""
+    entries = list(due_entries(now))
+    return len(entries), min((e.due_at for e in entries), default=None)
+
+
+def _index_entry(
+    item: TargetMetricsItem, step: int | None = None, offset: timedelta | None = None
+) -> DueEntry:
+    """A due-index entry: off plan, its step, attempts and due time are in its key; on
+    plan, they are those of the window it was read in."""
+    plan = item.plan or ""
+    if step is None or offset is None:
+        _, due, refresh_step, attempts = plan.split("#")
+    else:
+        due = iso(datetime.fromisoformat(plan[len(ON_PLAN) :]) + offset)
+        refresh_step, attempts = str(step), "0"
     return DueEntry(
         workspace_id=item.workspace_id,
         item_key=item.item_key,
@@ -554,9 +730,10 @@ def _entry(item: TargetMetricsItem) -> DueEntry:
         account_id=item.account_id,
         network=item.network,
         external_id=item.external_id,
-        refresh_step=int(item.refresh_step or 0),
-        attempts=int(item.attempts or 0),
-        due_at=item.due_at or "",
+        refresh_step=int(refresh_step),
+        attempts=int(attempts),
+        due_at=due,
+        plan=plan,
     )
 
 

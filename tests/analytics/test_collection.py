@@ -484,8 +484,8 @@ def test_overlapping_runs_never_fetch_the_same_refresh_twice(world, sandbox, mon
     read = collection.store.due_entries
     both_read = threading.Barrier(2, timeout=20)
 
-    def read_then_wait(until, shard=None):
-        entries = list(read(until, shard))
+    def read_then_wait(until, shard=None, **plan):
+        entries = list(read(until, shard, **plan))
         both_read.wait()  # neither run goes on before the other has read the same list
         return iter(entries)
 
@@ -510,8 +510,9 @@ def test_a_refresh_claimed_by_a_run_that_died_is_due_again_when_the_claim_ends(w
     now = utcnow()
     # A run claimed it, then died before fetching it.
     until = now + collection.CLAIM
-    assert metrics.claim(world.ws, entry.item_key, 0, entry.due_at, until, now)
-    assert not metrics.claim(world.ws, entry.item_key, 0, entry.due_at, until, now)
+    taken = {(entry.item_key, 0)}
+    assert metrics.claim_refreshes(world.ws, account, [entry], until, now) == taken
+    assert metrics.claim_refreshes(world.ws, account, [entry], until, now) == set()
     before = len(lookups(sandbox))
     held = collection.collect_due(now)  # held by that run: left alone
     assert (held.snapshots, held.skipped) == (0, 1)
