@@ -311,8 +311,9 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         email_configuration_set=get("SCHEDULO_EMAIL_CONFIGURATION_SET", f"{prefix}-email"),
         email_feedback_topic=get("SCHEDULO_EMAIL_FEEDBACK_TOPIC", f"{prefix}-email-feedback"),
         kms_key_id=get("SCHEDULO_KMS_KEY_ID", f"alias/{prefix}-tokens"),
-        jwt_secret_name=get("SCHEDULO_JWT_SECRET_NAME", f"/{prefix}/jwt-signing-key"),
-        origin_secret_name=get("SCHEDULO_ORIGIN_SECRET_NAME", f"/{prefix}/origin-verify-key"),
+        # One secret holds the app's keys (chalicelib/auth/keyring.py).
+        jwt_secret_name=get("SCHEDULO_JWT_SECRET_NAME", f"/{prefix}/keys"),
+        origin_secret_name=get("SCHEDULO_ORIGIN_SECRET_NAME", f"/{prefix}/keys"),
         email_sender=get("SCHEDULO_EMAIL_SENDER", "no-reply@schedulo.local"),
         frontend_origin=get("SCHEDULO_FRONTEND_ORIGIN", public_url),
         api_base_url=get("SCHEDULO_API_BASE_URL", public_url),

@@ -48,7 +48,9 @@ def main(build_dir: str) -> int:
         "--output-template-file",
         str(packaged),
     )
+    kept = previous_signing_key(stage)  # before the deploy removes its old secret
     deploy(packaged, stack, stage, public_url)
+    fill_keys(stage, kept)
     outputs = stack_outputs(stack)
     if not public_url:
         # A first deploy: the distribution's URL exists only now; the functions learn it.
@@ -79,6 +81,36 @@ def deploy(packaged: Path, stack: str, stage: str, public_url: str) -> None:
         # Google sign-in stays off without it; its secret is put in Secrets Manager.
         f"GoogleClientId={os.environ.get('GOOGLE_CLIENT_ID', '')}",
     )
+
+
+def previous_signing_key(stage: str) -> str | None:
+    """The JWT signing key of a deployment from before the app's keys shared one secret
+    (chalicelib/auth/keyring.py): kept, so that access tokens, unsubscribe and review
+    links stay valid."""
+    secrets = boto3.client("secretsmanager")
+    try:
+        value = secrets.get_secret_value(SecretId=f"/schedulo-{stage}/jwt-signing-key")
+    except secrets.exceptions.ClientError:
+        return None
+    return str(value["SecretString"]) or None
+
+
+def fill_keys(stage: str, kept: str | None = None) -> None:
+    """The keys CloudFormation left empty in the app's secret (it generates one value a
+    secret: the origin-verify key), generated here once: `kept`, or a new random one."""
+    import json
+    import secrets as random
+
+    manager = boto3.client("secretsmanager")
+    name = f"/schedulo-{stage}/keys"
+    keys = json.loads(manager.get_secret_value(SecretId=name)["SecretString"])
+    empty = [field for field, value in keys.items() if not value]
+    if not empty:
+        return
+    for field in empty:
+        keys[field] = kept if field == "jwt_signing_key" and kept else random.token_urlsafe(48)
+    manager.put_secret_value(SecretId=name, SecretString=json.dumps(keys))
+    print(f"Generated {', '.join(empty)} in {name}")
 
 
 def stack_outputs(stack: str) -> dict[str, str]:

@@ -125,8 +125,20 @@ def _create_secrets(secretsmanager: Any, stage: str) -> None:
         if "GenerateSecretString" not in props:
             continue  # one the operator fills (Google's client secret): none locally
         name = props["Name"]["Fn::Sub"].replace("${Stage}", stage)
-        length = props["GenerateSecretString"]["PasswordLength"]
-        secretsmanager.create_secret(Name=name, SecretString=secrets.token_urlsafe(length)[:length])
+        generate = props["GenerateSecretString"]
+        length = generate["PasswordLength"]
+        if "GenerateStringKey" not in generate:
+            secretsmanager.create_secret(Name=name, SecretString=_generated(length))
+            continue
+        # A JSON object: the generated key, and the empty keys `make deploy` fills.
+        keys = json.loads(generate.get("SecretStringTemplate", "{}"))
+        keys[generate["GenerateStringKey"]] = ""
+        keys = {k: v or _generated(length) for k, v in keys.items()}
+        secretsmanager.create_secret(Name=name, SecretString=json.dumps(keys))
+
+
+def _generated(length: int) -> str:
+    return secrets.token_urlsafe(length)[:length]
 
 
 def _wait_for(cfn: Any, stack: str) -> None:

@@ -16,14 +16,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import threading
 import time
 import warnings
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from chalicelib.aws import client
 from chalicelib.errors import Unauthorized
 from chalicelib.settings import get_settings
 
@@ -47,23 +45,22 @@ class AccessClaims:
     session_id: str | None = None
 
 
-_key_lock = threading.Lock()
-_keys: dict[str, bytes] = {}
-
-
 def signing_key() -> bytes:
-    """The signing key, read from Secrets Manager once per container."""
+    """The signing key, read from Secrets Manager once per container (auth/keyring.py)."""
+    from chalicelib.auth import keyring
+
     name = get_settings().jwt_secret_name
-    with _key_lock:
-        if name not in _keys:
-            secret = client("secretsmanager").get_secret_value(SecretId=name)
-            _keys[name] = secret["SecretString"].encode()
-        return _keys[name]
+    found = keyring.key(name, keyring.JWT_SIGNING_KEY)
+    if found is None:
+        keyring.forget(name)  # not cached: `make deploy` puts it once the stack is up
+        raise RuntimeError(f"No JWT signing key in the secret {name}: run `make deploy`.")
+    return found.encode()
 
 
 def forget_signing_key() -> None:
-    with _key_lock:
-        _keys.clear()
+    from chalicelib.auth import keyring
+
+    keyring.forget()
 
 
 @cache

@@ -4,26 +4,20 @@ Behind CloudFront, API Gateway's `sourceIp` is a CloudFront server's address, sh
 everyone using that edge; the viewer's own is in CloudFront's `CloudFront-Viewer-Address`
 header. Anyone can send that header straight to the API's own URL, so it counts only on a
 request that also carries the origin secret CloudFront adds (`X-Schedulo-Origin-Verify`,
-a Secrets Manager value the template generates). Without the secret (the local stack, a
-direct call) the source address is API Gateway's.
+a key the template generates in the app's secret: auth/keyring.py). Without the secret
+(the local stack, a direct call) the source address is API Gateway's.
 """
 
 from __future__ import annotations
 
 import hmac
-import threading
-import time
 from collections.abc import Mapping
 
-from chalicelib.aws import client
 from chalicelib.settings import get_settings
 
 VERIFY_HEADER = "x-schedulo-origin-verify"
 VIEWER_HEADER = "cloudfront-viewer-address"
 KEY_TTL_SECONDS = 300  # a rotated secret reaches every warm container within 5 minutes
-
-_lock = threading.Lock()
-_cached: dict[str, tuple[float, str | None]] = {}
 
 
 def viewer_address(headers: Mapping[str, str], source_ip: str | None) -> str | None:
@@ -49,19 +43,15 @@ def _from_our_distribution(presented: str | None) -> bool:
 
 
 def _origin_secret() -> str | None:
+    """The origin-verify key (auth/keyring.py); None without one (no CloudFront in front:
+    the local stack)."""
+    from chalicelib.auth import keyring
+
     name = get_settings().origin_secret_name
-    with _lock:
-        read_at, value = _cached.get(name, (0.0, None))
-        if time.monotonic() - read_at < KEY_TTL_SECONDS and name in _cached:
-            return value
-        try:
-            value = client("secretsmanager").get_secret_value(SecretId=name)["SecretString"]
-        except client("secretsmanager").exceptions.ResourceNotFoundException:
-            value = None  # no CloudFront in front (the local stack)
-        _cached[name] = (time.monotonic(), value)
-        return value
+    return keyring.key(name, keyring.ORIGIN_VERIFY_KEY, max_age=KEY_TTL_SECONDS)
 
 
 def forget_origin_secret() -> None:
-    with _lock:
-        _cached.clear()
+    from chalicelib.auth import keyring
+
+    keyring.forget()
