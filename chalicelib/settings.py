@@ -180,7 +180,7 @@ class Settings(Model):
     google_client_secret: str | None = None
     # Where the client secret is kept when not given above (Secrets Manager, a plain
     # string), so that it is not in the functions' environment.
-    google_client_secret_name: str = "/schedulo-local/google-client-secret"
+    google_client_secret_name: str = "/schedulo-local/keys"
     oidc_issuer: str = "https://accounts.google.com"
 
     @property
@@ -356,9 +356,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         trial_days=int(get("SCHEDULO_TRIAL_DAYS", "14")),
         google_client_id=google_id,
         google_client_secret=google_secret,
-        google_client_secret_name=get(
-            "SCHEDULO_GOOGLE_CLIENT_SECRET_NAME", f"/{prefix}/google-client-secret"
-        ),
+        google_client_secret_name=get("SCHEDULO_GOOGLE_CLIENT_SECRET_NAME", f"/{prefix}/keys"),
         oidc_issuer=oidc_issuer,
         ai_model_id=env.get("SCHEDULO_AI_MODEL_ID", "").strip(),
         bedrock_endpoint=env.get("SCHEDULO_BEDROCK_ENDPOINT") or None,

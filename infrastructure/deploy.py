@@ -50,7 +50,7 @@ def main(build_dir: str) -> int:
     )
     kept = previous_signing_key(stage)  # before the deploy removes its old secret
     deploy(packaged, stack, stage, public_url)
-    fill_keys(stage, kept)
+    fill_keys(stage, kept, os.environ.get("GOOGLE_CLIENT_SECRET") or None)
     outputs = stack_outputs(stack)
     if not public_url:
         # A first deploy: the distribution's URL exists only now; the functions learn it.
@@ -78,7 +78,7 @@ def deploy(packaged: Path, stack: str, stage: str, public_url: str) -> None:
         "--parameter-overrides",
         f"Stage={stage}",
         f"PublicUrl={public_url}",
-        # Google sign-in stays off without it; its secret is put in Secrets Manager.
+        # Google sign-in stays off without it; its secret goes in the app's secret.
         f"GoogleClientId={os.environ.get('GOOGLE_CLIENT_ID', '')}",
     )
 
@@ -95,22 +95,26 @@ def previous_signing_key(stage: str) -> str | None:
     return str(value["SecretString"]) or None
 
 
-def fill_keys(stage: str, kept: str | None = None) -> None:
+def fill_keys(stage: str, kept: str | None = None, google: str | None = None) -> None:
     """The keys CloudFormation left empty in the app's secret (it generates one value a
-    secret: the origin-verify key), generated here once: `kept`, or a new random one."""
+    secret: the origin-verify key), generated here once: `kept`, or a new random one; and
+    Google sign-in's client secret when one is given (GOOGLE_CLIENT_SECRET): one secret
+    for all, as Secrets Manager bills per secret."""
     import json
     import secrets as random
 
     manager = boto3.client("secretsmanager")
     name = f"/schedulo-{stage}/keys"
     keys = json.loads(manager.get_secret_value(SecretId=name)["SecretString"])
-    empty = [field for field, value in keys.items() if not value]
-    if not empty:
-        return
-    for field in empty:
+    changed = [field for field, value in keys.items() if not value]
+    for field in changed:
         keys[field] = kept if field == "jwt_signing_key" and kept else random.token_urlsafe(48)
-    manager.put_secret_value(SecretId=name, SecretString=json.dumps(keys))
-    print(f"Generated {', '.join(empty)} in {name}")
+    if google and keys.get("google_client_secret") != google:
+        keys["google_client_secret"] = google
+        changed.append("google_client_secret")
+    if changed:
+        manager.put_secret_value(SecretId=name, SecretString=json.dumps(keys))
+        print(f"Put {', '.join(changed)} in {name}")
 
 
 def stack_outputs(stack: str) -> dict[str, str]:

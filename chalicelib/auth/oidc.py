@@ -83,29 +83,25 @@ def provider_config(name: str) -> ProviderConfig | None:
 
 
 def client_secret(config: ProviderConfig) -> str:
-    """The client secret: SCHEDULO_GOOGLE_CLIENT_SECRET, else the Secrets Manager secret
-    SCHEDULO_GOOGLE_CLIENT_SECRET_NAME names (read once per container)."""
+    """The client secret: SCHEDULO_GOOGLE_CLIENT_SECRET, else `google_client_secret` of the
+    app's secret (auth/keyring.py: `make deploy GOOGLE_CLIENT_SECRET=...` puts it), or the
+    secret SCHEDULO_GOOGLE_CLIENT_SECRET_NAME names; read once per container."""
+    from botocore.exceptions import ClientError
+
+    from chalicelib.auth import keyring
     from chalicelib.settings import get_settings
 
     settings = get_settings()
     if settings.google_client_secret:
         return settings.google_client_secret
     name = settings.google_client_secret_name
-    with _lock:
-        if name in _secrets:
-            return _secrets[name]
-    from botocore.exceptions import ClientError
-
-    from chalicelib.aws import client
-
     try:
-        value = client("secretsmanager").get_secret_value(SecretId=name)["SecretString"]
-    except ClientError:  # missing, or not ours to read: the deployment is not set up for it
-        raise OidcFailed(
-            "Sign-in with Google is not fully set up here (no client secret)."
-        ) from None
-    with _lock:
-        _secrets[name] = value
+        value = keyring.key(name, keyring.GOOGLE_CLIENT_SECRET)
+    except ClientError:  # not ours to read
+        value = None
+    if value is None:
+        keyring.forget(name)  # not cached: the operator may put it any time
+        raise OidcFailed("Sign-in with Google is not fully set up here (no client secret).")
     return value
 
 
@@ -127,7 +123,6 @@ def digest(value: str) -> str:
 
 _lock = threading.Lock()
 _documents: dict[str, tuple[float, dict[str, Any]]] = {}
-_secrets: dict[str, str] = {}
 
 
 def _get_json(url: str) -> dict[str, Any]:
@@ -161,7 +156,9 @@ def _cached(url: str, fresh: bool = False) -> dict[str, Any]:
 def forget_documents() -> None:
     with _lock:
         _documents.clear()
-        _secrets.clear()
+    from chalicelib.auth import keyring
+
+    keyring.forget()
 
 
 def discovery(config: ProviderConfig) -> dict[str, Any]:

@@ -195,9 +195,8 @@ def test_the_api_is_on_the_web_app_origin_and_its_errors_reach_the_app_unchanged
 
 def test_a_deploy_can_turn_google_sign_in_on(merged_template):
     """Google sign-in (issue 23): the client id is a parameter every function gets (empty:
-    sign-in with Google stays off), the client secret a Secrets Manager secret at the
-    name the code reads, created empty for the operator to fill, and readable by the
-    functions' role."""
+    sign-in with Google stays off), the client secret a field of the app's secret at the
+    name the code reads, put by the deploy, and readable by the functions' role."""
     import json
 
     template = load_template()
@@ -210,18 +209,19 @@ def test_a_deploy_can_turn_google_sign_in_on(merged_template):
         "Ref GoogleClientId",
     )
 
+    # Its client secret: a field of the app's one secret of keys (Secrets Manager bills per
+    # secret), put by `make deploy GOOGLE_CLIENT_SECRET=...`, never in the template.
     [secret] = [
-        r
-        for r in template["Resources"].values()
-        if r["Type"] == "AWS::SecretsManager::Secret"
-        and r["Properties"]["Name"] == {"Fn::Sub": "/schedulo-${Stage}/google-client-secret"}
+        r for r in template["Resources"].values() if r["Type"] == "AWS::SecretsManager::Secret"
     ]
-    assert "GenerateSecretString" not in secret["Properties"]  # the operator puts Google's
-    assert "SecretString" not in secret["Properties"]  # never in the template
-    assert secret["Condition"] in template["Conditions"]
+    assert secret["Properties"]["Name"] == {"Fn::Sub": "/schedulo-${Stage}/keys"}
+    assert "google" not in json.dumps(secret["Properties"]["GenerateSecretString"])
+    assert "SecretString" not in secret["Properties"]
+    deploy = (ROOT / "infrastructure" / "deploy.py").read_text()
+    assert 'os.environ.get("GOOGLE_CLIENT_SECRET")' in deploy
     for stage in ("dev", "prod"):
         settings = settings_from({"SCHEDULO_STAGE": stage, "SCHEDULO_GOOGLE_CLIENT_ID": "x"})
-        assert settings.google_client_secret_name == f"/schedulo-{stage}/google-client-secret"
+        assert settings.google_client_secret_name == f"/schedulo-{stage}/keys"
         policy = json.loads((ROOT / ".chalice" / f"policy-{stage}.json").read_text())
         readable = [
             resource
