@@ -173,9 +173,12 @@ def delete_comment(ctx: RequestContext, ws: str, post_id: str, comment_id: str) 
 def timeline(ctx: RequestContext, ws: str, post_id: str) -> Timeline:
     """What happened to the post (created, edited, decisions, published, failed), oldest
     first."""
-    from chalicelib.store import collaboration as store
+    from chalicelib.posts.timeline import events
+    from chalicelib.store import posts as store
 
-    _post_exists(ws, post_id)
+    post = store.get(ws, post_id)
+    if post is None:
+        raise NotFound("Post not found.")
     people = People(_members(ws))
     return Timeline(
         items=[
@@ -186,7 +189,7 @@ def timeline(ctx: RequestContext, ws: str, post_id: str) -> Timeline:
                 details=event.details_dict(),
                 at=event.at,  # type: ignore[arg-type]
             )
-            for event in store.list_events(ws, post_id)
+            for event in events(post)
         ]
     )
 

@@ -2,7 +2,9 @@
 
 The caller passes the workspace's facts (its accounts, media and the networks' limits)
 so this module never guesses at them. If arming fails after the write, the post stays
-`scheduled` with an `armed_version` behind its `version`: the sweeper re-arms it.
+`scheduled` with an `armed_version` behind its `version`: the sweeper re-arms it. A new
+post is the exception: its schedule is armed first and the post written armed, one write
+instead of two (`_arm_new`); a schedule without its post is a no-op for the publisher.
 """
 
 from __future__ import annotations
@@ -115,11 +117,16 @@ def create_post(
     )
     if gated:
         approvals.start(item, facts.policy, author, now, publish_now=review.kind == "now")
-    entitlements.create_billed(item, facts.default_timezone, now)
-    versions.keep(item, actor, "created")
-    timeline.record(workspace_id, item.post_id, TimelineKind.CREATED, actor, {"version": 1})
+    armed = _arm_new(item, now)
+    try:
+        entitlements.create_billed(item, facts.default_timezone, now)
+    except Exception:
+        if armed:
+            _disarm_quietly(item)
+        raise
+    versions.keep(item, actor, "created")  # its timeline's "created" is the post itself
     _mark_media(item, before=[])
-    _send(item, now)
+    _send(item, now, armed=armed)
     _audit(item, "post.created", actor, {"now": review.kind == "now"})
     if gated:
         approvals.announce_submitted(item, author, None)
@@ -567,14 +574,60 @@ def _save(item: store.PostItem, read_version: int) -> None:
         ) from None
 
 
-def _send(item: store.PostItem, now: datetime) -> None:
-    """Arm (or invoke) the schedule of what was just written; a draft has none."""
+def _arm_new(item: store.PostItem, now: datetime) -> bool:
+    """Arm a new post's schedule before the post is written, so the one write stores it
+    armed (its `armed_version` set, out of the sweeper's sight until its time) and no
+    second write has to say so: as a bulk import does. A post due within NOW_WINDOW is
+    invoked after its write instead. A schedule whose post is never written (the write
+    failed and so did the disarm) fires into a missing post, which the publisher ignores.
+    False, nothing armed: the post is written unarmed and armed after (or by the sweeper)."""
+    if item.scheduled_at is None or item.status not in (
+        PostStatus.SCHEDULED,
+        PostStatus.PENDING_APPROVAL,
+    ):
+        return False
+    when = datetime.fromisoformat(item.scheduled_at)
+    ws, post_id, version = item.workspace_id, item.post_id, int(item.version)
+    try:
+        if item.status == PostStatus.PENDING_APPROVAL:
+            scheduling.arm_expiry(ws, post_id, version, when, new=True)
+        elif when - now > NOW_WINDOW:
+            scheduling.arm_new(ws, post_id, version, when)
+        else:
+            return False
+    except Exception:
+        logger.exception(
+            "arming a new post failed; it is written unarmed",
+            extra={"workspace_id": ws, "post_id": post_id},
+        )
+        return False
+    item.armed_version = item.version
+    return True
+
+
+def _disarm_quietly(item: store.PostItem) -> None:
+    """The new post's write failed after its schedule was armed: take the schedule back
+    (one left behind is a no-op for the publisher)."""
+    item.armed_version = None
+    try:
+        scheduling.disarm(item.post_id)
+    except Exception:
+        logger.exception("disarming an unwritten post failed", extra={"post_id": item.post_id})
+
+
+def _send(item: store.PostItem, now: datetime, *, armed: bool = False) -> None:
+    """Arm (or invoke) the schedule of what was just written; a draft has none. `armed`:
+    its schedule was armed before the write (`_arm_new`)."""
     payload: dict[str, Any] = {
         "workspace_id": item.workspace_id,
         "post_id": item.post_id,
         "version": item.version,
     }
     try:
+        if armed:
+            if item.status == PostStatus.SCHEDULED:
+                webhooks.post_scheduled(item)
+            return
         if item.status == PostStatus.PENDING_APPROVAL and item.scheduled_at is not None:
             # Never armed to publish: armed to expire at its time if still pending then.
             when = datetime.fromisoformat(item.scheduled_at)

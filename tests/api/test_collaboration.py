@@ -159,6 +159,26 @@ def test_the_timeline_lists_what_happened_in_order_with_who(client):
     assert times == sorted(times)
 
 
+def test_a_posts_creation_is_read_from_the_post_not_written_as_an_event(client):
+    """Its creation costs no timeline write; a post from before, whose creation was
+    written as an event, still shows it once."""
+    from chalicelib.store import collaboration as store
+
+    owner = signup(client)
+    post = _create(client, owner)
+    assert store.list_events(owner.workspace_id, post["id"]) == []
+    shown = call(client, "GET", _post_path(owner, post["id"], "/timeline"), None, owner.headers)
+    assert [(e["kind"], e["actor"]["id"], e["details"]) for e in shown.json["items"]] == [
+        ("created", owner.user_id, {"version": 1})
+    ]
+    assert shown.json["items"][0]["at"] == post["created_at"]
+
+    older = _create(client, owner)
+    timeline.record(owner.workspace_id, older["id"], "created", owner.user_id, {"version": 1})
+    shown = call(client, "GET", _post_path(owner, older["id"], "/timeline"), None, owner.headers)
+    assert [e["kind"] for e in shown.json["items"]] == ["created"]
+
+
 # ------------------------------------------------------------------------------ versions
 
 

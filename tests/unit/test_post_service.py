@@ -223,10 +223,40 @@ def test_a_failed_arming_leaves_the_post_stored_and_unarmed_for_the_sweeper(aws,
         raise RuntimeError("scheduler unavailable")
 
     monkeypatch.setattr(scheduling, "arm", broken)
+    monkeypatch.setattr(scheduling, "arm_new", broken)  # a new post is armed before its write
     post = create({"text": "Hello", "targets": TWO_NETWORKS, "when": AT_9})
     stored = store.get("w_1", post.post_id)
     assert (stored.status, stored.version, stored.armed_version) == ("scheduled", 1, None)
     assert stored.sweep_shard is not None and stored.due_at == "2026-12-01T08:00:00Z"
+
+
+def test_a_new_post_is_armed_first_and_written_armed_in_one_write(aws, monkeypatch):
+    """No second write to say it is armed (4 write units a post on AWS): the one write
+    stores it armed, due in the sweeper's index at its own time."""
+    marked: list[str] = []
+    monkeypatch.setattr(store, "mark_armed", lambda ws, post_id, version: marked.append(post_id))
+    post = create({"text": "Hello", "targets": TWO_NETWORKS, "when": AT_9})
+    stored = store.get("w_1", post.post_id)
+    assert (stored.armed_version, stored.due_at) == (1, "2026-12-01T08:00:00Z") and marked == []
+    armed = schedules()
+    assert list(armed) == [scheduling.schedule_name(post.post_id, 1)]
+    assert json.loads(armed[scheduling.schedule_name(post.post_id, 1)]["Target"]["Input"]) == {
+        "workspace_id": "w_1",
+        "post_id": post.post_id,
+        "version": 1,
+    }
+
+
+def test_a_new_post_whose_write_fails_leaves_no_schedule_behind(aws, monkeypatch):
+    from chalicelib.billing import entitlements
+
+    def refused(*args, **kwargs):
+        raise RuntimeError("DynamoDB unavailable")
+
+    monkeypatch.setattr(entitlements, "create_billed", refused)
+    with pytest.raises(RuntimeError):
+        create({"text": "Hello", "targets": TWO_NETWORKS, "when": AT_9})
+    assert schedules() == {}
 
 
 def test_cancelling_a_scheduled_post_deletes_it_and_its_schedule(aws):
