@@ -68,7 +68,15 @@ def _sweep_one(workspace_id: str, post_id: str, now: datetime, grace: timedelta)
         "version": item.version,
     }
     if item.status == "publishing":
-        # due_at is when its lease or retry time runs out, plus the grace already.
+        # due_at is when a retry's time runs out (plus the grace already), or still its
+        # scheduled time (the start leaves the index as it was): not before its leases.
+        leases = [
+            datetime.fromisoformat(t.lease_until)
+            for t in item.targets
+            if t.status == "publishing" and t.lease_until
+        ]
+        if leases:
+            due = max(due, min(leases))
         if due <= now:
             scheduling.invoke_now(payload)
             return "invoked"

@@ -36,11 +36,14 @@ def start_publishing(post: PostItem, lease_until: datetime) -> dict[str, str] | 
     {target_id: attempt_id}; None, with `post` untouched, when the post changed."""
     version = int(post.version)
     due_at = iso(lease_until)
+    # A waiting post is in the sweeper's index already, due at its time: it stays there
+    # as it is (moving it is a delete and a put in the index, 2 write units), and the
+    # sweeper reads the leases of a post on its way (chalicelib/publishing/sweeper.py).
     actions: list[Any] = [
         PostItem.status.set("publishing"),
         PostItem.version.set(version + 1),
-        PostItem.due_at.set(due_at),
-        PostItem.sweep_shard.set(sweep_shard(post.post_id)),
+        PostItem.due_at.set(PostItem.due_at | due_at),
+        PostItem.sweep_shard.set(PostItem.sweep_shard | sweep_shard(post.post_id)),
     ]
     condition = (PostItem.version == version) & PostItem.status.is_in("scheduled", "approved")
     attempts: dict[int, str] = {}
@@ -54,8 +57,9 @@ def start_publishing(post: PostItem, lease_until: datetime) -> dict[str, str] | 
         )
     if not _update(post.workspace_id, post.post_id, actions, condition):
         return None
-    post.status, post.version, post.due_at = "publishing", version + 1, due_at
-    post.sweep_shard = sweep_shard(post.post_id)
+    post.status, post.version = "publishing", version + 1
+    post.due_at = post.due_at or due_at
+    post.sweep_shard = post.sweep_shard or sweep_shard(post.post_id)
     for index, attempt_id in attempts.items():
         target = post.targets[index]
         target.status, target.attempt_id, target.lease_until = "publishing", attempt_id, due_at
