@@ -34,6 +34,23 @@ def test_starting_claims_every_pending_target_in_the_same_write(aws):
     assert claims.start_publishing(stale, LEASE) is None
 
 
+def test_starting_leaves_the_post_where_the_sweeper_index_has_it(aws):
+    """Moving its sweep-index key would cost a delete and a put in the index: the post
+    stays due at its time, and the sweeper reads the leases (tests/publishing)."""
+    item = a_post(accounts=(("a_x", "x"),), armed_version=1)
+    before = posts.get("w_1", item.post_id)
+    assert before.sweep_shard is not None and before.due_at == before.scheduled_at
+    started_item = posts.get("w_1", item.post_id)
+    assert claims.start_publishing(started_item, LEASE) is not None
+    after = posts.get("w_1", item.post_id)
+    assert (after.status, after.sweep_shard, after.due_at) == (
+        "publishing",
+        before.sweep_shard,
+        before.due_at,
+    )
+    assert after.targets[0].lease_until == "2030-01-01T00:00:00Z"
+
+
 def test_a_target_cancelled_after_the_read_makes_the_start_read_again(aws):
     item = a_post(accounts=(("a_x", "x"), ("a_b", "bluesky")))
     posts.cancel_account_targets("w_1", "a_b", "disconnected")
