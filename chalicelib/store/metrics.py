@@ -21,6 +21,12 @@ Items of a workspace (hash key `workspace_id`, sort key `item_key`):
   `post-index` (workspace + `<post_id>#<target_id>`: `post_rows`) and `account-index`
   (`<workspace_id>#<account_id>` + `published_at`: `account_history`, newest first).
   Both keep keys only, the rows read from the table by key after them (`_full`).
+  A row is kept within the 1 KB of one write unit with its five snapshots, since each
+  refresh's write is billed by the whole row: the snapshots are compact strings (`snaps`:
+  `<epoch seconds>|<metric code><count>,...`, the common metric names one letter),
+  `latest` is stored only when it is not the newest snapshot's values (a figure carried
+  forward), and the post, target and account ids are read from the keys. Rows written
+  before keep their `snapshots` maps, `collected_at` and ids, and are read as well.
 - `d#<account_id>#<YYYY-MM-DD>`: one account on one UTC day (followers); `account_days`
   is one range query.
 
@@ -147,7 +153,7 @@ class DueIndex(GlobalSecondaryIndex["TargetMetricsItem"]):
         index_name = "due-index"
         # Only what never changes: an attribute projected here that a refresh changed
         # would cost a write on the index each refresh.
-        projection = IncludeProjection(["account_id", "network", "external_id", "target_id"])
+        projection = IncludeProjection(["account_key", "network", "external_id"])
 
     due_shard = UnicodeAttribute(hash_key=True)
     plan = UnicodeAttribute(range_key=True)
@@ -161,16 +167,20 @@ class TargetMetricsItem(StoredModel):
     post_key = UnicodeAttribute()  # <post_id>#<target_id>
     account_key = UnicodeAttribute()  # <workspace_id>#<account_id>
     published_at = UnicodeAttribute()
-    post_id = UnicodeAttribute()
-    target_id = UnicodeAttribute()
-    account_id = UnicodeAttribute()
+    # Rows written before the compact form carry their ids; new ones, only in their keys.
+    post_id = UnicodeAttribute(null=True)
+    target_id = UnicodeAttribute(null=True)
+    account_id = UnicodeAttribute(null=True)
     network = UnicodeAttribute()
     external_id = UnicodeAttribute()
     url = UnicodeAttribute(null=True)
     excerpt = UnicodeAttribute(default="")
     media_id = UnicodeAttribute(null=True)
-    latest: MapAttribute[str, Any] = MapAttribute(default=dict)
-    snapshots: ListAttribute[SnapshotAttribute] = ListAttribute(of=SnapshotAttribute, default=list)
+    # Absent: the newest snapshot's values (or none yet).
+    latest: MapAttribute[str, Any] = MapAttribute(null=True)
+    snaps: ListAttribute[str] = ListAttribute(null=True)  # compact snapshots, oldest first
+    # The earlier form (rows written before): maps, and the newest one's time.
+    snapshots: ListAttribute[SnapshotAttribute] = ListAttribute(of=SnapshotAttribute, null=True)
     collected_at = UnicodeAttribute(null=True)
     state = UnicodeAttribute(default=COLLECTING)
     refresh_step = NumberAttribute(default=0)
@@ -230,6 +240,43 @@ def _counts(values: Any) -> dict[str, int]:
     return {str(name): int(count) for name, count in raw.items()}
 
 
+# One-letter codes of the common metric names in `snaps` (any other name is kept whole,
+# as `name=count`). Never change a code: stored rows use them.
+_CODES = {
+    "impressions": "i",
+    "views": "v",
+    "reach": "r",
+    "likes": "l",
+    "comments": "c",
+    "shares": "s",
+    "saves": "a",
+    "clicks": "k",
+    "quotes": "q",
+    "user_profile_clicks": "u",
+}
+_NAMES = {code: name for name, code in _CODES.items()}
+
+
+def encode_snapshot(at: datetime, values: dict[str, int]) -> str:
+    parts = [
+        f"{_CODES[name]}{count}" if name in _CODES else f"{name}={count}"
+        for name, count in values.items()
+    ]
+    return f"{int(at.timestamp())}|{','.join(parts)}"
+
+
+def decode_snapshot(text: str) -> tuple[datetime, dict[str, int]]:
+    stamp, _, body = text.partition("|")
+    values: dict[str, int] = {}
+    for part in body.split(",") if body else []:
+        if "=" in part:
+            name, _, count = part.partition("=")
+            values[name] = int(count)
+        else:
+            values[_NAMES[part[0]]] = int(part[1:])
+    return datetime.fromtimestamp(int(stamp), UTC), values
+
+
 def _just_before(moment: datetime) -> str:
     return iso(moment)[:-1] + "."  # "." sorts before "Z": every time < moment, none at it
 
@@ -258,21 +305,17 @@ def target_item(
         post_key=f"{row.post_id}#{row.target_id}",
         account_key=f"{row.workspace_id}#{row.account_id}",
         published_at=iso(row.published_at),
-        post_id=row.post_id,
-        target_id=row.target_id,
-        account_id=row.account_id,
         network=row.network,
         external_id=row.external_id,
         url=row.url,
         excerpt=row.excerpt[:140],
         media_id=row.media_id,
-        latest=dict(row.latest),
-        snapshots=[
-            SnapshotAttribute(at=iso(at), values=dict(values)) for at, values in row.snapshots
-        ],
-        collected_at=iso(row.collected_at) if row.collected_at else None,
+        snaps=[encode_snapshot(at, values) for at, values in row.snapshots] or None,
         state=row.state,
     )
+    newest = row.snapshots[-1][1] if row.snapshots else {}
+    if dict(row.latest) != newest:
+        item.latest = dict(row.latest)
     if due_at is not None and row.state == COLLECTING:
         item.due_at, item.due_shard = iso(due_at), due_shard(row.account_id)
         item.plan = on_plan_key(row.published_at) if on_plan else off_plan_key(due_at, 0, 0)
@@ -287,22 +330,39 @@ def put_target_row(
 
 
 def row_of(item: TargetMetricsItem) -> TargetMetricsRow:
+    snapshots = [(_time(s.at), _counts(s.values)) for s in item.snapshots or []]
+    snapshots += [decode_snapshot(text) for text in item.snaps or []]
+    collected = snapshots[-1][0] if snapshots else None
+    if item.collected_at and not item.snaps:
+        collected = _time(item.collected_at)
     return TargetMetricsRow(
         workspace_id=item.workspace_id,
-        post_id=item.post_id,
-        target_id=item.target_id,
-        account_id=item.account_id,
+        post_id=item.post_id or item.post_key.split("#", 1)[0],
+        target_id=item.target_id or _target_of(item.item_key),
+        account_id=item.account_id or _account_of(item.account_key),
         network=item.network,
         external_id=item.external_id,
         url=item.url,
         excerpt=item.excerpt or "",
         media_id=item.media_id,
         published_at=_time(item.published_at),
-        latest=_counts(item.latest),
-        snapshots=[(_time(s.at), _counts(s.values)) for s in item.snapshots or []],
-        collected_at=_time(item.collected_at) if item.collected_at else None,
+        latest=_counts(item.latest) if item.latest is not None else latest_values(snapshots),
+        snapshots=snapshots,
+        collected_at=collected,
         state=item.state,
     )
+
+
+def latest_values(snapshots: list[tuple[datetime, dict[str, int]]]) -> dict[str, int]:
+    return dict(snapshots[-1][1]) if snapshots else {}
+
+
+def _target_of(item_key: str) -> str:
+    return item_key.split("#", 2)[2]  # t#<published_at>#<target_id>
+
+
+def _account_of(account_key: str) -> str:
+    return account_key.split("#", 1)[1]  # <workspace_id>#<account_id>
 
 
 def target_rows(
@@ -317,7 +377,7 @@ def target_rows(
     one query of its partition, read page by page as the caller iterates."""
     condition = None
     for part in (
-        TargetMetricsItem.account_id == account_id if account_id else None,
+        TargetMetricsItem.account_key == f"{workspace_id}#{account_id}" if account_id else None,
         TargetMetricsItem.network == network if network else None,
     ):
         if part is not None:
@@ -369,7 +429,7 @@ def get_target(workspace_id: str, item_key: str) -> TargetMetricsItem | None:
 def latest_of(workspace_id: str, item_key: str) -> dict[str, int]:
     """A target's latest figures ({} when it has none or is gone)."""
     item = get_target(workspace_id, item_key)
-    return {} if item is None else _counts(item.latest)
+    return {} if item is None else row_of(item).latest
 
 
 # -- the collector's writes ----------------------------------------------------------------
@@ -392,13 +452,15 @@ def record_snapshot(
     Conditional on the row still waiting for that step (or an earlier one it missed), so
     a second collector that fetched the same refresh appends nothing. None if refused.
     `latest`: the row's latest figures when they are not `values` (carried forward)."""
-    stamp = iso(at)
+    snap = encode_snapshot(at, values)
+    carried = latest is not None and dict(latest) != dict(values)
     actions: list[Any] = [
-        TargetMetricsItem.snapshots.set(
-            TargetMetricsItem.snapshots.append([SnapshotAttribute(at=stamp, values=dict(values))])
-        ),
-        TargetMetricsItem.latest.set(dict(values if latest is None else latest)),
-        TargetMetricsItem.collected_at.set(stamp),
+        TargetMetricsItem.snaps.set((TargetMetricsItem.snaps | []).append([snap])),
+        # Stored only when it is not the newest snapshot's values.
+        TargetMetricsItem.latest.set(dict(latest or {}))
+        if carried
+        else TargetMetricsItem.latest.remove(),
+        TargetMetricsItem.collected_at.remove(),  # a row of the earlier form: now its snaps'
         TargetMetricsItem.refresh_step.set(step + 1),
         TargetMetricsItem.attempts.set(0),
         TargetMetricsItem.last_error.remove(),
@@ -409,7 +471,9 @@ def record_snapshot(
     old = _update_returning(workspace_id, item_key, actions, condition, ALL_OLD)
     if old is None:
         return None
-    return Appended(post_id=old["post_id"]["S"], first="collected_at" not in old)
+    post_id = old["post_id"]["S"] if "post_id" in old else old["post_key"]["S"].split("#")[0]
+    first = not old.get("snaps", {}).get("L") and not old.get("snapshots", {}).get("L")
+    return Appended(post_id=post_id, first=first)
 
 
 def claim_refreshes(
@@ -691,8 +755,8 @@ def workspace_due(workspace_id: str) -> list[DueEntry]:
         DueEntry(
             workspace_id=item.workspace_id,
             item_key=item.item_key,
-            target_id=item.target_id,
-            account_id=item.account_id,
+            target_id=_target_of(item.item_key),
+            account_id=_account_of(item.account_key),
             network=item.network,
             external_id=item.external_id,
             refresh_step=int(item.refresh_step or 0),
@@ -726,8 +790,8 @@ def _index_entry(
     return DueEntry(
         workspace_id=item.workspace_id,
         item_key=item.item_key,
-        target_id=item.target_id,
-        account_id=item.account_id,
+        target_id=_target_of(item.item_key),
+        account_id=_account_of(item.account_key),
         network=item.network,
         external_id=item.external_id,
         refresh_step=int(refresh_step),

@@ -394,7 +394,7 @@ def test_the_template_and_policies_hold_what_collection_names():
         for i in resources["MetricsTable"]["Properties"]["GlobalSecondaryIndexes"]
         if i["IndexName"] == "due-index"
     )
-    assert set(due["Projection"]["NonKeyAttributes"]) >= {"account_id", "external_id"}
+    assert set(due["Projection"]["NonKeyAttributes"]) >= {"account_key", "external_id"}
     for stage in ("dev", "prod"):
         policy = (ROOT / ".chalice" / f"policy-{stage}.json").read_text()
         assert f"schedule/schedulo-{stage}-metrics/*" in policy
