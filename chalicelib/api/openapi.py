@@ -7,6 +7,7 @@ return nothing) and the errors that follow from what it takes and who may call i
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -234,6 +235,13 @@ def webhooks_section(components: dict[str, Any]) -> dict[str, Any]:
 
 
 def build_document() -> dict[str, Any]:
+    """The document, built once per set of endpoints: they are fixed once the app is
+    imported, and building it asks pydantic for every model's schema (about a second)."""
+    return _document(len(ENDPOINTS))
+
+
+@functools.cache
+def _document(endpoint_count: int) -> dict[str, Any]:
     components: dict[str, Any] = {"Error": _ERROR_SCHEMA}
     paths: dict[str, dict[str, Any]] = {}
     for endpoint in sorted(ENDPOINTS, key=lambda e: (e.path, e.method)):
