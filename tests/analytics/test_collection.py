@@ -578,3 +578,42 @@ def test_only_time_limited_metrics_are_carried_forward():
     previous = {"clicks": 7, "likes": 3, "reach": 9}
     kept = collection.carried_forward(previous, {"likes": 5}, frozenset({"clicks"}))
     assert kept == {"likes": 5, "clicks": 7}
+
+
+def test_a_bucket_run_takes_its_on_plan_refreshes_and_plans_those_left_off_plan(
+    world, sandbox, monkeypatch
+):
+    """A published target keeps to its plan: the run of its refresh's bucket finds it by
+    publication time. One the run had no time for is planned off plan, due at once, so
+    the next bucket's run (which reads its own window) still takes it."""
+    _, post_id = published(world)
+    [row] = metrics.post_rows(world.ws, post_id)
+    key = metrics.target_key(row.published_at, row.target_id)
+    assert metrics.get_target(world.ws, key).plan == metrics.on_plan_key(row.published_at)
+    end = collection.bucket_end(row.published_at + collection.REFRESH_OFFSETS[0])
+    earlier = collection.handle_collector({"bucket": collection.iso(end - collection.BUCKET)})
+    assert earlier["refreshes"] == 0  # not in the bucket before its own
+    monkeypatch.setattr(collection, "RUN_SECONDS", -1.0)
+    left = collection.handle_collector({"bucket": collection.iso(end)})
+    assert (left["refreshes"], left["left"], left["snapshots"]) == (1, 1, 0)
+    [entry] = metrics.workspace_due(world.ws)
+    assert not entry.on_plan and (entry.refresh_step, entry.due_at) == (0, iso(end))
+    monkeypatch.setattr(collection, "RUN_SECONDS", 480.0)
+    after = collection.handle_collector({"bucket": collection.iso(end + collection.BUCKET)})
+    assert (after["refreshes"], after["snapshots"]) == (1, 1)
+    [entry] = metrics.workspace_due(world.ws)  # back on plan for the +24 h refresh
+    assert entry.on_plan and entry.refresh_step == 1
+    assert entry.due_at == iso(row.published_at + collection.REFRESH_OFFSETS[1])
+
+
+def test_the_daily_job_catches_up_an_on_plan_refresh_whose_bucket_never_ran_once(world, sandbox):
+    _, post_id = published(world)
+    [row] = metrics.post_rows(world.ws, post_id)
+    late = row.published_at + collection.REFRESH_OFFSETS[0] + timedelta(hours=3)
+    before = len(lookups(sandbox))
+    report = collection.collect_due(late)  # the daily job: no bucket
+    assert (report.snapshots, len(lookups(sandbox)) - before) == (1, 1)
+    again = collection.collect_due(late + timedelta(minutes=20))  # its window holds it still
+    assert (again.refreshes, again.snapshots, len(lookups(sandbox)) - before) == (0, 0, 1)
+    [row] = metrics.post_rows(world.ws, post_id)
+    assert len(row.snapshots) == 1 and row.state == "collecting"

@@ -113,3 +113,180 @@ def test_pausing_an_account_takes_its_rows_out_of_the_due_index_and_resuming_bri
     assert metrics.resume_account("w_a", "a_1", due) == 1
     assert {e.target_id for e in metrics.due_entries(due)} == {"t_1", "t_2"}
     assert [e.target_id for e in metrics.workspace_due("w_a")] == ["t_1", "t_2"]
+
+
+def _bucket(due: datetime) -> tuple[datetime, datetime]:
+    """The window of the bucket `due` falls in, as that bucket's run reads it."""
+    from chalicelib.analytics.collection import BUCKET, bucket_end
+
+    end = bucket_end(due, now=due - timedelta(days=1))
+    return end - BUCKET, end
+
+
+def _plan_of(ws: str, key: str) -> str | None:
+    return metrics.get_target(ws, key).plan
+
+
+def test_a_row_on_plan_is_found_by_each_refreshs_bucket_without_its_index_entry_changing(aws):
+    from chalicelib.analytics.collection import REFRESH_OFFSETS
+
+    start = _start()
+    row = _row("w_a", 1, start)
+    metrics.put_target_row(row, due_at=start + REFRESH_OFFSETS[0], on_plan=True)
+    key = metrics.target_key(start, "t_1")
+    entry_key = _plan_of("w_a", key)
+    assert entry_key == f"p#{start:%Y-%m-%dT%H:%M:%SZ}"
+    now = datetime.now(UTC)
+
+    def due_in(due: datetime) -> list[metrics.DueEntry]:
+        return list(metrics.due_entries(now, offsets=REFRESH_OFFSETS, window=_bucket(due)))
+
+    [first] = due_in(start + REFRESH_OFFSETS[0])
+    assert (first.refresh_step, first.attempts, first.target_id, first.account_id) == (
+        0,
+        0,
+        "t_1",
+        "a_1",
+    )
+    assert first.due_at == (start + REFRESH_OFFSETS[0]).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert due_in(start + REFRESH_OFFSETS[0] - timedelta(minutes=10)) == []  # not the one before
+    recorded = metrics.record_snapshot(
+        "w_a", key, 0, now, {"likes": 1}, start + REFRESH_OFFSETS[1], "a_1"
+    )
+    assert recorded is not None and recorded.first and recorded.post_id == "p_1"
+    assert _plan_of("w_a", key) == entry_key  # the index entry is as it was
+    [second] = due_in(start + REFRESH_OFFSETS[1])
+    assert second.refresh_step == 1
+    # The +1 h refresh read again (a window wider than a bucket): its row is past it.
+    assert metrics.waiting([first]) == [] and metrics.waiting([first, second]) == [second]
+    for step in range(1, len(REFRESH_OFFSETS)):
+        following = start + REFRESH_OFFSETS[step + 1] if step + 1 < len(REFRESH_OFFSETS) else None
+        assert metrics.record_snapshot("w_a", key, step, now, {"likes": step + 1}, following, "a_1")
+    [stored] = metrics.post_rows("w_a", "p_1")
+    assert stored.state == "done" and len(stored.snapshots) == len(REFRESH_OFFSETS)
+    assert _plan_of("w_a", key) is None  # done: out of the due index
+    assert list(metrics.due_entries(now, offsets=REFRESH_OFFSETS, window=(start, now))) == []
+
+
+def test_a_replanned_refresh_is_off_plan_until_it_is_recorded(aws):
+    from chalicelib.analytics.collection import REFRESH_OFFSETS
+
+    start = _start()
+    metrics.put_target_row(_row("w_a", 1, start), due_at=start + REFRESH_OFFSETS[0], on_plan=True)
+    key = metrics.target_key(start, "t_1")
+    retry = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=30)
+    assert metrics.replan("w_a", key, 0, retry, 2, "The network is down.", "a_1")
+    [entry] = metrics.due_entries(retry)  # due by its own time, step and attempts in its key
+    assert (entry.refresh_step, entry.attempts, entry.on_plan) == (0, 2, False)
+    assert list(metrics.due_entries(retry - timedelta(seconds=1))) == []
+    back = metrics.on_plan_key(start)
+    assert metrics.record_snapshot(
+        "w_a", key, 0, retry, {"likes": 2}, start + REFRESH_OFFSETS[1], "a_1", plan=back
+    )
+    assert _plan_of("w_a", key) == back and list(metrics.due_entries(retry)) == []
+
+
+def _entries(ws: str, account: str, count: int, due: datetime) -> list[metrics.DueEntry]:
+    return [
+        metrics.DueEntry(
+            ws,
+            f"t#x#t_{n}",
+            f"t_{n}",
+            account,
+            "x",
+            f"ext{n}",
+            0,
+            0,
+            due.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "p#x",
+        )
+        for n in range(count)
+    ]
+
+
+def test_an_accounts_claims_are_written_together_and_a_second_run_gets_only_the_free_ones(aws):
+    from chalicelib.aws import client
+    from chalicelib.settings import get_settings
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    due = now.replace(minute=now.minute - now.minute % 10, second=1)  # one 10-minute bucket
+    entries = _entries("w_a", "a_1", 100, due)
+    until = now + timedelta(minutes=15)
+    keys = {(e.item_key, 0) for e in entries}
+    assert metrics.claim_refreshes("w_a", "a_1", entries[:30], until, now) == {
+        (e.item_key, 0) for e in entries[:30]
+    }
+    # A second run with all 100 (one held write fails as a whole, then the free ones).
+    assert metrics.claim_refreshes("w_a", "a_1", entries, until, now) == {
+        (e.item_key, 0) for e in entries[30:]
+    }
+    assert metrics.claim_refreshes("w_a", "a_1", entries, until, now) == set()  # all held
+    assert metrics.claim_refreshes("w_a", "a_1", entries, until, until) == keys  # claims ended
+    # Another workspace's or account's refreshes are claims of their own.
+    assert len(metrics.claim_refreshes("w_b", "a_1", entries, until, now)) == 100
+    assert len(metrics.claim_refreshes("w_a", "a_2", entries[:5], until, now)) == 5
+    items = client("dynamodb").scan(TableName=get_settings().tables.rate_limits)["Items"]
+    claims = [i for i in items if i["counter_key"]["S"].startswith("claims#")]
+    assert len(claims) == 3  # one item per workspace, account and bucket
+
+
+def test_snapshots_are_stored_compactly_and_rows_of_the_earlier_form_are_still_read(aws):
+    from chalicelib.aws import client
+    from chalicelib.settings import get_settings
+
+    start = _start()
+    at = start + timedelta(hours=1)
+    values = {"impressions": 120, "likes": 3, "user_profile_clicks": 2, "video_views_25": 7}
+    text = metrics.encode_snapshot(at, values)
+    assert metrics.decode_snapshot(text) == (at, values) and len(text) < 50
+    # A row as the collector wrote it before (maps, collected_at, latest, ids).
+    key = metrics.target_key(start, "t_9")
+    old_at = start + timedelta(hours=1)
+    client("dynamodb").put_item(
+        TableName=get_settings().tables.metrics,
+        Item={
+            "workspace_id": {"S": "w_a"},
+            "item_key": {"S": key},
+            "post_key": {"S": "p_9#t_9"},
+            "account_key": {"S": "w_a#a_1"},
+            "published_at": {"S": start.strftime("%Y-%m-%dT%H:%M:%SZ")},
+            "post_id": {"S": "p_9"},
+            "target_id": {"S": "t_9"},
+            "account_id": {"S": "a_1"},
+            "network": {"S": "x"},
+            "external_id": {"S": "ext9"},
+            "excerpt": {"S": "Old bread"},
+            "latest": {"M": {"likes": {"N": "4"}}},
+            "snapshots": {
+                "L": [
+                    {
+                        "M": {
+                            "at": {"S": old_at.strftime("%Y-%m-%dT%H:%M:%SZ")},
+                            "values": {"M": {"likes": {"N": "4"}}},
+                        }
+                    }
+                ]
+            },
+            "collected_at": {"S": old_at.strftime("%Y-%m-%dT%H:%M:%SZ")},
+            "state": {"S": "collecting"},
+            "refresh_step": {"N": "1"},
+            "attempts": {"N": "0"},
+        },
+    )
+    [old] = metrics.post_rows("w_a", "p_9")
+    assert old.snapshots == [(old_at, {"likes": 4})] and old.collected_at == old_at
+    assert old.latest == {"likes": 4} and old.account_id == "a_1"
+    later = start + timedelta(hours=24)
+    appended = metrics.record_snapshot("w_a", key, 1, later, {"likes": 9}, None, "a_1")
+    assert appended is not None and not appended.first and appended.post_id == "p_9"
+    [row] = metrics.post_rows("w_a", "p_9")
+    assert row.snapshots == [(old_at, {"likes": 4}), (later, {"likes": 9})]
+    assert (row.latest, row.collected_at, row.state) == ({"likes": 9}, later, "done")
+    # A figure carried forward is stored as latest; otherwise latest is the newest values.
+    metrics.put_target_row(_row("w_a", 3, start), due_at=start + timedelta(hours=1))
+    key3 = metrics.target_key(start, "t_3")
+    metrics.record_snapshot(
+        "w_a", key3, 0, at, {"likes": 1}, later, "a_1", {"likes": 1, "clicks": 5}
+    )
+    assert metrics.post_rows("w_a", "p_3")[0].latest == {"likes": 1, "clicks": 5}
+    assert metrics.latest_of("w_a", key3) == {"likes": 1, "clicks": 5}
