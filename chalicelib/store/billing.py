@@ -132,29 +132,6 @@ def take(wants: Sequence[Want]) -> Want | None:
     return None
 
 
-def take_with(wants: Sequence[Want], write_first: Callable[[Any], None]) -> Want | None:
-    """`take` in one transaction with the caller's own write (`write_first(transaction)`,
-    e.g. the post the counters count): both or neither, in one round trip. Returns the
-    first want past its limit (nothing written then); a failed condition of the caller's
-    write raises TransactWriteError."""
-    wants = [w for w in wants if w.amount]
-    try:
-        with transaction() as write:
-            write_first(write)
-            for want in wants:
-                write.update(
-                    CounterItem(want.key),
-                    actions=[CounterItem.used.add(want.amount)],
-                    condition=_within(want),
-                )
-    except TransactWriteError as error:
-        failed = failed_conditions(error)[1:]
-        if not any(failed):
-            raise
-        return wants[failed.index(True)]
-    return None
-
-
 def _within(want: Want) -> Any:
     if want.limit is None:
         return None

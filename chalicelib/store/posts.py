@@ -173,11 +173,6 @@ def create(item: PostItem) -> PostItem:
     return item
 
 
-def create_in(write: Any, item: PostItem) -> None:
-    """`create` as part of a transaction (`write`, a TransactWrite)."""
-    write.save(prepare(item), condition=PostItem.post_id.does_not_exist())
-
-
 def get(workspace_id: str, post_id: str) -> PostItem | None:
     try:
         return PostItem.get(workspace_id, post_id, consistent_read=True)
