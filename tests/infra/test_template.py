@@ -231,3 +231,27 @@ def test_a_deploy_can_turn_google_sign_in_on(merged_template):
         ]
         assert f"arn:aws:secretsmanager:*:*:secret:/schedulo-{stage}/*" in readable
     assert "GoogleClientId=" in (ROOT / "infrastructure" / "deploy.py").read_text()
+
+
+def test_one_kms_key_and_one_secret_and_the_services_use_the_key_only_for_their_topics():
+    """Idle cost (issue 26): one KMS key ($1 a month each) for the token vault and the two
+    SNS topics, one secret for the app's keys. CloudWatch and SES publish to the topics,
+    and may use the key only with a topic's encryption context: never to unwrap a vault
+    data key (which has none)."""
+    template = load_template()
+    resources = template["Resources"]
+    assert [n for n, r in resources.items() if r["Type"] == "AWS::KMS::Key"] == ["TokenKey"]
+    secrets = [r for r in resources.values() if r["Type"] == "AWS::SecretsManager::Secret"]
+    assert len(secrets) == 1
+    topics = {
+        r["Properties"]["TopicName"]["Fn::Sub"]: r
+        for r in resources.values()
+        if r["Type"] == "AWS::SNS::Topic"
+    }
+    assert {t["Properties"]["KmsMasterKeyId"]["Ref"] for t in topics.values()} == {"TokenKey"}
+    statements = resources["TokenKey"]["Properties"]["KeyPolicy"]["Statement"]
+    [services] = [s for s in statements if "Service" in s["Principal"]]
+    contexts = services["Condition"]["StringEquals"]["kms:EncryptionContext:aws:sns:topicArn"]
+    named = {c["Fn::Sub"].rsplit(":", 1)[1] for c in contexts}
+    assert named == set(topics)
+    assert set(services["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
