@@ -171,6 +171,30 @@ def test_parallel_posts_at_the_limit_never_get_one_over(client, billing_on):
     )
 
 
+def test_a_post_whose_write_fails_gives_its_place_in_the_month_back(
+    client, billing_on, monkeypatch
+):
+    """The month is counted first and the post written second (half a transaction's
+    write units): a write that fails takes its count back."""
+    owner = signup(client)
+    ws = owner.workspace_id
+    account = an_account(ws, "mastodon")
+    first, month = month_start()
+    use(ws, Meter.SCHEDULED_POSTS_PER_MONTH, 29, month)
+    key = billing_store.counter_key(ws, Meter.SCHEDULED_POSTS_PER_MONTH.value, month)
+
+    def unavailable(item):
+        raise RuntimeError("DynamoDB unavailable")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(post_store, "create", unavailable)
+        failed = post(client, owner, account, first)
+    assert failed.status_code == 500
+    assert billing_store.used(key) == 29
+    assert post(client, owner, account, first).status_code == 201  # the last place is there
+    assert billing_store.used(key) == 30
+
+
 def test_queue_and_publish_now_are_held_to_the_months_limit(client, billing_on):
     from datetime import UTC, datetime
 
