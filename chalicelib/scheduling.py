@@ -5,7 +5,9 @@ posts group, `at(...)` in UTC with the flexible window off, deleted after it fir
 retry policy and the dead-letter queue; its input is `{workspace_id, post_id, version}`.
 DynamoDB stays the source of truth: the caller writes the post first and arms second, and
 a publisher invocation whose version is stale is a no-op, so a schedule left behind by a
-crash between the two steps does no harm.
+crash between the two steps does no harm. A new post (the API's, a bulk import's) is armed
+first and written armed (`arm_new`), one write instead of two: a schedule whose post was
+never written fires into a missing post, which the publisher ignores.
 """
 
 from __future__ import annotations
@@ -166,8 +168,8 @@ def invoke_async(arn: str, payload: dict[str, Any]) -> None:
 
 
 def arm_new(workspace_id: str, post_id: str, version: int, when: datetime) -> str:
-    """Arm the schedule of a post that has no other version (a bulk import's new post):
-    one CreateSchedule call, no listing of stale schedules."""
+    """Arm the schedule of a post that has no other version (a new post, before its
+    write): one CreateSchedule call, no listing of stale schedules."""
     name = schedule_name(post_id, version)
     payload = {"workspace_id": workspace_id, "post_id": post_id, "version": version}
     _put(name, when, payload, f"post {post_id} v{version}")
