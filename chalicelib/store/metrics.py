@@ -768,6 +768,29 @@ def workspace_due(workspace_id: str) -> list[DueEntry]:
     ]
 
 
+def backfill_plans() -> int:
+    """Once, after deploying over a stack whose due index was keyed by `due_at`: each row
+    with a refresh planned and no `plan` gets one (off plan, due at its `due_at`), which
+    puts it in the due index again. How many rows it changed. A scan of the table."""
+    changed = 0
+    for item in TargetMetricsItem.scan(
+        TargetMetricsItem.due_shard.exists() & TargetMetricsItem.plan.does_not_exist()
+    ):
+        if not item.due_at:
+            continue
+        plan = off_plan_key(
+            _time(item.due_at), int(item.refresh_step or 0), int(item.attempts or 0)
+        )
+        if _update(
+            item.workspace_id,
+            item.item_key,
+            [TargetMetricsItem.plan.set(plan)],
+            TargetMetricsItem.plan.does_not_exist(),
+        ):
+            changed += 1
+    return changed
+
+
 def due_backlog(now: datetime) -> tuple[int, str | None]:
     """The refreshes off plan due by `now` (retries, throttled fetches, reconnections,
     runs' leftovers: on-plan refreshes are their bucket's run's), counted, and the oldest

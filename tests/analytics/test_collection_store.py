@@ -290,3 +290,26 @@ def test_snapshots_are_stored_compactly_and_rows_of_the_earlier_form_are_still_r
     )
     assert metrics.post_rows("w_a", "p_3")[0].latest == {"likes": 1, "clicks": 5}
     assert metrics.latest_of("w_a", key3) == {"likes": 1, "clicks": 5}
+
+
+def test_rows_planned_before_the_plan_key_are_put_back_in_the_due_index_once(aws):
+    from chalicelib.aws import client
+    from chalicelib.settings import get_settings
+
+    start = _start()
+    due = start + timedelta(hours=24)
+    metrics.put_target_row(_row("w_a", 1, start), due_at=due)
+    metrics.put_target_row(_row("w_a", 2, start))  # done: nothing planned
+    key = metrics.target_key(start, "t_1")
+    client("dynamodb").update_item(  # as a row was before: due_at and due_shard, no plan
+        TableName=get_settings().tables.metrics,
+        Key={"workspace_id": {"S": "w_a"}, "item_key": {"S": key}},
+        UpdateExpression="REMOVE #p SET refresh_step = :one",
+        ExpressionAttributeNames={"#p": "plan"},
+        ExpressionAttributeValues={":one": {"N": "1"}},
+    )
+    assert list(metrics.due_entries(due)) == []
+    assert metrics.backfill_plans() == 1
+    [entry] = metrics.due_entries(due)
+    assert (entry.target_id, entry.refresh_step, entry.on_plan) == ("t_1", 1, False)
+    assert metrics.backfill_plans() == 0
