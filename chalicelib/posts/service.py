@@ -321,6 +321,7 @@ def advance_series(
     following = next_occurrence(item.recurrence, start, item.timezone, published_at)
     if following is None:
         return None
+    timeline.keep_published(item)  # the targets say their publishes until cleared here
     item.scheduled_at, item.status = iso_utc(following), PostStatus.SCHEDULED
     for target in item.targets:
         held = target.status == TargetStatus.HELD  # its account is still paused by the plan

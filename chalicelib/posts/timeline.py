@@ -5,14 +5,16 @@ Each event is recorded from the one place it happens, with one line:
 >>> timeline.record(ws, post_id, TimelineKind.APPROVED, actor, {"comment": "Looks good"})
 
 Recording never fails the action it follows: the action already happened; a lost
-timeline line is logged. The post's creation is the one event not written: the post
-itself says who created it and when, so `events` reads it from there (a write less for
-every post).
+timeline line is logged. Two events are not written, the post itself says them, so
+`events` reads them from there (two writes less a post): its creation (who created it
+and when) and each target's publish (when, where, the link), until a recurring post's
+next occurrence clears its targets (`keep_published` writes them then).
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.domain.collaboration import TimelineKind
@@ -61,24 +63,84 @@ def record(
 
 
 def events(post: PostItem) -> list[TimelineItem]:
-    """The post's timeline, oldest first: its creation (from the post, unless a post
-    written before that kept it as an event) and the events recorded since."""
+    """The post's timeline, oldest first: its creation and its targets' publishes (from
+    the post, unless a post written before that kept them as events) and the events
+    recorded."""
     from chalicelib.store import collaboration as store
 
     recorded = store.list_events(post.workspace_id, post.post_id)
-    if not post.created_at or any(e.kind == TimelineKind.CREATED for e in recorded):
+    derived = []
+    if post.created_at and not any(e.kind == TimelineKind.CREATED for e in recorded):
+        derived.append(
+            store.TimelineItem(
+                post.workspace_id,
+                f"{post.post_id}#{post.created_at}#created",
+                post_id=post.post_id,
+                event_id=f"ev_created_{post.post_id}",
+                kind=TimelineKind.CREATED.value,
+                actor=post.created_by,
+                details=json.dumps({"version": 1}),
+                at=post.created_at,
+            )
+        )
+    told = {_publish_of(e.details_dict()) for e in recorded if e.kind == TimelineKind.PUBLISHED}
+    derived += [e for e in _published(post) if _publish_of(e.details_dict()) not in told]
+    if not derived:
         return recorded
-    created = store.TimelineItem(
-        post.workspace_id,
-        f"{post.post_id}#{post.created_at}#created",
-        post_id=post.post_id,
-        event_id=f"ev_created_{post.post_id}",
-        kind=TimelineKind.CREATED.value,
-        actor=post.created_by,
-        details=json.dumps({"version": 1}),
-        at=post.created_at,
-    )
-    return [created, *recorded]
+    return sorted([*derived, *recorded], key=lambda e: datetime.fromisoformat(e.at))
+
+
+def keep_published(post: PostItem) -> None:
+    """Write the publishes the post's targets say, before its next occurrence clears
+    them (a recurring post); a write repeated writes the same items."""
+    from chalicelib.store import collaboration as store
+
+    try:
+        with store.TimelineItem.batch_write() as batch:
+            for event in _published(post):
+                batch.save(event)
+    except Exception:
+        logger.exception(
+            "keeping a series' publishes on its timeline failed",
+            extra={"workspace_id": post.workspace_id, "post_id": post.post_id},
+        )
+
+
+def _published(post: PostItem) -> list[TimelineItem]:
+    """The publish of each published target, as the publisher told it before."""
+    from chalicelib.store import collaboration as store
+
+    found = []
+    for target in post.targets:
+        if target.status != "published" or not target.published_at:
+            continue
+        at = store.stamp(datetime.fromisoformat(target.published_at))
+        details = {
+            "post_id": post.post_id,
+            "account_id": target.account_id,
+            "network": target.network,
+            "attempt": int(target.attempts),
+            "outcome": "published",
+            "external_id": target.external_id,
+            "url": target.url,
+        }
+        found.append(
+            store.TimelineItem(
+                post.workspace_id,
+                f"{post.post_id}#{at}#{target.target_id}",
+                post_id=post.post_id,
+                event_id=f"ev_published_{target.target_id}_{''.join(filter(str.isdigit, at))}",
+                kind=TimelineKind.PUBLISHED.value,
+                actor=None,
+                details=json.dumps(details),
+                at=at,
+            )
+        )
+    return found
+
+
+def _publish_of(details: dict[str, Any]) -> tuple[Any, ...]:
+    return (details.get("account_id"), details.get("network"), details.get("external_id"))
 
 
 def forget_post(workspace_id: str, post_id: str) -> None:

@@ -278,7 +278,9 @@ def audit_attempt(
             details=details | {"text": item.text[:80]},  # the activity page names the post
         )
     ]
-    if outcome in ("published", "failed", "unconfirmed"):  # a retry is not news yet
+    # A retry is not news yet; a publish is on the timeline from the target itself, which
+    # says when and where (chalicelib/posts/timeline.py): one write less a post.
+    if outcome in ("failed", "unconfirmed"):
         records.append(timeline.event(item.workspace_id, item.post_id, outcome, None, details))
     records += also or []
     try:

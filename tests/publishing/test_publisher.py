@@ -307,8 +307,9 @@ def test_a_tampered_token_fails_loudly_and_nothing_is_published(world):
 
 def test_a_post_on_one_network_costs_seven_aws_calls(world, monkeypatch):
     """Read the post; start it and claim its target (one write); read the workspace (a
-    suspended one publishes nothing); read the account; audit the attempt and add it to
-    the post's timeline (one batch); write the outcome with the post's status; count it
+    suspended one publishes nothing); read the account; audit the attempt with the
+    target's analytics row (one batch; the timeline reads the publish from the target);
+    write the outcome with the post's status; count it
     for the operators' health page (one ADD, after the post is out). The local stack's
     lateness under load (bench/publish.py) is mostly the embedded DynamoDB answering
     these."""

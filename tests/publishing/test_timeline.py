@@ -35,6 +35,11 @@ def test_a_retry_is_not_on_the_timeline_until_it_settles(world):
     post_id = world.schedule({x: "x"}, "Once, after a retry")
     item = world.wait_for(post_id, timeout=60)
     assert item.status == "published"
-    from chalicelib.store import collaboration as store
-
-    assert [e.kind for e in store.list_events(world.ws, post_id)] == ["published"]
+    response = call(
+        world.client,
+        "GET",
+        f"/v1/workspaces/{world.ws}/posts/{post_id}/timeline",
+        headers=world.owner.headers,
+    )
+    assert [e["kind"] for e in response.json["items"]] == ["created", "published"]
+    assert response.json["items"][1]["details"]["attempt"] == 2

@@ -310,6 +310,49 @@ def test_a_series_moves_to_its_next_occurrence_once_one_is_published(aws):
     assert service.advance_series("w_1", post.post_id, next_thursday + just_after) is None
 
 
+def test_a_series_timeline_keeps_each_occurrences_publish(aws):
+    """A publish is read from its target (no timeline write); a series' next occurrence
+    clears its targets, so their publishes are written then: none is lost, none twice."""
+    from chalicelib.posts import timeline
+    from chalicelib.store import collaboration
+
+    thursday = ahead(30, "09:00", "Europe/Paris", weekday=3)
+    post = create(
+        {
+            "text": "Weekly tip",
+            "targets": [{"account_id": "a_x"}],
+            "when": {"at": wall(thursday)},
+            "recurrence": "FREQ=WEEKLY;BYDAY=MO,TH;COUNT=3",
+        },
+        now=datetime.now(UTC),
+    )
+
+    def published(external_id: str, at: datetime) -> None:
+        stored = store.get("w_1", post.post_id)
+        target = stored.targets[0]
+        target.status, target.external_id, target.attempts = "published", external_id, 1
+        target.url, target.published_at = f"https://x.test/{external_id}", utc_z(at)
+        store.save_version(stored, int(stored.version))
+
+    def told() -> list[tuple[str, str | None]]:
+        item = store.get("w_1", post.post_id)
+        return [(e.kind, e.details_dict().get("url")) for e in timeline.events(item)]
+
+    published("111", thursday)
+    assert told() == [("created", None), ("published", "https://x.test/111")]
+    assert collaboration.list_events("w_1", post.post_id) == []  # read from the target
+
+    following = service.advance_series("w_1", post.post_id, thursday + timedelta(seconds=5))
+    assert following.targets[0].published_at is None
+    assert told() == [("created", None), ("published", "https://x.test/111")]
+    published("222", datetime.fromisoformat(following.scheduled_at))
+    assert told() == [
+        ("created", None),
+        ("published", "https://x.test/111"),
+        ("published", "https://x.test/222"),
+    ]
+
+
 def test_publishing_a_post_twice_now_is_refused_once_it_is_on_its_way(aws):
     post = create({"text": "Hello", "targets": TWO_NETWORKS, "when": AT_9})
     stored = store.get("w_1", post.post_id)
