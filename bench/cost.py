@@ -30,8 +30,10 @@ month is printed at list price and after AWS's always-free tiers (FREE_TIERS, sa
 
     python bench/cost.py [runs]
 
-Prints the measurements, the cost per 10,000 published posts, the monthly cost at idle
-and at 1,000 / 100,000 / 1,000,000 posts a month, and a markdown table for the README.
+Prints the measurements (for creating and publishing a post, each item written with the
+write units of its table and of each GSI the write touched), the cost per 10,000
+published posts, the monthly cost at idle and at 1,000 / 100,000 / 1,000,000 posts a
+month, and a markdown table for the README.
 Goal: <= $0.25 per 10,000 posts; idle cost only what AWS charges for a KMS key and a secret
 (`idle_items`: the template's keys, secrets, alarms and dashboard, the scheduled jobs).
 """
