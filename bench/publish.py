@@ -12,8 +12,11 @@
    waits for each due second itself. The same figures, the same goals.
 3. The peak RSS of a publisher process publishing a 300 MB video (a sparse file uploaded
    to the stack's S3, read back by ranges). Goal: under 200 MB.
+   With --video-only[=N], only this, to N accounts on each of X, TikTok and YouTube in
+   one post (default 1): the targets publish at once, on threads of one process, each
+   holding its network's chunk: what sizes the publisher's memory (.chalice/config.json).
 
-    python bench/publish.py [posts] [video_mb] [short] [--burst]
+    python bench/publish.py [posts] [video_mb] [short] [--burst] [--video-only[=N]]
 """
 
 from __future__ import annotations
@@ -38,6 +41,11 @@ POSTS = int(ARGS[0]) if ARGS else 1000
 VIDEO_MB = int(ARGS[1]) if len(ARGS) > 1 else 300
 SHORT = int(ARGS[2]) if len(ARGS) > 2 else 200
 BURST = "--burst" in sys.argv  # every post due at the same second
+VIDEO_ONLY = next(
+    (int(a.split("=", 1)[1]) if "=" in a else 1 for a in sys.argv if a.startswith("--video-only")),
+    0,
+)  # video targets per network, or 0: the whole bench
+VIDEO_NETWORKS = ("x", "tiktok", "youtube")
 NETWORKS = ("x", "linkedin", "facebook", "threads")
 ACCOUNTS_PER_NETWORK = 10  # X allows 100 posts per account per 15 minutes
 LATENCY_MS = 100
@@ -51,6 +59,10 @@ def main() -> None:
 
     stack = LocalStack(Ports(api=free_port(), aws=free_port(), sandbox=free_port())).start()
     try:
+        if VIDEO_ONLY:
+            accounts = connect_accounts(stack, VIDEO_NETWORKS, VIDEO_ONLY)
+            video(stack, accounts, accounts)
+            return
         accounts = connect_accounts(stack)
         load(stack, accounts)
         short_leads(stack, accounts)
@@ -59,13 +71,15 @@ def main() -> None:
         stack.stop()
 
 
-def connect_accounts(stack) -> list[tuple[str, str]]:
+def connect_accounts(
+    stack, networks: tuple[str, ...] = NETWORKS, per_network: int = ACCOUNTS_PER_NETWORK
+) -> list[tuple[str, str]]:
     from chalicelib.oauth.connect import save_identity
     from tests.support.networks import adapter, connect
 
     accounts = []
-    for network in NETWORKS:
-        for n in range(ACCOUNTS_PER_NETWORK):
+    for network in networks:
+        for n in range(per_network):
             net = adapter(network)
             grant = connect(net, user=f"bench{n}")
             identity = net.identities(grant)[0]
@@ -244,8 +258,11 @@ def pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if q < 100 else values[-1]
 
 
-def video(stack, accounts: list[tuple[str, str]]) -> None:
-    """Publish a 300 MB video from S3 in a fresh process; print that process's peak RSS."""
+def video(
+    stack, accounts: list[tuple[str, str]], targets: list[tuple[str, str]] | None = None
+) -> None:
+    """Publish a 300 MB video from S3 in a fresh process, to `targets` (default: one X
+    account) at once; print that process's peak RSS."""
     from chalicelib.aws import client
     from chalicelib.domain.ids import new_id
     from chalicelib.settings import get_settings
@@ -285,8 +302,9 @@ def video(stack, accounts: list[tuple[str, str]]) -> None:
         key=key,
         thumbnail_key=None,
     )
-    account = next(a for a, network in accounts if network == "x")
-    stack.sandbox_state.set_latency("x", 0)
+    targets = targets or [next((a, n) for a, n in accounts if n == "x")]
+    for network in {n for _, n in targets}:
+        stack.sandbox_state.set_latency(network, 0)
     post = store.PostItem(
         WS,
         new_id("p"),
@@ -294,7 +312,10 @@ def video(stack, accounts: list[tuple[str, str]]) -> None:
         text=f"Bench video {new_id('n')}",
         media_ids=[media_id],
         scheduled_at=iso(utcnow()),
-        targets=[store.TargetAttribute(target_id=new_id("t"), account_id=account, network="x")],
+        targets=[
+            store.TargetAttribute(target_id=new_id("t"), account_id=account, network=network)
+            for account, network in targets
+        ],
         created_at=iso(utcnow()),
         updated_at=iso(utcnow()),
     )
@@ -324,9 +345,13 @@ def video(stack, accounts: list[tuple[str, str]]) -> None:
         print(f"video publish failed:\n{answer.stdout[-2000:]}\n{answer.stderr[-2000:]}")
         return
     report = json.loads(lines[-1])
+    where = ", ".join(
+        f"{sum(n == network for _, n in targets)} {network}"
+        for network in dict.fromkeys(n for _, n in targets)
+    )
     print(
-        f"video {VIDEO_MB} MB to X: {report['result']['status']} in {seconds:.1f} s, "
-        f"publisher peak RSS {report['peak_mb']:.0f} MB"
+        f"video {VIDEO_MB} MB to {len(targets)} targets at once ({where}): "
+        f"{report['result']}, in {seconds:.1f} s; publisher peak RSS {report['peak_mb']:.0f} MB"
     )
 
 
