@@ -981,7 +981,8 @@ def idle_items(r: dict[str, Any]) -> list[IdleItem]:
             f"Secrets Manager secret ({SECRETS})",
             SECRETS * price("secret_month"),
             SECRETS * price("secret_month"),
-            "the app's keys in one JSON object; no always-free secrets",
+            "the app's keys and the networks' client secrets, one JSON object; no always-free "
+            "secrets",
         ),
         IdleItem(
             f"CloudWatch alarms ({ALARMS} watching {ALARM_METRICS} metrics)",

@@ -116,6 +116,8 @@ class Settings(Model):
     email_configuration_set: str = ""
     email_feedback_topic: str = ""
     kms_key_id: str
+    # The app's keys, one Secrets Manager secret (chalicelib/auth/keyring.py).
+    keys_secret_name: str = "/schedulo-local/keys"
     jwt_secret_name: str
     # The secret CloudFront sends the API with every request (infrastructure/template.yaml):
     # only then is its CloudFront-Viewer-Address header the viewer's address.
@@ -312,6 +314,7 @@ def settings_from(env: Mapping[str, str]) -> Settings:
         email_feedback_topic=get("SCHEDULO_EMAIL_FEEDBACK_TOPIC", f"{prefix}-email-feedback"),
         kms_key_id=get("SCHEDULO_KMS_KEY_ID", f"alias/{prefix}-tokens"),
         # One secret holds the app's keys (chalicelib/auth/keyring.py).
+        keys_secret_name=get("SCHEDULO_KEYS_SECRET_NAME", f"/{prefix}/keys"),
         jwt_secret_name=get("SCHEDULO_JWT_SECRET_NAME", f"/{prefix}/keys"),
         origin_secret_name=get("SCHEDULO_ORIGIN_SECRET_NAME", f"/{prefix}/keys"),
         email_sender=get("SCHEDULO_EMAIL_SENDER", "no-reply@schedulo.local"),

@@ -50,7 +50,12 @@ def main(build_dir: str) -> int:
     )
     kept = previous_signing_key(stage)  # before the deploy removes its old secret
     deploy(packaged, stack, stage, public_url)
-    fill_keys(stage, kept, os.environ.get("GOOGLE_CLIENT_SECRET") or None)
+    fill_keys(
+        stage,
+        kept,
+        os.environ.get("GOOGLE_CLIENT_SECRET") or None,
+        os.environ.get("NETWORK_CREDENTIALS") or None,
+    )
     outputs = stack_outputs(stack)
     if not public_url:
         # A first deploy: the distribution's URL exists only now; the functions learn it.
@@ -95,11 +100,18 @@ def previous_signing_key(stage: str) -> str | None:
     return str(value["SecretString"]) or None
 
 
-def fill_keys(stage: str, kept: str | None = None, google: str | None = None) -> None:
+def fill_keys(
+    stage: str,
+    kept: str | None = None,
+    google: str | None = None,
+    networks_file: str | None = None,
+) -> None:
     """The keys CloudFormation left empty in the app's secret (it generates one value a
-    secret: the origin-verify key), generated here once: `kept`, or a new random one; and
-    Google sign-in's client secret when one is given (GOOGLE_CLIENT_SECRET): one secret
-    for all, as Secrets Manager bills per secret."""
+    secret: the origin-verify key), generated here once: `kept`, or a new random one;
+    Google sign-in's client secret when one is given (GOOGLE_CLIENT_SECRET); and the
+    networks' client ids and secrets from a JSON file (NETWORK_CREDENTIALS:
+    `{"x": {"client_id": ..., "client_secret": ...}, ...}`, merged network by network).
+    One secret for all, as Secrets Manager bills per secret."""
     import json
     import secrets as random
 
@@ -112,6 +124,12 @@ def fill_keys(stage: str, kept: str | None = None, google: str | None = None) ->
     if google and keys.get("google_client_secret") != google:
         keys["google_client_secret"] = google
         changed.append("google_client_secret")
+    if networks_file:
+        given = json.loads(Path(networks_file).read_text())
+        networks = {**keys.get("networks", {}), **given}
+        if networks != keys.get("networks"):
+            keys["networks"] = networks
+            changed.append(f"networks ({', '.join(sorted(given))})")
     if changed:
         manager.put_secret_value(SecretId=name, SecretString=json.dumps(keys))
         print(f"Put {', '.join(changed)} in {name}")

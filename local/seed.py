@@ -15,17 +15,20 @@ def seed(session: Any, endpoint: str | None, settings: Settings) -> None:
 
 
 def seed_network_credentials(secretsmanager: Any, settings: Settings) -> None:
-    """The sandbox's client id and secret for every network (any value works there)."""
+    """The sandbox's client id and secret for every network (any value works there), in
+    the app's secret of keys, as `make deploy NETWORK_CREDENTIALS=...` puts them."""
     from chalicelib.networks.registry import NETWORK_IDS
 
-    for network in NETWORK_IDS:
-        secret = {
+    name = settings.keys_secret_name
+    keys = json.loads(secretsmanager.get_secret_value(SecretId=name)["SecretString"])
+    keys["networks"] = {
+        network: {
             "client_id": f"sandbox-{network}-client",
             "client_secret": f"sandbox-{network}-secret",
         }
-        secretsmanager.create_secret(
-            Name=f"schedulo-{settings.stage}/networks/{network}", SecretString=json.dumps(secret)
-        )
+        for network in NETWORK_IDS
+    }
+    secretsmanager.put_secret_value(SecretId=name, SecretString=json.dumps(keys))
 
 
 OPERATOR_USER_ID = "u_local_operator"

@@ -1,8 +1,11 @@
 """The app's client id and secret at each network, from Secrets Manager.
 
-One secret per network, `schedulo-<stage>/networks/<network>`, holding
-`{"client_id": ..., "client_secret": ...}`; read through Powertools Parameters, which
-caches it for five minutes per container. The local stack seeds sandbox values.
+In the app's one secret of keys (chalicelib/auth/keyring.py: Secrets Manager bills per
+secret), `networks.<network>` = `{"client_id": ..., "client_secret": ...}`, put by
+`make deploy NETWORK_CREDENTIALS=<file>`; else a secret of the network's own,
+`schedulo-<stage>/networks/<network>` holding the same (deployments from before), read
+through Powertools Parameters. Both cached five minutes per container. The local stack
+seeds sandbox values.
 """
 
 from __future__ import annotations
@@ -21,6 +24,12 @@ def secret_name(network: str) -> str:
 
 
 def client_credentials(network: str) -> ClientCredentials:
+    from chalicelib.auth import keyring
+
+    keys = keyring.document(get_settings().keys_secret_name, max_age=CACHE_SECONDS)
+    kept = keys.get("networks", {}).get(network)
+    if isinstance(kept, dict) and kept.get("client_id") and kept.get("client_secret"):
+        return ClientCredentials(str(kept["client_id"]), str(kept["client_secret"]))
     value = _provider().get(secret_name(network), transform="json", max_age=CACHE_SECONDS)
     return ClientCredentials(value["client_id"], value["client_secret"])
 
