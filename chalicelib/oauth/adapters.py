@@ -1,14 +1,13 @@
 """The adapter to talk to the network of one account, configured for it.
 
 Most networks use the app's one registration (Secrets Manager). Mastodon registers
-Schedulo once per instance; the client credentials are kept in Secrets Manager under
-the instance's host and reused by every workspace. Bluesky accounts may live on their
-own server (PDS).
+Schedulo once per instance; the client credentials are kept under the instance's host
+(chalicelib/store/mastodon_apps.py, the secret sealed by the token vault) and reused by
+every workspace. Bluesky accounts may live on their own server (PDS).
 """
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlsplit
 
@@ -67,10 +66,15 @@ def check_public_host(url: str, field: str) -> str:
     return url
 
 
-def _mastodon_secret(instance_url: str) -> str:
+def _mastodon_instance(instance_url: str) -> str:
     host = urlsplit(instance_url).netloc.replace(":", "_")
     path = urlsplit(instance_url).path.strip("/").replace("/", "_")
-    return f"schedulo-{get_settings().stage}/mastodon-apps/{host}{'_' + path if path else ''}"
+    return f"{host}{'_' + path if path else ''}"
+
+
+# The vault binds what it seals to a workspace and an account: an instance's app is the
+# app's own, in a workspace of no one.
+_APPS = "_mastodon_apps"
 
 
 def mastodon_credentials(instance_url: str) -> ClientCredentials:
@@ -97,11 +101,8 @@ def mastodon_for_connect(instance_url: str) -> MastodonAdapter:
 def renew_mastodon_credentials(instance_url: str, stale: ClientCredentials) -> ClientCredentials:
     """The instance answered `invalid_client` for `stale`: register again and keep the new
     credentials, unless another connection already replaced them."""
-    from chalicelib.aws import client
-
-    secrets = client("secretsmanager")
-    name = _mastodon_secret(instance_url)
-    kept = _kept_mastodon_app(secrets, name)
+    instance = _mastodon_instance(instance_url)
+    kept = _kept_mastodon_app(instance)
     if kept is not None and kept.client_id != stale.client_id:
         return kept  # renewed by someone else meanwhile
     from chalicelib.observability import logger
@@ -111,20 +112,28 @@ def renew_mastodon_credentials(instance_url: str, stale: ClientCredentials) -> C
         extra={"instance": urlsplit(instance_url).netloc},
     )
     app = _register_mastodon_app(instance_url)
-    value = json.dumps({"client_id": app.client_id, "client_secret": app.client_secret})
-    try:
-        secrets.put_secret_value(SecretId=name, SecretString=value)
-    except secrets.exceptions.ResourceNotFoundException:
-        secrets.create_secret(Name=name, SecretString=value)
+    if not _keep_mastodon_app(instance, app, replacing=stale.client_id):
+        return _kept_mastodon_app(instance) or app  # renewed by someone else meanwhile
     return app
 
 
-def _kept_mastodon_app(secrets: Any, name: str) -> ClientCredentials | None:
-    try:
-        value = json.loads(secrets.get_secret_value(SecretId=name)["SecretString"])
-    except secrets.exceptions.ResourceNotFoundException:
+def _kept_mastodon_app(instance: str) -> ClientCredentials | None:
+    from chalicelib.oauth.vault import vault
+    from chalicelib.store import mastodon_apps
+
+    found = mastodon_apps.get(instance)
+    if found is None:
         return None
-    return ClientCredentials(value["client_id"], value["client_secret"])
+    client_id, sealed = found
+    return ClientCredentials(client_id, vault().open(_APPS, instance, sealed)["client_secret"])
+
+
+def _keep_mastodon_app(instance: str, app: ClientCredentials, replacing: str | None = None) -> bool:
+    from chalicelib.oauth.vault import vault
+    from chalicelib.store import mastodon_apps
+
+    sealed = vault().seal(_APPS, instance, {"client_secret": app.client_secret})
+    return mastodon_apps.keep(instance, app.client_id, sealed, replacing)
 
 
 def _register_mastodon_app(instance_url: str) -> ClientCredentials:
@@ -137,20 +146,14 @@ def _register_mastodon_app(instance_url: str) -> ClientCredentials:
 
 def _mastodon_app(instance_url: str) -> tuple[ClientCredentials, bool]:
     """The kept credentials, or new ones registered now (True)."""
-    from chalicelib.aws import client
-
-    secrets = client("secretsmanager")
-    name = _mastodon_secret(instance_url)
-    kept = _kept_mastodon_app(secrets, name)
+    instance = _mastodon_instance(instance_url)
+    kept = _kept_mastodon_app(instance)
     if kept is not None:
         return kept, False
     app = _register_mastodon_app(instance_url)
-    value = {"client_id": app.client_id, "client_secret": app.client_secret}
-    try:
-        secrets.create_secret(Name=name, SecretString=json.dumps(value))
-    except secrets.exceptions.ResourceExistsException:
+    if not _keep_mastodon_app(instance, app):
         # Another connection registered at the same moment: use the one that was kept.
-        kept = _kept_mastodon_app(secrets, name)
+        kept = _kept_mastodon_app(instance)
         if kept is not None:
             return kept, False
     return app, True

@@ -72,3 +72,24 @@ def test_an_app_forgotten_between_consent_and_callback_asks_to_start_again_once(
     [account_id] = connect(client, owner, "mastodon", body)  # the next attempt just works
     assert account_store.get(owner.workspace_id, account_id).status == "connected"
     assert registrations(sandbox) == 2
+
+
+def test_the_instances_app_is_kept_sealed_in_the_table_and_makes_no_secret(
+    client, sandbox, loopback_allowed
+):
+    """One registration per instance, in DynamoDB with its client secret sealed by the
+    token vault: a Secrets Manager secret per instance would cost $0.40 a month each."""
+    from chalicelib.aws import client as aws_client
+    from chalicelib.store.mastodon_apps import PREFIX
+
+    before = aws_client("secretsmanager").list_secrets()["SecretList"]
+    owner = signup(client)
+    body = {"network": "mastodon", "instance_url": f"{sandbox.url}/mastodon"}
+    connect(client, owner, "mastodon", body)
+
+    items = aws_client("dynamodb").scan(TableName=get_settings().tables.rate_limits)["Items"]
+    [kept] = [i for i in items if i["counter_key"]["S"].startswith(PREFIX)]
+    [app] = [o for k, o in sandbox.state.objects.items() if k.startswith("mastodon:app:")]
+    assert kept["client_id"]["S"] == app["client_id"]
+    assert app["client_secret"] not in str(kept)  # sealed
+    assert aws_client("secretsmanager").list_secrets()["SecretList"] == before

@@ -6,7 +6,6 @@ e-mail, a log line or the dead-letter queue."""
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import timedelta
 from typing import Any
@@ -99,8 +98,6 @@ def logs():
 def secrets_of(sandbox, codes: list[str]) -> list[str]:
     """Every credential in play: tokens the sandbox issued, the app's client secrets (the
     local seed's and Mastodon's registration), codes, the app password."""
-    from chalicelib.aws import client as aws_client
-
     found = [t.value for t in sandbox.state.tokens.values()]
     found += [f"sandbox-{network}-secret" for network in NETWORK_IDS]
     found += [
@@ -108,12 +105,24 @@ def secrets_of(sandbox, codes: list[str]) -> list[str]:
         for key, app in sandbox.state.objects.items()
         if key.startswith("mastodon:app:")
     ]
-    manager = aws_client("secretsmanager")
-    for entry in manager.list_secrets()["SecretList"]:
-        if "/mastodon-apps/" in entry["Name"]:
-            value = manager.get_secret_value(SecretId=entry["Name"])["SecretString"]
-            found.append(json.loads(value)["client_secret"])
+    found += [c.client_secret for c in _mastodon_apps()]
     return [s for s in found + codes + [APP_PASSWORD] if s]
+
+
+def _mastodon_apps() -> list[Any]:
+    """Schedulo's app at each instance the tests registered it with (their secrets open)."""
+    from chalicelib.aws import client as aws_client
+    from chalicelib.oauth.adapters import _kept_mastodon_app
+    from chalicelib.settings import get_settings
+    from chalicelib.store.mastodon_apps import PREFIX
+
+    items = aws_client("dynamodb").scan(TableName=get_settings().tables.rate_limits)["Items"]
+    instances = [
+        i["counter_key"]["S"][len(PREFIX) :]
+        for i in items
+        if i["counter_key"]["S"].startswith(PREFIX)
+    ]
+    return [_kept_mastodon_app(instance) for instance in instances]
 
 
 def connect_options(network: str, sandbox) -> dict[str, Any]:
