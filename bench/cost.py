@@ -177,6 +177,7 @@ ASSUMPTIONS = {
     "FULL_VCPU_MB": 1769,
 }
 SWEEPS_PER_MONTH = 30 * 24 * 60 // 5  # @app.schedule(Rate(5 minutes))
+SWEEPER_METRICS = 2  # NetworksFailing, WorstLatenessP99Seconds (chalicelib/health.py)
 REFRESHES_PER_MONTH = 30 * 24  # @app.schedule(Rate(1 hour))
 # Lambda's SQS event source mapping long-polls the webhook queue with 5 pollers, each
 # ReceiveMessage waiting up to 20 s: about 3 requests a minute per poller, billed as SQS
@@ -1047,6 +1048,7 @@ def monthly(r: dict[str, Any], posts: int, init_s: float) -> dict[str, float]:
     metrics = len(emf_metrics(r["publish"]))  # per network
     per_network_hour = posts / networks / 730
     active = 1 - math.exp(-per_network_hour) if posts else 0  # hours with a data point
+    any_hour = 1 - math.exp(-posts / 730) if posts else 0
     stored_gb = (
         posts * r["post_item_bytes"] * 3 / 1e9
     )  # the item, its scheduled-index copy, audit/timeline
@@ -1054,7 +1056,9 @@ def monthly(r: dict[str, Any], posts: int, init_s: float) -> dict[str, float]:
         "idle": sum(item.list_price for item in idle_items(r)),
         "posts": posts * per,
         "cold starts": posts * cold_fraction * cold_start_cost(r, init_s),
-        "EMF custom metrics": networks * metrics * active * price("cloudwatch_metric_month"),
+        # Per network, and the sweeper's two alarm figures (while anything was attempted).
+        "EMF custom metrics": (networks * metrics * active + SWEEPER_METRICS * any_hour)
+        * price("cloudwatch_metric_month"),
         "storage of the month's posts (+PITR)": stored_gb
         * (price("dynamodb_gb_month") + price("dynamodb_pitr_gb_month")),
     }
