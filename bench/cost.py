@@ -12,9 +12,10 @@ bench/auth.py and bench/publish.py do:
 - typical API requests (create a scheduled post, the calendar's list, one post);
 - one sweeper run and one token-refresh run (what runs at idle);
 - the metrics collector (chalicelib/analytics/collection.py): the published posts' five
-  planned refreshes (+1 h, +24 h, +72 h, +7 d, +30 d), each round run through
-  `collect_due` as its schedule would, the rows growing a snapshot a round; per post, the
-  five rounds' calls and request units divided by the posts refreshed. The network calls
+  planned refreshes (+1 h, +24 h, +72 h, +7 d, +30 d), each round run by its buckets'
+  schedules' payload (`handle_collector({"bucket"})` at the bucket's end), the rows
+  growing a snapshot a round; per post, the five rounds' calls and request units (and the
+  writes by table, item and index) divided by the posts refreshed. The network calls
   a refresh makes depend on how many of an account's targets fall due together (X reads
   100 a call): NETWORK_CALLS_PER_REFRESH is bench/analytics_collect.py's figure over all
   ten networks.
