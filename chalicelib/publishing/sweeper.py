@@ -68,15 +68,7 @@ def _sweep_one(workspace_id: str, post_id: str, now: datetime, grace: timedelta)
         "version": item.version,
     }
     if item.status == "publishing":
-        # due_at is when a retry's time runs out (plus the grace already), or still its
-        # scheduled time (the start leaves the index as it was): not before its leases.
-        leases = [
-            datetime.fromisoformat(t.lease_until)
-            for t in item.targets
-            if t.status == "publishing" and t.lease_until
-        ]
-        if leases:
-            due = max(due, min(leases))
+        due = _in_flight_due(item, due, grace)
         if due <= now:
             scheduling.invoke_now(payload)
             return "invoked"
@@ -98,6 +90,23 @@ def _sweep_one(workspace_id: str, post_id: str, now: datetime, grace: timedelta)
     store.mark_armed(workspace_id, post_id, int(item.version))
     logger.warning("unarmed post armed by the sweeper", extra=payload)
     return "armed"
+
+
+def _in_flight_due(item: store.PostItem, due_at: datetime, grace: timedelta) -> datetime:
+    """When a post on its way needs the publisher again: the first of its targets' lease
+    ends and retry times (plus the grace), read from the targets because the start
+    leaves the post's `due_at` at its scheduled time (moving it in the index would cost
+    two writes); `due_at` itself when no target is in flight (its status is to settle)
+    or one is pending (sent again: `due_at` is set then)."""
+    moments = []
+    for target in item.targets:
+        if target.status == "publishing" and target.lease_until:
+            moments.append(datetime.fromisoformat(target.lease_until))
+        elif target.status == "retrying" and target.retry_at:
+            moments.append(datetime.fromisoformat(target.retry_at) + grace)
+        elif target.status in ("pending", "publishing", "retrying"):
+            moments.append(due_at)
+    return min(moments, default=due_at)
 
 
 def _sweep_pending(item: store.PostItem, due: datetime, now: datetime) -> str | None:

@@ -8,6 +8,7 @@ import pytest
 
 from chalicelib.store import posts
 from chalicelib.store import targets as claims
+from chalicelib.store.base import iso
 from tests.unit.test_posts_store import a_post
 
 LEASE = datetime(2030, 1, 1, tzinfo=UTC)
@@ -49,6 +50,43 @@ def test_starting_leaves_the_post_where_the_sweeper_index_has_it(aws):
         before.due_at,
     )
     assert after.targets[0].lease_until == "2030-01-01T00:00:00Z"
+
+
+def test_the_sweeper_sends_a_post_on_its_way_back_once_a_lease_or_a_retry_is_due(aws, monkeypatch):
+    """The post stays due at its time in the sweeper's index while it publishes: the
+    sweeper reads its targets' lease ends and retry times (plus the grace) instead."""
+    from datetime import timedelta
+
+    from chalicelib import scheduling
+    from chalicelib.publishing import sweeper
+
+    invoked: list[dict] = []
+    monkeypatch.setattr(scheduling, "invoke_now", invoked.append)
+    item = a_post(accounts=(("a_x", "x"), ("a_b", "bluesky")), armed_version=1)
+    lease = datetime.fromisoformat(item.scheduled_at) + timedelta(minutes=10)
+    assert claims.start_publishing(item, lease) is not None
+    retry_at = lease + timedelta(minutes=20)
+    held = claims.record(
+        "w_1", item.post_id, 1, item.targets[1].target_id, item.targets[1].attempt_id,
+        status="retrying", retry_at=iso(retry_at),
+    )  # fmt: skip
+    assert held is not None
+    grace = timedelta(seconds=120)
+
+    def sweep_at(moment: datetime) -> int:
+        invoked.clear()
+        sweeper.sweep(moment)
+        return len(invoked)
+
+    assert sweep_at(lease - timedelta(seconds=1)) == 0  # in its index, not yet due
+    assert sweep_at(lease + timedelta(seconds=1)) == 1  # the X attempt's lease ran out
+    assert invoked == [{"workspace_id": "w_1", "post_id": item.post_id, "version": 2}]
+    claims.record(
+        "w_1", item.post_id, 0, item.targets[0].target_id, item.targets[0].attempt_id,
+        status="published",
+    )  # fmt: skip
+    assert sweep_at(retry_at + grace - timedelta(seconds=1)) == 0
+    assert sweep_at(retry_at + grace + timedelta(seconds=1)) == 1  # the retry's time
 
 
 def test_a_target_cancelled_after_the_read_makes_the_start_read_again(aws):
