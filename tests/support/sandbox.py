@@ -109,10 +109,33 @@ def _capture(sandbox: RunningSandbox) -> None:
         return Response(data, mimetype="application/octet-stream")
 
 
-@dataclass
 class _Served:
-    sandbox: RunningSandbox
-    server: Any
+    """A sandbox and its server, counting the requests it is answering: one a test left
+    running (a client that timed out while the sandbox sleeps) must not land in the next
+    test's state."""
+
+    def __init__(self, sandbox: RunningSandbox) -> None:
+        self.sandbox = sandbox
+        self.server: Any = None
+        self.answering = 0
+        self.quiet = threading.Condition()
+        inner = sandbox.app.wsgi_app
+
+        def counted(environ: Any, start_response: Any) -> Any:
+            with self.quiet:
+                self.answering += 1
+            try:
+                return inner(environ, start_response)
+            finally:
+                with self.quiet:
+                    self.answering -= 1
+                    self.quiet.notify_all()
+
+        sandbox.app.wsgi_app = counted  # type: ignore[method-assign]
+
+    def settle(self, seconds: float = 2.0) -> bool:
+        with self.quiet:
+            return self.quiet.wait_for(lambda: self.answering == 0, timeout=seconds)
 
 
 # Building the sandbox's Flask app (some 700 routes: every network, Stripe, the sites) takes
@@ -135,8 +158,11 @@ def running_sandbox(processing_seconds: float = 1.0) -> Iterator[RunningSandbox]
     try:
         yield sandbox
     finally:
-        _empty(sandbox)
-        _idle.append(served)
+        if served.settle():
+            _empty(sandbox)
+            _idle.append(served)
+        else:  # still answering (an injected 30 s timeout): retired, not reused
+            served.server.shutdown()
         if previous is None:
             os.environ.pop("SCHEDULO_SANDBOX_URL", None)
         else:
@@ -152,9 +178,10 @@ def _serve() -> _Served:
     port = free_port()
     sandbox = RunningSandbox(url=f"http://{HOST}:{port}", state=state, app=app)
     _capture(sandbox)
-    server = make_server(HOST, port, app, threaded=True)
-    threading.Thread(target=server.serve_forever, name="sandbox", daemon=True).start()
-    return _Served(sandbox, server)
+    served = _Served(sandbox)
+    served.server = make_server(HOST, port, app, threaded=True)
+    threading.Thread(target=served.server.serve_forever, name="sandbox", daemon=True).start()
+    return served
 
 
 def _empty(sandbox: RunningSandbox) -> None:
