@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.attributes import (
@@ -71,6 +72,9 @@ class DeliveryItem(StoredModel):
     recorded = NumberAttribute(default=0)  # attempts whose outcome is written
     first_attempt_at = UnicodeAttribute(null=True)
     last_attempt_at = UnicodeAttribute(null=True)
+    # Who holds the attempt being made (a random token per claim): a consumer whose claim
+    # landed but whose answer was lost reads it back and knows the claim is its own.
+    claim_token = UnicodeAttribute(null=True)
     next_attempt_at = UnicodeAttribute(null=True)
     status_code = NumberAttribute(null=True)
     latency_ms = NumberAttribute(null=True)
@@ -208,8 +212,14 @@ def failed_deliveries(workspace_id: str, webhook_id: str, cap: int = 1000) -> li
 
 
 class AttemptInProgress(Exception):
-    """Another consumer holds this attempt (or held it and may have crashed): the message
-    must come back later rather than be acknowledged."""
+    """Another consumer holds this attempt (or held it and died) until its lease is over,
+    `retry_after` seconds from now: the message must come back then, not be acknowledged
+    as done."""
+
+    def __init__(self, delivery_id: str, retry_after: float) -> None:
+        super().__init__(delivery_id, retry_after)
+        self.delivery_id = delivery_id
+        self.retry_after = retry_after
 
 
 def claim_attempt(
@@ -217,15 +227,19 @@ def claim_attempt(
     webhook_id: str,
     delivery_id: str,
     attempt: int,
-    at: str,
-    lost_before: str,
+    now: datetime,
+    lease_seconds: float,
 ) -> DeliveryItem | None:
-    """Count attempt `attempt` of a delivery still being attempted, and return it as it
-    is now (one write, no read first). An attempt claimed before `lost_before` whose
-    outcome was never written (its consumer crashed) is claimed again.
+    """Count attempt `attempt` of a delivery still being attempted and hold it for
+    `lease_seconds`; return the delivery as it is now (one write, no read first). An
+    attempt whose lease is over with no outcome written (its consumer died) is claimed
+    again.
 
     None when the attempt is done already (an SQS duplicate), the delivery is settled, or
-    it is gone; `AttemptInProgress` when another consumer holds the attempt now."""
+    it is gone; `AttemptInProgress` while another consumer's lease on it lasts."""
+    at = iso(now)
+    lost_before = iso(now - timedelta(seconds=lease_seconds))
+    token = secrets.token_hex(8)
     item = DeliveryItem(workspace_id, delivery_key(webhook_id, delivery_id))
     fresh = DeliveryItem.attempts == attempt - 1
     lost = (
@@ -240,22 +254,29 @@ def claim_attempt(
                 DeliveryItem.recorded.set(DeliveryItem.recorded | attempt - 1),
                 DeliveryItem.last_attempt_at.set(at),
                 DeliveryItem.first_attempt_at.set(DeliveryItem.first_attempt_at | at),
+                DeliveryItem.claim_token.set(token),
             ],
             condition=(fresh | lost) & DeliveryItem.state.is_in("pending", "retrying"),
         )
         return item
     except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
+        conditional = exc.cause_response_code == "ConditionalCheckFailedException"
+        # Not conditional (a timeout, a 5xx): the write may have landed all the same.
+        current = get_delivery(workspace_id, webhook_id, delivery_id)
+        if not conditional and (current is None or current.claim_token != token):
             raise
-    current = get_delivery(workspace_id, webhook_id, delivery_id)
     if (
-        current is not None
-        and current.state in ("pending", "retrying")
-        and int(current.attempts) == attempt
-        and int(current.recorded or 0) < attempt
+        current is None
+        or current.state not in ("pending", "retrying")
+        or int(current.attempts) != attempt
+        or int(current.recorded or 0) >= attempt
     ):
-        raise AttemptInProgress(delivery_id)
-    return None
+        return None
+    if current.claim_token == token:  # ours: the SDK's retry of a write that had landed
+        return current
+    claimed = datetime.fromisoformat(current.last_attempt_at or at).astimezone(UTC)
+    held = (claimed + timedelta(seconds=lease_seconds) - now).total_seconds()
+    raise AttemptInProgress(delivery_id, max(1.0, held + 1))
 
 
 def record_attempt(item: DeliveryItem, attempt: AttemptAttribute, **fields: Any) -> None:

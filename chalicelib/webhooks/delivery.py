@@ -4,7 +4,9 @@ At least once: a message is acknowledged only after its attempt is recorded, and
 `webhook-id` header is the event's message id on every attempt, so receivers deduplicate.
 An attempt is claimed with a conditional write first, so an SQS duplicate of a message
 does not send again; an attempt claimed and never recorded (its consumer died) is made
-again once its lease (4 x `SCHEDULO_WEBHOOK_TIMEOUT_SECONDS`) is over.
+again once its lease (4 x `SCHEDULO_WEBHOOK_TIMEOUT_SECONDS`) is over. A copy of the
+message received while the lease lasts is put back on the queue, due when it ends, and
+acknowledged (refusing it would spend its receives and send it to the dead-letter queue).
 
 After a failure the next attempt is queued (exponential backoff with jitter,
 `SCHEDULO_WEBHOOK_RETRY_BASE_SECONDS` doubling up to `SCHEDULO_WEBHOOK_RETRY_CAP_SECONDS`)
@@ -100,15 +102,18 @@ def deliver(message: dict[str, Any], now: Clock = utcnow, send: Sender = post) -
         return "waiting"
     ws, webhook_id = message["workspace_id"], message["webhook_id"]
     attempt = int(message["attempt"])
-    endpoint = store.get_webhook(ws, webhook_id)
-    # An attempt claimed this long ago with no outcome written was lost (its consumer
-    # crashed between the claim and the record): it is made again.
-    lost_before = moment - timedelta(seconds=4 * settings.webhook_timeout_seconds)
-    delivery = store.claim_attempt(
-        ws, webhook_id, message["delivery_id"], attempt, iso(moment), iso(lost_before)
-    )
+    try:
+        delivery = store.claim_attempt(
+            ws, webhook_id, message["delivery_id"], attempt, moment, lease_seconds(settings)
+        )
+    except store.AttemptInProgress as held:
+        # Refusing the message would spend one of its receives each time (five, then the
+        # dead-letter queue, lost); a copy due when the lease ends spends none.
+        queue.send([message], held.retry_after)
+        return "held"
     if delivery is None:
         return "duplicate"  # counted by another copy of the message, settled, or gone
+    endpoint = store.get_webhook(ws, webhook_id)
     testing = delivery.event_type == "webhook.test"
     if endpoint is None or (not endpoint.active and not testing):
         why = "the endpoint was deleted" if endpoint is None else _inactive(endpoint)
@@ -178,6 +183,14 @@ def deliver(message: dict[str, Any], now: Clock = utcnow, send: Sender = post) -
     return "retrying"
 
 
+def lease_seconds(settings: Any) -> float:
+    """How long a claimed attempt is held: longer than an attempt can take (the send's
+    timeout, the writes around it; `webhook_deliverer` is stopped at 60 s), shorter than
+    the queue's visibility timeout (360 s), so a copy of the message received after a
+    consumer died finds the lease over."""
+    return 4 * float(settings.webhook_timeout_seconds)
+
+
 def _parse(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value).astimezone(UTC) if value else None
 
@@ -241,9 +254,9 @@ def _disable(endpoint: store.WebhookItem, reason: str, moment: datetime) -> None
 
 def handle_sqs_event(records: list[Any], now: Clock = utcnow, send: Sender = post) -> list[str]:
     """A batch from SQS: each message on a thread of its own, so a slow receiver does not
-    hold up the others. Raises if any failed unexpectedly or is held by another consumer
-    (`AttemptInProgress`): SQS then brings the batch back, and the attempts already
-    recorded are recognised as duplicates."""
+    hold up the others. Raises if any failed unexpectedly (DynamoDB unreachable): SQS then
+    brings the batch back, and the attempts already recorded are recognised as
+    duplicates."""
     import json
     from concurrent.futures import ThreadPoolExecutor
 

@@ -337,7 +337,6 @@ def test_an_attempt_lost_between_sending_and_recording_is_made_again(world, monk
     the message unacknowledged: SQS brings it back, and once the attempt's lease is over
     it is made again rather than taken for a duplicate and lost."""
     from chalicelib.store import webhooks as store
-    from chalicelib.store.webhooks import AttemptInProgress
     from chalicelib.webhooks.delivery import deliver
     from chalicelib.webhooks.service import send_test
 
@@ -353,12 +352,79 @@ def test_an_attempt_lost_between_sending_and_recording_is_made_again(world, monk
     with pytest.raises(RuntimeError):
         deliver(message, world.clock)
     monkeypatch.setattr(store, "record_attempt", record)
-    with pytest.raises(AttemptInProgress):  # not acknowledged: SQS brings it back
-        deliver(message, world.clock)
-    world.clock.now += timedelta(seconds=61)
+    assert deliver(message, world.clock) == "held"  # back on the queue for the lease's end
+    [(back, delay)] = world.queue.take()
+    assert back == message
+    world.clock.now += timedelta(seconds=delay)
     assert deliver(message, world.clock) == "succeeded"
     assert deliver(message, world.clock) == "duplicate"
     assert len(world.receiver.received) == 2
     assert len({r.headers["webhook-id"] for r in world.receiver.received}) == 1
+    [logged] = _log(world, hook["id"])
+    assert (logged["state"], logged["attempts"]) == ("succeeded", 1)
+
+
+def test_an_attempt_abandoned_after_its_claim_is_delivered_once_its_lease_is_over(world):
+    """The consumer died after claiming the attempt (a Lambda timing out mid-send): SQS
+    brings the message back while the claim is still held, and it must neither be sent
+    again at once (one attempt in flight) nor be refused until SQS gives up on it (the
+    dead-letter queue): it is put back on the queue for when the lease ends, then sent."""
+    from chalicelib.webhooks.delivery import deliver
+    from chalicelib.webhooks.service import send_test
+
+    hook = _endpoint(world)
+    send_test(world.ws, hook["id"])
+    [(message, _)] = world.queue.take()
+
+    def dies(*args, **kwargs):
+        raise RuntimeError("the Lambda timed out here")
+
+    with pytest.raises(RuntimeError):
+        deliver(message, world.clock, send=dies)
+    assert deliver(message, world.clock) == "held"  # acknowledged: its copy comes back
+    assert world.receiver.received == []
+    [(back, delay)] = world.queue.take()
+    assert back["delivery_id"] == message["delivery_id"] and back["attempt"] == 1
+    assert 60 <= delay <= 61  # the lease (4 x the 15 s delivery timeout), and a second
+
+    world.clock.now += timedelta(seconds=delay - 1)
+    assert deliver(back, world.clock) == "held"  # not yet: still one attempt in flight
+    [(back, delay)] = world.queue.take()
+    assert world.receiver.received == []
+    world.clock.now += timedelta(seconds=delay + 1)
+    assert deliver(back, world.clock) == "succeeded"
+    assert deliver(message, world.clock) == "duplicate"
+    [received] = world.receiver.received
+    [logged] = _log(world, hook["id"])
+    assert received.headers["webhook-id"] == logged["message_id"]
+    assert (logged["state"], logged["attempts"]) == ("succeeded", 1)
+
+
+def test_a_claim_written_whose_answer_was_lost_is_recognised_as_ours(world, monkeypatch):
+    """DynamoDB applied the claim but its answer never arrived (a read timeout, then the
+    SDK's retry found the condition failed): the consumer reads its own claim back and
+    sends, rather than taking the attempt for another consumer's."""
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib.store.webhooks import DeliveryItem
+    from chalicelib.webhooks.delivery import deliver
+    from chalicelib.webhooks.service import send_test
+
+    hook = _endpoint(world)
+    send_test(world.ws, hook["id"])
+    [(message, _)] = world.queue.take()
+    update = DeliveryItem.update
+    lost = []
+
+    def answer_lost(self, *args, **kwargs):
+        result = update(self, *args, **kwargs)
+        if not lost:
+            lost.append(True)
+            raise UpdateError("Read timeout on endpoint URL")
+        return result
+
+    monkeypatch.setattr(DeliveryItem, "update", answer_lost)
+    assert deliver(message, world.clock) == "succeeded"
+    assert len(world.receiver.received) == 1
     [logged] = _log(world, hook["id"])
     assert (logged["state"], logged["attempts"]) == ("succeeded", 1)
