@@ -1,7 +1,8 @@
 """A local stand-in for Lambda's SQS event source: moto keeps the queue, nothing consumes
 it. A loop long-polls the queue and hands each message, as the one record of an SQS
 event, to the app's `@app.on_sqs_message` handler; the message is deleted once the
-handler returns (at least once, as on AWS), and made visible again soon when it raises.
+handler returns (at least once, as on AWS), and made visible again when it raises (10 s,
+doubling with each receive).
 
 Messages are spread over a small pool of threads per key (for webhooks, the endpoint), so
 a slow receiver holds up only its own deliveries, as separate Lambda invocations would.
@@ -46,7 +47,7 @@ class SqsPoller:
         key: Callable[[dict[str, Any]], str] = lambda body: "",
         workers_per_key: int = 8,
         visibility_seconds: int = 900,
-        retry_seconds: int = 5,
+        retry_seconds: int = 10,
         idle_seconds: float = 0.2,
         log: Callable[[str], None] = print,
     ) -> None:
@@ -91,6 +92,7 @@ class SqsPoller:
                     # until it has 10 messages, which costs its process more than the work.
                     WaitTimeSeconds=0,
                     VisibilityTimeout=self._visibility,
+                    AttributeNames=["ApproximateReceiveCount"],
                 )
             except Exception as exc:  # moto stopping, or a passing error: try again
                 if not self._stop.is_set():
@@ -115,6 +117,17 @@ class SqsPoller:
             )
         return pool
 
+    def retry_after(self, message: dict[str, Any]) -> int:
+        """When a message whose handler failed is seen again: `retry_seconds` doubling with
+        each receive, so its five receives (the queue's maxReceiveCount, then the
+        dead-letter queue) span 10 + 20 + 40 + 80 s, well over a webhook attempt's lease
+        (60 s), as the queue's 360 s visibility timeout does on AWS."""
+        try:
+            receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", 1))
+        except (TypeError, ValueError):
+            receives = 1
+        return int(min(self._visibility, self._retry * 2 ** max(0, min(receives - 1, 10))))
+
     def _handle(self, message: dict[str, Any]) -> None:
         if self._stop.is_set():
             return
@@ -122,11 +135,11 @@ class SqsPoller:
             self._handler(sqs_event(message, self._arn))
         except Exception as exc:
             self._log(f"sqs poller: handler failed: {exc!r}")
-            try:  # visible again soon, as a failed Lambda batch would be
+            try:  # visible again, as a failed Lambda batch would be
                 self._sqs.change_message_visibility(
                     QueueUrl=self._url,
                     ReceiptHandle=message["ReceiptHandle"],
-                    VisibilityTimeout=self._retry,
+                    VisibilityTimeout=self.retry_after(message),
                 )
             except Exception as change_failed:
                 self._log(f"sqs poller: {change_failed!r}")
