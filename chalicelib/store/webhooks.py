@@ -124,6 +124,25 @@ def update_webhook(item: WebhookItem, **fields: Any) -> None:
             raise
 
 
+def disable_webhook(item: WebhookItem, reason: str, at: str) -> bool:
+    """Turn an active endpoint off; False when it was off already (or deleted): another
+    consumer, which may have read it a moment before this one, turned it off first."""
+    try:
+        item.update(
+            actions=[
+                WebhookItem.active.set(False),
+                WebhookItem.disabled_reason.set(reason),
+                WebhookItem.last_failure_at.set(at),
+            ],
+            condition=WebhookItem.webhook_id.exists() & (WebhookItem.active == True),  # noqa: E712
+        )
+    except UpdateError as exc:
+        if exc.cause_response_code != "ConditionalCheckFailedException":
+            raise
+        return False
+    return True
+
+
 def delete_webhook(workspace_id: str, webhook_id: str) -> bool:
     item = get_webhook(workspace_id, webhook_id)
     if item is None:

@@ -113,7 +113,9 @@ def deliver(message: dict[str, Any], now: Clock = utcnow, send: Sender = post) -
         return "held"
     if delivery is None:
         return "duplicate"  # counted by another copy of the message, settled, or gone
-    endpoint = store.get_webhook(ws, webhook_id)
+    from chalicelib.webhooks.service import endpoint_for_delivery, signing_secrets
+
+    endpoint = endpoint_for_delivery(ws, webhook_id)
     testing = delivery.event_type == "webhook.test"
     if endpoint is None or (not endpoint.active and not testing):
         why = "the endpoint was deleted" if endpoint is None else _inactive(endpoint)
@@ -126,8 +128,6 @@ def deliver(message: dict[str, Any], now: Clock = utcnow, send: Sender = post) -
         )
         return "discarded"
     first = _parse(delivery.first_attempt_at) or moment
-    from chalicelib.webhooks.service import signing_secrets
-
     body = delivery.body.encode()
     sent = send(
         endpoint.url,
@@ -231,10 +231,10 @@ def _disable(endpoint: store.WebhookItem, reason: str, moment: datetime) -> None
 
     if not endpoint.active:
         return
-    store.update_webhook(
-        endpoint, active=False, disabled_reason=reason, last_failure_at=iso(moment)
-    )
+    turned_off = store.disable_webhook(endpoint, reason, iso(moment))
     forget(endpoint.workspace_id)
+    if not turned_off:
+        return
     logger.warning("webhook disabled", extra={"webhook_id": endpoint.webhook_id, "why": reason})
     try:
         notify(

@@ -32,7 +32,14 @@ MAX_URL_LENGTH = 2048
 # container are seen at once.
 ENDPOINTS_CACHE_SECONDS = 30.0
 
+# How long the deliverer trusts an endpoint it read (its URL, secrets, active flag): a
+# busy endpoint's attempts do not each read the table. A change made elsewhere (a pause,
+# a deletion, a new secret: the previous one signs as well for 24 hours) reaches other
+# containers within this time; writes made in this container are seen at once.
+ENDPOINT_CACHE_SECONDS = 5.0
+
 _cache: dict[str, tuple[float, list[tuple[str, frozenset[str]]]]] = {}
+_endpoints: dict[tuple[str, str], tuple[float, store.WebhookItem | None]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -192,6 +199,7 @@ def rotate_secret(workspace_id: str, webhook_id: str, actor: str) -> tuple[Any, 
     item.previous_secret_until = iso(until)
     store.save_webhook(item)
     _audit(workspace_id, "webhook.secret_rotated", actor, webhook_id, {})
+    forget(workspace_id)
     return item, secret, until
 
 
@@ -205,9 +213,27 @@ def _audit(workspace_id: str, action: str, actor: str, webhook_id: str, details:
 
 
 def forget(workspace_id: str) -> None:
-    """This container's list of the workspace's endpoints is out of date."""
+    """This container's list of the workspace's endpoints, and the endpoints it read, are
+    out of date."""
     with _cache_lock:
         _cache.pop(workspace_id, None)
+        for key in [k for k in _endpoints if k[0] == workspace_id]:
+            _endpoints.pop(key, None)
+
+
+def endpoint_for_delivery(workspace_id: str, webhook_id: str) -> store.WebhookItem | None:
+    """The endpoint as this container read it at most ENDPOINT_CACHE_SECONDS ago (None:
+    deleted)."""
+    now = time.monotonic()
+    key = (workspace_id, webhook_id)
+    with _cache_lock:
+        cached = _endpoints.get(key)
+    if cached is not None and cached[0] >= now:
+        return cached[1]
+    item = store.get_webhook(workspace_id, webhook_id)
+    with _cache_lock:
+        _endpoints[key] = (now + ENDPOINT_CACHE_SECONDS, item)
+    return item
 
 
 def _subscribed(workspace_id: str, event_type: str) -> list[str]:

@@ -428,3 +428,54 @@ def test_a_claim_written_whose_answer_was_lost_is_recognised_as_ours(world, monk
     assert len(world.receiver.received) == 1
     [logged] = _log(world, hook["id"])
     assert (logged["state"], logged["attempts"]) == ("succeeded", 1)
+
+
+def test_consumers_that_read_the_endpoint_before_it_was_turned_off_tell_the_owners_once(
+    world, monkeypatch
+):
+    """Each container trusts an endpoint it read for a few seconds: two of them may both
+    see it active and both get a 410. Only the one whose write turned it off notifies."""
+    from chalicelib import webhooks
+    from chalicelib.store import webhooks as store
+    from chalicelib.webhooks import service
+
+    world.receiver.routes["/hook"] = Route(410, b"gone")
+    hook = _endpoint(world)
+    webhooks.emit(world.ws, "post.published", {"post_id": "p_1", "status": "published"})
+    webhooks.emit(world.ws, "post.published", {"post_id": "p_2", "status": "published"})
+    # Two containers, each with its own copy read while the endpoint was active.
+    copies = [store.get_webhook(world.ws, hook["id"]) for _ in range(2)]
+    monkeypatch.setattr(service, "endpoint_for_delivery", lambda ws, webhook_id: copies.pop())
+    assert _deliver_all(world) == ["disabled", "disabled"]
+    assert len(world.receiver.received) == 2
+    notes = call(
+        world.client, "GET", f"/v1/workspaces/{world.ws}/notifications", headers=world.owner.headers
+    )
+    assert [n["kind"] for n in notes.json["items"]].count("webhook.disabled") == 1
+    assert _hook(world, hook["id"])["active"] is False
+
+
+def test_a_busy_endpoint_is_read_once_for_many_attempts_and_a_pause_is_seen_at_once(
+    world, monkeypatch
+):
+    from chalicelib import webhooks
+    from chalicelib.store import webhooks as store
+
+    hook = _endpoint(world)
+    reads = []
+    get_webhook = store.get_webhook
+
+    def counted(*args):
+        reads.append(args)
+        return get_webhook(*args)
+
+    monkeypatch.setattr(store, "get_webhook", counted)
+    for i in range(5):
+        webhooks.emit(world.ws, "post.published", {"post_id": f"p_{i}", "status": "published"})
+    assert _deliver_all(world) == ["succeeded"] * 5
+    assert len(reads) == 1
+    path = f"/v1/workspaces/{world.ws}/webhooks/{hook['id']}"
+    webhooks.emit(world.ws, "post.published", {"post_id": "p_5", "status": "published"})
+    call(world.client, "PATCH", path, {"active": False}, world.owner.headers)
+    assert _deliver_all(world) == ["discarded"]
+    assert len(world.receiver.received) == 5
