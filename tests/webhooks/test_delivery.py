@@ -400,10 +400,12 @@ def test_an_attempt_abandoned_after_its_claim_is_delivered_once_its_lease_is_ove
     assert (logged["state"], logged["attempts"]) == ("succeeded", 1)
 
 
-def test_a_claim_written_whose_answer_was_lost_is_recognised_as_ours(world, monkeypatch):
-    """DynamoDB applied the claim but its answer never arrived (a read timeout, then the
-    SDK's retry found the condition failed): the consumer reads its own claim back and
-    sends, rather than taking the attempt for another consumer's."""
+@pytest.mark.parametrize("seen", ["timeout", "ConditionalCheckFailedException"])
+def test_a_claim_written_whose_answer_was_lost_is_recognised_as_ours(world, monkeypatch, seen):
+    """DynamoDB applied the claim but its answer never arrived (a read timeout; or the
+    SDK's retry of it found the condition failed): the consumer reads its own claim back
+    and sends, rather than taking the attempt for another consumer's."""
+    from botocore.exceptions import ClientError
     from pynamodb.exceptions import UpdateError
 
     from chalicelib.store.webhooks import DeliveryItem
@@ -420,7 +422,10 @@ def test_a_claim_written_whose_answer_was_lost_is_recognised_as_ours(world, monk
         result = update(self, *args, **kwargs)
         if not lost:
             lost.append(True)
-            raise UpdateError("Read timeout on endpoint URL")
+            if seen == "timeout":
+                raise UpdateError("Read timeout on endpoint URL")
+            error = {"Error": {"Code": seen, "Message": "The conditional request failed"}}
+            raise UpdateError("Failed to update item", cause=ClientError(error, "UpdateItem"))
         return result
 
     monkeypatch.setattr(DeliveryItem, "update", answer_lost)
