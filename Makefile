@@ -7,19 +7,21 @@ STAGE ?= dev
 STAMPS := .stamps
 FRONTEND_SOURCES := $(shell find frontend/src frontend/index.html frontend/vite.config.ts frontend/tsconfig.json -type f 2>/dev/null)
 
-.PHONY: dev test install frontend lint format typecheck test-python test-frontend test-browser \
+.PHONY: dev test checks install frontend lint format typecheck test-python test-frontend test-browser \
         test-timeshift chromium faketime package deploy stripe-sync bench clean
 
 ## dev: create .venv, install, build the web app and run the local stack (Ctrl-C stops it)
 dev: install frontend
 	@$(BIN)/python -m local.dev
 
-## test: lint, type check and frontend tests (side by side), Python tests with the browser
-## tests, and the Python tests again with the clock moved ahead (test-timeshift)
-test: install frontend chromium
-	$(MAKE) --no-print-directory -j3 lint typecheck test-frontend
-	$(MAKE) --no-print-directory test-python
+## test: lint, type check and frontend tests beside the Python tests with the browser tests
+## (whose first minutes are the fuzz shards and the stacks starting, waiting as much as
+## working), then the Python tests again with the clock moved ahead (test-timeshift)
+test: install frontend chromium $(STAMPS)/faketime
+	$(MAKE) --no-print-directory -j2 checks test-python
 	$(MAKE) --no-print-directory test-timeshift
+
+checks: lint typecheck test-frontend
 
 install: $(STAMPS)/python $(STAMPS)/node
 

@@ -24,7 +24,7 @@ from tests.support.stack import StackProcess
 
 pytestmark = [pytest.mark.stack, pytest.mark.fuzz]
 
-EXAMPLES = 40  # per operation and generation mode: about 2,600 cases over 70 operations
+EXAMPLES = 20  # per operation and generation mode: about 6,500 cases over 170 operations
 # The operations are dealt round-robin to this many tests, each with a stack of its own,
 # so the run spreads over the pytest workers instead of holding one for minutes.
 SHARDS = 3
