@@ -110,6 +110,10 @@ def deliver(message: dict[str, Any], now: Clock = utcnow, send: Sender = post) -
         # Refusing the message would spend one of its receives each time (five, then the
         # dead-letter queue, lost); a copy due when the lease ends spends none.
         queue.send([message], held.retry_after)
+        logger.info(
+            "webhook attempt held",
+            extra={"delivery_id": held.delivery_id, "retry_after": held.retry_after},
+        )
         return "held"
     if delivery is None:
         return "duplicate"  # counted by another copy of the message, settled, or gone
