@@ -11,8 +11,10 @@ fast endpoint waited for its events while the slow one was busy.
 
 The issue's 10,000 events: `--events 10000 --workers 64 --timeout 2100`. What limits it
 is the embedded AWS (moto, one process, one interpreter lock): every delivery is a
-receive (a tenth), a GetItem, two UpdateItems and a delete, and each failed attempt a
-send more; the app's own process waits on it most of the time. moto deleted a message
+receive (a tenth), two UpdateItems and a delete (the endpoint is read once per 5 s), and
+each failed attempt a send more; emitting (a BatchWriteItem and a SendMessageBatch per
+event) waits on the same process, so events leave at the rate moto answers beside the
+deliveries; the app's own process waits on it most of the time. moto deleted a message
 by scanning the queue twice (quadratic in the queue's length: 30,000 messages here);
 local/moto_tuning.py indexes the receipt handles. Its send still computes every queue
 attribute (three scans) per message. The slow endpoint needs 10,000 x 2 s / workers of
