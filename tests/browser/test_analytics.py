@@ -16,7 +16,7 @@ from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_bulk import connect_x
 from tests.browser.test_quality import serious_violations
 from tests.support.analytics import collect_now
-from tests.support.browser import sign_in_page
+from tests.support.browser import overflow, sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
@@ -50,12 +50,6 @@ def wait_published(stack, user, post_ids: list[str]) -> None:  # type: ignore[no
             assert post["status"] not in ("failed", "partially_published"), post
             assert time.monotonic() < deadline, post
             time.sleep(0.1)
-
-
-def overflow(page) -> int:  # type: ignore[no-untyped-def]
-    return page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
 
 
 def test_published_posts_numbers_show_on_analytics_the_post_and_fill_the_queue(page, stack):

@@ -10,7 +10,7 @@ import requests
 
 from tests.browser.conftest import ARTIFACTS
 from tests.browser.test_quality import serious_violations
-from tests.support.browser import sign_in_page
+from tests.support.browser import overflow, sign_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.stack]
 
@@ -21,13 +21,6 @@ PHONE = {"width": 390, "height": 844}
 def snap(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"dashboard-{name}.png"), full_page=True)
-
-
-def overflow(page) -> int:  # type: ignore[no-untyped-def]
-    """How many pixels the page is wider than the window (0: no sideways scrolling)."""
-    return page.evaluate(
-        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-    )
 
 
 def failed_post_in_the_past(stack, user, account_id: str) -> str:  # type: ignore[no-untyped-def]

@@ -134,3 +134,17 @@ def last_emailed_link(aws_url: str, to: str, link: re.Pattern[str]) -> str:
     match = next(filter(None, map(link.search, reversed(bodies))), None)
     assert match, bodies
     return match.group(0)
+
+
+def overflow(page: Any, settle_ms: int = 5000) -> int:
+    """How many pixels the page is wider than the window (0: no sideways scrolling), once
+    the layout has settled: after a resize, charts measure their box on the next
+    ResizeObserver round and keep the old width until then."""
+    import contextlib
+
+    from playwright.sync_api import TimeoutError as StillWider
+
+    script = "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    with contextlib.suppress(StillWider):  # the figure below says by how much
+        page.wait_for_function(f"({script})() <= 0", timeout=settle_ms)
+    return int(page.evaluate(script))
