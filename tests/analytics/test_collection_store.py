@@ -313,3 +313,29 @@ def test_rows_planned_before_the_plan_key_are_put_back_in_the_due_index_once(aws
     [entry] = metrics.due_entries(due)
     assert (entry.target_id, entry.refresh_step, entry.on_plan) == ("t_1", 1, False)
     assert metrics.backfill_plans() == 0
+
+
+def test_a_budget_never_goes_past_its_limit_however_many_runs_take_from_it_at_once(aws):
+    """The collector's budget is one counter: one conditional write per take (no
+    transaction), whose condition alone keeps concurrent takes within the limit."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.analytics.collection import _take_budget
+    from chalicelib.store.rate_limits import CounterRecord, take
+
+    now = datetime.now(UTC).timestamp()
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: take([("metrics#x#a_1", 7)], 900, now), range(20)))
+    assert sum(r.ok for r in results) == 7
+    refused = [r for r in results if not r.ok]
+    assert {r.refused for r in refused} == {"metrics#x#a_1"}
+    assert all(0 < r.retry_after <= 900 for r in refused) and not refused[0].window_keys
+    [counter] = [c for c in CounterRecord.scan() if c.counter_key.startswith("metrics#x#a_1@")]
+    assert counter.hits == 7 and counter.ttl is not None
+    # A cost larger than what is left is refused whole; a smaller one still fits.
+    assert take([("metrics#x#a_2", 5)], 900, now, cost=3).ok
+    assert take([("metrics#x#a_2", 5)], 900, now, cost=3).refused == "metrics#x#a_2"
+    assert take([("metrics#x#a_2", 5)], 900, now, cost=2).ok
+    # Through the collector's own helper: its budget (X: 300 a 15-minute window).
+    assert _take_budget("a_3", "x", cost=300) is None
+    assert 0 < (_take_budget("a_3", "x") or 0) <= 900
