@@ -752,18 +752,7 @@ def workspace_due(workspace_id: str) -> list[DueEntry]:
         page_size=1000,
     )
     return [
-        DueEntry(
-            workspace_id=item.workspace_id,
-            item_key=item.item_key,
-            target_id=_target_of(item.item_key),
-            account_id=_account_of(item.account_key),
-            network=item.network,
-            external_id=item.external_id,
-            refresh_step=int(item.refresh_step or 0),
-            attempts=int(item.attempts or 0),
-            due_at=item.due_at or "",
-            plan=item.plan or "",
-        )
+        _due_entry(item, int(item.refresh_step or 0), int(item.attempts or 0), item.due_at or "")
         for item in results
     ]
 
@@ -810,6 +799,11 @@ def _index_entry(
     else:
         due = iso(datetime.fromisoformat(plan[len(ON_PLAN) :]) + offset)
         refresh_step, attempts = str(step), "0"
+    return _due_entry(item, int(refresh_step), int(attempts), due)
+
+
+def _due_entry(item: TargetMetricsItem, refresh_step: int, attempts: int, due_at: str) -> DueEntry:
+    """The refresh `refresh_step` of the row `item` (a row or its due-index entry)."""
     return DueEntry(
         workspace_id=item.workspace_id,
         item_key=item.item_key,
@@ -817,10 +811,10 @@ def _index_entry(
         account_id=_account_of(item.account_key),
         network=item.network,
         external_id=item.external_id,
-        refresh_step=int(refresh_step),
-        attempts=int(attempts),
-        due_at=due,
-        plan=plan,
+        refresh_step=refresh_step,
+        attempts=attempts,
+        due_at=due_at,
+        plan=item.plan or "",
     )
 
 
