@@ -203,13 +203,9 @@ def timeline(ctx: RequestContext, ws: str, post_id: str) -> Timeline:
 def list_versions(ctx: RequestContext, ws: str, post_id: str) -> VersionList:
     """Every saved version of the post, newest first; `current` marks the post's own."""
     from chalicelib.posts.versions import list_versions as load
-    from chalicelib.store import posts as store
 
-    post = store.get(ws, post_id)
-    if post is None:
-        raise NotFound("Post not found.")
-    people = People(_members(ws))
     items = load(ws, post_id)
+    people = People(_members(ws))
     current = max((int(v.version) for v in items), default=None)
     return VersionList(items=[_summary(v, people, current) for v in items])
 
@@ -223,12 +219,12 @@ def list_versions(ctx: RequestContext, ws: str, post_id: str) -> VersionList:
 )
 def get_version(ctx: RequestContext, ws: str, post_id: str, version: str) -> VersionOut:
     """One saved version's content (text per network, media, first comment, time)."""
-    from chalicelib.posts.versions import get_version as load
-    from chalicelib.posts.versions import list_versions as load_all
-    from chalicelib.posts.versions import stored_content
+    from chalicelib.posts.versions import find, list_versions, stored_content
 
-    item = load(ws, post_id, _version_number(version))
-    latest = max((int(v.version) for v in load_all(ws, post_id)), default=None)
+    number = _version_number(version)
+    versions = list_versions(ws, post_id)
+    item = find(versions, number)
+    latest = max((int(v.version) for v in versions), default=None)
     summary = _summary(item, People(_members(ws)), latest)
     return VersionOut(**summary.model_dump(), content=stored_content(item))
 

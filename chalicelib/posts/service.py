@@ -17,7 +17,7 @@ from typing import Any
 from chalicelib import scheduling, webhooks
 from chalicelib.billing import entitlements
 from chalicelib.domain.approvals import ApprovalPolicy, Reviewer
-from chalicelib.domain.collaboration import TimelineKind
+from chalicelib.domain.collaboration import TimelineKind, diff
 from chalicelib.domain.ids import new_id
 from chalicelib.domain.limits import NetworkLimits
 from chalicelib.domain.posts import (
@@ -124,7 +124,6 @@ def create_post(
         if armed:
             _disarm_quietly(item)
         raise
-    versions.keep(item, actor, "created")  # its timeline's "created" is the post itself
     _mark_media(item, before=[])
     _send(item, now, armed=armed)
     _audit(item, "post.created", actor, {"now": review.kind == "now"})
@@ -156,6 +155,7 @@ def update_post(
     status_before = PostStatus(item.status)
     content_before = _content(item)
     before = versions.content_of(item)
+    replaced = versions.superseded(item)  # as read: the edit writes its row
     used_before = _media_in_use(item)
     changed = patch.model_fields_set
     retimed = bool({"when", "recurrence"} & changed)
@@ -193,9 +193,13 @@ def update_post(
         retimed=retimed,
         publish_now=bool(retimed and body.when is not None and body.when.now),
     )
+    versions.saved_as(item, actor, restored_from, item.updated_at)
+    # Before the post's write: the content it replaces is kept even if the edit fails
+    # after it (a row of a version never changes, so a refused edit wrote the same).
+    versions.keep(replaced)
     _save_billed(item, patch.version, facts.default_timezone, now)
     reason = TimelineKind.RESTORED if restored_from else TimelineKind.EDITED
-    changes = versions.keep(item, actor, reason, before, restored_from)
+    changes = diff(before, versions.content_of(item))
     timeline.record(
         workspace_id,
         post_id,

@@ -2,8 +2,12 @@
 each restore), two versions can be compared field by field, and an old version comes
 back as a new edit of the current one (its version check included: 409 when stale).
 
-Keeping a version never fails the save it follows: the post is written; a lost
-snapshot is logged.
+The newest version is the post itself (its `content_version`, who saved it and when):
+a version's row is written only when an edit replaces it, so a post never edited costs
+no version write. Posts written before kept a row for every version, their current one
+included; they read as they did.
+
+Keeping a version never fails the save it comes with: a lost snapshot is logged.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from typing import TYPE_CHECKING
 from chalicelib.domain.collaboration import (
     Change,
     RestoreIn,
+    TimelineKind,
     VersionContent,
     VersionTarget,
     diff,
@@ -47,61 +52,87 @@ def content_of(item: PostItem) -> VersionContent:
     )
 
 
-def keep(
-    item: PostItem,
-    actor: str | None,
-    reason: str,
-    before: VersionContent | None = None,
-    restored_from: int | None = None,
-) -> list[Change]:
-    """Keep the version `item` was just saved as; the changes since `before`."""
+def _as_version(item: PostItem, number: int) -> VersionItem:
+    """The post's own content as version `number` (not written)."""
     from chalicelib.store import collaboration as store
 
-    content = content_of(item)
+    edited = number > 1
+    restored = int(item.restored_from) if edited and item.restored_from is not None else None
+    return store.new_version(
+        item.workspace_id,
+        item.post_id,
+        number,
+        content_of(item).model_dump(mode="json"),
+        item.content_by if edited else item.created_by,
+        TimelineKind.RESTORED if restored else TimelineKind.EDITED if edited else "created",
+        restored,
+        at=(item.content_at or item.updated_at) if edited else item.created_at,
+    )
+
+
+def superseded(item: PostItem) -> VersionItem | None:
+    """The version an edit of `item` (as read, before the edit changes it) replaces, to
+    keep; None when it is kept already (a post written before, past its first version)."""
+    if item.content_version is not None:
+        return _as_version(item, int(item.content_version))
+    return _as_version(item, 1) if int(item.version) == 1 else None
+
+
+def saved_as(item: PostItem, actor: str | None, restored_from: int | None, at: str) -> None:
+    """Make `item`'s content the version its edit writes (call before the write)."""
+    item.content_version = int(item.version) + 1
+    item.content_by, item.content_at, item.restored_from = actor, at, restored_from
+
+
+def keep(version: VersionItem | None) -> None:
+    """Write the row of a version an edit replaces; a failure is logged, never raised."""
+    from chalicelib.store import collaboration as store
+
+    if version is None:
+        return
     try:
-        if before is not None and int(item.version) == 2:
-            # The first edit: a post written without its first version kept (a bulk
-            # import writes posts directly) gets it now; a no-op when it is there.
-            store.put_version(
-                item.workspace_id,
-                item.post_id,
-                1,
-                before.model_dump(mode="json"),
-                item.created_by,
-                "created",
-                at=item.created_at,
-            )
-        store.put_version(
-            item.workspace_id,
-            item.post_id,
-            int(item.version),
-            content.model_dump(mode="json"),
-            actor,
-            reason,
-            restored_from,
-        )
+        store.put_version(version)
     except Exception:
         logger.exception(
             "keeping a post version failed",
-            extra={"post_id": item.post_id, "version": int(item.version)},
+            extra={"post_id": version.post_id, "version": int(version.version)},
         )
-    return diff(before, content) if before is not None else []
 
 
 def stored_content(version: VersionItem) -> VersionContent:
     return VersionContent.model_validate(json.loads(version.content))
 
 
-def list_versions(workspace_id: str, post_id: str) -> list[VersionItem]:
+def history(item: PostItem) -> list[VersionItem]:
+    """Every version of the post, newest first: the kept rows and the post itself."""
     from chalicelib.store import collaboration as store
 
-    return store.list_versions(workspace_id, post_id)
+    kept = store.list_versions(item.workspace_id, item.post_id)
+    if item.content_version is None:  # written before: its rows hold its current version
+        return kept or [_as_version(item, 1)]
+    number = int(item.content_version)
+    return [_as_version(item, number)] + [v for v in kept if int(v.version) < number]
+
+
+def _post(workspace_id: str, post_id: str) -> PostItem:
+    from chalicelib.store import posts as post_store
+
+    item = post_store.get(workspace_id, post_id)
+    if item is None:
+        raise NotFound("Post not found.")
+    return item
+
+
+def list_versions(workspace_id: str, post_id: str) -> list[VersionItem]:
+    return history(_post(workspace_id, post_id))
 
 
 def get_version(workspace_id: str, post_id: str, version: int) -> VersionItem:
-    from chalicelib.store import collaboration as store
+    return find(list_versions(workspace_id, post_id), version)
 
-    found = store.get_version(workspace_id, post_id, version)
+
+def find(versions: list[VersionItem], version: int) -> VersionItem:
+    found = next((v for v in versions if int(v.version) == version), None)
     if found is None:
         raise NotFound(f"Version {version} of this post is not kept.")
     return found
@@ -111,14 +142,15 @@ def compare(
     workspace_id: str, post_id: str, version: int, against: int | None
 ) -> tuple[int, list[Change]]:
     """The changes from `against` (default: the kept version before) to `version`."""
-    target = get_version(workspace_id, post_id, version)
+    versions = list_versions(workspace_id, post_id)
+    target = find(versions, version)
     if against is None:
-        older = [v for v in list_versions(workspace_id, post_id) if int(v.version) < version]
+        older = [v for v in versions if int(v.version) < version]
         if not older:  # the first version: everything it has is new
             return 0, diff(VersionContent(), stored_content(target))
         base = older[0]
     else:
-        base = get_version(workspace_id, post_id, against)
+        base = find(versions, against)
     return int(base.version), diff(stored_content(base), stored_content(target))
 
 

@@ -157,7 +157,7 @@ def _version_key(post_id: str, version: int) -> str:
     return f"{post_id}#{version:0{VERSION_DIGITS}d}"
 
 
-def put_version(
+def new_version(
     workspace_id: str,
     post_id: str,
     version: int,
@@ -166,9 +166,9 @@ def put_version(
     reason: str,
     restored_from: int | None = None,
     at: str | None = None,
-) -> VersionItem | None:
-    """Keep one saved version; None when that version was already kept (a retry)."""
-    item = VersionItem(
+) -> VersionItem:
+    """A version as it is kept, not written: the post's current version is the post."""
+    return VersionItem(
         workspace_id,
         _version_key(post_id, version),
         post_id=post_id,
@@ -179,6 +179,11 @@ def put_version(
         content=json.dumps(content, default=str, sort_keys=True),
         at=at or stamp(),
     )
+
+
+def put_version(item: VersionItem) -> VersionItem | None:
+    """Keep one version; None when that version was already kept (a version's content
+    never changes: whoever wrote it first wrote the same)."""
     try:
         item.save(condition=VersionItem.item_key.does_not_exist())
     except PutError as error:

@@ -129,6 +129,15 @@ class PostItem(StoredModel):
     # Where the post was written for us: {plan_id, item_id, month} of the content plan
     # (issue 24) whose item it is; None: written by a person.
     origin = JSONAttribute(null=True)
+    # The version history's newest entry is the post itself (chalicelib/posts/versions.py):
+    # the version its content was saved at (1 when created; an edit or restore sets the
+    # version it writes), and for an edit who made it, when, and the kept version it
+    # brought back. A version's row is written only when an edit replaces it. None: a post
+    # written before (its rows hold every version kept).
+    content_version = NumberAttribute(null=True)
+    content_by = UnicodeAttribute(null=True)
+    content_at = UnicodeAttribute(null=True)
+    restored_from = NumberAttribute(null=True)
 
     scheduled_index = ScheduledIndex()
     sweep_index = SweepIndex()
@@ -169,6 +178,8 @@ def all_held(item: PostItem) -> bool:
 
 
 def create(item: PostItem) -> PostItem:
+    if item.content_version is None:
+        item.content_version = int(item.version)
     prepare(item).save(condition=PostItem.post_id.does_not_exist())
     return item
 

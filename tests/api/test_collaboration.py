@@ -367,6 +367,139 @@ def test_a_post_written_without_versions_keeps_its_first_at_its_first_edit(clien
     assert first.json["content"]["text"] == "From a CSV"
 
 
+def test_a_new_post_is_its_own_first_version_and_an_edit_keeps_the_one_it_replaces(client):
+    """Creating a post writes no version row (the post is version 1 until edited); the
+    history numbers versions by the saves of content, not by the post's other writes."""
+    from chalicelib.store import collaboration as store
+
+    owner = signup(client)
+    editor = add_member(client, owner, "editor")
+    viewer = add_member(client, owner, "viewer")
+    post = _create(client, owner, "Only words")
+    assert store.list_versions(owner.workspace_id, post["id"]) == []
+
+    listed = call(client, "GET", _post_path(owner, post["id"], "/versions"), None, viewer.headers)
+    assert [(v["version"], v["reason"], v["current"]) for v in listed.json["items"]] == [
+        (1, "created", True)
+    ]
+    assert listed.json["items"][0]["actor"]["id"] == owner.user_id
+    one = call(client, "GET", _post_path(owner, post["id"], "/versions/1"), None, viewer.headers)
+    assert one.status_code == 200 and one.json["current"] is True
+    assert one.json["content"]["text"] == "Only words"
+    first = call(
+        client, "GET", _post_path(owner, post["id"], "/versions/1/diff"), None, viewer.headers
+    )
+    assert first.json["from_version"] == 0 and "text" in {c["field"] for c in first.json["changes"]}
+
+    # An approval moves the post's version on without changing its content.
+    policy = {"mode": "role", "required_below": "admin"}
+    path = f"/v1/workspaces/{owner.workspace_id}/approval-policy"
+    assert call(client, "PUT", path, policy, owner.headers).status_code == 200
+    pending = _create(client, editor, "Waits for a yes")
+    approve = _post_path(owner, pending["id"], "/approve")
+    approved = call(client, "POST", approve, {}, owner.headers)
+    assert approved.status_code == 200 and approved.json["version"] == 2
+    edited = _edit(client, editor, approved.json, text="Waits again")
+    assert edited["version"] == 3
+
+    listed = call(client, "GET", _post_path(owner, pending["id"], "/versions"), None, owner.headers)
+    assert [
+        (v["version"], v["reason"], v["current"], v["actor"]["id"]) for v in listed.json["items"]
+    ] == [(3, "edited", True, editor.user_id), (1, "created", False, editor.user_id)]
+    assert [int(v.version) for v in store.list_versions(owner.workspace_id, pending["id"])] == [1]
+    kept = call(client, "GET", _post_path(owner, pending["id"], "/versions/1"), None, owner.headers)
+    assert kept.json["content"]["text"] == "Waits for a yes" and kept.json["current"] is False
+    changed = call(
+        client, "GET", _post_path(owner, pending["id"], "/versions/3/diff"), None, owner.headers
+    )
+    assert changed.json["from_version"] == 1
+    assert [c["field"] for c in changed.json["changes"]] == ["text"]
+    assert (
+        call(
+            client, "GET", _post_path(owner, pending["id"], "/versions/2"), None, owner.headers
+        ).status_code
+        == 404
+    )
+
+
+def test_versions_kept_before_read_and_are_edited_as_they_were(client):
+    """A post written when every version had its row (its current one included) lists
+    the same, and its next edit adds the new version without rewriting the old."""
+    from chalicelib.domain.ids import new_id
+    from chalicelib.store import collaboration as store
+    from chalicelib.store import posts as post_store
+
+    owner = signup(client)
+    editor = add_member(client, owner, "editor")
+    account = an_account(owner.workspace_id, "x")
+    created = utc_z(utcnow() - timedelta(hours=2))
+    edited_at = utc_z(utcnow() - timedelta(hours=1))
+    at = utc_z(utcnow() + timedelta(days=3))
+    ws, post_id = owner.workspace_id, new_id("p")
+    item = post_store.PostItem(
+        ws,
+        post_id,
+        version=2,
+        status="draft",
+        text="Second words",
+        timezone="UTC",
+        targets=[
+            post_store.TargetAttribute(
+                target_id=new_id("t"), account_id=account, network="x", status="pending"
+            )
+        ],
+        created_by=owner.user_id,
+        created_at=created,
+        updated_at=edited_at,
+    )
+    post_store.prepare(item).save()  # as written before: no content_version
+    target = [{"account_id": account, "network": "x", "text": None, "options": {}}]
+    for number, text, actor, reason, stamp in (
+        (1, "First words", owner.user_id, "created", created),
+        (2, "Second words", editor.user_id, "edited", edited_at),
+    ):
+        content = {"text": text, "targets": target, "timezone": "UTC"}
+        store.put_version(store.new_version(ws, post_id, number, content, actor, reason, at=stamp))
+
+    versions_path = _post_path(owner, post_id, "/versions")
+    listed = call(client, "GET", versions_path, None, owner.headers).json["items"]
+    assert [(v["version"], v["reason"], v["current"]) for v in listed] == [
+        (2, "edited", True),
+        (1, "created", False),
+    ]
+    assert listed[0]["actor"]["id"] == editor.user_id
+    two = call(client, "GET", _post_path(owner, post_id, "/versions/2"), None, owner.headers)
+    assert two.json["content"]["text"] == "Second words" and two.json["current"] is True
+
+    post = call(client, "GET", _post_path(owner, post_id), None, owner.headers).json
+    _edit(client, owner, post, text="Third words", when={"at": at, "timezone": "UTC"})
+    listed = call(client, "GET", versions_path, None, owner.headers).json["items"]
+    assert [(v["version"], v["reason"], v["current"]) for v in listed] == [
+        (3, "edited", True),
+        (2, "edited", False),
+        (1, "created", False),
+    ]
+    assert [int(v.version) for v in store.list_versions(ws, post_id)] == [2, 1]
+    diff = call(client, "GET", _post_path(owner, post_id, "/versions/3/diff"), None, owner.headers)
+    assert diff.json["from_version"] == 2
+    assert {c["field"] for c in diff.json["changes"]} == {"text", "scheduled_at"}
+    restored = call(
+        client,
+        "POST",
+        _post_path(owner, post_id, "/versions/1/restore"),
+        {"version": 3},
+        owner.headers,
+    )
+    assert restored.status_code == 200 and restored.json["text"] == "First words"
+    listed = call(client, "GET", versions_path, None, owner.headers).json["items"]
+    assert [(v["version"], v["reason"], v["restored_from"]) for v in listed[:2]] == [
+        (4, "restored", 1),
+        (3, "edited", None),
+    ]
+    three = call(client, "GET", _post_path(owner, post_id, "/versions/3"), None, owner.headers)
+    assert three.json["content"]["text"] == "Third words"
+
+
 def test_a_deleted_post_takes_its_comments_timeline_and_versions_with_it(client):
     from chalicelib.store import collaboration as store
 
