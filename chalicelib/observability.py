@@ -115,7 +115,9 @@ class RedactingFormatter(LambdaPowertoolsFormatter):
         return super().serialize(redact(dict(log)))
 
 
-logger = Logger(service=SERVICE, logger_formatter=RedactingFormatter())
+# RFC 3339 timestamps: Lambda's JSON log format reads a line's "level" only beside a
+# valid one (otherwise it files the line as INFO, whatever its level).
+logger = Logger(service=SERVICE, logger_formatter=RedactingFormatter(use_rfc3339=True))
 # Lambda's runtime puts a handler on the root logger; propagating would print each line
 # a second time in CloudWatch.
 logging.getLogger(SERVICE).propagate = False

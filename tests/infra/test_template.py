@@ -3,6 +3,9 @@ holding every resource the code names."""
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -255,3 +258,80 @@ def test_one_kms_key_and_one_secret_and_the_services_use_the_key_only_for_their_
     named = {c["Fn::Sub"].rsplit(":", 1)[1] for c in contexts}
     assert named == set(topics)
     assert set(services["Action"]) == {"kms:Decrypt", "kms:GenerateDataKey*"}
+
+
+def _merged_functions(merged_template: Path) -> tuple[dict, dict[str, dict]]:
+    """The merged template's Globals.Function and every Lambda function's properties."""
+    template = yaml.safe_load(merged_template.read_text().replace("!", ""))
+    functions = {
+        name: resource.get("Properties", {})
+        for name, resource in template["Resources"].items()
+        if resource["Type"] in ("AWS::Serverless::Function", "AWS::Lambda::Function")
+    }
+    return template["Globals"]["Function"], functions
+
+
+def test_every_function_runs_on_arm64(merged_template):
+    """Cost (issue 26): Graviton's GB-second is 20 % cheaper at the same request price.
+    Chalice writes the architecture on each of its functions; a function of the
+    infrastructure template would have to say it too (SAM would append a Globals list to
+    the function's own, so Globals cannot)."""
+    from chalice.config import Config
+
+    globals_, functions = _merged_functions(merged_template)
+    assert {"APIHandler", "Publisher", "Sweeper", "Collector"} <= set(functions)
+    assert len(functions) >= 10
+    for name, properties in functions.items():
+        assert properties.get("Architectures") == ["arm64"], name
+    assert "Architectures" not in globals_
+    # The packaged stage is dev; the setting is the app's, for every stage.
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    for stage in config["stages"]:
+        assert Config(chalice_stage=stage, config_from_disk=config).lambda_architecture == "arm64"
+
+
+def test_every_function_logs_json_without_the_platform_lines(merged_template):
+    """Lambda's advanced logging controls on every function: JSON, the app's lines from
+    INFO up, the platform's from WARN up (no START, END and REPORT lines)."""
+    globals_, functions = _merged_functions(merged_template)
+    assert globals_["LoggingConfig"] == {
+        "LogFormat": "JSON",
+        "ApplicationLogLevel": "INFO",
+        "SystemLogLevel": "WARN",
+    }
+    for name, properties in functions.items():
+        assert "LoggingConfig" not in properties, name  # would replace a part of Globals'
+
+
+RFC_3339 = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)")
+
+
+@pytest.mark.parametrize("level", ["INFO", "WARN"])
+def test_the_app_logs_what_lambda_filters_by_level(merged_template, level):
+    """Lambda sets AWS_LAMBDA_LOG_LEVEL to the ApplicationLogLevel and reads each JSON
+    line's "level" (with an RFC 3339 "timestamp", else it files the line as INFO). The
+    app's logger, in a fresh interpreter as in a new container, follows the level Lambda
+    sets: the template's INFO keeps the app's INFO lines; WARN would drop them."""
+    globals_, _ = _merged_functions(merged_template)
+    assert globals_["LoggingConfig"]["ApplicationLogLevel"] == "INFO"
+    code = (
+        "from chalicelib.observability import logger\n"
+        "logger.debug('debug line')\n"
+        "logger.info('info line')\n"
+        "logger.error('error line')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POWERTOOLS_LOG", "LOG_"))}
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**env, "AWS_LAMBDA_LOG_LEVEL": level, "AWS_LAMBDA_LOG_FORMAT": "JSON"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lines = [json.loads(line) for line in out.stdout.splitlines()]
+    expected = ["info line", "error line"] if level == "INFO" else ["error line"]
+    assert [line["message"] for line in lines] == expected
+    for line in lines:
+        assert line["level"] == line["message"].split()[0].upper()
+        assert RFC_3339.fullmatch(line["timestamp"]), line["timestamp"]
