@@ -5,10 +5,11 @@ Each event is recorded from the one place it happens, with one line:
 >>> timeline.record(ws, post_id, TimelineKind.APPROVED, actor, {"comment": "Looks good"})
 
 Recording never fails the action it follows: the action already happened; a lost
-timeline line is logged. Two events are not written, the post itself says them, so
-`events` reads them from there (two writes less a post): its creation (who created it
-and when) and each target's publish (when, where, the link), until a recurring post's
-next occurrence clears its targets (`keep_published` writes them then).
+timeline line is logged. Three events are not written, the post itself says them, so
+`events` reads them from there (writes less a post): its creation (who created it and
+when), each target's publish (when, where, the link), until a recurring post's next
+occurrence clears its targets (`keep_published` writes them then), and each published
+target's first figures (its analytics row's first snapshot: chalicelib/store/metrics.py).
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ def events(post: PostItem) -> list[TimelineItem]:
         )
     told = {_publish_of(e.details_dict()) for e in recorded if e.kind == TimelineKind.PUBLISHED}
     derived += [e for e in _published(post) if _publish_of(e.details_dict()) not in told]
+    derived += _first_figures(post, [e for e in recorded if e.kind == TimelineKind.METRICS])
     if not derived:
         return recorded
     return sorted([*derived, *recorded], key=lambda e: datetime.fromisoformat(e.at))
@@ -131,6 +133,57 @@ def _published(post: PostItem) -> list[TimelineItem]:
                 post_id=post.post_id,
                 event_id=f"ev_published_{target.target_id}_{''.join(filter(str.isdigit, at))}",
                 kind=TimelineKind.PUBLISHED.value,
+                actor=None,
+                details=json.dumps(details),
+                at=at,
+            )
+        )
+    return found
+
+
+def _first_figures(post: PostItem, told: list[TimelineItem]) -> list[TimelineItem]:
+    """When each published target's first figures arrived, read from its analytics row
+    (its first snapshot); a row whose line the collector once wrote (`told`: the line of
+    a target at or after the row's publication, before its next) is not told twice."""
+    from chalicelib.analytics.collection import HEADLINE
+    from chalicelib.store import collaboration as store
+    from chalicelib.store import metrics
+
+    try:
+        rows = [r for r in metrics.post_rows(post.workspace_id, post.post_id) if r.snapshots]
+    except Exception:  # the timeline shows what it has: the lines of the post itself
+        logger.exception(
+            "reading a post's first figures failed",
+            extra={"workspace_id": post.workspace_id, "post_id": post.post_id},
+        )
+        return []
+    rows.sort(key=lambda r: r.published_at)
+    written = set()
+    for line in told:
+        said_at = datetime.fromisoformat(line.at)
+        target = line.details_dict().get("target_id")
+        before = [r for r in rows if r.target_id == target and r.published_at <= said_at]
+        if before:
+            written.add((target, before[-1].published_at))
+    found = []
+    for row in rows:
+        if (row.target_id, row.published_at) in written:
+            continue
+        moment, values = row.snapshots[0]
+        at = store.stamp(moment)
+        details = {
+            "network": row.network,
+            "account_id": row.account_id,
+            "target_id": row.target_id,
+            "metrics": {name: values[name] for name in HEADLINE if name in values},
+        }
+        found.append(
+            store.TimelineItem(
+                post.workspace_id,
+                f"{post.post_id}#{at}#{row.target_id}",
+                post_id=post.post_id,
+                event_id=f"ev_metrics_{row.target_id}_{''.join(filter(str.isdigit, at))}",
+                kind=TimelineKind.METRICS.value,
                 actor=None,
                 details=json.dumps(details),
                 at=at,

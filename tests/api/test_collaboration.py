@@ -181,6 +181,51 @@ def test_a_posts_creation_is_read_from_the_post_not_written_as_an_event(client):
     assert [e["kind"] for e in shown.json["items"]] == ["created"]
 
 
+def test_the_timeline_tells_each_targets_first_figures_from_its_analytics_row(client):
+    """The collector writes no timeline line: the first snapshot of a target's analytics
+    row is the line. A line a collector wrote before is shown once, not twice."""
+    from tests.analytics.seeding import a_target
+
+    owner = signup(client)
+    post = _create(client, owner)
+    account = an_account(owner.workspace_id, "bluesky")
+    published = utcnow() - timedelta(days=3)
+    row = a_target(
+        owner.workspace_id,
+        account,
+        "x",
+        published,
+        {"impressions": 40, "likes": 4, "profile_clicks": 2},
+        post_id=post["id"],
+    )
+    told = a_target(
+        owner.workspace_id, account, "bluesky", published, {"likes": 6}, post_id=post["id"]
+    )
+    details = {"network": "bluesky", "account_id": account, "target_id": told.target_id}
+    timeline.record(
+        owner.workspace_id, post["id"], "metrics", None, details | {"metrics": {"likes": 3}}
+    )
+
+    path = _post_path(owner, post["id"], "/timeline")
+    lines = [
+        e
+        for e in call(client, "GET", path, None, owner.headers).json["items"]
+        if e["kind"] == "metrics"
+    ]
+    assert [e["details"]["network"] for e in lines] == ["x", "bluesky"]  # oldest first
+    first_at, first_values = row.snapshots[0]
+    assert lines[0]["details"] == {
+        "network": "x",
+        "account_id": account,
+        "target_id": row.target_id,
+        "metrics": {"impressions": 20, "likes": 2},  # the headline of the first reading
+    }
+    assert first_values == {"impressions": 20, "likes": 2, "profile_clicks": 1}
+    shown = datetime.fromisoformat(lines[0]["at"])
+    assert shown.replace(microsecond=0) == first_at.replace(microsecond=0)  # kept to the second
+    assert lines[1]["details"]["metrics"] == {"likes": 3}  # the line written before
+
+
 # ------------------------------------------------------------------------------ versions
 
 
