@@ -178,7 +178,11 @@ def planned_row(item: Any, target: Any, result: Any) -> store.TargetMetricsItem:
         published_at=result.published_at.astimezone(UTC),
     )
     due = row.published_at + REFRESH_OFFSETS[0]
-    return store.target_item(row, due, on_plan=due > utcnow() + ON_PLAN_MARGIN)
+    # Only a recurring post's rows go in the post-index: another post's targets keep
+    # their publication times, its rows' keys (chalicelib/store/metrics.py, `post_rows`).
+    return store.target_item(
+        row, due, on_plan=due > utcnow() + ON_PLAN_MARGIN, by_post=bool(item.recurrence)
+    )
 
 
 def plan_collection(item: Any, target: Any, result: Any) -> None:

@@ -286,8 +286,9 @@ def post_metrics(workspace_id: str, post_id: str) -> dict[str, Any]:
 
     if len(post_id) > 64:  # no post has such an id (and DynamoDB keys are bounded)
         raise NotFound("No such post in this workspace.")
-    rows = post_rows(workspace_id, post_id)
-    if not rows and post_store.get(workspace_id, post_id) is None:
+    post = post_store.get(workspace_id, post_id)  # its targets name their rows
+    rows = post_rows(workspace_id, post_id, post)
+    if not rows and post is None:
         raise NotFound("No such post in this workspace.")
     names = _names(r.network for r in rows)
     targets = []

@@ -18,9 +18,14 @@ Items of a workspace (hash key `workspace_id`, sort key `item_key`):
   reconnection, a refresh planned too late to keep to its plan). The index projects only
   what never changes, so an on-plan refresh writes the row and nothing else (each key
   change costs a delete and a put on the index: bench/cost.py). Two more GSIs:
-  `post-index` (workspace + `<post_id>#<target_id>`: `post_rows`) and `account-index`
-  (`<workspace_id>#<account_id>` + `published_at`: `account_history`, newest first).
-  Both keep keys only, the rows read from the table by key after them (`_full`).
+  `post-index` (workspace + `post_key` = `<post_id>#<target_id>`: `post_rows`) and
+  `account-index` (`<workspace_id>#<account_id>` + `published_at`: `account_history`,
+  newest first). Both keep keys only, the rows read from the table by key after them
+  (`_full`). The post-index is sparse: a post's targets say their publication times, so
+  `post_rows` reads their rows by key; only rows its targets may no longer say carry a
+  `post_key` (a recurring post's: its next occurrence clears its targets), and rows
+  written before session 10 (which carry it all). A row without it costs a write unit
+  less at publication and names its post in `post_id`.
   A row is kept within the 1 KB of one write unit with its five snapshots, since each
   refresh's write is billed by the whole row: the snapshots are compact strings (`snaps`:
   `<epoch seconds>|<metric code><count>,...`, the common metric names one letter),
@@ -164,10 +169,11 @@ class TargetMetricsItem(StoredModel):
 
     workspace_id = UnicodeAttribute(hash_key=True)
     item_key = UnicodeAttribute(range_key=True)  # t#<published_at>#<target_id>
-    post_key = UnicodeAttribute()  # <post_id>#<target_id>
+    post_key = UnicodeAttribute(null=True)  # <post_id>#<target_id>: in the post-index
     account_key = UnicodeAttribute()  # <workspace_id>#<account_id>
     published_at = UnicodeAttribute()
-    # Rows written before the compact form carry their ids; new ones, only in their keys.
+    # Rows written before the compact form carry their ids; new ones, only in their keys
+    # (and `post_id` when no `post_key` names the post).
     post_id = UnicodeAttribute(null=True)
     target_id = UnicodeAttribute(null=True)
     account_id = UnicodeAttribute(null=True)
@@ -295,14 +301,21 @@ def off_plan_key(due: datetime, step: int, attempts: int) -> str:
 
 
 def target_item(
-    row: TargetMetricsRow, due_at: datetime | None = None, *, on_plan: bool = False
+    row: TargetMetricsRow,
+    due_at: datetime | None = None,
+    *,
+    on_plan: bool = False,
+    by_post: bool = True,
 ) -> TargetMetricsItem:
     """The stored item of `row`, with its first refresh planned at `due_at` (None: none),
-    `on_plan` when that is publication + the first offset (else due at `due_at` as such)."""
+    `on_plan` when that is publication + the first offset (else due at `due_at` as such).
+    `by_post`: in the post-index, for a row its post's targets may stop saying (a
+    recurring post's); False when they keep its publication time (a write unit less)."""
     item = TargetMetricsItem(
         row.workspace_id,
         target_key(row.published_at, row.target_id),
-        post_key=f"{row.post_id}#{row.target_id}",
+        post_key=f"{row.post_id}#{row.target_id}" if by_post else None,
+        post_id=None if by_post else row.post_id,
         account_key=f"{row.workspace_id}#{row.account_id}",
         published_at=iso(row.published_at),
         network=row.network,
@@ -337,7 +350,7 @@ def row_of(item: TargetMetricsItem) -> TargetMetricsRow:
         collected = _time(item.collected_at)
     return TargetMetricsRow(
         workspace_id=item.workspace_id,
-        post_id=item.post_id or item.post_key.split("#", 1)[0],
+        post_id=item.post_id or str(item.post_key).split("#", 1)[0],
         target_id=item.target_id or _target_of(item.item_key),
         account_id=item.account_id or _account_of(item.account_key),
         network=item.network,
@@ -393,12 +406,28 @@ def target_rows(
     return (row_of(item) for item in results)
 
 
-def post_rows(workspace_id: str, post_id: str) -> list[TargetMetricsRow]:
-    """The post's published targets (one GSI query)."""
-    results = TargetMetricsItem.post_index.query(
+_UNREAD: Any = object()
+
+
+def post_rows(workspace_id: str, post_id: str, post: Any = _UNREAD) -> list[TargetMetricsRow]:
+    """The post's published targets: the rows its targets name by their publication times
+    (`post`: the post, read when not given; None: gone) and those of the post-index (a
+    recurring post's earlier occurrences, rows written before session 10). One query of
+    the index, then the rows by key (BatchGetItem)."""
+    if post is _UNREAD:
+        from chalicelib.store import posts
+
+        post = posts.get(workspace_id, post_id)
+    said = [
+        (workspace_id, target_key(_time(target.published_at), target.target_id))
+        for target in (post.targets if post is not None else [])
+        if target.published_at
+    ]
+    indexed = TargetMetricsItem.post_index.query(
         workspace_id, TargetMetricsItem.post_key.startswith(f"{post_id}#")
     )
-    return [row_of(item) for item in _full(results)]
+    keys = [*said, *((item.workspace_id, item.item_key) for item in indexed)]
+    return [row_of(item) for item in _by_key(keys)]
 
 
 def account_history(workspace_id: str, account_id: str, limit: int = 500) -> list[TargetMetricsRow]:
@@ -410,9 +439,15 @@ def account_history(workspace_id: str, account_id: str, limit: int = 500) -> lis
 
 
 def _full(keys: Iterable[TargetMetricsItem]) -> list[TargetMetricsItem]:
-    """The rows whose keys a keys-only index gave, read from the table (BatchGetItem, 100
-    a call), in the index's order; a row deleted since is left out."""
-    wanted = [(item.workspace_id, item.item_key) for item in keys]
+    """The rows whose keys a keys-only index gave, read from the table, in the index's
+    order; a row deleted since is left out."""
+    return _by_key((item.workspace_id, item.item_key) for item in keys)
+
+
+def _by_key(keys: Iterable[tuple[str, str]]) -> list[TargetMetricsItem]:
+    """The rows of these keys (BatchGetItem, 100 a call), in their order, each once; a
+    key with no row is left out."""
+    wanted = list(dict.fromkeys(keys))
     if not wanted:
         return []
     found = {(i.workspace_id, i.item_key): i for i in TargetMetricsItem.batch_get(wanted)}

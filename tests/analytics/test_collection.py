@@ -6,6 +6,7 @@ appends snapshots; failures are planned again; a refused token pauses the accoun
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -632,3 +633,60 @@ def test_the_daily_job_catches_up_an_on_plan_refresh_whose_bucket_never_ran_once
     assert (again.refreshes, again.snapshots, len(lookups(sandbox)) - before) == (0, 0, 1)
     [row] = metrics.post_rows(world.ws, post_id)
     assert len(row.snapshots) == 1 and row.state == "collecting"
+
+
+def test_a_posts_rows_are_read_by_its_targets_keys_and_a_series_by_the_post_index(
+    world, client, sandbox
+):
+    """A post's targets keep their publication times, so its rows are read by key and stay
+    out of the post-index (a write unit less a post); a recurring post's next occurrence
+    clears its targets, so its rows are in the index: its page keeps every occurrence."""
+    from chalicelib import scheduling
+    from tests.support.factories import call
+
+    def publishes(post_id: str) -> list[dict]:
+        return [a for a in world.audit() if a["post_id"] == post_id and a["outcome"] == "published"]
+
+    def page(post_id: str) -> list[dict]:
+        path = f"/v1/workspaces/{world.ws}/analytics/posts/{post_id}"
+        answer = call(client, "GET", path, headers=world.owner.headers)
+        assert answer.status_code == 200, answer.json
+        return answer.json["targets"]
+
+    _, single = published(world)
+    [row] = metrics.post_rows(world.ws, single)
+    stored = metrics.get_target(world.ws, metrics.target_key(row.published_at, row.target_id))
+    assert stored.post_key is None and stored.post_id == single  # not in the post-index
+    assert collect_now(None, world.ws)["refreshes"]["snapshots"] == 1
+    [target] = page(single)
+    assert target["target_id"] == row.target_id and len(target["snapshots"]) == 1
+    assert target["metrics"]["likes"] is not None
+
+    # A daily post (on Bluesky: X refuses the same text twice): its first occurrence goes
+    # out now, then the owner sends the next one now.
+    bluesky = world.bluesky_account()
+    series = world.schedule({bluesky: "bluesky"}, "Soup of the day", at=utcnow(), arm=False)
+    item = world.post(series)
+    start = datetime.fromisoformat(item.scheduled_at).replace(tzinfo=None)  # wall time, UTC
+    item.recurrence, item.series_start = "FREQ=DAILY", start.isoformat()
+    item.save()
+    scheduling.arm(world.ws, series, 1, datetime.fromisoformat(item.scheduled_at))
+    first_time = item.scheduled_at
+    first = world.wait_for(series, lambda p: p.scheduled_at != first_time)
+    assert first.status == "scheduled" and first.targets[0].published_at is None  # cleared
+    [occurrence] = page(series)
+    published_first = occurrence["published_at"]
+    while iso(utcnow()) <= published_first:  # a row's key is its publication second
+        time.sleep(0.05)
+    send = f"/v1/workspaces/{world.ws}/posts/{series}/publish-now"
+    assert call(client, "POST", send, headers=world.owner.headers).status_code == 200
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and len(publishes(series)) < 2:
+        time.sleep(0.1)  # the row goes in the batch of the attempt's audit
+    assert len(publishes(series)) == 2
+    targets = page(series)
+    assert len(targets) == 2 and targets[0]["published_at"] == published_first
+    assert {t["target_id"] for t in targets} == {first.targets[0].target_id}
+    assert targets[0]["published_at"] < targets[1]["published_at"]
+    # Another workspace asking for these posts finds nothing.
+    assert metrics.post_rows("w_other", series) == metrics.post_rows("w_other", single) == []
