@@ -37,12 +37,13 @@ the trigger, as for posts; there is no polling loop.
   arming failed, a run that died holding its claims), each checked against its row.
 - **Snapshots are appended, never rewritten.** Each refresh appends one snapshot in a
   write conditional on the row still waiting for that refresh step, so a duplicate
-  delivery appends nothing. A target's first snapshot also puts a `metrics` line, with
-  its headline figures, on its post's timeline. A fetch that fails (throttled: at the
-  network's reset time or the end of the budget's window; transient or missing from the
-  answer: with exponential backoff) is planned again into a later bucket; earlier
-  snapshots are untouched. After `MAX_ATTEMPTS` failures that refresh is given up and the
-  next one planned. After the +30 d refresh the row is `done` and leaves the index.
+  delivery appends nothing. A target's first snapshot is the `metrics` line, with its
+  headline figures, on its post's timeline (read from the row: no write). A fetch that
+  fails (throttled: at the network's reset time or the end of the budget's window;
+  transient or missing from the answer: with exponential backoff) is planned again into
+  a later bucket; earlier snapshots are untouched. After `MAX_ATTEMPTS` failures that
+  refresh is given up and the next one planned. After the +30 d refresh the row is
+  `done` and leaves the index.
 - **Reconnect.** A refused token (REAUTH) marks the account `needs_reconnect` and tells
   the owners, exactly as publishing does (`oauth.health.mark_refresh_failed`), and every
   collecting row of the account becomes `paused`: out of the index, polled no more.
@@ -499,8 +500,6 @@ class _AccountRun:
                 self.report.add(snapshots=1)
                 if following is not None:
                     self.planned.append(iso(following))
-                if appended.first:
-                    _first_figures(self.ws, appended.post_id, entry, values)
 
         if self.writer is None or len(fetched) == 1:
             for entry, figures in fetched:
@@ -588,7 +587,8 @@ class _AccountRun:
         )
 
 
-# The figures a post's timeline line shows (those the network gives; absent: not given).
+# The figures a post's timeline line shows of a target's first snapshot (those the network
+# gives; absent: not given): chalicelib/posts/timeline.py reads the line from the row.
 HEADLINE = ("impressions", "views", "reach", "likes", "comments", "shares", "saves", "clicks")
 
 
@@ -599,23 +599,6 @@ def carried_forward(
     Other absent keys stay absent (not given by the network)."""
     kept = {k: int(previous[k]) for k in time_limited if k not in values and k in previous}
     return {**values, **kept}
-
-
-def _first_figures(
-    workspace_id: str, post_id: str, entry: store.DueEntry, values: dict[str, int]
-) -> None:
-    """The post's timeline says when a target's first figures arrived (once per target:
-    only the write that appended its first snapshot gets here). Never fails the run."""
-    from chalicelib.domain.collaboration import TimelineKind
-    from chalicelib.posts import timeline
-
-    details = {
-        "network": entry.network,
-        "account_id": entry.account_id,
-        "target_id": entry.target_id,
-        "metrics": {name: values[name] for name in HEADLINE if name in values},
-    }
-    timeline.record(workspace_id, post_id, TimelineKind.METRICS, None, details)
 
 
 def _enough(batches: list[list[store.DueEntry]], count: int) -> list[store.DueEntry]:

@@ -150,7 +150,7 @@ def _first_figures(post: PostItem, told: list[TimelineItem]) -> list[TimelineIte
     from chalicelib.store import metrics
 
     try:
-        rows = [r for r in metrics.post_rows(post.workspace_id, post.post_id) if r.snapshots]
+        rows = [r for r in metrics.post_rows(post.workspace_id, post.post_id, post) if r.snapshots]
     except Exception:  # the timeline shows what it has: the lines of the post itself
         logger.exception(
             "reading a post's first figures failed",
