@@ -545,6 +545,48 @@ def test_versions_kept_before_read_and_are_edited_as_they_were(client):
     assert three.json["content"]["text"] == "Third words"
 
 
+def test_an_edit_refused_after_keeping_its_replaced_version_lists_it_once(client, monkeypatch):
+    """The replaced version's row is written before the post: an edit refused after it (the
+    month it moves the post into is full: 402) leaves the post and its history as they were."""
+    from chalicelib.billing.entitlements import usage
+    from chalicelib.billing.plans import Meter
+    from chalicelib.settings import get_settings
+    from chalicelib.store import billing as billing_store
+    from chalicelib.store import collaboration as store
+    from tests.support.clock import ahead, wall
+
+    monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", "sk_test_schedulo_tests")
+    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "0")
+    get_settings.cache_clear()
+    owner = signup(client)
+    ws = owner.workspace_id
+    post = _create(client, owner, "Before the full month")
+    full = ahead(70, "09:00").replace(day=1)
+    month = full.strftime("%Y-%m")
+    usage(ws, Meter.SCHEDULED_POSTS_PER_MONTH, month)
+    key = billing_store.counter_key(ws, Meter.SCHEDULED_POSTS_PER_MONTH.value, month)
+    assert billing_store.take([billing_store.Want(key, 30, None)]) is None
+
+    refused = call(
+        client,
+        "PATCH",
+        _post_path(owner, post["id"]),
+        {"version": 1, "text": "Into it", "when": {"at": wall(full), "timezone": "UTC"}},
+        owner.headers,
+    )
+    assert refused.status_code == 402, refused.body
+    assert [int(v.version) for v in store.list_versions(ws, post["id"])] == [1]
+    listed = call(client, "GET", _post_path(owner, post["id"], "/versions"), None, owner.headers)
+    assert [(v["version"], v["current"]) for v in listed.json["items"]] == [(1, True)]
+
+    edited = _edit(client, owner, post, text="After all")
+    listed = call(client, "GET", _post_path(owner, post["id"], "/versions"), None, owner.headers)
+    assert [(v["version"], v["current"]) for v in listed.json["items"]] == [(2, True), (1, False)]
+    kept = call(client, "GET", _post_path(owner, post["id"], "/versions/1"), None, owner.headers)
+    assert kept.json["content"]["text"] == "Before the full month"
+    assert edited["text"] == "After all"
+
+
 def test_a_deleted_post_takes_its_comments_timeline_and_versions_with_it(client):
     from chalicelib.store import collaboration as store
 
