@@ -57,7 +57,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.constants import ALL_OLD, NONE
+from pynamodb.constants import NONE
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 
@@ -97,14 +97,6 @@ class AccountDayRow:
     day: date
     followers: int | None
     values: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Appended:
-    """A snapshot `record_snapshot` appended; `first`: the target's first figures."""
-
-    post_id: str
-    first: bool
 
 
 @dataclass(frozen=True)
@@ -480,12 +472,12 @@ def record_snapshot(
     account_id: str,
     latest: dict[str, int] | None = None,
     plan: str | None = None,
-) -> Appended | None:
+) -> bool:
     """Append one snapshot of the refresh `step` and plan the next one at `next_due`
     (None: the row is `done` and leaves the due index). `plan`: the row's new due-index
     key, None to keep it (a row on plan keeps it from one refresh to the next).
     Conditional on the row still waiting for that step (or an earlier one it missed), so
-    a second collector that fetched the same refresh appends nothing. None if refused.
+    a second collector that fetched the same refresh appends nothing. False if refused.
     `latest`: the row's latest figures when they are not `values` (carried forward)."""
     snap = encode_snapshot(at, values)
     carried = latest is not None and dict(latest) != dict(values)
@@ -502,13 +494,7 @@ def record_snapshot(
     ]
     actions += _plan_actions(next_due, account_id, plan)
     condition = (TargetMetricsItem.state == COLLECTING) & (TargetMetricsItem.refresh_step <= step)
-    # The row as it was (no extra read): whether it had figures, and its post.
-    old = _update_returning(workspace_id, item_key, actions, condition, ALL_OLD)
-    if old is None:
-        return None
-    post_id = old["post_id"]["S"] if "post_id" in old else old["post_key"]["S"].split("#")[0]
-    first = not old.get("snaps", {}).get("L") and not old.get("snapshots", {}).get("L")
-    return Appended(post_id=post_id, first=first)
+    return _update(workspace_id, item_key, actions, condition)
 
 
 def claim_refreshes(
@@ -692,27 +678,20 @@ def _waiting_for(step: int) -> Any:
 
 
 def _update(workspace_id: str, item_key: str, actions: list[Any], condition: Any) -> bool:
-    return _update_returning(workspace_id, item_key, actions, condition, NONE) is not None
-
-
-def _update_returning(
-    workspace_id: str, item_key: str, actions: list[Any], condition: Any, returning: str
-) -> dict[str, Any] | None:
-    """The conditional update; None when its condition failed, else the attributes asked
-    for by `returning` (DynamoDB's ReturnValues), in DynamoDB's wire format."""
+    """The conditional update of an existing row; False when its condition failed."""
     try:
-        answer = TargetMetricsItem._get_connection().update_item(
+        TargetMetricsItem._get_connection().update_item(
             workspace_id,
             item_key,
             actions=actions,
             condition=condition & TargetMetricsItem.item_key.exists(),
-            return_values=returning,
+            return_values=NONE,
         )
     except UpdateError as error:
         if getattr(error, "cause_response_code", None) == "ConditionalCheckFailedException":
-            return None
+            return False
         raise
-    return dict((answer or {}).get("Attributes") or {})
+    return True
 
 
 def due_entries(

@@ -150,10 +150,9 @@ def test_a_row_on_plan_is_found_by_each_refreshs_bucket_without_its_index_entry_
     )
     assert first.due_at == (start + REFRESH_OFFSETS[0]).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert due_in(start + REFRESH_OFFSETS[0] - timedelta(minutes=10)) == []  # not the one before
-    recorded = metrics.record_snapshot(
+    assert metrics.record_snapshot(
         "w_a", key, 0, now, {"likes": 1}, start + REFRESH_OFFSETS[1], "a_1"
     )
-    assert recorded is not None and recorded.first and recorded.post_id == "p_1"
     assert _plan_of("w_a", key) == entry_key  # the index entry is as it was
     [second] = due_in(start + REFRESH_OFFSETS[1])
     assert second.refresh_step == 1
@@ -277,8 +276,7 @@ def test_snapshots_are_stored_compactly_and_rows_of_the_earlier_form_are_still_r
     assert old.snapshots == [(old_at, {"likes": 4})] and old.collected_at == old_at
     assert old.latest == {"likes": 4} and old.account_id == "a_1"
     later = start + timedelta(hours=24)
-    appended = metrics.record_snapshot("w_a", key, 1, later, {"likes": 9}, None, "a_1")
-    assert appended is not None and not appended.first and appended.post_id == "p_9"
+    assert metrics.record_snapshot("w_a", key, 1, later, {"likes": 9}, None, "a_1")
     [row] = metrics.post_rows("w_a", "p_9")
     assert row.snapshots == [(old_at, {"likes": 4}), (later, {"likes": 9})]
     assert (row.latest, row.collected_at, row.state) == ({"likes": 9}, later, "done")
