@@ -26,8 +26,11 @@ plus each AWS call at AWS_CALL_MS and each network call at NETWORK_CALL_MS (ASSU
 The local wall time, where moto is slower than DynamoDB, is printed as an upper bound.
 
 Prices: AWS list prices for us-east-1 in PRICES (one table, dated, each with its pricing
-page). Free tiers are left out of the per-post figures (what a busy account pays); the idle
-month is printed at list price and after AWS's always-free tiers (FREE_TIERS, same date).
+page). Lambda's GB-seconds at the price of the architecture .chalice/config.json deploys
+(arm64); CloudWatch Logs without Lambda's platform lines (START, END, REPORT) when the
+template's LoggingConfig drops them (SystemLogLevel WARN): what the app itself logs only.
+Free tiers are left out of the per-post figures (what a busy account pays); the idle month
+is printed at list price and after AWS's always-free tiers (FREE_TIERS, same date).
 
     python bench/cost.py [runs]
 
@@ -68,13 +71,24 @@ use_offline_environment("bench")
 RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 
 # ------------------------------------------------------------------------------- prices
-# AWS list prices, us-east-1 (N. Virginia), on-demand, x86, without free tiers.
+# AWS list prices, us-east-1 (N. Virginia), on-demand, without free tiers.
 # Read from each service's pricing page on 2026-12-05; check them before relying on them.
+# Lambda's GB-second: the first tier (first 6 billion GB-seconds a month) of each
+# architecture; the request price is the same for both.
 PRICES_DATE = "2026-12-05"
 PRICES: dict[str, tuple[float, str, str]] = {
     # key: (USD, unit, pricing page)
     "lambda_request": (0.20 / 1e6, "request", "aws.amazon.com/lambda/pricing"),
-    "lambda_gb_second": (0.0000166667, "GB-second (x86)", "aws.amazon.com/lambda/pricing"),
+    "lambda_gb_second_x86_64": (
+        0.0000166667,
+        "GB-second (x86_64)",
+        "aws.amazon.com/lambda/pricing",
+    ),
+    "lambda_gb_second_arm64": (
+        0.0000133334,
+        "GB-second (arm64, Graviton)",
+        "aws.amazon.com/lambda/pricing",
+    ),
     "apigw_rest_request": (3.50 / 1e6, "REST API request", "aws.amazon.com/api-gateway/pricing"),
     "dynamodb_wru": (
         0.625 / 1e6,
@@ -155,8 +169,34 @@ def _memory(function: str) -> int:
     )
 
 
+def _architecture() -> str:
+    """The functions' architecture in the prod stage of .chalice/config.json (Chalice
+    sets it per stage, for every function)."""
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text())
+    stage = config["stages"]["prod"]
+    return str(stage.get("lambda_architecture") or config.get("lambda_architecture", "x86_64"))
+
+
+def _system_log_level() -> str:
+    """The functions' SystemLogLevel in infrastructure/template.yaml (Globals): Lambda's
+    text format, with no LoggingConfig, writes every platform line (INFO)."""
+    from local.cfn_yaml import load_template
+
+    function = load_template().get("Globals", {}).get("Function", {})
+    return str(function.get("LoggingConfig", {}).get("SystemLogLevel", "INFO"))
+
+
+ARCHITECTURE = _architecture()
+SYSTEM_LOG_LEVEL = _system_log_level()
+# Lambda's START, END and REPORT lines (text format) of one invocation, all at INFO: none
+# reach CloudWatch Logs when the system log level is WARN.
+PLATFORM_LINES_BYTES = 400
+PLATFORM_LOG_BYTES = 0 if SYSTEM_LOG_LEVEL == "WARN" else PLATFORM_LINES_BYTES
+
+
 def _compute_ms(own_seconds: float, memory_mb: int) -> float:
-    return own_seconds * 1000 * max(1.0, ASSUMPTIONS["FULL_VCPU_MB"] / memory_mb)
+    factor = ASSUMPTIONS["ARM64_COMPUTE_FACTOR"] if ARCHITECTURE == "arm64" else 1.0
+    return own_seconds * 1000 * factor * max(1.0, ASSUMPTIONS["FULL_VCPU_MB"] / memory_mb)
 
 
 # What the projection assumes (not measured here): stated with the figures.
@@ -176,6 +216,10 @@ ASSUMPTIONS = {
     # this process's own compute, measured on one core here, takes 1769/memory times as
     # long there. (Its cost is the same at any size; waiting costs in proportion to it.)
     "FULL_VCPU_MB": 1769,
+    # This process's own compute (measured on x86_64 here) taken to last as long on a
+    # Graviton core; not measured (no arm64 machine). The waits, most of a publish, do
+    # not depend on the architecture. The report prints the cost at 1.25 too.
+    "ARM64_COMPUTE_FACTOR": 1.0,
 }
 SWEEPS_PER_MONTH = 30 * 24 * 60 // 5  # @app.schedule(Rate(5 minutes))
 SWEEPER_METRICS = 2  # NetworksFailing, WorstLatenessP99Seconds (chalicelib/health.py)
@@ -880,9 +924,27 @@ def price(key: str) -> float:
     return PRICES[key][0]
 
 
+@contextlib.contextmanager
+def _deployed_as(architecture: str, platform_log_bytes: int) -> Iterator[None]:
+    """Price as if the functions ran on `architecture` and kept `platform_log_bytes` of
+    Lambda's platform lines an invocation (the report's comparison)."""
+    global ARCHITECTURE, PLATFORM_LOG_BYTES
+    saved = ARCHITECTURE, PLATFORM_LOG_BYTES
+    ARCHITECTURE, PLATFORM_LOG_BYTES = architecture, platform_log_bytes
+    try:
+        yield
+    finally:
+        ARCHITECTURE, PLATFORM_LOG_BYTES = saved
+
+
+def gb_second() -> float:
+    """Lambda's GB-second at the functions' architecture."""
+    return price(f"lambda_gb_second_{ARCHITECTURE}")
+
+
 def lambda_cost(ms: float, memory_mb: int) -> float:
     billed = math.ceil(ms)  # billed to the millisecond, rounded up
-    return price("lambda_request") + billed / 1000 * memory_mb / 1024 * price("lambda_gb_second")
+    return price("lambda_request") + billed / 1000 * memory_mb / 1024 * gb_second()
 
 
 def aws_extras(profile: Profile) -> float:
@@ -907,7 +969,8 @@ def per_post(r: dict[str, Any]) -> dict[str, float]:
     api_ms = create.projected_ms()
     pub_ms = publish.projected_ms()
     api_gb = r["response_bytes"]["get"] / 1e9
-    logs = (create.m("log_bytes") + publish.m("log_bytes") + 2 * 400) / 1e9  # + START/END/REPORT
+    # What the app logs in its two invocations, and Lambda's platform lines if kept.
+    logs = (create.m("log_bytes") + publish.m("log_bytes") + 2 * PLATFORM_LOG_BYTES) / 1e9
     collect: CollectorFigures = r["collect"]
     collector_ms = collect.projected_ms()  # a post's share of the bucket's invocations
     items = {
@@ -926,7 +989,7 @@ def per_post(r: dict[str, Any]) -> dict[str, float]:
         / 1000
         * ASSUMPTIONS["COLLECTOR_MEMORY_MB"]
         / 1024
-        * price("lambda_gb_second"),
+        * gb_second(),
         "metrics collector DynamoDB (5 refreshes)": collect.per_post("wru") * price("dynamodb_wru")
         + collect.per_post("rru") * price("dynamodb_rru"),
     }
@@ -939,9 +1002,7 @@ def cold_start_cost(r: dict[str, Any], init_s: float) -> float:
     cold = r["cold"]["publish"]
     warm_ops = r["publish"].profiles[-1].ops()
     extra = Profile(calls=[c for c in cold.calls if warm_ops[f"{c.service}:{c.operation}"] == 0])
-    init = (
-        init_s * 1000 * ASSUMPTIONS["PUBLISHER_MEMORY_MB"] / 1024 / 1000 * price("lambda_gb_second")
-    )
+    init = init_s * 1000 * ASSUMPTIONS["PUBLISHER_MEMORY_MB"] / 1024 / 1000 * gb_second()
     return init + aws_extras(extra)
 
 
@@ -976,12 +1037,13 @@ def idle_items(r: dict[str, Any]) -> list[IdleItem]:
         SWEEPS_PER_MONTH * sweep.m("rru")
         + (REFRESHES_PER_MONTH + OTHER_SCHEDULED_RUNS) * refresh.m("rru")
     ) * price("dynamodb_rru")
-    log_gb = (SWEEPS_PER_MONTH * sweep.m("log_bytes") + requests * 300) / 1e9  # + REPORT lines
+    log_gb = (SWEEPS_PER_MONTH * sweep.m("log_bytes") + requests * PLATFORM_LOG_BYTES) / 1e9
     alarms_paid = max(0, ALARM_METRICS - free("cloudwatch_alarm_metrics"))
     dashboards_paid = max(0, DASHBOARDS - free("cloudwatch_dashboards"))
-    lambda_after = max(0, requests - free("lambda_requests")) * price("lambda_request") + max(
-        0, gb_seconds - free("lambda_gb_seconds")
-    ) * price("lambda_gb_second")
+    lambda_after = (
+        max(0, requests - free("lambda_requests")) * price("lambda_request")
+        + max(0, gb_seconds - free("lambda_gb_seconds")) * gb_second()
+    )
     return [
         IdleItem(
             f"KMS key ({KMS_KEYS})",
@@ -1140,14 +1202,19 @@ def report(r: dict[str, Any], init_s: float) -> None:
     )
     print(
         f"  post item {r['post_item_bytes']} bytes; logs per publish {publish.m('log_bytes'):.0f} "
-        f"bytes (+ Lambda's START/END/REPORT); EMF metrics per network: "
+        f"bytes (+ {PLATFORM_LOG_BYTES} bytes an invocation of Lambda's START/END/REPORT at "
+        f"SystemLogLevel {SYSTEM_LOG_LEVEL}); EMF metrics per network: "
         f"{', '.join(sorted(emf_metrics(publish))) or 'none'}"
     )
     print(f"  assumptions: {ASSUMPTIONS}")
     print()
     items = per_post(r)
     total = sum(items.values())
-    print(f"Cost per 10,000 published posts (warm containers), prices of {PRICES_DATE}:")
+    print(
+        f"Cost per 10,000 published posts (warm containers), prices of {PRICES_DATE}; Lambda "
+        f"on {ARCHITECTURE} (${gb_second():.10g} a GB-second), Lambda's platform log lines "
+        f"{'dropped' if not PLATFORM_LOG_BYTES else 'kept'} (SystemLogLevel {SYSTEM_LOG_LEVEL}):"
+    )
     for name, value in items.items():
         print(f"  {name:<45} {usd(value * 10_000)}")
     collecting = sum(v for k, v in items.items() if k.startswith("metrics collector"))
@@ -1165,6 +1232,24 @@ def report(r: dict[str, Any], init_s: float) -> None:
             f"{usd(sum(per_post(r).values()) * 10_000)}"
         )
     ASSUMPTIONS["NETWORK_CALL_MS"] = network_ms
+    if ARCHITECTURE == "arm64":
+        factor = ASSUMPTIONS["ARM64_COMPUTE_FACTOR"]
+        ASSUMPTIONS["ARM64_COMPUTE_FACTOR"] = 1.25
+        print(
+            "  with the app's own compute 25 % slower on arm64 instead: "
+            f"{usd(sum(per_post(r).values()) * 10_000)}"
+        )
+        ASSUMPTIONS["ARM64_COMPUTE_FACTOR"] = factor
+    if ARCHITECTURE != "x86_64" or PLATFORM_LOG_BYTES != PLATFORM_LINES_BYTES:
+        # The same measurements priced as deployed before issue 26's Lambda changes.
+        with _deployed_as("x86_64", PLATFORM_LINES_BYTES):
+            items = per_post(r)
+            collecting = sum(v for k, v in items.items() if k.startswith("metrics collector"))
+            print(
+                "  the same on x86_64 with Lambda's START/END/REPORT lines: "
+                f"{usd(sum(items.values()) * 10_000)}, without analytics collection "
+                f"{usd((sum(items.values()) - collecting) * 10_000)}"
+            )
     print()
     print(
         "Idle, per month (what runs or is billed with no posts): at list price, and after "
@@ -1211,8 +1296,11 @@ def report(r: dict[str, Any], init_s: float) -> None:
     print(
         f"AWS list prices, us-east-1, {PRICES_DATE}, without free tiers (but the first "
         "row); one network per post, "
-        f"text only; Lambda duration projected ({ASSUMPTIONS['NETWORK_CALL_MS']:.0f} ms a network "
-        f"call, {ASSUMPTIONS['AWS_CALL_MS']:.0f} ms an AWS call). `python bench/cost.py`."
+        f"text only; Lambda on {ARCHITECTURE}, its duration projected "
+        f"({ASSUMPTIONS['NETWORK_CALL_MS']:.0f} ms a network call, "
+        f"{ASSUMPTIONS['AWS_CALL_MS']:.0f} ms an AWS call)"
+        + ("" if PLATFORM_LOG_BYTES else "; no START/END/REPORT log lines")
+        + ". `python bench/cost.py`."
     )
     print()
     print("Monthly cost by part:")
