@@ -661,6 +661,10 @@ def test_a_posts_rows_are_read_by_its_targets_keys_and_a_series_by_the_post_inde
     [target] = page(single)
     assert target["target_id"] == row.target_id and len(target["snapshots"]) == 1
     assert target["metrics"]["likes"] is not None
+    # Top posts (as the summary and exports) read the row's post from its `post_id`.
+    top = f"/v1/workspaces/{world.ws}/analytics/top-posts"
+    [best] = call(client, "GET", top, headers=world.owner.headers).json["items"]
+    assert (best["post_id"], best["target_id"]) == (single, row.target_id)
 
     # A daily post (on Bluesky: X refuses the same text twice): its first occurrence goes
     # out now, then the owner sends the next one now.
