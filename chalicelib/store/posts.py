@@ -133,11 +133,12 @@ class PostItem(StoredModel):
     # the version its content was saved at (1 when created; an edit or restore sets the
     # version it writes), and for an edit who made it, when, and the kept version it
     # brought back. A version's row is written only when an edit replaces it. None: a post
-    # written before (its rows hold every version kept).
-    content_version = NumberAttribute(null=True)
-    content_by = UnicodeAttribute(null=True)
-    content_at = UnicodeAttribute(null=True)
-    restored_from = NumberAttribute(null=True)
+    # written before (its rows hold every version kept). Short stored names: each write of
+    # the post, its `scheduled-index` copy included, is billed by the item's size.
+    content_version = NumberAttribute(null=True, attr_name="cv")
+    content_by = UnicodeAttribute(null=True, attr_name="cb")
+    content_at = UnicodeAttribute(null=True, attr_name="ca")
+    restored_from = NumberAttribute(null=True, attr_name="rf")
 
     scheduled_index = ScheduledIndex()
     sweep_index = SweepIndex()
