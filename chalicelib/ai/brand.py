@@ -461,22 +461,20 @@ def dominant_colours(data: bytes, count: int = 3) -> list[str]:
         small.thumbnail((64, 64))
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
         return []
-    # Buckets of 16 levels per channel; each bucket's colour is the mean of its pixels.
-    sums: dict[tuple[int, int, int], list[int]] = {}
+    # Buckets of 16 levels per channel; each bucket's colour is its most frequent exact
+    # colour, not the mean: resampled edges blend into a bucket and would shift a mean.
+    buckets: dict[tuple[int, int, int], Counter[tuple[int, int, int]]] = {}
     pixels = small.tobytes()  # RGBA, four bytes a pixel
     for i in range(0, len(pixels), 4):
         r, g, b, alpha = pixels[i : i + 4]
         if alpha < 128:
             continue
-        bucket = sums.setdefault((r >> 4, g >> 4, b >> 4), [0, 0, 0, 0])
-        bucket[0] += r
-        bucket[1] += g
-        bucket[2] += b
-        bucket[3] += 1
-    opaque = sum(s[3] for s in sums.values())
+        buckets.setdefault((r >> 4, g >> 4, b >> 4), Counter())[(r, g, b)] += 1
+    opaque = sum(bucket.total() for bucket in buckets.values())
     colours: list[str] = []
-    for r, g, b, n in sorted(sums.values(), key=lambda s: -s[3]):
-        colour = "#" + "".join(f"{round(c / n):02x}" for c in (r, g, b))
+    for bucket in sorted(buckets.values(), key=lambda found: -found.total()):
+        n = bucket.total()
+        colour = "#" + "".join(f"{c:02x}" for c in bucket.most_common(1)[0][0])
         # Under 4% of the logo: an anti-aliased edge between two colours, not a colour.
         if n < 0.04 * opaque or is_neutral(colour) or any(_close(colour, c) for c in colours):
             continue
