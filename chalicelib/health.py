@@ -64,7 +64,7 @@ def record_attempt(
 
 
 def record_sweep(
-    now: datetime,
+    at: datetime,
     counts: dict[str, int],
     armed: list[dict[str, str]],
     signals: dict[str, Any] | None = None,
@@ -74,7 +74,7 @@ def record_sweep(
     from chalicelib.store import health as store
 
     try:
-        store.record_sweep(now, counts, armed[:SWEEP_ARMED_SHOWN], signals or {})
+        store.record_sweep(at, counts, armed[:SWEEP_ARMED_SHOWN], signals or {})
     except Exception:
         logger.exception("recording the sweep failed")
 
