@@ -176,6 +176,20 @@ def arm_new(workspace_id: str, post_id: str, version: int, when: datetime) -> st
     return name
 
 
+def keep_only(post_id: str, name: str) -> int:
+    """Delete every schedule of the post but `name`: an edit arms its new version's before
+    its write, then lets the older ones go. How many went."""
+    stale = [other for other in _post_schedules(post_id) if other != name]
+    for other in stale:
+        _delete(other)
+    return len(stale)
+
+
+def drop(name: str) -> None:
+    """Delete one schedule (an edit's, armed before a write that did not land)."""
+    _delete(name)
+
+
 def use_local_invoker(invoker: Invoker | None) -> None:
     """Where there is no Lambda service (the local stack, tests), call `invoker` instead."""
     global _local_invoker

@@ -3,8 +3,10 @@
 The caller passes the workspace's facts (its accounts, media and the networks' limits)
 so this module never guesses at them. If arming fails after the write, the post stays
 `scheduled` with an `armed_version` behind its `version`: the sweeper re-arms it. A new
-post is the exception: its schedule is armed first and the post written armed, one write
-instead of two (`_arm_new`); a schedule without its post is a no-op for the publisher.
+post and an edit are the exception: the schedule of the version about to be written is
+armed first and the post written armed, one write instead of two (`_arm_first`); a
+schedule without its post is a no-op for the publisher, and an edit whose write is
+refused takes its schedule back (`_unarm_edit`).
 """
 
 from __future__ import annotations
@@ -197,7 +199,15 @@ def update_post(
     # Before the post's write: the content it replaces is kept even if the edit fails
     # after it (a row of a version never changes, so a refused edit wrote the same).
     versions.keep(replaced)
-    _save_billed(item, patch.version, facts.default_timezone, now)
+    # Armed first, as a new post is: the one write stores the post armed, in the sweeper's
+    # index where it was (6 write units an edit less than a write, then `mark_armed`).
+    armed = _arm_first(item, now, patch.version + 1)
+    try:
+        _save_billed(item, patch.version, facts.default_timezone, now)
+    except Exception:
+        if armed is not None:
+            _unarm_edit(item, armed, patch.version + 1, now)
+        raise
     reason = TimelineKind.RESTORED if restored_from else TimelineKind.EDITED
     changes = diff(before, versions.content_of(item))
     timeline.record(
@@ -209,7 +219,7 @@ def update_post(
         | {"changes": [change.label for change in changes]},
     )
     _mark_media(item, before=used_before)
-    _send(item, now)
+    _send(item, now, edited=armed)
     unscheduled = status_before != PostStatus.DRAFT and item.status == PostStatus.DRAFT
     _audit(
         item,
@@ -586,28 +596,56 @@ def _arm_new(item: store.PostItem, now: datetime) -> bool:
     invoked after its write instead. A schedule whose post is never written (the write
     failed and so did the disarm) fires into a missing post, which the publisher ignores.
     False, nothing armed: the post is written unarmed and armed after (or by the sweeper)."""
+    return _arm_first(item, now, int(item.version)) is not None
+
+
+def _arm_first(item: store.PostItem, now: datetime, version: int) -> str | None:
+    """Arm the schedule of `version`, the one the coming write stores, before that write
+    (a new post's, or an edit's: `_arm_new`, `update_post`): the name of the schedule put,
+    `item` made to say it is armed; None when nothing was armed (not waiting with a time,
+    due within NOW_WINDOW, or the arming failed: armed after the write, or by the
+    sweeper). Only a put: the post's other schedules stay until the write has landed."""
     if item.scheduled_at is None or item.status not in (
         PostStatus.SCHEDULED,
         PostStatus.PENDING_APPROVAL,
     ):
-        return False
+        return None
     when = datetime.fromisoformat(item.scheduled_at)
-    ws, post_id, version = item.workspace_id, item.post_id, int(item.version)
+    ws, post_id = item.workspace_id, item.post_id
     try:
         if item.status == PostStatus.PENDING_APPROVAL:
-            scheduling.arm_expiry(ws, post_id, version, when, new=True)
+            name = scheduling.arm_expiry(ws, post_id, version, when, new=True)
         elif when - now > NOW_WINDOW:
-            scheduling.arm_new(ws, post_id, version, when)
+            name = scheduling.arm_new(ws, post_id, version, when)
         else:
-            return False
+            return None
     except Exception:
         logger.exception(
-            "arming a new post failed; it is written unarmed",
-            extra={"workspace_id": ws, "post_id": post_id},
+            "arming a post before its write failed; it is written unarmed",
+            extra={"workspace_id": ws, "post_id": post_id, "version": version},
         )
-        return False
-    item.armed_version = item.version
-    return True
+        return None
+    item.armed_version = version
+    return name
+
+
+def _unarm_edit(item: store.PostItem, name: str, version: int, now: datetime) -> None:
+    """The edit's write did not land after `version`'s schedule `name` was armed. Another
+    write may have made that version meanwhile (an edit, a decision): its schedule has the
+    same name, put back as the post now says; else the schedule goes (the post's own
+    version keeps its schedule)."""
+    try:
+        current = store.get(item.workspace_id, item.post_id)
+        kept = None
+        if current is not None and int(current.version) == version:
+            kept = _arm_first(current, now, version)
+        if kept != name:
+            scheduling.drop(name)
+    except Exception:  # left behind, it fires into a stale version: a logged no-op
+        logger.exception(
+            "taking back an edit's schedule failed",
+            extra={"post_id": item.post_id, "schedule": name},
+        )
 
 
 def _disarm_quietly(item: store.PostItem) -> None:
@@ -620,16 +658,24 @@ def _disarm_quietly(item: store.PostItem) -> None:
         logger.exception("disarming an unwritten post failed", extra={"post_id": item.post_id})
 
 
-def _send(item: store.PostItem, now: datetime, *, armed: bool = False) -> None:
+def _send(
+    item: store.PostItem, now: datetime, *, armed: bool = False, edited: str | None = None
+) -> None:
     """Arm (or invoke) the schedule of what was just written; a draft has none. `armed`:
-    its schedule was armed before the write (`_arm_new`)."""
+    its schedule was armed before the write (`_arm_new`); `edited`: the schedule an edit
+    armed before its write (`_arm_first`), the post's older ones going now."""
     payload: dict[str, Any] = {
         "workspace_id": item.workspace_id,
         "post_id": item.post_id,
         "version": item.version,
     }
+    if edited is not None:
+        try:
+            scheduling.keep_only(item.post_id, edited)
+        except Exception:  # an older version's schedule left fires into a stale version
+            logger.exception("removing an edited post's older schedules failed", extra=payload)
     try:
-        if armed:
+        if armed or edited is not None:
             if item.status == PostStatus.SCHEDULED:
                 webhooks.post_scheduled(item)
             return

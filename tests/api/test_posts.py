@@ -296,6 +296,109 @@ def test_editing_with_a_stale_version_is_a_409_and_the_current_one_moves_the_sch
     assert names == [f"post-{post['id']}-v2"]
 
 
+def _post_schedules(post_id: str) -> dict[str, str]:
+    """The post's schedules: name -> `at(...)` expression."""
+    scheduler = boto3.client("scheduler")
+    group = get_settings().schedule_group
+    return {
+        s["Name"]: scheduler.get_schedule(GroupName=group, Name=s["Name"])["ScheduleExpression"]
+        for s in scheduler.list_schedules(GroupName=group)["Schedules"]
+        if post_id in s["Name"]
+    }
+
+
+def test_an_edit_is_armed_before_its_one_write_and_the_sweeper_waits_for_its_time(client):
+    """The edit's version is armed first and the post written once, armed: its sweeper
+    entry stays at its time (no second write to say it is armed)."""
+    from chalicelib.store import posts as store
+
+    owner = signup(client)
+    x = an_account(owner.workspace_id, "x")
+    at, later = ahead(30, "09:00"), ahead(31, "10:00")
+    post = compose(
+        client, owner, {"text": "v1", "targets": [{"account_id": x}], "when": {"at": wall(at)}}
+    ).json
+    path = posts_path(owner, f"/{post['id']}")
+    edited = call(client, "PATCH", path, {"version": 1, "text": "v2"}, owner.headers)
+    assert edited.status_code == 200, edited.body
+    assert _post_schedules(post["id"]) == {f"post-{post['id']}-v2": scheduling.at_expression(at)}
+    item = store.get(owner.workspace_id, post["id"])
+    assert (item.version, item.armed_version, item.due_at) == (2, 2, utc_z(at))
+
+    moved = call(client, "PATCH", path, {"version": 2, "when": {"at": wall(later)}}, owner.headers)
+    assert moved.status_code == 200, moved.body
+    assert _post_schedules(post["id"]) == {f"post-{post['id']}-v3": scheduling.at_expression(later)}
+    item = store.get(owner.workspace_id, post["id"])
+    assert (item.version, item.armed_version, item.due_at) == (3, 3, utc_z(later))
+
+    drafted = call(client, "PATCH", path, {"version": 3, "when": None}, owner.headers)
+    assert drafted.status_code == 200 and drafted.json["status"] == "draft"
+    assert _post_schedules(post["id"]) == {}
+
+
+def test_an_edit_refused_at_its_write_takes_back_the_schedule_it_armed(client, monkeypatch):
+    """The month the edit moves the post into is full (402): the post keeps its schedule
+    as it was, and the one the edit armed for its version is gone."""
+    from chalicelib.billing.entitlements import usage
+    from chalicelib.billing.plans import Meter
+    from chalicelib.store import billing as billing_store
+
+    monkeypatch.setenv("SCHEDULO_STRIPE_SECRET_KEY", "sk_test_schedulo_tests")
+    monkeypatch.setenv("SCHEDULO_TRIAL_DAYS", "0")
+    get_settings.cache_clear()
+    owner = signup(client)
+    x = an_account(owner.workspace_id, "x")
+    at = ahead(3, "09:00")
+    post = compose(
+        client, owner, {"text": "v1", "targets": [{"account_id": x}], "when": {"at": wall(at)}}
+    ).json
+    full = ahead(70, "09:00").replace(day=1)
+    month = full.strftime("%Y-%m")
+    usage(owner.workspace_id, Meter.SCHEDULED_POSTS_PER_MONTH, month)
+    key = billing_store.counter_key(
+        owner.workspace_id, Meter.SCHEDULED_POSTS_PER_MONTH.value, month
+    )
+    assert billing_store.take([billing_store.Want(key, 30, None)]) is None
+
+    path = posts_path(owner, f"/{post['id']}")
+    refused = call(client, "PATCH", path, {"version": 1, "when": {"at": wall(full)}}, owner.headers)
+    assert refused.status_code == 402, refused.body
+    assert _post_schedules(post["id"]) == {f"post-{post['id']}-v1": scheduling.at_expression(at)}
+
+
+def test_an_edit_that_loses_to_another_leaves_the_winners_schedule_at_its_time(client, monkeypatch):
+    """Two edits of one version arm the same name (the next version's): the loser's arming
+    came last, with its time; when its write is refused (409) the winner's time is put
+    back, not the schedule taken away."""
+    from chalicelib.store import posts as store
+
+    owner = signup(client)
+    x = an_account(owner.workspace_id, "x")
+    at, theirs, mine = ahead(30, "09:00"), ahead(33, "08:00"), ahead(35, "18:00")
+    post = compose(
+        client, owner, {"text": "v1", "targets": [{"account_id": x}], "when": {"at": wall(at)}}
+    ).json
+    arm_new = scheduling.arm_new
+
+    def the_other_edit_lands_first(workspace_id, post_id, version, when):
+        monkeypatch.setattr(scheduling, "arm_new", arm_new)
+        other = store.get(workspace_id, post_id)
+        other.scheduled_at, other.armed_version = utc_z(theirs), version
+        arm_new(workspace_id, post_id, version, theirs)  # as the other edit did: armed,
+        store.save_version(other, version - 1)  # written,
+        scheduling.keep_only(post_id, scheduling.schedule_name(post_id, version))  # tidied
+        return arm_new(workspace_id, post_id, version, when)
+
+    monkeypatch.setattr(scheduling, "arm_new", the_other_edit_lands_first)
+    path = posts_path(owner, f"/{post['id']}")
+    lost = call(client, "PATCH", path, {"version": 1, "when": {"at": wall(mine)}}, owner.headers)
+    assert lost.status_code == 409, lost.body
+    assert _post_schedules(post["id"]) == {
+        f"post-{post['id']}-v2": scheduling.at_expression(theirs)
+    }
+    assert store.get(owner.workspace_id, post["id"]).scheduled_at == utc_z(theirs)
+
+
 def test_an_idempotency_key_replays_the_first_creation(client):
     owner = signup(client)
     x = an_account(owner.workspace_id, "x")
