@@ -18,6 +18,20 @@ _lock = threading.RLock()
 ITEM_OPERATIONS = frozenset({"GetItem", "PutItem", "UpdateItem", "Query", "Scan", "BatchGetItem"})
 
 
+# The patches that cut what each request costs (bench/moto_calls.py measures with and
+# without them). They replace moto's internals line for line, so they are made only on
+# the moto they were written against and checked on (another falls back to moto's own).
+PER_CALL_MOTO = "5.2.6"
+PER_CALL = (
+    "route_each_url_once",
+    "find_each_action_once",
+    "parse_each_update_expression_once",
+    "lex_each_condition_once",
+)
+# What each per-call patch replaced: (owner, name, moto's attribute, the tuned one).
+_replaced: list[tuple[type, str, Any, Any]] = []
+
+
 def tune_moto() -> None:
     make_dynamodb_writes_atomic()
     answer_item_operations_as_json()
@@ -27,6 +41,11 @@ def tune_moto() -> None:
     delete_sqs_messages_by_handle()
     send_without_reading_every_queue_attribute()
     answer_each_request_with_less_bookkeeping()
+    from moto import __version__
+
+    if __version__ == PER_CALL_MOTO:
+        for name in PER_CALL:
+            globals()[name]()
 
 
 def replace_once(owner: type, name: str, wrap: Callable[[Any], Any]) -> None:
@@ -309,3 +328,203 @@ def _sqs_serialised(method: Any) -> Any:
             return method(*args, **kwargs)
 
     return change
+
+
+def _replace_per_call(owner: type, name: str, replacement: Any) -> None:
+    """`owner.name` becomes `replacement` (a second call changes nothing); what it was is
+    kept for `per_call_patches_off`."""
+    original = owner.__dict__[name]
+    if getattr(original, "tuned", False) or getattr(
+        getattr(original, "__func__", None), "tuned", False
+    ):
+        return
+    _replaced.append((owner, name, original, replacement))
+    setattr(owner, name, replacement)
+
+
+@contextlib.contextmanager
+def per_call_patches_off() -> Any:
+    """moto's own code back for a while (tests compare its answers with the tuned ones;
+    nothing else may run meanwhile)."""
+    for owner, name, original, _ in _replaced:
+        setattr(owner, name, original)
+    try:
+        yield
+    finally:
+        for owner, name, _, replacement in _replaced:
+            setattr(owner, name, replacement)
+
+
+# Entries kept by each per-call cache before it starts again: far more than the app's
+# distinct URLs and expressions, few enough that S3 keys cannot grow it without bound.
+CACHE_LIMIT = 4096
+
+
+def route_each_url_once() -> None:
+    """moto's stubber finds the service answering a URL for every call: it tries some 66
+    services' URL patterns, builds the service's URL table (a dozen format and `re.sub`
+    calls) and compiles each of its patterns again. Which services match a URL, and which
+    handler answers it, depend on moto's tables alone (and MOTO_ENABLE_ISO_REGIONS), so
+    they are remembered per URL (without its query). What depends on moto's config
+    (pass-through URLs and services, the service allow-list) is still checked on every
+    call, in moto's order. The rest is moto 5.2.6's `process_request` as it is."""
+    import re
+
+    import moto.backend_index as backend_index
+    from moto.core import botocore_stubber
+    from moto.core.base_backend import BackendDict
+    from moto.core.config import passthrough_service, passthrough_url, service_whitelisted
+    from moto.core.exceptions import HTTPException, ServiceNotWhitelisted
+    from moto.core.utils import get_equivalent_url_in_aws_domain
+    from moto.settings import enable_iso_regions
+
+    routes: dict[tuple[str, bool], tuple[tuple[str, ...], Any]] = {}
+    aws = re.compile(r"https?://.+\.amazonaws.com/.*")
+
+    def route(clean_url: str) -> tuple[tuple[str, ...], Any]:
+        """The services whose patterns match, in moto's order, up to the one whose URL
+        table answers; that answer's handler (None when no service answers)."""
+        import moto.backends as backends
+        from moto.core import DEFAULT_ACCOUNT_ID
+
+        matched: list[str] = []
+        for service, pattern in backend_index.backend_url_patterns:
+            if not pattern.match(clean_url):
+                continue
+            matched.append(service)
+            backend_dict = backends.get_backend(service)
+            if isinstance(backend_dict, BackendDict):
+                if "us-east-1" in backend_dict[DEFAULT_ACCOUNT_ID]:
+                    backend = backend_dict[DEFAULT_ACCOUNT_ID]["us-east-1"]
+                else:
+                    backend = backend_dict[DEFAULT_ACCOUNT_ID]["aws"]
+            else:
+                backend = backend_dict["global"]
+            for url, handler in backend.urls.items():
+                if re.compile(url).match(clean_url):
+                    return tuple(matched), handler
+        return tuple(matched), None
+
+    def process_request(self: Any, request: Any) -> Any:
+        parsed_url, _ = get_equivalent_url_in_aws_domain(request.url)
+        clean_url = f"{parsed_url.scheme}://{parsed_url.netloc}{parsed_url.path}"
+        if passthrough_url(clean_url):
+            return None
+        key = (clean_url, enable_iso_regions())
+        found = routes.get(key)
+        if found is None:
+            found = route(clean_url)
+            if len(routes) >= CACHE_LIMIT:
+                routes.clear()
+            routes[key] = found
+        services, handler = found
+        for service in services:
+            if passthrough_service(service):
+                return None
+            if not service_whitelisted(service):
+                raise ServiceNotWhitelisted(service)
+        if handler is None:
+            return (404, {}, "Not yet implemented") if aws.match(clean_url) else None
+        from moto.moto_api import recorder
+
+        normalized_request = botocore_stubber.normalize_request(request)
+        try:
+            recorder._record_request(normalized_request)
+            status, headers, body = handler(
+                normalized_request, normalized_request.raw_url, normalized_request.headers
+            )
+        except HTTPException as e:
+            status = e.code
+            headers = e.get_headers()
+            body = e.get_body()
+        return status, headers, body
+
+    process_request.tuned = True  # type: ignore[attr-defined]
+    _replace_per_call(botocore_stubber.BotocoreStubber, "process_request", process_request)
+
+
+def find_each_action_once() -> None:
+    """moto asks its router which operation a request is four times or more per request
+    (setup, parameter parsing, the action's name, the serialiser), each a match of the
+    request against the service's routes. A request's operation does not change: the
+    first answer is kept with the request (and the URI parameters that match set, set
+    again on each later ask as moto would)."""
+    from moto.core.responses import BaseResponse
+
+    find = BaseResponse.__dict__["_get_action_from_request"]
+
+    def _get_action_from_request(self: Any, request: Any) -> Any:
+        known = self.__dict__.get("_tuned_action")
+        if known is not None and known[0] is request:
+            name, params = known[1], known[2]
+            if params is not None:
+                self.uri_match = dict(params)
+            return name
+        name = find(self, request)
+        # moto sets uri_match only when the router matched (a name, never None).
+        params = dict(self.uri_match) if name is not None else None
+        self.__dict__["_tuned_action"] = (request, name, params)
+        return name
+
+    _get_action_from_request.tuned = True  # type: ignore[attr-defined]
+    _replace_per_call(BaseResponse, "_get_action_from_request", _get_action_from_request)
+
+
+def parse_each_update_expression_once() -> None:
+    """An UpdateItem's UpdateExpression is tokenised and parsed twice per call (the
+    handler, then the backend; a transaction's updates once more), some 15 % of an
+    UpdateItem's CPU, and the app sends the same few expressions over and over. The
+    parsed tree depends on the string alone and nothing changes it once built: its users
+    only read it (`find_clauses`) or validate and execute a deep copy of it
+    (`Validator.__init__`). So each string's tree is built once; a string that fails to
+    parse fails the same way every time (errors are not kept)."""
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser
+
+    make = UpdateExpressionParser.make
+    parsed: dict[str, Any] = {}
+
+    def remembered(cls: Any, expression: Any) -> Any:
+        if type(expression) is not str:
+            return make(expression)
+        found = parsed.get(expression)
+        if found is None:
+            found = make(expression)
+            if len(parsed) >= CACHE_LIMIT:
+                parsed.clear()
+            parsed[expression] = found
+        return found
+
+    remembered.tuned = True  # type: ignore[attr-defined]
+    _replace_per_call(UpdateExpressionParser, "make", classmethod(remembered))
+
+
+def lex_each_condition_once() -> None:
+    """Condition and filter expressions are split into tokens by trying six regular
+    expressions (each looked up in `re`'s cache) at every token, twice per conditional
+    write.
+    The tokens depend on the string alone and are immutable (named tuples whose children
+    lists the parser never changes; each parse builds new nodes from them), so each
+    string's tokens are kept and each parse gets its own deque of them."""
+    from collections import deque
+
+    from moto.dynamodb.comparisons import ConditionExpressionParser
+
+    lex = ConditionExpressionParser.__dict__["_lex_condition_expression"]
+    lexed: dict[str, tuple[Any, ...]] = {}
+
+    def _lex_condition_expression(self: Any) -> Any:
+        expression = self.condition_expression
+        if type(expression) is not str:
+            return lex(self)
+        found = lexed.get(expression)
+        if found is None:
+            found = tuple(lex(self))
+            if len(lexed) >= CACHE_LIMIT:
+                lexed.clear()
+            lexed[expression] = found
+        return deque(found)
+
+    _lex_condition_expression.tuned = True  # type: ignore[attr-defined]
+    _replace_per_call(
+        ConditionExpressionParser, "_lex_condition_expression", _lex_condition_expression
+    )

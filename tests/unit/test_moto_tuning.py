@@ -169,3 +169,255 @@ def test_sqs_sends_still_honour_the_queues_attributes(aws):
     strict = sqs.create_queue(QueueName="strict.fifo", Attributes={"FifoQueue": "true"})["QueueUrl"]
     with pytest.raises(sqs.exceptions.ClientError):
         sqs.send_message(QueueUrl=strict, MessageBody="x", MessageGroupId="g")
+
+
+def _calls(tag: str) -> list[object]:
+    """Representative calls of the app's services, errors included, each answer or error
+    recorded; `tag` names everything this run creates."""
+    from botocore.exceptions import ClientError
+
+    settings = get_settings()
+    dynamodb, table = client("dynamodb"), settings.tables.posts
+    scheduler, sqs, s3 = client("scheduler"), client("sqs"), client("s3")
+    key = {"workspace_id": {"S": f"w_{tag}"}, "post_id": {"S": "p_1"}}
+    update = "SET #s = :s, #n = if_not_exists(#n, :zero) + :one, #l = list_append(#l, :l)"
+    names = {"#s": "status", "#n": "n", "#l": "log"}
+    when = "2031-01-01T00:00:00"  # a fixed instant: the answers compared hold no clock
+    answers: list[object] = []
+
+    def call(operation, **request):
+        try:
+            answers.append(operation(**request))
+        except ClientError as error:
+            answers.append(("error", error.response))
+        except Exception as error:  # moto fails on some bad conditions (a 500 in AWS terms)
+            answers.append(("raised", type(error).__name__, str(error)))
+
+    put = dynamodb.put_item
+    call(put, TableName=table, Item={**key, "log": {"L": []}, "status": {"S": "draft"}})
+    for _ in range(2):  # the second is refused: ConditionalCheckFailed
+        call(
+            put,
+            TableName=table,
+            Item={**key, "post_id": {"S": "p_2"}, "b": {"B": b"\x00"}},
+            ConditionExpression="attribute_not_exists(post_id)",
+        )
+    for status in ("queued", "sent", "queued"):  # the same expressions, other values
+        call(
+            dynamodb.update_item,
+            TableName=table,
+            Key=key,
+            UpdateExpression=update,
+            ConditionExpression="#s IN (:draft, :queued) AND size(#l) < :ten",
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues={
+                ":s": {"S": status},
+                ":zero": {"N": "0"},
+                ":one": {"N": "1"},
+                ":l": {"L": [{"S": status}]},
+                ":draft": {"S": "draft"},
+                ":queued": {"S": "queued"},
+                ":ten": {"N": "10"},
+            },
+            ReturnValues="ALL_NEW",
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+    call(  # an item not there yet is created by the update
+        dynamodb.update_item,
+        TableName=table,
+        Key={**key, "post_id": {"S": "p_3"}},
+        UpdateExpression="SET #s = :s REMOVE gone ADD tally :one",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":s": {"S": "new"}, ":one": {"N": "1"}},
+        ReturnValues="UPDATED_NEW",
+    )
+    for bad in (
+        "SET #s = :s,",  # syntax
+        "SET #s = :s SET #s = :s",  # two SET clauses
+        "SET post_id = :s",  # a key attribute
+        "SET #s = :missing",  # a value not given
+        "SET #s = :s, #s = :s",  # overlapping paths
+    ):
+        call(
+            dynamodb.update_item,
+            TableName=table,
+            Key=key,
+            UpdateExpression=bad,
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":s": {"S": "x"}},
+        )
+    for condition in ("#s = = :s", "attribute_exists(#nope)", "#s BETWEEN :s"):
+        call(
+            dynamodb.delete_item,
+            TableName=table,
+            Key=key,
+            ConditionExpression=condition,
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":s": {"S": "x"}},
+        )
+    call(
+        dynamodb.query,
+        TableName=table,
+        KeyConditionExpression="workspace_id = :w AND begins_with(post_id, :p)",
+        FilterExpression="attribute_exists(#s) AND NOT #s = :no",
+        ExpressionAttributeNames={"#s": "status"},
+        ExpressionAttributeValues={":w": key["workspace_id"], ":p": {"S": "p"}, ":no": {"S": "x"}},
+    )
+    call(dynamodb.query, TableName=table, KeyConditionExpression="post_id = :w",
+         ExpressionAttributeValues={":w": {"S": "x"}})  # fmt: skip
+    call(
+        dynamodb.transact_write_items,
+        TransactItems=[
+            {
+                "Update": {
+                    "TableName": table,
+                    "Key": key,
+                    "UpdateExpression": "SET #s = :s",
+                    "ExpressionAttributeNames": {"#s": "status"},
+                    "ExpressionAttributeValues": {":s": {"S": "done"}},
+                }
+            },
+            {
+                "ConditionCheck": {
+                    "TableName": table,
+                    "Key": {**key, "post_id": {"S": "p_2"}},
+                    "ConditionExpression": "attribute_not_exists(post_id)",
+                }
+            },
+        ],
+    )
+    call(
+        dynamodb.batch_write_item,
+        RequestItems={table: [{"PutRequest": {"Item": {**key, "post_id": {"S": f"p_b{i}"}}}}
+                              for i in range(3)]},
+    )  # fmt: skip
+    call(dynamodb.get_item, TableName=table, Key={**key, "post_id": {"S": "p_none"}})
+    call(dynamodb.scan, TableName=table, FilterExpression="workspace_id = :w",
+         ExpressionAttributeValues={":w": key["workspace_id"]})  # fmt: skip
+
+    schedule = {
+        "GroupName": settings.schedule_group,
+        "ScheduleExpression": f"at({when})",
+        "FlexibleTimeWindow": {"Mode": "OFF"},
+        "Target": {"Arn": settings.publisher_arn, "RoleArn": settings.scheduler_role_arn},
+    }
+    for name in (f"s-{tag}-1", f"s-{tag}-1", f"s-{tag}-2"):  # the repeat: Conflict
+        call(scheduler.create_schedule, Name=name, **schedule)
+    for name in (f"s-{tag}-2", f"s-{tag}-1", f"s-{tag}-none"):
+        call(scheduler.get_schedule, Name=name, GroupName=settings.schedule_group)
+    call(scheduler.delete_schedule, Name=f"s-{tag}-none", GroupName=settings.schedule_group)
+
+    url = sqs.create_queue(QueueName=f"q-{tag}")["QueueUrl"]
+    call(sqs.send_message, QueueUrl=url, MessageBody="one")
+    call(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=10)
+    call(sqs.send_message, QueueUrl=f"{url}-none", MessageBody="lost")
+
+    bucket = settings.media_bucket
+    for name in (f"{tag}/a b/ü+%.txt", f"{tag}/plain"):
+        call(s3.put_object, Bucket=bucket, Key=name, Body=b"the same bytes")
+        call(s3.get_object, Bucket=bucket, Key=name)
+    call(s3.get_object, Bucket=bucket, Key=f"{tag}/none")
+    call(s3.list_objects_v2, Bucket=bucket, Prefix=f"{tag}/")
+    call(s3.head_bucket, Bucket=f"{bucket}-{tag}-none")
+    return answers
+
+
+VARYING = {
+    "ResponseMetadata",
+    "RequestId",
+    "HostId",
+    "MessageId",
+    "ReceiptHandle",
+    "CreationDate",
+    "LastModificationDate",
+    "LastModified",
+    "ScannedCount",  # a scan reads the other run's items too
+}
+
+
+def _comparable(answer: object, tag: str) -> object:
+    """The answer with what differs between any two runs (ids, times) left out."""
+    from botocore.response import StreamingBody
+
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in VARYING}
+        if isinstance(value, list | tuple):
+            return [strip(v) for v in value]
+        if isinstance(value, StreamingBody):
+            return value.read()
+        return value
+
+    return json.loads(json.dumps(strip(answer), default=repr).replace(tag, "TAG"))
+
+
+def test_per_call_patches_answer_what_moto_answers(aws):
+    """Each call of representative operations (DynamoDB reads and writes, with condition,
+    update, filter and key-condition expressions that pass, fail or are invalid; a
+    transaction; Scheduler, SQS and S3 calls, found and not found) answers the same, or
+    fails with the same error, with the per-call patches and with moto's own code."""
+    from moto import __version__
+
+    from local import moto_tuning
+
+    assert __version__ == moto_tuning.PER_CALL_MOTO, "re-check the per-call patches"
+    assert len(moto_tuning._replaced) == len(moto_tuning.PER_CALL)
+    tuned = [_comparable(answer, "r1tuned") for answer in _calls("r1tuned")]
+    with moto_tuning.per_call_patches_off():
+        motos = [_comparable(answer, "r2mmoto") for answer in _calls("r2mmoto")]
+    errors = [answer for answer in tuned if isinstance(answer, list) and answer[0] == "error"]
+    assert len(errors) >= 14  # the refusals above are errors, not passes
+    assert len(tuned) == len(motos)
+    for number, (ours, theirs) in enumerate(zip(tuned, motos, strict=True)):
+        assert ours == theirs, number
+
+
+def _tree(node: object) -> object:
+    children = getattr(node, "children", None)
+    if isinstance(children, list):
+        return (type(node).__name__, [_tree(child) for child in children])
+    return repr(node)
+
+
+def test_a_parsed_update_expression_is_never_changed_by_its_use(aws):
+    """Each UpdateExpression is parsed once and its tree shared by every later update:
+    updates that create, change and refuse items leave it as parsed."""
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser
+
+    from local.moto_tuning import per_call_patches_off
+
+    expression = "SET #s = :s, #n = if_not_exists(#n, :zero) + :one REMOVE gone"
+    shared = UpdateExpressionParser.make(expression)
+    assert UpdateExpressionParser.make(expression) is shared
+    with per_call_patches_off():
+        fresh = UpdateExpressionParser.make(expression)
+    assert fresh is not shared
+    before = _tree(shared)
+    assert before == _tree(fresh)
+    dynamodb, table = client("dynamodb"), get_settings().tables.posts
+    for n, post in enumerate(("p_1", "p_1", "p_2")):
+        dynamodb.update_item(
+            TableName=table,
+            Key={"workspace_id": {"S": "w_1"}, "post_id": {"S": post}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames={"#s": "status", "#n": "n"},
+            ExpressionAttributeValues={
+                ":s": {"S": str(n)},
+                ":zero": {"N": "0"},
+                ":one": {"N": "1"},
+            },
+        )
+    with pytest.raises(dynamodb.exceptions.ClientError):
+        dynamodb.update_item(
+            TableName=table,
+            Key={"workspace_id": {"S": "w_1"}, "post_id": {"S": "p_1"}},
+            UpdateExpression=expression,
+            ExpressionAttributeNames={"#s": "status", "#n": "n"},
+            ExpressionAttributeValues={":s": {"S": "x"}, ":zero": {"N": "0"}, ":one": {"S": "1"}},
+        )
+    assert UpdateExpressionParser.make(expression) is shared
+    assert _tree(shared) == before
+    item = dynamodb.get_item(
+        TableName=table, Key={"workspace_id": {"S": "w_1"}, "post_id": {"S": "p_1"}}
+    )["Item"]
+    assert item["n"] == {"N": "2"} and item["status"] == {"S": "1"}
