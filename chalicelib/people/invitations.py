@@ -40,6 +40,41 @@ def accept_url(token: str) -> str:
 def invite(
     workspace: WorkspaceRecord, inviter: Principal, inviter_role: Role, email: str, role: Role
 ) -> InvitationRecord:
+    invitation, token = issue(workspace, inviter, inviter_role, email, role)
+    inviter_name = inviter.user().name if inviter.user_id else "An API client"
+    link = accept_url(token)
+    try:
+        send_email(
+            email,
+            f"{inviter_name} invited you to {workspace.name} on Schedulo",
+            f"{inviter_name} invited you to join the workspace {workspace.name} on Schedulo "
+            f"as {role.value}.\n\nAccept the invitation (valid for 7 days):\n{link}\n",
+            links={"accept": link},
+            workspace=workspace.name,
+        )
+    except Exception:
+        # No invitation without its email: the inviter sees the failure and tries again.
+        invitation.delete()
+        entitlements.release_member_seat(workspace.workspace_id)
+        logger.exception("invitation email failed", extra={"workspace_id": workspace.workspace_id})
+        raise ApiError(
+            "The invitation email could not be sent; nothing was saved. Try again."
+        ) from None
+    record_event(
+        workspace.workspace_id,
+        "invitation.sent",
+        actor=inviter.actor,
+        target=email,
+        details={"role": role.value, "invitation_id": invitation.invitation_id},
+    )
+    return invitation
+
+
+def issue(
+    workspace: WorkspaceRecord, inviter: Principal, inviter_role: Role, email: str, role: Role
+) -> tuple[InvitationRecord, str]:
+    """The stored invitation (its seat taken) and its accept token, before any email:
+    `invite` mails the token; tests/support/factories.py accepts it at once."""
     if role is Role.OWNER and inviter_role is not Role.OWNER:
         raise Forbidden("Only an owner can invite another owner.")
     if any(m.email == email for m in list_members(workspace.workspace_id)):
@@ -68,32 +103,7 @@ def invite(
     except Exception:
         entitlements.release_member_seat(workspace.workspace_id)
         raise
-    link = accept_url(f"{workspace.workspace_id}.{invitation.invitation_id}.{secret}")
-    try:
-        send_email(
-            email,
-            f"{inviter_name} invited you to {workspace.name} on Schedulo",
-            f"{inviter_name} invited you to join the workspace {workspace.name} on Schedulo "
-            f"as {role.value}.\n\nAccept the invitation (valid for 7 days):\n{link}\n",
-            links={"accept": link},
-            workspace=workspace.name,
-        )
-    except Exception:
-        # No invitation without its email: the inviter sees the failure and tries again.
-        invitation.delete()
-        entitlements.release_member_seat(workspace.workspace_id)
-        logger.exception("invitation email failed", extra={"workspace_id": workspace.workspace_id})
-        raise ApiError(
-            "The invitation email could not be sent; nothing was saved. Try again."
-        ) from None
-    record_event(
-        workspace.workspace_id,
-        "invitation.sent",
-        actor=inviter.actor,
-        target=email,
-        details={"role": role.value, "invitation_id": invitation.invitation_id},
-    )
-    return invitation
+    return invitation, f"{workspace.workspace_id}.{invitation.invitation_id}.{secret}"
 
 
 def revoke(workspace_id: str, invitation_id: str, actor: str) -> None:

@@ -139,6 +139,43 @@ def add_member(
     )
 
 
+def join(owner: SignedUp, role: str, email: str | None = None, name: str = "Test User") -> SignedUp:
+    """`add_member` without its mail: a new verified user who joins `owner`'s workspace
+    with `role`, made by the app's own code (the account as sign-up makes it, with its
+    personal workspace; a session; an invitation from the owner, accepted), for tests whose
+    subject is not signing up or inviting. It leaves the same users, members, seats and
+    invitation as `add_member`, less what only the e-mails leave: the verification link,
+    the sign-up and e-mail counters, and the `invitation.sent` and `user.email_verified`
+    audit events. Needs the app's AWS (the `client` fixture)."""
+    from chalicelib.auth.passwords import hash_password
+    from chalicelib.auth.principal import Principal
+    from chalicelib.domain.roles import Role
+    from chalicelib.people import identity, invitations
+    from chalicelib.store.base import iso, utcnow
+    from chalicelib.store.workspaces import get_workspace
+
+    email = (email or unique_email()).strip().lower()
+    user, _ = identity.create_account(
+        email, name, "UTC", hash_password(PASSWORD), verified_at=iso(utcnow())
+    )
+    tokens = identity.start_session(user.user_id, user.generation)
+    workspace = get_workspace(owner.workspace_id)
+    assert workspace is not None, owner
+    _, token = invitations.issue(
+        workspace, Principal(user_id=owner.user_id), Role(owner.role), email, Role(role)
+    )
+    invitations.accept(token, Principal(user_id=user.user_id, generation=user.generation))
+    return SignedUp(
+        user_id=user.user_id,
+        email=email,
+        password=PASSWORD,
+        workspace_id=owner.workspace_id,
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        role=role,
+    )
+
+
 def api_key(client: Client, owner: SignedUp, role: str = "editor", name: str = "test key") -> str:
     """A new API key (`sk_...`) of `owner`'s workspace."""
     response = call(
