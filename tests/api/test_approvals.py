@@ -13,7 +13,7 @@ import pytest
 from chalicelib.settings import get_settings
 from chalicelib.store.base import utcnow
 from tests.support.clock import ahead, wall
-from tests.support.factories import add_member, api_key, bearer, call, signup
+from tests.support.factories import api_key, bearer, call, join, signup
 from tests.support.mail import sent_messages
 from tests.support.posting import an_account
 
@@ -22,14 +22,16 @@ ROLE_POLICY = {"mode": "role", "required_below": "admin"}
 
 @pytest.fixture
 def team(client):
-    """An owner, an admin, two editors and a viewer in one workspace with an X account."""
+    """An owner, an admin, two editors and a viewer in one workspace with an X account.
+    The members `join` (no sign-up or invitation e-mails: not what these tests are about;
+    tests/api/test_members.py goes through them)."""
     owner = signup(client)
     team = {
         "owner": owner,
-        "admin": add_member(client, owner, "admin"),
-        "editor": add_member(client, owner, "editor"),
-        "editor2": add_member(client, owner, "editor"),
-        "viewer": add_member(client, owner, "viewer"),
+        "admin": join(owner, "admin"),
+        "editor": join(owner, "editor"),
+        "editor2": join(owner, "editor"),
+        "viewer": join(owner, "viewer"),
     }
     team["account"] = an_account(owner.workspace_id, "x")
     return team
