@@ -310,9 +310,9 @@ def decide(
     else:
         final = _review(item, status, decision, reviewer, comment, when, now)
     item.updated_at = iso_utc(now)
-    service._save(item, read_version)
+    armed = service._armed_write(item, read_version, now, lambda: service._save(item, read_version))
     service._mark_media(item, before=used_before)
-    service._send(item, now)
+    service._send(item, now, edited=armed)
     _announce(item, decision, reviewer, comment, final=final)
     return item
 
@@ -554,8 +554,8 @@ def _settle_after_leaving(
     _settle(item, state, final, stamp)
     _keep(item, state)
     item.updated_at = stamp
-    service._save(item, read_version)
-    service._send(item, now)
+    armed = service._armed_write(item, read_version, now, lambda: service._save(item, read_version))
+    service._send(item, now, edited=armed)
     _announce(item, Decision.APPROVE, system, note, final=final)
 
 

@@ -11,7 +11,7 @@ refused takes its schedule back (`_unarm_edit`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -199,15 +199,10 @@ def update_post(
     # Before the post's write: the content it replaces is kept even if the edit fails
     # after it (a row of a version never changes, so a refused edit wrote the same).
     versions.keep(replaced)
-    # Armed first, as a new post is: the one write stores the post armed, in the sweeper's
-    # index where it was (6 write units an edit less than a write, then `mark_armed`).
-    armed = _arm_first(item, now, patch.version + 1)
-    try:
-        _save_billed(item, patch.version, facts.default_timezone, now)
-    except Exception:
-        if armed is not None:
-            _unarm_edit(item, armed, patch.version + 1, now)
-        raise
+    timezone = facts.default_timezone
+    armed = _armed_write(
+        item, patch.version, now, lambda: _save_billed(item, patch.version, timezone, now)
+    )
     reason = TimelineKind.RESTORED if restored_from else TimelineKind.EDITED
     changes = diff(before, versions.content_of(item))
     timeline.record(
@@ -627,6 +622,25 @@ def _arm_first(item: store.PostItem, now: datetime, version: int) -> str | None:
         return None
     item.armed_version = version
     return name
+
+
+def _armed_write(
+    item: store.PostItem, read_version: int, now: datetime, write: Callable[[], None]
+) -> str | None:
+    """`write`, the post's conditional write of the version after `read_version`, with
+    that version's schedule armed before it (`_arm_first`), as a new post's is: the one
+    write stores the post armed, in the sweeper's index where it was, and no `mark_armed`
+    follows (an edit's 11 write units become 5). A write that does not land takes its
+    schedule back (`_unarm_edit`). The schedule's name, for `_send(edited=...)`."""
+    version = read_version + 1
+    armed = _arm_first(item, now, version)
+    try:
+        write()
+    except Exception:
+        if armed is not None:
+            _unarm_edit(item, armed, version, now)
+        raise
+    return armed
 
 
 def _unarm_edit(item: store.PostItem, name: str, version: int, now: datetime) -> None:

@@ -94,6 +94,22 @@ def test_approvals_are_off_by_default_and_posts_are_scheduled_as_before(client, 
     assert refused.status_code == 409
 
 
+def test_an_approval_arms_the_post_before_its_one_write(client, team):
+    """Approved, the post's next version is armed first and written armed: its sweeper
+    entry stays at its time, and only that version's schedule is left."""
+    from chalicelib.store import posts as store
+
+    set_policy(client, team, ROLE_POLICY)
+    post = create(client, team, days=4)
+    assert schedules(post["id"]) == [f"post-{post['id']}-v1-expire"]
+    approved = act(client, team, post["id"], "approve", "admin")
+    assert approved.status_code == 200, approved.json
+    assert approved.json["status"] == "scheduled" and approved.json["version"] == 2
+    assert schedules(post["id"]) == [f"post-{post['id']}-v2"]
+    item = store.get(team["owner"].workspace_id, post["id"])
+    assert (item.armed_version, item.due_at) == (2, item.scheduled_at)
+
+
 def test_only_owners_and_admins_edit_the_policy_and_each_change_is_audited(client, team):
     path = ws_path(team, "/approval-policy")
     for who in ("editor", "viewer"):
