@@ -312,7 +312,7 @@ def decide(
     item.updated_at = iso_utc(now)
     armed = service._armed_write(item, read_version, now, lambda: service._save(item, read_version))
     service._mark_media(item, before=used_before)
-    service._send(item, now, edited=armed)
+    service._send(item, now, armed=armed, replacing=True)
     _announce(item, decision, reviewer, comment, final=final)
     return item
 
@@ -555,7 +555,7 @@ def _settle_after_leaving(
     _keep(item, state)
     item.updated_at = stamp
     armed = service._armed_write(item, read_version, now, lambda: service._save(item, read_version))
-    service._send(item, now, edited=armed)
+    service._send(item, now, armed=armed, replacing=True)
     _announce(item, Decision.APPROVE, system, note, final=final)
 
 

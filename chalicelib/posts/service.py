@@ -2,9 +2,10 @@
 
 The caller passes the workspace's facts (its accounts, media and the networks' limits)
 so this module never guesses at them. If arming fails after the write, the post stays
-`scheduled` with an `armed_version` behind its `version`: the sweeper re-arms it. A new
-post and an edit are the exception: the schedule of the version about to be written is
-armed first and the post written armed, one write instead of two (`_arm_first`); a
+`scheduled` with an `armed_version` behind its `version`: the sweeper re-arms it. New
+posts, edits and approvals are the exception: the schedule of the version about to be
+written is armed first and the post written armed, one write instead of two
+(`_arm_first`; a post due now is written armed and its publisher invoked after); a
 schedule without its post is a no-op for the publisher, and an edit whose write is
 refused takes its schedule back (`_unarm_edit`).
 """
@@ -123,7 +124,7 @@ def create_post(
     try:
         entitlements.create_billed(item, facts.default_timezone, now)
     except Exception:
-        if armed:
+        if armed is not None and armed.name is not None:
             _disarm_quietly(item)
         raise
     _mark_media(item, before=[])
@@ -214,7 +215,7 @@ def update_post(
         | {"changes": [change.label for change in changes]},
     )
     _mark_media(item, before=used_before)
-    _send(item, now, edited=armed)
+    _send(item, now, armed=armed, replacing=True)
     unscheduled = status_before != PostStatus.DRAFT and item.status == PostStatus.DRAFT
     _audit(
         item,
@@ -584,22 +585,32 @@ def _save(item: store.PostItem, read_version: int) -> None:
         ) from None
 
 
-def _arm_new(item: store.PostItem, now: datetime) -> bool:
+@dataclass(frozen=True)
+class Armed:
+    """What was armed before a post's write (`_arm_first`): the schedule `name`, or None
+    for a post due within NOW_WINDOW, whose publisher is invoked after the write (an
+    invocation lost is the sweeper's after its grace, as a schedule that never fired)."""
+
+    name: str | None
+
+
+def _arm_new(item: store.PostItem, now: datetime) -> Armed | None:
     """Arm a new post's schedule before the post is written, so the one write stores it
     armed (its `armed_version` set, out of the sweeper's sight until its time) and no
     second write has to say so: as a bulk import does. A post due within NOW_WINDOW is
-    invoked after its write instead. A schedule whose post is never written (the write
-    failed and so did the disarm) fires into a missing post, which the publisher ignores.
-    False, nothing armed: the post is written unarmed and armed after (or by the sweeper)."""
-    return _arm_first(item, now, int(item.version)) is not None
+    written armed too and invoked after its write. A schedule whose post is never written
+    (the write failed and so did the disarm) fires into a missing post, which the
+    publisher ignores. None, nothing armed: the post is written unarmed and armed after
+    (or by the sweeper)."""
+    return _arm_first(item, now, int(item.version))
 
 
-def _arm_first(item: store.PostItem, now: datetime, version: int) -> str | None:
+def _arm_first(item: store.PostItem, now: datetime, version: int) -> Armed | None:
     """Arm the schedule of `version`, the one the coming write stores, before that write
-    (a new post's, or an edit's: `_arm_new`, `update_post`): the name of the schedule put,
-    `item` made to say it is armed; None when nothing was armed (not waiting with a time,
-    due within NOW_WINDOW, or the arming failed: armed after the write, or by the
-    sweeper). Only a put: the post's other schedules stay until the write has landed."""
+    (a new post's, an edit's, a decision's: `_arm_new`, `_armed_write`), `item` made to
+    say it is armed; None when nothing was armed (not waiting with a time, or the arming
+    failed: armed after the write, or by the sweeper). Only a put: the post's other
+    schedules stay until the write has landed."""
     if item.scheduled_at is None or item.status not in (
         PostStatus.SCHEDULED,
         PostStatus.PENDING_APPROVAL,
@@ -609,11 +620,11 @@ def _arm_first(item: store.PostItem, now: datetime, version: int) -> str | None:
     ws, post_id = item.workspace_id, item.post_id
     try:
         if item.status == PostStatus.PENDING_APPROVAL:
-            name = scheduling.arm_expiry(ws, post_id, version, when, new=True)
+            armed = Armed(scheduling.arm_expiry(ws, post_id, version, when, new=True))
         elif when - now > NOW_WINDOW:
-            name = scheduling.arm_new(ws, post_id, version, when)
+            armed = Armed(scheduling.arm_new(ws, post_id, version, when))
         else:
-            return None
+            armed = Armed(None)  # invoked once written
     except Exception:
         logger.exception(
             "arming a post before its write failed; it is written unarmed",
@@ -621,24 +632,24 @@ def _arm_first(item: store.PostItem, now: datetime, version: int) -> str | None:
         )
         return None
     item.armed_version = version
-    return name
+    return armed
 
 
 def _armed_write(
     item: store.PostItem, read_version: int, now: datetime, write: Callable[[], None]
-) -> str | None:
+) -> Armed | None:
     """`write`, the post's conditional write of the version after `read_version`, with
     that version's schedule armed before it (`_arm_first`), as a new post's is: the one
     write stores the post armed, in the sweeper's index where it was, and no `mark_armed`
     follows (an edit's 11 write units become 5). A write that does not land takes its
-    schedule back (`_unarm_edit`). The schedule's name, for `_send(edited=...)`."""
+    schedule back (`_unarm_edit`). What was armed, for `_send(..., replacing=True)`."""
     version = read_version + 1
     armed = _arm_first(item, now, version)
     try:
         write()
     except Exception:
-        if armed is not None:
-            _unarm_edit(item, armed, version, now)
+        if armed is not None and armed.name is not None:
+            _unarm_edit(item, armed.name, version, now)
         raise
     return armed
 
@@ -653,7 +664,7 @@ def _unarm_edit(item: store.PostItem, name: str, version: int, now: datetime) ->
         kept = None
         if current is not None and int(current.version) == version:
             kept = _arm_first(current, now, version)
-        if kept != name:
+        if kept is None or kept.name != name:
             scheduling.drop(name)
     except Exception:  # left behind, it fires into a stale version: a logged no-op
         logger.exception(
@@ -673,25 +684,31 @@ def _disarm_quietly(item: store.PostItem) -> None:
 
 
 def _send(
-    item: store.PostItem, now: datetime, *, armed: bool = False, edited: str | None = None
+    item: store.PostItem, now: datetime, *, armed: Armed | None = None, replacing: bool = False
 ) -> None:
     """Arm (or invoke) the schedule of what was just written; a draft has none. `armed`:
-    its schedule was armed before the write (`_arm_new`); `edited`: the schedule an edit
-    armed before its write (`_arm_first`), the post's older ones going now."""
+    what was armed before the write (`_arm_first`): only the invocation of a post due now
+    is left to do. `replacing`: the write was of an existing post (an edit, a decision),
+    whose older schedules go now."""
     payload: dict[str, Any] = {
         "workspace_id": item.workspace_id,
         "post_id": item.post_id,
         "version": item.version,
     }
-    if edited is not None:
+    if armed is not None and replacing:
         try:
-            scheduling.keep_only(item.post_id, edited)
+            if armed.name is None:
+                scheduling.disarm(item.post_id)
+            else:
+                scheduling.keep_only(item.post_id, armed.name)
         except Exception:  # an older version's schedule left fires into a stale version
-            logger.exception("removing an edited post's older schedules failed", extra=payload)
+            logger.exception("removing a post's older schedules failed", extra=payload)
     try:
-        if armed or edited is not None:
+        if armed is not None:
             if item.status == PostStatus.SCHEDULED:
                 webhooks.post_scheduled(item)
+            if armed.name is None:
+                scheduling.invoke_now(payload)
             return
         if item.status == PostStatus.PENDING_APPROVAL and item.scheduled_at is not None:
             # Never armed to publish: armed to expire at its time if still pending then.

@@ -476,6 +476,55 @@ def test_publish_now_invokes_the_publisher(client):
     assert sent.json["status"] == "scheduled" and sent.json["version"] == 2
 
 
+def test_a_post_for_now_is_written_armed_and_its_publisher_invoked(client):
+    """Posted "now": one write, already armed (the sweeper steps in only if no invocation
+    reached it within its grace), then the publisher invoked with that version; an edit
+    for now leaves no schedule behind."""
+    from chalicelib.store import posts as store
+
+    owner = signup(client)
+    x = an_account(owner.workspace_id, "x")
+    invoked: list[dict] = []
+    both = threading.Event()
+
+    def invoke(arn: str, payload: dict) -> None:  # on a thread of its own, as Lambda's Event
+        invoked.append(payload)
+        if len(invoked) == 2:
+            both.set()
+
+    scheduling.use_local_invoker(invoke)
+    try:
+        sent = compose(
+            client, owner, {"text": "now", "targets": [{"account_id": x}], "when": {"now": True}}
+        )
+        assert sent.status_code == 201, sent.body
+        later = compose(
+            client,
+            owner,
+            {"text": "later", "targets": [{"account_id": x}], "when": {"at": wall(ahead(3))}},
+        ).json
+        moved = call(
+            client,
+            "PATCH",
+            posts_path(owner, f"/{later['id']}"),
+            {"version": 1, "when": {"now": True}},
+            owner.headers,
+        )
+        assert moved.status_code == 200, moved.body
+        assert both.wait(5)
+    finally:
+        scheduling.use_local_invoker(None)
+    post = sent.json
+    assert sorted((p["post_id"], p["version"]) for p in invoked) == sorted(
+        [(post["id"], 1), (later["id"], 2)]
+    )
+    item = store.get(owner.workspace_id, post["id"])
+    assert (item.armed_version, item.due_at) == (1, item.scheduled_at)
+    moved_item = store.get(owner.workspace_id, later["id"])
+    assert (moved_item.armed_version, moved_item.due_at) == (2, moved_item.scheduled_at)
+    assert _post_schedules(post["id"]) == {} and _post_schedules(later["id"]) == {}
+
+
 def test_a_viewer_cannot_compose(client):
     owner = signup(client)
     viewer = add_member(client, owner, "viewer")
