@@ -309,9 +309,10 @@ def publish_now(
         retimed=True,
         publish_now=True,
     )
-    _save_billed(item, int(item.version), facts.default_timezone, now)
+    read, timezone = int(item.version), facts.default_timezone
+    armed = _armed_write(item, read, now, lambda: _save_billed(item, read, timezone, now))
     _mark_media(item, before=used_before)
-    _send(item, now)
+    _send(item, now, armed=armed, replacing=True)
     if resubmitted:
         approvals.announce_submitted(item, editor, None)  # audited as submitted
         return item
@@ -340,16 +341,17 @@ def advance_series(
         target.external_id = target.url = target.published_at = None
     item.updated_at = iso_utc(utcnow())
     item.billed_month = None  # the next occurrence counts in its own month
+    now, read, timezone = utcnow(), int(item.version), _workspace_timezone(workspace_id)
     try:
-        _save_billed(item, int(item.version), _workspace_timezone(workspace_id), utcnow())
+        armed = _armed_write(item, read, now, lambda: _save_billed(item, read, timezone, now))
     except PlanLimit:
         # The month is full: the series waits as a draft (nothing is lost; the owner can
         # schedule it again once the plan allows).
-        item.status, item.scheduled_at = PostStatus.DRAFT, None
-        _save(item, int(item.version))
+        item.status, item.scheduled_at, item.armed_version = PostStatus.DRAFT, None, None
+        _save(item, read)
         _audit(item, "post.held_by_plan_limit", None, {"next": iso_utc(following)})
         return item
-    _send(item, utcnow())
+    _send(item, now, armed=armed, replacing=True)
     return item
 
 

@@ -304,6 +304,9 @@ def test_a_series_moves_to_its_next_occurrence_once_one_is_published(aws):
     assert following.scheduled_at == utc_z(monday)
     assert (following.targets[0].status, following.targets[0].external_id) == ("pending", None)
     assert list(schedules()) == [f"post-{post.post_id}-v{following.version}"]
+    # Armed before its one write: the sweeper waits for the next occurrence's time.
+    moved = store.get("w_1", post.post_id)
+    assert (moved.armed_version, moved.due_at) == (following.version, utc_z(monday))
 
     last = service.advance_series("w_1", post.post_id, monday + just_after)
     assert last.scheduled_at == utc_z(next_thursday)
