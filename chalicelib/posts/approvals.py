@@ -135,7 +135,14 @@ def state_of(item: PostItem) -> ApprovalState | None:
 
 
 def _keep(item: PostItem, state: ApprovalState) -> None:
-    item.approval = state.model_dump(mode="json")
+    item.approval = stored(state)
+
+
+def stored(state: ApprovalState) -> dict[str, Any]:
+    """The state as the post keeps it: without the fields at their defaults (read back
+    by `state_of` as they were). Every write of the post, its index copies included, is
+    billed by the item's size in 1 KB units: a post in review keeps under one."""
+    return state.model_dump(mode="json", exclude_defaults=True)
 
 
 def start(
@@ -159,7 +166,7 @@ def initial_state(
     """The state a post submitted now by `author` starts with (many posts of a bulk
     import share it: one read of the members)."""
     state = new_state(policy, author, iso_utc(now), _roles(workspace_id))
-    return state.model_dump(mode="json")
+    return stored(state)
 
 
 def announce_import(
