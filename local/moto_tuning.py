@@ -7,6 +7,7 @@ import base64
 import contextlib
 import functools
 import json
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -28,6 +29,7 @@ PER_CALL = (
     "parse_each_update_expression_once",
     "lex_each_condition_once",
     "query_one_partition",
+    "build_each_request_directly",
 )
 # What each per-call patch replaced: (owner, name, moto's attribute, the tuned one).
 _replaced: list[tuple[type, str, Any, Any]] = []
@@ -369,7 +371,6 @@ def route_each_url_once() -> None:
     they are remembered per URL (without its query). What depends on moto's config
     (pass-through URLs and services, the service allow-list) is still checked on every
     call, in moto's order. The rest is moto 5.2.6's `process_request` as it is."""
-    import re
 
     import moto.backend_index as backend_index
     from moto.core import botocore_stubber
@@ -576,3 +577,106 @@ def query_one_partition() -> None:
     all_items.tuned = True  # type: ignore[attr-defined]
     _replace_per_call(Table, "query", table_query)
     _replace_per_call(Table, "all_items", all_items)
+
+
+# What werkzeug's `iri_to_uri` leaves as it is in a path (`quote`'s own safe characters and
+# those werkzeug adds), and plain host names (lower case, labels of 1 to 63 characters,
+# a port without leading zeros): for these its URL handling changes nothing.
+_PLAIN_PATH = re.compile(r"(/(?!/)[A-Za-z0-9_.~%!$&'()*+,/:;=@-]*)?")
+_PLAIN_HOST = re.compile(r"(?:[a-z0-9-]{1,63}\.)*[a-z0-9-]{1,63}(?::[1-9][0-9]{0,4})?")
+
+
+def build_each_request_directly() -> None:
+    """moto turns each call it answers in-process into a werkzeug request through
+    `Request.from_values`: werkzeug's EnvironBuilder parses the URL again, quotes its path,
+    encodes the host with IDNA, copies the headers into a `Headers` twice and builds the
+    WSGI environ from them (about a tenth of the stubber's CPU). For the calls botocore
+    makes (a body of bytes, none, or S3's chunked upload read out as moto reads it; a
+    plain host; a path werkzeug would not quote) the environ is written here directly, key
+    for key what EnvironBuilder writes (tests/unit/test_moto_tuning.py compares both for
+    every call of its scenario and for odd cases); any other request goes through moto's
+    own `from_primitives`."""
+    import sys
+    from io import BytesIO
+    from urllib.parse import unquote, urlparse
+
+    from moto.core.request import (
+        PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+        AwsChunkedWrapper,
+        Request,
+        environ_key_for_header,
+        should_preserve_original_header_name,
+    )
+
+    build = Request.__dict__["from_primitives"].__func__
+
+    def from_primitives(cls: Any, method: str, url: str, headers: Any, body: Any = None) -> Any:
+        if isinstance(body, AwsChunkedWrapper):  # read out as moto does (S3's uploads)
+            body = body.read()
+        if body is not None and type(body) is not bytes:
+            return build(cls, method, url, headers, body)
+        items = [
+            (key, value.decode("utf-8") if isinstance(value, bytes) else value)
+            for key, value in headers.items()
+            if key.lower() not in ["transfer-encoding"]
+        ]
+        parsed = urlparse(url)
+        scheme, host, path = parsed.scheme, parsed.netloc, parsed.path
+        if (
+            scheme not in ("http", "https")
+            or not _PLAIN_HOST.fullmatch(host)
+            or not _PLAIN_PATH.fullmatch(path)
+            or any(type(v) is not str or "\r" in v or "\n" in v for _, v in items)
+        ):
+            return build(cls, method, url, headers, body)
+        name, _, port = host.partition(":")
+        if port and int(port) > 65535:
+            return build(cls, method, url, headers, body)
+        content_type = next((v for k, v in items if k.lower() == "content-type"), None)
+        mimetype = content_type.partition(";")[0].strip() if content_type else None
+        if mimetype == "multipart/form-data":
+            return build(cls, method, url, headers, body)
+        raw_uri = path.encode().decode("latin1")
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": method,
+            "SCRIPT_NAME": "",
+            "PATH_INFO": unquote(path).encode().decode("latin1"),
+            "QUERY_STRING": parsed.query.encode().decode("latin1"),
+            "REQUEST_URI": raw_uri,
+            "RAW_URI": raw_uri,
+            "SERVER_NAME": name,
+            "SERVER_PORT": port or ("443" if scheme == "https" else "80"),
+            "HTTP_HOST": host,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "wsgi.version": (1, 0),
+            "wsgi.url_scheme": scheme,
+            "wsgi.input": BytesIO(body or b""),
+            "wsgi.errors": sys.stderr,
+            "wsgi.multithread": False,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+        }
+        if content_type is not None:
+            environ["CONTENT_TYPE"] = content_type
+        if body:
+            environ["CONTENT_LENGTH"] = str(len(body))
+        elif mimetype == "application/x-www-form-urlencoded":
+            environ["CONTENT_LENGTH"] = "0"
+        combined: dict[str, list[str]] = {}
+        for key, value in items:
+            if key.lower() not in ("content-type", "content-length"):
+                combined.setdefault(f"HTTP_{key.upper().replace('-', '_')}", []).append(value)
+        for key, values in combined.items():
+            environ[key] = ", ".join(values)
+        request = cls(environ)
+        # What moto's from_primitives adds to the request werkzeug built.
+        request.environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = {
+            environ_key_for_header(key): key
+            for key, _ in items
+            if should_preserve_original_header_name(key)
+        }
+        request.environ.setdefault("CONTENT_LENGTH", "0")
+        return request
+
+    from_primitives.tuned = True  # type: ignore[attr-defined]
+    _replace_per_call(Request, "from_primitives", classmethod(from_primitives))

@@ -3,10 +3,13 @@ what moto's own serialiser would have answered, for every kind of attribute."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import uuid
 
 import pytest
+from botocore.httpchecksum import AwsChunkedWrapper
 from moto.dynamodb.responses import DynamoResult
 
 from chalicelib.aws import client
@@ -456,3 +459,84 @@ def test_a_parsed_update_expression_is_never_changed_by_its_use(aws):
         TableName=table, Key={"workspace_id": {"S": "w_1"}, "post_id": {"S": "p_1"}}
     )["Item"]
     assert item["n"] == {"N": "2"} and item["status"] == {"S": "1"}
+
+
+def _environ(request) -> dict[str, object]:
+    """A request's WSGI environ, its body read (and left to read again)."""
+    environ = dict(request.environ)
+    stream = environ.pop("wsgi.input")
+    environ["wsgi.input"] = stream.read()
+    stream.seek(0)
+    assert environ.pop("werkzeug.request") is request
+    return environ
+
+
+ODD_REQUESTS = [
+    ("GET", "https://s3.amazonaws.com/bucket/a%20b/%C3%BC.txt?x-id=GetObject", {}, None),
+    ("PUT", "https://s3.amazonaws.com/bucket/a b/ü", {"Content-Type": "text/plain"}, b"x"),
+    ("GET", "https://S3.amazonaws.com//double", {}, None),
+    ("GET", "http://localhost:4566/", {"Host": "elsewhere:1"}, None),
+    ("GET", "https://sqs.us-east-1.amazonaws.com", {"X-A": "1", "x-a": "2"}, b""),
+    ("POST", "https://host/p", {"Content-Length": "5", "Content-Type": "a/b"}, b""),
+    ("POST", "https://host/p", {"Content-Type": "application/x-www-form-urlencoded"}, b""),
+    ("POST", "https://host/p", {"Content-Type": "application/x-www-form-urlencoded"}, b"a=1"),
+    ("POST", "https://host:0443/p", {"X-Amz-Meta-My_Key": b"v", "Transfer-Encoding": "x"}, b"1"),
+    ("POST", "https://host:99999/p", {}, None),
+    ("POST", "https://host/p;params?q=%20", {"Content-Type": "multipart/form-data"}, b"--"),
+    ("DELETE", "https://a..b/p", {}, bytearray(b"z")),
+]
+
+
+class _ReadOut(AwsChunkedWrapper):
+    """A chunked upload, read out already: the same bytes to each reader."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def read(self, size: int | None = None) -> bytes:
+        return self.data
+
+
+@pytest.fixture
+def both_requests(aws, monkeypatch):
+    """Every request moto builds is built by moto's own code too and both compared."""
+    from moto.core.request import Request
+
+    from local import moto_tuning
+
+    ours = Request.__dict__["from_primitives"]
+    theirs = next(r[2] for r in moto_tuning._replaced if r[0] is Request)
+    compared: list[str] = []
+
+    def both(cls, method, url, headers, body=None):
+        compared.append(url)
+        if isinstance(body, AwsChunkedWrapper):  # S3's uploads: each reads its own
+            body = _ReadOut(body.read())
+        try:
+            moto_request = theirs.__func__(cls, method, url, headers, body)
+        except ValueError as refused:  # a port out of range, an empty label: refused alike
+            with pytest.raises(ValueError, match=re.escape(str(refused))):
+                ours.__func__(cls, method, url, headers, body)
+            raise
+        request = ours.__func__(cls, method, url, headers, body)
+        assert _environ(request) == _environ(moto_request), (method, url)
+        return request
+
+    monkeypatch.setattr(Request, "from_primitives", classmethod(both))
+    return compared
+
+
+def test_requests_are_built_as_werkzeug_builds_them(both_requests):
+    """The WSGI environ written directly is werkzeug's, key for key, for every call of the
+    scenario above and for requests the direct way leaves to werkzeug (quoted and
+    non-ASCII paths, upper-case hosts, repeated and odd headers, forms, bodies that are
+    not bytes)."""
+    from moto.core.request import Request
+
+    answers = _calls("r3check")
+    assert len(both_requests) > 50 and len(answers) > 50
+    made = len(both_requests)
+    for method, url, headers, body in ODD_REQUESTS:
+        with contextlib.suppress(ValueError):
+            Request.from_primitives(method, url, headers, body)
+    assert len(both_requests) == made + len(ODD_REQUESTS)
