@@ -674,13 +674,7 @@ def _plan(workspace_id: str, plan_id: str) -> store.PlanRecord:
 def _posts(workspace_id: str, items: Iterable[store.PlanItemRecord]) -> dict[str, PostItem]:
     from chalicelib.store import posts as post_store
 
-    found = {}
-    for item in items:
-        if item.post_id:
-            post = post_store.get(workspace_id, item.post_id)
-            if post is not None:
-                found[item.post_id] = post
-    return found
+    return post_store.get_many(workspace_id, [item.post_id for item in items if item.post_id])
 
 
 def item_status(item: store.PlanItemRecord, post: PostItem | None) -> str:
@@ -882,8 +876,9 @@ def approve(
         chosen = [by_id[item_id] for item_id in dict.fromkeys(item_ids)]
     else:
         chosen = items
+    posts = _posts(workspace_id, chosen)
     for item in chosen:
-        post = post_of(item)
+        post = posts.get(item.post_id) if item.post_id else None
         if post is None or item_status(item, post) != "draft":
             continue
         read_version = int(item.version)
@@ -942,8 +937,10 @@ def delete_plan(workspace_id: str, plan_id: str, actor: str | None) -> None:
     plan = _plan(workspace_id, plan_id)
     if plan.status == "generating" and not _stalled(plan):
         raise Conflict("The plan is still being written; delete it once it is ready.")
-    for item in store.list_items(workspace_id, plan_id):
-        post = post_of(item)
+    items = store.list_items(workspace_id, plan_id)
+    posts = _posts(workspace_id, items)
+    for item in items:
+        post = posts.get(item.post_id) if item.post_id else None
         if post is not None and str(post.status) in _UNAPPROVED:
             delete_post(workspace_id, post.post_id, actor=actor)
         if item.media_id and (post is None or str(post.status) in _UNAPPROVED):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -190,6 +190,15 @@ def get(workspace_id: str, post_id: str) -> PostItem | None:
         return PostItem.get(workspace_id, post_id, consistent_read=True)
     except DoesNotExist:
         return None
+
+
+def get_many(workspace_id: str, post_ids: Iterable[str]) -> dict[str, PostItem]:
+    """The posts of these ids that exist, by id, read consistently in batches (100 a
+    request) instead of a read each."""
+    keys = [(workspace_id, post_id) for post_id in dict.fromkeys(post_ids)]
+    if not keys:
+        return {}
+    return {item.post_id: item for item in PostItem.batch_get(keys, consistent_read=True)}
 
 
 def progress_is(progress: int) -> Any:

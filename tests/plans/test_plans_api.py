@@ -86,7 +86,9 @@ def _wait(client, user, plan_id: str, timeout: float = 120) -> dict[str, Any]:
             assert seen == sorted(seen)  # progress only goes up
             return found.json
         assert time.monotonic() < deadline, found.json
-        time.sleep(0.05)
+        # Each look reads the plan, its items and their posts, on the CPU the worker
+        # needs: a few looks a second see the progress go up as well as twenty do.
+        time.sleep(0.25)
 
 
 def _generated(client, user, month: str | None = None) -> dict[str, Any]:
