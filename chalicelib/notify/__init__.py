@@ -4,6 +4,7 @@ layout (templates.py) with a one-click unsubscribe link (unsubscribe.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.observability import logger
@@ -56,6 +57,42 @@ def notify_member(
     return item.notification_id
 
 
+def notify_members(
+    workspace_id: str,
+    user_ids: list[str],
+    kind: str,
+    title: str,
+    message: str,
+    link: str | None = None,
+    subject_id: str | None = None,
+    members: Mapping[str, Any] | None = None,
+) -> None:
+    """`notify_member` for each of these members (those still members), written and
+    mailed together: one write of their notifications (25 a request), one read of their
+    e-mail preferences and of the workspace. `members` by user id, when the caller has
+    read them (else they are read, once). An e-mail that fails loses no other."""
+    from chalicelib.store import notifications
+    from chalicelib.store.base import save_together
+    from chalicelib.store.members import list_members
+
+    wanted = list(dict.fromkeys(user_ids))
+    if not wanted:
+        return
+    if members is None:
+        members = {m.user_id: m for m in list_members(workspace_id)}
+    items = [
+        notifications.new(workspace_id, kind, title, message, link, subject_id, recipient=u)
+        for u in wanted
+    ]
+    for start in range(0, len(items), 25):
+        save_together(items[start : start + 25])
+    found = [members[u] for u in wanted if u in members]
+    try:
+        email_members(workspace_id, found, kind, title, message, link, each_apart=True)
+    except Exception:  # an e-mail outage must not lose the in-app notifications
+        logger.exception("notification e-mail failed", extra={"kind": kind})
+
+
 def email_members(
     workspace_id: str,
     members: list[Any],
@@ -63,8 +100,10 @@ def email_members(
     title: str,
     message: str,
     link: str | None,
+    each_apart: bool = False,
 ) -> int:
-    """Email each member who wants this kind at once; returns how many were sent."""
+    """Email each member who wants this kind at once; returns how many were sent. With
+    `each_apart`, one that fails (logged) does not stop the others."""
     from chalicelib.domain.emails import category_of, wants_immediate
     from chalicelib.notify import unsubscribe
     from chalicelib.notify.mailer import deliver
@@ -100,6 +139,11 @@ def email_members(
             preferences_url=f"{origin}/settings/notifications",
             unsubscribe_url=unsubscribe.page_url(token) if token else None,
         )
-        if deliver(member.email, email, unsubscribe.one_click_url(token) if token else None):
-            sent += 1
+        try:
+            if deliver(member.email, email, unsubscribe.one_click_url(token) if token else None):
+                sent += 1
+        except Exception:
+            if not each_apart:
+                raise
+            logger.exception("notification e-mail failed", extra={"kind": kind})
     return sent

@@ -752,6 +752,7 @@ def _tell(
             f"{who} {did} {title}: step {step} of {len(state.steps)} waits for you.{said}",
             link,
             post_id,
+            members,
         )
         return
     messages = {
@@ -771,7 +772,7 @@ def _tell(
         return
     heading, message = messages[decision]
     recipients = sorted({*authors, *(approvers if decision is Decision.EXPIRE else [])})
-    notify_people(ws, recipients, f"post_{word}", heading, message, link, post_id)
+    notify_people(ws, recipients, f"post_{word}", heading, message, link, post_id, members)
 
 
 def notify_people(
@@ -782,12 +783,13 @@ def notify_people(
     message: str,
     link: str,
     subject_id: str,
+    members: dict[str, MemberRecord] | None = None,
 ) -> None:
-    """Each of these members: a notification only they see, and an e-mail to them."""
-    from chalicelib.notify import notify_member
+    """Each of these members: a notification only they see, and an e-mail to them
+    (`members`: the workspace's, by user id, when read already)."""
+    from chalicelib.notify import notify_members
 
-    for user_id in user_ids:
-        notify_member(workspace_id, user_id, kind, title, message, link, subject_id)
+    notify_members(workspace_id, user_ids, kind, title, message, link, subject_id, members)
 
 
 def _name(members: dict[str, MemberRecord], reviewer: Reviewer) -> str:

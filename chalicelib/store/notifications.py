@@ -50,7 +50,22 @@ def create(
     subject_id: str | None,
     recipient: str | None = None,
 ) -> NotificationItem:
-    item = NotificationItem(
+    item = new(workspace_id, kind, title, message, link, subject_id, recipient)
+    item.save()
+    return item
+
+
+def new(
+    workspace_id: str,
+    kind: str,
+    title: str,
+    message: str,
+    link: str | None,
+    subject_id: str | None,
+    recipient: str | None = None,
+) -> NotificationItem:
+    """A notification not written yet (`create` writes one; base.save_together several)."""
+    return NotificationItem(
         workspace_id=workspace_id,
         notification_id=_new_id(),
         kind=kind,
@@ -62,8 +77,6 @@ def create(
         recipient=recipient,
         ttl=int(time.time()) + KEEP_SECONDS,
     )
-    item.save()
-    return item
 
 
 def _seen_by(user_id: str | None) -> Any:
