@@ -540,3 +540,25 @@ def test_requests_are_built_as_werkzeug_builds_them(both_requests):
         with contextlib.suppress(ValueError):
             Request.from_primitives(method, url, headers, body)
     assert len(both_requests) == made + len(ODD_REQUESTS)
+
+
+def test_a_request_body_is_what_preparing_the_request_makes(aws, monkeypatch):
+    """The signer reads each request's body without preparing the whole request: the
+    same bytes (or None) as botocore's own property, for every call of the scenario."""
+    from botocore.awsrequest import AWSRequest
+
+    tuned = AWSRequest.__dict__["body"]
+    assert getattr(tuned.fget, "tuned", False)
+    read: list[object] = []
+
+    def both(self):
+        ours = tuned.fget(self)
+        theirs = self.prepare().body
+        theirs = theirs.encode("utf-8") if isinstance(theirs, str) else theirs
+        assert ours == theirs and type(ours) is type(theirs)
+        read.append(ours)
+        return ours
+
+    monkeypatch.setattr(AWSRequest, "body", property(both))
+    _calls("r4body")
+    assert len(read) > 50 and None in read and any(read)
