@@ -31,9 +31,10 @@ PER_CALL = (
     "query_one_partition",
     "build_each_request_directly",
     "read_request_bodies_without_preparing",
+    "derive_each_host_once",
 )
 # What each per-call patch replaced: (owner, name, moto's attribute, the tuned one).
-_replaced: list[tuple[type, str, Any, Any]] = []
+_replaced: list[tuple[Any, str, Any, Any]] = []
 
 
 def tune_moto() -> None:
@@ -334,7 +335,7 @@ def _sqs_serialised(method: Any) -> Any:
     return change
 
 
-def _replace_per_call(owner: type, name: str, replacement: Any) -> None:
+def _replace_per_call(owner: Any, name: str, replacement: Any) -> None:
     """`owner.name` becomes `replacement` (a second call changes nothing); what it was is
     kept for `per_call_patches_off`."""
     original = owner.__dict__[name]
@@ -702,3 +703,18 @@ def read_request_bodies_without_preparing() -> None:
 
     body.tuned = True  # type: ignore[attr-defined]
     _replace_per_call(AWSRequest, "body", property(body))
+
+
+def derive_each_host_once() -> None:
+    """botocore's signer derives the Host header from the URL twice per request
+    (`urlsplit`, port and IPv6 checks), some 2 % of the tests' AWS calls; the host
+    depends on the URL alone, so each URL's is kept (errors are not: a bad port fails
+    every time). botocore 1.44.18's function; another botocore keeps its own."""
+    import botocore
+    from botocore import auth
+
+    if botocore.__version__ != "1.44.18":
+        return
+    derived = functools.lru_cache(maxsize=CACHE_LIMIT)(auth._host_from_url)
+    derived.tuned = True  # type: ignore[attr-defined]
+    _replace_per_call(auth, "_host_from_url", derived)

@@ -562,3 +562,24 @@ def test_a_request_body_is_what_preparing_the_request_makes(aws, monkeypatch):
     monkeypatch.setattr(AWSRequest, "body", property(both))
     _calls("r4body")
     assert len(read) > 50 and None in read and any(read)
+
+
+def test_the_host_signed_is_the_one_botocore_derives(aws, monkeypatch):
+    """The Host header signed, kept per URL, is what botocore derives each time, for
+    every call of the scenario."""
+    from botocore import auth
+
+    tuned = auth._host_from_url
+    assert getattr(tuned, "tuned", False)
+    derived: list[str] = []
+
+    def both(url):
+        ours, theirs = tuned(url), tuned.__wrapped__(url)
+        assert ours == theirs, url
+        derived.append(ours)
+        return ours
+
+    monkeypatch.setattr(auth, "_host_from_url", both)
+    _calls("r5host")
+    assert len(derived) > 50
+    assert "dynamodb.us-east-1.amazonaws.com" in derived
