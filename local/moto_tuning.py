@@ -20,8 +20,9 @@ ITEM_OPERATIONS = frozenset({"GetItem", "PutItem", "UpdateItem", "Query", "Scan"
 
 
 # The patches that cut what each request costs (bench/moto_calls.py measures with and
-# without them). They replace moto's internals line for line, so they are made only on
-# the moto they were written against and checked on (another falls back to moto's own).
+# without them). They replace moto's internals (and two of botocore's) line for line, so
+# they are made only on the versions they were written against and checked on
+# (tests/unit/test_moto_tuning.py); another version keeps its own code.
 PER_CALL_MOTO = "5.2.6"
 PER_CALL = (
     "route_each_url_once",
