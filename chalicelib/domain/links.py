@@ -30,6 +30,7 @@ compares the two on generated texts.
 
 from __future__ import annotations
 
+import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -118,8 +119,19 @@ def _trie(names: frozenset[str], end: str) -> str:
     return emit(tree)
 
 
-@cache
+_building = threading.Lock()
+
+
 def patterns() -> _Patterns:
+    """The compiled expressions, built once per process. Built under a lock: compiling
+    them takes most of a second of CPU, and threads that need them at once (the writer's
+    captions for each network, a plan's items) would each compile them in full."""
+    with _building:
+        return _patterns()
+
+
+@cache
+def _patterns() -> _Patterns:
     import re
 
     from chalicelib.domain.tlds import COUNTRY_TLDS, GENERIC_TLDS

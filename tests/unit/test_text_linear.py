@@ -424,3 +424,18 @@ def test_mentions_are_the_ones_the_pattern_finds_everywhere(text):
     # (padded so that the signs are few enough to be tried one by one)
     padded = text + " " * 32 * len(text)
     assert [m.regs for m in text_module._mention_matches(padded)] == everywhere
+
+
+def test_threads_needing_the_expressions_at_once_compile_them_once():
+    # Compiling them takes most of a second: the writer's threads (a caption for each
+    # network) used to each compile them in full on a cold Lambda.
+    from concurrent.futures import ThreadPoolExecutor
+
+    links._patterns.cache_clear()
+    with ThreadPoolExecutor(8) as pool:
+        built = list(pool.map(lambda _: links.patterns(), range(8)))
+    assert links._patterns.cache_info().misses == 1
+    assert all(p is built[0] for p in built)
+    assert [e.value for e in extract_urls("fresh at bakery.example.com/today")] == [
+        "bakery.example.com/today"
+    ]
