@@ -35,7 +35,7 @@ def test_a_published_short_link_redirects_through_the_stack(stack):
             "when": {"now": True},
         },
         headers=user.headers,
-        timeout=10,
+        timeout=30,
     )
     assert created.status_code == 201, created.text
     post_url = f"{ws}/posts/{created.json()['id']}"

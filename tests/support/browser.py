@@ -122,7 +122,7 @@ def last_accept_link(aws_url: str, to: str) -> str:
 def last_emailed_link(aws_url: str, to: str, link: re.Pattern[str]) -> str:
     """`link` in the last email to `to` that has one (SES's record in the local stack):
     another email, such as a sign-up's verification, may have come since."""
-    data = requests.get(f"{aws_url}/moto-api/data.json", timeout=10).json()
+    data = requests.get(f"{aws_url}/moto-api/data.json", timeout=30).json()
     from tests.support.mail import parse_mime, text_part
 
     bodies = [

@@ -32,6 +32,7 @@ class StackProcess:
         self.log = tempfile.NamedTemporaryFile(prefix="stack-", suffix=".log", delete=False)
         self._log_offset = 0
         self._links: dict[tuple[str, str], str] = {}
+        self._sent: list[tuple[str, str]] = []  # (to, subject) of each email sent
 
     def __enter__(self) -> StackProcess:
         env = {
@@ -61,6 +62,16 @@ class StackProcess:
         """The last link of `purpose` (e.g. "verify_email") emailed to `to`, from the
         stack's log (the local stack logs each email it sends with its links): far
         cheaper than moto's whole state (/moto-api/data.json, seconds once it is big)."""
+        self._read_sent()
+        return self._links.get((to, purpose))
+
+    def emailed_subjects(self, to: str) -> list[str]:
+        """The subjects of the emails sent to `to` so far, oldest first (the stack's log,
+        as `emailed_link`)."""
+        self._read_sent()
+        return [subject for recipient, subject in self._sent if recipient == to]
+
+    def _read_sent(self) -> None:
         with open(self.log.name, "rb") as log:
             log.seek(self._log_offset)
             chunk = log.read()
@@ -73,9 +84,9 @@ class StackProcess:
                 entry = json.loads(line)
             except ValueError:
                 continue
+            self._sent.append((entry.get("to", ""), entry.get("subject", "")))
             for kind, link in (entry.get("links") or {}).items():
                 self._links[(entry.get("to", ""), kind)] = link
-        return self._links.get((to, purpose))
 
     def _wait_healthy(self, timeout: float = 90) -> None:
         deadline = time.time() + timeout
