@@ -2,34 +2,32 @@
 stack make them: the same boto3 clients (chalicelib/aws.py), the same tuning
 (local/moto_tuning.py).
 
-Each operation is called `--calls` times, `--repeats` times over, in a fresh process per
-mode; the best repeat's CPU time (user+sys of this process) per call is printed:
+Each operation is called `--calls` times, `--repeats` times over in each mode, the modes
+interleaved in one process; the best repeat's CPU time (user+sys of this process) per
+call is printed:
 
-    before   moto with the tuning that predates the per-call patches (PER_CALL off)
+    before   moto with the tuning that predates the per-call patches
+             (`per_call_patches_off`: PER_CALL's patches undone)
     after    moto with all of local/moto_tuning.py
-    untuned  moto as installed (no tuning at all), for reference (`--untuned`)
 
 Issue 18: `make test` is CPU-bound and most of the Python suite's CPU is these calls.
 
-    .venv/bin/python bench/moto_calls.py [--calls 300] [--repeats 3] [--untuned]
+    .venv/bin/python bench/moto_calls.py [--calls 200] [--repeats 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-MODES = ("before", "after", "untuned")
 
 
 def operations() -> dict[str, Callable[[int], Any]]:
@@ -127,68 +125,45 @@ def operations() -> dict[str, Callable[[int], Any]]:
     }
 
 
-def measure(mode: str, calls: int, repeats: int) -> dict[str, float]:
-    """CPU ms per call of each operation, in this process (one mode per process: the
-    tuning patches moto's classes for good)."""
-    from local import moto_tuning
+def measure(calls: int, repeats: int) -> dict[str, tuple[float, float]]:
+    """(before, after): CPU ms per call of each operation, the best of `repeats` runs of
+    each, the two interleaved in one process (the machine is shared: its load drifts)."""
+    from local.moto_tuning import per_call_patches_off
     from local.offline import provisioned_moto, use_offline_environment
 
     use_offline_environment("bench")
-    if mode == "untuned":
-        moto_tuning.tune_moto = lambda: None  # type: ignore[assignment]
-    elif mode == "before":
-        for name in moto_tuning.PER_CALL:
-            setattr(moto_tuning, name, lambda: None)
-    results: dict[str, float] = {}
+    results: dict[str, tuple[float, float]] = {}
+    number = 0
     with provisioned_moto("bench"):
-        ops = operations()
-        for name, call in ops.items():
+        for name, call in operations().items():
             call(-1)  # first call: models loaded, caches warm
-            best = float("inf")
-            for repeat in range(repeats):
-                start = time.process_time()
-                for n in range(calls):
-                    call(repeat * calls + n)
-                best = min(best, (time.process_time() - start) / calls * 1000)
-            results[name] = best
+            with per_call_patches_off():
+                call(-2)
+            best = {"before": float("inf"), "after": float("inf")}
+            for _ in range(repeats):
+                for mode in best:
+                    patches = per_call_patches_off() if mode == "before" else nullcontext()
+                    with patches:
+                        start = time.process_time()
+                        for _ in range(calls):
+                            call(number)
+                            number += 1
+                        spent = (time.process_time() - start) / calls * 1000
+                    best[mode] = min(best[mode], spent)
+            results[name] = (best["before"], best["after"])
     return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--calls", type=int, default=300)
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--untuned", action="store_true", help="measure moto untuned too")
-    parser.add_argument("--mode", choices=MODES, help=argparse.SUPPRESS)
+    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    if args.mode:
-        print(json.dumps(measure(args.mode, args.calls, args.repeats)))
-        return
-    modes = ["untuned"] if args.untuned else []
-    modes += ["before", "after"]
-    figures: dict[str, dict[str, float]] = {}
-    for mode in modes:
-        out = subprocess.run(
-            [
-                *(sys.executable, __file__, "--mode", mode),
-                "--calls",
-                str(args.calls),
-                "--repeats",
-                str(args.repeats),
-            ],
-            check=True,
-            capture_output=True,
-            text=True,
-            env={**os.environ, "PYTHONDONTWRITEBYTECODE": ""},
-        ).stdout
-        figures[mode] = json.loads(out.strip().splitlines()[-1])
-    print(f"CPU ms per call (best of {args.repeats} x {args.calls} calls)")
-    header = f"{'operation':32}" + "".join(f"{m:>10}" for m in modes) + f"{'change':>10}"
-    print(header)
-    for name in figures["after"]:
-        row = f"{name:32}" + "".join(f"{figures[m][name]:10.3f}" for m in modes)
-        before, after = figures["before"][name], figures["after"][name]
-        print(row + f"{(after - before) / before * 100:9.0f}%")
+    figures = measure(args.calls, args.repeats)
+    print(f"CPU ms per call (best of {args.repeats} x {args.calls} calls, interleaved)")
+    print(f"{'operation':32}{'before':>10}{'after':>10}{'change':>10}")
+    for name, (before, after) in figures.items():
+        print(f"{name:32}{before:10.3f}{after:10.3f}{(after - before) / before * 100:9.0f}%")
 
 
 if __name__ == "__main__":
