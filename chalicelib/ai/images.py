@@ -422,10 +422,10 @@ def store_item_images(
         max_bytes=len(png),
         upload_key=key,
         created_by=user_id,
+        alt_text=_shortened(headline) or profile.business_name,
+        tags=["ai", template],
     )
     item = library.complete_upload(workspace_id, media_id)
-    alt = _shortened(headline) or profile.business_name
-    item = store.update_details(item, alt_text=alt, tags=["ai", template])
 
     square = renditions.ImageFacts(renditions.PNG, len(png), *SQUARE)
     for network in dict.fromkeys(networks):

@@ -93,7 +93,11 @@ def create(
     upload_key: str,
     created_by: str | None,
     source_url: str | None = None,
+    alt_text: str | None = None,
+    tags: list[str] | None = None,
 ) -> MediaItem:
+    """A new item, uploading; `alt_text` and `tags` when known from the start (an image
+    the app draws itself), which saves their update after."""
     now = iso(utcnow())
     item = MediaItem(
         workspace_id,
@@ -105,6 +109,8 @@ def create(
         upload_key=upload_key,
         created_by=created_by,
         source_url=source_url,
+        alt_text=alt_text,
+        tags=list(tags or []),
         ttl=int(time.time()) + ABANDONED_AFTER_SECONDS,
         created_at=now,
         updated_at=now,
