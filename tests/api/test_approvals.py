@@ -13,7 +13,7 @@ import pytest
 from chalicelib.settings import get_settings
 from chalicelib.store.base import utcnow
 from tests.support.clock import ahead, wall
-from tests.support.factories import api_key, bearer, call, join, signup
+from tests.support.factories import api_key, bearer, call, join, new_owner
 from tests.support.mail import sent_messages
 from tests.support.posting import an_account
 
@@ -23,9 +23,10 @@ ROLE_POLICY = {"mode": "role", "required_below": "admin"}
 @pytest.fixture
 def team(client):
     """An owner, an admin, two editors and a viewer in one workspace with an X account.
-    The members `join` (no sign-up or invitation e-mails: not what these tests are about;
-    tests/api/test_members.py goes through them)."""
-    owner = signup(client)
+    Made by the app's own account and invitation code (tests/support/factories.py
+    `new_owner`, `join`), without the sign-up and invitation requests and e-mails: not
+    what these tests are about (tests/api/test_members.py goes through them)."""
+    owner = new_owner()
     team = {
         "owner": owner,
         "admin": join(owner, "admin"),

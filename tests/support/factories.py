@@ -139,6 +139,35 @@ def add_member(
     )
 
 
+def new_owner(email: str | None = None, name: str = "Test User") -> SignedUp:
+    """`signup` without its request and e-mail: a new verified user, owner of a new
+    personal workspace, signed in, made by the app's own account and session code (as
+    `join` makes its members), for tests whose subject is not signing up. Needs the app's
+    AWS (the `client` fixture)."""
+    user, workspace_id, tokens = _account(email, name)
+    return SignedUp(
+        user_id=user.user_id,
+        email=user.email,
+        password=PASSWORD,
+        workspace_id=workspace_id,
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+    )
+
+
+def _account(email: str | None, name: str) -> tuple[Any, str, Any]:
+    """(the user, their personal workspace's id, their tokens), verified and signed in."""
+    from chalicelib.auth.passwords import hash_password
+    from chalicelib.people import identity
+    from chalicelib.store.base import iso, utcnow
+
+    email = (email or unique_email()).strip().lower()
+    user, workspace = identity.create_account(
+        email, name, "UTC", hash_password(PASSWORD), verified_at=iso(utcnow())
+    )
+    return user, workspace.workspace_id, identity.start_session(user.user_id, user.generation)
+
+
 def join(owner: SignedUp, role: str, email: str | None = None, name: str = "Test User") -> SignedUp:
     """`add_member` without its mail: a new verified user who joins `owner`'s workspace
     with `role`, made by the app's own code (the account as sign-up makes it, with its
@@ -147,27 +176,21 @@ def join(owner: SignedUp, role: str, email: str | None = None, name: str = "Test
     invitation as `add_member`, less what only the e-mails leave: the verification link,
     the sign-up and e-mail counters, and the `invitation.sent` and `user.email_verified`
     audit events. Needs the app's AWS (the `client` fixture)."""
-    from chalicelib.auth.passwords import hash_password
     from chalicelib.auth.principal import Principal
     from chalicelib.domain.roles import Role
-    from chalicelib.people import identity, invitations
-    from chalicelib.store.base import iso, utcnow
+    from chalicelib.people import invitations
     from chalicelib.store.workspaces import get_workspace
 
-    email = (email or unique_email()).strip().lower()
-    user, _ = identity.create_account(
-        email, name, "UTC", hash_password(PASSWORD), verified_at=iso(utcnow())
-    )
-    tokens = identity.start_session(user.user_id, user.generation)
+    user, _, tokens = _account(email, name)
     workspace = get_workspace(owner.workspace_id)
     assert workspace is not None, owner
     _, token = invitations.issue(
-        workspace, Principal(user_id=owner.user_id), Role(owner.role), email, Role(role)
+        workspace, Principal(user_id=owner.user_id), Role(owner.role), user.email, Role(role)
     )
     invitations.accept(token, Principal(user_id=user.user_id, generation=user.generation))
     return SignedUp(
         user_id=user.user_id,
-        email=email,
+        email=user.email,
         password=PASSWORD,
         workspace_id=owner.workspace_id,
         access_token=tokens.access_token,
