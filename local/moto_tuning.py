@@ -396,7 +396,7 @@ def route_each_url_once() -> None:
             if not pattern.match(clean_url):
                 continue
             matched.append(service)
-            backend_dict = backends.get_backend(service)
+            backend_dict = backends.get_backend(service)  # type: ignore[call-overload]
             if isinstance(backend_dict, BackendDict):
                 if "us-east-1" in backend_dict[DEFAULT_ACCOUNT_ID]:
                     backend = backend_dict[DEFAULT_ACCOUNT_ID]["us-east-1"]
@@ -482,7 +482,7 @@ def parse_each_update_expression_once() -> None:
     only read it (`find_clauses`) or validate and execute a deep copy of it
     (`Validator.__init__`). So each string's tree is built once; a string that fails to
     parse fails the same way every time (errors are not kept)."""
-    from moto.dynamodb.parsing.expressions import UpdateExpressionParser
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser  # type: ignore[attr-defined]
 
     make = UpdateExpressionParser.make
     parsed: dict[str, Any] = {}
