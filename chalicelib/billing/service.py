@@ -199,15 +199,7 @@ def checkout(
         subscription_data["trial_period_days"] = trial_days
     customer = customer_for(workspace_id, email, name)
     stripe_client = client()
-    prices = _call(
-        lambda: stripe_client.v1.prices.list(
-            params={"lookup_keys": [price.lookup_key], "active": True, "limit": 1}
-        )
-    )
-    if not prices.data:
-        raise StripeUnavailable(
-            f"Stripe has no price {price.lookup_key}: run `make stripe-sync`.", []
-        )
+    price_id = _active_price_id(stripe_client, price.lookup_key)
     origin = get_settings().frontend_origin.rstrip("/")
     session = _call(
         lambda: stripe_client.v1.checkout.sessions.create(
@@ -215,7 +207,7 @@ def checkout(
                 "mode": "subscription",
                 "customer": customer,
                 "client_reference_id": workspace_id,
-                "line_items": [{"price": prices.data[0].id, "quantity": 1}],
+                "line_items": [{"price": price_id, "quantity": 1}],
                 "success_url": f"{origin}/settings/billing?checkout=success",
                 "cancel_url": f"{origin}/settings/billing?checkout=cancelled",
                 "metadata": {"workspace_id": workspace_id},
@@ -297,6 +289,18 @@ def portal(workspace_id: str) -> str:
         )
     )
     return str(session.url)
+
+
+def _active_price_id(stripe_client: Any, lookup_key: str) -> str:
+    """The id of Stripe's active price under `lookup_key` (what `make stripe-sync` made)."""
+    prices = _call(
+        lambda: stripe_client.v1.prices.list(
+            params={"lookup_keys": [lookup_key], "active": True, "limit": 1}
+        )
+    )
+    if not prices.data:
+        raise StripeUnavailable(f"Stripe has no price {lookup_key}: run `make stripe-sync`.", [])
+    return str(prices.data[0].id)
 
 
 def _call(do: Any) -> Any:
@@ -593,25 +597,17 @@ def change_plan(workspace_id: str, plan_id: PlanId, interval: Interval) -> PlanC
     undo = plan.id is current.id and interval.value == sub.interval
     lower = plan.rank < current.rank
     stripe_client = client()
-    prices = _call(
-        lambda: stripe_client.v1.prices.list(
-            params={"lookup_keys": [price.lookup_key], "active": True, "limit": 1}
-        )
-    )
-    if not prices.data:
-        raise StripeUnavailable(
-            f"Stripe has no price {price.lookup_key}: run `make stripe-sync`.", []
-        )
+    price_id = _active_price_id(stripe_client, price.lookup_key)
     subscription = _call(lambda: stripe_client.v1.subscriptions.retrieve(sub.subscription_id))
     item = subscription["items"].data[0]
-    if item.price.id == prices.data[0].id and not sub.pending_plan:
+    if item.price.id == price_id and not sub.pending_plan:
         return "undone" if undo else "now"  # nothing to change
     prorate = not (lower or undo) and sub.status == "active"
     subscription = _call(
         lambda: stripe_client.v1.subscriptions.update(
             sub.subscription_id,
             params={
-                "items": [{"id": item.id, "price": prices.data[0].id}],
+                "items": [{"id": item.id, "price": price_id}],
                 "proration_behavior": "always_invoice" if prorate else "none",
             },
         )
