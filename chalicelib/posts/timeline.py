@@ -73,15 +73,14 @@ def events(post: PostItem) -> list[TimelineItem]:
     derived = []
     if post.created_at and not any(e.kind == TimelineKind.CREATED for e in recorded):
         derived.append(
-            store.TimelineItem(
-                post.workspace_id,
-                f"{post.post_id}#{post.created_at}#created",
-                post_id=post.post_id,
-                event_id=f"ev_created_{post.post_id}",
-                kind=TimelineKind.CREATED.value,
+            _derived(
+                post,
+                TimelineKind.CREATED,
+                post.created_at,
+                "created",
+                f"ev_created_{post.post_id}",
+                {"version": 1},
                 actor=post.created_by,
-                details=json.dumps({"version": 1}),
-                at=post.created_at,
             )
         )
     told = {_publish_of(e.details_dict()) for e in recorded if e.kind == TimelineKind.PUBLISHED}
@@ -126,17 +125,9 @@ def _published(post: PostItem) -> list[TimelineItem]:
             "external_id": target.external_id,
             "url": target.url,
         }
+        event_id = f"ev_published_{target.target_id}_{''.join(filter(str.isdigit, at))}"
         found.append(
-            store.TimelineItem(
-                post.workspace_id,
-                f"{post.post_id}#{at}#{target.target_id}",
-                post_id=post.post_id,
-                event_id=f"ev_published_{target.target_id}_{''.join(filter(str.isdigit, at))}",
-                kind=TimelineKind.PUBLISHED.value,
-                actor=None,
-                details=json.dumps(details),
-                at=at,
-            )
+            _derived(post, TimelineKind.PUBLISHED, at, target.target_id, event_id, details)
         )
     return found
 
@@ -177,19 +168,33 @@ def _first_figures(post: PostItem, told: list[TimelineItem]) -> list[TimelineIte
             "target_id": row.target_id,
             "metrics": {name: values[name] for name in HEADLINE if name in values},
         }
-        found.append(
-            store.TimelineItem(
-                post.workspace_id,
-                f"{post.post_id}#{at}#{row.target_id}",
-                post_id=post.post_id,
-                event_id=f"ev_metrics_{row.target_id}_{''.join(filter(str.isdigit, at))}",
-                kind=TimelineKind.METRICS.value,
-                actor=None,
-                details=json.dumps(details),
-                at=at,
-            )
-        )
+        event_id = f"ev_metrics_{row.target_id}_{''.join(filter(str.isdigit, at))}"
+        found.append(_derived(post, TimelineKind.METRICS, at, row.target_id, event_id, details))
     return found
+
+
+def _derived(
+    post: PostItem,
+    kind: TimelineKind,
+    at: str,
+    suffix: str,
+    event_id: str,
+    details: dict[str, Any],
+    actor: str | None = None,
+) -> TimelineItem:
+    """A line the post itself says (not written), keyed as a recorded one would be."""
+    from chalicelib.store import collaboration as store
+
+    return store.TimelineItem(
+        post.workspace_id,
+        f"{post.post_id}#{at}#{suffix}",
+        post_id=post.post_id,
+        event_id=event_id,
+        kind=kind.value,
+        actor=actor,
+        details=json.dumps(details),
+        at=at,
+    )
 
 
 def _publish_of(details: dict[str, Any]) -> tuple[Any, ...]:
