@@ -120,7 +120,8 @@ def create_post(
     )
     if gated:
         approvals.start(item, facts.policy, author, now, publish_now=review.kind == "now")
-    armed = _arm_new(item, now)
+    # Armed before its one write, as a bulk import does: no second write says so.
+    armed = _arm_first(item, now, int(item.version))
     try:
         entitlements.create_billed(item, facts.default_timezone, now)
     except Exception:
@@ -596,23 +597,14 @@ class Armed:
     name: str | None
 
 
-def _arm_new(item: store.PostItem, now: datetime) -> Armed | None:
-    """Arm a new post's schedule before the post is written, so the one write stores it
-    armed (its `armed_version` set, out of the sweeper's sight until its time) and no
-    second write has to say so: as a bulk import does. A post due within NOW_WINDOW is
-    written armed too and invoked after its write. A schedule whose post is never written
-    (the write failed and so did the disarm) fires into a missing post, which the
-    publisher ignores. None, nothing armed: the post is written unarmed and armed after
-    (or by the sweeper)."""
-    return _arm_first(item, now, int(item.version))
-
-
 def _arm_first(item: store.PostItem, now: datetime, version: int) -> Armed | None:
     """Arm the schedule of `version`, the one the coming write stores, before that write
-    (a new post's, an edit's, a decision's: `_arm_new`, `_armed_write`), `item` made to
-    say it is armed; None when nothing was armed (not waiting with a time, or the arming
-    failed: armed after the write, or by the sweeper). Only a put: the post's other
-    schedules stay until the write has landed."""
+    (a new post's, an edit's, a decision's: `_armed_write`), `item` made to say it is
+    armed; None when nothing was armed (not waiting with a time, or the arming failed:
+    armed after the write, or by the sweeper). Only a put: the post's other schedules
+    stay until the write has landed. A schedule whose post is never written (the write
+    failed and so did the disarm) fires into a missing post, which the publisher ignores;
+    a post due within NOW_WINDOW is written armed and invoked after its write."""
     if item.scheduled_at is None or item.status not in (
         PostStatus.SCHEDULED,
         PostStatus.PENDING_APPROVAL,
