@@ -365,6 +365,18 @@ def per_call_patches_off() -> Any:
 CACHE_LIMIT = 4096
 
 
+def _remembered(cache: dict[Any, Any], key: Any, build: Any) -> Any:
+    """`cache[key]`, built by `build()` the first time; the cache starts again once it
+    holds CACHE_LIMIT entries. (A race builds an entry twice; both builds are equal.)"""
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
 def route_each_url_once() -> None:
     """moto's stubber finds the service answering a URL for every call: it tries some 66
     services' URL patterns, builds the service's URL table (a dozen format and `re.sub`
@@ -415,13 +427,7 @@ def route_each_url_once() -> None:
         if passthrough_url(clean_url):
             return None
         key = (clean_url, enable_iso_regions())
-        found = routes.get(key)
-        if found is None:
-            found = route(clean_url)
-            if len(routes) >= CACHE_LIMIT:
-                routes.clear()
-            routes[key] = found
-        services, handler = found
+        services, handler = _remembered(routes, key, lambda: route(clean_url))
         for service in services:
             if passthrough_service(service):
                 return None
@@ -490,13 +496,7 @@ def parse_each_update_expression_once() -> None:
     def remembered(cls: Any, expression: Any) -> Any:
         if type(expression) is not str:
             return make(expression)
-        found = parsed.get(expression)
-        if found is None:
-            found = make(expression)
-            if len(parsed) >= CACHE_LIMIT:
-                parsed.clear()
-            parsed[expression] = found
-        return found
+        return _remembered(parsed, expression, lambda: make(expression))
 
     remembered.tuned = True  # type: ignore[attr-defined]
     _replace_per_call(UpdateExpressionParser, "make", classmethod(remembered))
@@ -520,13 +520,7 @@ def lex_each_condition_once() -> None:
         expression = self.condition_expression
         if type(expression) is not str:
             return lex(self)
-        found = lexed.get(expression)
-        if found is None:
-            found = tuple(lex(self))
-            if len(lexed) >= CACHE_LIMIT:
-                lexed.clear()
-            lexed[expression] = found
-        return deque(found)
+        return deque(_remembered(lexed, expression, lambda: tuple(lex(self))))
 
     _lex_condition_expression.tuned = True  # type: ignore[attr-defined]
     _replace_per_call(
