@@ -96,11 +96,13 @@ test-timeshift: install frontend $(STAMPS)/faketime bytecode
 	FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_FORCE_MONOTONIC_FIX=0 PYTHONPATH="$(CURDIR)/local/timeshift" \
 	  "$$(cat $(STAMPS)/faketime)" -f "$(TIMESHIFT)" $(BIN)/pytest -n $(TIMESHIFT_WORKERS) --dist loadgroup --durations=15 -m "not browser and not fuzz"
 
-## package: the deployable CloudFormation template (Chalice app + infrastructure/)
+## package: the deployable CloudFormation template (Chalice app + infrastructure/), its
+## API an HTTP API instead of Chalice's REST API (infrastructure/http_api.py)
 package: install
 	rm -rf build/$(STAGE)
 	$(BIN)/chalice package --stage $(STAGE) --pkg-format cloudformation \
 	  --template-format yaml --merge-template infrastructure/template.yaml build/$(STAGE)
+	$(BIN)/python -m infrastructure.http_api build/$(STAGE)/sam.yaml
 
 ## deploy: package, deploy with CloudFormation, upload the web app; needs AWS credentials
 deploy: package frontend

@@ -10,6 +10,7 @@ from chalicelib.api.approvals import approvals
 from chalicelib.api.auth import auth
 from chalicelib.api.billing import billing
 from chalicelib.api.collaboration import collaboration
+from chalicelib.api.gateway import HttpApiHandler
 from chalicelib.api.imports import imports
 from chalicelib.api.library import library
 from chalicelib.api.media import media
@@ -69,6 +70,10 @@ app.register_blueprint(analytics)
 app.register_blueprint(billing)
 app.register_blueprint(plans)
 app.register_blueprint(ai)
+
+# The API Lambda's handler: the deployed HTTP API's one $default route sends it every
+# request without Chalice's route template (infrastructure/http_api.py sets it).
+api_handler = HttpApiHandler(app)
 
 
 @app.lambda_function(name="publisher")

@@ -1,10 +1,11 @@
 """Chalice's local server, plus the built web app on the same origin.
 
 Paths under /v1/ go to the Chalice app; every other path serves frontend/dist (the
-single-page app's routes fall back to index.html). An unknown /v1/ route answers 404 in
-the API's error format, with or without an Authorization header, and a method the server
-does not know (TRACE, CONNECT, ...) a 405 in that format, as the deployed API Gateway does
-through its gateway responses.
+single-page app's routes fall back to index.html). A path is matched to its route by the
+deployed API's matcher (chalicelib/api/gateway.py: the HTTP API hands the app every
+request), and an unknown /v1/ route answers the deployed API's 404 in the API's error
+format, with or without an Authorization header; a method the server does not know
+(TRACE, CONNECT, ...) is a 405 in that format.
 
 The server reads each request on a thread of its own, but the app serves one request at a
 time, as one Lambda container does: Chalice keeps the request being served in one
@@ -21,6 +22,7 @@ import uuid
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from chalice.config import Config
 from chalice.local import (
@@ -28,8 +30,11 @@ from chalice.local import (
     LocalDevServer,
     LocalGateway,
     LocalGatewayException,
+    MatchResult,
+    RouteMatcher,
 )
 
+from chalicelib.api.gateway import RouteTable, no_route
 from chalicelib.api.security_headers import API_HEADERS
 from local.web_headers import local_web_app_headers
 
@@ -56,12 +61,30 @@ LOCAL_EMAIL_FEEDBACK = "/_local/email/feedback"
 HANDLED_METHODS = ("GET", "PUT", "POST", "HEAD", "DELETE", "PATCH", "OPTIONS")
 
 
+class DeployedRoutes(RouteMatcher):
+    """Chalice's local route matching done by the deployed API's matcher."""
+
+    def __init__(self, table: RouteTable) -> None:
+        self._table = table
+
+    def match_route(self, url: str) -> MatchResult:
+        parsed = urlparse(url)
+        found = self._table.match(parsed.path)
+        if found is None:
+            raise ValueError(f"No matching route found for: {url}")
+        route, captured = found
+        return MatchResult(route, captured, parse_qs(parsed.query, keep_blank_values=True))
+
+
 class OneAtATimeGateway(LocalGateway):
     """Chalice's local API Gateway, handing the app one request at a time."""
 
-    def __init__(self, app_object: Any, config: Config, app_lock: threading.Lock) -> None:
+    def __init__(
+        self, app_object: Any, config: Config, app_lock: threading.Lock, routes: RouteTable
+    ) -> None:
         super().__init__(app_object, config)
         self._app_lock = app_lock
+        self.event_converter._route_matcher = DeployedRoutes(routes)
 
     def handle_request(
         self, method: str, path: str, headers: dict[str, Any], body: bytes | None
@@ -80,7 +103,9 @@ class SchedulodRequestHandler(ChaliceRequestHandler):
         self, request: Any, client_address: Any, server: Any, app_object: Any, config: Config
     ) -> None:
         # BaseHTTPRequestHandler serves the request inside __init__: the gateway first.
-        self.local_gateway = OneAtATimeGateway(app_object, config, server.app_lock)
+        self.local_gateway = OneAtATimeGateway(
+            app_object, config, server.app_lock, server.route_table
+        )
         BaseHTTPRequestHandler.__init__(self, request, client_address, server)
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -139,12 +164,10 @@ class SchedulodRequestHandler(ChaliceRequestHandler):
 
     def _send_error_response(self, error: LocalGatewayException) -> None:
         # The gateway answers a path with no route with 403 (and, when an Authorization
-        # header came, a message about AWS signatures); the deployed API's gateway
-        # response for a missing route is our 404.
+        # header came, a message about AWS signatures); the deployed API answers 404.
         if error.CODE == 403 and any(text in (error.body or b"") for text in NO_ROUTE_BODIES):
-            self._send_http_response(
-                *_error("not_found", f"No route {self.command} {self.path.split('?')[0]}.", 404)
-            )
+            missing = no_route(self.command, self.path.split("?")[0])
+            self._send_http_response(*_error(missing.code, missing.message, missing.status))
             return
         super()._send_error_response(error)
 
@@ -189,4 +212,5 @@ def make_api_server(app_object: Any, host: str, port: int) -> LocalDevServer:
     config = Config(chalice_stage="local", config_from_disk={}, user_provided_params={})
     server = LocalDevServer(app_object, config, host, port, handler_cls=SchedulodRequestHandler)
     server.server.app_lock = threading.Lock()  # type: ignore[attr-defined]
+    server.server.route_table = RouteTable(app_object.routes)  # type: ignore[attr-defined]
     return server

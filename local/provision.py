@@ -31,7 +31,6 @@ NOT_LOCAL = {
     "AWS::SNS::TopicPolicy",
     "AWS::SES::ConfigurationSet",
     "AWS::SES::ConfigurationSetEventDestination",
-    "AWS::ApiGateway::GatewayResponse",
 }
 
 

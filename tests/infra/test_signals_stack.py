@@ -38,7 +38,6 @@ MOTO_CANNOT_CREATE = {
     "AWS::SNS::TopicPolicy",
     "AWS::SES::ConfigurationSet",
     "AWS::SES::ConfigurationSetEventDestination",
-    "AWS::ApiGateway::GatewayResponse",
 }
 
 

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture(scope="module")
 def merged_template(tmp_path_factory) -> Path:
-    """`chalice package --merge-template` on a copy of the app.
+    """`make package` on a copy of the app: `chalice package --merge-template`, then
+    infrastructure/http_api.py (the REST API made an HTTP API).
 
     The copy has an empty requirements.txt so that packaging downloads nothing (tests
     never reach the internet); the template does not depend on the vendored wheels.
@@ -51,6 +52,12 @@ def merged_template(tmp_path_factory) -> Path:
             "infrastructure/template.yaml",
             str(out),
         ],
+        cwd=work,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "infrastructure.http_api", str(out / "sam.yaml")],
         cwd=work,
         check=True,
         capture_output=True,
@@ -147,9 +154,76 @@ def test_dead_letter_queue_keeps_messages_14_days_and_is_alarmed():
     assert alarm["AlarmActions"] == [{"Ref": "OperatorsTopic"}]
 
 
-def test_gateway_errors_use_the_api_error_format(merged_template):
-    text = merged_template.read_text()
-    assert "MISSING_AUTHENTICATION_TOKEN" in text and '"code": "not_found"' in text
+def test_the_api_is_an_http_api_sending_every_request_to_the_api_function(merged_template):
+    """Cost (issue 26): an HTTP API request is $1.00 a million, a REST API one $3.50.
+    One $default route, payload format 1.0 (the REST event shape), to the API function,
+    whose handler finds the route (chalicelib/api/gateway.py); nothing of the REST API
+    is left."""
+    import app
+    from chalicelib.api.gateway import HttpApiHandler
+
+    template = yaml.safe_load(merged_template.read_text())
+    resources = template["Resources"]
+    types = {name: r["Type"] for name, r in resources.items()}
+    assert "RestAPI" not in resources and "RestAPI" not in merged_template.read_text()
+    assert not [t for t in types.values() if t.startswith("AWS::ApiGateway::")]
+    assert "AWS::Serverless::Api" not in types.values()
+
+    api = resources["HttpApi"]
+    assert api["Type"] == "AWS::ApiGatewayV2::Api"
+    assert api["Properties"]["ProtocolType"] == "HTTP"
+    [integration] = [r for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Integration"]
+    assert integration["Properties"] == {
+        "ApiId": {"Ref": "HttpApi"},
+        "IntegrationType": "AWS_PROXY",
+        "IntegrationUri": {"Fn::GetAtt": ["APIHandler", "Arn"]},
+        "PayloadFormatVersion": "1.0",
+        "TimeoutInMillis": 30000,
+    }
+    [route] = [r for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Route"]
+    assert route["Properties"]["RouteKey"] == "$default"
+    assert route["Properties"]["Target"] == {"Fn::Sub": "integrations/${HttpApiIntegration}"}
+    [stage] = [r for r in resources.values() if r["Type"] == "AWS::ApiGatewayV2::Stage"]
+    assert stage["Properties"]["StageName"] == "$default" and stage["Properties"]["AutoDeploy"]
+    throttling = stage["Properties"]["DefaultRouteSettings"]
+    assert 0 < throttling["ThrottlingRateLimit"] <= throttling["ThrottlingBurstLimit"] < 10_000
+
+    [permission] = [r for r in resources.values() if r["Type"] == "AWS::Lambda::Permission"]
+    assert permission["Properties"]["FunctionName"] == {"Ref": "APIHandler"}
+    assert permission["Properties"]["Principal"] == "apigateway.amazonaws.com"
+    assert ":${HttpApi}/*" in permission["Properties"]["SourceArn"]["Fn::Sub"]
+
+    handler = resources["APIHandler"]["Properties"]["Handler"]
+    module, name = handler.split(".")
+    assert module == "app" and isinstance(getattr(app, name), HttpApiHandler)
+    # infrastructure/deploy.py prints the API's URL from this output.
+    outputs = template["Outputs"]
+    assert "${HttpApi}" in outputs["EndpointURL"]["Value"]["Fn::Sub"]
+    assert "EndpointURL" in (ROOT / "infrastructure" / "deploy.py").read_text()
+
+
+def test_cloudfront_sends_the_api_paths_to_the_http_api_as_they_are(merged_template):
+    """The $default stage has no path prefix (a REST API's stage had one: /api), so the
+    api origin has no origin path and /v1/... reaches the function as /v1/..."""
+    resources = yaml.safe_load(merged_template.read_text())["Resources"]
+    config = resources["FrontendDistribution"]["Properties"]["DistributionConfig"]
+    [origin] = [o for o in config["Origins"] if o["Id"] == "api"]
+    assert origin["DomainName"] == {
+        "Fn::Sub": "${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    }
+    assert not origin.get("OriginPath")
+    [header] = origin["OriginCustomHeaders"]
+    assert header["HeaderName"] == "X-Schedulo-Origin-Verify"
+
+
+def test_making_the_http_api_again_changes_nothing(merged_template, tmp_path):
+    """`make package` may run the step on its own output."""
+    again = tmp_path / "sam.yaml"
+    shutil.copy(merged_template, again)
+    subprocess.run(
+        [sys.executable, "-m", "infrastructure.http_api", str(again)], cwd=ROOT, check=True
+    )
+    assert again.read_text() == merged_template.read_text()
 
 
 def test_media_bucket_cors_allows_only_the_web_app_origin():

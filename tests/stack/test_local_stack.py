@@ -26,6 +26,8 @@ def test_unknown_api_route_is_a_404_in_the_error_format(stack, headers):
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
     assert response.json()["error"]["request_id"]
+    # The deployed API's words (chalicelib/api/gateway.py; tests/api/test_http_api.py).
+    assert response.json()["error"]["message"] == "No route GET /v1/no-such-thing."
 
 
 @pytest.mark.parametrize("path", ["/v1/health", "/v1/no-such-thing", "/calendar"])
