@@ -22,6 +22,8 @@ from urllib.parse import unquote
 from chalice import Chalice, Response
 from chalice.app import CORSConfig, Request
 
+from chalicelib.api.middleware import http_middleware
+from chalicelib.api.responses import error_response
 from chalicelib.errors import ApiError, NotFound
 
 
@@ -115,7 +117,8 @@ class HttpApiHandler:
         if matched is None:
             routed["requestContext"]["resourcePath"] = path
             routed["pathParameters"] = None
-            return self._answer(routed, context, lambda: _error(no_route(method, path)))
+            # Built inside the middleware, which knows the request id the body carries.
+            return self._answer(routed, context, lambda: error_response(no_route(method, path)))
         route, params = matched
         routed["resource"] = route
         routed["requestContext"]["resourcePath"] = route
@@ -132,16 +135,8 @@ class HttpApiHandler:
         """A response of the handler's own, built and sent through the app's HTTP
         middleware (request id, security headers, the request's log line) as the app's
         own responses are."""
-        from chalicelib.api.middleware import http_middleware
-
         answered = http_middleware(Request(event, context), lambda request: build())
         return answered.to_dict(self._app.api.binary_types)
-
-
-def _error(error: ApiError) -> Response:
-    from chalicelib.api.responses import error_response
-
-    return error_response(error)  # inside the middleware: the body has the request id
 
 
 def _preflight(methods: dict[str, Any]) -> Response | None:
