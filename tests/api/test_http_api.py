@@ -277,3 +277,35 @@ def test_a_rest_api_event_passes_through_unchanged(aws):
     event["requestContext"]["resourcePath"] = "/v1/health"
     answer = invoke(event)
     assert answer["statusCode"] == 200 and body_of(answer)["status"] == "ok"
+
+
+def test_the_local_server_matches_paths_as_the_deployed_api_does(aws):
+    """local/api_server.py routes with the same table: a percent-encoded path parameter
+    arrives decoded, an unknown path is the same 404."""
+    import threading
+
+    import requests
+
+    import app
+    from local.api_server import make_api_server
+
+    owner = new_owner()
+    ws = owner.workspace_id
+    server = make_api_server(app.app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server.server_address[1]}"
+        encoded = f"%{ord(ws[0]):02X}{ws[1:]}"
+        listed = requests.get(
+            f"{base}/v1/workspaces/{encoded}/posts", headers=bearer(owner), timeout=10
+        )
+        assert listed.status_code == 200, listed.text
+        assert listed.json()["items"] == []
+        missing = requests.get(f"{base}/v1/workspaces/{ws}/nope", headers=bearer(owner), timeout=10)
+        assert missing.status_code == 404
+        deployed = body_of(invoke(http_api_event("GET", f"/v1/workspaces/{ws}/nope")))
+        assert missing.json()["error"]["message"] == deployed["error"]["message"]
+    finally:
+        server.server.shutdown()
+        server.server.server_close()
