@@ -705,13 +705,16 @@ class CollectorFigures:
         for p in self.rounds:
             for c in p.calls:
                 row = sum(w.wru for w in c.writes if not w.table.endswith("-rate-limits"))
+                # The bucket's claim (`collect#<bucket>`) is the whole bucket's.
+                claim = sum(w.wru for w in c.writes if "collect#" in w.item)
                 if attribute == "wru":
-                    own, account = own + row, account + c.wru - row
+                    own, bucket = own + row, bucket + claim
+                    account += c.wru - row - claim
                 elif attribute == "rru" and c.operation == "Query":
                     bucket += c.rru
                 elif attribute == "rru":
                     account += c.rru
-                elif c.operation == "Query":
+                elif c.operation == "Query" or claim:
                     bucket += 1
                 elif row:
                     own += 1

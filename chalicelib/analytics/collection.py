@@ -27,14 +27,19 @@ the trigger, as for posts; there is no polling loop.
   near expiry), calls the adapter's `metrics` with up to `metrics_batch` ids a call (X
   100, YouTube 50), each call first counted against the account's budget for its network
   (`BUDGETS`, a shared fixed-window counter in the rate-limits table, so concurrent
-  collectors share it). Each refresh is claimed before it is fetched (a conditional
-  claim of its own, held for `CLAIM`; the claims of an account's bucket are attributes of
-  one small item in the rate-limits table, written together: `store.metrics.
-  claim_refreshes`), so overlapping runs never fetch it twice. Refreshes a run has no
-  time for are planned off plan, due at once, and the next bucket is armed. The daily
-  job runs `collect_due` too, as the safety net the sweeper is for posts: it catches up
-  the on-plan refreshes of the last `CATCH_UP` that no bucket's run took (a bucket whose
-  arming failed, a run that died holding its claims), each checked against its row.
+  collectors share it; an account's first request in its bucket's first, on-time run is
+  not counted, each budget keeping back what those may make: `uncounted`). Each refresh
+  is claimed before it is fetched, so overlapping runs never fetch it twice: a bucket's
+  on-plan refreshes with one conditional write for the bucket, held for `CLAIM`
+  (`store.metrics.claim_bucket`; a run that takes a bucket some run took before checks
+  them against their rows); off-plan ones, which every run reads, each with a claim of
+  its own (those of an account's bucket are attributes of one small item, written
+  together: `store.metrics.claim_refreshes`). Refreshes a run has no time for are
+  planned off plan, due at once, and the next bucket is armed. The daily job runs
+  `collect_due` too, as the safety net the sweeper is for posts: it catches up the
+  on-plan refreshes of the last `CATCH_UP` that no bucket's run took (a bucket whose
+  arming failed, a run that died holding its claim), each checked against its row, each
+  bucket claimed as its run would.
 - **Snapshots are appended, never rewritten.** Each refresh appends one snapshot in a
   write conditional on the row still waiting for that refresh step, so a duplicate
   delivery appends nothing. A target's first snapshot is the `metrics` line, with its
@@ -62,6 +67,7 @@ the collection backlog alarm watches.
 
 from __future__ import annotations
 
+import math
 import random
 import threading
 import time
@@ -124,6 +130,11 @@ BUDGETS: dict[str, tuple[int, int]] = {
     "mastodon": (150, 300),  # 300 requests / 5 min per account
 }
 DEFAULT_BUDGET = (60, 60)
+# Requests of an account its bucket's first run makes uncounted, when that run starts on
+# time: most accounts have one refresh in a bucket, and counting its one request cost
+# a write unit a refresh (bench/cost.py). Each budget keeps back what such runs may make
+# in one window (`uncounted`), so an account's requests never pass its budget.
+FREE_REQUESTS = 1
 FOLLOWERS_RETRY = timedelta(minutes=30)
 
 # Test seam: the clock of a run's deadline.
@@ -302,16 +313,22 @@ def collect_due(
     bucket's run took are caught up (each checked against its row first)."""
     now = now or utcnow()
     report = CollectionReport()
+    covered: set[tuple[str, int]] = set()  # refreshes held by this run's bucket claims
+    free = 0  # requests an account may make uncounted (FREE_REQUESTS)
     if workspace_id is not None:
         entries = [e for e in store.workspace_due(workspace_id) if force or e.due_at <= iso(now)]
     elif bucket is not None:
         window = (bucket - BUCKET, bucket)
         entries = list(store.due_entries(now, offsets=REFRESH_OFFSETS, window=window))
+        entries, covered, first = _take_buckets(entries, report, bucket)
+        if first and utcnow() - bucket < BUCKET:
+            free = FREE_REQUESTS
     else:
         window = (now - CATCH_UP, now)
         entries = store.waiting(
             list(store.due_entries(now, offsets=REFRESH_OFFSETS, window=window))
         )
+        entries, covered, _ = _take_buckets(entries, report)
     if not entries:
         _emit(report, {})
         return report
@@ -334,7 +351,9 @@ def collect_due(
                 left.extend(group)
             return
         own = networks.setdefault(group[0].network, CollectionReport())
-        account = _AccountRun(key[0], key[1], group, now, own, writer, started + RUN_SECONDS)
+        account = _AccountRun(
+            key[0], key[1], group, now, own, writer, started + RUN_SECONDS, covered, free
+        )
         planned = account.run()
         with due_lock:
             due_next.extend(planned)
@@ -355,6 +374,42 @@ def collect_due(
     _emit(report, networks)
     logger.info("metrics collected", extra=report.as_dict())
     return report
+
+
+def _take_buckets(
+    entries: list[store.DueEntry], report: CollectionReport, bucket: datetime | None = None
+) -> tuple[list[store.DueEntry], set[tuple[str, int]], bool]:
+    """The entries this run takes, the refreshes among them its bucket claims hold, and
+    whether it is the first run to take its bucket. On-plan refreshes are claimed by
+    bucket (`bucket`'s, or in the daily catch-up each one's own: `store.claim_bucket`);
+    those of a bucket another run holds are left to it. Off-plan ones, which every run
+    reads, are claimed one by one as they are fetched (`_AccountRun._claim`)."""
+    groups: dict[datetime, list[store.DueEntry]] = {}
+    taken = [e for e in entries if not e.on_plan]
+    for entry in entries:
+        if entry.on_plan:
+            end = bucket or _bucket_of(datetime.fromisoformat(entry.due_at))
+            groups.setdefault(end, []).append(entry)
+    covered: set[tuple[str, int]] = set()
+    first = False
+    for end, group in sorted(groups.items()):
+        now = utcnow()
+        held, first = store.claim_bucket(end, now + CLAIM, now)
+        if not held:
+            report.add(skipped=len(group))
+            continue
+        if bucket is not None and not first:  # a run before it may have recorded some
+            group = store.waiting(group)
+        covered.update((e.item_key, e.refresh_step) for e in group)
+        taken.extend(group)
+    return taken, covered, first and bucket is not None
+
+
+def _bucket_of(due: datetime) -> datetime:
+    """The end of the bucket whose run reads the on-plan refresh due at `due`."""
+    step = int(BUCKET.total_seconds())
+    epoch = int(due.timestamp()) + (due.microsecond > 0)
+    return datetime.fromtimestamp(-(-epoch // step) * step, UTC)
 
 
 def _leave_due(entries: list[store.DueEntry], now: datetime) -> None:
@@ -380,9 +435,13 @@ class _AccountRun:
         report: CollectionReport,
         writer: ThreadPoolExecutor | None = None,
         deadline: float | None = None,
+        covered: set[tuple[str, int]] | None = None,
+        free: int = 0,
     ) -> None:
         self.ws, self.account_id, self.entries = workspace_id, account_id, entries
         self.writer, self.deadline = writer, deadline
+        self.covered = covered or set()  # claimed with their bucket already
+        self.free = free  # requests left to make uncounted (FREE_REQUESTS)
         self.network = entries[0].network
         self.now, self.report = now, report
         self.planned: list[str] = []  # due times written, whose buckets need arming
@@ -434,7 +493,7 @@ class _AccountRun:
             if not batch:
                 continue
             rest = batch + [entry for later in batches[index + 1 :] for entry in later]
-            wait = _take_budget(self.account_id, self.network, cost)
+            wait = self._count(cost)
             if wait is not None:
                 self.report.add(throttled=1)
                 self._again(rest, self.now + timedelta(seconds=wait), None)
@@ -463,12 +522,24 @@ class _AccountRun:
             self._record(batch, {m.external_id: m for m in found})
         return self.planned
 
+    def _count(self, cost: int) -> int | None:
+        """Count a call's `cost` against the account's budget (None: it may be made, else
+        the seconds until the budget's window ends), but for the run's free requests."""
+        if cost <= self.free:
+            self.free -= cost
+            return None
+        return _take_budget(self.account_id, self.network, cost)
+
     def _claim(self, batch: list[store.DueEntry]) -> list[store.DueEntry]:
-        """The refreshes of `batch` this run takes (one conditional write each, on the
-        writer threads); the others another run took first, or did already."""
+        """The refreshes of `batch` this run takes: those its bucket claim holds, and of
+        the others those it claims now (the claims of the account's bucket in one
+        conditional write); the rest another run took first, or did already."""
         now = max(self.now, utcnow())
         until = now + CLAIM
-        taken = store.claim_refreshes(self.ws, self.account_id, batch, until, now)
+        rest = [e for e in batch if (e.item_key, e.refresh_step) not in self.covered]
+        taken = self.covered
+        if rest:
+            taken = taken | store.claim_refreshes(self.ws, self.account_id, rest, until, now)
         claimed = [entry for entry in batch if (entry.item_key, entry.refresh_step) in taken]
         if len(claimed) < len(batch):
             self.report.add(skipped=len(batch) - len(claimed))
@@ -632,13 +703,23 @@ def _batching(adapter: Any, account: Any) -> tuple[int, int]:
     return max(1, int(getattr(adapter, "metrics_batch", 1) or 1)), 1
 
 
+def uncounted(window: int) -> int:
+    """The most requests of one account that runs' FREE_REQUESTS make in any `window`
+    seconds: runs that may make them start within a bucket of their bucket's end (a
+    bucket's first, on time) and end within CLAIM, so that many buckets' runs at most
+    overlap a window. Each budget counts its requests to its limit less these."""
+    span = window + (BUCKET + CLAIM).total_seconds()
+    return math.ceil(span / BUCKET.total_seconds()) * FREE_REQUESTS
+
+
 def _take_budget(account_id: str, network: str, cost: int = 1) -> int | None:
     """Count `cost` requests against the account's budget; None when they may be made,
     else the seconds until the budget's window ends."""
     from chalicelib.store.rate_limits import take
 
     calls, window = BUDGETS.get(network, DEFAULT_BUDGET)
-    taken = take([(f"metrics#{network}#{account_id}", calls)], window, cost=cost)
+    limit = calls - uncounted(window)
+    taken = take([(f"metrics#{network}#{account_id}", limit)], window, cost=cost)
     return None if taken.ok else taken.retry_after
 
 

@@ -545,6 +545,36 @@ def claim_refreshes(
     return taken
 
 
+def claim_bucket(bucket: datetime, until: datetime, now: datetime) -> tuple[bool, bool]:
+    """A collector run takes the on-plan refreshes of the bucket ending at `bucket` until
+    `until`: one write a bucket, however many accounts and refreshes it holds (claimed
+    one by one, they cost a write unit a refresh when an account is alone in its
+    bucket: bench/cost.py). (taken, first): taken unless another run holds them past
+    `now`; first when no run ever took them, else a run before may have recorded some
+    (its claim ended, it died or finished): the rows say which still wait (`waiting`)."""
+    from chalicelib.aws import client
+    from chalicelib.settings import get_settings
+
+    dynamodb = client("dynamodb")
+    try:
+        answer = dynamodb.update_item(
+            TableName=get_settings().tables.rate_limits,
+            Key={"counter_key": {"S": f"collect#{iso(bucket)}"}},
+            UpdateExpression="SET #u = :u, #ttl = :t",
+            ConditionExpression="attribute_not_exists(#u) OR #u <= :n",
+            ExpressionAttributeNames={"#u": "until", "#ttl": "ttl"},
+            ExpressionAttributeValues={
+                ":u": {"N": str(int(until.timestamp()))},
+                ":n": {"N": str(int(now.timestamp()))},
+                ":t": {"N": str(int((until + CLAIM_KEPT).timestamp()))},
+            },
+            ReturnValues="ALL_OLD",
+        )
+    except dynamodb.exceptions.ConditionalCheckFailedException:
+        return False, False
+    return True, not answer.get("Attributes")
+
+
 def _claim_name(entry: DueEntry) -> str:
     """One refresh's claim: the target, its step and attempt, and its due time in its
     bucket (a refresh planned again is a new one)."""

@@ -78,14 +78,24 @@ def lookups(sandbox) -> list:
     return [c for c in sandbox.calls_to("/x/2/tweets") if c.method == "GET"]
 
 
-def seeded_targets(world, sandbox, account: str, count: int) -> list[str]:
-    """`count` posts on the account's sandbox X, each with its metrics row due now."""
+def seeded_targets(
+    world,
+    sandbox,
+    account: str,
+    count: int,
+    published_at=None,
+    on_plan: bool = False,
+    first: int = 0,
+) -> list[str]:
+    """`count` posts on the account's sandbox X, each with its metrics row's first refresh
+    due an hour after `published_at` (default: two hours ago, so due now), off plan
+    unless `on_plan` (then the run of that refresh's bucket finds it)."""
     from chalicelib.store import accounts
 
     user = accounts.get(world.ws, account).external_id
-    published_at = utcnow() - timedelta(hours=2)
+    published_at = published_at or utcnow() - timedelta(hours=2)
     ids = []
-    for n in range(count):
+    for n in range(first, first + count):
         post = sandbox.state.record_post("x", user, f"post {n}", id=f"19{n:017d}")
         ids.append(post["id"])
         row = metrics.TargetMetricsRow(
@@ -100,8 +110,21 @@ def seeded_targets(world, sandbox, account: str, count: int) -> list[str]:
             media_id=None,
             published_at=published_at,
         )
-        metrics.put_target_row(row, due_at=published_at + timedelta(hours=1))
+        metrics.put_target_row(row, due_at=published_at + timedelta(hours=1), on_plan=on_plan)
     return ids
+
+
+def claims() -> dict[str, list]:
+    """The rate-limits table's collection items by kind: bucket claims (`collect`),
+    refresh claims (`claims`) and budget counters (`metrics`)."""
+    from chalicelib.store.rate_limits import CounterRecord
+
+    found: dict[str, list] = {"collect": [], "claims": [], "metrics": []}
+    for item in CounterRecord.scan():
+        kind = item.counter_key.split("#", 1)[0]
+        if kind in found:
+            found[kind].append(item.counter_key)
+    return found
 
 
 def test_a_published_target_gets_its_refreshes_planned_and_its_bucket_armed(world):
@@ -175,6 +198,8 @@ def test_the_scheduler_fires_the_bucket_and_the_collector_takes_the_snapshot(
     monkeypatch.setattr(collection, "REFRESH_OFFSETS", (timedelta(seconds=1), timedelta(days=1)))
     monkeypatch.setattr(collection, "BUCKET", timedelta(seconds=2))
     monkeypatch.setattr(collection, "ARM_MARGIN", timedelta(seconds=1))
+    # Buckets of 2 seconds would let hundreds of runs a window make uncounted requests.
+    monkeypatch.setattr(collection, "FREE_REQUESTS", 0)
     fired: list[dict] = []
 
     def invoke(arn: str, payload: dict) -> None:
@@ -217,7 +242,8 @@ def test_150_x_targets_of_one_account_take_two_calls(world, sandbox):
 def test_an_account_over_its_budget_is_planned_for_the_end_of_the_window(
     world, sandbox, monkeypatch
 ):
-    monkeypatch.setitem(collection.BUDGETS, "x", (1, 900))  # one call per 15 minutes
+    # One counted call per 15 minutes (beside those the budget keeps back).
+    monkeypatch.setitem(collection.BUDGETS, "x", (1 + collection.uncounted(900), 900))
     account = world.account("x")
     seeded_targets(world, sandbox, account, 150)
     before = len(lookups(sandbox))
@@ -519,6 +545,89 @@ def test_overlapping_runs_never_fetch_the_same_refresh_twice(world, sandbox, mon
     assert {e.refresh_step for e in metrics.workspace_due(world.ws)} == {1}  # +24 h next
 
 
+def test_a_buckets_refreshes_are_claimed_in_one_write_and_a_second_delivery_fetches_none(
+    world, sandbox, monkeypatch
+):
+    """The run of a bucket claims all its on-plan refreshes with one write for the bucket
+    (not one per account) and, being its bucket's first and on time, makes each account's
+    first request uncounted. A second delivery of the same schedule fetches nothing while
+    the claim holds, and nothing after it ends: the rows say the refreshes are done."""
+    account = world.account("x")
+    published_at = utcnow() - timedelta(hours=1)  # first refreshes due in this bucket
+    seeded_targets(world, sandbox, account, 3, published_at, on_plan=True)
+    end = collection._bucket_of(published_at + collection.REFRESH_OFFSETS[0])
+    before = len(lookups(sandbox))
+    report = collection.handle_collector({"bucket": iso(end)})
+    assert (report["snapshots"], report["calls"], report["accounts"]) == (3, 1, 1)
+    assert len(lookups(sandbox)) - before == 1
+    # One bucket claim; no refresh claims; the one request not counted.
+    assert claims() == {"collect": [f"collect#{iso(end)}"], "claims": [], "metrics": []}
+
+    again = collection.handle_collector({"bucket": iso(end)})  # Scheduler delivered twice
+    assert (again["snapshots"], again["skipped"], again["calls"]) == (0, 3, 0)
+    later = utcnow() + collection.CLAIM + timedelta(minutes=1)
+    monkeypatch.setattr(collection, "utcnow", lambda: later)  # the claim has ended
+    after = collection.handle_collector({"bucket": iso(end)})
+    assert (after["snapshots"], after["calls"]) == (0, 0)
+    assert len(lookups(sandbox)) - before == 1
+    rows = list(metrics.target_rows(world.ws, utcnow() - timedelta(days=1), utcnow()))
+    assert len(rows) == 3 and all(len(r.snapshots) == 1 for r in rows)
+
+
+def test_a_bucket_run_that_starts_late_counts_every_request(world, sandbox):
+    """Only a bucket's first run, on time, makes a request uncounted: one delivered a
+    bucket or more after its time (Scheduler retrying) counts them all."""
+    account = world.account("x")
+    published_at = utcnow() - timedelta(hours=2)  # its bucket ended an hour ago
+    seeded_targets(world, sandbox, account, 2, published_at, on_plan=True)
+    end = collection._bucket_of(published_at + collection.REFRESH_OFFSETS[0])
+    report = collection.handle_collector({"bucket": iso(end)})
+    assert (report["snapshots"], report["calls"]) == (2, 1)
+    [counter] = claims()["metrics"]
+    assert counter.startswith(f"metrics#x#{account}@")
+    from chalicelib.store.rate_limits import CounterRecord
+
+    assert CounterRecord.get(counter).hits == 1
+
+
+def test_the_daily_catch_up_leaves_a_bucket_its_run_holds_and_its_late_run_fetches_none(
+    world, sandbox
+):
+    account = world.account("x")
+    published_at = utcnow() - timedelta(hours=3)
+    seeded_targets(world, sandbox, account, 2, published_at, on_plan=True)
+    end = collection._bucket_of(published_at + collection.REFRESH_OFFSETS[0])
+    now = utcnow()
+    assert metrics.claim_bucket(end, now + collection.CLAIM, now) == (True, True)  # its run
+    before = len(lookups(sandbox))
+    daily = collection.collect_due(utcnow())
+    assert (daily.snapshots, daily.skipped, len(lookups(sandbox)) - before) == (0, 2, 0)
+
+    other = collection._bucket_of(published_at + collection.REFRESH_OFFSETS[0] + timedelta(hours=1))
+    seeded_targets(
+        world, sandbox, account, 1, published_at + timedelta(hours=1), on_plan=True, first=2
+    )
+    caught = collection.collect_due(utcnow())  # that bucket never ran: caught up
+    assert (caught.snapshots, caught.skipped, len(lookups(sandbox)) - before) == (1, 2, 1)
+    late = collection.handle_collector({"bucket": iso(other)})  # its schedule, late
+    assert (late["snapshots"], late["calls"], len(lookups(sandbox)) - before) == (0, 0, 1)
+
+
+def test_uncounted_requests_never_take_an_account_past_its_budget():
+    """A bucket's first run, started within a bucket of its end, ends within CLAIM: the
+    runs that may make uncounted requests in any window are at most `uncounted` of them,
+    and every budget keeps that many back and most of itself."""
+    step = int(collection.BUCKET.total_seconds())
+    lasts = step + int(collection.CLAIM.total_seconds())  # latest start + longest run
+    for calls, window in [*collection.BUDGETS.values(), collection.DEFAULT_BUDGET]:
+        most = max(
+            sum(1 for k in range(-20, 40) if k * step < t + window and t < k * step + lasts)
+            for t in range(0, step, 5)
+        )
+        assert most * collection.FREE_REQUESTS <= collection.uncounted(window)
+        assert calls - collection.uncounted(window) >= calls * 0.8
+
+
 def test_a_refresh_claimed_by_a_run_that_died_is_due_again_when_the_claim_ends(world, sandbox):
     account = world.account("x")
     seeded_targets(world, sandbox, account, 1)
@@ -547,7 +656,8 @@ def test_a_linkedin_members_requests_are_counted_one_per_metric(
     from tests.support.connect import connect
 
     per_post = len(MEMBER_POST_METRICS)
-    monkeypatch.setitem(collection.BUDGETS, "linkedin", (2 * per_post + 2, 3600))
+    budget = 2 * per_post + 2 + collection.uncounted(3600)
+    monkeypatch.setitem(collection.BUDGETS, "linkedin", (budget, 3600))
     member = next(
         a
         for a in connect(client, world.owner, "linkedin")
