@@ -89,7 +89,11 @@ PRICES: dict[str, tuple[float, str, str]] = {
         "GB-second (arm64, Graviton)",
         "aws.amazon.com/lambda/pricing",
     ),
-    "apigw_rest_request": (3.50 / 1e6, "REST API request", "aws.amazon.com/api-gateway/pricing"),
+    "apigw_http_request": (
+        1.00 / 1e6,
+        "HTTP API request (first 300 million a month, each 512 KB)",
+        "aws.amazon.com/api-gateway/pricing",
+    ),
     "dynamodb_wru": (
         0.625 / 1e6,
         "write request unit (on-demand)",
@@ -1010,7 +1014,7 @@ def per_post(r: dict[str, Any], sharing: float | None = None) -> dict[str, float
     sharing = ASSUMPTIONS["COLLECTOR_REFRESHES_SHARING_A_RUN"] if sharing is None else sharing
     collector_ms = collect.projected_ms(sharing)  # a post's share of the bucket's runs
     items = {
-        "API request (API Gateway + CloudFront)": price("apigw_rest_request")
+        "API request (API Gateway HTTP API + CloudFront)": price("apigw_http_request")
         + price("cloudfront_request")
         + api_gb * price("cloudfront_gb"),
         "API Lambda": lambda_cost(api_ms, ASSUMPTIONS["API_MEMORY_MB"]),
