@@ -15,7 +15,6 @@ the same route on both.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
@@ -32,12 +31,14 @@ def no_route(method: str, path: str) -> ApiError:
     return NotFound(f"No route {method} {path}.")
 
 
-@dataclass
 class _Node:
-    literals: dict[str, _Node] = field(default_factory=dict)
-    # Parameter segments by name: sibling routes may name theirs differently.
-    params: dict[str, _Node] = field(default_factory=dict)
-    route: str | None = None
+    __slots__ = ("literals", "params", "route")
+
+    def __init__(self) -> None:
+        self.literals: dict[str, _Node] = {}
+        # Parameter segments by name: sibling routes may name theirs differently.
+        self.params: dict[str, _Node] = {}
+        self.route: str | None = None
 
 
 class RouteTable:
