@@ -77,13 +77,6 @@ def _members(ws: str) -> list[MemberRecord]:
     return list_members(ws)
 
 
-def _post_exists(ws: str, post_id: str) -> None:
-    from chalicelib.store import posts as store
-
-    if store.get(ws, post_id) is None:
-        raise NotFound("Post not found.")
-
-
 def _version_number(version: str) -> int:
     if not version.isdigit() or not 0 < int(version) < 10**9:
         raise NotFound("No such version of this post.")
@@ -122,8 +115,9 @@ def _summary(item: VersionItem, people: People, current: int | None) -> VersionS
 def list_comments(ctx: RequestContext, ws: str, post_id: str) -> CommentList:
     """The post's internal comments, oldest first."""
     from chalicelib.posts.comments import list_comments as load
+    from chalicelib.store import posts as store
 
-    _post_exists(ws, post_id)
+    store.get_or_404(ws, post_id)
     people = People(_members(ws))
     return CommentList(items=[_comment_out(c, people) for c in load(ws, post_id)])
 
@@ -176,9 +170,7 @@ def timeline(ctx: RequestContext, ws: str, post_id: str) -> Timeline:
     from chalicelib.posts.timeline import events
     from chalicelib.store import posts as store
 
-    post = store.get(ws, post_id)
-    if post is None:
-        raise NotFound("Post not found.")
+    post = store.get_or_404(ws, post_id)
     people = People(_members(ws))
     return Timeline(
         items=[

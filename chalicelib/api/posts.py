@@ -22,7 +22,7 @@ from chalicelib.domain.posts import (
     ValidationOut,
 )
 from chalicelib.domain.roles import Role
-from chalicelib.errors import NotFound, invalid
+from chalicelib.errors import invalid
 from chalicelib.store.base import utcnow
 from chalicelib.store.paging import bad_cursor, decode_cursor, encode_cursor
 
@@ -265,10 +265,7 @@ def get_post(ctx: RequestContext, ws: str, post_id: str) -> PostOut:
     """One post with the status of each target."""
     from chalicelib.store import posts as store
 
-    item = store.get(ws, post_id)
-    if item is None:
-        raise NotFound("Post not found.")
-    return post_out(item)
+    return post_out(store.get_or_404(ws, post_id))
 
 
 @posts.endpoint("DELETE", "/v1/workspaces/{ws}/posts/{post_id}", auth=Role.EDITOR, response=PostOut)
@@ -284,10 +281,7 @@ def delete_post(ctx: RequestContext, ws: str, post_id: str) -> PostOut | None:
 def _current_media(workspace_id: str, post_id: str) -> list[str]:
     from chalicelib.store import posts as store
 
-    item = store.get(workspace_id, post_id)
-    if item is None:
-        raise NotFound("Post not found.")
-    return list(item.media_ids)
+    return list(store.get_or_404(workspace_id, post_id).media_ids)
 
 
 def post_out(item: PostItem) -> PostOut:

@@ -70,8 +70,7 @@ def list_short_links(ctx: RequestContext, ws: str, post_id: str) -> ShortLinkLis
     from chalicelib.store import posts as post_store
     from chalicelib.store.short_links import links_of_post
 
-    if post_store.get(ws, post_id) is None:
-        raise NotFound("Post not found.")
+    post_store.get_or_404(ws, post_id)
     base = get_settings().short_link_base
     return ShortLinkList(
         items=[

@@ -297,12 +297,13 @@ def decide(
     current step; 422 when approving a post whose time has passed without a new `when`.
     """
     from chalicelib.posts import service
+    from chalicelib.store import posts as post_store
 
     decision = Decision(decision)
     if decision is Decision.EXPIRE:
         raise ValueError("expiry is not a reviewer's decision")
     now = now or utcnow()
-    item = service._found(workspace_id, post_id)
+    item = post_store.get_or_404(workspace_id, post_id)
     read_version = int(item.version)
     if version is not None and version != read_version:
         raise Conflict(
@@ -468,9 +469,10 @@ def expire(workspace_id: str, post_id: str, version: int, now: datetime | None =
     """A post still pending at its time is not published: it becomes `expired`, and its
     authors and approvers are told. Returns what happened (for the log)."""
     from chalicelib.posts import service
+    from chalicelib.store import posts as post_store
 
     now = now or utcnow()
-    item = service._found(workspace_id, post_id)
+    item = post_store.get_or_404(workspace_id, post_id)
     if int(item.version) != version:
         return f"stale version (the post is at {item.version})"
     if item.status != PostStatus.PENDING_APPROVAL:

@@ -27,9 +27,7 @@ def add_comment(
     from chalicelib.store import collaboration as store
     from chalicelib.store import posts as post_store
 
-    post = post_store.get(workspace_id, post_id)
-    if post is None:
-        raise NotFound("Post not found.")
+    post_store.get_or_404(workspace_id, post_id)
     mentioned = _mentioned(body, members)
     item = store.add_comment(workspace_id, post_id, author, body.text, mentioned)
     for user_id in mentioned:

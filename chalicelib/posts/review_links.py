@@ -139,10 +139,10 @@ def create(
     workspace_id: str, post_id: str, actor: str | None, days: int, label: str | None
 ) -> tuple[ReviewLinkItem, str]:
     """A new link to `post_id`, valid for `days` days; with its token."""
-    from chalicelib.posts.service import _found
     from chalicelib.store.audit import record_event
+    from chalicelib.store.posts import get_or_404
 
-    post = _found(workspace_id, post_id)
+    post = get_or_404(workspace_id, post_id)
     if post.status not in REVIEWABLE:
         raise Conflict(f"The post is {post.status.replace('_', ' ')}: there is nothing to review.")
     now = utcnow()
@@ -171,9 +171,9 @@ def create(
 
 
 def list_for_post(workspace_id: str, post_id: str) -> list[ReviewLinkItem]:
-    from chalicelib.posts.service import _found
+    from chalicelib.store.posts import get_or_404
 
-    _found(workspace_id, post_id)
+    get_or_404(workspace_id, post_id)
     return sorted(links_of_post(workspace_id, post_id), key=lambda i: i.created_at, reverse=True)
 
 

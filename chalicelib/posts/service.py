@@ -41,7 +41,7 @@ from chalicelib.domain.slots import Queue, next_common_slot
 from chalicelib.domain.timezones import iso_utc, to_wall
 from chalicelib.domain.utm import LinkTracking
 from chalicelib.domain.validation import MediaFacts
-from chalicelib.errors import Conflict, NotFound, PlanLimit, ValidationFailed
+from chalicelib.errors import Conflict, PlanLimit, ValidationFailed
 from chalicelib.observability import logger
 from chalicelib.posts import timeline, versions
 from chalicelib.store import posts as store
@@ -234,7 +234,7 @@ def update_post(
 def delete_post(workspace_id: str, post_id: str, actor: str | None = None) -> store.PostItem | None:
     """Cancel what is not yet published: a post not yet on its way is deleted; a failed
     or partly published one keeps its record, its unpublished targets cancelled."""
-    item = _found(workspace_id, post_id)
+    item = store.get_or_404(workspace_id, post_id)
     if item.status in EDITABLE:
         scheduling.disarm(post_id)
         try:
@@ -271,7 +271,7 @@ def publish_now(
     from chalicelib.posts import approvals as approvals
 
     now = now or utcnow()
-    item = _found(workspace_id, post_id)
+    item = store.get_or_404(workspace_id, post_id)
     if item.status not in EDITABLE:
         raise Conflict(f"The post is {item.status}; only a post not yet sent can go now.")
     if item.status in IN_REVIEW:
@@ -326,7 +326,7 @@ def advance_series(
 ) -> store.PostItem | None:
     """After an occurrence of a recurring post went out: move the series to its next
     occurrence and arm it (one schedule at a time). None when the series has ended."""
-    item = _found(workspace_id, post_id)
+    item = store.get_or_404(workspace_id, post_id)
     if not item.recurrence or not item.series_start:
         return None
     start = datetime.fromisoformat(item.series_start)
@@ -534,15 +534,8 @@ def _release_media(item: store.PostItem) -> None:
     media_store.set_post_usage(item.workspace_id, item.post_id, list(item.media_ids), [])
 
 
-def _found(workspace_id: str, post_id: str) -> store.PostItem:
-    item = store.get(workspace_id, post_id)
-    if item is None:
-        raise NotFound("Post not found.")
-    return item
-
-
 def _editable(workspace_id: str, post_id: str, version: int) -> store.PostItem:
-    item = _found(workspace_id, post_id)
+    item = store.get_or_404(workspace_id, post_id)
     # The status first: a post the publisher claimed has a new version too, and "changed
     # since you read it" would send the user to reload and try again, in vain.
     if item.status == PostStatus.PUBLISHING:

@@ -114,17 +114,10 @@ def history(item: PostItem) -> list[VersionItem]:
     return [_as_version(item, number)] + [v for v in kept if int(v.version) < number]
 
 
-def _post(workspace_id: str, post_id: str) -> PostItem:
+def list_versions(workspace_id: str, post_id: str) -> list[VersionItem]:
     from chalicelib.store import posts as post_store
 
-    item = post_store.get(workspace_id, post_id)
-    if item is None:
-        raise NotFound("Post not found.")
-    return item
-
-
-def list_versions(workspace_id: str, post_id: str) -> list[VersionItem]:
-    return history(_post(workspace_id, post_id))
+    return history(post_store.get_or_404(workspace_id, post_id))
 
 
 def get_version(workspace_id: str, post_id: str, version: int) -> VersionItem:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from chalicelib import scheduling
-from chalicelib.errors import Conflict, NotFound
+from chalicelib.errors import Conflict
 from chalicelib.settings import get_settings
 from chalicelib.store import posts as store
 from chalicelib.store.base import iso, utcnow
@@ -26,9 +26,7 @@ def reopen_targets(
 ) -> store.PostItem:
     """Publish again the failed and unconfirmed targets (all, or those named)."""
     for _ in range(5):
-        item = store.get(workspace_id, post_id)
-        if item is None:
-            raise NotFound("Post not found.")
+        item = store.get_or_404(workspace_id, post_id)
         chosen = [
             t
             for t in item.targets

@@ -192,6 +192,16 @@ def get(workspace_id: str, post_id: str) -> PostItem | None:
         return None
 
 
+def get_or_404(workspace_id: str, post_id: str) -> PostItem:
+    """The post, or NotFound (a 404 in the API's error format)."""
+    from chalicelib.errors import NotFound
+
+    item = get(workspace_id, post_id)
+    if item is None:
+        raise NotFound("Post not found.")
+    return item
+
+
 def get_many(workspace_id: str, post_ids: Iterable[str]) -> dict[str, PostItem]:
     """The posts of these ids that exist, by id, read consistently in batches (100 a
     request) instead of a read each."""
