@@ -170,7 +170,8 @@ def seed_targets(sandbox, account_id: str, count: int, start: int) -> int:
     """`count` posts of the account held by the sandbox, two hours old, each with its
     metrics row due now (written 25 a batch, as the publisher writes them one by one)."""
     from chalicelib.store import accounts, metrics
-    from chalicelib.store.base import save_together, utcnow
+    from chalicelib.store.base import utcnow
+    from chalicelib.store.model import save_together
     from local.sandbox import analytics
 
     account = accounts.get(WS, account_id)

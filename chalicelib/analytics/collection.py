@@ -796,7 +796,7 @@ def _workspace_followers(workspace_id: str, now: datetime, report: CollectionRep
     from chalicelib.oauth.tokens import access_for
     from chalicelib.oauth.vault import VaultError
     from chalicelib.store import accounts as account_store
-    from chalicelib.store.base import save_together
+    from chalicelib.store.model import save_together
 
     try:
         day = now.astimezone(UTC).date()

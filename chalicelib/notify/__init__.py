@@ -72,8 +72,8 @@ def notify_members(
     e-mail preferences and of the workspace. `members` by user id, when the caller has
     read them (else they are read, once). An e-mail that fails loses no other."""
     from chalicelib.store import notifications
-    from chalicelib.store.base import save_together
     from chalicelib.store.members import list_members
+    from chalicelib.store.model import save_together
 
     wanted = list(dict.fromkeys(user_ids))
     if not wanted:

@@ -256,7 +256,7 @@ def audit_attempt(
     """The attempt in the audit log (and, once settled, the post's timeline), with `also`
     (the target's analytics row) in the same batch."""
     from chalicelib.store.audit import audit_event
-    from chalicelib.store.base import save_together
+    from chalicelib.store.model import save_together
 
     details: dict[str, Any] = {
         "post_id": item.post_id,

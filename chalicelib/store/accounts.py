@@ -17,7 +17,8 @@ from pynamodb.attributes import (
 )
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.store.base import StoredModel, table_meta, utcnow
+from chalicelib.store.base import table_meta, utcnow
+from chalicelib.store.model import StoredModel
 
 # Accounts whose tokens expire are spread over this many GSI partitions for the refresh job.
 REFRESH_SHARDS = 4

@@ -5,7 +5,8 @@ from __future__ import annotations
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import UpdateError
 
-from chalicelib.store.base import StoredModel, table_meta
+from chalicelib.store.base import table_meta
+from chalicelib.store.model import StoredModel
 
 
 class ApiKeyRecord(StoredModel):

@@ -13,7 +13,8 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.expressions.condition import Condition
 
 from chalicelib.domain.ids import new_id
-from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
+from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.model import StoredModel
 from chalicelib.store.paging import bad_cursor, decode_cursor, encode_cursor
 
 

@@ -1,17 +1,12 @@
-"""What every PynamoDB model shares: its base class, table names and the endpoint."""
+"""What the store shares without PynamoDB: table names and the endpoint, and how times
+are stored. (The models' base class is in `chalicelib.store.model`: PynamoDB and botocore
+cost ~100 ms of `import app`, so only modules that touch a table import them.)"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Sequence
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
-from pynamodb.connection import Connection, TableConnection
-from pynamodb.models import Model
-
-from chalicelib import aws
 from chalicelib.settings import TableNames, get_settings
 
 
@@ -39,45 +34,3 @@ def utcnow() -> datetime:
 def iso(moment: datetime) -> str:
     """UTC ISO-8601 with a Z, the one way times are stored."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class StoredModel(Model):
-    """The base of every stored model: its DynamoDB client is built once, from the
-    session every boto3 client of the container shares.
-
-    Left to itself PynamoDB builds a model's client on its first call, without a lock,
-    from a new botocore session per thread: threads making their first calls at the same
-    moment (a publisher's first burst, a bulk commit's workers) each build one, loading
-    the service model again, some hundred milliseconds of CPU apiece."""
-
-    @classmethod
-    def _get_connection(cls) -> TableConnection:
-        connection = super()._get_connection()
-        if connection.connection._client is None:
-            aws.build_with_shared_session(partial(_build_client, connection.connection))
-        return connection
-
-
-def _build_client(connection: Connection, session: Any) -> None:
-    if connection._client is None:  # another thread built it while this one waited
-        connection._local.session = session  # the session PynamoDB builds the client from
-        connection.client  # noqa: B018 (the property builds it, with PynamoDB's settings)
-
-
-def save_together(items: Sequence[StoredModel]) -> None:
-    """Write new items of several tables in one BatchWriteItem (25 at most): one round trip
-    where a PutItem each would cost one apiece. Unprocessed items are sent again."""
-    if not items:
-        return
-    requests: dict[str, list[dict[str, Any]]] = {}
-    for item in items:
-        requests.setdefault(item.Meta.table_name, []).append(
-            {"PutRequest": {"Item": item.serialize()}}
-        )
-    dynamodb = items[0]._get_connection().connection.client
-    for attempt in range(5):
-        requests = dynamodb.batch_write_item(RequestItems=requests).get("UnprocessedItems") or {}
-        if not requests:
-            return
-        time.sleep(0.05 * 2**attempt)
-    raise RuntimeError(f"DynamoDB left {sum(map(len, requests.values()))} items unwritten")

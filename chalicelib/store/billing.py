@@ -26,7 +26,8 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import PutError, TransactWriteError, UpdateError
 from pynamodb.expressions.update import Action
 
-from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
+from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.model import StoredModel
 from chalicelib.store.transactions import failed_conditions, transaction
 
 EVENT_MEMORY = timedelta(days=30)  # Stripe retries an event for three days

@@ -12,7 +12,8 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 
 from chalicelib.domain.ids import new_id
-from chalicelib.store.base import StoredModel, table_meta, utcnow
+from chalicelib.store.base import table_meta, utcnow
+from chalicelib.store.model import StoredModel
 
 VERSION_DIGITS = 9
 

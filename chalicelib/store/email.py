@@ -16,7 +16,8 @@ from typing import Any
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.store.base import StoredModel, table_meta
+from chalicelib.store.base import table_meta
+from chalicelib.store.model import StoredModel
 
 
 class EmailItem(StoredModel):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 
-from chalicelib.store.base import StoredModel, table_meta
+from chalicelib.store.base import table_meta
+from chalicelib.store.model import StoredModel
 
 
 class InvitationRecord(StoredModel):

@@ -9,7 +9,8 @@ from typing import Any
 from pynamodb.attributes import JSONAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError
 
-from chalicelib.store.base import StoredModel, table_meta
+from chalicelib.store.base import table_meta
+from chalicelib.store.model import StoredModel
 from chalicelib.store.posts import StringList
 
 

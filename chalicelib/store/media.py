@@ -21,7 +21,8 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import DeleteError, DoesNotExist, UpdateError
 
 from chalicelib.errors import Conflict, NotFound
-from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
+from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.model import StoredModel
 from chalicelib.store.paging import decode_cursor, encode_cursor
 
 UPLOADING, READY, FAILED = "uploading", "ready", "failed"

@@ -9,7 +9,8 @@ from __future__ import annotations
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from chalicelib.store.base import StoredModel, table_meta
+from chalicelib.store.base import table_meta
+from chalicelib.store.model import StoredModel
 
 
 class ByUser(GlobalSecondaryIndex):

@@ -61,7 +61,8 @@ from pynamodb.constants import NONE
 from pynamodb.exceptions import DoesNotExist, UpdateError
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 
-from chalicelib.store.base import StoredModel, iso, table_meta
+from chalicelib.store.base import iso, table_meta
+from chalicelib.store.model import StoredModel
 
 DUE_SHARDS = 8  # the collector reads this many GSI partitions, so no one partition is hot
 CLAIM_KEPT = timedelta(days=1)  # a claim item's TTL after its end (TTL deletes lazily)

@@ -9,7 +9,8 @@ from typing import Any
 from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 
-from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
+from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.model import StoredModel
 from chalicelib.store.paging import decode_id_cursor
 
 KEEP_SECONDS = 90 * 86400
@@ -64,7 +65,7 @@ def new(
     subject_id: str | None,
     recipient: str | None = None,
 ) -> NotificationItem:
-    """A notification not written yet (`create` writes one; base.save_together several)."""
+    """A notification not written yet (`create` writes one; model.save_together several)."""
     return NotificationItem(
         workspace_id=workspace_id,
         notification_id=_new_id(),

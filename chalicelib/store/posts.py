@@ -32,7 +32,8 @@ from pynamodb.attributes import (
 from pynamodb.exceptions import DeleteError, DoesNotExist, PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 
-from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
+from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.model import StoredModel
 
 SWEEP_SHARDS = 8  # the sweeper reads this many GSI partitions, so no one partition is hot
 # Posts not yet on their way: their targets can still be cancelled or edited.

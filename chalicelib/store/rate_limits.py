@@ -18,7 +18,8 @@ from typing import Any
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
-from chalicelib.store.base import StoredModel, table_meta
+from chalicelib.store.base import table_meta
+from chalicelib.store.model import StoredModel
 from chalicelib.store.transactions import failed_conditions, transaction
 
 

@@ -15,7 +15,8 @@ from pynamodb.exceptions import UpdateError
 from pynamodb.expressions.update import Action
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
+from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.model import StoredModel
 
 REFRESH_LIFETIME = timedelta(days=30)
 TOUCH_EVERY = timedelta(minutes=1)

@@ -9,7 +9,8 @@ from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
-from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
+from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.model import StoredModel
 
 
 class PostIndex(GlobalSecondaryIndex["ShortLinkItem"]):

@@ -18,7 +18,8 @@ from pynamodb.attributes import (
 )
 from pynamodb.exceptions import DoesNotExist, UpdateError
 
-from chalicelib.store.base import StoredModel, iso, table_meta, utcnow
+from chalicelib.store.base import iso, table_meta, utcnow
+from chalicelib.store.model import StoredModel
 from chalicelib.store.posts import StringList
 
 DELIVERY_KEEP_SECONDS = 30 * 86400

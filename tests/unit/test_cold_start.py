@@ -4,7 +4,18 @@
 import subprocess
 import sys
 
-HEAVY = ("PIL", "stripe", "authlib", "aws_xray_sdk", "mutagen", "cryptography", "requests", "boto3")
+# pynamodb brings botocore's client machinery (~100 ms): store models load on first use.
+HEAVY = (
+    "PIL",
+    "stripe",
+    "authlib",
+    "aws_xray_sdk",
+    "mutagen",
+    "cryptography",
+    "requests",
+    "boto3",
+    "pynamodb",
+)
 
 
 def test_import_app_loads_no_heavy_library():

@@ -8,7 +8,8 @@ from botocore.session import Session
 from pynamodb.attributes import UnicodeAttribute
 
 from chalicelib.aws import build_with_shared_session
-from chalicelib.store.base import StoredModel, table_meta
+from chalicelib.store.base import table_meta
+from chalicelib.store.model import StoredModel
 
 
 def a_model() -> type[StoredModel]:
