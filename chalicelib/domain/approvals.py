@@ -128,9 +128,6 @@ class ApprovalPolicy(Model):
         return self.mode is not ApprovalMode.OFF
 
 
-OFF = ApprovalPolicy()
-
-
 def needs_approval(policy: ApprovalPolicy, role: Role | None) -> bool:
     """Whether a post written by a member with `role` must be approved before it is
     armed (an API key counts with its own role)."""

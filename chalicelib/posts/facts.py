@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import time
 from typing import TYPE_CHECKING
 
-from chalicelib.domain.approvals import OFF, ApprovalMode, ApprovalPolicy
+from chalicelib.domain.approvals import ApprovalMode, ApprovalPolicy
 from chalicelib.domain.posts import AccountFacts
 from chalicelib.domain.slots import Slot
 from chalicelib.domain.utm import link_tracking_of
@@ -61,13 +61,15 @@ def policy_in_force(workspace: WorkspaceRecord) -> ApprovalPolicy:
     from chalicelib.billing.plans import Feature
 
     flags = workspace.feature_flags or {}
-    return policy if has_feature(workspace.workspace_id, Feature.APPROVALS, flags) else OFF
+    if has_feature(workspace.workspace_id, Feature.APPROVALS, flags):
+        return policy
+    return ApprovalPolicy()  # off: kept, in force again on a plan that has approvals
 
 
 def policy_of(stored: dict | None) -> ApprovalPolicy:
     """The workspace's approval policy as stored (off when it never set one)."""
     if not stored:
-        return OFF
+        return ApprovalPolicy()  # off
     fields = {k: v for k, v in stored.items() if k not in ("updated_by", "updated_at")}
     return ApprovalPolicy.model_validate(fields)
 
