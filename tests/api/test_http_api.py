@@ -113,19 +113,23 @@ def bearer(user) -> dict[str, str]:
     return {"Authorization": f"Bearer {user.access_token}", "Content-Type": "application/json"}
 
 
-def test_a_post_made_with_a_json_body_is_read_back_by_its_ids(aws):
+def post_draft(path: str, text: str) -> tuple[Any, str, dict[str, Any]]:
+    """A new owner's workspace (with an X account) and the answer to POSTing a draft with
+    `text` to `path` (under its workspace) through the HTTP API."""
     owner = new_owner()
     ws = owner.workspace_id
-    account = an_account(ws, "x")
-    draft = {"text": "Through the HTTP API", "targets": [{"account_id": account}]}
-    made = invoke(
-        http_api_event(
-            "POST",
-            f"/v1/workspaces/{ws}/posts",
-            headers=bearer(owner),
-            body=json.dumps(draft).encode(),
-        )
+    draft = {"text": text, "targets": [{"account_id": an_account(ws, "x")}]}
+    event = http_api_event(
+        "POST",
+        f"/v1/workspaces/{ws}{path}",
+        headers=bearer(owner),
+        body=json.dumps(draft).encode(),
     )
+    return owner, ws, invoke(event)
+
+
+def test_a_post_made_with_a_json_body_is_read_back_by_its_ids(aws):
+    owner, ws, made = post_draft("/posts", "Through the HTTP API")
     assert made["statusCode"] == 201, made["body"]
     post_id = body_of(made)["id"]
 
@@ -242,19 +246,8 @@ def test_every_answer_carries_the_gateways_request_id(aws):
 
 
 def test_a_literal_segment_wins_over_a_path_parameter(aws):
-    owner = new_owner()
-    ws = owner.workspace_id
-    account = an_account(ws, "x")
-    draft = {"text": "Checked, not stored", "targets": [{"account_id": account}]}
     # /posts/validate, not /posts/{post_id} (which has no POST).
-    answer = invoke(
-        http_api_event(
-            "POST",
-            f"/v1/workspaces/{ws}/posts/validate",
-            headers=bearer(owner),
-            body=json.dumps(draft).encode(),
-        )
-    )
+    _, _, answer = post_draft("/posts/validate", "Checked, not stored")
     assert answer["statusCode"] == 200, answer["body"]
     assert body_of(answer)["valid"] is True
 
