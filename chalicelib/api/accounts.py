@@ -83,13 +83,6 @@ class ConnectIn(Model):
         return value
 
 
-class ConnectOut(Model):
-    """The consent page to send the user to, or (Bluesky) the account connected at once."""
-
-    authorize_url: str | None = None
-    account: AccountOut | None = None
-
-
 class AccountOut(Model):
     id: str
     network: str
@@ -111,7 +104,11 @@ class AccountOut(Model):
     updated_at: datetime
 
 
-ConnectOut.model_rebuild()
+class ConnectOut(Model):
+    """The consent page to send the user to, or (Bluesky) the account connected at once."""
+
+    authorize_url: str | None = None
+    account: AccountOut | None = None
 
 
 class AccountList(Model):

@@ -21,7 +21,9 @@ from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
+
+from chalicelib.domain.model import Model
 
 # What a campaign or medium may hold: what reads well in a URL and in analytics reports.
 TagValue = Annotated[
@@ -32,7 +34,7 @@ TagValue = Annotated[
 ]
 
 
-class LinkTracking(BaseModel):
+class LinkTracking(Model):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = Field(False, description="tag every link of every post")
