@@ -1074,10 +1074,10 @@ def idle_lambda(r: dict[str, Any]) -> tuple[int, float, float]:
 def idle_items(r: dict[str, Any]) -> list[IdleItem]:
     sweep, refresh = r["sweep"], r["refresh"]
     requests, gb_seconds, lambda_list = idle_lambda(r)
-    reads = (
-        SWEEPS_PER_MONTH * sweep.m("rru")
-        + (REFRESHES_PER_MONTH + OTHER_SCHEDULED_RUNS) * refresh.m("rru")
-    ) * price("dynamodb_rru")
+    others = REFRESHES_PER_MONTH + OTHER_SCHEDULED_RUNS
+    reads = (SWEEPS_PER_MONTH * sweep.m("rru") + others * refresh.m("rru")) * price("dynamodb_rru")
+    # Each sweep records itself (the operators' page: its last run and what it armed).
+    writes = (SWEEPS_PER_MONTH * sweep.m("wru") + others * refresh.m("wru")) * price("dynamodb_wru")
     log_gb = (SWEEPS_PER_MONTH * sweep.m("log_bytes") + requests * PLATFORM_LOG_BYTES) / 1e9
     alarms_paid = max(0, ALARM_METRICS - free("cloudwatch_alarm_metrics"))
     dashboards_paid = max(0, DASHBOARDS - free("cloudwatch_dashboards"))
@@ -1127,10 +1127,11 @@ def idle_items(r: dict[str, Any]) -> list[IdleItem]:
             "GB-s free",
         ),
         IdleItem(
-            "their DynamoDB reads",
-            reads,
-            reads,
-            "the sweeper's due posts and health counters...; on-demand requests are never free",
+            "their DynamoDB requests",
+            reads + writes,
+            reads + writes,
+            f"reads {usd(reads)}: the sweeper's due posts and health counters...; writes "
+            f"{usd(writes)}: each sweep's record...; on-demand requests are never free",
         ),
         IdleItem(
             f"their logs ({log_gb * 1000:,.1f} MB)",
