@@ -22,6 +22,20 @@ describe("api", () => {
     expect(error.requestId).toBe("r1");
   });
 
+  it("says what API Gateway's own answers mean, which are not in the API's error format", async () => {
+    const fetchMock = vi.spyOn(globalThis, "fetch");
+    fetchMock.mockResolvedValueOnce(reply(429, { message: "Too Many Requests" }));
+    const throttled = (await api("/v1/x").catch((e: unknown) => e)) as ApiError;
+    expect([throttled.status, throttled.code]).toEqual([429, "rate_limited"]);
+    expect(throttled.message).toMatch(/try again/);
+    fetchMock.mockResolvedValueOnce(new Response("", { status: 413 }));
+    const large = (await api("/v1/x", { method: "POST", body: "x" }).catch((e: unknown) => e)) as ApiError;
+    expect([large.code, large.message]).toEqual(["payload_too_large", "That is too large to send: 10 MB at most."]);
+    fetchMock.mockResolvedValueOnce(reply(418, { message: "teapot" }));
+    const other = (await api("/v1/x").catch((e: unknown) => e)) as ApiError;
+    expect(other.message).toBe("The request failed (418).");
+  });
+
   it("refreshes an expired access token from the session cookie once and retries", async () => {
     tokenStore.set({ access_token: "old" });
     const fetchMock = vi

@@ -54,14 +54,36 @@ export const tokenStore = {
   },
 };
 
+/**
+ * What API Gateway answers itself (over 10 MB, over the API's throttle, the function
+ * failing) is `{"message": ...}` or nothing, not the API's error format, and over HTTP/2
+ * a response has no status text: these say what happened in the API's terms.
+ */
+const GATEWAY_ANSWERS: Record<number, [code: string, message: string]> = {
+  413: ["payload_too_large", "That is too large to send: 10 MB at most."],
+  429: ["rate_limited", "Too many requests at once; try again in a moment."],
+  500: ["internal_error", "Schedulo could not answer; try again in a moment."],
+  502: ["internal_error", "Schedulo could not answer; try again in a moment."],
+  503: ["internal_error", "Schedulo is busy; try again in a moment."],
+  504: ["internal_error", "Schedulo took too long to answer; try again."],
+};
+
+function gatewayError(response: Response): ApiError {
+  const [code, message] = GATEWAY_ANSWERS[response.status] ?? ["error", response.statusText || `The request failed (${response.status}).`];
+  return new ApiError(response.status, code, message);
+}
+
 async function toError(response: Response): Promise<ApiError> {
+  let body: { error?: { code?: string; message?: string; details?: ProblemDetail[]; request_id?: string } };
   try {
-    const body = await response.json();
-    const e = body.error ?? {};
-    return new ApiError(response.status, e.code ?? "error", e.message ?? response.statusText, e.details ?? [], e.request_id ?? "");
+    body = await response.json();
   } catch {
-    return new ApiError(response.status, "error", response.statusText);
+    return gatewayError(response);
   }
+  const e = body?.error;
+  if (!e) return gatewayError(response);
+  const fallback = gatewayError(response);
+  return new ApiError(response.status, e.code ?? fallback.code, e.message ?? fallback.message, e.details ?? [], e.request_id ?? "");
 }
 
 let refreshing: Promise<boolean> | null = null;
