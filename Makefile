@@ -97,12 +97,14 @@ test-timeshift: install frontend $(STAMPS)/faketime bytecode
 	  "$$(cat $(STAMPS)/faketime)" -f "$(TIMESHIFT)" $(BIN)/pytest -n $(TIMESHIFT_WORKERS) --dist loadgroup --durations=15 -m "not browser and not fuzz"
 
 ## package: the deployable CloudFormation template (Chalice app + infrastructure/), its
-## API an HTTP API instead of Chalice's REST API (infrastructure/http_api.py)
+## API an HTTP API instead of Chalice's REST API (infrastructure/http_api.py), the Lambda
+## package with its bytecode (infrastructure/bytecode.py)
 package: install
 	rm -rf build/$(STAGE)
 	$(BIN)/chalice package --stage $(STAGE) --pkg-format cloudformation \
 	  --template-format yaml --merge-template infrastructure/template.yaml build/$(STAGE)
 	$(BIN)/python -m infrastructure.http_api build/$(STAGE)/sam.yaml
+	$(BIN)/python -m infrastructure.bytecode build/$(STAGE)
 
 ## deploy: package, deploy with CloudFormation, upload the web app; needs AWS credentials
 deploy: package frontend

@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def merged_template(tmp_path_factory) -> Path:
     """`make package` on a copy of the app: `chalice package --merge-template`, then
-    infrastructure/http_api.py (the REST API made an HTTP API).
+    infrastructure/http_api.py (the REST API made an HTTP API) and infrastructure/
+    bytecode.py (the package's bytecode).
 
     The copy has an empty requirements.txt so that packaging downloads nothing (tests
     never reach the internet); the template does not depend on the vendored wheels.
@@ -58,6 +59,12 @@ def merged_template(tmp_path_factory) -> Path:
     )
     subprocess.run(
         [sys.executable, "-m", "infrastructure.http_api", str(out / "sam.yaml")],
+        cwd=work,
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        [sys.executable, "-m", "infrastructure.bytecode", str(out)],
         cwd=work,
         check=True,
         capture_output=True,
@@ -409,3 +416,50 @@ def test_the_app_logs_what_lambda_filters_by_level(merged_template, level):
     for line in lines:
         assert line["level"] == line["message"].split()[0].upper()
         assert RFC_3339.fullmatch(line["timestamp"]), line["timestamp"]
+
+
+def test_the_package_carries_bytecode_for_every_module_that_python_need_not_check(
+    merged_template,
+):
+    """Lambda cannot write a cache: each module's bytecode is in the package, hash-based
+    and unchecked, and matches the source beside it; no timestamp-checked bytecode (stale:
+    Chalice dates every file 1980-01-01) is left."""
+    import importlib.util
+    import zipfile
+
+    from infrastructure.bytecode import cached_name
+
+    with zipfile.ZipFile(merged_template.parent / "deployment.zip") as package:
+        names = set(package.namelist())
+        sources = [n for n in names if n.endswith(".py")]
+        assert "app.py" in sources and "chalicelib/settings.py" in sources
+        for source in sources:
+            code = package.read(cached_name(source))
+            assert int.from_bytes(code[4:8], "little") == 0b01  # hash-based, unchecked
+            assert code[8:16] == importlib.util.source_hash(package.read(source)), source
+        pycs = {n for n in names if n.endswith(".pyc")}
+        assert pycs == {cached_name(s) for s in sources}
+
+
+def test_modules_load_from_the_packaged_bytecode_without_reading_their_sources(
+    merged_template, tmp_path
+):
+    import zipfile
+
+    with zipfile.ZipFile(merged_template.parent / "deployment.zip") as package:
+        package.extractall(tmp_path)
+    # Were the source read or compiled, importing it would fail.
+    (tmp_path / "chalicelib" / "errors.py").write_text("raise RuntimeError('source read')\n")
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-B",
+            "-c",
+            "import chalicelib.errors as e; print(e.__file__, e.NotFound.status)",
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.split() == [str(tmp_path / "chalicelib" / "errors.py"), "404"]
