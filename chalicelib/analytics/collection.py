@@ -239,11 +239,15 @@ def arm_for(due_times: Iterable[str | None]) -> None:
 
 def bucket_end(due: datetime, now: datetime | None = None) -> datetime:
     """The end of the 10-minute bucket `due` falls in, never sooner than ARM_MARGIN."""
-    earliest = max(due, (now or utcnow()) + ARM_MARGIN).astimezone(UTC)
+    earliest = max(due, (now or utcnow()) + ARM_MARGIN)
+    return _bucket_ending(int(earliest.timestamp()))
+
+
+def _bucket_ending(epoch: int) -> datetime:
+    """The end of the bucket holding the second `epoch` (a bucket ends on its last
+    second: (end - BUCKET, end])."""
     step = int(BUCKET.total_seconds())
-    epoch = int(earliest.timestamp())
-    end = epoch if epoch % step == 0 else epoch + step - epoch % step
-    return datetime.fromtimestamp(end, UTC)
+    return datetime.fromtimestamp(-(-epoch // step) * step, UTC)
 
 
 def bucket_name(end: datetime) -> str:
@@ -407,9 +411,7 @@ def _take_buckets(
 
 def _bucket_of(due: datetime) -> datetime:
     """The end of the bucket whose run reads the on-plan refresh due at `due`."""
-    step = int(BUCKET.total_seconds())
-    epoch = int(due.timestamp()) + (due.microsecond > 0)
-    return datetime.fromtimestamp(-(-epoch // step) * step, UTC)
+    return _bucket_ending(int(due.timestamp()) + (due.microsecond > 0))
 
 
 def _leave_due(entries: list[store.DueEntry], now: datetime) -> None:

@@ -533,7 +533,7 @@ def claim_refreshes(
             for _ in range(3):  # a chunk partly held: the rest claimed again
                 if not chunk:
                     break
-                if _claim_chunk(dynamodb, table, key, chunk, until, now, expires):
+                if _claim_chunk(dynamodb, table, key, chunk, until, now, expires) is not None:
                     taken.update((named[n].item_key, named[n].refresh_step) for n in chunk)
                     break
                 held = dynamodb.get_item(
@@ -556,24 +556,16 @@ def claim_bucket(bucket: datetime, until: datetime, now: datetime) -> tuple[bool
     from chalicelib.aws import client
     from chalicelib.settings import get_settings
 
-    dynamodb = client("dynamodb")
-    try:
-        answer = dynamodb.update_item(
-            TableName=get_settings().tables.rate_limits,
-            Key={"counter_key": {"S": f"collect#{iso(bucket)}"}},
-            UpdateExpression="SET #u = :u, #ttl = :t",
-            ConditionExpression="attribute_not_exists(#u) OR #u <= :n",
-            ExpressionAttributeNames={"#u": "until", "#ttl": "ttl"},
-            ExpressionAttributeValues={
-                ":u": {"N": str(int(until.timestamp()))},
-                ":n": {"N": str(int(now.timestamp()))},
-                ":t": {"N": str(int((until + CLAIM_KEPT).timestamp()))},
-            },
-            ReturnValues="ALL_OLD",
-        )
-    except dynamodb.exceptions.ConditionalCheckFailedException:
-        return False, False
-    return True, not answer.get("Attributes")
+    before = _claim_chunk(
+        client("dynamodb"),
+        get_settings().tables.rate_limits,
+        f"collect#{iso(bucket)}",
+        ["until"],
+        until,
+        now,
+        int((until + CLAIM_KEPT).timestamp()),
+    )
+    return before is not None, not before
 
 
 def _claim_name(entry: DueEntry) -> str:
@@ -591,12 +583,14 @@ def _claim_chunk(
     until: datetime,
     now: datetime,
     expires: int,
-) -> bool:
+) -> dict[str, Any] | None:
+    """Claim `names` on the item `key` until `until`, each only if none of them is held
+    past `now`: the item's attributes before ({}: it was new), None if refused."""
     aliases = {f"#c{i}": name for i, name in enumerate(names)}
     sets = ", ".join(f"{alias} = :u" for alias in aliases)
     free = " AND ".join(f"(attribute_not_exists({a}) OR {a} <= :n)" for a in aliases)
     try:
-        dynamodb.update_item(
+        answer = dynamodb.update_item(
             TableName=table,
             Key={"counter_key": {"S": key}},
             UpdateExpression=f"SET {sets}, #ttl = :t",
@@ -607,10 +601,11 @@ def _claim_chunk(
                 ":n": {"N": str(int(now.timestamp()))},
                 ":t": {"N": str(expires)},
             },
+            ReturnValues="ALL_OLD",  # free: a conditional write reads the item anyway
         )
     except dynamodb.exceptions.ConditionalCheckFailedException:
-        return False
-    return True
+        return None
+    return dict(answer.get("Attributes") or {})
 
 
 def replan(
