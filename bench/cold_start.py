@@ -19,25 +19,24 @@ ROOT = Path(__file__).resolve().parent.parent
 RUNS = 7
 
 
-def deployed_environment() -> dict[str, str]:
-    """The variables every function is deployed with (.chalice/config.json): the app
-    imports under them on Lambda (e.g. pydantic's plugins, which we do not use, are not
-    looked up among the installed packages)."""
+def import_environment() -> dict[str, str]:
+    """What `import app` is timed under: the variables every function is deployed with
+    (.chalice/config.json; e.g. pydantic's plugins, which we do not use, are not looked up
+    among the installed packages), a stage of its own, no tracing."""
     config = json.loads((ROOT / ".chalice" / "config.json").read_text())
-    return dict(config.get("environment_variables", {}))
-
-
-def import_time_us(statement: str) -> int:
-    env = {
+    return {
         **os.environ,
-        **deployed_environment(),
+        **config.get("environment_variables", {}),
         "SCHEDULO_STAGE": "bench",
         "POWERTOOLS_TRACE_DISABLED": "true",
     }
+
+
+def import_time_us(statement: str) -> int:
     result = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", statement],
         cwd=ROOT,
-        env=env,
+        env=import_environment(),
         capture_output=True,
         text=True,
         check=True,

@@ -11,7 +11,6 @@ bytecode, and times `import app` in fresh interpreters that see only the package
 
 from __future__ import annotations
 
-import os
 import statistics
 import subprocess
 import sys
@@ -22,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.cold_start import deployed_environment  # noqa: E402
+from bench.cold_start import import_environment  # noqa: E402
 from infrastructure.bytecode import add_bytecode  # noqa: E402
 
 RUNS = 7
@@ -40,9 +39,13 @@ def loaded_packages() -> list[Path]:
         "        seen.add(site + '/' + f[len(site) + 1:].split('/')[0])\n"
         "print('\\n'.join(sorted(seen)))"
     )
-    env = {**os.environ, **deployed_environment(), "SCHEDULO_STAGE": "bench"}
     found = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=import_environment(),
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return [Path(line) for line in found.stdout.split()]
 
@@ -64,12 +67,6 @@ def build_package(target: Path) -> None:
 
 
 def import_ms(task: Path) -> float:
-    env = {
-        **os.environ,
-        **deployed_environment(),
-        "SCHEDULO_STAGE": "bench",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    }
     code = (
         "import sys, time; sys.path.insert(0, '.'); t = time.perf_counter(); import app; "
         "print((time.perf_counter() - t) * 1000)"
@@ -79,7 +76,7 @@ def import_ms(task: Path) -> float:
         answer = subprocess.run(
             [sys.executable, "-S", "-B", "-c", code],
             cwd=task,
-            env=env,
+            env=import_environment(),
             capture_output=True,
             text=True,
             check=True,
