@@ -371,30 +371,37 @@ def test_a_comment_is_deleted_by_its_author_or_an_admin_only(client):
     ]
 
 
+def _written_draft(owner, account: str, text: str, created: str, updated: str, **fields):
+    """A draft on X as written without the app's create (a bulk import's, or a post of
+    before session 10): its item, not yet stored."""
+    from chalicelib.domain.ids import new_id
+    from chalicelib.store import posts as post_store
+
+    target = post_store.TargetAttribute(
+        target_id=new_id("t"), account_id=account, network="x", status="pending"
+    )
+    return post_store.PostItem(
+        owner.workspace_id,
+        fields.pop("post_id", None) or new_id("p"),
+        status="draft",
+        text=text,
+        targets=[target],
+        created_by=owner.user_id,
+        created_at=created,
+        updated_at=updated,
+        **{"version": 1, **fields},
+    )
+
+
 def test_a_post_written_without_versions_keeps_its_first_at_its_first_edit(client):
     """A bulk import writes its posts directly (as fast as bare writes): the first edit
     keeps the version it started from."""
-    from chalicelib.domain.ids import new_id
     from chalicelib.store import posts as post_store
 
     owner = signup(client)
     account = an_account(owner.workspace_id, "x")
     created = utc_z(utcnow() - timedelta(hours=1))
-    item = post_store.PostItem(
-        owner.workspace_id,
-        new_id("p"),
-        version=1,
-        status="draft",
-        text="From a CSV",
-        targets=[
-            post_store.TargetAttribute(
-                target_id=new_id("t"), account_id=account, network="x", status="pending"
-            )
-        ],
-        created_by=owner.user_id,
-        created_at=created,
-        updated_at=created,
-    )
+    item = _written_draft(owner, account, "From a CSV", created, created)
     post_store.create(item)
     post = call(client, "GET", _post_path(owner, item.post_id), None, owner.headers).json
     _edit(client, owner, post, text="From a CSV, edited")
@@ -481,22 +488,10 @@ def test_versions_kept_before_read_and_are_edited_as_they_were(client):
     edited_at = utc_z(utcnow() - timedelta(hours=1))
     at = utc_z(utcnow() + timedelta(days=3))
     ws, post_id = owner.workspace_id, new_id("p")
-    item = post_store.PostItem(
-        ws,
-        post_id,
-        version=2,
-        status="draft",
-        text="Second words",
-        timezone="UTC",
-        targets=[
-            post_store.TargetAttribute(
-                target_id=new_id("t"), account_id=account, network="x", status="pending"
-            )
-        ],
-        created_by=owner.user_id,
-        created_at=created,
-        updated_at=edited_at,
-    )
+    item = _written_draft(
+        owner, account, "Second words", created, edited_at,
+        post_id=post_id, version=2, timezone="UTC",
+    )  # fmt: skip
     post_store.prepare(item).save()  # as written before: no content_version
     target = [{"account_id": account, "network": "x", "text": None, "options": {}}]
     for number, text, actor, reason, stamp in (
